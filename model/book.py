@@ -1,0 +1,116 @@
+"""The workbook as Python objects: sheets of cells, each a value or a formula, plus defined names.
+
+Layout code fills a `Book`; `writer.py` turns it into an .xlsx. Cells know their style role
+('input', 'calc', 'label', ...) and number format; whether a formula is a cross-sheet link (green)
+or a same-sheet calculation (black) follows from the cells it reads.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .formula import Expr, Name, Ref, Rng, XlError
+
+
+@dataclass(eq=False)
+class Cell:
+    sheet: "Sheet"
+    row: int
+    col: int
+    content: object = None  # a constant (number, text, None) or an Expr
+    role: str = "label"     # input | calc | label | head | title | note | check
+    fmt: str = "general"    # number-format key, see writer.FORMATS
+    comment: str | None = None
+    _cache: object = field(default=None, repr=False)
+    _done: bool = field(default=False, repr=False)
+
+    @property
+    def is_formula(self) -> bool:
+        return isinstance(self.content, Expr)
+
+    def result(self):
+        """The cell's value: the constant, or the formula evaluated once (memoised)."""
+        if not self._done:
+            self._cache = self.content.value() if self.is_formula else self.content
+            if isinstance(self._cache, bool) or (self.is_formula and self._cache is None):
+                self._cache = float(self._cache or 0)  # a formula shows TRUE as 1 and a blank as 0
+            self._done = True
+        return self._cache
+
+    def ref(self, abs_row=False, abs_col=False) -> Ref:
+        return Ref(self, abs_row, abs_col)
+
+    @property
+    def links_out(self) -> bool:
+        """True when the formula reads another sheet (styled as a link)."""
+        return self.is_formula and any(c.sheet is not self.sheet for c in self.content.refs())
+
+
+class Sheet:
+    def __init__(self, book: "Book", name: str, kind: str):
+        self.book, self.name, self.kind = book, name, kind  # kind: input | calc | output
+        self.cells: dict[tuple[int, int], Cell] = {}
+        self.widths: dict[int, float] = {}
+        self.freeze: tuple[int, int] | None = None
+        self.validations: list[tuple[Cell, dict]] = []
+        self.groups: list[tuple[int, int]] = []   # (first_row, last_row) of grouped detail rows
+        self.links: list[tuple[Cell, str, str]] = []  # internal hyperlinks: (cell, target, text)
+
+    def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
+        if role is None:
+            role = "calc" if isinstance(content, Expr) else "label"
+        cell = Cell(self, row, col, content, role, fmt, comment)
+        self.cells[(row, col)] = cell
+        return cell
+
+    def cell_at(self, row, col) -> Cell | None:
+        return self.cells.get((row, col))
+
+    def last_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+    def last_col(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+    def used_range(self, first_row=0) -> Rng:
+        """The used area below `first_row` as a range (blank corners get placeholder cells)."""
+        first = self.cell_at(first_row, 0) or self.put(first_row, 0, None)
+        r, c = self.last_row(), self.last_col()
+        last = self.cell_at(r, c) or self.put(r, c, None)
+        return Rng(first, last)
+
+
+class Book:
+    def __init__(self, title=""):
+        self.title = title  # shown in print headers
+        self.sheets: list[Sheet] = []
+        self.names: dict[str, Cell | Rng] = {}
+
+    def add_sheet(self, name, kind) -> Sheet:
+        sh = Sheet(self, name, kind)
+        self.sheets.append(sh)
+        return sh
+
+    def sheet(self, name) -> Sheet:
+        return next(s for s in self.sheets if s.name == name)
+
+    def define(self, name: str, target) -> Name | None:
+        """Register a workbook-level name for a cell or a range; returns a Name expr for cells."""
+        if name in self.names:
+            raise ValueError(f"defined name {name} used twice")
+        self.names[name] = target
+        return Name(name, target) if isinstance(target, Cell) else None
+
+    def evaluate(self):
+        """Evaluate every formula; a Python-side error value is a model bug, reported with its cell."""
+        for sh in self.sheets:
+            for cell in sh.cells.values():
+                try:
+                    cell.result()
+                except XlError as e:
+                    raise RuntimeError(f"{sh.name}!{cell.col},{cell.row}: {e} in formula") from e
+
+    def formula_cells(self):
+        for sh in self.sheets:
+            for cell in sh.cells.values():
+                if cell.is_formula:
+                    yield cell

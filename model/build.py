@@ -1,0 +1,45 @@
+"""Build the workbook model (a `Book`) from a loaded dataset: tabs in order, formulas, names."""
+from __future__ import annotations
+
+import sys
+
+from .book import Book
+from .data import Dataset
+from .formula import IF, Text
+from .timeline import Timeline, LABEL_COL
+from .tabs.checks import ChecksTab
+from .tabs.cover import CoverTab
+from .tabs.income import IncomeTab
+from .tabs.inputs import InputsTab
+from .tabs.ratios import RatiosTab
+from .tabs.scenarios import ScenariosTab
+from .tabs.sources import SourcesTab
+
+TABS = ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Checks", "Sources"]
+HEADER_ROWS = 3  # title, subtitle, master-check status: kept out of the error scans
+
+
+def build_book(data: Dataset, scenario: str | None = None) -> Book:
+    scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
+    if scenario not in data.scenarios:
+        raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
+    book = Book(data.company['name'])
+    tl = Timeline(data)
+    cover = CoverTab(book, data)
+    inputs = InputsTab(book, data, tl, scenario)
+    income = IncomeTab(book, data, tl, inputs)
+    ratios = RatiosTab(book, data, tl, inputs, income)
+    scenarios = ScenariosTab(book, data, tl, inputs, income)
+    scanned = [income.sheet, ratios.sheet, scenarios.sheet]
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, scanned)
+    SourcesTab(book, data)
+    cover.fill(inputs, income, scenarios, checks, TABS)
+    for sh in book.sheets:
+        if sh is not cover.sheet:
+            sh.put(2, LABEL_COL, IF(checks.MasterCheck.eq(0), Text("Checks: OK"),
+                                    Text("Checks: FAILING — see the Checks tab")), "status")
+    assert [s.name for s in book.sheets] == TABS
+    book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    book.evaluate()
+    return book

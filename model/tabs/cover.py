@@ -1,0 +1,86 @@
+"""Cover: what the model is, the headline answers for the selected scenario, the master check, a
+short guide, the sign convention, a legend of cell styles and a table of contents."""
+from __future__ import annotations
+
+from ..formula import IF, Text
+from ..timeline import LABEL_COL
+from . import title_rows
+
+GUIDE = [
+    "1. Edit the blue cells on Inputs (historical actuals, tolerances, scenario assumptions); every other figure is a formula.",
+    "2. Pick the scenario in Inputs (the dropdown beside 'Selected scenario'); the Income Statement and Ratios follow it.",
+    "3. The Scenarios tab shows every scenario at once, whichever is selected.",
+    "4. When new data arrive, edit the files in the company's template folder and regenerate: python cli.py build.",
+    "5. The master check must read OK; the Checks tab lists each test and where it fails.",
+]
+LEGEND = [("input", "123.45", "Input: typed-in figure or assumption (blue on light yellow) — edit these"),
+          ("calc", "123.45", "Calculation on the same tab (black)"),
+          ("link", "123.45", "Link to another tab (green)"),
+          ("check", "0", "Check result (0 = pass)")]
+
+
+class CoverTab:
+    def __init__(self, book, data):
+        self.sheet = book.add_sheet("Cover", "output")
+        self.data = data
+        title_rows(self.sheet, data, "Financial model", "A formula-driven model of revenue, margins, R&D and the "
+                   "path to breakeven, by scenario.")
+
+    def fill(self, inputs, income, scenarios, checks, tab_names):
+        sh, c = self.sheet, self.data.company
+        unit = c["unit"] + (f" ({c['unit_local']})" if c.get("unit_local") else "")
+        last = income.lines.tl.forecast[-1]
+        rows = [
+            ("Company", f"{c['name']}" + (f" ({c['name_local']})" if c.get("name_local") else "")
+             + (f", {c['ticker']}" if c.get("ticker") else "")),
+            ("Data as of", str(c["as_of"])),
+            ("Currency and unit", unit),
+            ("Fiscal year end", str(c["fiscal_year_end"])),
+            ("Sign convention", "Revenue and costs are positive; costs are subtracted. Losses are negative and "
+                                "shown in parentheses."),
+        ]
+        r = 4
+        sh.put(r, LABEL_COL, "About", "section")
+        r += 1
+        for label, value in rows:
+            sh.put(r, LABEL_COL, label, "label")
+            sh.put(r, 1, value, "text")
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, "Headline (selected scenario)", "section")
+        r += 1
+        headline = [
+            ("Selected scenario", inputs.Scenario, "text"),
+            ("Breakeven year (adjusted net income ≥ 0)", scenarios.BreakevenYear, "year"),
+            ("Cumulative adjusted loss until breakeven, " + c["unit"], scenarios.CumulativeLoss, "amount"),
+            (f"Revenue {last.code}E, " + c["unit"], income.lines.cell("revenue", last).ref(), "amount"),
+            (f"Adjusted net income {last.code}E, " + c["unit"], income.lines.cell("adjusted_net_income", last).ref(), "amount"),
+            ("Master check (failures)", checks.MasterCheck, "int"),
+            ("Model status", IF(checks.MasterCheck.eq(0), Text("OK — all checks pass"),
+                                Text("CHECK FAILURES — see the Checks tab")), "text"),
+        ]
+        for label, expr, fmt in headline:
+            sh.put(r, LABEL_COL, label, "label")
+            sh.put(r, 1, expr, "calc", fmt)
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, "How to use this workbook", "section")
+        r += 1
+        for line in GUIDE:
+            sh.put(r, LABEL_COL, line, "text")
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, "Legend", "section")
+        r += 1
+        for role, sample, text in LEGEND:
+            sh.put(r, 1, text, "text")
+            sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, "Contents", "section")
+        r += 1
+        for name in tab_names:
+            cell = sh.put(r, LABEL_COL, name, "text")
+            sh.links.append((cell, f"'{name}'!A1", name))
+            r += 1
+        sh.widths.update({0: 52, 1: 90})

@@ -1,0 +1,128 @@
+"""Write a `Book` to .xlsx with xlsxwriter: styles, number formats, cached values, names, layout."""
+from __future__ import annotations
+
+import xlsxwriter
+
+from .formula import Rng, a1, quote_sheet
+
+INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
+
+FORMATS = {
+    "general": "General",
+    "amount": '#,##0.00_);(#,##0.00);"–"_);@_)',
+    "amount4": '#,##0.0000_);(#,##0.0000);"–"_);@_)',
+    "pct": '0.0%_);(0.0%);"–"_);@_)',
+    "pct2": '0.00%_);(0.00%);"–"_);@_)',
+    "x": '0.00"x"_);(0.00"x");"–"_);@_)',
+    "int": '0_);(0);0_);@_)',
+    "year": '"FY"0;;;@',
+    "text": "@",
+}
+
+ROLES = {
+    "title": {"bold": True, "font_size": 14, "font_color": NAVY},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "status": {"bold": True, "font_color": "#C00000"},
+    "section": {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY},
+    "subsection": {"bold": True, "italic": True},
+    "head": {"bold": True, "align": "center", "bottom": 1, "bg_color": "#D9E1F2"},
+    "head_wrap": {"bold": True, "align": "center", "valign": "top", "text_wrap": True, "bottom": 1, "bg_color": "#D9E1F2"},
+    "subhead": {"italic": True, "align": "center", "font_color": "#595959"},
+    "label": {},
+    "detail_label": {"indent": 1},
+    "total_label": {"bold": True},
+    "memo_label": {"italic": True, "font_color": "#595959"},
+    "unit": {"align": "center", "font_color": "#595959"},
+    "note": {"italic": True, "font_color": "#7F7F7F"},
+    "text": {},
+    "text_wrap": {"text_wrap": True, "valign": "top"},
+    "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
+    "calc": {"align": "right"},
+    "calc_total": {"align": "right", "bold": True, "top": 1},
+    "check": {"bold": True, "align": "right"},
+    "check_total": {"bold": True, "align": "right", "top": 1, "bottom": 6},
+    "legend_input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right"},
+    "legend_calc": {"align": "right"},
+    "legend_link": {"font_color": LINK_GREEN, "align": "right"},
+    "legend_check": {"bold": True, "align": "right"},
+}
+
+
+def number_format(key: str) -> str:
+    if key.startswith("period_"):  # period_FYA -> "FY"0"A"
+        code = key[len("period_"):]
+        return f'"{code[:-1]}"0"{code[-1]}"'
+    return FORMATS[key]
+
+
+class Styles:
+    def __init__(self, wb):
+        self.wb, self.cache = wb, {}
+
+    def get(self, role, fmt, link=False):
+        key = (role, fmt, link)
+        if key not in self.cache:
+            props = dict(ROLES[role])
+            if link and role.startswith("calc"):
+                props["font_color"] = LINK_GREEN
+            if role in ("head",) and fmt.startswith("period_"):
+                props.update({"bg_color": NAVY, "font_color": "#FFFFFF"})
+            props["num_format"] = number_format(fmt)
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+
+def ref_text(target) -> str:
+    if isinstance(target, Rng):
+        return "=" + target.xl(None)
+    return f"={quote_sheet(target.sheet.name)}!{a1(target.row, target.col, True, True)}"
+
+
+def write_book(book, path, selected_sheet="Cover"):
+    """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False})
+    styles = Styles(wb)
+    for sh in book.sheets:
+        ws = wb.add_worksheet(sh.name)
+        for (r, c), cell in sorted(sh.cells.items()):
+            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
+            if cell.is_formula:
+                ws.write_formula(r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+            elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
+                ws.write_number(r, c, cell.content, fmt)
+            elif cell.content is None or cell.content == "":
+                if cell.role != "label":
+                    ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_string(r, c, str(cell.content), fmt)
+            if cell.comment:
+                ws.write_comment(r, c, cell.comment, {"x_scale": 2})
+        for cell, target, text in sh.links:
+            ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("text", "general"), text)
+        for col, width in sh.widths.items():
+            ws.set_column(col, col, width)
+        if sh.freeze:
+            ws.freeze_panes(*sh.freeze)
+        for cell, opts in sh.validations:
+            ws.data_validation(cell.row, cell.col, cell.row, cell.col, opts)
+        for first, last in sh.groups:
+            for r in range(first, last + 1):
+                ws.set_row(r, None, None, {"level": 1})
+        if sh.kind != "input":
+            ws.hide_gridlines(2)
+        # print: landscape A4, one page wide, header rows repeated, company / tab / page in the margins
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        if sh.freeze and sh.freeze[0]:
+            ws.repeat_rows(0, sh.freeze[0] - 1)
+        if sh.freeze and sh.freeze[1]:
+            ws.repeat_columns(0, sh.freeze[1] - 1)
+        ws.set_header(f"&L&8{book.title}&R&8&A")
+        ws.set_footer("&R&8Page &P of &N")
+        if sh.name == selected_sheet:
+            ws.activate()
+    for name, target in book.names.items():
+        wb.define_name(name, ref_text(target))
+    wb.close()

@@ -1,0 +1,116 @@
+"""The spreadsheet engine is the judge: LibreOffice recalculates the generated workbook headless.
+
+Every formula's recalculated value must equal the value we cached (relative tolerance 1e-9), no
+cell may hold an error value, and MasterCheck must be 0 — for every scenario selected. Edits made
+in LibreOffice must move the outputs exactly as the Python model predicts for the same change.
+"""
+import copy
+
+import pytest
+
+from conftest import require_engine
+from model.build import build_book
+from model.formula import a1
+from model.periods import Period
+from model.verify import cached_values, compare
+from model.writer import write_book
+
+
+@pytest.fixture(scope="module")
+def engine():
+    require_engine()
+    from model import engine
+    return engine
+
+
+@pytest.fixture(scope="module")
+def per_scenario(zhipu, engine, tmp_path_factory):
+    """Each scenario's workbook and LibreOffice's recalculation of it, in one engine run."""
+    folder = tmp_path_factory.mktemp("scen")
+    paths = {}
+    for sc in zhipu.scenarios:
+        paths[sc] = folder / f"{sc}.xlsx"
+        write_book(build_book(zhipu, sc), paths[sc])
+    results = engine.recalculate([{"path": p} for p in paths.values()])
+    return {sc: (paths[sc], res) for sc, res in zip(paths, results)}
+
+
+def test_engine_reproduces_cached_values_for_every_scenario(zhipu, per_scenario):
+    for sc in zhipu.scenarios:
+        path, result = per_scenario[sc]
+        assert result["error"] is None
+        rep = compare(cached_values(path), result)
+        assert rep.formulas > 800
+        assert rep.mismatches == [], sc
+        assert rep.errors == [], sc
+        assert rep.master == 0, sc
+
+
+def test_engine_sees_the_selected_scenario(zhipu, per_scenario, book):
+    for sc in zhipu.scenarios:
+        names = per_scenario[sc][1]["names"]
+        assert names["Scenario"]["v"] == sc
+        assert names["BreakevenYear"]["v"] == book.summary[sc][0].result()
+        assert names["CumulativeLossToBreakeven"]["v"] == pytest.approx(book.summary[sc][1].result(), rel=1e-9)
+
+
+def test_a_wrong_cached_value_is_caught(zhipu, engine, tmp_path):
+    """The comparison can fail: plant a wrong cache in one cell and watch it reported."""
+    b = build_book(zhipu)
+    target = b.names["CumulativeLossToBreakeven"]
+    target._cache = target.result() + 1.0
+    path = tmp_path / "tampered.xlsx"
+    write_book(b, path)
+    rep = compare(cached_values(path), engine.recalculate_file(path))
+    assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Scenarios", a1(target.row, target.col))]
+
+
+def test_edits_in_libreoffice_move_outputs_as_the_model_predicts(zhipu, engine, tmp_path):
+    """Change inputs in LibreOffice (as a user would), recalculate, and compare every formula cell
+    with the Python model built from the same change."""
+    path = tmp_path / "model.xlsx"
+    b = build_book(zhipu)
+    write_book(b, path)
+    def addr(cell):
+        return f"Inputs!{a1(cell.row, cell.col)}"
+
+    # the same three changes, made once in the data and once in the workbook
+    changed = copy.deepcopy(zhipu)
+    changed.assumptions[("bull", "growth_cloud")][2] = 2.0          # FY2027E cloud growth 200%
+    changed.assumptions[("bull", "rnd_compute_growth")][0] = 0.20   # FY2025E compute growth 20%
+    changed.actuals["rnd_compute"][Period(2024, 12)].value = 14.0   # a restated actual
+    expected = build_book(changed, "bull")
+
+    asm = lambda drv, i: b.names[f"Asm_bull_{drv}"].cells()[0][i]  # noqa: E731
+    compute_2024 = b.names["Act_rnd_compute"].cells()[0][2]
+    edits = [{"target": "Scenario", "value": "bull"},
+             {"target": addr(asm("growth_cloud", 2)), "value": 2.0},
+             {"target": addr(asm("rnd_compute_growth", 0)), "value": 0.20},
+             {"target": addr(compute_2024), "value": 14.0}]
+    result = engine.recalculate_file(path, edits=edits)
+
+    compared = 0
+    for cell in expected.formula_cells():
+        got = result["cells"][cell.sheet.name].get(a1(cell.row, cell.col))
+        assert got is not None and not got["e"], (cell.sheet.name, cell.row, cell.col, got)
+        want = cell.result()
+        if isinstance(want, str):
+            assert got["v"] == want
+        else:
+            assert got["v"] == pytest.approx(want, rel=1e-9, abs=1e-12), (cell.sheet.name, a1(cell.row, cell.col))
+        compared += 1
+    assert compared > 800
+    # and the outputs really moved
+    assert result["names"]["CumulativeLossToBreakeven"]["v"] != pytest.approx(b.names["CumulativeLossToBreakeven"].result())
+    assert result["names"]["MasterCheck"]["v"] == 0
+
+
+def test_file_readers_that_do_not_recalculate_see_the_numbers(book, tmp_path):
+    """pandas (and file previews) read the cached values: they must be the model's numbers."""
+    import pandas as pd
+    path = tmp_path / "m.xlsx"
+    write_book(book, path)
+    df = pd.read_excel(path, sheet_name="Income Statement", header=None)
+    row = df[df[0] == "Total revenue"].iloc[0]
+    assert 3.12414 in list(row)          # FY2024 actual, from the prospectus
+    assert 0.57409 in list(row)

@@ -1,0 +1,240 @@
+"""The model's arithmetic against hand computation from the source figures, and the workbook's
+structure against the modelling conventions (formulas only, no typed-in numbers, one formula per
+forecast row, every input used)."""
+import re
+
+import pytest
+
+from model.book import Cell
+from model.build import build_book
+from model.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
+from model.periods import Period
+
+FY = lambda y: Period(y, 12)  # noqa: E731
+H1 = lambda y: Period(y, 6)  # noqa: E731
+
+
+def is_value(book, key, p):
+    return book.sheet("Income Statement")  # placeholder to keep signature obvious
+
+
+@pytest.fixture(scope="module")
+def tabs(book):
+    return {s.name: s for s in book.sheets}
+
+
+def line(book, sheet, label, period_code):
+    """Value of the row labelled `label` on `sheet` in the column headed `period_code`."""
+    sh = book.sheet(sheet)
+    header = {}
+    for (r, c), cell in sh.cells.items():
+        if cell.role == "head" and cell.fmt.startswith("period_"):
+            code = cell.fmt[len("period_"):-1]
+            header[f"{code}{int(cell.content)}"] = c
+    rows = [r for (r, c), cell in sh.cells.items() if c == 0 and str(cell.content).strip() == label]
+    assert len(rows) == 1, f"{label!r} found {len(rows)} times on {sheet}"
+    return sh.cell_at(rows[0], header[period_code]).result()
+
+
+# --- the research note's own figures (independent of our data files) ---
+NOTE_RND_RATIO = {"FY2022": 1.47, "FY2023": 4.25, "FY2024": 7.03, "1H2025": 8.35}
+NOTE_GROWTH = {"FY2023": 1.17, "FY2024": 1.51, "1H2025": 3.25}
+
+
+@pytest.mark.parametrize("period,expected", NOTE_RND_RATIO.items())
+def test_rnd_intensity_reproduces_the_note(book, period, expected):
+    assert line(book, "Ratios", "R&D / revenue", period) == pytest.approx(expected, abs=0.005)
+
+
+@pytest.mark.parametrize("period,expected", NOTE_GROWTH.items())
+def test_revenue_growth_reproduces_the_note_like_for_like(book, period, expected):
+    assert line(book, "Ratios", "Revenue growth (like for like)", period) == pytest.approx(expected, abs=0.005)
+
+
+def test_gross_margin_reproduces_the_note(book):
+    assert line(book, "Ratios", "Gross margin — blended", "FY2023") == pytest.approx(0.646, abs=0.0005)
+    assert line(book, "Ratios", "Gross margin — blended", "1H2025") == pytest.approx(0.50, abs=0.0005)
+
+
+def test_growth_is_never_interim_against_full_year(book):
+    # 1H2024 has no 1H2023 comparative; FY2022 has no FY2021
+    assert line(book, "Ratios", "Revenue growth (like for like)", "1H2024") == "n/a"
+    assert line(book, "Ratios", "Revenue growth (like for like)", "FY2022") == "n/a"
+    # 1H2025 costs have no 1H2024 comparative: cost growth unknown, not zero
+    assert line(book, "Ratios", "Total cost growth", "1H2025") == "n/a"
+
+
+def test_unknown_figures_show_as_na_not_zero(book):
+    assert line(book, "Income Statement", "R&D — compute", "FY2022") == "n/a"
+    assert line(book, "Ratios", "Compute share of R&D", "FY2023") == "n/a"
+    assert line(book, "Income Statement", "Memo: selling & marketing (reported)", "FY2023") == "n/a"
+
+
+def test_history_by_hand(book):
+    # other operating costs (balancing): gross profit − R&D − adjusted net income, FY2024
+    assert line(book, "Income Statement", "Other operating costs, net (derived)", "FY2024") == pytest.approx(
+        (3.12414 - 1.36525) - 21.954 - (-24.656))
+    assert line(book, "Income Statement", "Revenue — Cloud / MaaS", "FY2024") == pytest.approx(3.12414 * 0.155)
+    assert line(book, "Income Statement", "R&D — people and other", "1H2025") == pytest.approx(15.947 - 11.45)
+    assert line(book, "Ratios", "Compute share of R&D", "FY2024") == pytest.approx(15.53 / 21.954)
+    assert line(book, "Income Statement", "Non-IFRS adjustments", "FY2024") == pytest.approx(-24.656 + 29.58)
+    cagr = (3.12414 / 0.57409) ** 0.5 - 1
+    assert line(book, "Ratios", "Revenue CAGR since first actual year", "FY2024") == pytest.approx(cagr)
+
+
+def hand_forecast(data, sc):
+    """The forecast computed plainly, straight from the data: an independent implementation."""
+    base = data.full_years[-1]
+    a = lambda item: data.actual(item, base)  # noqa: E731
+    rev = {k: a("revenue") * a(f"share_{k}") for k, _ in data.segments}
+    compute, other = a("rnd_compute"), a("rnd") - a("rnd_compute")
+    opex = (a("revenue") - a("cost_of_revenue")) - a("rnd") - a("adjusted_net_income")
+    out = []
+    for i, year in enumerate(data.forecast_years):
+        d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
+        rev = {k: v * (1 + d(f"growth_{k}")) for k, v in rev.items()}
+        gp = sum(v * d(f"gm_{k}") for k, v in rev.items())
+        compute *= 1 + d("rnd_compute_growth")
+        other *= 1 + d("rnd_other_growth")
+        opex *= 1 + d("other_opex_growth")
+        out.append((year, sum(rev.values()), gp - compute - other - opex))
+    be = next((y for y, _, adj in out if adj >= 0), "not reached")
+    loss = sum(-adj for y, _, adj in out if be == "not reached" or y < be)
+    return out, be, loss
+
+
+def test_every_scenario_matches_the_hand_forecast(zhipu, book):
+    for sc in zhipu.scenarios:
+        years, be, loss = hand_forecast(zhipu, sc)
+        got_be, got_loss, got_rev = (c.result() for c in book.summary[sc][:3])
+        assert got_be == be
+        assert got_loss == pytest.approx(loss, rel=1e-12)
+        assert got_rev == pytest.approx(years[-1][1], rel=1e-12)
+
+
+def test_selected_scenario_drives_the_income_statement(zhipu):
+    for sc in zhipu.scenarios:
+        b = build_book(zhipu, sc)
+        years, be, loss = hand_forecast(zhipu, sc)
+        for year, rev, adj in years:
+            assert line(b, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
+            assert line(b, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
+        assert b.names["BreakevenYear"].result() == be
+        assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
+        assert b.names["MasterCheck"].result() == 0
+
+
+def test_bull_case_breaks_even_and_base_does_not(book):
+    # the defaults are judgements, not tuned to the note's claim; this pins what they imply
+    assert book.summary["bull"][0].result() == 2030
+    assert book.summary["base"][0].result() == "not reached"
+
+
+# --- structure ---
+PORTABLE = {"SUM", "IF", "INDEX", "MATCH", "MIN", "MAX", "ABS", "AND", "OR", "ISNUMBER", "ISERROR", "IFERROR",
+            "SUMPRODUCT", "CHOOSE", "COUNT", "ROWS", "COLUMNS", "ROUND"}
+REF = re.compile(r"(?<![A-Za-z0-9_])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
+
+
+def formulas(book):
+    from model.writer import write_book  # noqa: F401  (formulas are rendered as the writer does)
+    for cell in book.formula_cells():
+        yield cell, cell.content.xl(cell.sheet)
+
+
+def strip_strings(f):
+    return re.sub(r'"[^"]*"', '""', re.sub(r"'[^']*'!", "S!", f))
+
+
+def test_only_portable_non_volatile_functions(book):
+    for cell, f in formulas(book):
+        used = set(re.findall(r"([A-Z][A-Z0-9.]*)\(", strip_strings(f)))
+        assert used <= PORTABLE, (cell.sheet.name, f)
+
+
+def test_no_typed_in_numbers_in_formulas(book):
+    for cell, f in formulas(book):
+        bare = REF.sub("R", strip_strings(f))
+        numbers = set(re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?", bare))
+        assert numbers <= {"0", "1"}, (cell.sheet.name, cell.row, cell.col, f)
+
+
+def relative(f, cell):
+    """A formula with its relative references written as offsets from its own cell (R1C1 style)."""
+    from model.formula import col_letter
+
+    def col_index(letters):
+        n = 0
+        for ch in letters:
+            n = n * 26 + ord(ch) - 64
+        return n - 1
+
+    def sub(m):
+        dc, c, dr, r = m.groups()
+        col = c if dc else f"C[{col_index(c) - cell.col}]"
+        row = r if dr else f"R[{int(r) - 1 - cell.row}]"
+        return f"<{row}{col}>"
+    return REF.sub(sub, strip_strings(f))
+
+
+def test_one_formula_per_forecast_row(book, zhipu):
+    forecast_cols = {2 + len(zhipu.full_years) + i for i in range(len(zhipu.forecast_years))}
+    header_row = {c.sheet.name: c.row for s in book.sheets for c in s.cells.values() if c.fmt.startswith("period_")}
+    rows = {}
+    for cell, f in formulas(book):
+        if cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9):
+            rows.setdefault((cell.sheet.name, cell.row), []).append(relative(f, cell))
+    # timeline rows: a formula in every forecast column (tables below a header are not timelines)
+    rows = {k: set(v) for k, v in rows.items() if len(v) == len(forecast_cols)}
+    checked = [k for k, v in rows.items()]
+    assert len(checked) > 50
+    for key, shapes in rows.items():
+        assert len(shapes) == 1, (key, shapes)
+
+
+def test_every_number_outside_inputs_is_a_formula(book):
+    for sh in book.sheets:
+        if sh.name == "Inputs":
+            continue
+        for cell in sh.cells.values():
+            if isinstance(cell.content, (int, float)):
+                assert cell.fmt.startswith("period_"), (sh.name, cell.row, cell.col, cell.content)
+            assert cell.role != "input"
+
+
+def cells_read(expr, out):
+    if isinstance(expr, (Ref, Name)):
+        out.add(id(expr.cell))
+    elif isinstance(expr, Rng):
+        out.update(id(c) for row in expr.cells() for c in row if c is not None)
+    elif isinstance(expr, Op):
+        cells_read(expr.a, out), cells_read(expr.b, out)
+    elif isinstance(expr, Neg):
+        cells_read(expr.a, out)
+    elif isinstance(expr, Fn):
+        for a in expr.args:
+            cells_read(a, out)
+    elif isinstance(expr, (CountErrors, Flags)):
+        cells_read(expr.rng, out)
+
+
+def test_every_input_feeds_the_model(book):
+    read = set()
+    for cell in book.formula_cells():
+        cells_read(cell.content, read)
+    inputs = [c for c in book.sheet("Inputs").cells.values() if c.role == "input"]
+    assert len(inputs) > 150
+    unused = [(c.row, c.col) for c in inputs if id(c) not in read and c is not book.names["Scenario"]]
+    assert not unused
+
+
+def test_defined_names(book, zhipu):
+    names = book.names
+    for n in ("Scenario", "BreakevenYear", "CumulativeLossToBreakeven", "MasterCheck", "ScenarioList",
+              "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount"):
+        assert n in names
+    for sc in zhipu.scenarios:
+        for drv in ("growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth",
+                    "rnd_other_growth", "other_opex_growth", "adjustments"):
+            assert f"Asm_{sc}_{drv}" in names
+    assert isinstance(names["MasterCheck"], Cell) and names["MasterCheck"].sheet.name == "Checks"

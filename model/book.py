@@ -6,9 +6,16 @@ or a same-sheet calculation (black) follows from the cells it reads.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .formula import Expr, Name, Ref, Rng, XlError
+
+
+def name_part(text: str) -> str:
+    """A fragment usable inside an Excel defined name."""
+    s = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return s if s and not s[0].isdigit() else "_" + s
 
 
 @dataclass(eq=False)

@@ -1,56 +1,110 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, reference.csv).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
-stop before anything is written.
+stop before anything is written. Values still to fill in (blank required cells, missing settings)
+are collected and reported together, so a new company folder shows everything it lacks at once.
 """
 from __future__ import annotations
 
 import csv
 import difflib
 import io
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from .periods import Period, parse_period
+from .book import name_part
+from .periods import Period, parse_period, parse_year_end
 
 MAX_FILE_BYTES = 5_000_000
+MAX_LISTED = 40  # problems listed in one report
 
 
 class DataError(Exception):
     def __init__(self, file, message, row=None, column=None):
         self.file, self.row, self.column, self.message = Path(file).name, row, column, message
-        where = self.file + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
+        self.problems = [self]
+        toml = self.file.endswith(".toml")
+        where = (self.file + (f", {'line' if toml else 'row'} {row}" if row else "")
+                 + (f", {'setting' if toml else 'column'} '{column}'" if column else ""))
         super().__init__(f"{where}: {message}")
 
 
-# Historical line items: key -> (label, unit kind). Segment items are added per segment.
+class DataErrors(DataError):
+    """Several problems found together; file, row and column are the first one's."""
+
+    def __init__(self, problems: list[DataError]):
+        first = problems[0]
+        self.file, self.row, self.column, self.message = first.file, first.row, first.column, first.message
+        self.problems = problems
+        listed = [str(p) for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            listed.append(f"... and {len(problems) - MAX_LISTED} more")
+        Exception.__init__(self, f"{len(problems)} problems in the company data:\n  " + "\n  ".join(listed))
+
+
+class Problems(list):
+    """Problems collected while loading; `raise_if_any` stops the load with all of them."""
+
+    def raise_if_any(self):
+        if len(self) == 1:
+            raise self[0]
+        if self:
+            raise DataErrors(list(self))
+
+
+class Item(NamedTuple):
+    label: str   # row label in the workbook
+    unit: str    # amount (the company's unit) | pct
+    help: str    # one line for the data files' comments
+
+
+# Historical line items. Segment items (share, margin) exist only with two or more segments.
 ACTUAL_ITEMS = {
-    "revenue": ("Revenue", "amount"),
-    "cost_of_revenue": ("Cost of revenue", "amount"),
-    "gross_profit": ("Gross profit (reported)", "amount"),
-    "rnd": ("R&D expense", "amount"),
-    "rnd_compute": ("  of which compute", "amount"),
-    "selling_marketing": ("Selling & marketing expense", "amount"),
-    "net_income": ("Net income (loss), reported", "amount"),
-    "adjusted_net_income": ("Adjusted net income (loss)", "amount"),
+    "revenue": Item("Revenue", "amount", "total revenue"),
+    "cost_of_revenue": Item("Cost of revenue", "amount", "cost of revenue (a positive number)"),
+    "gross_profit": Item("Gross profit (reported)", "amount", "reported gross profit; checked against revenue - cost"),
+    "rnd": Item("R&D expense", "amount", "research and development expense (positive)"),
+    "rnd_compute": Item("  of which compute", "amount",
+                        "compute within R&D; given for the base year it splits the R&D forecast in two"),
+    "selling_marketing": Item("Selling & marketing expense", "amount", "selling and marketing expense (memo line)"),
+    "net_income": Item("Net income (loss), reported", "amount", "reported net income; a loss is negative"),
+    "adjusted_net_income": Item("Adjusted net income (loss)", "amount",
+                                "adjusted net income as the company reports it; a loss is negative"),
 }
-SEGMENT_ACTUALS = {"share": ("Revenue share — {}", "pct"), "gm": ("Gross margin — {}", "pct")}
-
-# Forecast drivers per scenario: key -> (label, unit kind).
-DRIVERS = {
-    "rnd_compute_growth": ("R&D compute growth", "pct"),
-    "rnd_other_growth": ("R&D other (people etc.) growth", "pct"),
-    "other_opex_growth": ("Other operating costs growth", "pct"),
-    "adjustments": ("Non-IFRS adjustments (SBC, fair-value changes)", "amount"),
+SEGMENT_ACTUALS = {
+    "share": Item("Revenue share — {}", "pct", "segment share of revenue; shares add to 100%"),
+    "gm": Item("Gross margin — {}", "pct", "segment gross margin"),
 }
-SEGMENT_DRIVERS = {"growth": ("Revenue growth — {}", "pct"), "gm": ("Gross margin — {}", "pct")}
+REQUIRED_ACTUALS = ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income")  # for the base year
 
+# Forecast drivers per scenario.
+SEGMENT_DRIVERS = {
+    "growth": Item("Revenue growth — {}", "pct", "segment revenue growth on the prior year (above -100%)"),
+    "gm": Item("Gross margin — {}", "pct", "segment gross margin"),
+}
+RND_DRIVERS = {  # split (compute given for the base year) -> drivers
+    True: {"rnd_compute_growth": Item("R&D compute growth", "pct", "growth of compute within R&D"),
+           "rnd_other_growth": Item("R&D other (people etc.) growth", "pct", "growth of the rest of R&D")},
+    False: {"rnd_growth": Item("R&D growth", "pct", "growth of total R&D (when compute is not given for the base year)")},
+}
+COST_DRIVERS = {
+    "other_opex_growth": Item("Other operating costs growth", "pct",
+                              "growth of other operating costs (selling; G&A; net other items)"),
+    "adjustments": Item("{} (assumed amount)", "amount", "adjusted minus reported net income (amount): share-based pay etc."),
+}
+DEFAULT_ADJUSTMENTS_LABEL = "Adjustments to reported net income"
+
+# Check tolerances: key -> (label, default). Optional in company.toml.
 TOLERANCES = {
-    "share_sum": "Tolerance: revenue shares sum to 100%",
-    "amount": "Tolerance: amounts that must tie",
-    "segment_margin": "Tolerance: segment-implied vs reported gross margin",
+    "share_sum": ("Tolerance: revenue shares sum to 100%", 0.001),
+    "amount": ("Tolerance: amounts that must tie", 0.0001),
+    "segment_margin": ("Tolerance: segment-implied vs reported gross margin", 0.005),
 }
+REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
+PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 @dataclass
@@ -77,14 +131,13 @@ class Dataset:
     segments: list[tuple[str, str]]            # (key, label)
     periods: list[Period]                      # actual periods, sorted
     actuals: dict[str, dict[Period, Figure]]   # item -> period -> figure
-    scenarios: list[str]
-    forecast_years: list[int]
-    assumptions: dict[tuple[str, str], list[float]]  # (scenario, driver) -> value per forecast year
-    rationales: dict[tuple[str, str], str]
-    sources: list[dict]
-    references: list[Reference]
-    tolerances: dict[str, float]
-    extra: dict = field(default_factory=dict)
+    scenarios: list[str] = field(default_factory=list)
+    forecast_years: list[int] = field(default_factory=list)
+    assumptions: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (scenario, driver) -> per year
+    rationales: dict[tuple[str, str], str] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    tolerances: dict[str, float] = field(default_factory=dict)
 
     @property
     def full_years(self) -> list[Period]:
@@ -94,25 +147,49 @@ class Dataset:
     def interims(self) -> list[Period]:
         return [p for p in self.periods if not p.is_full_year]
 
+    @property
+    def base_year(self) -> Period:
+        """The last actual full year: the forecast grows from it."""
+        return self.full_years[-1]
+
+    @property
+    def single_segment(self) -> bool:
+        """One revenue segment: its share is 100% and its margin the blended one, by definition."""
+        return len(self.segments) == 1
+
+    @property
+    def split_compute(self) -> bool:
+        """R&D is forecast as compute + the rest when compute is given for the base year."""
+        return self.actual("rnd_compute", self.base_year) is not None
+
+    @property
+    def adjustments_label(self) -> str:
+        return self.company.get("adjustments_label") or DEFAULT_ADJUSTMENTS_LABEL
+
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
         return fig.value if fig else None
 
 
-def actual_items(segments) -> dict[str, tuple[str, str]]:
+def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
+    return {f"{prefix}_{key}": Item(t.label.format(label), t.unit, t.help)
+            for prefix, t in templates.items() for key, label in segments}
+
+
+def actual_items(data) -> dict[str, Item]:
     items = dict(ACTUAL_ITEMS)
-    for prefix, (text, unit) in SEGMENT_ACTUALS.items():
-        for key, label in segments:
-            items[f"{prefix}_{key}"] = (text.format(label), unit)
+    if not data.single_segment:
+        items.update(per_segment(SEGMENT_ACTUALS, data.segments))
     return items
 
 
-def driver_items(segments) -> dict[str, tuple[str, str]]:
-    items = {}
-    for prefix, (text, unit) in SEGMENT_DRIVERS.items():
-        for key, label in segments:
-            items[f"{prefix}_{key}"] = (text.format(label), unit)
-    items.update(DRIVERS)
+def driver_items(data, split_compute=None) -> dict[str, Item]:
+    split = data.split_compute if split_compute is None else split_compute
+    items = per_segment(SEGMENT_DRIVERS, data.segments)
+    items.update(RND_DRIVERS[split])
+    items.update(COST_DRIVERS)
+    adj = items["adjustments"]
+    items["adjustments"] = adj._replace(label=adj.label.format(data.adjustments_label))
     return items
 
 
@@ -151,138 +228,200 @@ def read_text(path: Path) -> str:
     raise DataError(path, "cannot decode the file: save it as UTF-8 CSV")
 
 
+def is_comment(cells) -> bool:
+    """A row whose first cell starts with # explains the file; the loader skips it."""
+    return bool(cells) and cells[0].strip().startswith("#")
+
+
 def read_csv(path: Path, required: list[str], optional: list[str] = (), extra_ok=None):
-    """Rows of a CSV as dicts with (row number, dict); header checked against the expected columns."""
+    """Rows of a CSV as (row number, dict); header checked against the expected columns. Blank rows
+    and comment rows (first cell starting with #) are skipped; row numbers are the file's."""
     text = read_text(path)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    numbered = [(n, cells) for n, cells in enumerate(csv.reader(io.StringIO(text)), start=1)
+                if any(c.strip() for c in cells) and not is_comment(cells)]
+    if not numbered:
         raise DataError(path, "the file is empty; expected a header row: " + ",".join(required))
-    header = [h.strip() for h in rows[0]]
+    header_row, header = numbered[0][0], [h.strip() for h in numbered[0][1]]
     known = list(required) + list(optional)
-    for i, h in enumerate(header):
+    for h in header:
         if h in known or (extra_ok and extra_ok(h)):
             continue
         hint = difflib.get_close_matches(h, known, n=1)
         raise DataError(path, f"unknown column {h!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                        "; expected " + ", ".join(known)), 1, h)
+                        "; expected " + ", ".join(known)), header_row, h)
     if len(set(header)) != len(header):
         dup = next(h for h in header if header.count(h) > 1)
-        raise DataError(path, f"column {dup!r} appears twice", 1, dup)
+        raise DataError(path, f"column {dup!r} appears twice", header_row, dup)
     for col in required:
         if col not in header:
-            raise DataError(path, f"missing column {col!r}", 1, col)
+            raise DataError(path, f"missing column {col!r}", header_row, col)
     out = []
-    for n, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    for n, cells in numbered[1:]:
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
             raise DataError(path, f"row has {len(cells)} cells but the header has {len(header)}", n)
         out.append((n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
     return header, out
 
 
-def load_company(folder: Path) -> dict:
+def toml_line(text: str, key: str) -> int | None:
+    """The line where `key = ...` (or the [[key]] table) is set, for error messages."""
+    pattern = re.compile(rf"^\s*(\[\[\s*{re.escape(key)}\s*\]\]|{re.escape(key)}\s*=)")
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if pattern.match(line)), None)
+
+
+def load_company(folder: Path, problems: Problems) -> dict:
     path = folder / "company.toml"
+    text = read_text(path)
     try:
-        company = tomllib.loads(read_text(path))
+        company = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise DataError(path, f"not valid TOML: {e}") from None
-    for key in ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments"):
-        if key not in company:
-            raise DataError(path, f"missing setting {key!r}", column=key)
-    if not isinstance(company["forecast_end"], int):
-        raise DataError(path, "forecast_end must be a year such as 2030", column="forecast_end")
-    segs = company["segments"]
-    if not isinstance(segs, list) or not segs or not all(isinstance(s, dict) and "key" in s and "label" in s for s in segs):
-        raise DataError(path, "segments must be a list of [[segments]] tables with key and label", column="segments")
-    keys = [s["key"] for s in segs]
-    if len(set(keys)) != len(keys):
-        raise DataError(path, "segment keys must be unique", column="segments")
-    for k in keys:
-        if not str(k).isidentifier():
-            raise DataError(path, f"segment key {k!r} must be a plain word (letters, digits, _)", column="segments")
-    tol = company.get("tolerances", {})
-    for key in TOLERANCES:
-        if not isinstance(tol.get(key), (int, float)) or tol.get(key) < 0:
-            raise DataError(path, f"[tolerances] needs a non-negative number {key}", column=key)
+
+    def problem(key, message):
+        problems.append(DataError(path, message, toml_line(text, key), key))
+
+    for key in REQUIRED_SETTINGS:
+        if company.get(key) in (None, ""):
+            problem(key, f"setting {key!r} is missing or empty")
+    if company.get("fiscal_year_end") and parse_year_end(str(company["fiscal_year_end"])) is None:
+        problem("fiscal_year_end", f"fiscal_year_end {company['fiscal_year_end']!r} is not a month-day such as \"12-31\" or \"03-31\"")
+    structural = Problems()
+    if "forecast_end" in company and not isinstance(company["forecast_end"], int):
+        structural.append(DataError(path, "forecast_end must be a year such as 2030", toml_line(text, "forecast_end"), "forecast_end"))
+    segs = company.get("segments")
+    if segs is not None:
+        if not isinstance(segs, list) or not segs or not all(isinstance(s, dict) and s.get("key") and s.get("label") for s in segs):
+            structural.append(DataError(path, "segments must be one or more [[segments]] tables, each with a key and a label",
+                                        toml_line(text, "segments"), "segments"))
+        else:
+            seen = set()
+            for s in segs:
+                k = str(s["key"])
+                if not PLAIN_KEY.fullmatch(k):
+                    structural.append(DataError(path, f"segment key {k!r} must be a plain word: a letter, then letters, digits or _",
+                                                toml_line(text, "segments"), "segments"))
+                elif k.lower() in seen:
+                    structural.append(DataError(path, f"segment key {k!r} is used twice (keys ignore case)",
+                                                toml_line(text, "segments"), "segments"))
+                seen.add(k.lower())
+    tol = company.setdefault("tolerances", {})
+    if not isinstance(tol, dict):
+        raise DataError(path, "[tolerances] must be a table of numbers", toml_line(text, "tolerances"), "tolerances")
+    for key, (_, default) in TOLERANCES.items():
+        value = tol.setdefault(key, default)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+            problem(key, f"tolerance {key} must be a non-negative number")
+    problems.extend(structural)
+    if structural or "forecast_end" not in company or segs is None:
+        problems.raise_if_any()  # the other files cannot be read without these
     return company
 
 
-def load_actuals(folder: Path, segments):
+def load_actuals(folder: Path, data: Dataset, problems: Problems):
+    """Fills data.actuals and data.periods (every period the file names, even with blank values)."""
     path = folder / "actuals.csv"
-    items = actual_items(segments)
+    items = {**ACTUAL_ITEMS, **per_segment(SEGMENT_ACTUALS, data.segments)}
+    allowed = actual_items(data)
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "note"])
-    actuals: dict[str, dict[Period, Figure]] = {}
+    where = {}
     for n, r in rows:
         item = r["item"]
         if item not in items:
             hint = difflib.get_close_matches(item, items, n=1)
             raise DataError(path, f"unknown item {item!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "item")
+        if item not in allowed:
+            raise DataError(path, f"{item}: with a single segment its share is 100% and its margin the blended gross "
+                                  "margin by definition; remove this row", n, "item")
         period = parse_period(r["period"])
         if period is None:
             raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024, 1H2025, 9M2025, Q1 2025", n, "period")
-        if period in actuals.get(item, {}):
+        if period in data.actuals.get(item, {}):
             raise DataError(path, f"{item} for {period.code} is given twice", n, "item")
         value = parse_number(r["value"], path, n, "value", required=False)
         if item == "revenue" and value is not None and value < 0:
             raise DataError(path, "revenue cannot be negative", n, "value")
-        actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
-    periods = sorted({p for per_item in actuals.values() for p in per_item if per_item[p].value is not None})
-    fys = [p for p in periods if p.is_full_year]
+        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
+        where[(item, period)] = n
+    data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
+    fys = data.full_years
     if not fys:
         raise DataError(path, "no full-year actuals: at least one FY period is needed")
     for a, b in zip(fys, fys[1:]):
         if b.year != a.year + 1:
             raise DataError(path, f"full years must be consecutive: {a.code} is followed by {b.code}")
-    last = fys[-1]
-    for item in ("revenue", "cost_of_revenue", "rnd", "rnd_compute", "adjusted_net_income"):
-        if actuals.get(item, {}).get(last) is None or actuals[item][last].value is None:
-            raise DataError(path, f"{item} for {last.code} (the base of the forecast) is required", column="value")
-    for key, _ in segments:
-        for prefix in ("share", "gm"):
-            if actual(actuals, f"{prefix}_{key}", last) is None:
-                raise DataError(path, f"{prefix}_{key} for {last.code} (the base of the forecast) is required", column="value")
-    return periods, actuals
+    base = data.base_year
+    for p in data.interims:
+        if p.year > base.year + 1:
+            raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
+                                  f"the full years before it", where[next(k for k in where if k[1] == p)], "period")
+    segment_items = [] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments))
+    for item in list(REQUIRED_ACTUALS) + segment_items:
+        if data.actual(item, base) is None:
+            problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "
+                                            "the forecast", where.get((item, base)), "value"))
 
 
-def actual(actuals, item, period):
-    fig = actuals.get(item, {}).get(period)
-    return fig.value if fig else None
+def year_span(columns: list[str]) -> str:
+    return columns[0] if len(columns) == 1 else f"{columns[0]}..{columns[-1]}" if len(columns) > 2 else " and ".join(columns)
 
 
-def load_assumptions(folder: Path, segments, first_year: int, last_year: int):
+def rnd_mode_hint(data, driver) -> str:
+    base = data.base_year.code
+    if data.split_compute:
+        return (f"driver {driver!r} does not apply: actuals.csv gives rnd_compute for {base}, so R&D is forecast as "
+                "compute (rnd_compute_growth) plus the rest (rnd_other_growth); leave this row blank or remove it")
+    return (f"driver {driver!r} applies only when actuals.csv gives rnd_compute for {base} (the base year); without "
+            "it R&D is forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
+
+
+def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
-    drivers = driver_items(segments)
-    years = list(range(first_year, last_year + 1))
+    drivers = driver_items(data)
+    other_mode = RND_DRIVERS[not data.split_compute]
+    known = list(drivers) + list(other_mode)
+    years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
-    values, rationales, scenarios = {}, {}, []
+    _, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
+    values, rationales, scenarios, excel_names = {}, {}, [], {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
         if not sc:
             raise DataError(path, "scenario name is empty", n, "scenario")
-        if drv not in drivers:
-            hint = difflib.get_close_matches(drv, drivers, n=1)
+        if drv not in known:
+            hint = difflib.get_close_matches(drv, known, n=1)
             raise DataError(path, f"unknown driver {drv!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "driver")
+        if drv in other_mode:
+            if any(r[c] for c in year_cols):
+                raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
+            continue
         if (sc, drv) in values:
             raise DataError(path, f"driver {drv} is given twice for scenario {sc}", n, "driver")
+        same = excel_names.setdefault(name_part(sc).lower(), sc)
+        if same != sc:
+            raise DataError(path, f"scenario names {same!r} and {sc!r} are the same to Excel (defined names ignore case "
+                                  "and punctuation): rename one", n, "scenario")
+        if sc not in scenarios:
+            scenarios.append(sc)
+        rationales[(sc, drv)] = r.get("rationale", "")
+        blank = [c for c in year_cols if not r[c]]
+        if blank:
+            problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}", n, blank[0]))
+            values[(sc, drv)] = None
+            continue
         vals = [parse_number(r[c], path, n, c) for c in year_cols]
         if "growth" in drv:
             for c, v in zip(year_cols, vals):
                 if v <= -1:
                     raise DataError(path, f"growth of {v:.0%} is below -100%", n, c)
-        if sc not in scenarios:
-            scenarios.append(sc)
         values[(sc, drv)] = vals
-        rationales[(sc, drv)] = r.get("rationale", "")
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
     for sc in scenarios:
         for drv in drivers:
             if (sc, drv) not in values:
-                raise DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", column="driver")
-    return scenarios, years, values, rationales
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", column="driver"))
+    data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
 
 
 def load_sources(folder: Path):
@@ -314,27 +453,33 @@ def load_references(folder: Path, metrics: set[str]):
     return refs
 
 
-def metric_keys(segments) -> set[str]:
-    """Line items a reference figure may name: every Income Statement and Ratios line."""
+def metric_units(data) -> dict[str, str]:
+    """Line items a reference figure may name (every Income Statement and Ratios line) and their units."""
     from .lines import income_lines, ratio_lines
-    return {ln.key for ln in income_lines(segments) + ratio_lines(segments)}
+    return {ln.key: ln.unit for ln in income_lines(data) + ratio_lines(data)}
 
 
 def load(folder) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(folder, "company folder not found")
-    company = load_company(folder)
-    segments = [(s["key"], s["label"]) for s in company["segments"]]
-    periods, actuals = load_actuals(folder, segments)
-    first = max(p.year for p in periods if p.is_full_year) + 1
+    problems = Problems()
+    company = load_company(folder, problems)
+    segments = [(str(s["key"]), str(s["label"])) for s in company["segments"]]
+    data = Dataset(folder, company, segments, [], {})
+    load_actuals(folder, data, problems)
+    first = data.base_year.year + 1
     if company["forecast_end"] < first:
-        raise DataError(folder / "company.toml", f"forecast_end {company['forecast_end']} is before the first forecast year {first}", column="forecast_end")
-    scenarios, years, values, rationales = load_assumptions(folder, segments, first, company["forecast_end"])
-    default = company.get("default_scenario", scenarios[0])
-    if default not in scenarios:
-        raise DataError(folder / "company.toml", f"default_scenario {default!r} is not a scenario in assumptions.csv ({', '.join(scenarios)})", column="default_scenario")
-    sources = load_sources(folder)
-    refs = load_references(folder, metric_keys(segments))
-    return Dataset(folder, company, segments, periods, actuals, scenarios, years, values, rationales,
-                   sources, refs, {k: float(company["tolerances"][k]) for k in TOLERANCES})
+        problems.append(DataError(folder / "company.toml", f"forecast_end {company['forecast_end']} is before the first "
+                                  f"forecast year {first}", column="forecast_end"))
+        problems.raise_if_any()
+    load_assumptions(folder, data, problems)
+    default = company.get("default_scenario") or data.scenarios[0]
+    if default not in data.scenarios:
+        problems.append(DataError(folder / "company.toml", f"default_scenario {default!r} is not a scenario in "
+                                  f"assumptions.csv ({', '.join(data.scenarios)})", column="default_scenario"))
+    data.sources = load_sources(folder)
+    problems.raise_if_any()
+    data.references = load_references(folder, set(metric_units(data)))
+    data.tolerances = {k: float(company["tolerances"][k]) for k in TOLERANCES}
+    return data

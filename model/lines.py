@@ -39,17 +39,23 @@ def grow(key, driver):
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
 
 
-def income_lines(segments) -> list[Line]:
+def income_lines(data) -> list[Line]:
+    """The Income Statement's lines for a dataset: its segments, and R&D split into compute and the
+    rest when compute is given for the base year (else R&D is one line and compute history only)."""
+    segments, single, split = data.segments, data.single_segment, data.split_compute
     seg_keys = [k for k, _ in segments]
     first_last = lambda x, p, pre: (x.at(f"{pre}_{seg_keys[0]}", p), x.at(f"{pre}_{seg_keys[-1]}", p))  # noqa: E731
 
     lines = []
     for key, label in segments:
-        lines.append(Line(
-            f"rev_{key}", f"Revenue — {label}", "amount",
-            actual=lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)),
-            forecast=grow(f"rev_{key}", f"growth_{key}"),
-            kind="detail", note="Actual: revenue × reported share. Forecast: prior year × (1 + growth)."))
+        if single:
+            actual, note = (lambda x, p: x.at("revenue", p)), "Actual: total revenue (a single segment)."
+        else:
+            actual = lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
+            note = "Actual: revenue × reported share."
+        lines.append(Line(f"rev_{key}", f"Revenue — {label}", "amount", actual=actual,
+                          forecast=grow(f"rev_{key}", f"growth_{key}"), kind="detail",
+                          note=note + " Forecast: prior year × (1 + growth)."))
     lines += [
         Line("revenue", "Total revenue", "amount", actual=link("revenue"),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total",
@@ -59,27 +65,35 @@ def income_lines(segments) -> list[Line]:
              note="Forecast: revenue − gross profit."),
     ]
     for key, label in segments:
-        lines.append(Line(
-            f"gp_{key}", f"Gross profit — {label}", "amount",
-            actual=lambda x, p, k=key: guard([x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)],
-                                             x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p)),
-            forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
-            kind="detail", note="Segment revenue × segment gross margin (actual: reported margin, rounded)."))
+        if single:
+            actual, note = (lambda x, p: x.at("gross_profit", p)), "Actual: total gross profit (a single segment)."
+        else:
+            actual = lambda x, p, k=key: guard([x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)],  # noqa: E731
+                                               x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p))
+            note = "Actual: segment revenue × reported segment margin (rounded)."
+        lines.append(Line(f"gp_{key}", f"Gross profit — {label}", "amount", actual=actual,
+                          forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
+                          kind="detail", note=note + " Forecast: segment revenue × gross margin."))
+    if split:
+        rnd_forecast, rnd_note = (lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p)), \
+            "Forecast: compute + people and other."
+    else:
+        rnd_forecast, rnd_note = grow("rnd", "rnd_growth"), \
+            f"Forecast: prior year × (1 + R&D growth), one line: compute is not given for {data.base_year.code}."
     lines += [
         Line("gross_profit", "Gross profit", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p)], x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total",
              note="Actual: revenue − cost of revenue. Forecast: sum of segment gross profit."),
         Line("rnd_compute", "R&D — compute", "amount", actual=link("rnd_compute"),
-             forecast=grow("rnd_compute", "rnd_compute_growth"), kind="detail",
-             note="Training and inference compute within R&D."),
+             forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
+             note="Training and inference compute within R&D." + ("" if split else " History only.")),
         Line("rnd_other", "R&D — people and other", "amount",
              actual=lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute", p)], x.inp("rnd", p) - x.inp("rnd_compute", p)),
-             forecast=grow("rnd_other", "rnd_other_growth"), kind="detail",
-             note="Actual: R&D − compute (n/a where compute is not disclosed)."),
-        Line("rnd", "Research & development", "amount", actual=link("rnd"),
-             forecast=lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p), kind="total",
-             note="Forecast: compute + people and other."),
+             forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
+             note="Actual: R&D − compute (n/a where compute is not disclosed)." + ("" if split else " History only.")),
+        Line("rnd", "Research & development", "amount", actual=link("rnd"), forecast=rnd_forecast, kind="total",
+             note=rnd_note),
         Line("other_opex", "Other operating costs, net (derived)", "amount",
              actual=lambda x, p: guard([x.at("gross_profit", p), x.at("rnd", p), x.at("adjusted_net_income", p)],
                                        x.at("gross_profit", p) - x.at("rnd", p) - x.at("adjusted_net_income", p)),
@@ -88,12 +102,12 @@ def income_lines(segments) -> list[Line]:
                   "(selling, G&A, other income, finance items and tax)."),
         Line("adjusted_net_income", "Adjusted net income (loss)", "amount", actual=link("adjusted_net_income"),
              forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total",
-             note="Non-IFRS. Forecast: gross profit − R&D − other operating costs."),
-        Line("adjustments", "Non-IFRS adjustments", "amount",
+             note="As the company reports it. Forecast: gross profit − R&D − other operating costs."),
+        Line("adjustments", data.adjustments_label, "amount",
              actual=lambda x, p: guard([x.inp("adjusted_net_income", p), x.inp("net_income", p)],
                                        x.inp("adjusted_net_income", p) - x.inp("net_income", p)),
              forecast=lambda x, p: x.drv("adjustments", p),
-             note="Share-based pay and fair-value changes: adjusted − reported net income."),
+             note="Adjusted − reported net income (share-based pay, fair-value changes and the like)."),
         Line("net_income", "Net income (loss), reported", "amount", actual=link("net_income"),
              forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total",
              note="Forecast: adjusted net income − adjustments."),
@@ -110,10 +124,10 @@ def income_lines(segments) -> list[Line]:
 
 
 # Lines each scenario's block on the Scenarios tab carries (enough for adjusted net income).
-def scenario_lines(segments) -> list[Line]:
-    keep = {f"rev_{k}" for k, _ in segments} | {f"gp_{k}" for k, _ in segments} | {
+def scenario_lines(data) -> list[Line]:
+    keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
-    return [ln for ln in income_lines(segments) if ln.key in keep]
+    return [ln for ln in income_lines(data) if ln.key in keep and ln.forecast is not None]
 
 
 def _growth(key):
@@ -126,7 +140,7 @@ def _growth(key):
     return f
 
 
-def ratio_lines(segments) -> list[Line]:
+def ratio_lines(data) -> list[Line]:
     def of_revenue(key):
         return lambda x, p: ratio(x.at(key, p), x.at("revenue", p))
 
@@ -150,17 +164,18 @@ def ratio_lines(segments) -> list[Line]:
                      (x.at("adjusted_net_income", p) - x.at("adjusted_net_income", prior)) / d_rev, nonzero=[d_rev])
 
     lines = [Line("gross_margin", "Gross margin — blended", "pct", of_revenue("gross_profit"), of_revenue("gross_profit"))]
+    segments = [] if data.single_segment else data.segments  # one segment: its margin and mix are the totals
     for key, label in segments:
         f = lambda x, p, k=key: ratio(x.at(f"gp_{k}", p), x.at(f"rev_{k}", p))  # noqa: E731
         lines.append(Line(f"gm_{key}", f"Gross margin — {label}", "pct", f, f, kind="detail"))
     for key, label in segments:
         f = of_revenue(f"rev_{key}")
         lines.append(Line(f"mix_{key}", f"Revenue mix — {label}", "pct", f, f, kind="detail"))
+    compute_share = lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p))  # noqa: E731
     lines += [
         Line("rnd_to_revenue", "R&D / revenue", "pct", of_revenue("rnd"), of_revenue("rnd")),
-        Line("compute_share", "Compute share of R&D", "pct",
-             lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p)),
-             lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p))),
+        Line("compute_share", "Compute share of R&D", "pct", compute_share,
+             compute_share if data.split_compute else None),
         Line("other_opex_to_revenue", "Other operating costs / revenue", "pct",
              of_revenue("other_opex"), of_revenue("other_opex")),
         Line("adjusted_net_margin", "Adjusted net margin", "pct",

@@ -1,6 +1,7 @@
 """Reporting periods: full fiscal years (FY2024) and year-to-date interims (1H2025, 9M2025, Q1 2025)."""
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -38,3 +39,26 @@ def parse_period(text: str) -> Period | None:
     head, year = m.group(1), int(m.group("y"))
     months = {"FY": 12, "1H": 6, "Q1": 3}.get(head) or int(m.group("m"))
     return Period(year, months)
+
+
+def parse_year_end(text: str) -> tuple[int, int] | None:
+    """A fiscal year end typed as month-day ("12-31", "03-31") -> (month, day), or None."""
+    m = re.fullmatch(r"\s*(\d{1,2})-(\d{1,2})\s*", text)
+    if not m:
+        return None
+    month, day = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2001, month)[1]:
+        return None
+    return month, day
+
+
+def period_end(p: Period, year_end: tuple[int, int]) -> str:
+    """The date a period ends, e.g. '31 Dec 2025'. FY<year> is the fiscal year that ends in <year>;
+    an interim runs from the start of its fiscal year. A year end on a month's last day keeps
+    interims on month ends (a 03-31 year: 9M ends 31 Dec)."""
+    month, day = year_end
+    months = month + p.months                    # counted from January of the year before
+    year, end_month = p.year - 1 + (months - 1) // 12, (months - 1) % 12 + 1
+    last = calendar.monthrange(year, end_month)[1]
+    month_end = day == calendar.monthrange(2001, month)[1]
+    return f"{last if month_end else min(day, last)} {calendar.month_abbr[end_month]} {year}"

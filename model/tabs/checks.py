@@ -19,7 +19,6 @@ def fails_if(cond, *known):
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, scan_sheets):
         sh = self.sheet = book.add_sheet("Checks", "output")
-        unit = data.company["unit"]
         title_rows(sh, data, "Checks", "Each row counts its failures (1 = fails, 0 = passes); the master check "
                    "is their total and must be 0.")
         self.headers = tl.write_header(sh, 4, "What is checked")
@@ -40,9 +39,11 @@ class ChecksTab:
 
         sh.put(row - 1, LABEL_COL, "Integrity checks by period", "section")
         segs = [k for k, _ in data.segments]
-        shares = {p: Rng(inputs.cell(f"share_{segs[0]}", p), inputs.cell(f"share_{segs[-1]}", p)) for p in tl.actuals}
-        check_row("Revenue shares sum to 100%", "Reported segment shares add to 100% within the tolerance on Inputs.",
-                  {p: IF(COUNT(shares[p]).eq(0), 0, IF(ABS(SUM(shares[p]) - 1).gt(tol["share_sum"]), 1, 0)) for p in tl.actuals})
+        if not data.single_segment:  # one segment has no share inputs: its share is 100% by definition
+            shares = {p: Rng(inputs.cell(f"share_{segs[0]}", p), inputs.cell(f"share_{segs[-1]}", p)) for p in tl.actuals}
+            check_row("Revenue shares sum to 100%", "Reported segment shares add to 100% within the tolerance on Inputs.",
+                      {p: IF(COUNT(shares[p]).eq(0), 0, IF(ABS(SUM(shares[p]) - 1).gt(tol["share_sum"]), 1, 0))
+                       for p in tl.actuals})
         seg_rev = lambda p: Rng(is_.cell(f"rev_{segs[0]}", p), is_.cell(f"rev_{segs[-1]}", p), absolute=False)  # noqa: E731
         check_row("Segment revenue sums to total revenue", "Income Statement segments against the total.",
                   {p: IF(COUNT(seg_rev(p)).eq(ROWS(seg_rev(p))),
@@ -53,14 +54,16 @@ class ChecksTab:
                                is_.at("gross_profit", p), inputs.cell("gross_profit", p).ref()) for p in tl.actuals})
         seg_gp = lambda p: Rng(is_.cell(f"gp_{segs[0]}", p), is_.cell(f"gp_{segs[-1]}", p), absolute=False)  # noqa: E731
         gm = ratios.lines
-        check_row("Segment margins reproduce the blended gross margin",
-                  "Σ(share × segment margin) against the blended margin, within the tolerance (shares are rounded).",
-                  {p: IF(COUNT(seg_gp(p)).eq(ROWS(seg_gp(p))),
-                         fails_if(ABS(SUM(seg_gp(p)) / is_.at("revenue", p) - gm.here("gross_margin", p)).gt(tol["segment_margin"]),
-                                  gm.here("gross_margin", p)), 0) for p in tl.actuals})
+        if not data.single_segment:
+            check_row("Segment margins reproduce the blended gross margin",
+                      "Σ(share × segment margin) against the blended margin, within the tolerance (shares are rounded).",
+                      {p: IF(COUNT(seg_gp(p)).eq(ROWS(seg_gp(p))),
+                             fails_if(ABS(SUM(seg_gp(p)) / is_.at("revenue", p) - gm.here("gross_margin", p))
+                                      .gt(tol["segment_margin"]), gm.here("gross_margin", p)), 0) for p in tl.actuals})
+        compute_periods = tl.periods if data.split_compute else tl.actuals  # not split: compute is history only
         check_row("R&D compute does not exceed total R&D", "Compute is part of R&D.",
                   {p: fails_if(is_.at("rnd_compute", p).gt(is_.at("rnd", p) + tol["amount"]), is_.at("rnd_compute", p), is_.at("rnd", p))
-                   for p in tl.periods})
+                   for p in compute_periods})
         for key, label in (("revenue", "revenue"), ("adjusted_net_income", "adjusted net income")):
             check_row(f"Scenarios tab ties to the Income Statement: {label}",
                       "The selected scenario computed on the Scenarios tab equals the Income Statement.",

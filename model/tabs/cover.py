@@ -2,7 +2,10 @@
 short guide, the sign convention, a legend of cell styles and a table of contents."""
 from __future__ import annotations
 
+import calendar
+
 from ..formula import IF, Text
+from ..periods import parse_year_end, period_end
 from ..timeline import LABEL_COL
 from . import title_rows
 
@@ -17,6 +20,25 @@ LEGEND = [("input", "123.45", "Input: typed-in figure or assumption (blue on lig
           ("calc", "123.45", "Calculation on the same tab (black)"),
           ("link", "123.45", "Link to another tab (green)"),
           ("check", "0", "Check result (0 = pass)")]
+
+
+def fiscal_year_text(data) -> str:
+    """'31 March: FY2024 is the 12 months to 31 Mar 2024' (fiscal years are named by the year they end in)."""
+    year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+    base = data.base_year
+    return (f"{year_end[1]} {calendar.month_name[year_end[0]]}: fiscal years are named by the year they end in "
+            f"({base.code} is the 12 months to {period_end(base, year_end)}).")
+
+
+def periods_text(data, tl) -> str:
+    """Which columns are actual and estimate, and when each interim ends."""
+    text = (f"{tl.actual_years[0].code}–{tl.base_year.code} actual; {tl.forecast[0].code}–{tl.forecast[-1].code} "
+            "estimate.")
+    if tl.interims:
+        year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+        text += " Interims, year to date: " + "; ".join(
+            f"{p.code} = the {p.months} months to {period_end(p, year_end)}" for p in tl.interims) + "."
+    return text
 
 
 class CoverTab:
@@ -35,7 +57,8 @@ class CoverTab:
              + (f", {c['ticker']}" if c.get("ticker") else "")),
             ("Data as of", str(c["as_of"])),
             ("Currency and unit", unit),
-            ("Fiscal year end", str(c["fiscal_year_end"])),
+            ("Fiscal year end", fiscal_year_text(self.data)),
+            ("Periods", periods_text(self.data, income.lines.tl)),
             ("Sign convention", "Revenue and costs are positive; costs are subtracted. Losses are negative and "
                                 "shown in parentheses."),
         ]

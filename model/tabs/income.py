@@ -27,7 +27,7 @@ class IncomeTab:
         row += 1
         self.drivers = {}
         first_driver = row
-        for drv, (label, kind) in driver_items(data.segments).items():
+        for drv, (label, kind, _) in driver_items(data).items():
             sh.put(row, LABEL_COL, label, "detail_label")
             sh.put(row, UNIT_COL, unit if kind == "amount" else "%", "unit")
             for p in tl.forecast:
@@ -40,6 +40,6 @@ class IncomeTab:
         row += 1
         sh.put(row, LABEL_COL, "Income statement", "section")
         row += 1
-        self.lines = LineBlock(sh, tl, income_lines(data.segments), row, tl.periods, inputs,
+        self.lines = LineBlock(sh, tl, income_lines(data), row, tl.periods, inputs,
                                drivers=lambda name, p: self.drivers[(name, p)], headers=self.headers, unit=unit)
         self.lines.fill()

@@ -2,18 +2,11 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-import re
-
-from ..data import TOLERANCES, actual_items, driver_items
+from ..book import name_part
+from ..data import TOLERANCES, actual_items, driver_items, metric_units
 from ..formula import Rng
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import title_rows
-
-
-def name_part(text: str) -> str:
-    """A fragment usable inside an Excel defined name."""
-    s = re.sub(r"[^A-Za-z0-9_]", "_", text)
-    return s if s and not s[0].isdigit() else "_" + s
 
 
 class InputsTab:
@@ -50,7 +43,7 @@ class InputsTab:
         sh.put(row, LABEL_COL, "Historical actuals (as reported)", "section")
         row += 1
         self.hist = {}
-        for item, (label, kind) in actual_items(data.segments).items():
+        for item, (label, kind, _) in actual_items(data).items():
             sh.put(row, LABEL_COL, label, "detail_label" if label.startswith(" ") else "label")
             sh.put(row, UNIT_COL, unit if kind == "amount" else "%", "unit")
             sources = []
@@ -72,7 +65,7 @@ class InputsTab:
         sh.put(row, LABEL_COL, "Check tolerances", "section")
         row += 1
         self.tol = {}
-        for key, label in TOLERANCES.items():
+        for key, (label, _) in TOLERANCES.items():
             sh.put(row, LABEL_COL, label, "label")
             fmt = "amount4" if key == "amount" else "pct2"
             sh.put(row, UNIT_COL, unit if key == "amount" else "%", "unit")
@@ -90,8 +83,9 @@ class InputsTab:
                 sh.put(row, [LABEL_COL, UNIT_COL, FIRST_COL, FIRST_COL + 1, FIRST_COL + 2, FIRST_COL + 3][c], h, "subhead")
             row += 1
             first = row
+            units = metric_units(data)
             for ref in data.references:
-                kind = "amount" if ref.metric == "revenue" else "pct"
+                kind = "amount" if units[ref.metric] == "amount" else "pct"
                 sh.put(row, LABEL_COL, ref.metric, "label")
                 sh.put(row, UNIT_COL, ref.period.code, "unit")
                 value = sh.put(row, FIRST_COL, ref.value, "input", kind)
@@ -108,7 +102,7 @@ class InputsTab:
         row += 1
         self.asm = {}
         self.asm_rows = {}
-        for drv, (label, kind) in driver_items(data.segments).items():
+        for drv, (label, kind, _) in driver_items(data).items():
             sh.put(row, LABEL_COL, label, "subsection")
             sh.put(row, UNIT_COL, unit if kind == "amount" else "%", "unit")
             row += 1
@@ -122,7 +116,6 @@ class InputsTab:
                             Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
                 row += 1
             sh.groups.append((self.asm_rows[drv], row - 1))
-        self.kinds = {**{k: v[1] for k, v in driver_items(data.segments).items()}}
 
     def cell(self, item, p):
         return self.hist[(item, p)]

@@ -14,6 +14,6 @@ class RatiosTab:
                    "year with the prior full year, an interim with the same interim a year earlier.")
         self.headers = tl.write_header(sh, 4)
         sh.put(7, LABEL_COL, "Ratios (selected scenario)", "section")
-        self.lines = LineBlock(sh, tl, ratio_lines(data.segments), 8, tl.periods, inputs,
+        self.lines = LineBlock(sh, tl, ratio_lines(data), 8, tl.periods, inputs,
                                source=income.lines, headers=self.headers)
         self.lines.fill()

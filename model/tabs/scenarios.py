@@ -40,7 +40,7 @@ class ScenariosTab:
         for n, sc in enumerate(scs):
             sh.put(row, LABEL_COL, f"Scenario: {sc}", "section")
             row += 1
-            block = LineBlock(sh, tl, scenario_lines(data.segments), row, tl.years, inputs,
+            block = LineBlock(sh, tl, scenario_lines(data), row, tl.years, inputs,
                               drivers=lambda name, p, sc=sc: inputs.asm[(sc, name, p)], headers=self.headers,
                               unit=unit, link_actuals=income.lines)
             block.fill(notes=False)
@@ -61,7 +61,7 @@ class ScenariosTab:
                 run = Rng(flag[tl.forecast[0]], flag[p], absolute=False, anchored=True)
                 reached[p] = sh.put(row + 1, tl.col[p], IF(SUM(run).gt(0), 1, 0), "calc", "int")
                 loss[p] = sh.put(row + 2, c, IF(reached[p].ref().eq(0), -adj[p].ref(), 0), "calc", "amount")
-            sh.groups.append((block.rows[scenario_lines(data.segments)[0].key], row + 2))
+            sh.groups.append((block.rows[scenario_lines(data)[0].key], row + 2))
             row += 4
             flags = Rng(flag[tl.forecast[0]], flag[tl.forecast[-1]])
             r = summary_first + n

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from . import title_rows
 
+DEFAULT_LEGEND = "multi = two or more independent sources; single = one source only."
 COLUMNS = [("id", "Id", 8), ("title", "Source", 48), ("address", "Address", 60), ("supports", "Supports", 60),
            ("reliability", "Reliability", 12)]
 
@@ -10,8 +11,7 @@ COLUMNS = [("id", "Id", 8), ("title", "Source", 48), ("address", "Address", 60),
 class SourcesTab:
     def __init__(self, book, data):
         sh = self.sheet = book.add_sheet("Sources", "output")
-        title_rows(sh, data, "Sources", "Reliability: note = the research note; multi = two or more independent "
-                   "pages; single = one page only.")
+        title_rows(sh, data, "Sources", "Reliability: " + data.company.get("reliability_legend", DEFAULT_LEGEND))
         for i, (_, head, width) in enumerate(COLUMNS):
             sh.put(4, i, head, "head")
             sh.widths[i] = width

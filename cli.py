@@ -1,11 +1,14 @@
-"""Command-line tool: build the formula-driven model workbook and check it in LibreOffice.
+"""Command-line tool: build the formula-driven model workbook, check it in LibreOffice, and start
+a new company's data folder.
 
     python cli.py build                      # templates/zhipu -> output/zhipu_model.xlsx
     python cli.py build --data DIR --out FILE --scenario bull
     python cli.py check output/zhipu_model.xlsx
+    python cli.py new acme --years 2022-2024 --segments cloud:Cloud,onprem:On-premise
 """
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 import tempfile
@@ -105,6 +108,39 @@ def check(file):
                f"MasterCheck = {rep.master}")
     click.echo("OK" if rep.ok else "FAILED")
     sys.exit(0 if rep.ok else 1)
+
+
+@main.command(help="Create a new company data folder NAME (under templates/ unless --dir is given) with every data "
+                   "file, each column explained in comment rows and the values left blank to fill. Refuses to "
+                   "overwrite an existing folder.")
+@click.argument("name")
+@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=ROOT / "templates",
+              show_default="templates", help="Folder to create NAME in.")
+@click.option("--years", default=None, help="Full fiscal years with actuals, e.g. 2022-2024 [default: the three "
+                                            "years before this one].")
+@click.option("--interims", default="", help="Interim periods with actuals, e.g. 1H2024,1H2025 or 9M2024,9M2025.")
+@click.option("--segments", default="main:Main", show_default=True,
+              help="Revenue segments as key:Label, comma-separated, e.g. cloud:Cloud,onprem:On-premise.")
+@click.option("--scenarios", default="base,bull,bear", show_default=True, help="Scenario names, comma-separated.")
+@click.option("--forecast-end", type=int, default=None, help="Last forecast year [default: five years after the "
+                                                             "last actual year].")
+@click.option("--fiscal-year-end", default="12-31", show_default=True, help="Month-day the fiscal year ends.")
+def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal_year_end):
+    from model import scaffold
+    last = datetime.date.today().year - 1
+    try:
+        year_list = scaffold.parse_years(years) if years else [last - 2, last - 1, last]
+        files = scaffold.new_company(parent / name, name, year_list, scaffold.parse_interims(interims),
+                                     scaffold.parse_segments(segments), scaffold.parse_scenarios(scenarios),
+                                     forecast_end or year_list[-1] + 5, fiscal_year_end)
+    except (ValueError, FileExistsError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot create {parent / name}: {e.strerror or e}", 1)
+    folder = os.path.relpath(files[0].parent)
+    click.echo(f"Created {folder}: " + ", ".join(f.name for f in files))
+    click.echo(f"Fill in the blanks (each file explains its columns; the guide is templates/README.md), then run:\n"
+               f"  python cli.py build --data {folder}")
 
 
 if __name__ == "__main__":

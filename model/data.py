@@ -122,6 +122,7 @@ class Reference:
     tolerance: float
     source: str
     claim: str
+    unit: str = "amount"   # the metric's unit: amount | pct | x
 
 
 @dataclass
@@ -169,6 +170,11 @@ class Dataset:
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
         return fig.value if fig else None
+
+
+def used_tolerances(data) -> list[str]:
+    """Tolerances the Checks tab uses: the segment ones only with two or more segments."""
+    return ["amount"] if data.single_segment else list(TOLERANCES)
 
 
 def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
@@ -282,7 +288,7 @@ def load_company(folder: Path, problems: Problems) -> dict:
 
     for key in REQUIRED_SETTINGS:
         if company.get(key) in (None, ""):
-            problem(key, f"setting {key!r} is missing or empty")
+            problem(key, "required, but " + ("empty" if key in company else "missing"))
     if company.get("fiscal_year_end") and parse_year_end(str(company["fiscal_year_end"])) is None:
         problem("fiscal_year_end", f"fiscal_year_end {company['fiscal_year_end']!r} is not a month-day such as \"12-31\" or \"03-31\"")
     structural = Problems()
@@ -435,28 +441,33 @@ def load_sources(folder: Path):
     return [r for _, r in rows]
 
 
-def load_references(folder: Path, metrics: set[str]):
+def load_references(folder: Path, data: Dataset):
+    """Published figures to tie to; each names a line (metric) and a period on the timeline."""
+    from .lines import income_lines, ratio_lines
+    lines = {ln.key: ln for ln in income_lines(data) + ratio_lines(data)}
+    forecast = [Period(y, 12) for y in data.forecast_years]
+    periods = data.periods + forecast
     path = folder / "reference.csv"
     if not path.exists():
         return []
     _, rows = read_csv(path, ["metric", "period", "value", "tolerance"], ["source", "claim"])
     refs = []
     for n, r in rows:
-        if r["metric"] not in metrics:
-            hint = difflib.get_close_matches(r["metric"], metrics, n=1)
+        if r["metric"] not in lines:
+            hint = difflib.get_close_matches(r["metric"], lines, n=1)
             raise DataError(path, f"unknown metric {r['metric']!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "metric")
         period = parse_period(r["period"])
         if period is None:
             raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024 or 1H2025", n, "period")
+        if period not in periods:
+            raise DataError(path, f"{period.code} is not a period of the model (" + ", ".join(p.code for p in periods)
+                            + ")", n, "period")
+        if period in forecast and lines[r["metric"]].forecast is None:
+            raise DataError(path, f"{r['metric']} is not forecast, so it has no value for {period.code}", n, "period")
         refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"),
-                              parse_number(r["tolerance"], path, n, "tolerance"), r.get("source", ""), r.get("claim", "")))
+                              parse_number(r["tolerance"], path, n, "tolerance"), r.get("source", ""), r.get("claim", ""),
+                              lines[r["metric"]].unit))
     return refs
-
-
-def metric_units(data) -> dict[str, str]:
-    """Line items a reference figure may name (every Income Statement and Ratios line) and their units."""
-    from .lines import income_lines, ratio_lines
-    return {ln.key: ln.unit for ln in income_lines(data) + ratio_lines(data)}
 
 
 def load(folder) -> Dataset:
@@ -480,6 +491,6 @@ def load(folder) -> Dataset:
                                   f"assumptions.csv ({', '.join(data.scenarios)})", column="default_scenario"))
     data.sources = load_sources(folder)
     problems.raise_if_any()
-    data.references = load_references(folder, set(metric_units(data)))
+    data.references = load_references(folder, data)
     data.tolerances = {k: float(company["tolerances"][k]) for k in TOLERANCES}
     return data

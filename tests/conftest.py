@@ -1,4 +1,4 @@
-"""Shared test helpers: the repo on sys.path, the default data, and the engine requirement."""
+"""Shared test helpers: the repo on sys.path, the two companies' data, and the engine requirement."""
 import os
 import sys
 from pathlib import Path
@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ZHIPU = ROOT / "templates" / "zhipu"
+MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
+COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
@@ -32,3 +34,21 @@ def zhipu():
 def book(zhipu):
     from model.build import build_book
     return build_book(zhipu)
+
+
+@pytest.fixture(scope="session")
+def meridian():
+    from model.data import load
+    return load(MERIDIAN)
+
+
+@pytest.fixture(scope="session")
+def meridian_book(meridian):
+    from model.build import build_book
+    return build_book(meridian)
+
+
+@pytest.fixture(scope="session", params=list(COMPANIES))
+def company(request, zhipu, meridian_book, book, meridian):
+    """Each company in turn, as (dataset, workbook with its default scenario)."""
+    return {"zhipu": (zhipu, book), "meridian": (meridian, meridian_book)}[request.param]

@@ -89,3 +89,91 @@ def test_check_passes_a_built_workbook_and_fails_a_tampered_one(built, tmp_path)
     res = run("check", bad)
     assert res.returncode == 1
     assert "MISMATCH" in res.stdout and "FAILED" in res.stdout
+
+
+# --- a new company folder ---
+MERIDIAN_SHAPE = ["--years", "2022-2025", "--interims", "9M2025,9M2026", "--fiscal-year-end", "03-31",
+                  "--segments", "platform:AI platform (API and subscriptions)",
+                  "--scenarios", "base,upside,downside,price war", "--forecast-end", "2031"]
+
+
+def test_new_scaffolds_every_file_and_refuses_to_overwrite(tmp_path):
+    res = run("new", "acme", "--dir", tmp_path, "--years", "2022-2024", "--segments", "cloud:Cloud,onprem:On-premise")
+    assert res.returncode == 0, res.stderr
+    folder = tmp_path / "acme"
+    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "company.toml",
+                                                        "reference.csv", "sources.csv"]
+    assert "python cli.py build --data" in res.stdout
+    actuals = (folder / "actuals.csv").read_text(encoding="utf-8")
+    assert "revenue,FY2024,,," in actuals and "share_onprem,FY2022,,," in actuals
+    assert "# Required for FY2024" in actuals
+    assumptions = (folder / "assumptions.csv").read_text(encoding="utf-8")
+    assert "\nscenario,driver,FY2025,FY2026,FY2027,FY2028,FY2029,rationale\n" in assumptions  # five years by default
+    assert "\nbase,growth_cloud,,,,,,\n" in assumptions
+
+    (folder / "company.toml").write_text("edited", encoding="utf-8")
+    again = run("new", "acme", "--dir", tmp_path)
+    assert again.returncode == 2 and "already exists" in again.stderr and "Traceback" not in again.stderr
+    assert (folder / "company.toml").read_text(encoding="utf-8") == "edited"
+
+
+def test_new_rejects_bad_options(tmp_path):
+    res = run("new", "acme", "--dir", tmp_path, "--segments", "1st:First")
+    assert res.returncode == 2 and "plain word" in res.stderr and "Traceback" not in res.stderr
+    res = run("new", "acme", "--dir", tmp_path, "--interims", "FY2024")
+    assert res.returncode == 2 and "interim codes" in res.stderr
+    assert not (tmp_path / "acme").exists()
+
+
+def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
+    assert run("new", "acme", "--dir", tmp_path, *MERIDIAN_SHAPE).returncode == 0
+    out = tmp_path / "acme.xlsx"
+    res = run("build", "--data", tmp_path / "acme", "--out", out)
+    assert res.returncode == 2 and "Traceback" not in res.stderr and not out.exists()
+    err = res.stderr
+    assert "company.toml, line 7, setting 'currency': required, but empty" in err
+    for item in ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income"):
+        assert f"column 'value': {item} for FY2025 is required" in err
+    assert "share_" not in err                                    # one segment: no shares to give
+    for sc in ("base", "upside", "downside", "price war"):
+        for drv in ("growth_platform", "gm_platform", "rnd_growth", "other_opex_growth", "adjustments"):
+            assert f"column 'FY2026': {sc} / {drv}: no value for FY2026..FY2031" in err
+    assert "rnd_compute_growth" not in err                        # not needed without compute data
+    assert err.startswith("error: 27 problems")                   # 3 settings + 4 actuals + 4 x 5 driver rows
+
+
+def fill_csv(path, key_cols, values):
+    """Fill a scaffolded CSV's blank rows with the values given by key (comment rows kept)."""
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header = next(r for r in rows if r and not r[0].startswith("#"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for r in rows:
+        if r and not r[0].startswith("#") and r is not header:
+            r = values.get(tuple(r[header.index(c)] for c in key_cols), r)
+        writer.writerow(r)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_a_filled_in_folder_builds_like_the_original(tmp_path):
+    """Scaffold the second company's shape, copy its figures into the blanks: the build must give
+    the same summary as building the original folder."""
+    import csv
+    from conftest import MERIDIAN
+    assert run("new", "meridian", "--dir", tmp_path, *MERIDIAN_SHAPE).returncode == 0
+    folder = tmp_path / "meridian"
+    original = lambda name: list(csv.reader((MERIDIAN / name).open(encoding="utf-8")))  # noqa: E731
+    fill_csv(folder / "actuals.csv", ["item", "period"], {tuple(r[:2]): r for r in original("actuals.csv")[1:]})
+    fill_csv(folder / "assumptions.csv", ["scenario", "driver"], {tuple(r[:2]): r for r in original("assumptions.csv")[1:]})
+    toml = (folder / "company.toml").read_text(encoding="utf-8")
+    for key, value in (("currency", "USD"), ("unit", "USD m"), ("as_of", "2026-02-15")):
+        toml = toml.replace(f'{key} = ""', f'{key} = "{value}"', 1)
+    (folder / "company.toml").write_text(toml, encoding="utf-8")
+
+    filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
+    assert filled.returncode == 0, filled.stderr
+    direct = run("build", "--data", MERIDIAN, "--out", tmp_path / "direct.xlsx")
+    assert filled.stdout.splitlines()[1:] == direct.stdout.splitlines()[1:]
+    assert "price war" in filled.stdout and "Checks: OK" in filled.stdout

@@ -3,9 +3,9 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU
+from conftest import MERIDIAN, ZHIPU
 from model.data import DataError, load
-from model.periods import Period, parse_period
+from model.periods import Period, parse_period, parse_year_end, period_end
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731
@@ -90,3 +90,119 @@ def test_growth_below_minus_100_percent_is_rejected(copy):
     with pytest.raises(DataError) as e:
         load(copy)
     assert e.value.column == "FY2025" and "below -100%" in str(e.value)
+
+
+# --- the general data format (the fictional second company and variations) ---
+
+@pytest.fixture
+def second(tmp_path):
+    dst = tmp_path / "second"
+    shutil.copytree(MERIDIAN, dst)
+    return dst
+
+
+def test_comment_rows_are_skipped_and_rows_keep_their_file_numbers(copy):
+    text = (copy / "actuals.csv").read_text(encoding="utf-8")
+    (copy / "actuals.csv").write_text("# historical figures\n# see templates/README.md,,,,\n" + text, encoding="utf-8")
+    assert load(copy).actual("revenue", FY(2024)) == 3.12414
+    edit(copy / "actuals.csv", "revenue,FY2023,1.24538", "revenue,FY2023,abc")
+    with pytest.raises(DataError) as e:
+        load(copy)
+    assert (e.value.row, e.value.column) == (5, "value")   # the line in the file, comments counted
+
+
+def test_every_missing_value_is_reported_at_once(copy):
+    edit(copy / "company.toml", 'unit = "RMB 100m"', 'unit = ""')
+    edit(copy / "actuals.csv", "rnd,FY2024,21.954", "rnd,FY2024,")
+    edit(copy / "assumptions.csv", "bull,gm_cloud,5%,15%", "bull,gm_cloud,,")
+    edit(copy / "assumptions.csv", "bear,adjustments,8.0,4.0,4.0,4.0,4.0,4.0", "bear,adjustments,,,,,,")
+    with pytest.raises(DataError) as e:
+        load(copy)
+    where = [(p.file, p.row, p.column) for p in e.value.problems]
+    assert where == [("company.toml", 6, "unit"), ("actuals.csv", 33, "value"),
+                     ("assumptions.csv", 13, "FY2025"), ("assumptions.csv", 25, "FY2025")]
+    text = str(e.value)
+    assert text.startswith("4 problems")
+    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2025..FY2030" in text
+    assert "bull / gm_cloud: no value for FY2025 and FY2026" in text
+
+
+def test_invalid_fiscal_year_end_names_its_line(copy):
+    edit(copy / "company.toml", 'fiscal_year_end = "12-31"', 'fiscal_year_end = "13-31"')
+    with pytest.raises(DataError) as e:
+        load(copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("company.toml", 8, "fiscal_year_end")
+    assert str(e.value).startswith("company.toml, line 8, setting 'fiscal_year_end'")
+
+
+def test_period_end_follows_the_fiscal_year_end():
+    assert period_end(Period(2025, 12), (12, 31)) == "31 Dec 2025"
+    assert period_end(Period(2025, 6), (12, 31)) == "30 Jun 2025"
+    assert period_end(Period(2026, 9), (3, 31)) == "31 Dec 2025"     # 9M of the year to March 2026
+    assert period_end(Period(2026, 3), (6, 30)) == "30 Sep 2025"
+    assert period_end(Period(2028, 12), (2, 28)) == "29 Feb 2028"    # leap year, month end kept
+    assert parse_year_end("03-31") == (3, 31) and parse_year_end("02-30") is None
+
+
+def test_a_single_segment_has_no_share_rows(second):
+    text = (second / "actuals.csv").read_text(encoding="utf-8")
+    (second / "actuals.csv").write_text(text + "share_platform,FY2025,100%,F1,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="single segment") as e:
+        load(second)
+    assert (e.value.row, e.value.column) == (31, "item")
+
+
+def test_rnd_drivers_follow_whether_compute_is_given_for_the_base_year(copy, second):
+    # without base-year compute (the second company) the split drivers must stay blank
+    text = (second / "assumptions.csv").read_text(encoding="utf-8")
+    (second / "assumptions.csv").write_text(text + "base,rnd_compute_growth,10%,10%,10%,10%,10%,10%,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="applies only when actuals.csv gives rnd_compute for FY2025.*'rnd_growth'"):
+        load(second)
+    # with it (Zhipu) a blank rnd_growth row is accepted and ignored, a filled one is refused
+    text = (copy / "assumptions.csv").read_text(encoding="utf-8")
+    (copy / "assumptions.csv").write_text(text + "base,rnd_growth,,,,,,,\n", encoding="utf-8")
+    assert "rnd_growth" not in {d for _, d in load(copy).assumptions}
+    (copy / "assumptions.csv").write_text(text + "base,rnd_growth,9%,9%,9%,9%,9%,9%,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="does not apply: actuals.csv gives rnd_compute for FY2024"):
+        load(copy)
+
+
+def test_zhipu_without_base_year_compute_forecasts_rnd_as_one_line(copy):
+    edit(copy / "actuals.csv", "rnd_compute,FY2024,15.53", "rnd_compute,FY2024,")
+    lines = (copy / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    out = []
+    for ln in lines:
+        if ",rnd_other_growth," in ln:
+            continue
+        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,"))
+    (copy / "assumptions.csv").write_text("".join(out), encoding="utf-8")
+    data = load(copy)
+    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][0] == pytest.approx(0.55)
+
+
+def test_scenario_names_excel_cannot_tell_apart_are_refused(second):
+    edit(second / "assumptions.csv", "price war,growth_platform", "Price-War,growth_platform")
+    with pytest.raises(DataError, match="'Price-War' and 'price war' are the same to Excel"):
+        load(second)
+
+
+def test_an_interim_after_the_first_forecast_year_is_refused(second):
+    text = (second / "actuals.csv").read_text(encoding="utf-8")
+    (second / "actuals.csv").write_text(text + "revenue,1H2027,50,F2,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="interim 1H2027 falls after FY2026"):
+        load(second)
+
+
+def test_a_reference_period_outside_the_timeline_is_refused(copy):
+    text = (copy / "reference.csv").read_text(encoding="utf-8")
+    (copy / "reference.csv").write_text(text + "revenue,FY2019,1.0,0.1,note,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="FY2019 is not a period of the model") as e:
+        load(copy)
+    assert (e.value.file, e.value.row, e.value.column) == ("reference.csv", 15, "period")
+
+
+def test_a_reference_to_a_line_without_forecast_is_refused(second):
+    text = (second / "reference.csv").read_text(encoding="utf-8")
+    (second / "reference.csv").write_text(text + "rnd_compute,FY2027,10,0.1,F1,\n", encoding="utf-8")
+    with pytest.raises(DataError, match="rnd_compute is not forecast, so it has no value for FY2027"):
+        load(second)

@@ -84,7 +84,7 @@ class ChecksTab:
                             **{k: ratios.lines for k in (ln.key for ln in ratios.lines.lines)}}
             first = row
             for ref, value, tolerance in inputs.refs:
-                kind = "amount" if ref.metric in income.lines.rows else "pct"
+                kind = "amount" if ref.unit == "amount" else "pct"
                 block = metric_cells[ref.metric]
                 sh.put(row, LABEL_COL, f"{ref.metric} — {ref.claim}" if ref.claim else ref.metric, "label")
                 sh.put(row, UNIT_COL, ref.period.code, "unit")

@@ -3,7 +3,7 @@ every scenario's forecast assumptions side by side. The only tab with typed-in n
 from __future__ import annotations
 
 from ..book import name_part
-from ..data import TOLERANCES, actual_items, driver_items, metric_units
+from ..data import TOLERANCES, actual_items, driver_items, used_tolerances
 from ..formula import Rng
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import title_rows
@@ -65,7 +65,8 @@ class InputsTab:
         sh.put(row, LABEL_COL, "Check tolerances", "section")
         row += 1
         self.tol = {}
-        for key, (label, _) in TOLERANCES.items():
+        for key in used_tolerances(data):
+            label = TOLERANCES[key][0]
             sh.put(row, LABEL_COL, label, "label")
             fmt = "amount4" if key == "amount" else "pct2"
             sh.put(row, UNIT_COL, unit if key == "amount" else "%", "unit")
@@ -83,9 +84,8 @@ class InputsTab:
                 sh.put(row, [LABEL_COL, UNIT_COL, FIRST_COL, FIRST_COL + 1, FIRST_COL + 2, FIRST_COL + 3][c], h, "subhead")
             row += 1
             first = row
-            units = metric_units(data)
             for ref in data.references:
-                kind = "amount" if units[ref.metric] == "amount" else "pct"
+                kind = "amount" if ref.unit == "amount" else "pct"
                 sh.put(row, LABEL_COL, ref.metric, "label")
                 sh.put(row, UNIT_COL, ref.period.code, "unit")
                 value = sh.put(row, FIRST_COL, ref.value, "input", kind)

@@ -11,7 +11,7 @@ COLUMNS = [("id", "Id", 8), ("title", "Source", 48), ("address", "Address", 60),
 class SourcesTab:
     def __init__(self, book, data):
         sh = self.sheet = book.add_sheet("Sources", "output")
-        title_rows(sh, data, "Sources", "Reliability: " + data.company.get("reliability_legend", DEFAULT_LEGEND))
+        title_rows(sh, data, "Sources", "Reliability: " + (data.company.get("reliability_legend") or DEFAULT_LEGEND))
         for i, (_, head, width) in enumerate(COLUMNS):
             sh.put(4, i, head, "head")
             sh.widths[i] = width

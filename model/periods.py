@@ -24,7 +24,7 @@ class Period:
         if self.months == 6:
             return f"1H{self.year}"
         if self.months == 3:
-            return f"Q1{self.year}"
+            return f"Q1 {self.year}"
         return f"{self.months}M{self.year}"
 
     def prior(self) -> "Period":

@@ -5,6 +5,8 @@ are left blank. Building the folder before it is filled reports every required b
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -71,6 +73,12 @@ def comment_rows(*lines: str) -> str:
     return "".join(f"# {line}\n" for line in lines)
 
 
+def csv_rows(rows) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
 def toml_string(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)
 
@@ -129,8 +137,8 @@ def actuals_csv(years, interims, segments) -> str:
         "Full years must be consecutive. An interim (1H/9M/Q1) is compared with the same interim a year earlier.",
         "Rows whose first cell starts with # are comments. Delete rows you do not need; add rows as data arrive.",
     )
-    rows = "".join(f"{item},{p.code},,,\n" for item in items for p in periods)
-    return head + "item,period,value,source,note\n" + rows
+    return head + csv_rows([["item", "period", "value", "source", "note"]]
+                           + [[item, p.code, "", "", ""] for item in items for p in periods])
 
 
 def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
@@ -145,9 +153,9 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
         "rationale: a one-line reason shown beside the row in the workbook.",
     )
-    blanks = "," * len(years)
-    rows = "".join(f"{sc},{drv}{blanks},\n" for sc in scenarios for drv in drivers)
-    return head + ",".join(["scenario", "driver", *years, "rationale"]) + "\n" + rows
+    blanks = [""] * (len(years) + 1)
+    return head + csv_rows([["scenario", "driver", *years, "rationale"]]
+                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers])
 
 
 def sources_csv() -> str:

@@ -52,7 +52,7 @@ class Timeline:
 
     def header_format(self, p: Period) -> str:
         suffix = "E" if p in self.forecast else "A"
-        return f"period_{p.code[:-4]}{suffix}"
+        return f"period_{p.code[:-4]}{suffix}"   # the code without its year: FY, 1H, 9M, "Q1 "
 
     def write_header(self, sheet, row: int, notes_title: str = "Notes") -> dict:
         """Period header (fiscal-year numbers shown as FY2024A / 1H2025A) and an A/E marker row.

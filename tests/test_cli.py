@@ -157,23 +157,30 @@ def fill_csv(path, key_cols, values):
     path.write_text(out.getvalue(), encoding="utf-8")
 
 
-def test_a_filled_in_folder_builds_like_the_original(tmp_path):
-    """Scaffold the second company's shape, copy its figures into the blanks: the build must give
-    the same summary as building the original folder."""
+ZHIPU_SHAPE = ["--years", "2022-2024", "--interims", "1H2024,1H2025", "--segments", "onprem:On-premise,cloud:Cloud",
+               "--forecast-end", "2030"]
+
+
+@pytest.mark.parametrize("name,shape,settings", [
+    ("meridian", MERIDIAN_SHAPE, (("currency", "USD"), ("unit", "USD m"), ("as_of", "2026-02-15"))),
+    ("zhipu", ZHIPU_SHAPE, (("currency", "RMB"), ("unit", "RMB 100m"), ("as_of", "2026-01-28")))])
+def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, settings):
+    """Scaffold a company's shape, copy its figures into the blanks: the build must give the same
+    summary as building the original folder."""
     import csv
-    from conftest import MERIDIAN
-    assert run("new", "meridian", "--dir", tmp_path, *MERIDIAN_SHAPE).returncode == 0
-    folder = tmp_path / "meridian"
-    original = lambda name: list(csv.reader((MERIDIAN / name).open(encoding="utf-8")))  # noqa: E731
+    from conftest import COMPANIES
+    assert run("new", name, "--dir", tmp_path, *shape).returncode == 0
+    folder, source = tmp_path / name, COMPANIES[name]
+    original = lambda file: list(csv.reader((source / file).open(encoding="utf-8")))  # noqa: E731
     fill_csv(folder / "actuals.csv", ["item", "period"], {tuple(r[:2]): r for r in original("actuals.csv")[1:]})
     fill_csv(folder / "assumptions.csv", ["scenario", "driver"], {tuple(r[:2]): r for r in original("assumptions.csv")[1:]})
     toml = (folder / "company.toml").read_text(encoding="utf-8")
-    for key, value in (("currency", "USD"), ("unit", "USD m"), ("as_of", "2026-02-15")):
+    for key, value in settings:
         toml = toml.replace(f'{key} = ""', f'{key} = "{value}"', 1)
     (folder / "company.toml").write_text(toml, encoding="utf-8")
 
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
     assert filled.returncode == 0, filled.stderr
-    direct = run("build", "--data", MERIDIAN, "--out", tmp_path / "direct.xlsx")
+    direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
     assert filled.stdout.splitlines()[1:] == direct.stdout.splitlines()[1:]
-    assert "price war" in filled.stdout and "Checks: OK" in filled.stdout
+    assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout

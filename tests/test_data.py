@@ -15,7 +15,8 @@ def test_periods_parse():
     assert parse_period("FY2024") == Period(2024, 12)
     assert parse_period("1H2025") == Period(2025, 6)
     assert parse_period("9M2025") == Period(2025, 9)
-    assert parse_period("Q1 2025") == Period(2025, 3)
+    assert parse_period("Q1 2025") == parse_period("3M2025") == Period(2025, 3)
+    assert [Period(2025, m).code for m in (3, 6, 9, 12)] == ["Q1 2025", "1H2025", "9M2025", "FY2025"]
     assert parse_period("2024") is None
     assert Period(2025, 6).prior() == Period(2024, 6)
 
@@ -206,3 +207,26 @@ def test_a_reference_to_a_line_without_forecast_is_refused(second):
     (second / "reference.csv").write_text(text + "rnd_compute,FY2027,10,0.1,F1,\n", encoding="utf-8")
     with pytest.raises(DataError, match="rnd_compute is not forecast, so it has no value for FY2027"):
         load(second)
+
+
+def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridian):
+    from conftest import ROOT
+    from model.data import ACTUAL_ITEMS, COST_DRIVERS, REQUIRED_SETTINGS, RND_DRIVERS, TOLERANCES
+    from model.lines import income_lines, ratio_lines
+    guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
+    tables = {"segments", "tolerances"}
+    settings = (set(REQUIRED_SETTINGS) | set(zhipu.company) | set(meridian.company)) - tables
+    assert "`[[segments]]`" in guide and "`[tolerances]`" in guide
+    keys = (set(ACTUAL_ITEMS) | {"share_<segment>", "gm_<segment>", "growth_<segment>"} | set(COST_DRIVERS)
+            | set(RND_DRIVERS[True]) | set(RND_DRIVERS[False]) | set(TOLERANCES) | settings)
+    seg = {k: "<segment>" for data in (zhipu, meridian) for k, _ in data.segments}
+    for data in (zhipu, meridian):
+        for ln in income_lines(data) + ratio_lines(data):
+            prefix, _, rest = ln.key.partition("_")
+            keys.add(f"{prefix}_<segment>" if rest in seg else ln.key)
+    missing = sorted(k for k in keys if f"`{k}`" not in guide)
+    assert not missing
+    import subprocess, sys  # noqa: E401
+    options = subprocess.run([sys.executable, str(ROOT / "cli.py"), "new", "--help"], capture_output=True, text=True).stdout
+    for opt in ("--dir", "--years", "--interims", "--segments", "--scenarios", "--forecast-end", "--fiscal-year-end"):
+        assert opt in options and f"`{opt}" in guide, opt

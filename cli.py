@@ -130,7 +130,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
     last = datetime.date.today().year - 1
     try:
         year_list = scaffold.parse_years(years) if years else [last - 2, last - 1, last]
-        files = scaffold.new_company(parent / name, name, year_list, scaffold.parse_interims(interims),
+        files = scaffold.new_company(parent, name, year_list, scaffold.parse_interims(interims),
                                      scaffold.parse_segments(segments), scaffold.parse_scenarios(scenarios),
                                      forecast_end or year_list[-1] + 5, fiscal_year_end)
     except (ValueError, FileExistsError) as e:

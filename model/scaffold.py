@@ -44,7 +44,7 @@ def parse_interims(text: str) -> list[Period]:
 
 
 def parse_segments(text: str) -> list[tuple[str, str]]:
-    """'cloud:Cloud / MaaS,onprem:On-premise' -> [(key, label), ...]; a bare key is its own label."""
+    """'api:API,apps:Applications' -> [(key, label), ...]; a bare key is its own label."""
     segments = []
     for part in filter(None, (s.strip() for s in text.split(","))):
         key, _, label = part.partition(":")
@@ -176,14 +176,14 @@ def reference_csv() -> str:
     ) + "metric,period,value,tolerance,source,claim\n"
 
 
-def new_company(folder: Path, name: str, years: list[int], interims: list[Period], segments, scenarios,
+def new_company(parent: Path, name: str, years: list[int], interims: list[Period], segments, scenarios,
                 forecast_end: int, year_end: str = "12-31") -> list[Path]:
-    """Write the folder (refusing an existing one) and return its files."""
-    folder = Path(folder)
+    """Write the folder parent/name (refusing an existing one) and return its files."""
+    if not FOLDER_NAME.fullmatch(name):
+        raise ValueError(f"{name!r}: use letters, digits, '-', '_' or '.' for the folder name")
+    folder = Path(parent) / name
     if folder.exists():
         raise FileExistsError(f"{folder} already exists: choose another name or folder (nothing was changed)")
-    if not FOLDER_NAME.fullmatch(folder.name):
-        raise ValueError(f"{folder.name!r}: use letters, digits, '-', '_' or '.' for the folder name")
     if forecast_end <= years[-1]:
         raise ValueError(f"--forecast-end {forecast_end} must come after the last actual year {years[-1]}")
     if parse_year_end(year_end) is None:

@@ -122,7 +122,9 @@ def test_new_rejects_bad_options(tmp_path):
     assert res.returncode == 2 and "plain word" in res.stderr and "Traceback" not in res.stderr
     res = run("new", "acme", "--dir", tmp_path, "--interims", "FY2024")
     assert res.returncode == 2 and "interim codes" in res.stderr
-    assert not (tmp_path / "acme").exists()
+    res = run("new", "a/b", "--dir", tmp_path)
+    assert res.returncode == 2 and "folder name" in res.stderr
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):

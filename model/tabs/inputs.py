@@ -75,7 +75,7 @@ class InputsTab:
             row += 1
         row += 1
 
-        # Reference figures the checks compare against (the research note's own numbers)
+        # Reference figures the checks compare against (published numbers from reference.csv)
         self.refs = []
         if data.references:
             sh.put(row, LABEL_COL, "Reference figures (published numbers the model must reproduce)", "section")

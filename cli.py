@@ -1,17 +1,19 @@
-"""Command-line tool: build the formula-driven model workbook, check it in LibreOffice, and start
-a new company's data folder.
+"""Command-line tool: build the formula-driven model workbook (keeping the user's edits), check it
+in LibreOffice, start a new company's data folder, list or apply a workbook's edits, compare two
+workbooks.
 
     python cli.py build                      # templates/zhipu -> output/zhipu_model.xlsx
-    python cli.py build --data DIR --out FILE --scenario bull
+    python cli.py build --data DIR --out FILE --scenario bull [--reset] [--force]
     python cli.py check output/zhipu_model.xlsx
     python cli.py new acme --years 2022-2024 --segments cloud:Cloud,onprem:On-premise
+    python cli.py edits output/zhipu_model.xlsx [--apply]
+    python cli.py diff OLD.xlsx NEW.xlsx
 """
 from __future__ import annotations
 
 import datetime
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -29,19 +31,20 @@ def default_out(data_dir: Path) -> Path:
     return ROOT / "output" / f"{data_dir.name}_model.xlsx"
 
 
-def write_atomically(book, out: Path):
-    """Write to a temporary file beside `out`, then move it into place: a failure mid-write leaves
-    any existing file untouched."""
-    from model.writer import write_book
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
+def load_data(data_dir):
+    from model.data import DataError, load
     try:
-        write_book(book, tmp)
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        return load(data_dir)
+    except DataError as e:
+        fail(str(e))
+
+
+def read_book(file, data=None):
+    from model.userbook import WorkbookError, read_user_book
+    try:
+        return read_user_book(file, data)
+    except WorkbookError as e:
+        fail(str(e))
 
 
 @click.group(help="Generate and check formula-driven financial model workbooks of AI companies.")
@@ -54,24 +57,40 @@ def main():
               help="Company data folder (company.toml, actuals.csv, assumptions.csv, sources.csv, reference.csv).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Workbook to write [default: output/<folder>_model.xlsx].")
-@click.option("--scenario", default=None, help="Scenario selected when the file opens [default: from company.toml].")
-def build(data_dir, out, scenario):
-    from model.data import DataError, load
-    from model.build import build_book
-    try:
-        data = load(data_dir)
-    except DataError as e:
-        fail(str(e))
+@click.option("--scenario", default=None,
+              help="Scenario selected when the file opens [default: the workbook's selection, else company.toml's].")
+@click.option("--reset", is_flag=True, help="Discard the edits in the existing workbook (it is still backed up).")
+@click.option("--force", is_flag=True, help="Overwrite the workbook even if it is open in Excel or LibreOffice.")
+def build(data_dir, out, scenario, reset, force):
+    from model.carryover import InUse, regenerate, report
+    from model.userbook import WorkbookError
+    data = load_data(data_dir)
     if scenario is not None and scenario not in data.scenarios:
         fail(f"unknown scenario {scenario!r}; {data_dir.name} has: {', '.join(data.scenarios)}")
     out = out or default_out(Path(data_dir))
-    book = build_book(data, scenario)
     try:
-        write_atomically(book, out)
+        done = regenerate(data, out, scenario, reset=reset, force=force)
+    except InUse as e:
+        fail(str(e), 1)
+    except WorkbookError as e:
+        fail(f"cannot carry edits over from the existing workbook: {e}; use --reset to replace it "
+             "(a backup is kept)")
     except OSError as e:
         fail(f"cannot write {out}: {e.strerror or e}", 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
-    click.echo(summary(book, data))
+    if done.plan:
+        for line in report(done.plan, out.name):
+            click.echo(line)
+    for note in done.notes:
+        click.echo(f"note: {note}")
+    if done.backup:
+        click.echo(f"Backup of the previous workbook: {os.path.relpath(done.backup)}")
+    if done.plan and done.plan.extras:
+        click.echo(f"warning: not carried over (they stay in the backup): {len(done.plan.extras)} item(s) you added",
+                   err=True)
+        for item in done.plan.extras:
+            click.echo(f"  {item}", err=True)
+    click.echo(summary(done.book, data))
 
 
 def summary(book, data) -> str:
@@ -141,6 +160,59 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
     click.echo(f"Created {folder}: " + ", ".join(f.name for f in files))
     click.echo(f"Fill in the blanks (each file explains its columns; the guide is templates/README.md), then run:\n"
                f"  python cli.py build --data {folder}")
+
+
+@main.command(help="List every input in FILE whose value differs from the data files: defined name, label, period, "
+                   "scenario, data value and workbook value. --apply writes them into the data files (backing "
+                   "them up first), so they become the new defaults.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=None,
+              help="Company data folder [default: the one FILE was built from, under templates/].")
+@click.option("--apply", "apply_", is_flag=True, help="Write the differences into the data files.")
+def edits(file, data_dir, apply_):
+    from model import edits as ed
+    from model.data import DataError
+    book = read_book(file)
+    if data_dir is None:
+        recorded = ROOT / "templates" / book.folder if book.folder else None
+        data_dir = recorded if recorded and recorded.is_dir() else DEFAULT_DATA
+    data = load_data(data_dir)
+    book = read_book(file, data) if not book.has_record else book
+    diffs = ed.differences(book, data)
+    for note in book.notes:
+        click.echo(f"note: {note}")
+    if not diffs:
+        click.echo(f"No differences: every input in {file.name} matches {data_dir.name}'s data files.")
+        return
+    for line in ed.table(diffs):
+        click.echo(line)
+    click.echo(f"{len(diffs)} input(s) differ from {data_dir.name}'s data files.")
+    if not apply_:
+        return
+    try:
+        done = ed.apply(data_dir, diffs, data)
+    except DataError as e:
+        fail(f"the data files would not load with these values, nothing changed: {e}")
+    for path, saved in done:
+        click.echo(f"Updated {os.path.relpath(path)} (backup: {saved.name})")
+    skipped = sum(1 for d in diffs if d.reason)
+    if skipped:
+        click.echo(f"{skipped} input(s) not applied (see 'not applicable' above)")
+
+
+@main.command(help="Compare two model workbooks: inputs that changed, and the headline outputs and income "
+                   "statement lines that moved, per scenario (from the values cached in the files).")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def diff(old, new):
+    from model.diff import compare
+    from model.userbook import WorkbookError
+    try:
+        lines = compare(old, new)
+    except WorkbookError as e:
+        fail(str(e))
+    for line in lines:
+        click.echo(line)
 
 
 if __name__ == "__main__":

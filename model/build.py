@@ -6,6 +6,7 @@ import sys
 from .book import Book
 from .data import Dataset
 from .formula import IF, Text
+from .meta import add_meta_sheet
 from .timeline import Timeline, LABEL_COL
 from .tabs.checks import ChecksTab
 from .tabs.cover import CoverTab
@@ -19,7 +20,9 @@ TABS = ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Checks", 
 HEADER_ROWS = 3  # title, subtitle, master-check status: kept out of the error scans
 
 
-def build_book(data: Dataset, scenario: str | None = None) -> Book:
+def build_book(data: Dataset, scenario: str | None = None, defaults: Dataset | None = None) -> Book:
+    """The workbook for `data` with `scenario` selected. `defaults`: the data files' own values when
+    `data` carries edits over from a previous workbook (recorded in the build record, see meta.py)."""
     scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
     if scenario not in data.scenarios:
         raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
@@ -39,6 +42,7 @@ def build_book(data: Dataset, scenario: str | None = None) -> Book:
             sh.put(2, LABEL_COL, IF(checks.MasterCheck.eq(0), Text("Checks: OK"),
                                     Text("Checks: FAILING — see the Checks tab")), "status")
     assert [s.name for s in book.sheets] == TABS
+    add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()

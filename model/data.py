@@ -139,6 +139,7 @@ class Dataset:
     sources: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the loader ignored, for the build report
 
     @property
     def full_years(self) -> list[Period]:
@@ -388,7 +389,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    _, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
+    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
     values, rationales, scenarios, excel_names = {}, {}, [], {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
@@ -423,6 +424,13 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
         values[(sc, drv)] = vals
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
+    for h in header:
+        p = parse_period(h) if h not in ("scenario", "driver", "rationale") else None
+        if p and p.year < years[0]:
+            data.notes.append(f"assumptions.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
+                              f"so the forecast starts in FY{years[0]}); delete the column when convenient")
+        elif p and p.year > years[-1]:
+            data.notes.append(f"assumptions.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     for sc in scenarios:
         for drv in drivers:
             if (sc, drv) not in values:

@@ -9,6 +9,9 @@ stdin, one JSON request:
     {"jobs": [{"path": "in.xlsx",
                "edits": [{"target": "Sheet Name!B7" | "DefinedName",
                           "value": 1.5 | "text" | null}],     # null clears
+               "insert_rows": [["Sheet", 5, 2]],              # optional, before
+               "move_ranges": [["Sheet", "C5:H5", "C90"]],    # the edits, in this
+               "add_sheets": ["Notes"],                       # order (0-based row)
                "save_as": "out.xlsx" | null,                  # recalculated xlsx
                "pdf": "out.pdf" | null,
                "pdf_options": {"single_page_sheets": false,   # optional
@@ -392,6 +395,14 @@ def run_job(office, job, index):
             raise RuntimeError("LibreOffice could not load %s" % src)
         if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             raise RuntimeError("%s did not load as a spreadsheet" % src)
+        for sheet_name, row, count in job.get("insert_rows") or ():
+            doc.Sheets.getByName(sheet_name).getRows().insertByIndex(row, count)
+        for sheet_name, source, target in job.get("move_ranges") or ():
+            sheet = doc.Sheets.getByName(sheet_name)  # as cut and paste: names and references follow
+            sheet.moveRange(sheet.getCellRangeByName(target).getCellAddress(),
+                            sheet.getCellRangeByName(source).getRangeAddress())
+        for sheet_name in job.get("add_sheets") or ():
+            doc.Sheets.insertNewByName(sheet_name, doc.Sheets.getCount())
         for edit in job.get("edits") or ():
             apply_edit(doc, edit)
         doc.calculateAll()

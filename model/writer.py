@@ -109,6 +109,9 @@ def write_book(book, path, selected_sheet="Cover"):
         for first, last in sh.groups:
             for r in range(first, last + 1):
                 ws.set_row(r, None, None, {"level": 1})
+        if sh.kind == "hidden":
+            ws.very_hidden()
+            continue
         if sh.kind != "input":
             ws.hide_gridlines(2)
         # print: landscape A4, one page wide, header rows repeated, company / tab / page in the margins

@@ -1,5 +1,6 @@
 """Shared test helpers: the repo on sys.path, the two companies' data, and the engine requirement."""
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -52,3 +53,9 @@ def meridian_book(meridian):
 def company(request, zhipu, meridian_book, book, meridian):
     """Each company in turn, as (dataset, workbook with its default scenario)."""
     return {"zhipu": (zhipu, book), "meridian": (meridian, meridian_book)}[request.param]
+
+
+def run(*args, cwd=ROOT):
+    """The command-line tool as a user runs it."""
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, timeout=600)

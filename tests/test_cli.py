@@ -5,12 +5,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, ZHIPU, require_engine
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=600)
+from conftest import ROOT, ZHIPU, require_engine, run
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +39,8 @@ def test_build_default_goes_to_output(tmp_path):
 
 def test_help_explains_every_command():
     res = run("--help")
-    assert res.returncode == 0 and "build" in res.stdout and "check" in res.stdout
-    for cmd in ("build", "check"):
+    assert res.returncode == 0 and all(cmd in res.stdout for cmd in ("build", "check", "edits", "diff"))
+    for cmd in ("build", "check", "edits", "diff"):
         assert run(cmd, "--help").returncode == 0
 
 

@@ -1,0 +1,195 @@
+"""List the inputs of a workbook that differ from the data files, and write them back into the
+data files so they become the new defaults (the changed files are backed up first).
+
+Only the changed values are rewritten; every other cell keeps its text, and a value is written the
+way its neighbours are (60% stays a percentage, (1.5) stays in parentheses).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import backup
+from .data import DataError, Dataset, load
+from .periods import parse_period
+from .carryover import value_text
+from .slots import Gone, data_value, problem, same, unit_kind
+from .userbook import InputCell, UserBook
+
+FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
+         "tolerance": "company.toml", "scenario": "company.toml"}
+
+
+@dataclass
+class Difference:
+    cell: InputCell
+    data: object        # the data files' value
+    reason: str = ""    # why it cannot be written back ("" when it can)
+    exists: bool = True  # False: the data files no longer have this input
+
+
+def differences(book: UserBook, data: Dataset) -> list[Difference]:
+    """Every input whose workbook value differs from the data files. An input whose slot no longer
+    exists in the data is listed only when the build record shows the user edited it."""
+    out = []
+    for cell in book.inputs:
+        try:
+            now = data_value(data, cell.slot)
+        except Gone as e:
+            if cell.edited:
+                out.append(Difference(cell, None, str(e), exists=False))
+            continue
+        if not same(cell.value, now):
+            out.append(Difference(cell, now, problem(data, cell.slot, cell.value) or ""))
+    return out
+
+
+def table(diffs: list[Difference]) -> list[str]:
+    """The differences as aligned columns, a reason appended where one cannot be applied."""
+    rows = [("Defined name", "Label", "Period", "Scenario", "Data value", "Workbook value", "")]
+    for d in diffs:
+        c = d.cell
+        rows.append((c.name, c.label, c.slot.period_label(), c.slot.scenario,
+                     value_text(c, d.data) if d.exists else "—", value_text(c, c.value),
+                     f"not applicable: {d.reason}" if d.reason else ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths + [0])).rstrip() for r in rows]
+
+
+def number_text(value, kind: str, original: str = "") -> str:
+    """A value as the data files write it, following the cell it replaces (60%, 0.6, (1.5))."""
+    if value is None:
+        return ""
+    original = original.strip()
+    pct = original.endswith("%") if original else kind == "pct"
+    v = value * 100 if pct else value
+    paren = original.startswith("(") and v < 0
+    text = format(round(abs(v) if paren else v, 10), ".15g")
+    text = f"({text})" if paren else text
+    return text + ("%" if pct else "")
+
+
+def _key(text: str) -> str:
+    p = parse_period(text) if text.strip() else None
+    return p.code if p else text.strip()
+
+
+def edit_csv(text: str, keys: list[str], updates: dict, append: list[dict]) -> str:
+    """`text` with updates[(key values)][column] = new text applied, and rows appended."""
+    newline = "\r\n" if "\r\n" in text else "\n"
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in rows[0]]
+    col = {h: i for i, h in enumerate(header)}
+    for row in rows[1:]:
+        row += [""] * (len(header) - len(row))
+        for column, new in updates.get(tuple(_key(row[col[k]]) for k in keys), {}).items():
+            row[col[column]] = new
+    for extra in append:  # after the last row of the same item, else at the end
+        at = max((i for i, row in enumerate(rows) if i and row and row[0].strip() == extra.get(header[0])), default=len(rows) - 1)
+        rows.insert(at + 1, [extra.get(h, "") for h in header])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=newline).writerows(rows)
+    return buf.getvalue()
+
+
+def set_toml(text: str, section: str, key: str, value: str) -> str:
+    """`text` with `key = value` set in [section] ("" = top level), comments and layout kept."""
+    lines, current, first_header = text.splitlines(keepends=True), "", None
+    for i, line in enumerate(lines):
+        head = re.match(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
+        if head:
+            current, first_header = head.group(1), first_header if first_header is not None else i
+            continue
+        m = re.match(rf"(\s*{re.escape(key)}\s*=\s*)(?:\"[^\"]*\"|[^#\r\n]*?)(\s*(?:#.*)?)(\r?\n)?$", line)
+        if m and current == section:
+            lines[i] = m.group(1) + value + m.group(2) + (m.group(3) or "")
+            return "".join(lines)
+    if section:
+        raise ValueError(f"company.toml has no {key} in [{section}]")
+    at = first_header if first_header is not None else len(lines)
+    return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
+
+
+def _read(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", "gbk"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise DataError(path, "cannot decode the file: save it as UTF-8 CSV")
+
+
+def _original_texts(text: str, keys: list[str]) -> dict:
+    """(key values, column) -> the text now in that cell, so a new value follows its style."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [h.strip() for h in rows[0]]
+    out = {}
+    for row in rows[1:]:
+        row = row + [""] * (len(header) - len(row))
+        k = tuple(_key(row[header.index(c)]) for c in keys)
+        for i, h in enumerate(header):
+            out[(k, h)] = row[i]
+    return out
+
+
+def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path, str]:
+    """The new text of every data file the differences change."""
+    texts = {}
+    by_file: dict[str, list[Difference]] = {}
+    for d in diffs:
+        by_file.setdefault(FILES[d.cell.slot.kind], []).append(d)
+    for name, group in by_file.items():
+        path = folder / name
+        text, _ = _read(path)
+        if name == "company.toml":
+            for d in group:
+                s = d.cell.slot
+                if s.kind == "scenario":
+                    text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
+                else:
+                    text = set_toml(text, "tolerances", s.key, format(round(d.cell.value, 12), ".15g"))
+            texts[path] = text
+            continue
+        keys = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
+                "reference.csv": ["metric", "period"]}[name]
+        original = _original_texts(text, keys)
+        updates, append = {}, []
+        for d in group:
+            s, kind = d.cell.slot, unit_kind(data, d.cell.slot)
+            if s.kind == "actual":
+                k, column = (s.key, s.period), "value"
+            elif s.kind == "assumption":
+                k, column = (s.scenario, s.key), s.period
+            else:
+                k, column = (s.key, s.period), s.field
+            if (k, column) not in original:
+                append.append({"item": s.key, "period": s.period, "value": number_text(d.cell.value, kind),
+                               "note": "entered in the workbook"})
+                continue
+            updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
+        texts[path] = edit_csv(text, keys, updates, append)
+    return texts
+
+
+def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Path]]:
+    """Write the applicable differences into the data files; returns (file, its backup) pairs.
+    If the result does not load, every file is restored and the DataError raised."""
+    folder = Path(folder)
+    texts = new_texts(folder, [d for d in diffs if not d.reason], data)
+    done = []
+    try:
+        for path, text in texts.items():
+            _, enc = _read(path)
+            done.append((path, backup.backup(path)))
+            backup.replace_atomically(path, lambda tmp, t=text, e=enc: Path(tmp).write_bytes(t.encode(e)))
+        load(folder)
+    except Exception:
+        for path, saved in done:
+            backup.replace_atomically(path, lambda tmp, s=saved: Path(tmp).write_bytes(s.read_bytes()))
+        raise
+    return done

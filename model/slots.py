@@ -1,0 +1,179 @@
+"""The identity of every input cell, independent of where it sits in a workbook.
+
+A `Slot` says what an input holds (an actual figure, a scenario assumption, a check tolerance, a
+reference figure, the selected scenario) and for which period. Carrying edits over, listing them
+and writing them back to the data files all go through slots, so none of them depends on cell
+addresses that a user may have moved.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+from .data import (REQUIRED_ACTUALS, SEGMENT_ACTUALS, TOLERANCES, Dataset, Figure, actual_items, driver_items,
+                   per_segment)
+from .periods import parse_period
+
+
+class Gone(Exception):
+    """The slot no longer exists in the data (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str           # actual | assumption | tolerance | reference | scenario
+    key: str = ""       # actual item, driver, tolerance key or reference metric
+    scenario: str = ""  # assumptions only
+    period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
+    field: str = ""     # references: value | tolerance
+
+    def token(self) -> str:
+        return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
+
+    @classmethod
+    def from_token(cls, token: str) -> "Slot":
+        return cls(*token.split("|"))
+
+    def period_label(self) -> str:
+        """The period as the workbook's headers show it: FY2024A, FY2027E, 1H2025A."""
+        if not self.period:
+            return ""
+        return self.period + ("E" if self.kind == "assumption" else "A")
+
+
+def same(a, b) -> bool:
+    """Equal as input values: numbers to 1e-12 (a file may round the last binary digit), else exactly."""
+    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+    if num(a) and num(b):
+        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
+    if a in (None, "") and b in (None, ""):
+        return True
+    return a == b
+
+
+def unit_kind(data: Dataset, slot: Slot) -> str:
+    """pct | amount | text: how the value is shown and written back."""
+    if slot.kind == "scenario":
+        return "text"
+    if slot.kind == "actual":
+        item = actual_items(data).get(slot.key)
+    elif slot.kind == "assumption":
+        item = driver_items(data).get(slot.key)
+    elif slot.kind == "reference":
+        return "amount" if _reference(data, slot).unit == "amount" else "pct"  # as the Inputs tab shows it
+    else:
+        return "amount" if slot.key == "amount" else "pct"
+    return item.unit if item else "amount"
+
+
+def label(slot: Slot, data: Dataset | None = None) -> str:
+    """The row label the Inputs tab shows for this slot (the bare key when the data are unknown)."""
+    if slot.kind in ("actual", "assumption") and data is not None:
+        items = actual_items(data) if slot.kind == "actual" else driver_items(data)
+        return items[slot.key].label.strip() if slot.key in items else slot.key
+    if slot.kind in ("actual", "assumption"):
+        return slot.key
+    if slot.kind == "tolerance":
+        return TOLERANCES[slot.key][0] if slot.key in TOLERANCES else slot.key
+    if slot.kind == "reference":
+        return f"Reference {slot.key} ({slot.field})"
+    return "Selected scenario"
+
+
+def show(value, kind: str) -> str:
+    """A value as a finance user reads it: 60%, 3.12414, blank."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return repr(value) if kind != "text" else str(value)
+    if kind == "pct":
+        return f"{value * 100:.6g}%"
+    return f"{value:.6g}"
+
+
+def _reference(data: Dataset, slot: Slot):
+    for ref in data.references:
+        if ref.metric == slot.key and ref.period.code == slot.period:
+            return ref
+    raise Gone(f"reference figure {slot.key} {slot.period} is no longer in reference.csv")
+
+
+def data_value(data: Dataset, slot: Slot):
+    """The value the data files give this slot; raises Gone when the slot no longer exists."""
+    if slot.kind == "actual":
+        if slot.key not in actual_items(data):
+            raise Gone(f"item {slot.key!r} no longer exists (segments changed?)")
+        period = parse_period(slot.period)
+        if period not in data.periods:
+            raise Gone(f"{slot.period} is no longer an actual period in actuals.csv")
+        return data.actual(slot.key, period)
+    if slot.kind == "assumption":
+        if slot.scenario not in data.scenarios:
+            raise Gone(f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
+        if slot.key not in driver_items(data):
+            raise Gone(f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
+        year = parse_period(slot.period).year
+        if year not in data.forecast_years:
+            last = data.full_years[-1].year
+            if year <= last:
+                raise Gone(f"{slot.period} is now an actual year (FY{last} actuals are in the data)")
+            raise Gone(f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
+        return data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]
+    if slot.kind == "tolerance":
+        if slot.key not in data.tolerances:
+            raise Gone(f"tolerance {slot.key!r} no longer exists")
+        return data.tolerances[slot.key]
+    if slot.kind == "reference":
+        ref = _reference(data, slot)
+        return ref.value if slot.field == "value" else ref.tolerance
+    if slot.kind == "scenario":
+        return data.company.get("default_scenario") or data.scenarios[0]
+    raise Gone(f"unknown input kind {slot.kind!r}")
+
+
+def problem(data: Dataset, slot: Slot, value) -> str | None:
+    """Why `value` cannot go into this slot (the data files' own rules), or None when it can."""
+    if slot.kind == "scenario":
+        return None if value in data.scenarios else f"{value!r} is not a scenario in assumptions.csv"
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    base = data.base_year.code
+    if slot.kind == "actual" and slot.key == "rnd_compute" and slot.period == base and (value is None) == data.split_compute:
+        return (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
+                "with the matching drivers in assumptions.csv")
+    if value is None and slot.kind == "actual":
+        required = list(REQUIRED_ACTUALS) + ([] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments)))
+        if slot.period == base and slot.key in required:
+            return f"{slot.key} for {base} is the base of the forecast and cannot be blank"
+        return None
+    if not is_number:
+        return f"{value!r} is not a number"
+    if slot.kind == "actual" and slot.key == "revenue" and value < 0:
+        return "revenue cannot be negative"
+    if slot.kind == "assumption" and "growth" in slot.key and value <= -1:
+        return f"growth of {value:.0%} is below -100%"
+    if slot.kind == "tolerance" and value < 0:
+        return "a tolerance cannot be negative"
+    return None
+
+
+def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str | None]:
+    """A copy of `data` with the given slot values; returns it and the selected scenario (if set)."""
+    out = copy.deepcopy(data)
+    scenario = None
+    for slot, value in values.items():
+        if slot.kind == "actual":
+            period = parse_period(slot.period)
+            fig = out.actuals.setdefault(slot.key, {}).setdefault(period, Figure(None, "", "entered in the workbook"))
+            fig.value = value
+        elif slot.kind == "assumption":
+            year = parse_period(slot.period).year
+            out.assumptions[(slot.scenario, slot.key)][out.forecast_years.index(year)] = value
+        elif slot.kind == "tolerance":
+            out.tolerances[slot.key] = value
+        elif slot.kind == "reference":
+            ref = _reference(out, slot)
+            setattr(ref, "value" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "scenario":
+            scenario = value
+    return out, scenario

@@ -1,0 +1,318 @@
+"""Regenerating over a workbook the user edited: edits survive (found by defined name), data-file
+changes win, nothing is lost (backups, atomic write, lock files), and `edits` / `diff` report
+what differs. Files edited "by another tool" are changed with openpyxl; the LibreOffice tests are
+in test_regenerate_engine.py."""
+import errno
+import shutil
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from conftest import ZHIPU, run
+from model import backup
+from model.data import load
+from model.userbook import header_period
+
+
+def named(path, name):
+    """The values of a defined name's cells, row by row (read plainly with openpyxl)."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    (sheet, coord), = wb.defined_names[name].destinations
+    cells = wb[sheet][coord.replace("$", "")]
+    cells = cells if isinstance(cells, tuple) else ((cells,),)
+    return [c.value for row in cells for c in (row if isinstance(row, tuple) else (row,))]
+
+
+def edit(src, dst, changes):
+    """Change input cells as another tool would: {(defined name, offset in the range): value}."""
+    wb = openpyxl.load_workbook(src)
+    for (name, i), value in changes.items():
+        (sheet, coord), = wb.defined_names[name].destinations
+        first = wb[sheet][coord.replace("$", "").split(":")[0]]
+        wb[sheet].cell(first.row, first.column + i).value = value
+    wb.save(dst)
+
+
+def data_copy(tmp_path, name="co"):
+    folder = tmp_path / name
+    shutil.copytree(ZHIPU, folder)
+    return folder
+
+
+@pytest.fixture()
+def built(tmp_path):
+    out = tmp_path / "model.xlsx"
+    res = run("build", "--out", out)
+    assert res.returncode == 0, res.stderr
+    return out
+
+
+# --- edits survive ---
+
+def test_edits_survive_a_rebuild_and_reset_discards_them(built):
+    # Asm_base_growth_cloud covers FY2025E..FY2030E: offset 2 is FY2027E. Act_ ranges start at FY2022.
+    edit(built, built, {("Asm_base_growth_cloud", 2): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
+                        ("Scenario", 0): "bull"})
+    res = run("build", "--out", built)
+    assert res.returncode == 0, res.stderr
+    assert "Edits in model.xlsx: 4 kept, 0 dropped" in res.stdout
+    assert "kept     Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 200% (data 100%)" in res.stdout
+    assert "kept     Act_rnd  R&D expense  FY2023A: 5.5 (data 5.289)" in res.stdout
+    assert named(built, "Asm_base_growth_cloud") == [1.5, 1.5, 2.0, 0.8, 0.6, 0.5]
+    assert named(built, "Act_rnd")[:3] == [0.844, 5.5, 21.954]
+    assert named(built, "Tol_amount") == [0.001] and named(built, "Scenario") == ["bull"]
+    # the regenerated workbook computes with them: bull selected, cached on the Cover
+    assert "bull" in [c.value for c in openpyxl.load_workbook(built, data_only=True)["Cover"]["B"]]
+
+    again = run("build", "--out", built)   # edits are still recognised as edits a build later
+    assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[2] == 2.0
+
+    reset = run("build", "--out", built, "--reset")
+    assert reset.returncode == 0 and "--reset" in reset.stdout and "kept" not in reset.stdout
+    assert named(built, "Asm_base_growth_cloud")[2] == 1.0 and named(built, "Scenario") == ["base"]
+    assert len(backup.backups(built)) == 3
+
+
+def test_scenario_option_overrides_the_selection_made_in_the_workbook(built):
+    edit(built, built, {("Scenario", 0): "bear"})
+    res = run("build", "--out", built, "--scenario", "bull")
+    assert res.returncode == 0
+    assert "--scenario bull replaces the selection 'bear'" in res.stdout
+    assert named(built, "Scenario") == ["bull"]
+
+
+def test_data_file_change_wins_over_the_users_edit(built, tmp_path):
+    edit(built, built, {("Act_rnd", 2): 25.0, ("Asm_bull_gm_cloud", 0): 0.5})
+    data = data_copy(tmp_path)
+    text = (data / "actuals.csv").read_text(encoding="utf-8").replace("rnd,FY2024,21.954", "rnd,FY2024,22.5")
+    (data / "actuals.csv").write_text(text, encoding="utf-8")
+    res = run("build", "--data", data, "--out", built)
+    assert res.returncode == 0, res.stderr
+    assert ("dropped  Act_rnd  R&D expense  FY2024A: 25; the data files changed it from 21.954 to 22.5 since the "
+            "workbook was built: the data file wins") in res.stdout
+    assert "kept     Asm_bull_gm_cloud" in res.stdout
+    assert named(built, "Act_rnd")[2] == 22.5 and named(built, "Asm_bull_gm_cloud")[0] == 0.5
+
+
+def test_a_data_update_to_the_users_value_is_reported_as_agreed(built, tmp_path):
+    edit(built, built, {("Act_rnd", 2): 22.5})
+    data = data_copy(tmp_path)
+    text = (data / "actuals.csv").read_text(encoding="utf-8").replace("rnd,FY2024,21.954", "rnd,FY2024,22.5")
+    (data / "actuals.csv").write_text(text, encoding="utf-8")
+    res = run("build", "--data", data, "--out", built)
+    assert "in data  Act_rnd  R&D expense  FY2024A: 22.5; the data files now hold the same value" in res.stdout
+
+
+def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
+    edit(built, built, {("Asm_base_growth_onprem", 1): -1.5, ("Asm_base_gm_onprem", 0): "sixty",
+                        ("Act_revenue", 2): None, ("Scenario", 0): "moon", ("Asm_bull_gm_onprem", 3): 0.7})
+    res = run("build", "--out", built)
+    assert res.returncode == 0, res.stderr
+    assert "growth of -150% is below -100%" in res.stdout
+    assert "'sixty' is not a number" in res.stdout
+    assert "revenue for FY2024 is the base of the forecast and cannot be blank" in res.stdout
+    assert "'moon' is not a scenario in assumptions.csv" in res.stdout
+    assert "1 kept, 4 dropped" in res.stdout
+    assert named(built, "Asm_base_growth_onprem")[1] == 0.7 and named(built, "Act_revenue")[2] == 3.12414
+    assert "Checks: OK" in res.stdout
+
+
+def test_a_workbook_without_build_record_keeps_every_difference(built):
+    wb = openpyxl.load_workbook(built)
+    del wb["_meta"]
+    wb.save(built)
+    edit(built, built, {("Asm_bull_adjustments", 5): 1.25})
+    res = run("build", "--out", built)
+    assert res.returncode == 0, res.stderr
+    assert "no build record" in res.stdout
+    assert ("kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bull: 1.25 "
+            "(data 2.5)") in res.stdout
+    assert named(built, "Asm_bull_adjustments")[5] == 1.25
+
+
+def test_a_workbook_that_cannot_be_read_is_left_alone_unless_reset(tmp_path):
+    out = tmp_path / "model.xlsx"
+    out.write_bytes(b"not a workbook")
+    res = run("build", "--out", out)
+    assert res.returncode == 2 and "--reset" in res.stderr and "Traceback" not in res.stderr
+    assert out.read_bytes() == b"not a workbook"
+    res = run("build", "--out", out, "--reset")
+    assert res.returncode == 0
+    saved, = backup.backups(out)
+    assert saved.read_bytes() == b"not a workbook"
+
+
+# --- data updates roll the model forward (LibreOffice check in test_regenerate_engine.py) ---
+
+FY2025 = """revenue,FY2025,7.0,test,
+cost_of_revenue,FY2025,3.57,test,
+gross_profit,FY2025,3.43,test,
+share_onprem,FY2025,80%,test,
+share_cloud,FY2025,20%,test,
+gm_onprem,FY2025,60%,test,
+gm_cloud,FY2025,5%,test,
+rnd,FY2025,45,test,
+rnd_compute,FY2025,30,test,
+net_income,FY2025,-52,test,
+adjusted_net_income,FY2025,-45,test,
+"""
+
+
+def add_full_year_and_drop_bear(folder):
+    with open(folder / "actuals.csv", "a", encoding="utf-8") as f:
+        f.write(FY2025)
+    lines = (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "assumptions.csv").write_text("".join(ln for ln in lines if not ln.startswith("bear,")), encoding="utf-8")
+
+
+def test_a_new_actual_year_moves_the_forecast_and_drops_stale_edits(built, tmp_path):
+    edit(built, built, {("Asm_base_growth_cloud", 0): 1.8, ("Asm_base_growth_cloud", 2): 2.0,
+                        ("Asm_bear_gm_cloud", 3): 0.3, ("Act_selling_marketing", 1): 1.1})
+    data = data_copy(tmp_path)
+    add_full_year_and_drop_bear(data)
+    res = run("build", "--data", data, "--out", built)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout
+    assert "2 kept, 2 dropped" in out
+    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2025E  base: 180%; FY2025 is now an "
+            "actual year (FY2025 actuals are in the data)") in out
+    assert "dropped  Asm_bear_gm_cloud  Gross margin — Cloud / MaaS  FY2028E  bear: 30%; scenario 'bear' no longer " \
+           "exists in assumptions.csv" in out
+    assert "note: assumptions.csv: column FY2025 ignored" in out
+    # the forecast now starts in FY2026: the FY2027E edit is the second forecast column
+    assert named(built, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
+    assert named(built, "Act_revenue")[:4] == [0.57409, 1.24538, 3.12414, 7.0]
+    assert named(built, "Act_selling_marketing")[:4] == [0.1514, 1.1, 3.87, None]
+    wb = openpyxl.load_workbook(built, data_only=True)
+    ws = wb["Income Statement"]
+    heads = {header_period(c.value, c.number_format): c.column for c in ws[5] if header_period(c.value, c.number_format)}
+    assert ("FY2025", "A") in heads and ("FY2026", "E") in heads and ("FY2025", "E") not in heads
+    assert "bear" not in {c.value for c in wb["Scenarios"]["A"]}
+    assert "Checks: OK" in out
+
+
+def test_an_extra_past_year_column_is_ignored_with_a_note(tmp_path):
+    data = data_copy(tmp_path)
+    add_full_year_and_drop_bear(data)
+    d = load(data)
+    assert d.forecast_years[0] == 2026 and [p.code for p in d.full_years][-1] == "FY2025"
+    assert any("column FY2025 ignored" in n for n in d.notes)
+    assert d.assumptions[("base", "growth_cloud")] == [1.5, 1.0, 0.8, 0.6, 0.5]
+
+
+# --- nothing is lost ---
+
+def test_backups_are_bounded_and_newest_kept(tmp_path):
+    f = tmp_path / "model.xlsx"
+    made = []
+    for i in range(7):
+        f.write_text(f"version {i}")
+        made.append(backup.backup(f, keep=5))
+    kept = backup.backups(f)
+    assert kept == made[-5:]
+    assert [p.read_text() for p in kept] == [f"version {i}" for i in range(2, 7)]
+
+
+@pytest.mark.parametrize("lock", [".~lock.model.xlsx#", "~$model.xlsx", "~$del.xlsx"])
+def test_an_open_workbook_is_refused_unless_forced(built, lock):
+    before = built.read_bytes()
+    (built.parent / lock).write_text("user,host")
+    res = run("build", "--out", built)
+    assert res.returncode == 1
+    assert lock in res.stderr and "--force" in res.stderr and "Traceback" not in res.stderr
+    assert built.read_bytes() == before and backup.backups(built) == []
+    forced = run("build", "--out", built, "--force")
+    assert forced.returncode == 0
+    assert backup.backups(built)[0].read_bytes() == before
+
+
+def test_a_fault_mid_write_leaves_the_old_workbook_intact(built, monkeypatch):
+    import cli
+    import model.writer
+    before = built.read_bytes()
+    real = model.writer.write_book
+
+    def crash(book, path, *a, **k):
+        real(book, path, *a, **k)
+        with open(path, "r+b") as f:   # half the file is on disk when the disk fills up
+            f.truncate(len(before) // 2)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(model.writer, "write_book", crash)
+    res = CliRunner().invoke(cli.main, ["build", "--out", str(built)])
+    assert res.exit_code == 1
+    assert "No space left on device" in res.output
+    assert built.read_bytes() == before
+    assert sorted(p.name for p in built.parent.iterdir() if not p.name.startswith("model.backup-")) == ["model.xlsx"]
+
+
+# --- edits and diff ---
+
+def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_path):
+    data = data_copy(tmp_path)
+    edit(built, built, {("Asm_base_growth_cloud", 2): 0.655, ("Act_rnd_compute", 2): 14.0,
+                        ("Act_selling_marketing", 1): 1.1, ("Tol_amount", 0): 0.001,
+                        ("Asm_bear_adjustments", 0): 9.5})
+    res = run("edits", built, "--data", data)
+    assert res.returncode == 0, res.stderr
+    rows = [ln.split() for ln in res.stdout.splitlines()]
+    assert ["Asm_base_growth_cloud", "Revenue", "growth", "—", "Cloud", "/", "MaaS", "FY2027E", "base", "100%",
+            "65.5%"] in rows
+    assert ["Act_rnd_compute", "of", "which", "compute", "FY2024A", "15.53", "14"] in rows
+    assert ["Act_selling_marketing", "Selling", "&", "marketing", "expense", "FY2023A", "blank", "1.1"] in rows
+    assert "5 input(s) differ" in res.stdout
+    before = {n: (data / n).read_text(encoding="utf-8") for n in ("actuals.csv", "assumptions.csv", "company.toml")}
+
+    res = run("edits", built, "--data", data, "--apply")
+    assert res.returncode == 0, res.stderr
+    asm = (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert "base,growth_cloud,150%,150%,65.5%,80%,60%,50%," in asm
+    assert "bear,adjustments,9.5,4.0,4.0,4.0,4.0,4.0," in asm
+    act = (data / "actuals.csv").read_text(encoding="utf-8")
+    assert "rnd_compute,FY2024,14,S5; S6,70.7% of FY2024 R&D" in act
+    assert "selling_marketing,FY2023,1.1,,entered in the workbook" in act
+    assert "amount = 0.001 " in (data / "company.toml").read_text(encoding="utf-8")
+    for name, text in before.items():   # every other line untouched; the old file kept as a backup
+        old, new = text.splitlines(), (data / name).read_text(encoding="utf-8").splitlines()
+        gone, added = [ln for ln in old if ln not in new], [ln for ln in new if ln not in old]
+        assert 1 <= len(gone) <= 2 and len(added) == len(gone) + (name == "actuals.csv"), (name, gone, added)
+        saved, = backup.backups(data / name)
+        assert saved.read_text(encoding="utf-8") == text
+    d = load(data)
+    assert d.assumptions[("base", "growth_cloud")][2] == pytest.approx(0.655)
+    assert run("edits", built, "--data", data).stdout.startswith("No differences")
+
+
+def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
+    from model.build import build_book
+    new = tmp_path / "new.xlsx"
+    shutil.copy(built, new)
+    edit(new, new, {("Asm_bear_growth_cloud", 3): 0.9})
+    res = run("build", "--out", new)   # recalculated by the rebuild
+    assert res.returncode == 0
+    res = run("diff", built, new)
+    assert res.returncode == 0, res.stderr
+    out = res.stdout.splitlines()
+    assert out[0] == "Inputs: 1 changed, 0 added, 0 removed"
+    assert out[1] == ("  changed  Asm_bear_growth_cloud  Revenue growth — Cloud / MaaS  FY2028E  bear: 40% → 90%")
+    d = load(ZHIPU)
+    expected_old = build_book(d).summary["bear"][2].result()
+    d.assumptions[("bear", "growth_cloud")][3] = 0.9
+    expected_new = build_book(d).summary["bear"][2].result()
+    bear = next(ln for ln in out if ln.startswith("  bear: "))
+    assert f"Revenue, final year: {expected_old:,.2f} → {expected_new:,.2f}" in bear
+    assert "  base: unchanged" in out and "  bull: unchanged" in out
+    assert "Scenario base: no line moved" in out
+    moved = out[out.index("Scenario bear: 6 lines moved") + 1:]
+    assert moved[0].startswith("  Revenue — Cloud / MaaS: FY2028E ")
+    assert "FY2027E" not in moved[0]   # the years before the change did not move
+
+
+def test_header_periods_read_as_excel_and_libreoffice_write_them():
+    assert header_period(2024, '"FY"0"A"') == ("FY2024", "A")
+    assert header_period(2024, '"FY"0\\A') == ("FY2024", "A")
+    assert header_period(2025, '"1H"0"A"') == ("1H2025", "A")
+    assert header_period(2025, '"9M"0\\A') == ("9M2025", "A")
+    assert header_period(2027, '"FY"0"E"') == ("FY2027", "E")
+    assert header_period(2024, "General") is None and header_period("FY2024", '"FY"0"A"') is None

@@ -7,6 +7,7 @@ from .book import Book
 from .data import Dataset
 from .formula import IF, Text
 from .meta import add_meta_sheet
+from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
 from .tabs.checks import ChecksTab
 from .tabs.cover import CoverTab
@@ -42,6 +43,8 @@ def build_book(data: Dataset, scenario: str | None = None, defaults: Dataset | N
             sh.put(2, LABEL_COL, IF(checks.MasterCheck.eq(0), Text("Checks: OK"),
                                     Text("Checks: FAILING — see the Checks tab")), "status")
     assert [s.name for s in book.sheets] == TABS
+    if defaults is not None:
+        note_edits(inputs, defaults)
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))

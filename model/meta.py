@@ -20,23 +20,11 @@ import json
 from dataclasses import dataclass
 
 from .formula import Rng
-from .slots import Slot, data_value, label
+from .slots import Slot, data_value, input_slots, label
 
 META_SHEET = "_meta"
 VERSION = "1"
 CHUNK = 30000  # characters per cell (Excel holds at most 32767)
-
-
-def input_slots(inputs) -> dict:
-    """Every input cell of the Inputs tab (an `InputsTab`) -> its slot."""
-    slots = {cell: Slot("actual", item, period=p.code) for (item, p), cell in inputs.hist.items()}
-    slots.update({cell: Slot("assumption", drv, sc, p.code) for (sc, drv, p), cell in inputs.asm.items()})
-    slots.update({cell: Slot("tolerance", key) for key, cell in inputs.tol.items()})
-    for ref, value, tol in inputs.refs:
-        for cell, fld in ((value, "value"), (tol, "tolerance")):
-            slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
-    slots[inputs.selector] = Slot("scenario")
-    return slots
 
 
 def label_key(value, is_formula: bool) -> str:

@@ -177,3 +177,24 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
         elif slot.kind == "scenario":
             scenario = value
     return out, scenario
+
+
+def input_slots(inputs) -> dict:
+    """Every input cell of the Inputs tab (an `InputsTab`) -> its slot."""
+    slots = {cell: Slot("actual", item, period=p.code) for (item, p), cell in inputs.hist.items()}
+    slots.update({cell: Slot("assumption", drv, sc, p.code) for (sc, drv, p), cell in inputs.asm.items()})
+    slots.update({cell: Slot("tolerance", key) for key, cell in inputs.tol.items()})
+    for ref, value, tol in inputs.refs:
+        for cell, fld in ((value, "value"), (tol, "tolerance")):
+            slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
+    slots[inputs.selector] = Slot("scenario")
+    return slots
+
+
+def note_edits(inputs, defaults: Dataset):
+    """Comment every input cell whose value differs from the data files, so the user sees it."""
+    for cell, slot in input_slots(inputs).items():
+        value = data_value(defaults, slot)
+        if slot.kind != "scenario" and not same(cell.content, value):
+            note = f"Edited in the workbook and carried over; the data files give {show(value, unit_kind(defaults, slot))}."
+            cell.comment = f"{cell.comment}\n{note}" if cell.comment else note

@@ -62,8 +62,14 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
     assert named(built, "Asm_base_growth_cloud") == [1.5, 1.5, 2.0, 0.8, 0.6, 0.5]
     assert named(built, "Act_rnd")[:3] == [0.844, 5.5, 21.954]
     assert named(built, "Tol_amount") == [0.001] and named(built, "Scenario") == ["bull"]
-    # the regenerated workbook computes with them: bull selected, cached on the Cover
-    assert "bull" in [c.value for c in openpyxl.load_workbook(built, data_only=True)["Cover"]["B"]]
+    # the regenerated workbook computes with them (bull selected, cached on the Cover) and marks them
+    wb = openpyxl.load_workbook(built, data_only=True)
+    assert "bull" in [c.value for c in wb["Cover"]["B"]]
+    notes = {c.coordinate: c.comment.text for row in wb["Inputs"].iter_rows() for c in row if c.comment}
+    marked = {k: v for k, v in notes.items() if "Edited in the workbook" in v}
+    assert len(marked) == 3
+    assert any(v.endswith("the data files give 100%.") for v in marked.values())
+    assert any(v.startswith("Source: note; S2") and v.endswith("the data files give 5.289.") for v in marked.values())
 
     again = run("build", "--out", built)   # edits are still recognised as edits a build later
     assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[2] == 2.0

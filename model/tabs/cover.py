@@ -13,8 +13,7 @@ GUIDE = [
     "1. Edit the blue cells on Inputs (historical actuals, tolerances, scenario assumptions); every other figure is a formula.",
     "2. Pick the scenario in Inputs (the dropdown beside 'Selected scenario'); the Income Statement and Ratios follow it.",
     "3. The Scenarios tab shows every scenario at once, whichever is selected.",
-    "4. When new data arrive, edit the files in the company's data folder and run python cli.py build --data FOLDER: "
-    "your edits are kept.",
+    "4. New data: edit the files in the company's data folder, then run python cli.py build --data FOLDER; your edits are kept.",
     "5. The master check must read OK; the Checks tab lists each test and where it fails.",
 ]
 LEGEND = [("input", "123.45", "Input: typed-in figure or assumption (blue on light yellow) — edit these"),

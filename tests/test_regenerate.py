@@ -24,13 +24,18 @@ def named(path, name):
     return [c.value for row in cells for c in (row if isinstance(row, tuple) else (row,))]
 
 
+def cell_of(wb, name, offset=0):
+    """The cell `offset` columns into a defined name's range (an openpyxl workbook)."""
+    (sheet, coord), = wb.defined_names[name].destinations
+    first = wb[sheet][coord.replace("$", "").split(":")[0]]
+    return wb[sheet].cell(first.row, first.column + offset)
+
+
 def edit(src, dst, changes):
     """Change input cells as another tool would: {(defined name, offset in the range): value}."""
     wb = openpyxl.load_workbook(src)
     for (name, i), value in changes.items():
-        (sheet, coord), = wb.defined_names[name].destinations
-        first = wb[sheet][coord.replace("$", "").split(":")[0]]
-        wb[sheet].cell(first.row, first.column + i).value = value
+        cell_of(wb, name, i).value = value
     wb.save(dst)
 
 

@@ -11,7 +11,7 @@ from conftest import require_engine, run
 from model import backup
 from model.userbook import header_period
 from model.verify import cached_values, compare
-from test_regenerate import FY2025, data_copy, named
+from test_regenerate import add_full_year_and_drop_bear, cell_of, data_copy, named
 
 
 @pytest.fixture(scope="module")
@@ -23,10 +23,8 @@ def engine():
 
 def address(path, name, offset=0):
     """Sheet!A1 of the cell `offset` columns into a defined name's range, as the file has it now."""
-    wb = openpyxl.load_workbook(path)
-    (sheet, coord), = wb.defined_names[name].destinations
-    first = wb[sheet][coord.replace("$", "").split(":")[0]]
-    return f"{sheet}!{wb[sheet].cell(first.row, first.column + offset).coordinate}"
+    cell = cell_of(openpyxl.load_workbook(path), name, offset)
+    return f"{cell.parent.title}!{cell.coordinate}"
 
 
 def built(tmp_path, name="model.xlsx"):
@@ -140,10 +138,7 @@ def test_data_updates_roll_the_model_forward_over_an_edited_workbook(engine, tmp
     assert named(interim, "Asm_base_growth_cloud") == [1.8, 1.5, 2.0, 0.8, 0.6, 0.5]
 
     # 2. FY2025 arrives and the bear scenario is retired: the forecast starts in FY2026
-    with open(data / "actuals.csv", "a", encoding="utf-8") as f:
-        f.write(FY2025)
-    lines = (data / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (data / "assumptions.csv").write_text("".join(ln for ln in lines if not ln.startswith("bear,")), encoding="utf-8")
+    add_full_year_and_drop_bear(data)
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "2 kept, 2 dropped" in res.stdout

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup
-from .data import DataError, Dataset, load
+from .data import DataError, Dataset, is_comment, load
 from .periods import parse_period
 from .carryover import value_text
 from .slots import Gone, data_value, problem, same, unit_kind
@@ -78,22 +78,48 @@ def _key(text: str) -> str:
     return p.code if p else text.strip()
 
 
-def edit_csv(text: str, keys: list[str], updates: dict, append: list[dict]) -> str:
-    """`text` with updates[(key values)][column] = new text applied, and rows appended."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [h.strip() for h in rows[0]]
-    col = {h: i for i, h in enumerate(header)}
-    for row in rows[1:]:
-        row += [""] * (len(header) - len(row))
-        for column, new in updates.get(tuple(_key(row[col[k]]) for k in keys), {}).items():
-            row[col[column]] = new
-    for extra in append:  # after the last row of the same item, else at the end
-        at = max((i for i, row in enumerate(rows) if i and row and row[0].strip() == extra.get(header[0])), default=len(rows) - 1)
-        rows.insert(at + 1, [extra.get(h, "") for h in header])
+def csv_rows(text: str):
+    """The file's lines, its header, and (line index, cells) per data row; blank and comment lines
+    (first cell starting with #) are skipped, as the loader does."""
+    lines = text.splitlines(keepends=True)
+    header, rows = None, []
+    for i, line in enumerate(lines):
+        cells = next(csv.reader([line]), [])
+        if not any(c.strip() for c in cells) or is_comment(cells):
+            continue
+        if header is None:
+            header = [h.strip() for h in cells]
+        else:
+            rows.append((i, cells + [""] * (len(header) - len(cells))))
+    return lines, header, rows
+
+
+def _line(cells, ending: str) -> str:
     buf = io.StringIO()
-    csv.writer(buf, lineterminator=newline).writerows(rows)
+    csv.writer(buf, lineterminator=ending).writerow(cells)
     return buf.getvalue()
+
+
+def edit_csv(text: str, keys: list[str], updates: dict, append: list[dict]) -> str:
+    """`text` with updates[(key values)][column] = new text applied and `append` rows added after the
+    last row of the same item; every other line is kept byte for byte."""
+    lines, header, rows = csv_rows(text)
+    ending = "\r\n" if "\r\n" in text else "\n"
+    col = {h: i for i, h in enumerate(header)}
+    for i, cells in rows:
+        new = updates.get(tuple(_key(cells[col[k]]) for k in keys))
+        if new:
+            for column, value in new.items():
+                cells[col[column]] = value
+            lines[i] = _line(cells, lines[i][len(lines[i].rstrip("\r\n")):] or ending)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += ending
+    for extra in append:
+        same = [i for i, cells in rows if cells[0].strip() == extra.get(header[0])]
+        at = (max(same) if same else len(lines) - 1) + 1
+        lines.insert(at, _line([extra.get(h, "") for h in header], ending))
+        rows = [(i + (i >= at), cells) for i, cells in rows]
+    return "".join(lines)
 
 
 def set_toml(text: str, section: str, key: str, value: str) -> str:
@@ -126,15 +152,9 @@ def _read(path: Path) -> tuple[str, str]:
 
 def _original_texts(text: str, keys: list[str]) -> dict:
     """(key values, column) -> the text now in that cell, so a new value follows its style."""
-    rows = list(csv.reader(io.StringIO(text)))
-    header = [h.strip() for h in rows[0]]
-    out = {}
-    for row in rows[1:]:
-        row = row + [""] * (len(header) - len(row))
-        k = tuple(_key(row[header.index(c)]) for c in keys)
-        for i, h in enumerate(header):
-            out[(k, h)] = row[i]
-    return out
+    _, header, rows = csv_rows(text)
+    return {(tuple(_key(cells[header.index(c)]) for c in keys), h): cells[i]
+            for _, cells in rows for i, h in enumerate(header)}
 
 
 def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path, str]:

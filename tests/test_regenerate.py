@@ -39,9 +39,9 @@ def edit(src, dst, changes):
     wb.save(dst)
 
 
-def data_copy(tmp_path, name="co"):
-    folder = tmp_path / name
-    shutil.copytree(ZHIPU, folder)
+def data_copy(tmp_path, source=ZHIPU):
+    folder = tmp_path / "data" / source.name
+    shutil.copytree(source, folder)
     return folder
 
 
@@ -327,3 +327,42 @@ def test_header_periods_read_as_excel_and_libreoffice_write_them():
     assert header_period(2025, '"9M"0\\A') == ("9M2025", "A")
     assert header_period(2027, '"FY"0"E"') == ("FY2027", "E")
     assert header_period(2024, "General") is None and header_period("FY2024", '"FY"0"A"') is None
+
+
+def test_data_files_keep_their_text_where_nothing_changed():
+    from model.edits import edit_csv, number_text
+    text = ('# assumptions.csv: comment rows explain the file, "quoted", with, commas\r\n'
+            "scenario,driver,FY2026,FY2027,rationale\r\n"
+            "\r\n"
+            'base,growth_x,60%,(0.5),"Grows, then slows"\r\n'
+            "bull,growth_x,0.7,0.6,plain\r\n")
+    updates = {("base", "growth_x"): {"FY2026": number_text(0.655, "pct", "60%"),
+                                      "FY2027": number_text(-0.25, "pct", "(0.5)")},
+               ("bull", "growth_x"): {"FY2027": number_text(0.8, "pct", "0.6")}}
+    out = edit_csv(text, ["scenario", "driver"], updates, [])
+    assert out.splitlines(keepends=True) == [
+        '# assumptions.csv: comment rows explain the file, "quoted", with, commas\r\n',
+        "scenario,driver,FY2026,FY2027,rationale\r\n",
+        "\r\n",
+        'base,growth_x,65.5%,(0.25),"Grows, then slows"\r\n',
+        "bull,growth_x,0.7,0.8,plain\r\n"]
+    assert number_text(None, "pct", "60%") == "" and number_text(0.6, "pct") == "60%"
+    assert number_text(1 / 3, "amount") == "0.3333333333"
+
+
+def test_a_second_company_with_spaced_scenario_names_and_one_rnd_line(tmp_path):
+    from conftest import MERIDIAN
+    out = tmp_path / "meridian.xlsx"
+    assert run("build", "--data", MERIDIAN, "--out", out).returncode == 0
+    base = len(load(MERIDIAN).full_years) - 1  # the base year's column in Act_ ranges
+    edit(out, out, {("Asm_price_war_rnd_growth", 1): 0.33, ("Act_rnd_compute", 1): 4.0,
+                    ("Act_rnd_compute", base): 9.0})
+    res = run("build", "--data", MERIDIAN, "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert "kept     Asm_price_war_rnd_growth  R&D growth  FY2027E  price war: 33% (data 12%)" in res.stdout
+    assert "decides how R&D is forecast" in res.stdout and "2 kept, 1 dropped" in res.stdout
+    assert named(out, "Asm_price_war_rnd_growth")[1] == 0.33 and named(out, "Act_rnd_compute")[1] == 4.0
+    data = data_copy(tmp_path, MERIDIAN)
+    assert run("edits", out, "--data", data, "--apply").returncode == 0
+    assert "price war,rnd_growth,22%,33%,8%," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert load(data).actual("rnd_compute", load(data).full_years[1]) == 4.0

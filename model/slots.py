@@ -115,7 +115,7 @@ def data_value(data: Dataset, slot: Slot):
             raise Gone(f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
         year = parse_period(slot.period).year
         if year not in data.forecast_years:
-            last = data.full_years[-1].year
+            last = data.base_year.year
             if year <= last:
                 raise Gone(f"{slot.period} is now an actual year (FY{last} actuals are in the data)")
             raise Gone(f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")

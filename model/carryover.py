@@ -17,8 +17,9 @@ from pathlib import Path
 from . import backup, writer
 from .build import build_book
 from .data import Dataset
-from .slots import Gone, data_value, problem, same, show, with_values
+from .slots import Gone, data_value, problem, show, with_values
 from .userbook import MISSING, InputCell, UserBook, read_user_book
+from .verify import same
 
 
 @dataclass

@@ -3,7 +3,7 @@ statement lines that moved, per scenario. Reads the values cached in the files (
 the Scenarios tab holds every scenario's lines and summary at once."""
 from __future__ import annotations
 
-from .slots import same
+from .verify import same
 from .userbook import period_at, period_headers, read_user_book
 from .carryover import describe, value_text
 

@@ -17,8 +17,9 @@ from . import backup
 from .data import DataError, Dataset, is_comment, load
 from .periods import parse_period
 from .carryover import value_text
-from .slots import Gone, data_value, problem, same, unit_kind
+from .slots import Gone, data_value, problem, unit_kind
 from .userbook import InputCell, UserBook
+from .verify import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml"}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from .data import (REQUIRED_ACTUALS, SEGMENT_ACTUALS, TOLERANCES, Dataset, Figure, actual_items, driver_items,
                    per_segment)
 from .periods import parse_period
+from .verify import same
 
 
 class Gone(Exception):
@@ -40,16 +41,6 @@ class Slot:
         if not self.period:
             return ""
         return self.period + ("E" if self.kind == "assumption" else "A")
-
-
-def same(a, b) -> bool:
-    """Equal as input values: numbers to 1e-12 (a file may round the last binary digit), else exactly."""
-    num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
-    if num(a) and num(b):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-15)
-    if a in (None, "") and b in (None, ""):
-        return True
-    return a == b
 
 
 def unit_kind(data: Dataset, slot: Slot) -> str:

@@ -19,7 +19,8 @@ from .build import TABS
 from .data import COST_DRIVERS, RND_DRIVERS, driver_items
 from .meta import META_SHEET, MetaError, label_key, read_meta
 from .periods import parse_period
-from .slots import Slot, label, same
+from .slots import Slot, label
+from .verify import same
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
 INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_)|^(ReferenceFigures|Scenario)$")

@@ -54,7 +54,8 @@ def main():
 
 @main.command(help="Build the model workbook from a company data folder and print a summary per scenario.")
 @click.option("--data", "data_dir", type=click.Path(path_type=Path), default=DEFAULT_DATA, show_default="templates/zhipu",
-              help="Company data folder (company.toml, actuals.csv, assumptions.csv, sources.csv, reference.csv).")
+              help="Company data folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv; "
+                   "optional reference.csv, claims.csv).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Workbook to write [default: output/<folder>_model.xlsx].")
 @click.option("--scenario", default=None,
@@ -94,14 +95,16 @@ def build(data_dir, out, scenario, reset, force):
 
 
 def summary(book, data) -> str:
-    """Per scenario: breakeven year, cumulative adjusted loss until then, final-year revenue."""
+    """Per scenario: breakeven year, cumulative adjusted loss until then, final-year revenue, the lowest
+    cash balance and the funding still needed to reach breakeven."""
     last = data.forecast_years[-1]
-    lines = [f"{'Scenario':<12} {'Breakeven':>11} {'Cum. adj. loss':>15} {f'Revenue FY{last}E':>16}   "
-             f"({data.company['unit']})"]
+    lines = [f"{'Scenario':<12} {'Breakeven':>11} {'Cum. adj. loss':>15} {f'Revenue FY{last}E':>16} "
+             f"{'Lowest cash':>12} {'Funding need':>13}   ({data.company['unit']})"]
     for sc, cells in book.summary.items():
         be, loss, rev = (c.result() for c in cells[:3])
+        low, need = book.cash_summary[sc][0].result(), book.cash_summary[sc][3].result()
         be = be if isinstance(be, str) else f"FY{int(be)}"
-        lines.append(f"{sc:<12} {be:>11} {loss:>15,.2f} {rev:>16,.2f}")
+        lines.append(f"{sc:<12} {be:>11} {loss:>15,.2f} {rev:>16,.2f} {low:>12,.2f} {need:>13,.2f}")
     master = book.names["MasterCheck"].result()
     lines.append("Checks: OK" if master == 0 else f"Checks: {int(master)} failing — see the Checks tab")
     return "\n".join(lines)

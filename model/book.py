@@ -18,6 +18,46 @@ def name_part(text: str) -> str:
     return s if s and not s[0].isdigit() else "_" + s
 
 
+@dataclass
+class Series:
+    """One data series of a chart: values (and categories) are ranges of the book, so the chart
+    follows every edit. `kind` overrides the chart's type (a line over columns); `y2` puts the series
+    on the secondary axis; `style` holds xlsxwriter series options (line, fill, marker)."""
+    name: object                 # text, or the Cell holding the name
+    values: Rng
+    categories: Rng | None = None
+    kind: str | None = None
+    y2: bool = False
+    style: dict = field(default_factory=dict)
+
+
+SERIES_COLORS = ["#1F3864", "#548235", "#C55A11", "#7F6000", "#7030A0", "#2E75B6", "#A5A5A5"]
+
+
+def line_style(i: int) -> dict:
+    """The i-th series of a line chart: a distinct colour with small markers."""
+    color = SERIES_COLORS[i % len(SERIES_COLORS)]
+    return {"line": {"color": color, "width": 2}, "marker": {"type": "circle", "size": 4,
+                                                             "fill": {"color": color}, "border": {"color": color}}}
+
+
+REFERENCE_LINE = {"line": {"color": "#C00000", "dash_type": "dash", "width": 1.25}}
+
+
+@dataclass
+class Chart:
+    """A native chart placed at `anchor` (row, col). `axes` maps "x", "y", "y2" to xlsxwriter axis
+    options, with "fmt" a number-format key of writer.FORMATS."""
+    kind: str                    # column | line | bar
+    title: str
+    series: list[Series]
+    anchor: tuple[int, int]
+    size: tuple[int, int] = (760, 320)
+    subtype: str | None = None   # e.g. stacked
+    axes: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)   # chart-level: e.g. {"overlap": 100, "gap": 60}
+
+
 @dataclass(eq=False)
 class Cell:
     sheet: "Sheet"
@@ -61,6 +101,9 @@ class Sheet:
         self.validations: list[tuple[Cell, dict]] = []
         self.groups: list[tuple[int, int]] = []   # (first_row, last_row) of grouped detail rows
         self.links: list[tuple[Cell, str, str]] = []  # internal hyperlinks: (cell, target, text)
+        self.heights: dict[int, float] = {}   # row -> height in points (wrapped headings and text)
+        self.charts: list[Chart] = []
+        self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:

@@ -1,4 +1,5 @@
-"""Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, reference.csv).
+"""Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
+optional reference.csv and claims.csv).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -96,6 +97,46 @@ COST_DRIVERS = {
     "adjustments": Item("{} (assumed amount)", "amount", "adjusted minus reported net income (amount): share-based pay etc."),
 }
 DEFAULT_ADJUSTMENTS_LABEL = "Adjustments to reported net income"
+# Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
+CASH_DRIVERS = {
+    "non_cash": Item("Non-cash items in adjusted net income (D&A)", "amount",
+                     "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
+    "capex": Item("Capital expenditure", "amount", "capital expenditure (positive)"),
+    "working_capital": Item("Increase in working capital", "amount", "increase in working capital (a decrease is negative)"),
+}
+CASH_DRIVER_DEFAULT = "not in assumptions.csv: 0 assumed"
+
+
+class FundingItem(NamedTuple):
+    label: str
+    unit: str      # number-format kind of the input
+    period: str    # actual | forecast | "" (no period)
+    help: str
+
+
+FUNDING_ITEMS = {
+    "opening_cash": FundingItem("Opening cash and equivalents", "amount", "actual",
+                                "cash at the end of the period given: the last actual year or an interim after it"),
+    "equity_raise": FundingItem("Equity raised, net proceeds", "amount3", "forecast",
+                                "net proceeds of a raise in the forecast year given; in the raise currency"),
+    "fx_rate": FundingItem("Exchange rate for the equity raise", "rate", "",
+                           "company currency per unit of the raise currency (1 when the same)"),
+    "min_cash": FundingItem("Minimum cash balance (funding floor)", "amount", "", "floor the cash must stay above (0)"),
+}
+
+# Sensitivity steps (company.toml [sensitivity]): key -> (label, default, what it shifts).
+SENSITIVITY = {
+    "growth_step": ("Step: revenue growth", 0.05,
+                    "Added to every segment's growth in every forecast year (grid rows, tornado)."),
+    "cost_growth_step": ("Step: cost growth", 0.05,
+                         "R&D growth (grid columns, tornado, each R&D driver); other operating costs (tornado)."),
+    "margin_step": ("Step: gross margin", 0.05, "Each segment's gross margin in every forecast year (tornado)."),
+}
+
+# claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
+CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "sum": None, "max": None, "min": None,
+               "breakeven": 0, "none": 0}
+CLAIM_TESTS = ("equal", "at_least", "at_most")
 
 # Check tolerances: key -> (label, default). Optional in company.toml.
 TOLERANCES = {
@@ -126,6 +167,31 @@ class Reference:
 
 
 @dataclass
+class Funding:
+    value: float | None
+    period: Period | None = None
+    unit: str = ""
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
+class Claim:
+    id: str
+    claim: str            # what the note claims, in plain words
+    quote: str            # the note's own wording
+    reported: float
+    unit: str             # pct | x | amount | year | any other text (a count's unit)
+    calc: str             # see CLAIM_CALCS
+    metric: str
+    periods: list[Period]
+    test: str             # equal | at_least | at_most
+    tolerance: float
+    explanation: str
+    source: str = ""
+
+
+@dataclass
 class Dataset:
     folder: Path
     company: dict
@@ -140,6 +206,9 @@ class Dataset:
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the loader ignored, for the build report
+    funding: dict[str, Funding] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    sensitivity: dict[str, float] = field(default_factory=dict)
 
     @property
     def full_years(self) -> list[Period]:
@@ -198,6 +267,11 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     adj = items["adjustments"]
     items["adjustments"] = adj._replace(label=adj.label.format(data.adjustments_label))
     return items
+
+
+def all_driver_items(data) -> dict[str, Item]:
+    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
+    return {**driver_items(data), **CASH_DRIVERS}
 
 
 def parse_number(text: str, file, row, column, required=True) -> float | None:
@@ -383,7 +457,7 @@ def rnd_mode_hint(data, driver) -> str:
 
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
-    drivers = driver_items(data)
+    drivers = all_driver_items(data)
     other_mode = RND_DRIVERS[not data.split_compute]
     known = list(drivers) + list(other_mode)
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
@@ -433,7 +507,12 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             data.notes.append(f"assumptions.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     for sc in scenarios:
         for drv in drivers:
-            if (sc, drv) not in values:
+            if (sc, drv) in values:
+                continue
+            if drv in CASH_DRIVERS:
+                values[(sc, drv)] = [0.0] * len(years)
+                rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
+            else:
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", column="driver"))
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
 
@@ -478,6 +557,110 @@ def load_references(folder: Path, data: Dataset):
     return refs
 
 
+def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, Funding]:
+    """funding.csv: opening cash (at the end of an actual period), the equity raise and its exchange
+    rate, and the minimum cash balance."""
+    path = folder / "funding.csv"
+    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note"])
+    out: dict[str, Funding] = {}
+    periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
+    for n, r in rows:
+        item = r["item"]
+        if item not in FUNDING_ITEMS:
+            hint = difflib.get_close_matches(item, FUNDING_ITEMS, n=1)
+            raise DataError(path, f"unknown item {item!r}" + (f"; did you mean {hint[0]!r}?" if hint else
+                            "; expected one of " + ", ".join(FUNDING_ITEMS)), n, "item")
+        if item in out:
+            raise DataError(path, f"{item} is given twice", n, "item")
+        rule = FUNDING_ITEMS[item].period
+        period = None
+        if rule:
+            period = parse_period(r.get("period", ""))
+            if period is None:
+                raise DataError(path, f"{item} needs a period code such as FY2026 or 1H2025, found {r.get('period', '')!r}", n, "period")
+            if rule == "actual" and not (period == last_fy or (not period.is_full_year and period in periods
+                                                                 and period.year == last_fy.year + 1)):
+                raise DataError(path, f"opening cash must be at the end of the last actual full year ({last_fy.code}) "
+                                f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}", n, "period")
+            if rule == "forecast" and not (period.is_full_year and period.year in forecast_years):
+                raise DataError(path, f"equity_raise needs a forecast fiscal year (FY{forecast_years[0]}–"
+                                f"FY{forecast_years[-1]}), found {period.code}", n, "period")
+        value = parse_number(r["value"], path, n, "value", required=False)
+        if value is None:
+            problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
+            continue
+        if value < 0 or (item == "fx_rate" and value == 0):
+            raise DataError(path, f"{item} must be {'positive' if item == 'fx_rate' else 'zero or more'}", n, "value")
+        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""))
+    if not any(r["item"] == "opening_cash" for _, r in rows):
+        problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
+                                  column="item"))
+    if "equity_raise" in out and not any(r["item"] == "fx_rate" for _, r in rows):
+        problems.append(DataError(path, "equity_raise needs an fx_rate row (1 when the raise is in the company's "
+                                        "currency)", column="item"))
+    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", "no raise given"))
+    out.setdefault("fx_rate", Funding(1.0, None, "", "", "no raise given"))
+    out.setdefault("min_cash", Funding(0.0, None, "", "", "not given: 0 assumed"))
+    return out
+
+
+def load_claims(folder: Path, data: Dataset) -> list[Claim]:
+    """claims.csv (optional): the research note's quantitative claims and how to test each."""
+    from .lines import income_lines, ratio_lines
+    path = folder / "claims.csv"
+    if not path.exists():
+        return []
+    metrics = {ln.key for ln in income_lines(data) + ratio_lines(data)}
+    periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
+    cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
+    _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source"])
+    claims, ids = [], set()
+    for n, r in rows:
+        if not r["id"].replace("_", "").isalnum():
+            raise DataError(path, f"id {r['id']!r} must be letters and digits", n, "id")
+        if r["id"] in ids:
+            raise DataError(path, f"claim id {r['id']!r} is given twice", n, "id")
+        ids.add(r["id"])
+        calc = r["calc"]
+        if calc not in CLAIM_CALCS:
+            raise DataError(path, f"unknown calc {calc!r}; expected one of " + ", ".join(CLAIM_CALCS), n, "calc")
+        if r["test"] not in CLAIM_TESTS:
+            raise DataError(path, f"unknown test {r['test']!r}; expected one of " + ", ".join(CLAIM_TESTS), n, "test")
+        metric = r.get("metric", "")
+        if CLAIM_CALCS[calc] != 0 and metric not in metrics:
+            hint = difflib.get_close_matches(metric, metrics, n=1)
+            raise DataError(path, f"unknown metric {metric!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "metric")
+        codes = [c for c in r.get("periods", "").split(";") if c.strip()]
+        pers = []
+        for c in codes:
+            p = parse_period(c)
+            if p is None or p not in periods:
+                raise DataError(path, f"period {c.strip()!r} is not a period of the model", n, "periods")
+            pers.append(p)
+        need = CLAIM_CALCS[calc]
+        if (need is None and not pers) or (need is not None and len(pers) != need):
+            want = "one or more periods" if need is None else f"{need} period(s)"
+            raise DataError(path, f"calc {calc} needs {want} separated by ';', found {len(pers)}", n, "periods")
+        tolerance = parse_number(r["tolerance"], path, n, "tolerance")
+        if tolerance < 0:
+            raise DataError(path, "tolerance cannot be negative", n, "tolerance")
+        claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
+                            r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
+                            r.get("explanation", ""), r.get("source", "")))
+    return claims
+
+
+def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
+    table = company.get("sensitivity", {})
+    out = {}
+    for key, (_, default, _) in SENSITIVITY.items():
+        v = table.get(key, default)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+            raise DataError(folder / "company.toml", f"[sensitivity] {key} must be a non-negative number", column=key)
+        out[key] = float(v)
+    return out
+
+
 def load(folder) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
@@ -498,7 +681,10 @@ def load(folder) -> Dataset:
         problems.append(DataError(folder / "company.toml", f"default_scenario {default!r} is not a scenario in "
                                   f"assumptions.csv ({', '.join(data.scenarios)})", column="default_scenario"))
     data.sources = load_sources(folder)
+    data.funding = load_funding(folder, data, problems)
+    data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
     data.references = load_references(folder, data)
+    data.claims = load_claims(folder, data)
     data.tolerances = {k: float(company["tolerances"][k]) for k in TOLERANCES}
     return data

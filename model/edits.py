@@ -22,7 +22,10 @@ from .userbook import InputCell, UserBook
 from .verify import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
-         "tolerance": "company.toml", "scenario": "company.toml"}
+         "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
+         "funding": "funding.csv", "claim": "claims.csv"}
+KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
+        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"]}
 
 
 @dataclass
@@ -136,9 +139,18 @@ def set_toml(text: str, section: str, key: str, value: str) -> str:
             lines[i] = m.group(1) + value + m.group(2) + (m.group(3) or "")
             return "".join(lines)
     if section:
-        raise ValueError(f"company.toml has no {key} in [{section}]")
+        return _add_to_section(lines, section, f"{key} = {value}")
     at = first_header if first_header is not None else len(lines)
     return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
+
+
+def _add_to_section(lines: list[str], section: str, setting: str) -> str:
+    """The lines with `setting` added at the top of [section], or in a new [section] at the end."""
+    for i, line in enumerate(lines):
+        if re.match(rf"\s*\[\s*{re.escape(section)}\s*\]", line):
+            return "".join(lines[:i + 1] + [setting + "\n"] + lines[i + 1:])
+    tail = "" if not lines or lines[-1].endswith("\n") else "\n"
+    return "".join(lines) + f"{tail}\n[{section}]\n{setting}\n"
 
 
 def _read(path: Path) -> tuple[str, str]:
@@ -173,27 +185,42 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 if s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
                 else:
-                    text = set_toml(text, "tolerances", s.key, format(round(d.cell.value, 12), ".15g"))
+                    section = "tolerances" if s.kind == "tolerance" else "sensitivity"
+                    text = set_toml(text, section, s.key, format(round(d.cell.value, 12), ".15g"))
             texts[path] = text
             continue
-        keys = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
-                "reference.csv": ["metric", "period"]}[name]
+        keys = KEYS[name]
         original = _original_texts(text, keys)
-        updates, append = {}, []
+        updates, append, new_rows = {}, [], {}
         for d in group:
             s, kind = d.cell.slot, unit_kind(data, d.cell.slot)
             if s.kind == "actual":
                 k, column = (s.key, s.period), "value"
             elif s.kind == "assumption":
                 k, column = (s.scenario, s.key), s.period
+            elif s.kind == "funding" and s.key == "raise_year":
+                updates.setdefault(("equity_raise",), {})["period"] = f"FY{int(d.cell.value)}"
+                continue
+            elif s.kind == "funding":
+                k, column = (s.key,), "value"
+            elif s.kind == "claim":
+                k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
             else:
                 k, column = (s.key, s.period), s.field
+            if (k, column) not in original and s.kind == "assumption":
+                # an optional driver the file left out (0 assumed): a new row, the other years as data
+                row = new_rows.setdefault(k, {"scenario": s.scenario, "driver": s.key, **{
+                    f"FY{y}": number_text(v, kind) for y, v in zip(data.forecast_years, data.assumptions[k])}})
+                row[column] = number_text(d.cell.value, kind)
+                continue
             if (k, column) not in original:
-                append.append({"item": s.key, "period": s.period, "value": number_text(d.cell.value, kind),
+                period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
+                                      and data.funding[s.key].period else "")
+                append.append({keys[0]: s.key, "period": period, "value": number_text(d.cell.value, kind),
                                "note": "entered in the workbook"})
                 continue
             updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
-        texts[path] = edit_csv(text, keys, updates, append)
+        texts[path] = edit_csv(text, keys, updates, append + list(new_rows.values()))
     return texts
 
 

@@ -406,18 +406,19 @@ class CountErrors(Expr):
 
 
 class Flags(Expr):
-    """An array of 1/0 flags, (range >= x)*1 or similar, only as a SUMPRODUCT argument."""
+    """An array of 1/0 flags, --(range >= x) or similar, only as a SUMPRODUCT argument. Compares as
+    Excel does: numbers with numbers, text with text (case-insensitive), mixed kinds by type order."""
 
     def __init__(self, rng: Rng, op: str, x):
+        assert op in _CMP
         self.rng, self.op, self.x = rng, op, lift(x)
 
     def xl(self, sheet):
         return f"--({self.rng.xl(sheet)}{self.op}{self.x.xl(sheet)})"
 
     def array(self):
-        x = num(self.x.value())
-        cmp = {">=": float.__ge__, "<": float.__lt__, "=": float.__eq__}[self.op]
-        return [1.0 if cmp(num(v), x) else 0.0 for v in self.rng.flat()]
+        x = self.x.value()
+        return [1.0 if _CMP[self.op](_order(v, x), _order(x, v)) else 0.0 for v in self.rng.flat()]
 
     def refs(self):
         return self.rng.refs() + self.x.refs()
@@ -435,6 +436,7 @@ def OR(*a): return Fn("OR", *a)
 def INDEX(rng, r, c=None): return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
 def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
 def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
+def IFERROR(a, b): return Fn("IFERROR", a, b)
 def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)

@@ -1,10 +1,10 @@
 """Placing line items on a sheet: one row per line, one cell per period, formulas from `lines.py`."""
 from __future__ import annotations
 
-from .formula import Rng
+from .formula import Expr, Rng
 from .timeline import FIRST_COL, LABEL_COL, UNIT_COL
 
-UNIT_TEXT = {"amount": None, "pct": "%", "x": "x", "year": "year"}  # None: the company's unit
+UNIT_TEXT = {"amount": None, "pct": "%", "x": "x", "year": "year", "flag": "1/0"}  # None: the company's unit
 
 
 class LineBlock:
@@ -16,7 +16,7 @@ class LineBlock:
         self.periods = periods
         self.inputs = inputs            # InputsTab: .cell(item, p)
         self.source = source            # the LineBlock `at` reads (None: this one)
-        self.drivers = drivers          # (name, p) -> Cell
+        self.drivers = drivers          # (name, p) -> Cell, or an Expr (a shifted driver, a fixed scalar)
         self.headers = headers          # p -> header cell (fiscal year)
         self.link_actuals = link_actuals  # a LineBlock whose actual cells this one links to
         self.rows = {ln.key: first_row + i for i, ln in enumerate(lines)}
@@ -44,6 +44,9 @@ class LineBlock:
                     cell.content = self.link_actuals.cells[(ln.key, p)].ref()
                 else:
                     cell.content = fn(self, p)
+                if cell.content is None:
+                    del self.sheet.cells[(cell.row, cell.col)]
+                    continue
                 if ln.kind == "total":
                     cell.role = "calc_total"
             if notes and ln.note:
@@ -65,14 +68,23 @@ class LineBlock:
     def here(self, key, p):
         return self.cells[(key, p)].ref()
 
+    def run(self, key, p):
+        """`at`'s cells from the first forecast year to p: a range that grows along the row."""
+        block = self.source or self
+        return Rng(block.cells[(key, self.tl.forecast[0])], block.cells[(key, p)], absolute=False, anchored=True)
+
+    def run_here(self, key, p):
+        return Rng(self.cells[(key, self.tl.forecast[0])], self.cells[(key, p)], absolute=False, anchored=True)
+
     def prev(self, key, p):
         return self.at(key, self.tl.before(p))
 
     def inp(self, item, p):
         return self.inputs.cell(item, p).ref()
 
-    def drv(self, name, p):
-        return self.drivers(name, p).ref()
+    def drv(self, name, p=None):
+        d = self.drivers(name, p)
+        return d if isinstance(d, Expr) else d.ref()
 
     def year(self, p, fixed=False):
         return self.headers[p].ref(abs_row=True, abs_col=fixed)
@@ -83,6 +95,10 @@ class LineBlock:
     @property
     def first_year(self):
         return self.tl.actual_years[0]
+
+    @property
+    def base_year(self):
+        return self.tl.base_year
 
     @staticmethod
     def range(a, b):

@@ -9,13 +9,16 @@ block on the Scenarios tab (driven by that scenario's own assumption rows). Cont
   x.drv(name, p)   the scenario driver for forecast year p
   x.year(p)        the fiscal year number of period p (the header cell)
   x.comparative(p) the like-for-like prior period, or None
+  x.here(key, p)   this block's own line (when `at` reads another block)
+  x.run(key, p)    `at`'s cells from the first forecast year to p (a running range)
+  x.anchor(key, p) `at` with the column fixed, so every column of a row reads the same cell
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import NA, SUM, guard, ratio
+from .formula import IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
 
 
 @dataclass
@@ -130,6 +133,109 @@ def scenario_lines(data) -> list[Line]:
     return [ln for ln in income_lines(data) if ln.key in keep and ln.forecast is not None]
 
 
+def breakeven_lines() -> list[Line]:
+    """Breakeven: the first forecast year with adjusted net income ≥ 0, and the losses until then."""
+    return [
+        Line("be_flag", "Breakeven flag (adjusted net income ≥ 0)", "flag",
+             forecast=lambda x, p: IF(x.at("adjusted_net_income", p).ge(0), 1, 0), kind="detail"),
+        Line("be_reached", "Breakeven reached by this year", "flag",
+             forecast=lambda x, p: IF(SUM(x.run("be_flag", p)).gt(0), 1, 0), kind="detail"),
+        Line("be_loss", "Adjusted loss before breakeven", "amount",
+             forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.at("adjusted_net_income", p), 0), kind="detail"),
+    ]
+
+
+def first_flagged(flags, years, otherwise: str):
+    """The year of the first 1 in a row of 1/0 flags, or the text `otherwise` when there is none."""
+    return IF(SUM(flags).eq(0), Text(otherwise), INDEX(years, MATCH(1, flags)))
+
+
+def cagr(x, p, end, start, since):
+    """Compound annual growth from period `since` (value `start`) to p (value `end`)."""
+    return guard([end, start], (end / start) ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, nonzero=[start])
+
+
+def required_revenue_lines(base_code: str) -> list[Line]:
+    """What breakeven needs, year by year: revenue that covers that year's fixed costs at that year's
+    blended gross margin, and the growth from the last actual year that revenue implies."""
+    def required(x, p):
+        gm, fixed = x.here("gross_margin", p), x.here("fixed_costs", p)
+        return IF(ISNUMBER(gm), IF(gm.gt(0), fixed / gm, NA), NA)
+
+    def since_base(key_at=None, key_here=None):
+        def f(x, p):
+            end = x.at(key_at, p) if key_at else x.here(key_here, p)
+            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year)
+        return f
+
+    def gap(a, b):
+        return lambda x, p: guard([x.here(a, p), x.here(b, p)], x.here(a, p) - x.here(b, p))
+
+    return [
+        Line("scenario_revenue", "Revenue — scenario", "amount", forecast=lambda x, p: x.at("revenue", p)),
+        Line("gross_margin", "Gross margin — blended (scenario mix)", "pct",
+             forecast=lambda x, p: ratio(x.at("gross_profit", p), x.at("revenue", p)),
+             note="Gross profit ÷ revenue of the scenario in that year: its segment mix and segment margins."),
+        Line("fixed_costs", "Fixed costs: R&D + other operating costs", "amount",
+             forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p),
+             note="Held at the scenario's level for that year: they do not scale with revenue."),
+        Line("required_revenue", "Revenue needed for adjusted breakeven", "amount", forecast=required, kind="total",
+             note="Fixed costs ÷ blended gross margin: the revenue at which adjusted net income is 0 that year "
+                  "(n/a when the margin is not positive)."),
+        Line("revenue_gap", "Revenue shortfall (needed − scenario)", "amount",
+             forecast=gap("required_revenue", "scenario_revenue"), note="Negative: the scenario is above breakeven."),
+        Line("required_cagr", f"Revenue CAGR needed from {base_code}A", "pct",
+             forecast=since_base(key_here="required_revenue"), kind="total",
+             note=f"(Revenue needed ÷ {base_code}A revenue)^(1 ÷ years since {base_code}) − 1."),
+        Line("scenario_cagr", f"Scenario revenue CAGR from {base_code}A", "pct", forecast=since_base(key_at="revenue")),
+        Line("cagr_gap", "Extra annual growth needed (needed − scenario CAGR)", "pct",
+             forecast=gap("required_cagr", "scenario_cagr")),
+    ]
+
+
+def cash_lines() -> list[Line]:
+    """The cash bridge from the opening cash date: adjusted net income after that date, non-cash items,
+    capital expenditure, working capital and equity raised. Scalars come through x.drv (absolute)."""
+    def closing(x, p):
+        return x.drv("opening_cash") + SUM(x.run_here("net_change", p))
+
+    return [
+        Line("opening_cash", "Opening cash", "amount",
+             forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p),
+             note="The prior year's closing cash (the first year: cash at the opening date)."),
+        Line("ani_full_year", "Adjusted net income (loss), full year", "amount",
+             forecast=lambda x, p: x.at("adjusted_net_income", p)),
+        Line("ani_before_open", "Less: result before the opening cash date", "amount",
+             forecast=lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0), kind="detail",
+             note="The actual interim before the opening cash date: its loss has already left the cash."),
+        Line("ani_after_open", "Adjusted net income after the opening cash date", "amount",
+             forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p),
+             note="Share-based pay and similar adjustments are already excluded: they are non-cash."),
+        Line("non_cash", "Add: non-cash items (D&A etc.)", "amount", forecast=lambda x, p: x.drv("non_cash", p),
+             kind="detail"),
+        Line("capex", "Less: capital expenditure", "amount", forecast=lambda x, p: x.drv("capex", p), kind="detail"),
+        Line("working_capital", "Less: increase in working capital", "amount",
+             forecast=lambda x, p: x.drv("working_capital", p), kind="detail"),
+        Line("free_cash_flow", "Free cash flow", "amount", kind="total",
+             forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("capex", p)
+             - x.here("working_capital", p)),
+        Line("equity_raised", "Equity raised (net proceeds, converted)", "amount",
+             forecast=lambda x, p: IF(x.year(p).eq(x.drv("raise_year")), x.drv("raise_converted"), 0)),
+        Line("net_change", "Net change in cash", "amount", kind="total",
+             forecast=lambda x, p: x.here("free_cash_flow", p) + x.here("equity_raised", p)),
+        Line("closing_cash", "Closing cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing,
+             kind="total", note="Opening cash at the opening date + the running sum of net changes."),
+        Line("below_min", "Cash below the minimum (1/0)", "flag", kind="detail",
+             forecast=lambda x, p: IF(x.here("closing_cash", p).lt(x.drv("min_cash")), 1, 0)),
+        Line("before_breakeven", "Up to the breakeven year (1/0)", "flag", kind="detail",
+             forecast=lambda x, p: IF((SUM(x.run("be_flag", p)) - x.at("be_flag", p)).eq(0), 1, 0),
+             note="1 until and including the first year of adjusted net income ≥ 0."),
+        Line("cash_to_breakeven", "Closing cash up to breakeven", "amount", kind="detail",
+             forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA),
+             note="The funding need is the minimum cash less the lowest of these (n/a after breakeven)."),
+    ]
+
+
 def _growth(key):
     """Like-for-like growth of an Income Statement line: against the same period a year earlier."""
     def f(x, p):
@@ -144,12 +250,11 @@ def ratio_lines(data) -> list[Line]:
     def of_revenue(key):
         return lambda x, p: ratio(x.at(key, p), x.at("revenue", p))
 
-    def cagr(x, p):
+    def since_first(x, p):
         first = x.first_year
         if not p.is_full_year or p == first:
             return NA
-        a, b = x.at("revenue", p), x.anchor("revenue", first)
-        return guard([a, b], (a / b) ** (1 / (x.year(p) - x.year(first, fixed=True))) - 1, nonzero=[b])
+        return cagr(x, p, x.at("revenue", p), x.anchor("revenue", first), first)
 
     def spread(x, p):
         g, c = x.here("revenue_growth", p), x.here("cost_growth", p)
@@ -188,7 +293,7 @@ def ratio_lines(data) -> list[Line]:
              note="Cost of revenue + R&D + other operating costs."),
         Line("growth_spread", "Growth spread (revenue − cost growth)", "pct", spread, spread, kind="total",
              note="Positive when revenue outgrows costs: the path to breakeven."),
-        Line("revenue_cagr", "Revenue CAGR since first actual year", "pct", cagr, cagr,
+        Line("revenue_cagr", "Revenue CAGR since first actual year", "pct", since_first, since_first,
              note="Compound annual growth from the first full actual year."),
         Line("incremental_margin", "Incremental adjusted margin (operating leverage)", "x", incremental, incremental,
              note="Change in adjusted net income ÷ change in revenue, like for like."),

@@ -14,8 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .data import (ACTUAL_ITEMS, COST_DRIVERS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS,
-                   SEGMENT_DRIVERS, TOLERANCES, per_segment)
+from .data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TESTS, COST_DRIVERS, FUNDING_ITEMS, PLAIN_KEY,
+                   REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, TOLERANCES,
+                   per_segment)
 from .periods import Period, parse_period, parse_year_end
 
 GUIDE = "templates/README.md"
@@ -107,6 +108,7 @@ def company_toml(name, segments, scenarios, forecast_end, year_end) -> str:
         ("key", toml_string(k), f"a plain word: item and driver names use it (growth_{k})"),
         ("label", toml_string(label), "shown in the workbook")]) for k, label in segments)
     tol = settings((key, default, label) for key, (label, default) in TOLERANCES.items())
+    steps = settings((key, default, label) for key, (label, default, _) in SENSITIVITY.items())
     return f"""# Company settings. Fill in every "" that is not marked optional; the guide is {GUIDE}.
 # Then build the workbook:  python cli.py build --data <this folder>
 
@@ -117,7 +119,10 @@ def company_toml(name, segments, scenarios, forecast_end, year_end) -> str:
 # Optional: how closely the Checks tab requires figures to tie. share_sum and segment_margin are
 # fractions (0.001 = 0.1%); amount is in the display unit.
 [tolerances]
-{tol}"""
+{tol}
+# Optional: the Sensitivity tab's steps, as fractions (0.05 = 5 percentage points).
+[sensitivity]
+{steps}"""
 
 
 def actuals_csv(years, interims, segments) -> str:
@@ -151,11 +156,41 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
         "R&D: when actuals.csv gives rnd_compute for the base year fill rnd_compute_growth and rnd_other_growth",
         "and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank (or delete them).",
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
+        "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
         "rationale: a one-line reason shown beside the row in the workbook.",
     )
     blanks = [""] * (len(years) + 1)
+    zeros = ["0"] * len(years) + [""]
     return head + csv_rows([["scenario", "driver", *years, "rationale"]]
-                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers])
+                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers]
+                           + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
+
+
+def funding_csv(years, interims) -> str:
+    """The cash at the latest actual date (an interim after the last full year, else that year)."""
+    after = [p for p in interims if p.year == years[-1] + 1]
+    opening = max(after) if after else Period(years[-1], 12)
+    head = comment_rows(
+        f"funding.csv: cash and funding for the Cash & Funding tab; one item per row. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in FUNDING_ITEMS.items()],
+        "opening_cash is required: its period is the actual period whose end the cash is measured at.",
+        f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row.",
+        "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
+    )
+    return head + csv_rows([["item", "period", "value", "unit", "source", "note"],
+                            ["opening_cash", opening.code, "", "", "", ""],
+                            ["min_cash", "", "0", "", "", "the floor cash must stay above"]])
+
+
+def claims_csv() -> str:
+    return comment_rows(
+        f"claims.csv (optional): claims of a research note to audit on the Claims Audit tab. Guide: {GUIDE}",
+        "id: a short code. claim: plain words. quote: the note's wording. reported: the note's figure.",
+        "unit: pct; x; amount; year; or a count's unit. calc: " + "; ".join(CLAIM_CALCS) + ".",
+        "metric: an Income Statement or Ratios line key. periods: period codes separated by ;.",
+        "test: " + "; ".join(CLAIM_TESTS) + ". tolerance: in the claim's unit. explanation: one line.",
+    ) + "id,claim,quote,reported,unit,calc,metric,periods,test,tolerance,explanation,source\n"
 
 
 def sources_csv() -> str:
@@ -196,7 +231,9 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "actuals.csv": actuals_csv(years, interims, segments),
         "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end),
         "sources.csv": sources_csv(),
+        "funding.csv": funding_csv(years, interims),
         "reference.csv": reference_csv(),
+        "claims.csv": claims_csv(),
     }
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))

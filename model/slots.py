@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from .data import (REQUIRED_ACTUALS, SEGMENT_ACTUALS, TOLERANCES, Dataset, Figure, actual_items, driver_items,
-                   per_segment)
+from .data import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, SENSITIVITY, TOLERANCES, Dataset, Figure,
+                   actual_items, all_driver_items, per_segment)
 from .periods import parse_period
 from .verify import same
 
@@ -23,11 +23,11 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario
-    key: str = ""       # actual item, driver, tolerance key or reference metric
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim
+    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references: value | tolerance
+    field: str = ""     # references and claims: value | tolerance
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -50,9 +50,13 @@ def unit_kind(data: Dataset, slot: Slot) -> str:
     if slot.kind == "actual":
         item = actual_items(data).get(slot.key)
     elif slot.kind == "assumption":
-        item = driver_items(data).get(slot.key)
+        item = all_driver_items(data).get(slot.key)
     elif slot.kind == "reference":
         return "amount" if _reference(data, slot).unit == "amount" else "pct"  # as the Inputs tab shows it
+    elif slot.kind == "claim":
+        return "pct" if _claim(data, slot).unit == "pct" else "amount"
+    elif slot.kind in ("funding", "step"):
+        return "pct" if slot.kind == "step" else "amount"
     else:
         return "amount" if slot.key == "amount" else "pct"
     return item.unit if item else "amount"
@@ -61,7 +65,7 @@ def unit_kind(data: Dataset, slot: Slot) -> str:
 def label(slot: Slot, data: Dataset | None = None) -> str:
     """The row label the Inputs tab shows for this slot (the bare key when the data are unknown)."""
     if slot.kind in ("actual", "assumption") and data is not None:
-        items = actual_items(data) if slot.kind == "actual" else driver_items(data)
+        items = actual_items(data) if slot.kind == "actual" else all_driver_items(data)
         return items[slot.key].label.strip() if slot.key in items else slot.key
     if slot.kind in ("actual", "assumption"):
         return slot.key
@@ -69,6 +73,12 @@ def label(slot: Slot, data: Dataset | None = None) -> str:
         return TOLERANCES[slot.key][0] if slot.key in TOLERANCES else slot.key
     if slot.kind == "reference":
         return f"Reference {slot.key} ({slot.field})"
+    if slot.kind == "funding":
+        return FUNDING_ITEMS[slot.key].label if slot.key in FUNDING_ITEMS else "Equity raised: fiscal year"
+    if slot.kind == "step":
+        return SENSITIVITY[slot.key][0] if slot.key in SENSITIVITY else slot.key
+    if slot.kind == "claim":
+        return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
     return "Selected scenario"
 
 
@@ -90,6 +100,13 @@ def _reference(data: Dataset, slot: Slot):
     raise Gone(f"reference figure {slot.key} {slot.period} is no longer in reference.csv")
 
 
+def _claim(data: Dataset, slot: Slot):
+    for claim in data.claims:
+        if claim.id == slot.key:
+            return claim
+    raise Gone(f"claim {slot.key} is no longer in claims.csv")
+
+
 def data_value(data: Dataset, slot: Slot):
     """The value the data files give this slot; raises Gone when the slot no longer exists."""
     if slot.kind == "actual":
@@ -102,7 +119,7 @@ def data_value(data: Dataset, slot: Slot):
     if slot.kind == "assumption":
         if slot.scenario not in data.scenarios:
             raise Gone(f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
-        if slot.key not in driver_items(data):
+        if slot.key not in all_driver_items(data):
             raise Gone(f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
         year = parse_period(slot.period).year
         if year not in data.forecast_years:
@@ -118,6 +135,15 @@ def data_value(data: Dataset, slot: Slot):
     if slot.kind == "reference":
         ref = _reference(data, slot)
         return ref.value if slot.field == "value" else ref.tolerance
+    if slot.kind == "funding":
+        if slot.key == "raise_year":
+            return data.funding["equity_raise"].period.year
+        return data.funding[slot.key].value
+    if slot.kind == "step":
+        return data.sensitivity[slot.key]
+    if slot.kind == "claim":
+        claim = _claim(data, slot)
+        return claim.reported if slot.field == "value" else claim.tolerance
     if slot.kind == "scenario":
         return data.company.get("default_scenario") or data.scenarios[0]
     raise Gone(f"unknown input kind {slot.kind!r}")
@@ -143,8 +169,15 @@ def problem(data: Dataset, slot: Slot, value) -> str | None:
         return "revenue cannot be negative"
     if slot.kind == "assumption" and "growth" in slot.key and value <= -1:
         return f"growth of {value:.0%} is below -100%"
-    if slot.kind == "tolerance" and value < 0:
+    if slot.kind in ("tolerance", "step") and value < 0:
+        return f"a {'tolerance' if slot.kind == 'tolerance' else 'step'} cannot be negative"
+    if slot.kind == "claim" and slot.field == "tolerance" and value < 0:
         return "a tolerance cannot be negative"
+    if slot.kind == "funding":
+        if slot.key == "raise_year" and value not in data.forecast_years:
+            return f"the raise must arrive in a forecast year (FY{data.forecast_years[0]}-FY{data.forecast_years[-1]})"
+        if value < 0 or (slot.key == "fx_rate" and value == 0):
+            return f"{slot.key} must be {'positive' if slot.key == 'fx_rate' else 'zero or more'}"
     return None
 
 
@@ -165,6 +198,14 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
         elif slot.kind == "reference":
             ref = _reference(out, slot)
             setattr(ref, "value" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "funding" and slot.key == "raise_year":
+            out.funding["equity_raise"].period = parse_period(f"FY{int(value)}")
+        elif slot.kind == "funding":
+            out.funding[slot.key].value = value
+        elif slot.kind == "step":
+            out.sensitivity[slot.key] = value
+        elif slot.kind == "claim":
+            setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":
             scenario = value
     return out, scenario
@@ -178,6 +219,10 @@ def input_slots(inputs) -> dict:
     for ref, value, tol in inputs.refs:
         for cell, fld in ((value, "value"), (tol, "tolerance")):
             slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
+    slots.update({cell: Slot("funding", key) for key, cell in inputs.funding.items()})
+    slots.update({cell: Slot("step", key) for key, cell in inputs.steps.items()})
+    for cid, (value, tol) in inputs.claims.items():
+        slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")
     return slots
 

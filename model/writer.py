@@ -10,11 +10,14 @@ INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F
 FORMATS = {
     "general": "General",
     "amount": '#,##0.00_);(#,##0.00);"–"_);@_)',
+    "amount3": '#,##0.000_);(#,##0.000);"–"_);@_)',
     "amount4": '#,##0.0000_);(#,##0.0000);"–"_);@_)',
     "pct": '0.0%_);(0.0%);"–"_);@_)',
     "pct2": '0.00%_);(0.00%);"–"_);@_)',
     "x": '0.00"x"_);(0.00"x");"–"_);@_)',
     "int": '0_);(0);0_);@_)',
+    "flag": '0_);(0);0_);@_)',
+    "rate": '0.0000_);(0.0000);"–"_);@_)',
     "year": '"FY"0;;;@',
     "text": "@",
 }
@@ -39,12 +42,17 @@ ROLES = {
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "calc": {"align": "right"},
     "calc_total": {"align": "right", "bold": True, "top": 1},
+    "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
     "check": {"bold": True, "align": "right"},
     "check_total": {"bold": True, "align": "right", "top": 1, "bottom": 6},
     "legend_input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right"},
     "legend_calc": {"align": "right"},
     "legend_link": {"font_color": LINK_GREEN, "align": "right"},
     "legend_check": {"bold": True, "align": "right"},
+    # conditional highlights (Sheet.highlights)
+    "good": {"font_color": "#006100", "bg_color": "#C6EFCE"},
+    "bad": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},
+    "neutral": {"font_color": "#595959", "bg_color": "#EDEDED"},
 }
 
 
@@ -57,7 +65,12 @@ def number_format(key: str) -> str:
 
 class Styles:
     def __init__(self, wb):
-        self.wb, self.cache = wb, {}
+        self.wb, self.cache, self.highlights = wb, {}, {}
+
+    def highlight(self, role):
+        if role not in self.highlights:
+            self.highlights[role] = self.wb.add_format(ROLES[role])
+        return self.highlights[role]
 
     def get(self, role, fmt, link=False):
         key = (role, fmt, link)
@@ -76,6 +89,39 @@ def ref_text(target) -> str:
     if isinstance(target, Rng):
         return "=" + target.xl(None)
     return f"={quote_sheet(target.sheet.name)}!{a1(target.row, target.col, True, True)}"
+
+
+def _area(rng: Rng) -> list:
+    return [rng.first.sheet.name, rng.first.row, rng.first.col, rng.last.row, rng.last.col]
+
+
+def add_chart(wb, ws, chart):
+    """A Book chart as an xlsxwriter chart: series of another kind are combined into the main one."""
+    main = wb.add_chart({"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
+    parts = {chart.kind: main}
+    for s in chart.series:
+        kind = s.kind or chart.kind
+        if kind not in parts:
+            parts[kind] = wb.add_chart({"type": kind})
+        name = s.name if isinstance(s.name, str) else [s.name.sheet.name, s.name.row, s.name.col]
+        opts = {"name": name, "values": _area(s.values), **s.style, **chart.options}
+        if s.categories is not None:
+            opts["categories"] = _area(s.categories)
+        if s.y2:
+            opts["y2_axis"] = True
+        parts[kind].add_series(opts)
+    for kind, part in parts.items():
+        if part is not main:
+            main.combine(part)
+    main.set_title({"name": chart.title, "name_font": {"size": 11, "bold": True, "color": NAVY}})
+    main.set_legend({"position": "bottom"})
+    for axis, opts in chart.axes.items():
+        opts = dict(opts)
+        if "fmt" in opts:
+            opts["num_format"] = number_format(opts.pop("fmt"))
+        {"x": main.set_x_axis, "y": main.set_y_axis, "y2": main.set_y2_axis}[axis](opts)
+    main.set_size({"width": chart.size[0], "height": chart.size[1]})
+    ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_offset": 4, "y_offset": 4})
 
 
 def write_book(book, path, selected_sheet="Cover"):
@@ -98,6 +144,12 @@ def write_book(book, path, selected_sheet="Cover"):
                 ws.write_string(r, c, str(cell.content), fmt)
             if cell.comment:
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
+        for chart in sh.charts:
+            add_chart(wb, ws, chart)
+        for rng, text, role in sh.highlights:
+            ws.conditional_format(rng.first.row, rng.first.col, rng.last.row, rng.last.col,
+                                  {"type": "cell", "criteria": "==", "value": '"' + text + '"',
+                                   "format": styles.highlight(role)})
         for cell, target, text in sh.links:
             ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("text", "general"), text)
         for col, width in sh.widths.items():
@@ -106,9 +158,9 @@ def write_book(book, path, selected_sheet="Cover"):
             ws.freeze_panes(*sh.freeze)
         for cell, opts in sh.validations:
             ws.data_validation(cell.row, cell.col, cell.row, cell.col, opts)
-        for first, last in sh.groups:
-            for r in range(first, last + 1):
-                ws.set_row(r, None, None, {"level": 1})
+        grouped = {r for first, last in sh.groups for r in range(first, last + 1)}
+        for r in sorted(grouped | set(sh.heights)):
+            ws.set_row(r, sh.heights.get(r), None, {"level": 1} if r in grouped else {})
         if sh.kind == "hidden":
             ws.very_hidden()
             continue

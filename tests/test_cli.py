@@ -24,6 +24,9 @@ def test_build_writes_the_workbook_and_prints_a_summary(built):
     assert set(rows) == {"base", "bull", "bear"}
     assert rows["bull"][1] == "FY2030"
     assert rows["base"][1:3] == ["not", "reached"]
+    # lowest cash and funding need: the base case runs out of cash and needs what it is short
+    assert float(rows["base"][-2].replace(",", "")) < 0
+    assert float(rows["base"][-1].replace(",", "")) == -float(rows["base"][-2].replace(",", ""))
     assert "Checks: OK" in res.stdout
 
 
@@ -96,8 +99,8 @@ def test_new_scaffolds_every_file_and_refuses_to_overwrite(tmp_path):
     res = run("new", "acme", "--dir", tmp_path, "--years", "2022-2024", "--segments", "cloud:Cloud,onprem:On-premise")
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "acme"
-    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "company.toml",
-                                                        "reference.csv", "sources.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "claims.csv", "company.toml",
+                                                        "funding.csv", "reference.csv", "sources.csv"]
     assert "python cli.py build --data" in res.stdout
     actuals = (folder / "actuals.csv").read_text(encoding="utf-8")
     assert "revenue,FY2024,,," in actuals and "share_onprem,FY2022,,," in actuals
@@ -136,7 +139,9 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
         for drv in ("growth_platform", "gm_platform", "rnd_growth", "other_opex_growth", "adjustments"):
             assert f"column 'FY2026': {sc} / {drv}: no value for FY2026..FY2031" in err
     assert "rnd_compute_growth" not in err                        # not needed without compute data
-    assert err.startswith("error: 27 problems")                   # 3 settings + 4 actuals + 4 x 5 driver rows
+    assert "funding.csv, row 10, column 'value': opening_cash: a number is required" in err
+    assert "non_cash" not in err                                  # cash drivers come as 0s: optional
+    assert err.startswith("error: 28 problems")                   # 3 settings + 4 actuals + 4 x 5 drivers + cash
 
 
 def fill_csv(path, key_cols, values):
@@ -171,6 +176,7 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     original = lambda file: list(csv.reader((source / file).open(encoding="utf-8")))  # noqa: E731
     fill_csv(folder / "actuals.csv", ["item", "period"], {tuple(r[:2]): r for r in original("actuals.csv")[1:]})
     fill_csv(folder / "assumptions.csv", ["scenario", "driver"], {tuple(r[:2]): r for r in original("assumptions.csv")[1:]})
+    shutil.copy(source / "funding.csv", folder / "funding.csv")
     toml = (folder / "company.toml").read_text(encoding="utf-8")
     for key, value in settings:
         toml = toml.replace(f'{key} = ""', f'{key} = "{value}"', 1)

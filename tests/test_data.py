@@ -211,14 +211,16 @@ def test_a_reference_to_a_line_without_forecast_is_refused(second):
 
 def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridian):
     from conftest import ROOT
-    from model.data import ACTUAL_ITEMS, COST_DRIVERS, REQUIRED_SETTINGS, RND_DRIVERS, TOLERANCES
+    from model.data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, COST_DRIVERS, FUNDING_ITEMS, REQUIRED_SETTINGS,
+                            RND_DRIVERS, SENSITIVITY, TOLERANCES)
     from model.lines import income_lines, ratio_lines
     guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    tables = {"segments", "tolerances"}
+    tables = {"segments", "tolerances", "sensitivity"}
     settings = (set(REQUIRED_SETTINGS) | set(zhipu.company) | set(meridian.company)) - tables
-    assert "`[[segments]]`" in guide and "`[tolerances]`" in guide
+    assert "`[[segments]]`" in guide and "`[tolerances]`" in guide and "`[sensitivity]`" in guide
     keys = (set(ACTUAL_ITEMS) | {"share_<segment>", "gm_<segment>", "growth_<segment>"} | set(COST_DRIVERS)
-            | set(RND_DRIVERS[True]) | set(RND_DRIVERS[False]) | set(TOLERANCES) | settings)
+            | set(RND_DRIVERS[True]) | set(RND_DRIVERS[False]) | set(TOLERANCES) | settings
+            | set(CASH_DRIVERS) | set(FUNDING_ITEMS) | set(SENSITIVITY) | set(CLAIM_CALCS))
     seg = {k: "<segment>" for data in (zhipu, meridian) for k, _ in data.segments}
     for data in (zhipu, meridian):
         for ln in income_lines(data) + ratio_lines(data):

@@ -226,13 +226,20 @@ def test_every_input_feeds_the_model(company):
     assert not unused
 
 
+def test_tabs_in_order(book):
+    assert [s.name for s in book.sheets] == ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Breakeven",
+                                             "Cash & Funding", "Sensitivity", "Claims Audit", "Checks", "Sources"]
+
+
 def test_defined_names(book, zhipu):
     names = book.names
     for n in ("Scenario", "BreakevenYear", "CumulativeLossToBreakeven", "MasterCheck", "ScenarioList",
-              "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount"):
+              "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount", "LowestCash", "CashRunOutYear",
+              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Fund_equity_raise",
+              "Fund_fx_rate", "Fund_raise_year", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
         assert n in names
     for sc in zhipu.scenarios:
         for drv in ("growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth",
-                    "rnd_other_growth", "other_opex_growth", "adjustments"):
+                    "rnd_other_growth", "other_opex_growth", "adjustments", "non_cash", "capex", "working_capital"):
             assert f"Asm_{sc}_{drv}" in names
     assert isinstance(names["MasterCheck"], Cell) and names["MasterCheck"].sheet.name == "Checks"

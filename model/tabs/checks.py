@@ -2,7 +2,7 @@
 master check (the number of failures) that every tab's header shows."""
 from __future__ import annotations
 
-from ..formula import ABS, AND, COUNT, CountErrors, IF, ISNUMBER, ROWS, SUM, Rng
+from ..formula import ABS, AND, COUNT, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import title_rows
 
@@ -17,7 +17,7 @@ def fails_if(cond, *known):
 
 
 class ChecksTab:
-    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, scan_sheets):
+    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scan_sheets):
         sh = self.sheet = book.add_sheet("Checks", "output")
         title_rows(sh, data, "Checks", "Each row counts its failures (1 = fails, 0 = passes); the master check "
                    "is their total and must be 0.")
@@ -68,6 +68,31 @@ class ChecksTab:
             check_row(f"Scenarios tab ties to the Income Statement: {label}",
                       "The selected scenario computed on the Scenarios tab equals the Income Statement.",
                       {p: fails_if(ABS(scenarios.tie[(key, p)].ref() - is_.at(key, p)).gt(tol["amount"])) for p in tl.forecast})
+        last = tl.forecast[-1]
+        for sc in data.scenarios:
+            b, sb, cb = breakeven.blocks[sc], scenarios.blocks[sc], cash.blocks[sc]
+            ani = lambda p: sb.at("adjusted_net_income", p)  # noqa: E731
+            check_row(f"Revenue needed agrees with breakeven — {sc}",
+                      "Revenue ≥ revenue needed (Breakeven tab) exactly when adjusted net income ≥ 0 (where it is not ~0).",
+                      {p: fails_if(AND(ABS(ani(p)).gt(tol["amount"]),
+                                       IF(ani(p).ge(0), 1, 0).ne(IF(b.at("revenue", p).ge(b.here("required_revenue", p)), 1, 0))),
+                                   b.here("required_revenue", p)) for p in tl.forecast})
+            rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
+            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("non_cash"))
+                          - SUM(rows("capex")) - SUM(rows("working_capital")) + SUM(rows("equity_raised")))
+            check_row(f"Cash: opening = prior closing — {sc}",
+                      "Each year's opening cash against the previous year's closing cash (Cash & Funding).",
+                      {p: fails_if(ABS(cb.here("opening_cash", p) - cb.here("closing_cash", tl.before(p))).gt(tol["amount"]))
+                       for p in tl.forecast[1:]})
+            check_row(f"Cash bridge adds up — {sc}",
+                      f"Closing cash {last.code}E = opening cash + each component summed over the horizon, "
+                      "independently of the year-by-year running total.",
+                      {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))})
+        be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
+        margin = ratios.lines.here("adjusted_net_margin", last)
+        check_row("Sensitivity grid centre = selected scenario",
+                  "Breakeven year and final-year adjusted net margin at zero deltas against Scenarios and Ratios.",
+                  {last: IF(OR(be_centre.ne(scenarios.BreakevenYear), ABS(margin_centre - margin).gt(tol["amount"])), 1, 0)})
         row += 1
 
         # Ties to the published figures

@@ -7,14 +7,15 @@ import calendar
 from ..formula import IF, Text
 from ..periods import parse_year_end, period_end
 from ..timeline import LABEL_COL
-from . import title_rows
+from . import LINE_HEIGHT, title_rows
 
 GUIDE = [
     "1. Edit the blue cells on Inputs (historical actuals, tolerances, scenario assumptions); every other figure is a formula.",
     "2. Pick the scenario in Inputs (the dropdown beside 'Selected scenario'); the Income Statement and Ratios follow it.",
-    "3. The Scenarios tab shows every scenario at once, whichever is selected.",
-    "4. New data: edit the files in the company's data folder, then run python cli.py build --data FOLDER; your edits are kept.",
-    "5. The master check must read OK; the Checks tab lists each test and where it fails.",
+    "3. The Scenarios, Breakeven and Cash & Funding tabs show every scenario at once, whichever is selected.",
+    "4. Sensitivity shifts the selected scenario's drivers; Claims Audit tests each claim listed in claims.csv.",
+    "5. New data: edit the files in the company's data folder, then run python cli.py build --data FOLDER; your edits are kept.",
+    "6. The master check must read OK; the Checks tab lists each test and where it fails.",
 ]
 LEGEND = [("input", "123.45", "Input: typed-in figure or assumption (blue on light yellow) — edit these"),
           ("calc", "123.45", "Calculation on the same tab (black)"),
@@ -41,6 +42,16 @@ def periods_text(data, tl) -> str:
     return text
 
 
+# (heading, unit, format, (tab, column of that tab's summary table))
+BY_SCENARIO = [("Breakeven year", "year", "year", ("scenarios", 0)),
+               ("Cumulative adjusted loss to breakeven", "amount", "amount", ("scenarios", 1)),
+               ("Lowest cash balance", "amount", "amount", ("cash", 0)),
+               ("Cash falls below the minimum in", "year", "year", ("cash", 2)),
+               ("Funding needed to reach breakeven", "amount", "amount", ("cash", 3)),
+               ("Revenue CAGR needed (target year)", "%", "pct", ("breakeven", 4)),
+               ("Scenario revenue CAGR (target year)", "%", "pct", ("breakeven", 5))]
+
+
 class CoverTab:
     def __init__(self, book, data):
         self.sheet = book.add_sheet("Cover", "output")
@@ -48,7 +59,7 @@ class CoverTab:
         title_rows(self.sheet, data, "Financial model", "A formula-driven model of revenue, margins, R&D and the "
                    "path to breakeven, by scenario.")
 
-    def fill(self, inputs, income, scenarios, checks, tab_names):
+    def fill(self, inputs, income, scenarios, breakeven, cash, checks, tab_names):
         sh, c = self.sheet, self.data.company
         unit = c["unit"] + (f" ({c['unit_local']})" if c.get("unit_local") else "")
         last = income.lines.tl.forecast[-1]
@@ -76,6 +87,11 @@ class CoverTab:
             ("Selected scenario", inputs.Scenario, "text"),
             ("Breakeven year (adjusted net income ≥ 0)", scenarios.BreakevenYear, "year"),
             ("Cumulative adjusted loss until breakeven, " + c["unit"], scenarios.CumulativeLoss, "amount"),
+            ("Lowest cash balance, " + c["unit"], cash.LowestCash, "amount"),
+            ("Cash falls below the minimum in", cash.CashRunOutYear, "year"),
+            ("Funding needed to reach breakeven, " + c["unit"], cash.FundingNeed, "amount"),
+            ("Target breakeven year (Breakeven tab)", breakeven.target.ref(), "year"),
+            ("Revenue CAGR needed to break even in the target year", breakeven.RequiredCAGR, "pct"),
             (f"Revenue {last.code}E, " + c["unit"], income.lines.cell("revenue", last).ref(), "amount"),
             (f"Adjusted net income {last.code}E, " + c["unit"], income.lines.cell("adjusted_net_income", last).ref(), "amount"),
             ("Master check (failures)", checks.MasterCheck, "int"),
@@ -86,6 +102,8 @@ class CoverTab:
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, 1, expr, "calc", fmt)
             r += 1
+        r += 1
+        r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
         sh.put(r, LABEL_COL, "How to use this workbook", "section")
         r += 1
@@ -106,4 +124,24 @@ class CoverTab:
             cell = sh.put(r, LABEL_COL, name, "text")
             sh.links.append((cell, f"'{name}'!A1", name))
             r += 1
-        sh.widths.update({0: 52, 1: 90})
+        sh.widths.update({0: 52, 1: 22, **{k: 15 for k in range(2, 2 + len(BY_SCENARIO))}})
+
+    def by_scenario(self, r, scenarios, breakeven, cash):
+        """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""
+        sh, unit = self.sheet, self.data.company["unit"]
+        sh.put(r, LABEL_COL, "Headline by scenario (always live, whichever is selected)", "section")
+        r += 1
+        sh.heights[r] = 3 * LINE_HEIGHT
+        sh.put(r, LABEL_COL, "Scenario", "head")
+        sh.put(r + 1, LABEL_COL, "", "subhead")
+        for i, (head, u, _, _) in enumerate(BY_SCENARIO):
+            sh.put(r, 1 + i, head, "head_wrap")
+            sh.put(r + 1, 1 + i, unit if u == "amount" else u, "subhead")
+        r += 2
+        for sc in self.data.scenarios:
+            sh.put(r, LABEL_COL, sc, "label")
+            for i, (_, _, fmt, (tab, k)) in enumerate(BY_SCENARIO):
+                src = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
+                sh.put(r, 1 + i, src.ref(), "calc", fmt)
+            r += 1
+        return r

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..data import driver_items
-from ..formula import INDEX, MATCH
+from ..book import SERIES_COLORS, Chart, Series, line_style
+from ..formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
 from ..lines import income_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -43,3 +44,20 @@ class IncomeTab:
         self.lines = LineBlock(sh, tl, income_lines(data), row, tl.periods, inputs,
                                drivers=lambda name, p: self.drivers[(name, p)], headers=self.headers, unit=unit)
         self.lines.fill()
+        self.chart(data, tl, unit)
+
+    def chart(self, data, tl, unit):
+        """Revenue by segment (stacked columns) against R&D and adjusted net income (lines), full years."""
+        first, last = tl.years[0], tl.years[-1]
+        cats = Rng(self.headers[first], self.headers[last])
+        row = lambda key: Rng(self.lines.cell(key, first), self.lines.cell(key, last))  # noqa: E731
+        series = [Series(f"Revenue — {label}", row(f"rev_{key}"), cats,
+                         style={"fill": {"color": SERIES_COLORS[i]}}) for i, (key, label) in enumerate(data.segments)]
+        series += [Series("Research & development", row("rnd"), cats, kind="line", style=line_style(2)),
+                   Series("Adjusted net income (loss)", row("adjusted_net_income"), cats, kind="line",
+                          style=line_style(4))]
+        self.sheet.charts.append(Chart(
+            "column", f"Revenue by segment, R&D and adjusted net income — selected scenario, {unit}", series,
+            (self.lines.last_row + 2, LABEL_COL), size=(900, 340), subtype="stacked", options={"gap": 60},
+            axes={"y": {"fmt": "amount", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}},
+                  "x": {"label_position": "low", "fmt": "year"}}))

@@ -3,10 +3,26 @@ every scenario's forecast assumptions side by side. The only tab with typed-in n
 from __future__ import annotations
 
 from ..book import name_part
-from ..data import TOLERANCES, actual_items, driver_items, used_tolerances
+from ..data import FUNDING_ITEMS, SENSITIVITY, TOLERANCES, actual_items, all_driver_items, used_tolerances
 from ..formula import Rng
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import title_rows
+
+CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
+
+
+def claim_format(unit: str) -> str:
+    """Number format of a claim's figures: its unit's, or a plain number for counts (users, tokens)."""
+    return CLAIM_FORMATS.get(unit, "amount")
+
+
+def tolerance_format(fmt: str) -> str:
+    """Tolerances show one decimal more than the figures they apply to."""
+    return {"amount3": "amount4", "pct": "pct2"}.get(fmt, fmt)
+
+
+def claim_unit(unit: str, company_unit: str) -> str:
+    return {"pct": "%", "x": "x", "amount": company_unit, "year": "year"}.get(unit, unit)
 
 
 class InputsTab:
@@ -61,6 +77,31 @@ class InputsTab:
             row += 1
         row += 1
 
+        # Cash and funding
+        sh.put(row, LABEL_COL, "Cash and funding", "section")
+        row += 1
+        self.funding = {}
+        for key, (label, kind, rule, _) in FUNDING_ITEMS.items():
+            fig = data.funding[key]
+            if rule == "actual":
+                label += f", end of {fig.period.code}"
+            sh.put(row, LABEL_COL, label, "label")
+            sh.put(row, UNIT_COL, fig.unit or (unit if kind.startswith("amount") else ""), "unit")
+            self.funding[key] = sh.put(row, FIRST_COL, fig.value, "input", kind)
+            book.define(f"Fund_{key}", self.funding[key])
+            sh.put(row, tl.note_col, "; ".join(x for x in ("Source: " + fig.source if fig.source else "", fig.note) if x),
+                   "note")
+            row += 1
+            if rule == "forecast":
+                sh.put(row, LABEL_COL, "  received in fiscal year", "detail_label")
+                sh.put(row, UNIT_COL, "year", "unit")
+                self.funding["raise_year"] = sh.put(row, FIRST_COL, fig.period.year, "input", "year")
+                book.define("Fund_raise_year", self.funding["raise_year"])
+                sh.put(row, tl.note_col, "The cash arrives in this forecast year.", "note")
+                row += 1
+        self.opening_period = data.funding["opening_cash"].period
+        row += 1
+
         # Tolerances for the checks
         sh.put(row, LABEL_COL, "Check tolerances", "section")
         row += 1
@@ -72,6 +113,20 @@ class InputsTab:
             sh.put(row, UNIT_COL, unit if key == "amount" else "%", "unit")
             self.tol[key] = sh.put(row, FIRST_COL, data.tolerances[key], "input", fmt)
             book.define(f"Tol_{key}", self.tol[key])
+            row += 1
+        row += 1
+
+        # Sensitivity steps
+        sh.put(row, LABEL_COL, "Sensitivity steps (Sensitivity tab)", "section")
+        row += 1
+        self.steps = {}
+        for key, (label, _, note) in SENSITIVITY.items():
+            sh.put(row, LABEL_COL, label, "label")
+            sh.put(row, UNIT_COL, "%", "unit")
+            self.steps[key] = sh.put(row, FIRST_COL, data.sensitivity[key], "input", "pct")
+            book.define(f"Step_{key}", self.steps[key])
+            sh.put(row, tl.note_col, "Percentage points added and subtracted around the selected scenario. " + note,
+                   "note")
             row += 1
         row += 1
 
@@ -102,7 +157,7 @@ class InputsTab:
         row += 1
         self.asm = {}
         self.asm_rows = {}
-        for drv, (label, kind, _) in driver_items(data).items():
+        for drv, (label, kind, _) in all_driver_items(data).items():
             sh.put(row, LABEL_COL, label, "subsection")
             sh.put(row, UNIT_COL, unit if kind == "amount" else "%", "unit")
             row += 1
@@ -116,6 +171,29 @@ class InputsTab:
                             Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
                 row += 1
             sh.groups.append((self.asm_rows[drv], row - 1))
+        row += 1
+
+        # Claims to audit: the figure each reports and how close the model must come
+        self.claims = {}
+        if data.claims:
+            sh.put(row, LABEL_COL, "Claims to audit (Claims Audit tab)", "section")
+            row += 1
+            for c, h in ((LABEL_COL, "Claim"), (UNIT_COL, "Unit"), (FIRST_COL, "Reported"), (FIRST_COL + 1, "Tolerance"),
+                         (FIRST_COL + 2, "Id"), (tl.note_col, "Original wording")):
+                sh.put(row, c, h, "subhead")
+            row += 1
+            for cl in data.claims:
+                fmt = claim_format(cl.unit)
+                sh.put(row, LABEL_COL, cl.claim, "label")
+                sh.put(row, UNIT_COL, claim_unit(cl.unit, unit), "unit")
+                value = sh.put(row, FIRST_COL, cl.reported, "input", fmt)
+                tol = sh.put(row, FIRST_COL + 1, cl.tolerance, "input", tolerance_format(fmt))
+                sh.put(row, FIRST_COL + 2, cl.id, "unit")
+                sh.put(row, tl.note_col, cl.quote + (f" (source: {cl.source})" if cl.source else ""), "note")
+                book.define(f"Claim_{cl.id}", value)
+                book.define(f"ClaimTol_{cl.id}", tol)
+                self.claims[cl.id] = (value, tol)
+                row += 1
 
     def cell(self, item, p):
         return self.hist[(item, p)]

@@ -2,12 +2,13 @@
 the adjusted losses accumulated until then."""
 from __future__ import annotations
 
-from ..formula import CHOOSE, IF, INDEX, MATCH, SUM, Rng, Text
+from ..formula import CHOOSE, SUM, Rng
 from ..layout import LineBlock
-from ..lines import scenario_lines
+from ..lines import breakeven_lines, cagr, first_flagged, scenario_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import title_rows
+from . import scenario_table, title_rows
 
+NOT_REACHED = "not reached"
 SUMMARY = ["Breakeven year", "Cumulative adjusted loss to breakeven", "Revenue, final year",
            "Adjusted net income, final year", "Revenue CAGR, base to final year"]
 
@@ -20,73 +21,35 @@ class ScenariosTab:
                    "forecast year with adjusted net income ≥ 0.")
         scs = data.scenarios
         top = 4
-        sh.put(top, LABEL_COL, "Summary by scenario", "head")
-        sh.put(top, UNIT_COL, "", "head")
-        for i, h in enumerate(SUMMARY):
-            sh.put(top, FIRST_COL + i, h, "head_wrap")
-        sh.put(top + 1, LABEL_COL, "Unit", "subhead")
-        units = ["year", unit, unit, unit, "%"]
-        for i, u in enumerate(units):
-            sh.put(top + 1, FIRST_COL + i, u, "subhead")
-        summary_first = top + 2
-        header_row = summary_first + len(scs) + 4
+        header_row = top + 2 + len(scs) + 4
         self.headers = tl.write_header(sh, header_row)
         sh.freeze = (0, FIRST_COL)
         years = Rng(self.headers[tl.forecast[0]], self.headers[tl.forecast[-1]])
+        first, last = tl.forecast[0], tl.forecast[-1]
 
         row = header_row + 3
         self.blocks = {}
-        self.summary = {}
-        for n, sc in enumerate(scs):
+        for sc in scs:
             sh.put(row, LABEL_COL, f"Scenario: {sc}", "section")
             row += 1
-            block = LineBlock(sh, tl, scenario_lines(data), row, tl.years, inputs,
+            block = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines(), row, tl.years, inputs,
                               drivers=lambda name, p, sc=sc: inputs.asm[(sc, name, p)], headers=self.headers,
                               unit=unit, link_actuals=income.lines)
             block.fill(notes=False)
             self.blocks[sc] = block
-            row = block.last_row + 1
-            adj = {p: block.cell("adjusted_net_income", p) for p in tl.forecast}
-            flag, reached, loss = {}, {}, {}
-            labels = ["Breakeven flag (adjusted net income ≥ 0)", "Breakeven reached by this year",
-                      "Adjusted loss before breakeven"]
-            for i, lab in enumerate(labels):
-                sh.put(row + i, LABEL_COL, lab, "detail_label")
-                sh.put(row + i, UNIT_COL, "1/0" if i < 2 else unit, "unit")
-            for p in tl.forecast:
-                c = tl.col[p]
-                flag[p] = sh.put(row, c, IF(adj[p].ref().ge(0), 1, 0), "calc", "int")
-            for p in tl.forecast:
-                c = tl.col[p]
-                run = Rng(flag[tl.forecast[0]], flag[p], absolute=False, anchored=True)
-                reached[p] = sh.put(row + 1, tl.col[p], IF(SUM(run).gt(0), 1, 0), "calc", "int")
-                loss[p] = sh.put(row + 2, c, IF(reached[p].ref().eq(0), -adj[p].ref(), 0), "calc", "amount")
-            sh.groups.append((block.rows[scenario_lines(data)[0].key], row + 2))
-            row += 4
-            flags = Rng(flag[tl.forecast[0]], flag[tl.forecast[-1]])
-            r = summary_first + n
-            last = tl.forecast[-1]
-            rev_last, rev_base = block.cell("revenue", last).ref(), block.cell("revenue", tl.base_year).ref()
-            sh.put(r, LABEL_COL, sc, "label")
-            self.summary[sc] = [
-                sh.put(r, FIRST_COL, IF(SUM(flags).eq(0), Text("not reached"),
-                                        INDEX(years, MATCH(1, flags))), "calc", "year"),
-                sh.put(r, FIRST_COL + 1, SUM(Rng(loss[tl.forecast[0]], loss[last], absolute=False)), "calc", "amount"),
-                sh.put(r, FIRST_COL + 2, rev_last, "calc", "amount"),
-                sh.put(r, FIRST_COL + 3, adj[last].ref(), "calc", "amount"),
-                sh.put(r, FIRST_COL + 4, (rev_last / rev_base) ** (1 / (self.headers[last].ref(True) - self.headers[tl.base_year].ref(True))) - 1,
-                       "calc", "pct"),
-            ]
-        # the selected scenario's row, picked by the Income Statement's scenario number
-        r = summary_first + len(scs)
-        sh.put(r, LABEL_COL, "Selected scenario", "total_label")
-        sh.put(r, UNIT_COL, inputs.Scenario, "calc_total", "text")
-        self.selected = []
-        for i in range(len(SUMMARY)):
-            col = Rng(self.summary[scs[0]][i], self.summary[scs[-1]][i])
-            self.selected.append(sh.put(r, FIRST_COL + i, INDEX(col, income.index.ref(True, True)), "calc_total",
-                                        self.summary[scs[0]][i].fmt))
-        sh.put(r + 1, LABEL_COL, "Cumulative loss: sum of forecast-year adjusted losses before the breakeven year "
+            sh.groups.append((row, block.last_row))
+            row = block.last_row + 2
+
+        def values(sc):
+            b = self.blocks[sc]
+            rev_last, rev_base = b.at("revenue", last), b.at("revenue", tl.base_year)
+            return [first_flagged(Rng(b.cell("be_flag", first), b.cell("be_flag", last)), years, NOT_REACHED),
+                    SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
+                    rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year)]
+        columns = list(zip(SUMMARY, ["year", unit, unit, unit, "%"], ["year", "amount", "amount", "amount", "pct"]))
+        self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index)
+        sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
+        sh.put(r, LABEL_COL, "Cumulative loss: sum of forecast-year adjusted losses before the breakeven year "
                "(all forecast years when breakeven is not reached).", "note")
         self.BreakevenYear = book.define("BreakevenYear", self.selected[0])
         self.CumulativeLoss = book.define("CumulativeLossToBreakeven", self.selected[1])

@@ -1,0 +1,393 @@
+"""The analysis tabs against figures worked out by hand: breakeven, the revenue and growth breakeven
+needs, the cash runway and funding need (on a small company whose numbers are easy to follow), the
+research note's claims on the default data, and the sensitivity grid and tornado against the model
+rebuilt with the same shifts applied to the data (an independent path), through LibreOffice."""
+import copy
+import shutil
+
+import pytest
+
+from conftest import ZHIPU, require_engine
+from model.build import build_book
+from model.data import DataError, load
+from model.formula import a1
+from model.periods import Period
+from model.writer import write_book
+
+FY = lambda y: Period(y, 12)  # noqa: E731
+
+# A company built to be followed by hand. FY2024: revenue 10 in two segments of 5 at 50% gross margin,
+# R&D 20 (compute 10), adjusted loss 20, so other operating costs = 5 - 20 + 20 = 5 and fixed costs
+# (R&D + other) are 25 a year, flat in both scenarios. 1H2025 adjusted loss 8; cash 30 at 30 June 2025;
+# an equity raise of 10 (foreign currency) at 0.9 in FY2026.
+HAND = {
+    "company.toml": """name = "Handco"
+currency = "RMB"
+unit = "RMB 100m"
+fiscal_year_end = "12-31"
+as_of = "2026-01-31"
+forecast_end = 2027
+default_scenario = "double"
+[[segments]]
+key = "a"
+label = "A"
+[[segments]]
+key = "b"
+label = "B"
+[tolerances]
+share_sum = 0.001
+amount = 0.0001
+segment_margin = 0.005
+""",
+    "actuals.csv": """item,period,value
+revenue,FY2023,5
+revenue,FY2024,10
+cost_of_revenue,FY2023,2.5
+cost_of_revenue,FY2024,5
+share_a,FY2023,50%
+share_b,FY2023,50%
+share_a,FY2024,50%
+share_b,FY2024,50%
+gm_a,FY2023,50%
+gm_b,FY2023,50%
+gm_a,FY2024,50%
+gm_b,FY2024,50%
+rnd,FY2023,10
+rnd,FY2024,20
+rnd_compute,FY2024,10
+adjusted_net_income,FY2023,-10
+adjusted_net_income,FY2024,-20
+net_income,FY2024,-22
+adjusted_net_income,1H2025,-8
+""",
+    "assumptions.csv": """scenario,driver,FY2025,FY2026,FY2027
+double,growth_a,100%,100%,100%
+double,growth_b,100%,100%,100%
+slow,growth_a,20%,20%,20%
+slow,growth_b,20%,20%,20%
+""" + "".join(f"{sc},{d},{v},{v},{v}\n" for sc in ("double", "slow") for d, v in (
+        ("gm_a", "50%"), ("gm_b", "50%"), ("rnd_compute_growth", "0"), ("rnd_other_growth", "0"),
+        ("other_opex_growth", "0"), ("adjustments", "0"), ("non_cash", "1"), ("capex", "2"), ("working_capital", "1"))),
+    "sources.csv": "id,title,address,supports\nX,hand case,none,everything\n",
+    "funding.csv": """item,period,value,unit
+opening_cash,1H2025,30,RMB 100m
+equity_raise,FY2026,10,HKD 100m
+fx_rate,,0.9,RMB per HKD
+min_cash,,0,RMB 100m
+""",
+}
+
+
+def write_company(folder, files):
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def hand(tmp_path_factory):
+    return load(write_company(tmp_path_factory.mktemp("hand") / "handco", HAND))
+
+
+@pytest.fixture(scope="module")
+def hand_book(hand):
+    return build_book(hand)
+
+
+def block_values(block, key, years):
+    return [block.cell(key, FY(y)).result() for y in years]
+
+
+def test_hand_case_breakeven_year_and_cumulative_loss(hand_book):
+    # double: revenue 20, 40, 80; gross profit 10, 20, 40; less fixed costs 25: -15, -5, +15
+    be, loss = (c.result() for c in hand_book.summary["double"][:2])
+    assert (be, loss) == (2027, pytest.approx(20))
+    # slow: revenue 12, 14.4, 17.28; adjusted -19, -17.8, -16.36: never breaks even
+    be, loss = (c.result() for c in hand_book.summary["slow"][:2])
+    assert be == "not reached" and loss == pytest.approx(19 + 17.8 + 16.36)
+
+
+def test_hand_case_revenue_and_growth_needed(hand_book):
+    tab = hand_book.tabs["Breakeven"]
+    for sc in ("double", "slow"):
+        b = tab.blocks[sc]
+        # fixed costs 25 at a 50% margin need revenue 50 in every year
+        assert block_values(b, "required_revenue", (2025, 2026, 2027)) == pytest.approx([50, 50, 50])
+        # from FY2024 revenue 10: 5x in one, two and three years
+        assert block_values(b, "required_cagr", (2025, 2026, 2027)) == pytest.approx(
+            [4.0, 5 ** 0.5 - 1, 5 ** (1 / 3) - 1])
+    assert block_values(tab.blocks["double"], "scenario_cagr", (2025, 2026, 2027)) == pytest.approx([1.0, 1.0, 1.0])
+    assert block_values(tab.blocks["double"], "revenue_gap", (2025, 2026, 2027)) == pytest.approx([30, 10, -30])
+    assert block_values(tab.blocks["slow"], "scenario_cagr", (2025, 2026, 2027)) == pytest.approx([0.2, 0.2, 0.2])
+    # no breakeven claim: the target year is the last forecast year
+    assert tab.target.result() == 2027
+    assert hand_book.names["RequiredRevenue"].result() == pytest.approx(50)
+    assert hand_book.names["RequiredCAGR"].result() == pytest.approx(5 ** (1 / 3) - 1)
+
+
+def test_hand_case_cash_runway(hand_book):
+    cash = hand_book.tabs["Cash & Funding"]
+    # double, FY2025 counts 2H only: -15 - (-8) = -7, +1 -2 -1 = -9 -> 21; FY2026: -5 +1 -2 -1 + 9 -> 23;
+    # FY2027: 15 - 2 -> 36
+    assert block_values(cash.blocks["double"], "ani_after_open", (2025, 2026, 2027)) == pytest.approx([-7, -5, 15])
+    assert block_values(cash.blocks["double"], "equity_raised", (2025, 2026, 2027)) == pytest.approx([0, 9, 0])
+    assert block_values(cash.blocks["double"], "closing_cash", (2025, 2026, 2027)) == pytest.approx([21, 23, 36])
+    lowest, low_year, runs_out, need = (c.result() for c in hand_book.cash_summary["double"][:4])
+    assert (lowest, low_year, runs_out, need) == (pytest.approx(21), 2025, "none", 0)
+    # slow: -19 + 8 - 2 = -13 -> 17; -17.8 - 2 + 9 -> 6.2; -16.36 - 2 -> -12.16: out in FY2027, needs 12.16
+    assert block_values(cash.blocks["slow"], "closing_cash", (2025, 2026, 2027)) == pytest.approx([17, 6.2, -12.16])
+    lowest, low_year, runs_out, need = (c.result() for c in hand_book.cash_summary["slow"][:4])
+    assert (lowest, low_year, runs_out, need) == (pytest.approx(-12.16), 2027, 2027, pytest.approx(12.16))
+    assert hand_book.names["LowestCash"].result() == pytest.approx(21)
+    assert hand_book.names["FundingNeed"].result() == 0
+    assert hand_book.names["MasterCheck"].result() == 0
+
+
+def test_hand_case_minimum_cash_sets_the_run_out_year_and_the_need(hand, tmp_path):
+    files = dict(HAND, **{"funding.csv": HAND["funding.csv"].replace("min_cash,,0,", "min_cash,,25,")})
+    b = build_book(load(write_company(tmp_path / "co", files)))
+    # double stays above 25 only from FY2026 (23 < 25 too): below in FY2025, need 25 - 21 = 4 (lowest to FY2027)
+    lowest, _, runs_out, need = (c.result() for c in b.cash_summary["double"][:4])
+    assert (runs_out, need) == (2025, pytest.approx(4))
+    # the funding need stops at breakeven: double at 300% growth in FY2026 breaks even then (revenue 80,
+    # adjusted +15); capex of 100 in FY2027 takes cash to 43 + 55 + 1 - 100 - 1 = -2 after breakeven
+    files["assumptions.csv"] = (files["assumptions.csv"].replace("double,capex,2,2,2", "double,capex,2,2,100")
+                                .replace("double,growth_a,100%,100%", "double,growth_a,100%,300%")
+                                .replace("double,growth_b,100%,100%", "double,growth_b,100%,300%"))
+    b = build_book(load(write_company(tmp_path / "co2", files)))
+    assert b.summary["double"][0].result() == 2026
+    assert block_values(b.tabs["Cash & Funding"].blocks["double"], "closing_cash", (2025, 2026, 2027)) == \
+        pytest.approx([21, 43, -2])
+    lowest, _, runs_out, need = (c.result() for c in b.cash_summary["double"][:4])
+    assert (lowest, runs_out, need) == (pytest.approx(-2), 2025, pytest.approx(4))
+
+
+def test_funding_file_errors_name_file_row_and_column(tmp_path):
+    files = dict(HAND, **{"funding.csv": HAND["funding.csv"].replace("opening_cash,1H2025", "opening_cash,1H2024")})
+    with pytest.raises(DataError) as e:
+        load(write_company(tmp_path / "a", files))
+    assert (e.value.file, e.value.row, e.value.column) == ("funding.csv", 2, "period")
+    files = dict(HAND, **{"funding.csv": HAND["funding.csv"].replace("fx_rate,,0.9", "fx_rat,,0.9")})
+    with pytest.raises(DataError, match="did you mean 'fx_rate'"):
+        load(write_company(tmp_path / "b", files))
+
+
+def test_cash_drivers_are_optional_and_default_to_zero(tmp_path):
+    text = "".join(ln + "\n" for ln in HAND["assumptions.csv"].splitlines()
+                   if not any(d in ln for d in (",non_cash,", ",capex,", ",working_capital,")))
+    data = load(write_company(tmp_path / "co", dict(HAND, **{"assumptions.csv": text})))
+    assert data.assumptions[("slow", "capex")] == [0.0, 0.0, 0.0]
+    assert "0 assumed" in data.rationales[("slow", "capex")]
+
+
+# --- the research note's claims on the default data ---
+EXPECTED_STATUS = {
+    **{k: "consistent" for k in ("RD22", "RD23", "RD24", "RD25H", "RDR22", "RDR23", "RDR24", "RDR25H", "RD7X",
+                                 "RDCUM", "REV22", "REV23", "REV24", "REV25H", "GR23", "GR24", "GR25H", "CAGR",
+                                 "ANI22", "ANI23", "ANI24", "ANI25H", "GMPEAK", "GM25H", "GMIND", "MIXOP", "MIXCL")},
+    "MULT": "differs",      # 3.124 / 0.574 = 5.44x, not 5.47x
+    "IND180": "differs",    # 133% does not 'far exceed' 180%
+    "API24": "differs", "API25H": "differs",   # cloud cost of revenue 96.6% / 100.4%, not under 15%
+    **{k: "cannot be checked" for k in ("INDGM", "SW40", "API10X", "USERS", "TOKENS", "CHIPS", "STAFF", "ITER")},
+    "BE_base": "differs", "BE_bull": "differs", "BE_bear": "differs",  # FY2030 / not reached, not by FY2028
+}
+
+
+def test_claims_statuses_on_the_default_data(book):
+    rows = book.tabs["Claims Audit"].rows
+    assert {k: status.result() for k, (_, _, status) in rows.items()} == EXPECTED_STATUS
+
+
+def test_claims_model_figures_by_hand(book):
+    rows = book.tabs["Claims Audit"].rows
+    model = lambda k: rows[k][1].result()  # noqa: E731
+    assert model("MULT") == pytest.approx(3.12414 / 0.57409)
+    assert model("CAGR") == pytest.approx((3.12414 / 0.57409) ** 0.5 - 1)
+    assert model("RDCUM") == pytest.approx(0.844 + 5.289 + 21.954 + 15.947)
+    assert model("API24") == pytest.approx(1 - 0.034)
+    assert model("API25H") == pytest.approx(1 + 0.004)
+    assert model("GMPEAK") == pytest.approx(0.80482 / 1.24538, abs=1e-4)   # FY2023's margin is the highest
+    assert model("GMIND") == pytest.approx(0.95424 / 1.90877, abs=1e-4)   # 1H2025's is the lowest
+    assert model("USERS") == "n/a"
+    assert model("BE_bull") == 2030 and model("BE_base") == "not reached"
+
+
+def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
+    """The status is live: a bull case with costs frozen after FY2024 breaks even in FY2028 and so meets
+    the note's 2-3 years."""
+    changed = shifted(zhipu, "bull", {})
+    for drv in ("rnd_compute_growth", "rnd_other_growth", "other_opex_growth"):
+        changed.assumptions[("bull", drv)] = [0.0] * len(zhipu.forecast_years)
+    _, be, status = build_book(changed).tabs["Claims Audit"].rows["BE_bull"]
+    assert be.result() == 2028 and status.result() == "consistent"
+
+
+# --- sensitivity against the model rebuilt with the shifts applied to the data ---
+def shifted(data, sc, shifts):
+    """A copy of the data with `shifts` (driver -> delta) added to scenario `sc` in every forecast year."""
+    out = copy.deepcopy(data)
+    for drv, delta in shifts.items():
+        out.assumptions[(sc, drv)] = [v + delta for v in out.assumptions[(sc, drv)]]
+    return out
+
+
+def grid_expectations(data, sc):
+    """For every grid cell: breakeven year and final-year adjusted net margin of the rebuilt model."""
+    from model.tabs.sensitivity import SIDE, rnd_drivers
+    segs = [f"growth_{k}" for k, _ in data.segments]
+    g, c = data.sensitivity["growth_step"], data.sensitivity["cost_growth_step"]
+    last = data.forecast_years[-1]
+    out = {}
+    for i in range(2 * SIDE + 1):
+        for j in range(2 * SIDE + 1):
+            b = build_book(shifted(data, sc, {**{d: (i - SIDE) * g for d in segs},
+                                              **{d: (j - SIDE) * c for d in rnd_drivers(data)}}), sc)
+            ratios = b.sheet("Ratios")
+            margin = next(cell for cell in ratios.cells.values() if cell.col == 0 and cell.content == "Adjusted net margin")
+            col = next(cell.col for cell in ratios.cells.values() if cell.fmt.startswith("period_") and cell.content == last)
+            out[(i, j)] = (b.names["BreakevenYear"].result(), ratios.cell_at(margin.row, col).result())
+    return out
+
+
+def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
+    from model.tabs.sensitivity import tornado_drivers
+    tab = book.tabs["Sensitivity"]
+    last = FY(zhipu.forecast_years[-1])
+    for (drv, step_key), cells in zip(tornado_drivers(zhipu), tab.tornado):
+        step = zhipu.sensitivity[step_key]
+        for sign, cell in ((-1, cells[1]), (1, cells[2])):
+            b = build_book(shifted(zhipu, "base", {drv: sign * step}), "base")
+            want = b.tabs["Scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
+            assert cell.result() == pytest.approx(want, rel=1e-12), (drv, sign)
+
+
+@pytest.fixture(scope="module")
+def engine_runs(zhipu, hand_book, tmp_path_factory):
+    """LibreOffice's recalculation of the base and bull workbooks and of the hand case, in one run."""
+    require_engine()
+    from model import engine
+    folder = tmp_path_factory.mktemp("sens")
+    books = {"base": build_book(zhipu, "base"), "bull": build_book(zhipu, "bull"), "hand": hand_book}
+    for name, b in books.items():
+        write_book(b, folder / f"{name}.xlsx")
+    results = engine.recalculate([{"path": folder / f"{name}.xlsx"} for name in books])
+    return {name: (books[name], res) for name, res in zip(books, results)}
+
+
+@pytest.mark.parametrize("sc", ["base", "bull"])
+def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_runs, sc):
+    b, result = engine_runs[sc]
+    assert result["error"] is None
+    cells = result["cells"]["Sensitivity"]
+    tab = b.tabs["Sensitivity"]
+    got = lambda cell: cells[a1(cell.row, cell.col)]["v"]  # noqa: E731
+    # the centre is the selected scenario's own result
+    centre_be, centre_margin = got(tab.grid_centre(0)), got(tab.grid_centre(1))
+    assert centre_be == result["names"]["BreakevenYear"]["v"] == b.summary[sc][0].result()
+    final = b.summary[sc][3].result() / b.summary[sc][2].result()
+    assert centre_margin == pytest.approx(final, rel=1e-9)
+    # every cell equals the model rebuilt with that pair of deltas applied to the data
+    expected = grid_expectations(zhipu, sc)
+    years = set()
+    for (i, j), (be, margin) in expected.items():
+        assert got(tab.grid[0][i][j]) == be, (sc, i, j)
+        assert got(tab.grid[1][i][j]) == pytest.approx(margin, rel=1e-9), (sc, i, j)
+        years.add(be)
+    if sc == "bull":
+        assert len(years) >= 3   # the grid spans different breakeven years, not one repeated answer
+
+
+def test_hand_case_in_libreoffice(engine_runs):
+    b, result = engine_runs["hand"]
+    assert result["error"] is None
+    names = {k: v["v"] for k, v in result["names"].items()}
+    assert names["MasterCheck"] == 0
+    assert names["BreakevenYear"] == 2027
+    assert names["LowestCash"] == pytest.approx(21)
+    assert names["CashRunOutYear"] == "none"
+    assert names["FundingNeed"] == 0
+    assert names["RequiredCAGR"] == pytest.approx(5 ** (1 / 3) - 1)
+    slow = b.cash_summary["slow"]
+    cash = result["cells"]["Cash & Funding"]
+    assert cash[a1(slow[3].row, slow[3].col)]["v"] == pytest.approx(12.16)
+    assert cash[a1(slow[2].row, slow[2].col)]["v"] == 2027
+
+
+def test_claims_audit_in_libreoffice(engine_runs):
+    b, result = engine_runs["base"]
+    cells = result["cells"]["Claims Audit"]
+    for key, (_, _, status) in b.tabs["Claims Audit"].rows.items():
+        assert cells[a1(status.row, status.col)]["v"] == EXPECTED_STATUS[key], key
+
+
+def test_sensitivity_centre_follows_the_selector(zhipu, tmp_path):
+    """Switch the scenario in LibreOffice: the grid's centre becomes the new scenario's result."""
+    require_engine()
+    from model import engine
+    b = build_book(zhipu, "base")
+    path = tmp_path / "m.xlsx"
+    write_book(b, path)
+    res = engine.recalculate_file(path, edits=[{"target": "Scenario", "value": "bull"}])
+    centre = b.tabs["Sensitivity"].grid_centre(0)
+    assert res["cells"]["Sensitivity"][a1(centre.row, centre.col)]["v"] == 2030
+    assert res["names"]["MasterCheck"]["v"] == 0
+
+
+def test_default_data_copy_still_loads_without_claims(tmp_path):
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU, folder)
+    (folder / "claims.csv").unlink()
+    b = build_book(load(folder))
+    assert b.tabs["Claims Audit"].rows == {} and b.names["MasterCheck"].result() == 0
+
+
+def reevaluate(b):
+    for sh in b.sheets:
+        for cell in sh.cells.values():
+            cell._done = False
+    b.evaluate()
+
+
+def failing_checks(b):
+    checks = b.sheet("Checks")
+    return {checks.cell_at(t.row, 0).content for t in b.tabs["Checks"].totals if t.result()}
+
+
+def test_the_new_checks_can_fail(zhipu):
+    """Break a year's closing cash, the sensitivity centre and the revenue needed: their checks fail."""
+    b = build_book(zhipu)
+    cash = b.tabs["Cash & Funding"].blocks["bull"].cell("closing_cash", FY(2027))
+    cash.content = cash.content + 1
+    centre = b.tabs["Sensitivity"].row_deltas[0][2]
+    centre.content = b.names["Step_growth_step"].ref()   # the centre row no longer at zero delta
+    need = b.tabs["Breakeven"].blocks["bull"].cell("required_revenue", FY(2029))
+    need.content = need.content * 0.5    # bull revenue 87.9 in FY2029 is above half of 96.8, yet still a loss
+    reevaluate(b)
+    assert failing_checks(b) == {"Cash: opening = prior closing — bull", "Sensitivity grid centre = selected scenario",
+                                 "Revenue needed agrees with breakeven — bull"}
+    assert b.names["MasterCheck"].result() == 4   # FY2027's opening and FY2028's both disagree with a closing
+    # a flow left out of the running total breaks the bridge's total
+    b = build_book(zhipu)
+    cash = b.tabs["Cash & Funding"].blocks["base"].cell("net_change", FY(2026))
+    cash.content = cash.content - b.tabs["Cash & Funding"].blocks["base"].cell("equity_raised", FY(2026)).ref()
+    reevaluate(b)
+    assert failing_checks(b) == {"Cash bridge adds up — base"}
+
+
+@pytest.mark.parametrize("old,new,column,message", [
+    (",cagr,revenue,FY2022;FY2024,equal,0.05,", ",cagr,revenue,FY2022,equal,0.05,", "periods", "needs 2 period"),
+    (",multiple,revenue,FY2022;FY2024,", ",ratio,revenue,FY2022;FY2024,", "calc", "unknown calc 'ratio'"),
+    (",value,rnd,FY2022,equal,", ",value,rnd,FY2021,equal,", "periods", "not a period of the model"),
+])
+def test_claims_file_errors_name_row_and_column(tmp_path, old, new, column, message):
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU, folder)
+    text = (folder / "claims.csv").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "claims.csv").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        load(folder)
+    row = next(n for n, line in enumerate(text.splitlines(), start=1) if old in line)
+    assert (e.value.file, e.value.row, e.value.column) == ("claims.csv", row, column)
+    assert message in str(e.value)

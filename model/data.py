@@ -580,8 +580,11 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
                 raise DataError(path, f"{item} needs a period code such as FY2026 or 1H2025, found {r.get('period', '')!r}", n, "period")
             if rule == "actual" and not (period == last_fy or (not period.is_full_year and period in periods
                                                                  and period.year == last_fy.year + 1)):
+                stale = " (before the end of the last actual year: give the cash at that date or later)" \
+                    if period < Period(last_fy.year + 1, 1) else ""
                 raise DataError(path, f"opening cash must be at the end of the last actual full year ({last_fy.code}) "
-                                f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}", n, "period")
+                                f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}{stale}",
+                                n, "period")
             if rule == "forecast" and not (period.is_full_year and period.year in forecast_years):
                 raise DataError(path, f"equity_raise needs a forecast fiscal year (FY{forecast_years[0]}–"
                                 f"FY{forecast_years[-1]}), found {period.code}", n, "period")

@@ -24,7 +24,7 @@ from .slots import Slot, data_value, input_slots, label
 
 META_SHEET = "_meta"
 VERSION = "1"
-CHUNK = 30000  # characters per cell (Excel holds at most 32767)
+CHUNK = 8000  # characters per cell: Excel holds 32767, but a LibreOffice save was seen to break longer texts
 
 
 def label_key(value, is_formula: bool) -> str:

@@ -173,6 +173,10 @@ adjusted_net_income,FY2025,-45,test,
 def add_full_year_and_drop_bear(folder):
     with open(folder / "actuals.csv", "a", encoding="utf-8") as f:
         f.write(FY2025)
+    # the year-end balance sheet comes with the year's results: the opening cash moves to FY2025
+    text = (folder / "funding.csv").read_text(encoding="utf-8")
+    (folder / "funding.csv").write_text(text.replace("opening_cash,1H2025,25.52,", "opening_cash,FY2025,60.0,"),
+                                        encoding="utf-8")
     lines = (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (folder / "assumptions.csv").write_text("".join(ln for ln in lines if not ln.startswith("bear,")), encoding="utf-8")
 
@@ -366,3 +370,44 @@ def test_a_second_company_with_spaced_scenario_names_and_one_rnd_line(tmp_path):
     assert run("edits", out, "--data", data, "--apply").returncode == 0
     assert "price war,rnd_growth,22%,33%,8%," in (data / "assumptions.csv").read_text(encoding="utf-8")
     assert load(data).actual("rnd_compute", load(data).full_years[1]) == 4.0
+
+
+def test_analysis_inputs_survive_a_rebuild_and_apply_to_their_files(built, tmp_path):
+    """Funding, sensitivity steps, claims and cash-flow drivers are inputs like the others: kept by a
+    rebuild, listed by `edits`, and written back into funding.csv, company.toml and claims.csv."""
+    edit(built, built, {("Fund_fx_rate", 0): 0.9, ("Fund_raise_year", 0): 2027, ("Step_growth_step", 0): 0.2,
+                        ("Claim_MULT", 0): 5.44, ("Asm_bull_capex", 1): 7.5})
+    res = run("build", "--out", built)
+    assert res.returncode == 0, res.stderr
+    assert "5 kept, 0 dropped" in res.stdout
+    assert named(built, "Fund_fx_rate") == [0.9] and named(built, "Fund_raise_year") == [2027]
+    assert named(built, "Step_growth_step") == [0.2] and named(built, "Claim_MULT") == [5.44]
+    assert named(built, "Asm_bull_capex")[1] == 7.5
+
+    data = data_copy(tmp_path)
+    res = run("edits", built, "--data", data, "--apply")
+    assert res.returncode == 0, res.stderr
+    funding = (data / "funding.csv").read_text(encoding="utf-8")
+    assert "fx_rate,,0.9,RMB per HKD" in funding and "equity_raise,FY2027,41.734," in funding
+    assert "growth_step = 0.2 " in (data / "company.toml").read_text(encoding="utf-8")
+    assert "MULT,Revenue up 5.47 times in three years (FY2022-24),营收三年增长5.47倍,5.44,x," in \
+        (data / "claims.csv").read_text(encoding="utf-8")
+    assert "bull,capex,2.0,7.5,4.5," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    d = load(data)
+    assert d.funding["fx_rate"].value == 0.9 and d.funding["equity_raise"].period.year == 2027
+    assert d.sensitivity["growth_step"] == 0.2 and d.assumptions[("bull", "capex")][1] == 7.5
+
+
+def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
+    """The second company gives no cash-flow drivers (0 assumed): an edit of one becomes a full row."""
+    from conftest import MERIDIAN
+    data = data_copy(tmp_path, MERIDIAN)
+    out = tmp_path / "m.xlsx"
+    assert run("build", "--data", data, "--out", out).returncode == 0
+    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_margin_step", 0): 0.02})
+    res = run("edits", out, "--data", data, "--apply")
+    assert res.returncode == 0, res.stderr
+    assert "downside,capex,0,0,12.5,0,0,0," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert "[sensitivity]\nmargin_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
+    d = load(data)
+    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["margin_step"] == 0.02

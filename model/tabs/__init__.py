@@ -21,7 +21,7 @@ def scenario_table(sheet, top, columns, scenarios, values, index, col0=2):
     Returns ({scenario: [cells]}, [selected cells], the next free row)."""
     from ..formula import INDEX, Rng
     sheet.heights[top] = 3 * LINE_HEIGHT
-    sheet.put(top, LABEL_COL, "Scenario", "head")
+    sheet.put(top, LABEL_COL, "Summary by scenario", "head")
     sheet.put(top + 1, LABEL_COL, "Unit", "subhead")
     for i, (head, unit, _) in enumerate(columns):
         sheet.put(top, col0 + i, head, "head_wrap")

@@ -20,7 +20,7 @@ def scenario_table(sheet, top, columns, scenarios, values, index, col0=2):
     columns: [(heading, unit, fmt)]; values(scenario) -> one Expr per column.
     Returns ({scenario: [cells]}, [selected cells], the next free row)."""
     from ..formula import INDEX, Rng
-    sheet.heights[top] = 3 * LINE_HEIGHT
+    sheet.heights[top] = 4 * LINE_HEIGHT
     sheet.put(top, LABEL_COL, "Summary by scenario", "head")
     sheet.put(top + 1, LABEL_COL, "Unit", "subhead")
     for i, (head, unit, _) in enumerate(columns):

@@ -4,6 +4,7 @@ workbooks.
 
     python cli.py build                      # templates/zhipu -> output/zhipu_model.xlsx
     python cli.py build --data DIR --out FILE --scenario bull [--reset] [--force]
+    python cli.py build --lang zh            # the Chinese edition -> output/zhipu_model_zh.xlsx
     python cli.py check output/zhipu_model.xlsx
     python cli.py new acme --years 2022-2024 --segments cloud:Cloud,onprem:On-premise
     python cli.py edits output/zhipu_model.xlsx [--apply]
@@ -27,8 +28,9 @@ def fail(message: str, code: int = 2):
     sys.exit(code)
 
 
-def default_out(data_dir: Path) -> Path:
-    return ROOT / "output" / f"{data_dir.name}_model.xlsx"
+def default_out(data_dir: Path, lang: str = "en") -> Path:
+    suffix = "" if lang == "en" else f"_{lang}"
+    return ROOT / "output" / f"{data_dir.name}_model{suffix}.xlsx"
 
 
 def load_data(data_dir):
@@ -57,20 +59,24 @@ def main():
               help="Company data folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv; "
                    "optional reference.csv, claims.csv).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Workbook to write [default: output/<folder>_model.xlsx].")
+              help="Workbook to write [default: output/<folder>_model.xlsx; _model_zh.xlsx with --lang zh].")
 @click.option("--scenario", default=None,
               help="Scenario selected when the file opens [default: the workbook's selection, else company.toml's].")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Edition: English or Chinese (tab names, labels, units, guide); the numbers are the same.")
+@click.option("--protect/--no-protect", default=True, show_default=True,
+              help="Protect every tab (no password) so that only input cells can be edited.")
 @click.option("--reset", is_flag=True, help="Discard the edits in the existing workbook (it is still backed up).")
 @click.option("--force", is_flag=True, help="Overwrite the workbook even if it is open in Excel or LibreOffice.")
-def build(data_dir, out, scenario, reset, force):
+def build(data_dir, out, scenario, lang, protect, reset, force):
     from model.carryover import InUse, regenerate, report
     from model.userbook import WorkbookError
     data = load_data(data_dir)
     if scenario is not None and scenario not in data.scenarios:
         fail(f"unknown scenario {scenario!r}; {data_dir.name} has: {', '.join(data.scenarios)}")
-    out = out or default_out(Path(data_dir))
+    out = out or default_out(Path(data_dir), lang)
     try:
-        done = regenerate(data, out, scenario, reset=reset, force=force)
+        done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
         fail(str(e), 1)
     except WorkbookError as e:

@@ -93,15 +93,17 @@ class Cell:
 
 
 class Sheet:
-    def __init__(self, book: "Book", name: str, kind: str):
-        self.book, self.name, self.kind = book, name, kind  # kind: input | calc | output
+    def __init__(self, book: "Book", tab: str, kind: str, name: str | None = None):
+        self.book, self.tab, self.kind = book, tab, kind  # tab: label id; kind: input | calc | output | hidden
+        self.name = name or book.t(f"tabs.{tab}")
         self.cells: dict[tuple[int, int], Cell] = {}
         self.widths: dict[int, float] = {}
+        self.heights: dict[int, float] = {}  # row -> height in points (wrapped headings and text)
+        self.merges: list[tuple[int, int, int]] = []  # (row, first col, last col): one cell's text across columns
         self.freeze: tuple[int, int] | None = None
-        self.validations: list[tuple[Cell, dict]] = []
-        self.groups: list[tuple[int, int]] = []   # (first_row, last_row) of grouped detail rows
+        self.validations: list[tuple[Cell, object]] = []  # (input cell, data.Bound or a list's defined name)
+        self.groups: list[tuple[int, int]] = []   # (first_row, last_row) of grouped detail rows; may nest
         self.links: list[tuple[Cell, str, str]] = []  # internal hyperlinks: (cell, target, text)
-        self.heights: dict[int, float] = {}   # row -> height in points (wrapped headings and text)
         self.charts: list[Chart] = []
         self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
 
@@ -110,6 +112,13 @@ class Sheet:
             role = "calc" if isinstance(content, Expr) else "label"
         cell = Cell(self, row, col, content, role, fmt, comment)
         self.cells[(row, col)] = cell
+        return cell
+
+    def put_input(self, row, col, value, fmt, rule, comment=None) -> Cell:
+        """An input cell (blue on a light fill, unlocked) that accepts what `rule` allows: a data.Bound,
+        or the defined name of a list to pick from."""
+        cell = self.put(row, col, value, "input", fmt, comment)
+        self.validations.append((cell, rule))
         return cell
 
     def cell_at(self, row, col) -> Cell | None:
@@ -130,13 +139,14 @@ class Sheet:
 
 
 class Book:
-    def __init__(self, title=""):
-        self.title = title  # shown in print headers
+    def __init__(self, labels):
+        self.t = labels  # the edition's texts (model/labels)
         self.sheets: list[Sheet] = []
         self.names: dict[str, Cell | Rng] = {}
 
-    def add_sheet(self, name, kind) -> Sheet:
-        sh = Sheet(self, name, kind)
+    def add_sheet(self, tab, kind, name=None) -> Sheet:
+        """A new tab: its name is the edition's text for `tab` (model/labels tabs.<tab>) unless given."""
+        sh = Sheet(self, tab, kind, name)
         self.sheets.append(sh)
         return sh
 

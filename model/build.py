@@ -6,9 +6,11 @@ import sys
 from .book import Book
 from .data import Dataset
 from .formula import IF, Text
+from .labels import Labels
 from .meta import add_meta_sheet
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
+from .tabs import STATUS_ROW
 from .tabs.breakeven import BreakevenTab
 from .tabs.cash import CashTab
 from .tabs.checks import ChecksTab
@@ -21,18 +23,19 @@ from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 
-TABS = ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Breakeven", "Cash & Funding", "Sensitivity",
-        "Claims Audit", "Checks", "Sources"]
-HEADER_ROWS = 3  # title, subtitle, master-check status: kept out of the error scans
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
+        "sources"]  # label ids (model/labels tabs.<id>), in order
 
 
-def build_book(data: Dataset, scenario: str | None = None, defaults: Dataset | None = None) -> Book:
-    """The workbook for `data` with `scenario` selected. `defaults`: the data files' own values when
-    `data` carries edits over from a previous workbook (recorded in the build record, see meta.py)."""
+def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", defaults: Dataset | None = None) -> Book:
+    """The workbook for `data` with `scenario` selected, in the edition `lang` (model/labels). `defaults`:
+    the data files' own values when `data` carries edits over from a previous workbook (recorded in the
+    build record, see meta.py)."""
     scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
     if scenario not in data.scenarios:
         raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
-    book = Book(data.company['name'])
+    t = Labels(lang, data.company, data.base_year.code)
+    book = Book(t)
     tl = Timeline(data)
     cover = CoverTab(book, data)
     inputs = InputsTab(book, data, tl, scenario)
@@ -46,19 +49,19 @@ def build_book(data: Dataset, scenario: str | None = None, defaults: Dataset | N
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet, claims.sheet]
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks, TABS)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks)
+    status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
+                Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:
-        if sh is not cover.sheet:
-            sh.put(2, LABEL_COL, IF(checks.MasterCheck.eq(0), Text("Checks: OK"),
-                                    Text("Checks: FAILING — see the Checks tab")), "status")
-    assert [s.name for s in book.sheets] == TABS
+        sh.put(STATUS_ROW, LABEL_COL, status, "status")
+    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in TABS]
     if defaults is not None:
         note_edits(inputs, defaults)
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"Scenarios": scenarios, "Breakeven": breakeven, "Cash & Funding": cash, "Sensitivity": sensitivity,
-                 "Claims Audit": claims, "Checks": checks}
+    book.tabs = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+                 "claims": claims, "checks": checks}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()
     return book

@@ -116,9 +116,10 @@ class Rebuild:
     notes: list[str]
 
 
-def regenerate(data: Dataset, out, scenario: str | None = None, reset=False, force=False) -> Rebuild:
-    """Build `data` into `out`, carrying over the edits of the workbook already there (unless
-    `reset`), after backing it up. Raises InUse when it is open (unless `force`), and
+def regenerate(data: Dataset, out, scenario: str | None = None, lang="en", protect=True, reset=False,
+               force=False) -> Rebuild:
+    """Build `data` into `out` (edition `lang`, tabs protected unless not `protect`), carrying over the
+    edits of the workbook already there (unless `reset`), after backing it up. Raises InUse when it is open (unless `force`), and
     userbook.WorkbookError when it cannot be read; `out` is untouched then, and on any failure."""
     out = Path(out)
     existing = out.exists()
@@ -132,9 +133,9 @@ def regenerate(data: Dataset, out, scenario: str | None = None, reset=False, for
         effective, selected = edits.apply(data)
         if scenario and selected and selected != scenario:
             notes.append(f"--scenario {scenario} replaces the selection {selected!r} made in the workbook")
-    book = build_book(effective, scenario or selected, defaults=data)
+    book = build_book(effective, scenario or selected, lang, defaults=data)
     saved = backup.backup(out) if existing else None
     if reset and existing:
         notes.append(f"--reset: the edits in the previous {out.name} were discarded (they stay in the backup)")
-    backup.replace_atomically(out, lambda tmp: writer.write_book(book, tmp))
+    backup.replace_atomically(out, lambda tmp: writer.write_book(book, tmp, protect))
     return Rebuild(book, edits, saved, notes)

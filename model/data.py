@@ -12,11 +12,12 @@ import difflib
 import io
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from .book import name_part
+from .formula import AND, ISNUMBER
 from .periods import Period, parse_period, parse_year_end
 
 MAX_FILE_BYTES = 5_000_000
@@ -56,94 +57,136 @@ class Problems(list):
             raise DataErrors(list(self))
 
 
-class Item(NamedTuple):
-    label: str   # row label in the workbook
-    unit: str    # amount (the company's unit) | pct
-    help: str    # one line for the data files' comments
+@dataclass(frozen=True)
+class Bound:
+    """The values an input may take. One definition serves the loader's check of the data files
+    (`allows`) and the workbook's data validation (`rule`, the same test as an Excel formula); its
+    message, per language, is model/labels bounds.<name>."""
+    name: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False     # True: `low` itself is not allowed
+
+    def allows(self, v: float) -> bool:
+        if self.low is not None and (v <= self.low if self.low_open else v < self.low):
+            return False
+        return self.high is None or v <= self.high
+
+    def rule(self, ref):
+        """The same test as an Excel formula over the cell `ref` (a custom data validation)."""
+        tests = [ISNUMBER(ref)]
+        if self.low is not None:
+            tests.append(ref.gt(self.low) if self.low_open else ref.ge(self.low))
+        if self.high is not None:
+            tests.append(ref.le(self.high))
+        return AND(*tests)
+
+
+GROWTH = Bound("growth", -1, 10, low_open=True)  # above -100% (revenue stays positive), at most 1,000%
+MARGIN = Bound("margin", -10, 1)                  # at most 100%; far below 0 happens for a young segment
+SHARE = Bound("share", 0, 1)
+AMOUNT = Bound("amount", 0)                       # revenue and costs: positive, costs are subtracted
+SIGNED = Bound("signed")                          # profit, loss, adjustments: any number
+TOLERANCE = Bound("tolerance", 0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A historical item or forecast driver. Its label, per language, is model/labels
+    items.<text> / drivers.<text>; `help` explains it in the data files' comment rows."""
+    text: str                  # label id
+    unit: str                  # amount (the company's unit) | pct
+    bound: Bound               # the values it may take
+    help: str
+    segment: str = ""          # the segment key of a per-segment item
+    detail: bool = False       # shown indented, as part of the item above
 
 
 # Historical line items. Segment items (share, margin) exist only with two or more segments.
 ACTUAL_ITEMS = {
-    "revenue": Item("Revenue", "amount", "total revenue"),
-    "cost_of_revenue": Item("Cost of revenue", "amount", "cost of revenue (a positive number)"),
-    "gross_profit": Item("Gross profit (reported)", "amount", "reported gross profit; checked against revenue - cost"),
-    "rnd": Item("R&D expense", "amount", "research and development expense (positive)"),
-    "rnd_compute": Item("  of which compute", "amount",
-                        "compute within R&D; given for the base year it splits the R&D forecast in two"),
-    "selling_marketing": Item("Selling & marketing expense", "amount", "selling and marketing expense (memo line)"),
-    "net_income": Item("Net income (loss), reported", "amount", "reported net income; a loss is negative"),
-    "adjusted_net_income": Item("Adjusted net income (loss)", "amount",
+    "revenue": Item("revenue", "amount", AMOUNT, "total revenue"),
+    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT, "cost of revenue (a positive number)"),
+    "gross_profit": Item("gross_profit", "amount", SIGNED, "reported gross profit; checked against revenue - cost"),
+    "rnd": Item("rnd", "amount", AMOUNT, "research and development expense (positive)"),
+    "rnd_compute": Item("rnd_compute", "amount", AMOUNT,
+                        "compute within R&D; given for the base year it splits the R&D forecast in two", detail=True),
+    "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
+    "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
+    "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
                                 "adjusted net income as the company reports it; a loss is negative"),
 }
 SEGMENT_ACTUALS = {
-    "share": Item("Revenue share — {}", "pct", "segment share of revenue; shares add to 100%"),
-    "gm": Item("Gross margin — {}", "pct", "segment gross margin"),
+    "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
 }
 REQUIRED_ACTUALS = ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income")  # for the base year
 
 # Forecast drivers per scenario.
 SEGMENT_DRIVERS = {
-    "growth": Item("Revenue growth — {}", "pct", "segment revenue growth on the prior year (above -100%)"),
-    "gm": Item("Gross margin — {}", "pct", "segment gross margin"),
+    "growth": Item("growth_segment", "pct", GROWTH, "segment revenue growth on the prior year (above -100%)"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
 }
 RND_DRIVERS = {  # split (compute given for the base year) -> drivers
-    True: {"rnd_compute_growth": Item("R&D compute growth", "pct", "growth of compute within R&D"),
-           "rnd_other_growth": Item("R&D other (people etc.) growth", "pct", "growth of the rest of R&D")},
-    False: {"rnd_growth": Item("R&D growth", "pct", "growth of total R&D (when compute is not given for the base year)")},
+    True: {"rnd_compute_growth": Item("rnd_compute_growth", "pct", GROWTH, "growth of compute within R&D"),
+           "rnd_other_growth": Item("rnd_other_growth", "pct", GROWTH, "growth of the rest of R&D")},
+    False: {"rnd_growth": Item("rnd_growth", "pct", GROWTH,
+                               "growth of total R&D (when compute is not given for the base year)")},
 }
 COST_DRIVERS = {
-    "other_opex_growth": Item("Other operating costs growth", "pct",
+    "other_opex_growth": Item("other_opex_growth", "pct", GROWTH,
                               "growth of other operating costs (selling; G&A; net other items)"),
-    "adjustments": Item("{} (assumed amount)", "amount", "adjusted minus reported net income (amount): share-based pay etc."),
+    "adjustments": Item("adjustments", "amount", SIGNED,
+                        "adjusted minus reported net income (amount): share-based pay etc."),
 }
-DEFAULT_ADJUSTMENTS_LABEL = "Adjustments to reported net income"
 # Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
 CASH_DRIVERS = {
-    "non_cash": Item("Non-cash items in adjusted net income (D&A)", "amount",
+    "non_cash": Item("non_cash", "amount", SIGNED,
                      "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
-    "capex": Item("Capital expenditure", "amount", "capital expenditure (positive)"),
-    "working_capital": Item("Increase in working capital", "amount", "increase in working capital (a decrease is negative)"),
+    "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
+    "working_capital": Item("working_capital", "amount", SIGNED, "increase in working capital (a decrease is negative)"),
 }
-CASH_DRIVER_DEFAULT = "not in assumptions.csv: 0 assumed"
+# Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
+# workbook shows them in its edition's language.
+DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
+                 "no_min_cash": "not given: 0 assumed"}
+CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
+
+FX_RATE = Bound("fx_rate", 0, low_open=True)
+STEP = Bound("step", 0, 1)                        # a sensitivity step: 0 to 100 percentage points
 
 
 class FundingItem(NamedTuple):
-    label: str
     unit: str      # number-format kind of the input
     period: str    # actual | forecast | "" (no period)
-    help: str
+    bound: Bound
+    help: str      # label: model/labels funding.<key>
 
 
 FUNDING_ITEMS = {
-    "opening_cash": FundingItem("Opening cash and equivalents", "amount", "actual",
+    "opening_cash": FundingItem("amount", "actual", AMOUNT,
                                 "cash at the end of the period given: the last actual year or an interim after it"),
-    "equity_raise": FundingItem("Equity raised, net proceeds", "amount3", "forecast",
+    "equity_raise": FundingItem("amount3", "forecast", AMOUNT,
                                 "net proceeds of a raise in the forecast year given; in the raise currency"),
-    "fx_rate": FundingItem("Exchange rate for the equity raise", "rate", "",
-                           "company currency per unit of the raise currency (1 when the same)"),
-    "min_cash": FundingItem("Minimum cash balance (funding floor)", "amount", "", "floor the cash must stay above (0)"),
+    "fx_rate": FundingItem("rate", "", FX_RATE, "company currency per unit of the raise currency (1 when the same)"),
+    "min_cash": FundingItem("amount", "", AMOUNT, "floor the cash must stay above (0)"),
 }
 
-# Sensitivity steps (company.toml [sensitivity]): key -> (label, default, what it shifts).
-SENSITIVITY = {
-    "growth_step": ("Step: revenue growth", 0.05,
-                    "Added to every segment's growth in every forecast year (grid rows, tornado)."),
-    "cost_growth_step": ("Step: cost growth", 0.05,
-                         "R&D growth (grid columns, tornado, each R&D driver); other operating costs (tornado)."),
-    "margin_step": ("Step: gross margin", 0.05, "Each segment's gross margin in every forecast year (tornado)."),
-}
+
+def raise_year_bound(data) -> Bound:
+    """The fiscal year an equity raise arrives in: a forecast year."""
+    return Bound("forecast_year", data.forecast_years[0], data.forecast_years[-1])
+
+
+# Sensitivity steps (company.toml [sensitivity]): key -> default. Labels and notes: model/labels sensitivity.*
+SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "margin_step": 0.05}
 
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
 CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "sum": None, "max": None, "min": None,
                "breakeven": 0, "none": 0}
 CLAIM_TESTS = ("equal", "at_least", "at_most")
 
-# Check tolerances: key -> (label, default). Optional in company.toml.
-TOLERANCES = {
-    "share_sum": ("Tolerance: revenue shares sum to 100%", 0.001),
-    "amount": ("Tolerance: amounts that must tie", 0.0001),
-    "segment_margin": ("Tolerance: segment-implied vs reported gross margin", 0.005),
-}
+# Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
+TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
 PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
@@ -233,10 +276,6 @@ class Dataset:
         """R&D is forecast as compute + the rest when compute is given for the base year."""
         return self.actual("rnd_compute", self.base_year) is not None
 
-    @property
-    def adjustments_label(self) -> str:
-        return self.company.get("adjustments_label") or DEFAULT_ADJUSTMENTS_LABEL
-
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
         return fig.value if fig else None
@@ -248,8 +287,7 @@ def used_tolerances(data) -> list[str]:
 
 
 def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
-    return {f"{prefix}_{key}": Item(t.label.format(label), t.unit, t.help)
-            for prefix, t in templates.items() for key, label in segments}
+    return {f"{prefix}_{key}": replace(item, segment=key) for prefix, item in templates.items() for key, _ in segments}
 
 
 def actual_items(data) -> dict[str, Item]:
@@ -264,14 +302,27 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     items = per_segment(SEGMENT_DRIVERS, data.segments)
     items.update(RND_DRIVERS[split])
     items.update(COST_DRIVERS)
-    adj = items["adjustments"]
-    items["adjustments"] = adj._replace(label=adj.label.format(data.adjustments_label))
     return items
 
 
 def all_driver_items(data) -> dict[str, Item]:
     """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
     return {**driver_items(data), **CASH_DRIVERS}
+
+
+def bound_text(bound: Bound, unit: str, lang: str = "en") -> str:
+    """What a bound allows, in words: 'a growth rate above -100% and at most 1000%'."""
+    from .labels import table
+    show = (lambda v: f"{v:.0%}") if unit == "pct" else (lambda v: f"{v:g}")  # noqa: E731
+    return table(lang)[f"bounds.{bound.name}"].format(
+        low=show(bound.low) if bound.low is not None else "", high=show(bound.high) if bound.high is not None else "")
+
+
+def check_bound(bound: Bound, unit: str, value, file, row, column):
+    """A DataError when a value from a data file is outside its bound (a blank is always allowed)."""
+    if value is not None and not bound.allows(value):
+        shown = f"{value:.0%}" if unit == "pct" else f"{value:g}"
+        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}", row, column)
 
 
 def parse_number(text: str, file, row, column, required=True) -> float | None:
@@ -390,7 +441,7 @@ def load_company(folder: Path, problems: Problems) -> dict:
         raise DataError(path, "[tolerances] must be a table of numbers", toml_line(text, "tolerances"), "tolerances")
     for key, (_, default) in TOLERANCES.items():
         value = tol.setdefault(key, default)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not TOLERANCE.allows(value):
             problem(key, f"tolerance {key} must be a non-negative number")
     problems.extend(structural)
     if structural or "forecast_end" not in company or segs is None:
@@ -419,8 +470,7 @@ def load_actuals(folder: Path, data: Dataset, problems: Problems):
         if period in data.actuals.get(item, {}):
             raise DataError(path, f"{item} for {period.code} is given twice", n, "item")
         value = parse_number(r["value"], path, n, "value", required=False)
-        if item == "revenue" and value is not None and value < 0:
-            raise DataError(path, "revenue cannot be negative", n, "value")
+        check_bound(items[item].bound, items[item].unit, value, path, n, "value")
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
         where[(item, period)] = n
     data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
@@ -491,10 +541,8 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             values[(sc, drv)] = None
             continue
         vals = [parse_number(r[c], path, n, c) for c in year_cols]
-        if "growth" in drv:
-            for c, v in zip(year_cols, vals):
-                if v <= -1:
-                    raise DataError(path, f"growth of {v:.0%} is below -100%", n, c)
+        for c, v in zip(year_cols, vals):
+            check_bound(drivers[drv].bound, drivers[drv].unit, v, path, n, c)
         values[(sc, drv)] = vals
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
@@ -530,8 +578,8 @@ def load_sources(folder: Path):
 
 def load_references(folder: Path, data: Dataset):
     """Published figures to tie to; each names a line (metric) and a period on the timeline."""
-    from .lines import income_lines, ratio_lines
-    lines = {ln.key: ln for ln in income_lines(data) + ratio_lines(data)}
+    from .lines import all_lines
+    lines = all_lines(data)
     forecast = [Period(y, 12) for y in data.forecast_years]
     periods = data.periods + forecast
     path = folder / "reference.csv"
@@ -551,9 +599,10 @@ def load_references(folder: Path, data: Dataset):
                             + ")", n, "period")
         if period in forecast and lines[r["metric"]].forecast is None:
             raise DataError(path, f"{r['metric']} is not forecast, so it has no value for {period.code}", n, "period")
-        refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"),
-                              parse_number(r["tolerance"], path, n, "tolerance"), r.get("source", ""), r.get("claim", ""),
-                              lines[r["metric"]].unit))
+        tolerance = parse_number(r["tolerance"], path, n, "tolerance")
+        check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
+        refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"), tolerance,
+                              r.get("source", ""), r.get("claim", ""), lines[r["metric"]].unit))
     return refs
 
 
@@ -592,8 +641,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
         if value is None:
             problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
             continue
-        if value < 0 or (item == "fx_rate" and value == 0):
-            raise DataError(path, f"{item} must be {'positive' if item == 'fx_rate' else 'zero or more'}", n, "value")
+        check_bound(FUNDING_ITEMS[item].bound, "amount", value, path, n, "value")
         out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""))
     if not any(r["item"] == "opening_cash" for _, r in rows):
         problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
@@ -601,19 +649,19 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     if "equity_raise" in out and not any(r["item"] == "fx_rate" for _, r in rows):
         problems.append(DataError(path, "equity_raise needs an fx_rate row (1 when the raise is in the company's "
                                         "currency)", column="item"))
-    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", "no raise given"))
-    out.setdefault("fx_rate", Funding(1.0, None, "", "", "no raise given"))
-    out.setdefault("min_cash", Funding(0.0, None, "", "", "not given: 0 assumed"))
+    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", DEFAULT_NOTES["no_raise"]))
+    out.setdefault("fx_rate", Funding(1.0, None, "", "", DEFAULT_NOTES["no_raise"]))
+    out.setdefault("min_cash", Funding(0.0, None, "", "", DEFAULT_NOTES["no_min_cash"]))
     return out
 
 
 def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     """claims.csv (optional): the research note's quantitative claims and how to test each."""
-    from .lines import income_lines, ratio_lines
+    from .lines import all_lines
     path = folder / "claims.csv"
     if not path.exists():
         return []
-    metrics = {ln.key for ln in income_lines(data) + ratio_lines(data)}
+    metrics = set(all_lines(data))
     periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
     cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
     _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source"])
@@ -645,8 +693,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
             want = "one or more periods" if need is None else f"{need} period(s)"
             raise DataError(path, f"calc {calc} needs {want} separated by ';', found {len(pers)}", n, "periods")
         tolerance = parse_number(r["tolerance"], path, n, "tolerance")
-        if tolerance < 0:
-            raise DataError(path, "tolerance cannot be negative", n, "tolerance")
+        check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
         claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
                             r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
                             r.get("explanation", ""), r.get("source", "")))
@@ -656,10 +703,11 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
 def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
     table = company.get("sensitivity", {})
     out = {}
-    for key, (_, default, _) in SENSITIVITY.items():
+    for key, default in SENSITIVITY.items():
         v = table.get(key, default)
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-            raise DataError(folder / "company.toml", f"[sensitivity] {key} must be a non-negative number", column=key)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not STEP.allows(v):
+            raise DataError(folder / "company.toml", f"[sensitivity] {key} must be a number from 0 to 1 "
+                            "(0.05 = 5 percentage points)", column=key)
         out[key] = float(v)
     return out
 

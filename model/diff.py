@@ -1,8 +1,10 @@
 """Compare two model workbooks: the inputs that changed, and the headline outputs and income
 statement lines that moved, per scenario. Reads the values cached in the files (no recalculation):
-the Scenarios tab holds every scenario's lines and summary at once."""
+the Scenarios tab holds every scenario's lines and summary at once. Each workbook is read in its own
+edition's words (tab names and labels, model/labels), as its build record gives it."""
 from __future__ import annotations
 
+from .labels import table
 from .verify import same
 from .userbook import period_at, period_headers, read_user_book
 from .carryover import describe, value_text
@@ -31,17 +33,21 @@ def _change(old, new, fmt) -> str:
     return text
 
 
-def summary(ws) -> dict:
-    """Scenarios tab summary: scenario -> {heading: (value, number format)}."""
-    start = next((r for r in range(ws.max_row) if _text(ws, r) == "Summary by scenario"), None)
+SELECTED = "Income Statement"  # scenario_lines' key for the selected scenario's Income Statement lines
+
+
+def summary(ws, t) -> dict:
+    """Scenarios tab summary: scenario -> {heading: (value, number format)}. `t`: the edition's texts."""
+    start = next((r for r in range(ws.max_row) if _text(ws, r) == t["scenarios.summary"]), None)
     if start is None:
         return {}
-    heads = {c: _text(ws, start, c + 1) for c in range(2, ws.max_column) if _text(ws, start, c + 1)}
-    out, r = {}, start + 1
-    while _text(ws, r) not in (None, "", "Selected scenario"):
-        if _text(ws, r) != "Unit":
+    heading = lambda r: {c: _text(ws, r, c + 1) for c in range(2, ws.max_column) if _text(ws, r, c + 1)}  # noqa: E731
+    head = start if heading(start) else start + 1  # the headings' row: the title's, or the one below
+    out, r = {}, head + 1
+    while _text(ws, r) not in (None, "", t["scenarios.selected"]):
+        if _text(ws, r) != t["common.unit"]:
             out[_text(ws, r)] = {h: (ws.cell(r + 1, c + 1).value, ws.cell(r + 1, c + 1).number_format)
-                                 for c, h in heads.items()}
+                                 for c, h in heading(head).items()}
         r += 1
     return out
 
@@ -61,21 +67,22 @@ def lines_below(ws, headers, first: int) -> dict:
     return out
 
 
-def scenario_lines(wb) -> dict:
-    """scenario -> its lines on the Scenarios tab; 'Income Statement' -> the selected scenario's."""
+def scenario_lines(wb, t) -> dict:
+    """scenario -> its lines on the Scenarios tab; SELECTED -> the selected scenario's Income Statement."""
     out = {}
-    if "Scenarios" in wb.sheetnames:
-        ws = wb["Scenarios"]
+    if t["tabs.scenarios"] in wb.sheetnames:
+        ws = wb[t["tabs.scenarios"]]
         headers = period_headers(ws)
+        prefix = t["scenarios.block"].split("{scenario}")[0]  # "Scenario: base"
         for r in range(ws.max_row):
-            t = _text(ws, r)
-            if isinstance(t, str) and t.startswith("Scenario: "):
-                out[t[len("Scenario: "):]] = lines_below(ws, headers, r + 1)
-    if "Income Statement" in wb.sheetnames:
-        ws = wb["Income Statement"]
-        start = next((r for r in range(ws.max_row) if _text(ws, r) == "Income statement"), None)
+            text = _text(ws, r)
+            if isinstance(text, str) and text.startswith(prefix):
+                out[text[len(prefix):]] = lines_below(ws, headers, r + 1)
+    if t["tabs.income"] in wb.sheetnames:
+        ws = wb[t["tabs.income"]]
+        start = next((r for r in range(ws.max_row) if _text(ws, r) == t["income.section"]), None)
         if start is not None:
-            out["Income Statement"] = lines_below(ws, period_headers(ws), start + 1)
+            out[SELECTED] = lines_below(ws, period_headers(ws), start + 1)
     return out
 
 
@@ -127,7 +134,9 @@ def compare(old_path, new_path) -> list[str]:
             values = ", ".join(f"{c.slot.period_label()} {value_text(c, c.value)}".strip() for c in cells)
             lines.append(f"  {word}  {head}: {values}")
 
-    sa, sb = (summary(wb["Scenarios"]) if "Scenarios" in wb.sheetnames else {} for wb in (old.values, new.values))
+    ta, tb = table(old.lang), table(new.lang)
+    sa, sb = (summary(b.values[t["tabs.scenarios"]], t) if t["tabs.scenarios"] in b.values.sheetnames else {}
+              for b, t in ((old, ta), (new, tb)))
     lines.append("Headline by scenario:")
     for sc in list(sb) + [s for s in sa if s not in sb]:
         if sc not in sa or sc not in sb:
@@ -137,19 +146,19 @@ def compare(old_path, new_path) -> list[str]:
                  if h in sa[sc] and not same(sa[sc][h][0], v)]
         lines.append(f"  {sc}: " + ("; ".join(moves) if moves else "unchanged"))
 
-    la, lb = scenario_lines(old.values), scenario_lines(new.values)
-    for sc in [s for s in lb if s != "Income Statement" and s in la]:
+    la, lb = scenario_lines(old.values, ta), scenario_lines(new.values, tb)
+    for sc in [s for s in lb if s != SELECTED and s in la]:
         m = moved(la[sc], lb[sc])
         lines.append(f"Scenario {sc}: {len(m)} lines moved" if m else f"Scenario {sc}: no line moved")
         lines += [text for _, text in m]
     sel = [next((c.value for c in book.inputs if c.slot.kind == "scenario"), None) for book in (old, new)]
-    if "Income Statement" in la and "Income Statement" in lb:
+    if SELECTED in la and SELECTED in lb:
         if sel[0] != sel[1]:
             lines.append(f"Income Statement: the selected scenario differs ({sel[0]} → {sel[1]}); compare the "
                          "scenarios above")
         else:
             shown = set(lb.get(sel[1], {}))
-            m = [text for label, text in moved(la["Income Statement"], lb["Income Statement"]) if label not in shown]
+            m = [text for label, text in moved(la[SELECTED], lb[SELECTED]) if label not in shown]
             lines.append(f"Income Statement, other lines (selected scenario {sel[1]}): "
                          + (f"{len(m)} moved" if m else "none moved"))
             lines += m

@@ -6,7 +6,7 @@ module only finds that interpreter and exchanges one JSON request/response
 with it.  Stdlib only.
 
 A job is {"path": str, "edits": [{"target": "Sheet!B7" | "Name",
-"value": number | str | None}], "insert_rows": [[sheet, 0-based row, count]],
+"value": number | str | None}], "unprotect": bool, "insert_rows": [[sheet, 0-based row, count]],
 "move_ranges": [[sheet, "C5:H5", "C90"]], "add_sheets": [name] (structure
 changes made before the edits), "save_as": str | None, "pdf": str | None,
 "pdf_options": {"single_page_sheets": bool, "all_sheets": bool}} (all keys but
@@ -144,7 +144,7 @@ def _kill_group(proc):
 
 def recalculate_file(path, edits=None, save_as=None, pdf=None, **job):
     """Recalculate one workbook; returns its result dict, raises EngineError if the job failed.
-    Further job keys (insert_rows, move_ranges, add_sheets) go to the driver as they are."""
+    Further job keys (unprotect, insert_rows, move_ranges, add_sheets) go to the driver as they are."""
     result = recalculate([dict(job, path=path, edits=edits or [], save_as=save_as, pdf=pdf)])[0]
     if result["error"]:
         raise EngineError("%s: %s" % (path, result["error"]))

@@ -8,6 +8,7 @@ value written into the file and the engine's recalculation come from the same de
 from __future__ import annotations
 
 import math
+import re
 
 
 class XlError(Exception):
@@ -29,7 +30,10 @@ def a1(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
 
 
 def quote_sheet(name: str) -> str:
-    return name if name.replace("_", "").isalnum() and not name[0].isdigit() else "'" + name.replace("'", "''") + "'"
+    """A sheet name as a formula writes it: bare only when plainly safe (ASCII letters, digits, _, not
+    like a cell address); quoted otherwise, e.g. 'Income Statement' or '利润表'."""
+    bare = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", name)
+    return name if bare else "'" + name.replace("'", "''") + "'"
 
 
 def num(v) -> float:

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from .formula import Expr, Rng
-from .timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from .timeline import LABEL_COL, UNIT_COL
 
-UNIT_TEXT = {"amount": None, "pct": "%", "x": "x", "year": "year", "flag": "1/0"}  # None: the company's unit
+LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
 
 
 class LineBlock:
     """Rows of line items on one sheet, and the context their formulas are written in."""
 
     def __init__(self, sheet, tl, lines, first_row, periods, inputs, source=None, drivers=None,
-                 headers=None, unit="", label_prefix="", link_actuals=None):
+                 headers=None, link_actuals=None):
         self.sheet, self.tl, self.lines = sheet, tl, lines
         self.periods = periods
         self.inputs = inputs            # InputsTab: .cell(item, p)
@@ -21,14 +21,22 @@ class LineBlock:
         self.link_actuals = link_actuals  # a LineBlock whose actual cells this one links to
         self.rows = {ln.key: first_row + i for i, ln in enumerate(lines)}
         self.cells = {}
+        t = sheet.book.t
         for ln in lines:
             r = self.rows[ln.key]
-            sheet.put(r, LABEL_COL, label_prefix + ln.label, "total_label" if ln.kind == "total" else
-                      ("detail_label" if ln.kind == "detail" else ("memo_label" if ln.kind == "memo" else "label")))
-            sheet.put(r, UNIT_COL, UNIT_TEXT[ln.unit] or unit, "unit")
+            sheet.put(r, LABEL_COL, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"))
+            sheet.put(r, UNIT_COL, t.unit_of(ln.unit), "unit")
             for p in periods:
                 self.cells[(ln.key, p)] = sheet.put(r, tl.col[p], None, "calc", ln.unit)
         self.last_row = first_row + len(lines) - 1
+        # detail lines (segments, R&D parts) are grouped under the total they add up to
+        run = []
+        for ln in lines + [None]:
+            if ln is not None and ln.kind == "detail":
+                run.append(self.rows[ln.key])
+            elif run:
+                sheet.groups.append((run[0], run[-1]))
+                run = []
 
     def fill(self, notes=True):
         """Write every line's formula into its cells (after all blocks exist, so links resolve)."""
@@ -49,8 +57,12 @@ class LineBlock:
                     continue
                 if ln.kind == "total":
                     cell.role = "calc_total"
-            if notes and ln.note:
-                self.sheet.put(self.rows[ln.key], self.tl.note_col, ln.note, "note")
+            note = self.sheet.book.t.line(ln)[1]
+            if notes and note:
+                self.sheet.put(self.rows[ln.key], self.tl.note_col, note, "note")
+
+    def line(self, key):
+        return next(ln for ln in self.lines if ln.key == key)
 
     # --- the context line definitions use ---
     def cell(self, key, p):

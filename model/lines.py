@@ -1,4 +1,5 @@
-"""Each line item defined once: label, unit, and how it is computed in actual and forecast columns.
+"""Each line item defined once: unit, and how it is computed in actual and forecast columns (its label
+and note, per language, are model/labels lines.<text> and notes.<note>).
 
 A definition is a function of a context `x` and a period `p` that returns a formula (`Expr`); the
 same definition fills the Income Statement (driven by the selected scenario) and each scenario's
@@ -24,12 +25,17 @@ from .formula import IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
 @dataclass
 class Line:
     key: str
-    label: str
     unit: str                               # amount | pct | x
     actual: Callable | None = None          # (x, p) -> Expr, for actual periods
     forecast: Callable | None = None        # (x, p) -> Expr, for forecast years
     kind: str = "normal"                    # normal | total | memo | detail
-    note: str = ""
+    text: str = ""                          # label id (model/labels lines.<text>); default: key
+    note: str = ""                          # note id (model/labels notes.<note>); default: text
+    segment: str = ""                       # the segment key of a per-segment line
+
+    def __post_init__(self):
+        self.text = self.text or self.key
+        self.note = self.note or self.text
 
 
 def link(item):
@@ -45,83 +51,65 @@ def grow(key, driver):
 def income_lines(data) -> list[Line]:
     """The Income Statement's lines for a dataset: its segments, and R&D split into compute and the
     rest when compute is given for the base year (else R&D is one line and compute history only)."""
-    segments, single, split = data.segments, data.single_segment, data.split_compute
-    seg_keys = [k for k, _ in segments]
+    single, split = data.single_segment, data.split_compute
+    seg_keys = [k for k, _ in data.segments]
     first_last = lambda x, p, pre: (x.at(f"{pre}_{seg_keys[0]}", p), x.at(f"{pre}_{seg_keys[-1]}", p))  # noqa: E731
+    one = "_single" if single else "_segment"  # note ids: one segment is the total by definition
 
     lines = []
-    for key, label in segments:
+    for key in seg_keys:
         if single:
-            actual, note = (lambda x, p: x.at("revenue", p)), "Actual: total revenue (a single segment)."
+            actual = lambda x, p: x.at("revenue", p)  # noqa: E731
         else:
             actual = lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
-            note = "Actual: revenue × reported share."
-        lines.append(Line(f"rev_{key}", f"Revenue — {label}", "amount", actual=actual,
-                          forecast=grow(f"rev_{key}", f"growth_{key}"), kind="detail",
-                          note=note + " Forecast: prior year × (1 + growth)."))
+        lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
+                          kind="detail", text="rev_segment", note="rev" + one, segment=key))
     lines += [
-        Line("revenue", "Total revenue", "amount", actual=link("revenue"),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total",
-             note="Actual: reported. Forecast: sum of segments."),
-        Line("cost_of_revenue", "Cost of revenue", "amount", actual=link("cost_of_revenue"),
-             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p),
-             note="Forecast: revenue − gross profit."),
+        Line("revenue", "amount", actual=link("revenue"),
+             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total"),
+        Line("cost_of_revenue", "amount", actual=link("cost_of_revenue"),
+             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p)),
     ]
-    for key, label in segments:
+    for key in seg_keys:
         if single:
-            actual, note = (lambda x, p: x.at("gross_profit", p)), "Actual: total gross profit (a single segment)."
+            actual = lambda x, p: x.at("gross_profit", p)  # noqa: E731
         else:
             actual = lambda x, p, k=key: guard([x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)],  # noqa: E731
                                                x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p))
-            note = "Actual: segment revenue × reported segment margin (rounded)."
-        lines.append(Line(f"gp_{key}", f"Gross profit — {label}", "amount", actual=actual,
+        lines.append(Line(f"gp_{key}", "amount", actual=actual,
                           forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
-                          kind="detail", note=note + " Forecast: segment revenue × gross margin."))
-    if split:
-        rnd_forecast, rnd_note = (lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p)), \
-            "Forecast: compute + people and other."
-    else:
-        rnd_forecast, rnd_note = grow("rnd", "rnd_growth"), \
-            f"Forecast: prior year × (1 + R&D growth), one line: compute is not given for {data.base_year.code}."
+                          kind="detail", text="gp_segment", note="gp" + one, segment=key))
+    history = "" if split else "_history"  # without compute for the base year R&D is forecast as one line
     lines += [
-        Line("gross_profit", "Gross profit", "amount",
+        Line("gross_profit", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p)], x.at("revenue", p) - x.at("cost_of_revenue", p)),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total",
-             note="Actual: revenue − cost of revenue. Forecast: sum of segment gross profit."),
-        Line("rnd_compute", "R&D — compute", "amount", actual=link("rnd_compute"),
+             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total"),
+        Line("rnd_compute", "amount", actual=link("rnd_compute"),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
-             note="Training and inference compute within R&D." + ("" if split else " History only.")),
-        Line("rnd_other", "R&D — people and other", "amount",
+             note="rnd_compute" + history),
+        Line("rnd_other", "amount",
              actual=lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute", p)], x.inp("rnd", p) - x.inp("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
-             note="Actual: R&D − compute (n/a where compute is not disclosed)." + ("" if split else " History only.")),
-        Line("rnd", "Research & development", "amount", actual=link("rnd"), forecast=rnd_forecast, kind="total",
-             note=rnd_note),
-        Line("other_opex", "Other operating costs, net (derived)", "amount",
+             note="rnd_other" + history),
+        Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),
+             forecast=(lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p)) if split else grow("rnd", "rnd_growth")),
+        Line("other_opex", "amount",
              actual=lambda x, p: guard([x.at("gross_profit", p), x.at("rnd", p), x.at("adjusted_net_income", p)],
                                        x.at("gross_profit", p) - x.at("rnd", p) - x.at("adjusted_net_income", p)),
-             forecast=grow("other_opex", "other_opex_growth"),
-             note="Actual: balancing figure = gross profit − R&D − adjusted net income "
-                  "(selling, G&A, other income, finance items and tax)."),
-        Line("adjusted_net_income", "Adjusted net income (loss)", "amount", actual=link("adjusted_net_income"),
-             forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total",
-             note="As the company reports it. Forecast: gross profit − R&D − other operating costs."),
-        Line("adjustments", data.adjustments_label, "amount",
+             forecast=grow("other_opex", "other_opex_growth")),
+        Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"),
+             forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total"),
+        Line("adjustments", "amount",
              actual=lambda x, p: guard([x.inp("adjusted_net_income", p), x.inp("net_income", p)],
                                        x.inp("adjusted_net_income", p) - x.inp("net_income", p)),
-             forecast=lambda x, p: x.drv("adjustments", p),
-             note="Adjusted − reported net income (share-based pay, fair-value changes and the like)."),
-        Line("net_income", "Net income (loss), reported", "amount", actual=link("net_income"),
-             forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total",
-             note="Forecast: adjusted net income − adjustments."),
-        Line("total_costs", "Memo: total costs (cost of revenue + R&D + other)", "amount",
+             forecast=lambda x, p: x.drv("adjustments", p)),
+        Line("net_income", "amount", actual=link("net_income"),
+             forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total"),
+        Line("total_costs", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p), x.at("other_opex", p)],
                                        x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p)),
-             forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p),
-             kind="memo", note="Revenue − total costs = adjusted net income."),
-        Line("selling_marketing", "Memo: selling & marketing (reported)", "amount",
-             actual=link("selling_marketing"), kind="memo",
-             note="Included in other operating costs; not forecast separately."),
+             forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p), kind="memo"),
+        Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
     return lines
 
@@ -136,11 +124,9 @@ def scenario_lines(data) -> list[Line]:
 def breakeven_lines() -> list[Line]:
     """Breakeven: the first forecast year with adjusted net income ≥ 0, and the losses until then."""
     return [
-        Line("be_flag", "Breakeven flag (adjusted net income ≥ 0)", "flag",
-             forecast=lambda x, p: IF(x.at("adjusted_net_income", p).ge(0), 1, 0), kind="detail"),
-        Line("be_reached", "Breakeven reached by this year", "flag",
-             forecast=lambda x, p: IF(SUM(x.run("be_flag", p)).gt(0), 1, 0), kind="detail"),
-        Line("be_loss", "Adjusted loss before breakeven", "amount",
+        Line("be_flag", "flag", forecast=lambda x, p: IF(x.at("adjusted_net_income", p).ge(0), 1, 0), kind="detail"),
+        Line("be_reached", "flag", forecast=lambda x, p: IF(SUM(x.run("be_flag", p)).gt(0), 1, 0), kind="detail"),
+        Line("be_loss", "amount",
              forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.at("adjusted_net_income", p), 0), kind="detail"),
     ]
 
@@ -155,7 +141,7 @@ def cagr(x, p, end, start, since):
     return guard([end, start], (end / start) ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, nonzero=[start])
 
 
-def required_revenue_lines(base_code: str) -> list[Line]:
+def required_revenue_lines() -> list[Line]:
     """What breakeven needs, year by year: revenue that covers that year's fixed costs at that year's
     blended gross margin, and the growth from the last actual year that revenue implies."""
     def required(x, p):
@@ -172,24 +158,15 @@ def required_revenue_lines(base_code: str) -> list[Line]:
         return lambda x, p: guard([x.here(a, p), x.here(b, p)], x.here(a, p) - x.here(b, p))
 
     return [
-        Line("scenario_revenue", "Revenue — scenario", "amount", forecast=lambda x, p: x.at("revenue", p)),
-        Line("gross_margin", "Gross margin — blended (scenario mix)", "pct",
-             forecast=lambda x, p: ratio(x.at("gross_profit", p), x.at("revenue", p)),
-             note="Gross profit ÷ revenue of the scenario in that year: its segment mix and segment margins."),
-        Line("fixed_costs", "Fixed costs: R&D + other operating costs", "amount",
-             forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p),
-             note="Held at the scenario's level for that year: they do not scale with revenue."),
-        Line("required_revenue", "Revenue needed for adjusted breakeven", "amount", forecast=required, kind="total",
-             note="Fixed costs ÷ blended gross margin: the revenue at which adjusted net income is 0 that year "
-                  "(n/a when the margin is not positive)."),
-        Line("revenue_gap", "Revenue shortfall (needed − scenario)", "amount",
-             forecast=gap("required_revenue", "scenario_revenue"), note="Negative: the scenario is above breakeven."),
-        Line("required_cagr", f"Revenue CAGR needed from {base_code}A", "pct",
-             forecast=since_base(key_here="required_revenue"), kind="total",
-             note=f"(Revenue needed ÷ {base_code}A revenue)^(1 ÷ years since {base_code}) − 1."),
-        Line("scenario_cagr", f"Scenario revenue CAGR from {base_code}A", "pct", forecast=since_base(key_at="revenue")),
-        Line("cagr_gap", "Extra annual growth needed (needed − scenario CAGR)", "pct",
-             forecast=gap("required_cagr", "scenario_cagr")),
+        Line("scenario_revenue", "amount", forecast=lambda x, p: x.at("revenue", p)),
+        Line("gross_margin", "pct", forecast=lambda x, p: ratio(x.at("gross_profit", p), x.at("revenue", p)),
+             text="gross_margin_mix"),
+        Line("fixed_costs", "amount", forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p)),
+        Line("required_revenue", "amount", forecast=required, kind="total"),
+        Line("revenue_gap", "amount", forecast=gap("required_revenue", "scenario_revenue")),
+        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue"), kind="total"),
+        Line("scenario_cagr", "pct", forecast=since_base(key_at="revenue")),
+        Line("cagr_gap", "pct", forecast=gap("required_cagr", "scenario_cagr")),
     ]
 
 
@@ -200,39 +177,29 @@ def cash_lines() -> list[Line]:
         return x.drv("opening_cash") + SUM(x.run_here("net_change", p))
 
     return [
-        Line("opening_cash", "Opening cash", "amount",
-             forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p),
-             note="The prior year's closing cash (the first year: cash at the opening date)."),
-        Line("ani_full_year", "Adjusted net income (loss), full year", "amount",
-             forecast=lambda x, p: x.at("adjusted_net_income", p)),
-        Line("ani_before_open", "Less: result before the opening cash date", "amount",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0), kind="detail",
-             note="The actual interim before the opening cash date: its loss has already left the cash."),
-        Line("ani_after_open", "Adjusted net income after the opening cash date", "amount",
-             forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p),
-             note="Share-based pay and similar adjustments are already excluded: they are non-cash."),
-        Line("non_cash", "Add: non-cash items (D&A etc.)", "amount", forecast=lambda x, p: x.drv("non_cash", p),
-             kind="detail"),
-        Line("capex", "Less: capital expenditure", "amount", forecast=lambda x, p: x.drv("capex", p), kind="detail"),
-        Line("working_capital", "Less: increase in working capital", "amount",
-             forecast=lambda x, p: x.drv("working_capital", p), kind="detail"),
-        Line("free_cash_flow", "Free cash flow", "amount", kind="total",
+        Line("opening_cash", "amount", forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p)),
+        Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
+        Line("ani_before_open", "amount", kind="detail",
+             forecast=lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0)),
+        Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
+        Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
+        Line("capex", "amount", forecast=lambda x, p: x.drv("capex", p), kind="detail", text="cash_capex"),
+        Line("working_capital", "amount", forecast=lambda x, p: x.drv("working_capital", p), kind="detail",
+             text="cash_working_capital"),
+        Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("capex", p)
              - x.here("working_capital", p)),
-        Line("equity_raised", "Equity raised (net proceeds, converted)", "amount",
+        Line("equity_raised", "amount",
              forecast=lambda x, p: IF(x.year(p).eq(x.drv("raise_year")), x.drv("raise_converted"), 0)),
-        Line("net_change", "Net change in cash", "amount", kind="total",
+        Line("net_change", "amount", kind="total",
              forecast=lambda x, p: x.here("free_cash_flow", p) + x.here("equity_raised", p)),
-        Line("closing_cash", "Closing cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing,
-             kind="total", note="Opening cash at the opening date + the running sum of net changes."),
-        Line("below_min", "Cash below the minimum (1/0)", "flag", kind="detail",
+        Line("closing_cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing, kind="total"),
+        Line("below_min", "flag", kind="detail",
              forecast=lambda x, p: IF(x.here("closing_cash", p).lt(x.drv("min_cash")), 1, 0)),
-        Line("before_breakeven", "Up to the breakeven year (1/0)", "flag", kind="detail",
-             forecast=lambda x, p: IF((SUM(x.run("be_flag", p)) - x.at("be_flag", p)).eq(0), 1, 0),
-             note="1 until and including the first year of adjusted net income ≥ 0."),
-        Line("cash_to_breakeven", "Closing cash up to breakeven", "amount", kind="detail",
-             forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA),
-             note="The funding need is the minimum cash less the lowest of these (n/a after breakeven)."),
+        Line("before_breakeven", "flag", kind="detail",
+             forecast=lambda x, p: IF((SUM(x.run("be_flag", p)) - x.at("be_flag", p)).eq(0), 1, 0)),
+        Line("cash_to_breakeven", "amount", kind="detail",
+             forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA)),
     ]
 
 
@@ -268,34 +235,34 @@ def ratio_lines(data) -> list[Line]:
         return guard([x.at("adjusted_net_income", p), x.at("adjusted_net_income", prior)],
                      (x.at("adjusted_net_income", p) - x.at("adjusted_net_income", prior)) / d_rev, nonzero=[d_rev])
 
-    lines = [Line("gross_margin", "Gross margin — blended", "pct", of_revenue("gross_profit"), of_revenue("gross_profit"))]
-    segments = [] if data.single_segment else data.segments  # one segment: its margin and mix are the totals
-    for key, label in segments:
-        f = lambda x, p, k=key: ratio(x.at(f"gp_{k}", p), x.at(f"rev_{k}", p))  # noqa: E731
-        lines.append(Line(f"gm_{key}", f"Gross margin — {label}", "pct", f, f, kind="detail"))
-    for key, label in segments:
-        f = of_revenue(f"rev_{key}")
-        lines.append(Line(f"mix_{key}", f"Revenue mix — {label}", "pct", f, f, kind="detail"))
+    def both(key, unit, f, **kw):
+        """A ratio computed alike in actual and forecast columns."""
+        return Line(key, unit, f, f, **kw)
+
+    lines = [both("gross_margin", "pct", of_revenue("gross_profit"))]
+    seg_keys = [] if data.single_segment else [k for k, _ in data.segments]  # one segment: its margin and mix are the totals
+    for key in seg_keys:
+        lines.append(both(f"gm_{key}", "pct", lambda x, p, k=key: ratio(x.at(f"gp_{k}", p), x.at(f"rev_{k}", p)),
+                          kind="detail", text="gm_segment", segment=key))
+    for key in seg_keys:
+        lines.append(both(f"mix_{key}", "pct", of_revenue(f"rev_{key}"), kind="detail", text="mix_segment", segment=key))
     compute_share = lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p))  # noqa: E731
     lines += [
-        Line("rnd_to_revenue", "R&D / revenue", "pct", of_revenue("rnd"), of_revenue("rnd")),
-        Line("compute_share", "Compute share of R&D", "pct", compute_share,
-             compute_share if data.split_compute else None),
-        Line("other_opex_to_revenue", "Other operating costs / revenue", "pct",
-             of_revenue("other_opex"), of_revenue("other_opex")),
-        Line("adjusted_net_margin", "Adjusted net margin", "pct",
-             of_revenue("adjusted_net_income"), of_revenue("adjusted_net_income"), kind="total"),
-        Line("net_margin", "Net margin, reported", "pct", of_revenue("net_income"), of_revenue("net_income")),
-        Line("revenue_growth", "Revenue growth (like for like)", "pct", _growth("revenue"), _growth("revenue"),
-             note="Against the same period a year earlier; an interim is never compared with a full year."),
-        Line("rnd_growth", "R&D growth", "pct", _growth("rnd"), _growth("rnd")),
-        Line("cost_growth", "Total cost growth", "pct", _growth("total_costs"), _growth("total_costs"),
-             note="Cost of revenue + R&D + other operating costs."),
-        Line("growth_spread", "Growth spread (revenue − cost growth)", "pct", spread, spread, kind="total",
-             note="Positive when revenue outgrows costs: the path to breakeven."),
-        Line("revenue_cagr", "Revenue CAGR since first actual year", "pct", since_first, since_first,
-             note="Compound annual growth from the first full actual year."),
-        Line("incremental_margin", "Incremental adjusted margin (operating leverage)", "x", incremental, incremental,
-             note="Change in adjusted net income ÷ change in revenue, like for like."),
+        both("rnd_to_revenue", "pct", of_revenue("rnd")),
+        Line("compute_share", "pct", compute_share, compute_share if data.split_compute else None),
+        both("other_opex_to_revenue", "pct", of_revenue("other_opex")),
+        both("adjusted_net_margin", "pct", of_revenue("adjusted_net_income"), kind="total"),
+        both("net_margin", "pct", of_revenue("net_income")),
+        both("revenue_growth", "pct", _growth("revenue")),
+        both("rnd_growth", "pct", _growth("rnd")),
+        both("cost_growth", "pct", _growth("total_costs")),
+        both("growth_spread", "pct", spread, kind="total"),
+        both("revenue_cagr", "pct", since_first),
+        both("incremental_margin", "x", incremental),
     ]
     return lines
+
+
+def all_lines(data) -> dict[str, Line]:
+    """Every Income Statement and Ratios line by key (the metrics a reference figure may name)."""
+    return {ln.key: ln for ln in income_lines(data) + ratio_lines(data)}

@@ -4,7 +4,7 @@ It lets a later build tell an edit the user made from a change in the data files
 the user added. One row per record, as text only (no numbers outside Inputs):
 
     A          B              C (and D, E ... when the JSON is longer than one cell holds)
-    version    1              {"folder": "zhipu"}
+    version    1              {"folder": "zhipu", "lang": "en"}
     input      Act_revenue    {"shape": [rows, cols], "label": ..., "cells": [[r, c, slot token, data value], ...]}
     layout     Inputs         [[label key, formula columns, constant columns] or null, ...]  (one entry per row)
 
@@ -54,7 +54,7 @@ def add_meta_sheet(book, inputs, defaults):
     """Append the build record to `book`. `defaults` is the data as the files give it (before any
     carried-over edits), so the next build still recognises those edits as the user's."""
     slots = input_slots(inputs)
-    records = [("version", VERSION, {"folder": defaults.folder.name})]
+    records = [("version", VERSION, {"folder": defaults.folder.name, "lang": book.t.lang})]
     for name, target in book.names.items():
         grid = target.cells() if isinstance(target, Rng) else [[target]]
         cells = [[r, c, slots[cell].token(), data_value(defaults, slots[cell])]
@@ -64,7 +64,7 @@ def add_meta_sheet(book, inputs, defaults):
             records.append(("input", name, {"shape": [len(grid), len(grid[0])],
                                             "label": label(first, defaults), "cells": cells}))
     records += [("layout", sh.name, layout(sh)) for sh in book.sheets]
-    sh = book.add_sheet(META_SHEET, "hidden")
+    sh = book.add_sheet("meta", "hidden", META_SHEET)
     for r, (kind, name, payload) in enumerate(records):
         sh.put(r, 0, kind, "text")
         sh.put(r, 1, name, "text")
@@ -78,6 +78,7 @@ class Meta:
     folder: str
     blocks: dict   # defined name -> {"shape", "label", "cells"}
     layouts: dict  # sheet name -> rows
+    lang: str = "en"  # the edition (model/labels) the workbook was written in
 
     def built_values(self) -> dict:
         """Slot token -> the data value when the workbook was built."""
@@ -103,7 +104,7 @@ def read_meta(wb) -> Meta | None:
             raise MetaError(f"the build record ({META_SHEET} sheet) is damaged: {e}") from None
         if kind == "version":
             version = str(name)
-            meta.folder = payload.get("folder", "")
+            meta.folder, meta.lang = payload.get("folder", ""), payload.get("lang", "en")
         elif kind == "input":
             meta.blocks[name] = payload
         elif kind == "layout":

@@ -52,13 +52,13 @@ def parse_year_end(text: str) -> tuple[int, int] | None:
     return month, day
 
 
-def period_end(p: Period, year_end: tuple[int, int]) -> str:
-    """The date a period ends, e.g. '31 Dec 2025'. FY<year> is the fiscal year that ends in <year>;
-    an interim runs from the start of its fiscal year. A year end on a month's last day keeps
-    interims on month ends (a 03-31 year: 9M ends 31 Dec)."""
+def period_end_date(p: Period, year_end: tuple[int, int]) -> tuple[int, int, int]:
+    """(year, month, day) a period ends. FY<year> is the fiscal year that ends in <year>; an interim
+    runs from the start of its fiscal year. A year end on a month's last day keeps interims on month
+    ends (a 03-31 year: 9M ends 31 Dec)."""
     month, day = year_end
     months = month + p.months                    # counted from January of the year before
     year, end_month = p.year - 1 + (months - 1) // 12, (months - 1) % 12 + 1
     last = calendar.monthrange(year, end_month)[1]
     month_end = day == calendar.monthrange(2001, month)[1]
-    return f"{last if month_end else min(day, last)} {calendar.month_abbr[end_month]} {year}"
+    return year, end_month, last if month_end else min(day, last)

@@ -17,6 +17,7 @@ from pathlib import Path
 from .data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TESTS, COST_DRIVERS, FUNDING_ITEMS, PLAIN_KEY,
                    REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, TOLERANCES,
                    per_segment)
+from .labels import table
 from .periods import Period, parse_period, parse_year_end
 
 GUIDE = "templates/README.md"
@@ -107,8 +108,8 @@ def company_toml(name, segments, scenarios, forecast_end, year_end) -> str:
     segs = "\n".join("[[segments]]\n" + settings([
         ("key", toml_string(k), f"a plain word: item and driver names use it (growth_{k})"),
         ("label", toml_string(label), "shown in the workbook")]) for k, label in segments)
-    tol = settings((key, default, label) for key, (label, default) in TOLERANCES.items())
-    steps = settings((key, default, label) for key, (label, default, _) in SENSITIVITY.items())
+    tol = settings((key, default, table("en")[f"tolerances.{key}"]) for key, (_, default) in TOLERANCES.items())
+    steps = settings((key, default, table("en")[f"sensitivity.{key}"]) for key, default in SENSITIVITY.items())
     return f"""# Company settings. Fill in every "" that is not marked optional; the guide is {GUIDE}.
 # Then build the workbook:  python cli.py build --data <this folder>
 

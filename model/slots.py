@@ -11,8 +11,9 @@ import copy
 import math
 from dataclasses import dataclass
 
-from .data import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, SENSITIVITY, TOLERANCES, Dataset, Figure,
-                   actual_items, all_driver_items, per_segment)
+from .data import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
+                   all_driver_items, bound_text, per_segment, raise_year_bound)
+from .labels import Labels, table
 from .periods import parse_period
 from .verify import same
 
@@ -63,20 +64,23 @@ def unit_kind(data: Dataset, slot: Slot) -> str:
 
 
 def label(slot: Slot, data: Dataset | None = None) -> str:
-    """The row label the Inputs tab shows for this slot (the bare key when the data are unknown)."""
+    """The row label the English Inputs tab shows for this slot (the bare key when the data are
+    unknown): how the command-line reports name an input."""
     if slot.kind in ("actual", "assumption") and data is not None:
         items = actual_items(data) if slot.kind == "actual" else all_driver_items(data)
-        return items[slot.key].label.strip() if slot.key in items else slot.key
+        section = "items" if slot.kind == "actual" else "drivers"
+        return Labels("en", data.company).item(section, items[slot.key]) if slot.key in items else slot.key
     if slot.kind in ("actual", "assumption"):
         return slot.key
     if slot.kind == "tolerance":
-        return TOLERANCES[slot.key][0] if slot.key in TOLERANCES else slot.key
+        return table("en").get(f"tolerances.{slot.key}", slot.key)
     if slot.kind == "reference":
         return f"Reference {slot.key} ({slot.field})"
-    if slot.kind == "funding":
-        return FUNDING_ITEMS[slot.key].label if slot.key in FUNDING_ITEMS else "Equity raised: fiscal year"
-    if slot.kind == "step":
-        return SENSITIVITY[slot.key][0] if slot.key in SENSITIVITY else slot.key
+    texts = table("en")
+    if slot.kind == "funding" and slot.key == "raise_year":
+        return f"{texts['funding.equity_raise']}: {texts['funding.raise_year']}"
+    if slot.kind in ("funding", "step"):
+        return texts.get(f"{'funding' if slot.kind == 'funding' else 'sensitivity'}.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
     return "Selected scenario"
@@ -165,20 +169,19 @@ def problem(data: Dataset, slot: Slot, value) -> str | None:
         return None
     if not is_number:
         return f"{value!r} is not a number"
-    if slot.kind == "actual" and slot.key == "revenue" and value < 0:
-        return "revenue cannot be negative"
-    if slot.kind == "assumption" and "growth" in slot.key and value <= -1:
-        return f"growth of {value:.0%} is below -100%"
-    if slot.kind in ("tolerance", "step") and value < 0:
-        return f"a {'tolerance' if slot.kind == 'tolerance' else 'step'} cannot be negative"
-    if slot.kind == "claim" and slot.field == "tolerance" and value < 0:
-        return "a tolerance cannot be negative"
-    if slot.kind == "funding":
-        if slot.key == "raise_year" and value not in data.forecast_years:
-            return f"the raise must arrive in a forecast year (FY{data.forecast_years[0]}-FY{data.forecast_years[-1]})"
-        if value < 0 or (slot.key == "fx_rate" and value == 0):
-            return f"{slot.key} must be {'positive' if slot.key == 'fx_rate' else 'zero or more'}"
-    return None
+    if slot.kind in ("actual", "assumption"):
+        item = (actual_items(data) if slot.kind == "actual" else all_driver_items(data))[slot.key]
+        bound, unit = item.bound, item.unit
+    elif slot.kind == "tolerance" or slot.field == "tolerance":
+        bound, unit = TOLERANCE, "amount"
+    elif slot.kind == "step":
+        bound, unit = STEP, "pct"
+    elif slot.kind == "funding":
+        bound, unit = (raise_year_bound(data), "year") if slot.key == "raise_year" else (FUNDING_ITEMS[slot.key].bound,
+                                                                                         "amount")
+    else:
+        return None  # a reference figure or a claim's reported figure: any number
+    return None if bound.allows(value) else f"{show(value, unit)} is not allowed here: expected {bound_text(bound, unit)}"
 
 
 def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str | None]:
@@ -232,5 +235,7 @@ def note_edits(inputs, defaults: Dataset):
     for cell, slot in input_slots(inputs).items():
         value = data_value(defaults, slot)
         if slot.kind != "scenario" and not same(cell.content, value):
-            note = f"Edited in the workbook and carried over; the data files give {show(value, unit_kind(defaults, slot))}."
+            t = inputs.book.t
+            shown = t("inputs.blank") if value in (None, "") else show(value, unit_kind(defaults, slot))
+            note = t("inputs.carried_over", value=shown)
             cell.comment = f"{cell.comment}\n{note}" if cell.comment else note

@@ -54,21 +54,22 @@ class Timeline:
         suffix = "E" if p in self.forecast else "A"
         return f"period_{p.code[:-4]}{suffix}"   # the code without its year: FY, 1H, 9M, "Q1 "
 
-    def write_header(self, sheet, row: int, notes_title: str = "Notes") -> dict:
+    def write_header(self, sheet, row: int, notes_title: str | None = None) -> dict:
         """Period header (fiscal-year numbers shown as FY2024A / 1H2025A) and an A/E marker row.
         Returns the header cells by period; formulas use them as the fiscal year."""
+        t = sheet.book.t
         cells = {}
         for p in self.periods:
             c = self.col[p]
             cells[p] = sheet.put(row, c, p.year, "head", self.header_format(p))
-            kind = "Estimate" if p in self.forecast else ("Actual" if p.is_full_year else "Interim")
-            sheet.put(row + 1, c, kind, "subhead")
+            kind = "estimate" if p in self.forecast else ("actual" if p.is_full_year else "interim")
+            sheet.put(row + 1, c, t(f"common.{kind}"), "subhead")
         if self.interims:
-            sheet.put(row - 1, self.col[self.interims[0]], "Interim (year to date)", "subhead")
-        sheet.put(row - 1, FIRST_COL, "Full fiscal years", "subhead")
+            sheet.put(row - 1, self.col[self.interims[0]], t("common.interims"), "subhead")
+        sheet.put(row - 1, FIRST_COL, t("common.full_years"), "subhead")
         sheet.put(row, LABEL_COL, "", "head")
-        sheet.put(row, UNIT_COL, "Unit", "head")
-        sheet.put(row, self.note_col, notes_title, "head")
+        sheet.put(row, UNIT_COL, t("common.unit"), "head")
+        sheet.put(row, self.note_col, notes_title or t("common.notes"), "head")
         sheet.widths.update({LABEL_COL: 46, UNIT_COL: 10, self.note_col: 70})
         for p in self.periods:
             sheet.widths[self.col[p]] = 11

@@ -9,6 +9,7 @@ stdin, one JSON request:
     {"jobs": [{"path": "in.xlsx",
                "edits": [{"target": "Sheet Name!B7" | "DefinedName",
                           "value": 1.5 | "text" | null}],     # null clears
+               "unprotect": true,                             # optional: lift sheet protection first
                "insert_rows": [["Sheet", 5, 2]],              # optional, before
                "move_ranges": [["Sheet", "C5:H5", "C90"]],    # the edits, in this
                "add_sheets": ["Notes"],                       # order (0-based row)
@@ -395,6 +396,9 @@ def run_job(office, job, index):
             raise RuntimeError("LibreOffice could not load %s" % src)
         if not doc.supportsService("com.sun.star.sheet.SpreadsheetDocument"):
             raise RuntimeError("%s did not load as a spreadsheet" % src)
+        if job.get("unprotect"):  # as Review > Unprotect Sheet (no password) before changing the structure
+            for sheet_name in doc.Sheets.getElementNames():
+                doc.Sheets.getByName(sheet_name).unprotect("")
         for sheet_name, row, count in job.get("insert_rows") or ():
             doc.Sheets.getByName(sheet_name).getRows().insertByIndex(row, count)
         for sheet_name, source, target in job.get("move_ranges") or ():

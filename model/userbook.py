@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .build import TABS
 from .data import COST_DRIVERS, RND_DRIVERS, driver_items
+from .labels import LANGS, table
 from .meta import META_SHEET, MetaError, label_key, read_meta
 from .periods import parse_period
 from .slots import Slot, label
@@ -98,6 +99,7 @@ class UserBook:
     inputs: list[InputCell]
     has_record: bool             # False: built by an older version, or the record was removed
     folder: str = ""             # data folder name the workbook was built from
+    lang: str = "en"             # its edition (tab names and labels; model/labels)
     extras: list[str] = field(default_factory=list)  # user content no build carries over
     notes: list[str] = field(default_factory=list)
     values: object = None        # the openpyxl workbook with cached values (for diff)
@@ -147,7 +149,7 @@ def read_user_book(path, data=None) -> UserBook:
     else:
         note = None if meta else ("the workbook has no build record (built by an older version?); every input "
                                   "that differs from the data files is treated as an edit")
-    book = UserBook(path, [], meta is not None, meta.folder if meta else "", values=values)
+    book = UserBook(path, [], meta is not None, meta.folder if meta else "", meta.lang if meta else "en", values=values)
     if note:
         book.notes.append(note)
     built = meta.built_values() if meta else {}
@@ -189,7 +191,8 @@ def read_user_book(path, data=None) -> UserBook:
     if meta:
         book.extras += added_content(formulas, meta, claimed)
     else:
-        book.extras += [f"sheet {n!r} (added)" for n in formulas.sheetnames if n not in TABS + [META_SHEET]]
+        ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS} | {META_SHEET}  # any edition's
+        book.extras += [f"sheet {n!r} (added)" for n in formulas.sheetnames if n not in ours]
     return book
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import xlsxwriter
 
+from .data import bound_text
 from .formula import Rng, a1, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
+MASTER = "MasterCheck"  # the defined name the status cells follow
 
 FORMATS = {
     "general": "General",
@@ -25,11 +27,13 @@ FORMATS = {
 ROLES = {
     "title": {"bold": True, "font_size": 14, "font_color": NAVY},
     "subtitle": {"italic": True, "font_color": "#595959"},
-    "status": {"bold": True, "font_color": "#C00000"},
+    "status": {"bold": True, "align": "left"},  # green or red by conditional format (MasterCheck)
+    "link": {"font_color": "#0563C1", "underline": 1},
     "section": {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY},
     "subsection": {"bold": True, "italic": True},
-    "head": {"bold": True, "align": "center", "bottom": 1, "bg_color": "#D9E1F2"},
-    "head_wrap": {"bold": True, "align": "center", "valign": "top", "text_wrap": True, "bottom": 1, "bg_color": "#D9E1F2"},
+    "head": {"bold": True, "align": "center", "valign": "vcenter", "bottom": 1, "bg_color": "#D9E1F2"},
+    "head_wrap": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "bottom": 1,
+                  "bg_color": "#D9E1F2"},
     "subhead": {"italic": True, "align": "center", "font_color": "#595959"},
     "label": {},
     "detail_label": {"indent": 1},
@@ -41,6 +45,7 @@ ROLES = {
     "text_wrap": {"text_wrap": True, "valign": "top"},
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "calc": {"align": "right"},
+    "calc_left": {"align": "left"},  # a value beside its label (Cover)
     "calc_total": {"align": "right", "bold": True, "top": 1},
     "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
     "check": {"bold": True, "align": "right"},
@@ -124,11 +129,59 @@ def add_chart(wb, ws, chart):
     ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_offset": 4, "y_offset": 4})
 
 
-def write_book(book, path, selected_sheet="Cover"):
+def validation(cell, rule, t) -> dict:
+    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), or
+    a data.Bound rendered as a custom formula, with messages saying what is allowed."""
+    if isinstance(rule, str):
+        return {"validate": "list", "source": "=" + rule, "input_title": t("bounds.scenario_title"),
+                "input_message": t("bounds.scenario_message"), "error_title": t("bounds.error_title"),
+                "error_message": t("bounds.scenario_error")}
+    text = bound_text(rule, "pct" if cell.fmt.startswith("pct") else "amount", t.lang)
+    return {"validate": "custom", "value": "=" + rule.rule(cell.ref()).xl(cell.sheet), "ignore_blank": True,
+            "input_title": t("bounds.title"), "input_message": t("bounds.message", rule=text),
+            "error_title": t("bounds.error_title"), "error_message": t("bounds.error", rule=text)}
+
+
+def outline_levels(groups) -> dict[int, int]:
+    """Row -> outline level: the number of groups (detail blocks, possibly nested) holding the row."""
+    levels = {}
+    for first, last in groups:
+        for r in range(first, last + 1):
+            levels[r] = levels.get(r, 0) + 1
+    return levels
+
+
+def print_extent(sh) -> tuple[int, int]:
+    """(last row, last column) to print: the used cells and the charts placed below or beside them."""
+    last_row, last_col = sh.last_row(), sh.last_col()
+    for chart in sh.charts:
+        row, col = chart.anchor
+        width, height = chart.size
+        last_row = max(last_row, row + -(-height // 20))        # rows of the default 15 points (20 px)
+        while width > 0:                                          # columns of their set widths (~7 px a unit)
+            width -= sh.widths.get(col, 8.43) * 7 + 5
+            col += 1
+        last_col = max(last_col, col - 1)
+    return last_row, last_col
+
+
+def header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a literal & in Excel's header codes
+
+
+# Sheet protection without a password: locked cells stay selectable, rows and columns can be resized
+# or hidden (Excel keeps the outline +/- buttons off on any protected sheet: unprotect to use them).
+PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+              "format_rows": True}
+
+
+def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False})
     styles = Styles(wb)
+    good, bad = styles.highlight("good"), styles.highlight("bad")
+    t = book.t
     for sh in book.sheets:
         ws = wb.add_worksheet(sh.name)
         for (r, c), cell in sorted(sh.cells.items()):
@@ -144,6 +197,15 @@ def write_book(book, path, selected_sheet="Cover"):
                 ws.write_string(r, c, str(cell.content), fmt)
             if cell.comment:
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
+            # the master check's status turns green or red; a failing check count turns red
+            if cell.role == "status":
+                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}=0", "format": good})
+                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}<>0", "format": bad})
+            elif cell.role.startswith("check"):
+                ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": bad})
+        for r, c1, c2 in sh.merges:
+            cell = sh.cell_at(r, c1)
+            ws.merge_range(r, c1, r, c2, cell.content, styles.get(cell.role, cell.fmt))
         for chart in sh.charts:
             add_chart(wb, ws, chart)
         for rng, text, role in sh.highlights:
@@ -151,33 +213,35 @@ def write_book(book, path, selected_sheet="Cover"):
                                   {"type": "cell", "criteria": "==", "value": '"' + text + '"',
                                    "format": styles.highlight(role)})
         for cell, target, text in sh.links:
-            ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("text", "general"), text)
+            ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("link", "general"), text)
         for col, width in sh.widths.items():
             ws.set_column(col, col, width)
         if sh.freeze:
             ws.freeze_panes(*sh.freeze)
-        for cell, opts in sh.validations:
-            ws.data_validation(cell.row, cell.col, cell.row, cell.col, opts)
-        grouped = {r for first, last in sh.groups for r in range(first, last + 1)}
-        for r in sorted(grouped | set(sh.heights)):
-            ws.set_row(r, sh.heights.get(r), None, {"level": 1} if r in grouped else {})
-        if sh.kind == "hidden":
+        for cell, rule in sh.validations:
+            ws.data_validation(cell.row, cell.col, cell.row, cell.col, validation(cell, rule, t))
+        for r, height in sh.heights.items():
+            ws.set_row(r, height)
+        for r, level in outline_levels(sh.groups).items():
+            ws.set_row(r, sh.heights.get(r), None, {"level": level})
+        if protect:
+            ws.protect("", PROTECTION)
+        if sh.kind == "hidden":  # the build record (meta.py): never shown, never printed
             ws.very_hidden()
             continue
         if sh.kind != "input":
             ws.hide_gridlines(2)
-        # print: landscape A4, one page wide, header rows repeated, company / tab / page in the margins
+        # print: landscape A4, one page wide, header rows and label columns repeated, company / tab / page
         ws.set_landscape()
         ws.set_paper(9)
         ws.fit_to_pages(1, 0)
+        ws.print_area(0, 0, *print_extent(sh))
         if sh.freeze and sh.freeze[0]:
             ws.repeat_rows(0, sh.freeze[0] - 1)
         if sh.freeze and sh.freeze[1]:
             ws.repeat_columns(0, sh.freeze[1] - 1)
-        ws.set_header(f"&L&8{book.title}&R&8&A")
-        ws.set_footer("&R&8Page &P of &N")
-        if sh.name == selected_sheet:
-            ws.activate()
+        ws.set_header(f"&L&8{header_text(t.company_name)}&R&8&A")
+        ws.set_footer(f"&R&8{t('common.page')}")
     for name, target in book.names.items():
         wb.define_name(name, ref_text(target))
     wb.close()

@@ -109,7 +109,7 @@ def test_hand_case_breakeven_year_and_cumulative_loss(hand_book):
 
 
 def test_hand_case_revenue_and_growth_needed(hand_book):
-    tab = hand_book.tabs["Breakeven"]
+    tab = hand_book.tabs["breakeven"]
     for sc in ("double", "slow"):
         b = tab.blocks[sc]
         # fixed costs 25 at a 50% margin need revenue 50 in every year
@@ -127,7 +127,7 @@ def test_hand_case_revenue_and_growth_needed(hand_book):
 
 
 def test_hand_case_cash_runway(hand_book):
-    cash = hand_book.tabs["Cash & Funding"]
+    cash = hand_book.tabs["cash"]
     # double, FY2025 counts 2H only: -15 - (-8) = -7, +1 -2 -1 = -9 -> 21; FY2026: -5 +1 -2 -1 + 9 -> 23;
     # FY2027: 15 - 2 -> 36
     assert block_values(cash.blocks["double"], "ani_after_open", (2025, 2026, 2027)) == pytest.approx([-7, -5, 15])
@@ -157,7 +157,7 @@ def test_hand_case_minimum_cash_sets_the_run_out_year_and_the_need(hand, tmp_pat
                                 .replace("double,growth_b,100%,100%", "double,growth_b,100%,300%"))
     b = build_book(load(write_company(tmp_path / "co2", files)))
     assert b.summary["double"][0].result() == 2026
-    assert block_values(b.tabs["Cash & Funding"].blocks["double"], "closing_cash", (2025, 2026, 2027)) == \
+    assert block_values(b.tabs["cash"].blocks["double"], "closing_cash", (2025, 2026, 2027)) == \
         pytest.approx([21, 43, -2])
     lowest, _, runs_out, need = (c.result() for c in b.cash_summary["double"][:4])
     assert (lowest, runs_out, need) == (pytest.approx(-2), 2025, pytest.approx(4))
@@ -195,12 +195,12 @@ EXPECTED_STATUS = {
 
 
 def test_claims_statuses_on_the_default_data(book):
-    rows = book.tabs["Claims Audit"].rows
+    rows = book.tabs["claims"].rows
     assert {k: status.result() for k, (_, _, status) in rows.items()} == EXPECTED_STATUS
 
 
 def test_claims_model_figures_by_hand(book):
-    rows = book.tabs["Claims Audit"].rows
+    rows = book.tabs["claims"].rows
     model = lambda k: rows[k][1].result()  # noqa: E731
     assert model("MULT") == pytest.approx(3.12414 / 0.57409)
     assert model("CAGR") == pytest.approx((3.12414 / 0.57409) ** 0.5 - 1)
@@ -219,7 +219,7 @@ def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
     changed = shifted(zhipu, "bull", {})
     for drv in ("rnd_compute_growth", "rnd_other_growth", "other_opex_growth"):
         changed.assumptions[("bull", drv)] = [0.0] * len(zhipu.forecast_years)
-    _, be, status = build_book(changed).tabs["Claims Audit"].rows["BE_bull"]
+    _, be, status = build_book(changed).tabs["claims"].rows["BE_bull"]
     assert be.result() == 2028 and status.result() == "consistent"
 
 
@@ -252,13 +252,13 @@ def grid_expectations(data, sc):
 
 def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
     from model.tabs.sensitivity import tornado_drivers
-    tab = book.tabs["Sensitivity"]
+    tab = book.tabs["sensitivity"]
     last = FY(zhipu.forecast_years[-1])
     for (drv, step_key), cells in zip(tornado_drivers(zhipu), tab.tornado):
         step = zhipu.sensitivity[step_key]
         for sign, cell in ((-1, cells[1]), (1, cells[2])):
             b = build_book(shifted(zhipu, "base", {drv: sign * step}), "base")
-            want = b.tabs["Scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
+            want = b.tabs["scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
             assert cell.result() == pytest.approx(want, rel=1e-12), (drv, sign)
 
 
@@ -280,7 +280,7 @@ def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_
     b, result = engine_runs[sc]
     assert result["error"] is None
     cells = result["cells"]["Sensitivity"]
-    tab = b.tabs["Sensitivity"]
+    tab = b.tabs["sensitivity"]
     got = lambda cell: cells[a1(cell.row, cell.col)]["v"]  # noqa: E731
     # the centre is the selected scenario's own result
     centre_be, centre_margin = got(tab.grid_centre(0)), got(tab.grid_centre(1))
@@ -317,7 +317,7 @@ def test_hand_case_in_libreoffice(engine_runs):
 def test_claims_audit_in_libreoffice(engine_runs):
     b, result = engine_runs["base"]
     cells = result["cells"]["Claims Audit"]
-    for key, (_, _, status) in b.tabs["Claims Audit"].rows.items():
+    for key, (_, _, status) in b.tabs["claims"].rows.items():
         assert cells[a1(status.row, status.col)]["v"] == EXPECTED_STATUS[key], key
 
 
@@ -329,7 +329,7 @@ def test_sensitivity_centre_follows_the_selector(zhipu, tmp_path):
     path = tmp_path / "m.xlsx"
     write_book(b, path)
     res = engine.recalculate_file(path, edits=[{"target": "Scenario", "value": "bull"}])
-    centre = b.tabs["Sensitivity"].grid_centre(0)
+    centre = b.tabs["sensitivity"].grid_centre(0)
     assert res["cells"]["Sensitivity"][a1(centre.row, centre.col)]["v"] == 2030
     assert res["names"]["MasterCheck"]["v"] == 0
 
@@ -339,7 +339,7 @@ def test_default_data_copy_still_loads_without_claims(tmp_path):
     shutil.copytree(ZHIPU, folder)
     (folder / "claims.csv").unlink()
     b = build_book(load(folder))
-    assert b.tabs["Claims Audit"].rows == {} and b.names["MasterCheck"].result() == 0
+    assert b.tabs["claims"].rows == {} and b.names["MasterCheck"].result() == 0
 
 
 def reevaluate(b):
@@ -351,17 +351,17 @@ def reevaluate(b):
 
 def failing_checks(b):
     checks = b.sheet("Checks")
-    return {checks.cell_at(t.row, 0).content for t in b.tabs["Checks"].totals if t.result()}
+    return {checks.cell_at(t.row, 0).content for t in b.tabs["checks"].totals if t.result()}
 
 
 def test_the_new_checks_can_fail(zhipu):
     """Break a year's closing cash, the sensitivity centre and the revenue needed: their checks fail."""
     b = build_book(zhipu)
-    cash = b.tabs["Cash & Funding"].blocks["bull"].cell("closing_cash", FY(2027))
+    cash = b.tabs["cash"].blocks["bull"].cell("closing_cash", FY(2027))
     cash.content = cash.content + 1
-    centre = b.tabs["Sensitivity"].row_deltas[0][2]
+    centre = b.tabs["sensitivity"].row_deltas[0][2]
     centre.content = b.names["Step_growth_step"].ref()   # the centre row no longer at zero delta
-    need = b.tabs["Breakeven"].blocks["bull"].cell("required_revenue", FY(2029))
+    need = b.tabs["breakeven"].blocks["bull"].cell("required_revenue", FY(2029))
     need.content = need.content * 0.5    # bull revenue 87.9 in FY2029 is above half of 96.8, yet still a loss
     reevaluate(b)
     assert failing_checks(b) == {"Cash: opening = prior closing — bull", "Sensitivity grid centre = selected scenario",
@@ -369,8 +369,8 @@ def test_the_new_checks_can_fail(zhipu):
     assert b.names["MasterCheck"].result() == 4   # FY2027's opening and FY2028's both disagree with a closing
     # a flow left out of the running total breaks the bridge's total
     b = build_book(zhipu)
-    cash = b.tabs["Cash & Funding"].blocks["base"].cell("net_change", FY(2026))
-    cash.content = cash.content - b.tabs["Cash & Funding"].blocks["base"].cell("equity_raised", FY(2026)).ref()
+    cash = b.tabs["cash"].blocks["base"].cell("net_change", FY(2026))
+    cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
     assert failing_checks(b) == {"Cash bridge adds up — base"}
 

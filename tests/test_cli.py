@@ -187,3 +187,22 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
     assert filled.stdout.splitlines()[1:] == direct.stdout.splitlines()[1:]
     assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout
+
+
+def test_build_chinese_edition_unprotected(tmp_path):
+    import openpyxl
+    out = tmp_path / "zh.xlsx"
+    res = run("build", "--lang", "zh", "--no-protect", "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert "未实现" in res.stdout   # the base case's breakeven, as the Chinese edition words it
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:3] == ["封面", "输入", "利润表"]
+    assert not any(ws.protection.sheet for ws in wb.worksheets)
+    assert run("build", "--lang", "fr", "--out", out).returncode == 2
+
+
+def test_default_output_name_follows_the_edition():
+    sys.path.insert(0, str(ROOT))
+    from cli import default_out
+    assert default_out(ZHIPU).name == "zhipu_model.xlsx"
+    assert default_out(ZHIPU, "zh").name == "zhipu_model_zh.xlsx"

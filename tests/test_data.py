@@ -5,7 +5,8 @@ import pytest
 
 from conftest import MERIDIAN, ZHIPU
 from model.data import DataError, load
-from model.periods import Period, parse_period, parse_year_end, period_end
+from model.labels import Labels
+from model.periods import Period, parse_period, parse_year_end, period_end_date
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731
@@ -90,7 +91,7 @@ def test_growth_below_minus_100_percent_is_rejected(copy):
     edit(copy / "assumptions.csv", "bear,growth_onprem,70%", "bear,growth_onprem,-120%")
     with pytest.raises(DataError) as e:
         load(copy)
-    assert e.value.column == "FY2025" and "below -100%" in str(e.value)
+    assert e.value.column == "FY2025" and "-120%" in str(e.value) and "above -100%" in str(e.value)
 
 
 # --- the general data format (the fictional second company and variations) ---
@@ -137,12 +138,13 @@ def test_invalid_fiscal_year_end_names_its_line(copy):
 
 
 def test_period_end_follows_the_fiscal_year_end():
+    period_end = lambda p, year_end: Labels("en").date(*period_end_date(p, year_end))  # noqa: E731
     assert period_end(Period(2025, 12), (12, 31)) == "31 Dec 2025"
     assert period_end(Period(2025, 6), (12, 31)) == "30 Jun 2025"
     assert period_end(Period(2026, 9), (3, 31)) == "31 Dec 2025"     # 9M of the year to March 2026
     assert period_end(Period(2026, 3), (6, 30)) == "30 Sep 2025"
     assert period_end(Period(2028, 12), (2, 28)) == "29 Feb 2028"    # leap year, month end kept
-    assert parse_year_end("03-31") == (3, 31) and parse_year_end("02-30") is None
+    assert Labels("zh").date(*period_end_date(Period(2026, 9), (3, 31))) == "2025年12月31日"
 
 
 def test_a_single_segment_has_no_share_rows(second):
@@ -232,3 +234,20 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     options = subprocess.run([sys.executable, str(ROOT / "cli.py"), "new", "--help"], capture_output=True, text=True).stdout
     for opt in ("--dir", "--years", "--interims", "--segments", "--scenarios", "--forecast-end", "--fiscal-year-end"):
         assert opt in options and f"`{opt}" in guide, opt
+
+
+@pytest.mark.parametrize("file,old,new,row,column,shown", [
+    ("actuals.csv", "cost_of_revenue,FY2023,0.44056", "cost_of_revenue,FY2023,-0.44056", 8, "value", "-0.44056"),
+    ("actuals.csv", "share_onprem,FY2022,95.5%", "share_onprem,FY2022,120%", 15, "value", "120%"),
+    ("actuals.csv", "gm_cloud,FY2024,3.4%", "gm_cloud,FY2024,340", 29, "value", "34000%"),
+    ("assumptions.csv", "bull,gm_cloud,5%", "bull,gm_cloud,150%", None, "FY2025", "150%"),
+    ("assumptions.csv", "base,growth_cloud,150%", "base,growth_cloud,1500%", None, "FY2025", "1500%"),
+    ("reference.csv", "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005", 2, "tolerance", "-0.0005"),
+])
+def test_values_outside_their_bounds_are_refused(copy, file, old, new, row, column, shown):
+    edit(copy / file, old, new)
+    with pytest.raises(DataError) as e:
+        load(copy)
+    assert (e.value.file, e.value.column) == (file, column)
+    assert row is None or e.value.row == row
+    assert f"{shown} is not allowed here: expected" in str(e.value)

@@ -120,7 +120,7 @@ def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
                         ("Act_revenue", 2): None, ("Scenario", 0): "moon", ("Asm_bull_gm_onprem", 3): 0.7})
     res = run("build", "--out", built)
     assert res.returncode == 0, res.stderr
-    assert "growth of -150% is below -100%" in res.stdout
+    assert "-150% is not allowed here: expected a growth rate above -100%" in res.stdout
     assert "'sixty' is not a number" in res.stdout
     assert "revenue for FY2024 is the base of the forecast and cannot be blank" in res.stdout
     assert "'moon' is not a scenario in assumptions.csv" in res.stdout

@@ -65,9 +65,10 @@ def test_libreoffice_edits_survive_and_the_rebuild_equals_libreoffices_recalcula
 def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     w0 = built(tmp_path)
     step1, user = tmp_path / "step1.xlsx", tmp_path / "edited.xlsx"
-    # the user inserts two rows inside the actuals, adds a sheet and some notes, types over a formula ...
+    # the user unprotects the tabs, inserts two rows inside the actuals, adds a sheet and some notes, types
+    # over a formula ...
     engine.recalculate_file(
-        w0, insert_rows=[["Inputs", 18, 2]], add_sheets=["Notes"], save_as=step1,
+        w0, unprotect=True, insert_rows=[["Inputs", 18, 2]], add_sheets=["Notes"], save_as=step1,
         edits=[{"target": "Inputs!A19", "value": "my note on the actuals"},
                {"target": "Notes!A1", "value": "call with the CFO"},
                {"target": "Income Statement!H30", "value": 5.0},

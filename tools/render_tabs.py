@@ -60,7 +60,7 @@ def to_pdf(workbook, pdf, paged):
 
 
 def slug(name):
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("_") or "sheet"
+    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "sheet"  # \w keeps CJK tab names
 
 
 def render(workbook, outdir, paged=False):

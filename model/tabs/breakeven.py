@@ -10,6 +10,11 @@ from ..lines import required_revenue_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
 
+# the summary's columns: (label id breakeven.<id>, unit kind, number format)
+COLUMNS = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"),
+           ("required_revenue", "amount", "amount"), ("scenario_revenue", "amount", "amount"),
+           ("required_cagr", "pct", "pct"), ("scenario_cagr", "pct", "pct"), ("cagr_gap", "pct", "pct")]
+
 
 def target_pick(block, key, target, years):
     """A forecast line of `block` in the target year (n/a when the year is outside the horizon)."""
@@ -20,35 +25,30 @@ def target_pick(block, key, target, years):
 
 class BreakevenTab:
     def __init__(self, book, data, tl, inputs, income, scenarios):
-        sh = self.sheet = book.add_sheet("Breakeven", "output")
-        unit = data.company["unit"]
-        base = tl.base_year.code
-        title_rows(sh, data, "Breakeven", f"{unit}. Breakeven: the first forecast year with adjusted net income ≥ 0. "
-                   "Revenue needed = that year's fixed costs (R&D + other operating costs) ÷ that year's blended "
-                   "gross margin.")
+        t = book.t
+        sh = self.sheet = book.add_sheet("breakeven", "output")
+        unit = t.unit
+        title_rows(sh, sh.name, t("breakeven.subtitle", unit=unit))
         scs = data.scenarios
-        top = 4
-        sh.put(top, LABEL_COL, "Target breakeven year", "label")
-        claim = inputs.claims.get(next((c.id for c in data.claims if c.calc == "breakeven"), None))
-        self.target = sh.put(top, FIRST_COL, claim[0].ref(True, True) if claim else None, "calc", "year")
-        sh.put(top, FIRST_COL + 1, "the claimed breakeven year (Inputs, claims to audit); the summary's 'needed' "
-               "columns are for this year" if claim else "the last forecast year (no breakeven claim in claims.csv)",
-               "note")
-        table_top = top + 2
-        header_row = table_top + 2 + len(scs) + 5
-        self.headers = tl.write_header(sh, header_row)
-        sh.freeze = (0, FIRST_COL)
+        self.headers = tl.write_header(sh, 4)
         years = Rng(self.headers[tl.forecast[0]], self.headers[tl.forecast[-1]])
-        if claim is None:
-            self.target.content = self.headers[tl.forecast[-1]].ref(True, True)
+        top = 7
+        sh.put(top, LABEL_COL, t("breakeven.target"), "label")
+        sh.put(top, UNIT_COL, t.unit_of("year"), "unit")
+        claim = inputs.claims.get(next((c.id for c in data.claims if c.calc == "breakeven"), None))
+        target = claim[0].ref(True, True) if claim else self.headers[tl.forecast[-1]].ref(True, True)
+        self.target = sh.put(top, FIRST_COL, target, "calc", "year")
+        sh.put(top, FIRST_COL + 1, t("breakeven.target_claim" if claim else "breakeven.target_last",
+                                     inputs=t("tabs.inputs")), "note")
+        table_top = top + 2
+        row = table_top + len(scs) + 6  # below the summary table and its note
 
-        row = header_row + 3
         self.blocks = {}
         for sc in scs:
-            sh.put(row, LABEL_COL, f"Scenario: {sc}", "section")
+            sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
-            block = LineBlock(sh, tl, required_revenue_lines(base), row, tl.forecast, inputs,
-                              source=scenarios.blocks[sc], headers=self.headers, unit=unit)
+            block = LineBlock(sh, tl, required_revenue_lines(), row, tl.forecast, inputs,
+                              source=scenarios.blocks[sc], headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
             row = block.last_row + 2
@@ -60,29 +60,26 @@ class BreakevenTab:
             return [s[0].ref(), s[1].ref(), target_pick(b, "required_revenue", target, years),
                     target_pick(b, "scenario_revenue", target, years), target_pick(b, "required_cagr", target, years),
                     target_pick(b, "scenario_cagr", target, years), target_pick(b, "cagr_gap", target, years)]
-        columns = [("Breakeven year", "year", "year"), ("Cumulative adjusted loss to breakeven", unit, "amount"),
-                   ("Revenue needed in target year", unit, "amount"), ("Scenario revenue in target year", unit, "amount"),
-                   (f"Revenue CAGR needed from {base}A", "%", "pct"), (f"Scenario CAGR from {base}A", "%", "pct"),
-                   ("Extra annual growth needed", "%", "pct")]
+        columns = [(t(f"breakeven.{key}", base=tl.base_year.code), kind, fmt) for key, kind, fmt in COLUMNS]
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         self.RequiredRevenue = book.define("RequiredRevenue", self.selected[2])
         self.RequiredCAGR = book.define("RequiredCAGR", self.selected[4])
 
         # chart: adjusted net income per scenario against the breakeven line
-        sh.put(row, LABEL_COL, "Chart data", "section")
+        sh.put(row, LABEL_COL, t("common.chart_data"), "section")
         row += 1
-        sh.put(row, LABEL_COL, "Breakeven line (adjusted net income = 0)", "label")
+        sh.put(row, LABEL_COL, t("breakeven.zero_line"), "label")
         sh.put(row, UNIT_COL, unit, "unit")
         zero = {p: sh.put(row, tl.col[p], Num(0), "calc", "amount") for p in tl.years}
         first, last = tl.years[0], tl.years[-1]
         cats = Rng(self.headers[first], self.headers[last])
-        series = [Series(f"Adjusted net income — {sc}",
+        series = [Series(t("breakeven.series", scenario=sc),
                          Rng(scenarios.blocks[sc].cell("adjusted_net_income", first),
                              scenarios.blocks[sc].cell("adjusted_net_income", last)), cats, style=line_style(i))
                   for i, sc in enumerate(scs)]
-        series.append(Series("Breakeven (0)", Rng(zero[first], zero[last]), cats, style=REFERENCE_LINE))
-        sh.charts.append(Chart("line", f"Adjusted net income by scenario, {unit}", series, (row + 2, LABEL_COL),
+        series.append(Series(sh.cell_at(row, LABEL_COL), Rng(zero[first], zero[last]), cats, style=REFERENCE_LINE))
+        sh.charts.append(Chart("line", t("breakeven.chart", unit=unit), series, (row + 2, LABEL_COL),
                                size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}},
                                    "x": {"label_position": "low", "fmt": "year"}}))

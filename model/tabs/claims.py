@@ -9,10 +9,9 @@ from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, title_rows
 from .inputs import claim_format, claim_unit, tolerance_format
 
-STATUSES = [("consistent", "good"), ("differs", "bad"), ("cannot be checked", "neutral")]
-TEST_TEXT = {"equal": "= within tolerance", "at_least": "≥ reported", "at_most": "≤ reported"}
-COLUMNS = [("Claim", 62), ("Unit", 11), ("Reported", 11), ("Model", 11), ("Difference", 11), ("Tolerance", 10),
-           ("Test", 17), ("Status", 16), ("Id", 8), ("Original wording", 46), ("Explanation", 150)]
+STATUSES = [("consistent", "good"), ("differs", "bad"), ("unchecked", "neutral")]  # label id claims.<id>, style
+COLUMNS = [("claim", 62), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
+           ("test", 17), ("status", 16), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
 
 
 def passes(test, model, reported, tol):
@@ -25,11 +24,10 @@ def passes(test, model, reported, tol):
 
 class ClaimsTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios):
-        sh = self.sheet = book.add_sheet("Claims Audit", "output")
-        unit = data.company["unit"]
-        title_rows(sh, data, "Claims Audit", "Each claim listed in claims.csv against the model. "
-                   "Status by formula: consistent = the test holds within the tolerance on Inputs; differs = it "
-                   "does not; cannot be checked = the figure is not in the financial statements.")
+        t = book.t
+        sh = self.sheet = book.add_sheet("claims", "output")
+        status_text = {key: t(f"claims.{key}") for key, _ in STATUSES}
+        title_rows(sh, sh.name, t("claims.subtitle", inputs=t("tabs.inputs"), **status_text))
         blocks = [income.lines, ratios.lines]
 
         def metric(key, p):
@@ -50,15 +48,15 @@ class ClaimsTab:
             return NA
 
         top = 4
-        sh.put(top, LABEL_COL, "Claims by status", "section")
+        sh.put(top, LABEL_COL, t("claims.by_status"), "section")
         count_cells = []
         for i, (status, role) in enumerate(STATUSES):
-            sh.put(top + 1 + i, LABEL_COL, status[0].upper() + status[1:], "label")
+            sh.put(top + 1 + i, LABEL_COL, status_text[status], "label")
             count_cells.append(sh.put(top + 1 + i, 1, None, "calc", "int"))
         head = top + len(STATUSES) + 2
         sh.heights[head] = 2 * LINE_HEIGHT
         for c, (h, width) in enumerate(COLUMNS):
-            sh.put(head, c, h, "head_wrap")
+            sh.put(head, c, t(f"claims.{h}"), "head_wrap")
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
         r = head + 1
@@ -68,27 +66,29 @@ class ClaimsTab:
             fmt = claim_format(cl.unit)
             cases = [(cl.claim, model_figure(cl))]
             if cl.calc == "breakeven":
-                cases = [(f"{cl.claim} — {sc} scenario", scenarios.summary[sc][0].ref()) for sc in data.scenarios]
+                cases = [(t("claims.per_scenario", claim=cl.claim, scenario=sc), scenarios.summary[sc][0].ref())
+                         for sc in data.scenarios]
             for n, (label, figure) in enumerate(cases):
                 sh.put(r, 0, label, "text")
-                sh.put(r, 1, claim_unit(cl.unit, unit), "unit")
+                sh.put(r, 1, claim_unit(t, cl.unit), "unit")
                 rep = sh.put(r, 2, reported, "calc", fmt)
                 model = sh.put(r, 3, figure, "calc", fmt)
                 m, rp = model.ref(), rep.ref()
                 sh.put(r, 4, guard([m, rp], m - rp), "calc", "int" if fmt == "year" else fmt)
-                t = sh.put(r, 5, tol, "calc", tolerance_format(fmt))
-                sh.put(r, 6, TEST_TEXT[cl.test], "unit")
-                status = sh.put(r, 7, IF(ISNUMBER(m), IF(passes(cl.test, m, rp, t.ref()), Text("consistent"), Text("differs")),
-                                         IF(m.eq(NA), Text("cannot be checked"), Text("differs"))), "calc", "text")
+                tl_ = sh.put(r, 5, tol, "calc", tolerance_format(fmt))
+                sh.put(r, 6, t(f"claims.test_{cl.test}"), "unit")
+                ok, no, unknown = (Text(status_text[k]) for k, _ in STATUSES)
+                status = sh.put(r, 7, IF(ISNUMBER(m), IF(passes(cl.test, m, rp, tl_.ref()), ok, no),
+                                         IF(m.eq(NA), unknown, no)), "calc", "text")
                 sh.put(r, 8, cl.id, "unit")
                 sh.put(r, 9, cl.quote, "text")
                 sh.put(r, 10, cl.explanation, "text")
                 self.rows[cl.id if len(cases) == 1 else f"{cl.id}_{data.scenarios[n]}"] = (rep, model, status)
                 r += 1
         if not data.claims:
-            sh.put(r, 0, "No claims listed: add templates/<company>/claims.csv (see templates/README.md).", "note")
+            sh.put(r, 0, t("claims.none"), "note")
             r += 1
         statuses = Rng(sh.cell_at(head, 7), sh.cell_at(r - 1, 7) or sh.cell_at(head, 7))
         for cell, (status, role) in zip(count_cells, STATUSES):
-            cell.content = SUMPRODUCT(Flags(statuses, "=", Text(status)))
-            sh.highlights.append((statuses, status, role))
+            cell.content = SUMPRODUCT(Flags(statuses, "=", Text(status_text[status])))
+            sh.highlights.append((statuses, status_text[status], role))

@@ -11,8 +11,7 @@ from ..formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng,
 from ..layout import LineBlock
 from ..lines import breakeven_lines, first_flagged, scenario_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import LINE_HEIGHT, title_rows
-from .scenarios import NOT_REACHED
+from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 
@@ -31,37 +30,39 @@ def tornado_drivers(data):
 
 class SensitivityTab:
     def __init__(self, book, data, tl, inputs, income):
-        sh = self.sheet = book.add_sheet("Sensitivity", "output")
-        unit = data.company["unit"]
+        t = self.t = book.t
+        sh = self.sheet = book.add_sheet("sensitivity", "output")
+        unit = t.unit
         last = tl.forecast[-1]
-        title_rows(sh, data, "Sensitivity", "The selected scenario with its drivers shifted, every forecast year. "
-                   "Deltas are percentage points added to the scenario's own rates; the centre is the scenario itself.")
-        self.data, self.tl, self.inputs, self.income, self.unit = data, tl, inputs, income, unit
+        title_rows(sh, sh.name, t("sensitivity.subtitle"))
+        self.data, self.tl, self.inputs, self.income = data, tl, inputs, income
         seg_growth = [f"growth_{k}" for k, _ in data.segments]
         n = 2 * SIDE + 1
         row = 4
-        sh.put(row, LABEL_COL, "Steps (Inputs)", "section")
+        sh.put(row, LABEL_COL, t("sensitivity.steps", inputs=t("tabs.inputs")), "section")
         row += 1
         steps = {}
-        for key, (label, _, note) in SENSITIVITY.items():
-            sh.put(row, LABEL_COL, label, "label")
-            sh.put(row, UNIT_COL, "%", "unit")
+        for key in SENSITIVITY:
+            sh.put(row, LABEL_COL, t(f"sensitivity.{key}"), "label")
+            sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
             steps[key] = sh.put(row, FIRST_COL, inputs.steps[key].ref(), "calc", "pct").ref(True, True)
-            sh.put(row, FIRST_COL + 1, note, "note")
+            sh.put(row, FIRST_COL + 1, t(f"sensitivity.{key}_note"), "note")
             row += 1
-        sh.put(row, LABEL_COL, "Selected scenario (the centre)", "label")
+        sh.put(row, LABEL_COL, t("sensitivity.centre"), "label")
         sh.put(row, FIRST_COL, inputs.Scenario, "calc", "text")
         row += 2
 
         # grid layout first (the blocks below read its delta cells)
-        grids = [("Grid: breakeven year", "year"), (f"Grid: adjusted net margin {last.code}E", "pct")]
+        grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct")]
         grid_top = row
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)
         drivers = tornado_drivers(data)
         header_row = tornado_top + 2 * len(drivers) + 10
         self.headers = tl.write_header(sh, header_row)
-        sh.freeze = (0, FIRST_COL)
+        # the grids and the tornado come first: only the title rows (with the master check) stay in view; the
+        # period header sits above the recomputed forecasts it heads
+        sh.freeze = (STATUS_ROW + 1, FIRST_COL)
         first_fc = tl.forecast[0]
         years = Rng(self.headers[first_fc], self.headers[last])
 
@@ -79,22 +80,21 @@ class SensitivityTab:
         for g, (title, fmt) in enumerate(grids):
             top = grid_top + g * grid_rows
             sh.put(top, LABEL_COL, title, "section")
-            sh.put(top, FIRST_COL, "Rows: revenue growth Δ (every segment). Columns: R&D growth Δ ("
-                   + ("compute and other" if data.split_compute else "total R&D")
-                   + "). Both in percentage points, every forecast year.", "note")
-            sh.put(top + 1, LABEL_COL, "Revenue growth Δ  ↓        R&D growth Δ  →", "subsection")
+            sh.put(top, FIRST_COL, t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute
+                                                                       else "sensitivity.rnd_total")), "note")
+            sh.put(top + 1, LABEL_COL, t("sensitivity.axes"), "subsection")
             cols = [sh.put(top + 1, FIRST_COL + j, None, "head", "pct") for j in range(n)]
             rows = [sh.put(top + 2 + i, UNIT_COL, None, "head", "pct") for i in range(n)]
             deltas(cols, steps["cost_growth_step"])
             deltas(rows, steps["growth_step"])
-            sh.put(top + 2 + SIDE, LABEL_COL, "Selected scenario at the centre (boxed)", "note")
+            sh.put(top + 2 + SIDE, LABEL_COL, t("sensitivity.boxed"), "note")
             self.row_deltas.append(rows)
             self.col_deltas.append(cols)
             self.grid.append([[sh.put(top + 2 + i, FIRST_COL + j, None, "centre" if i == j == SIDE else "calc", fmt)
                                for j in range(n)] for i in range(n)])
 
         row = header_row + 3
-        sh.put(row, LABEL_COL, "Recomputed forecasts (one per grid cell and tornado bar)", "section")
+        sh.put(row, LABEL_COL, t("sensitivity.recomputed"), "section")
         row += 1
         group_first = row
         self.blocks = {}
@@ -102,10 +102,10 @@ class SensitivityTab:
             for j in range(n):
                 rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
                 shifts = {**{d: rd for d in seg_growth}, **{d: cd for d in rnd_drivers(data)}}
-                block, row = self.block(row, f"Revenue growth Δ row {i + 1}, R&D growth Δ column {j + 1}", shifts)
+                block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
                 self.blocks[(i, j)] = block
                 flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
-                self.grid[0][i][j].content = first_flagged(flags, years, NOT_REACHED)
+                self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
                 self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last))
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
@@ -113,24 +113,24 @@ class SensitivityTab:
                     c.content = s.ref()
 
         # tornado: each driver shifted down and up by its step, the rest as selected
-        labels = driver_items(data)
-        sh.put(tornado_top, LABEL_COL, f"Tornado: adjusted net income {last.code}E", "section")
-        sh.put(tornado_top, FIRST_COL, "Each driver shifted alone by its step, in every forecast year; the others "
-               "as in the selected scenario.", "note")
+        items = driver_items(data)
+        sh.put(tornado_top, LABEL_COL, t("sensitivity.tornado", period=last.code), "section")
+        sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
         sh.heights[tornado_top + 1] = 2 * LINE_HEIGHT
-        heads = ["Step", "At − step", "At + step", "Change at − step", "Change at + step", "Swing", "Rank"]
-        sh.put(tornado_top + 1, LABEL_COL, "Driver", "head")
+        heads = ["step", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+        sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")
         sh.put(tornado_top + 1, UNIT_COL, "", "head")
         for k, h in enumerate(heads):
-            sh.put(tornado_top + 1, FIRST_COL + k, h, "head_wrap")
+            sh.put(tornado_top + 1, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
         centre = income.lines.at("adjusted_net_income", last)
         t_rows = []
         r = tornado_top + 2
         for drv, step_key in drivers:
             step = steps[step_key]
-            lo, row = self.block(row, f"{labels[drv][0]} − step", {drv: Neg(step)})
-            hi, row = self.block(row, f"{labels[drv][0]} + step", {drv: step})
-            sh.put(r, LABEL_COL, labels[drv][0], "label")
+            label = t.item("drivers", items[drv])
+            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: Neg(step)})
+            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: step})
+            sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
             cells = [sh.put(r, FIRST_COL, step, "calc", "pct"),
                      sh.put(r, FIRST_COL + 1, lo.at("adjusted_net_income", last), "calc", "amount"),
@@ -148,18 +148,18 @@ class SensitivityTab:
             upto = Rng(swing.first, me, absolute=False, anchored=True)
             cells.append(sh.put(first_t + k, FIRST_COL + 6, SUMPRODUCT(Flags(swing, ">", me.ref())) +
                                 SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int"))
-        sh.put(r, LABEL_COL, f"Selected scenario, adjusted net income {last.code}E", "total_label")
+        sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
         sh.put(r, UNIT_COL, unit, "unit")
         self.centre = sh.put(r, FIRST_COL + 1, centre, "calc_total", "amount")
-        sh.put(r, FIRST_COL + 3, "Rank 1 = the widest swing. The bars below are sorted by rank.", "note")
+        sh.put(r, FIRST_COL + 3, t("sensitivity.rank_note"), "note")
 
         # sorted for the chart: largest swing first
         r += 2
         sh.heights[r] = 2 * LINE_HEIGHT
-        sh.put(r, LABEL_COL, "Tornado, sorted by swing", "head")
-        sh.put(r, UNIT_COL, "Rank", "head")
-        sh.put(r, FIRST_COL, "Change at − step", "head_wrap")
-        sh.put(r, FIRST_COL + 1, "Change at + step", "head_wrap")
+        sh.put(r, LABEL_COL, t("sensitivity.sorted"), "head")
+        sh.put(r, UNIT_COL, t("sensitivity.rank"), "head")
+        sh.put(r, FIRST_COL, t("sensitivity.change_minus"), "head_wrap")
+        sh.put(r, FIRST_COL + 1, t("sensitivity.change_plus"), "head_wrap")
         ranks = Rng(sh.cell_at(first_t, FIRST_COL + 6), sh.cell_at(last_t, FIRST_COL + 6))
         names = Rng(sh.cell_at(first_t, LABEL_COL), sh.cell_at(last_t, LABEL_COL))
         lows = Rng(sh.cell_at(first_t, FIRST_COL + 3), sh.cell_at(last_t, FIRST_COL + 3))
@@ -176,10 +176,11 @@ class SensitivityTab:
             r += 1
         cats = Rng(sh.cell_at(sorted_first, LABEL_COL), sh.cell_at(r - 1, LABEL_COL))
         sh.charts.append(Chart(
-            "bar", f"Change in adjusted net income {last.code}E vs the selected scenario, {unit}",
-            [Series("Driver − step", Rng(sh.cell_at(sorted_first, FIRST_COL), sh.cell_at(r - 1, FIRST_COL)), cats,
-                    style={"fill": {"color": "#C00000"}}),
-             Series("Driver + step", Rng(sh.cell_at(sorted_first, FIRST_COL + 1), sh.cell_at(r - 1, FIRST_COL + 1)), cats,
+            "bar", t("sensitivity.chart", period=last.code, unit=unit),
+            [Series(t("sensitivity.series_minus"), Rng(sh.cell_at(sorted_first, FIRST_COL), sh.cell_at(r - 1, FIRST_COL)),
+                    cats, style={"fill": {"color": "#C00000"}}),
+             Series(t("sensitivity.series_plus"), Rng(sh.cell_at(sorted_first, FIRST_COL + 1),
+                                                      sh.cell_at(r - 1, FIRST_COL + 1)), cats,
                     style={"fill": {"color": "#1F3864"}})],
             (tornado_top, FIRST_COL + 8), size=(620, 330), options={"overlap": 100, "gap": 40},
             axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
@@ -200,6 +201,6 @@ class SensitivityTab:
             return base + shifts[name] if name in shifts else base
         block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
                           [self.tl.base_year] + self.tl.forecast, self.inputs, drivers=drivers, headers=self.headers,
-                          unit=self.unit, link_actuals=income.lines)
+                          link_actuals=income.lines)
         block.fill(notes=False)
         return block, block.last_row + 2

@@ -1,21 +1,24 @@
 """Sources: every source with its address, what it supports and how far to trust it."""
 from __future__ import annotations
 
-from . import title_rows
+from . import STATUS_ROW, fit_rows, title_rows
 
-DEFAULT_LEGEND = "multi = two or more independent sources; single = one source only."
-COLUMNS = [("id", "Id", 8), ("title", "Source", 48), ("address", "Address", 60), ("supports", "Supports", 60),
-           ("reliability", "Reliability", 12)]
+COLUMNS = [("id", 8), ("title", 48), ("address", 60), ("supports", 60), ("reliability", 12)]
 
 
 class SourcesTab:
     def __init__(self, book, data):
-        sh = self.sheet = book.add_sheet("Sources", "output")
-        title_rows(sh, data, "Sources", "Reliability: " + (data.company.get("reliability_legend") or DEFAULT_LEGEND))
-        for i, (_, head, width) in enumerate(COLUMNS):
-            sh.put(4, i, head, "head")
+        t = book.t
+        sh = self.sheet = book.add_sheet("sources", "output")
+        legend = t.data_text(data.company, "reliability_legend") or t("sources.legend")
+        title_rows(sh, sh.name, t("sources.subtitle", legend=legend))
+        head = STATUS_ROW + 2
+        for i, (key, width) in enumerate(COLUMNS):
+            sh.put(head, i, t(f"sources.{key}"), "head")
             sh.widths[i] = width
-        for r, src in enumerate(data.sources, start=5):
-            for i, (key, _, _) in enumerate(COLUMNS):
+        for r, src in enumerate(data.sources, start=head + 1):
+            for i, (key, _) in enumerate(COLUMNS):
                 sh.put(r, i, src.get(key, ""), "text_wrap")
-        sh.freeze = (5, 1)
+            fit_rows(sh, [(r, src.get(key, ""), width) for key, width in COLUMNS])
+        sh.freeze = (head + 1, 1)
+

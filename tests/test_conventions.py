@@ -1,0 +1,172 @@
+"""The workbook's presentation conventions as Excel sees them, read back from the written file with
+openpyxl: protection and locking, input styling and data validation, the frozen header with the
+master-check status, grouped detail rows, gridlines and print setup."""
+import pytest
+
+from model.data import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
+from model.formula import a1
+from model.writer import INPUT_BLUE, INPUT_FILL, write_book
+
+openpyxl = pytest.importorskip("openpyxl")
+
+BLUE, FILL = "FF" + INPUT_BLUE[1:].upper(), "FF" + INPUT_FILL[1:].upper()
+
+
+@pytest.fixture(scope="module")
+def written(book, tmp_path_factory):
+    path = tmp_path_factory.mktemp("conv") / "model.xlsx"
+    write_book(book, path)
+    return openpyxl.load_workbook(path)
+
+
+def visible(wb):
+    """The tabs a user sees (not the very hidden build record, meta.py)."""
+    return [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+
+
+def is_input_styled(cell):
+    return cell.font.color is not None and cell.font.color.rgb == BLUE and cell.fill.fgColor.rgb == FILL
+
+
+def input_addresses(book):
+    return {(c.sheet.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values() if c.role == "input"}
+
+
+def test_every_tab_is_protected_without_a_password(written):
+    for ws in written.worksheets:
+        p = ws.protection
+        assert p.sheet, ws.title
+        assert not p.password, ws.title
+        # locked cells stay selectable; rows and columns can be resized or hidden
+        assert not p.selectLockedCells and not p.selectUnlockedCells
+        assert not p.formatRows and not p.formatColumns
+
+
+def test_only_input_cells_are_unlocked_and_all_of_them_are_styled_as_inputs(book, written):
+    inputs = input_addresses(book)
+    assert len(inputs) > 200
+    unlocked, styled = set(), set()
+    for ws in written.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if not c.protection.locked:
+                    unlocked.add((ws.title, c.coordinate))
+                if is_input_styled(c):
+                    styled.add((ws.title, c.coordinate))
+    assert unlocked == inputs
+    legend = {(s.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values() if c.role == "legend_input"}
+    assert len(legend) == 1  # the Cover's legend shows what an input looks like
+    assert styled == inputs | legend
+
+
+def test_every_input_has_a_validation_that_says_what_is_allowed(book, written):
+    ws = written["Inputs"]
+    rules = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            for row in ws[rng.coord] if ":" in rng.coord else [[ws[rng.coord]]]:
+                for c in row:
+                    assert c.coordinate not in rules, c.coordinate
+                    rules[c.coordinate] = dv
+    for sheet, addr in input_addresses(book):
+        dv = rules[addr]
+        assert dv.showInputMessage and dv.showErrorMessage and dv.prompt and dv.error, addr
+        assert dv.allow_blank, addr
+    selector = book.names["Scenario"]
+    dv = rules[a1(selector.row, selector.col)]
+    assert dv.type == "list" and dv.formula1 == "ScenarioList"
+    # a growth driver: above -100%, at most 1000%
+    growth = book.names["Asm_base_growth_cloud"].first
+    dv = rules[a1(growth.row, growth.col)]
+    ref = a1(growth.row, growth.col)
+    assert dv.type == "custom" and dv.formula1 == f"AND(ISNUMBER({ref}),{ref}>-1,{ref}<=10)"
+    assert "-100%" in dv.prompt and "1000%" in dv.prompt
+
+
+@pytest.mark.parametrize("bound,allowed,refused", [
+    (GROWTH, [-0.99, 0, 2.5, 10], [-1, -1.2, 10.5]),
+    (MARGIN, [-10, -0.004, 0.6, 1], [1.01, -10.5]),
+    (SHARE, [0, 0.155, 1], [-0.01, 1.2]),
+    (AMOUNT, [0, 3.12], [-0.01]),
+    (SIGNED, [-29.58, 0, 5], []),
+])
+def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allowed, refused):
+    """One bound, two renderings: the loader's check and the Excel rule agree on every value."""
+    sheet = book.sheet("Inputs")
+    probe = sheet.put(999, 0, None, "input", "pct")
+    try:
+        for v in allowed + refused:
+            probe.content, probe._done = v, False
+            assert bound.allows(v) == (v in allowed)
+            assert bool(bound.rule(probe.ref()).value()) == (v in allowed), (bound, v)
+        probe.content, probe._done = "text", False
+        assert not bound.rule(probe.ref()).value()
+    finally:
+        del sheet.cells[(999, 0)]
+
+
+def test_master_check_status_is_in_every_frozen_header(written):
+    assert len(visible(written)) == 11
+    for ws in visible(written):
+        status = ws["A3"]
+        assert "MasterCheck" in str(status.value), ws.title
+        row, col = openpyxl.utils.cell.coordinate_to_tuple(ws.freeze_panes or "A1")
+        assert row >= 4, (ws.title, ws.freeze_panes)   # rows 1-3 (title, subtitle, status) stay in view
+        rules = [r.formula[0] for cf in ws.conditional_formatting for r in cf.rules if str(cf.sqref) == "A3"]
+        assert sorted(rules) == ["MasterCheck<>0", "MasterCheck=0"], ws.title
+
+
+def test_time_based_tabs_freeze_the_period_header_and_label_columns(book, written):
+    """Where the period header heads the tab (row 5), the panes freeze below its A/E row; where tables come
+    first (Sensitivity's grids) only the title rows do. The label and unit columns always stay."""
+    frozen = 0
+    for sh in book.sheets:
+        header = [c for c in sh.cells.values() if c.fmt.startswith("period_")]
+        if header:
+            ws = written[sh.name]
+            on_top = header[0].row == 4
+            assert ws.freeze_panes == a1(header[0].row + 2 if on_top else 3, 2), sh.name
+            frozen += on_top
+    assert frozen == 7   # Inputs, Income Statement, Ratios, Scenarios, Breakeven, Cash & Funding, Checks
+
+
+def test_detail_rows_are_grouped(book, written):
+    ws = written["Income Statement"]
+    levels = {r: d.outline_level for r, d in ws.row_dimensions.items() if d.outline_level}
+    labels = {ws.cell(r, 1).value for r in levels}
+    assert {"Revenue — Cloud / MaaS", "Gross profit — Cloud / MaaS", "R&D — compute", "R&D — people and other",
+            "R&D compute growth"} <= labels
+    assert not {"Total revenue", "Gross profit", "Research & development"} & labels
+    # on Scenarios the segment lines sit inside each scenario's block: a second level
+    sc = written["Scenarios"]
+    nested = [r for r, d in sc.row_dimensions.items() if d.outline_level == 2]
+    assert {sc.cell(r, 1).value for r in nested} >= {"Revenue — Cloud / MaaS", "R&D — compute"}
+
+
+def test_gridlines_off_except_on_inputs(written):
+    for ws in visible(written):
+        assert ws.sheet_view.showGridLines is (None if ws.title == "Inputs" else False), ws.title
+
+
+def test_print_setup(book, written):
+    for sh in [s for s in book.sheets if s.kind != "hidden"]:
+        ws = written[sh.name]
+        setup = ws.page_setup
+        assert setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0   # one page wide, as long as needed
+        area = ws.print_area.split("!")[1].replace("$", "")
+        assert area.startswith("A1:"), (sh.name, area)
+        row, col = openpyxl.utils.cell.coordinate_to_tuple(area.split(":")[1])
+        assert row - 1 >= sh.last_row() and col - 1 >= sh.last_col(), sh.name   # every used cell prints
+        for chart in sh.charts:                                                   # and every chart
+            assert row - 1 >= chart.anchor[0] + 12 and col - 1 >= chart.anchor[1], (sh.name, chart.title)
+        assert ws.print_title_rows == f"$1:${sh.freeze[0]}", sh.name
+        assert ws.oddHeader.left.text == "Zhipu AI (智谱), HKEX 2513" and ws.oddHeader.right.text == "&A"
+        assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
+
+
+def test_no_protect_leaves_every_tab_open(book, tmp_path):
+    path = tmp_path / "open.xlsx"
+    write_book(book, path, protect=False)
+    assert not any(ws.protection.sheet for ws in openpyxl.load_workbook(path).worksheets)

@@ -71,10 +71,15 @@ def main():
 def build(data_dir, out, scenario, lang, protect, reset, force):
     from model.carryover import InUse, regenerate, report
     from model.userbook import WorkbookError
+    from model.data import unknown
     data = load_data(data_dir)
     if scenario is not None and scenario not in data.scenarios:
-        fail(f"unknown scenario {scenario!r}; {data_dir.name} has: {', '.join(data.scenarios)}")
+        fail(unknown("scenario", scenario, data.scenarios))
     out = out or default_out(Path(data_dir), lang)
+    if out.suffix.lower() != ".xlsx":
+        fail(f"--out {out} must end in .xlsx")
+    if out.is_dir():
+        fail(f"--out {out} is a folder; give a file name ending in .xlsx")
     try:
         done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
@@ -120,12 +125,17 @@ def summary(book, data) -> str:
                    "the cached one, every error value, and the master check. Exits 1 on any failure.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(file):
-    from model.engine import EngineError, soffice_available
-    from model.verify import check_file
+    from model.engine import EngineError, recalculate_file, soffice_available
+    from model.readback import WorkbookError
+    from model.verify import cached_values, compare
+    try:
+        cached = cached_values(file)   # a file that is not a safe, readable .xlsx stops here
+    except WorkbookError as e:
+        fail(str(e))
     if not soffice_available():
         fail("LibreOffice is not installed (Debian: libreoffice-calc-nogui python3-uno); cannot recalculate")
     try:
-        rep = check_file(file)
+        rep = compare(cached, recalculate_file(file))
     except EngineError as e:
         fail(str(e))
     for sheet, addr, old, new in rep.mismatches:

@@ -7,9 +7,7 @@ are collected and reported together, so a new company folder shows everything it
 """
 from __future__ import annotations
 
-import csv
-import difflib
-import io
+import datetime
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -18,43 +16,9 @@ from typing import NamedTuple
 
 from .book import name_part
 from .formula import AND, ISNUMBER
-from .periods import Period, parse_period, parse_year_end
-
-MAX_FILE_BYTES = 5_000_000
-MAX_LISTED = 40  # problems listed in one report
-
-
-class DataError(Exception):
-    def __init__(self, file, message, row=None, column=None):
-        self.file, self.row, self.column, self.message = Path(file).name, row, column, message
-        self.problems = [self]
-        toml = self.file.endswith(".toml")
-        where = (self.file + (f", {'line' if toml else 'row'} {row}" if row else "")
-                 + (f", {'setting' if toml else 'column'} '{column}'" if column else ""))
-        super().__init__(f"{where}: {message}")
-
-
-class DataErrors(DataError):
-    """Several problems found together; file, row and column are the first one's."""
-
-    def __init__(self, problems: list[DataError]):
-        first = problems[0]
-        self.file, self.row, self.column, self.message = first.file, first.row, first.column, first.message
-        self.problems = problems
-        listed = [str(p) for p in problems[:MAX_LISTED]]
-        if len(problems) > MAX_LISTED:
-            listed.append(f"... and {len(problems) - MAX_LISTED} more")
-        Exception.__init__(self, f"{len(problems)} problems in the company data:\n  " + "\n  ".join(listed))
-
-
-class Problems(list):
-    """Problems collected while loading; `raise_if_any` stops the load with all of them."""
-
-    def raise_if_any(self):
-        if len(self) == 1:
-            raise self[0]
-        if self:
-            raise DataErrors(list(self))
+from .datafile import (LARGEST, SMALLEST, DataError, DataErrors, Problems, excel_precision,  # noqa: F401 (API)
+                       parse_number, read_csv, read_text, toml_line, unknown)
+from .periods import Period, parse_period, parse_year_end, period_problem
 
 
 @dataclass(frozen=True)
@@ -188,7 +152,18 @@ CLAIM_TESTS = ("equal", "at_least", "at_most")
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
 TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
-PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+# Every setting company.toml may hold; any other is refused (a typo would otherwise be ignored).
+SETTINGS = REQUIRED_SETTINGS + ("name_local", "ticker", "unit_local", "default_scenario", "adjustments_label",
+                                "reliability_legend", "tolerances", "sensitivity")
+TEXT_SETTINGS = ("name", "name_local", "ticker", "currency", "unit", "unit_local", "default_scenario",
+                 "adjustments_label", "reliability_legend")
+SEGMENT_SETTINGS = ("key", "label")
+
+# Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
+MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
+PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")          # segment keys: part of defined names
+SCENARIO_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}")     # shown in the dropdown, matched by MATCH
+
 
 
 @dataclass
@@ -322,83 +297,51 @@ def check_bound(bound: Bound, unit: str, value, file, row, column):
     """A DataError when a value from a data file is outside its bound (a blank is always allowed)."""
     if value is not None and not bound.allows(value):
         shown = f"{value:.0%}" if unit == "pct" else f"{value:g}"
-        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}", row, column)
+        typo = "; type a rate as 60% or 0.6" if unit == "pct" and abs(value) > 10 else ""
+        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}{typo}", row, column)
 
 
-def parse_number(text: str, file, row, column, required=True) -> float | None:
-    """A number as a user types it: 0.6, 60%, 1,234.5, (12.3) for negatives; blank is None."""
-    s = (text or "").strip()
-    if not s:
-        if required:
-            raise DataError(file, "a number is required here, the cell is empty", row, column)
-        return None
-    neg = s.startswith("(") and s.endswith(")")
-    t = s.strip("()").replace(",", "").strip()
-    pct = t.endswith("%")
+def pct(v: float) -> str:
+    return f"{v * 100:.6g}%"
+
+
+def read_period(text, path, row, column) -> Period:
+    period = parse_period(text)
+    if period is None:
+        raise DataError(path, period_problem(text), row, column)
+    return period
+
+
+def check_sources(text, ids, path, row, column):
+    """Each id in a `source` cell ('S1; S3; note') must be a source of sources.csv."""
+    for sid in (t.strip() for t in re.split(r"[;,]", text)):
+        if sid and sid not in ids:
+            listed = unknown("source", sid, sorted(ids)) + " (ids of sources.csv)" if ids else \
+                f"unknown source {sid!r}: sources.csv lists no sources yet; add it there"
+            raise DataError(path, listed, row, column)
+
+
+def segment_problem(seg: dict, earlier_keys: list) -> str | None:
+    """What is wrong with one [[segments]] table, or None."""
+    for k in seg:
+        if k not in SEGMENT_SETTINGS:
+            return unknown("segment setting", k, SEGMENT_SETTINGS)
+    key, label = seg.get("key"), seg.get("label")
+    if not isinstance(key, str) or not PLAIN_KEY.fullmatch(key):
+        return f"segment key {key!r} must be a plain word: a letter, then letters, digits or _ (at most 31)"
+    if key.lower() in (str(k).lower() for k in earlier_keys):
+        return f"segment key {key!r} is used twice (keys are compared ignoring case)"
+    if not isinstance(label, str) or not label.strip():
+        return f"segment {key!r} needs a label in quotes"
+    return None
+
+
+def valid_date(text: str) -> bool:
     try:
-        v = float(t.rstrip("%").strip())
+        datetime.date.fromisoformat(text)
+        return True
     except ValueError:
-        raise DataError(file, f"expected a number, found {s!r}", row, column) from None
-    if v != v or v in (float("inf"), float("-inf")):
-        raise DataError(file, f"expected a finite number, found {s!r}", row, column)
-    v = v / 100 if pct else v
-    return -v if neg else v
-
-
-def read_text(path: Path) -> str:
-    """A data file as text: UTF-8 (with or without BOM), else GBK as Excel saves it in China."""
-    if not path.exists():
-        raise DataError(path, "file not found")
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise DataError(path, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; is it the right file?")
-    raw = path.read_bytes()
-    for enc in ("utf-8-sig", "gbk"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise DataError(path, "cannot decode the file: save it as UTF-8 CSV")
-
-
-def is_comment(cells) -> bool:
-    """A row whose first cell starts with # explains the file; the loader skips it."""
-    return bool(cells) and cells[0].strip().startswith("#")
-
-
-def read_csv(path: Path, required: list[str], optional: list[str] = (), extra_ok=None):
-    """Rows of a CSV as (row number, dict); header checked against the expected columns. Blank rows
-    and comment rows (first cell starting with #) are skipped; row numbers are the file's."""
-    text = read_text(path)
-    numbered = [(n, cells) for n, cells in enumerate(csv.reader(io.StringIO(text)), start=1)
-                if any(c.strip() for c in cells) and not is_comment(cells)]
-    if not numbered:
-        raise DataError(path, "the file is empty; expected a header row: " + ",".join(required))
-    header_row, header = numbered[0][0], [h.strip() for h in numbered[0][1]]
-    known = list(required) + list(optional)
-    for h in header:
-        if h in known or (extra_ok and extra_ok(h)):
-            continue
-        hint = difflib.get_close_matches(h, known, n=1)
-        raise DataError(path, f"unknown column {h!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                        "; expected " + ", ".join(known)), header_row, h)
-    if len(set(header)) != len(header):
-        dup = next(h for h in header if header.count(h) > 1)
-        raise DataError(path, f"column {dup!r} appears twice", header_row, dup)
-    for col in required:
-        if col not in header:
-            raise DataError(path, f"missing column {col!r}", header_row, col)
-    out = []
-    for n, cells in numbered[1:]:
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
-            raise DataError(path, f"row has {len(cells)} cells but the header has {len(header)}", n)
-        out.append((n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}))
-    return header, out
-
-
-def toml_line(text: str, key: str) -> int | None:
-    """The line where `key = ...` (or the [[key]] table) is set, for error messages."""
-    pattern = re.compile(rf"^\s*(\[\[\s*{re.escape(key)}\s*\]\]|{re.escape(key)}\s*=)")
-    return next((n for n, line in enumerate(text.splitlines(), start=1) if pattern.match(line)), None)
+        return False
 
 
 def load_company(folder: Path, problems: Problems) -> dict:
@@ -407,49 +350,62 @@ def load_company(folder: Path, problems: Problems) -> dict:
     try:
         company = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise DataError(path, f"not valid TOML: {e}") from None
+        at = re.search(r"line (\d+)", str(e))
+        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
 
-    def problem(key, message):
-        problems.append(DataError(path, message, toml_line(text, key), key))
+    def problem(key, message, nth=0):
+        problems.append(DataError(path, message, toml_line(text, key, nth), key))
 
+    for key in company:
+        if key not in SETTINGS:
+            problem(key, unknown("setting", key, SETTINGS))
     for key in REQUIRED_SETTINGS:
         if company.get(key) in (None, ""):
             problem(key, "required, but " + ("empty" if key in company else "missing"))
+    for key in TEXT_SETTINGS:
+        if key in company and not isinstance(company[key], str):
+            problem(key, f"{key} must be text in quotes, found {company[key]!r}")
     if company.get("fiscal_year_end") and parse_year_end(str(company["fiscal_year_end"])) is None:
         problem("fiscal_year_end", f"fiscal_year_end {company['fiscal_year_end']!r} is not a month-day such as \"12-31\" or \"03-31\"")
+    as_of = company.get("as_of")
+    if as_of not in (None, "") and not (isinstance(as_of, datetime.date) or valid_date(str(as_of))):
+        problem("as_of", f'as_of must be a date such as "2026-01-28", found {as_of!r}')
     structural = Problems()
-    if "forecast_end" in company and not isinstance(company["forecast_end"], int):
-        structural.append(DataError(path, "forecast_end must be a year such as 2030", toml_line(text, "forecast_end"), "forecast_end"))
+    end = company.get("forecast_end")
+    if "forecast_end" in company and (not isinstance(end, int) or isinstance(end, bool) or not 1900 < end < 2200):
+        structural.append(DataError(path, f"forecast_end must be a year such as 2030, found {end!r}",
+                                    toml_line(text, "forecast_end"), "forecast_end"))
     segs = company.get("segments")
     if segs is not None:
-        if not isinstance(segs, list) or not segs or not all(isinstance(s, dict) and s.get("key") and s.get("label") for s in segs):
+        if not isinstance(segs, list) or not segs or not all(isinstance(s, dict) for s in segs):
             structural.append(DataError(path, "segments must be one or more [[segments]] tables, each with a key and a label",
                                         toml_line(text, "segments"), "segments"))
+        elif len(segs) > MAX_SEGMENTS:
+            structural.append(DataError(path, f"{len(segs)} segments; at most {MAX_SEGMENTS}", toml_line(text, "segments"),
+                                        "segments"))
         else:
-            seen = set()
-            for s in segs:
-                k = str(s["key"])
-                if not PLAIN_KEY.fullmatch(k):
-                    structural.append(DataError(path, f"segment key {k!r} must be a plain word: a letter, then letters, digits or _",
-                                                toml_line(text, "segments"), "segments"))
-                elif k.lower() in seen:
-                    structural.append(DataError(path, f"segment key {k!r} is used twice (keys ignore case)",
-                                                toml_line(text, "segments"), "segments"))
-                seen.add(k.lower())
+            for i, seg in enumerate(segs):
+                why = segment_problem(seg, [s.get("key") for s in segs[:i]])
+                if why:
+                    structural.append(DataError(path, why, toml_line(text, "segments", i), "segments"))
     tol = company.setdefault("tolerances", {})
     if not isinstance(tol, dict):
         raise DataError(path, "[tolerances] must be a table of numbers", toml_line(text, "tolerances"), "tolerances")
+    for key in tol:
+        if key not in TOLERANCES:
+            problem(key, unknown("tolerance", key, TOLERANCES))
     for key, (_, default) in TOLERANCES.items():
         value = tol.setdefault(key, default)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not TOLERANCE.allows(value):
-            problem(key, f"tolerance {key} must be a non-negative number")
+            problem(key, f"tolerance {key} must be a non-negative number, found {value!r}")
+            tol[key] = default   # so that the other files are checked as usual meanwhile
     problems.extend(structural)
     if structural or "forecast_end" not in company or segs is None:
         problems.raise_if_any()  # the other files cannot be read without these
     return company
 
 
-def load_actuals(folder: Path, data: Dataset, problems: Problems):
+def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Problems):
     """Fills data.actuals and data.periods (every period the file names, even with blank values)."""
     path = folder / "actuals.csv"
     items = {**ACTUAL_ITEMS, **per_segment(SEGMENT_ACTUALS, data.segments)}
@@ -459,37 +415,58 @@ def load_actuals(folder: Path, data: Dataset, problems: Problems):
     for n, r in rows:
         item = r["item"]
         if item not in items:
-            hint = difflib.get_close_matches(item, items, n=1)
-            raise DataError(path, f"unknown item {item!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "item")
+            raise DataError(path, unknown("item", item, allowed), n, "item")
         if item not in allowed:
             raise DataError(path, f"{item}: with a single segment its share is 100% and its margin the blended gross "
                                   "margin by definition; remove this row", n, "item")
-        period = parse_period(r["period"])
-        if period is None:
-            raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024, 1H2025, 9M2025, Q1 2025", n, "period")
-        if period in data.actuals.get(item, {}):
-            raise DataError(path, f"{item} for {period.code} is given twice", n, "item")
+        period = read_period(r["period"], path, n, "period")
+        if (item, period) in where:
+            raise DataError(path, f"{item} for {period.code} is given twice (also in row {where[item, period]})", n, "period")
         value = parse_number(r["value"], path, n, "value", required=False)
         check_bound(items[item].bound, items[item].unit, value, path, n, "value")
+        check_sources(r.get("source", ""), sources, path, n, "source")
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
         where[(item, period)] = n
     data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
+    first_row = {p: min(n for (_, q), n in where.items() if q == p) for p in data.periods}
     fys = data.full_years
     if not fys:
-        raise DataError(path, "no full-year actuals: at least one FY period is needed")
+        raise DataError(path, "no full-year actuals: at least one FY period is needed", column="period")
     for a, b in zip(fys, fys[1:]):
         if b.year != a.year + 1:
-            raise DataError(path, f"full years must be consecutive: {a.code} is followed by {b.code}")
+            raise DataError(path, f"full years must be consecutive: {a.code} is followed by {b.code} "
+                            f"(FY{a.year + 1} is missing)", first_row[b], "period")
     base = data.base_year
     for p in data.interims:
         if p.year > base.year + 1:
             raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
-                                  f"the full years before it", where[next(k for k in where if k[1] == p)], "period")
+                                  f"the full years before it", first_row[p], "period")
     segment_items = [] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments))
     for item in list(REQUIRED_ACTUALS) + segment_items:
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "
                                             "the forecast", where.get((item, base)), "value"))
+    if not data.single_segment:
+        for p in data.periods:
+            problems.extend(share_problems(data, p, where, path))
+
+
+def share_problems(data, p, where, path) -> list[DataError]:
+    """A period's segment shares: all given or none, adding to 100% within the share_sum tolerance."""
+    items = [f"share_{key}" for key, _ in data.segments]
+    given = [i for i in items if data.actual(i, p) is not None]
+    if not given:
+        return []
+    missing = [i for i in items if i not in given]
+    if missing:
+        return [DataError(path, f"{missing[0]} for {p.code} is missing while {given[0]} is given: give every "
+                          "segment's share for a period, or none", where[given[-1], p], "value")]
+    total = sum(data.actual(i, p) for i in items)
+    tolerance = data.company["tolerances"]["share_sum"]
+    if abs(total - 1) > tolerance:
+        return [DataError(path, f"revenue shares for {p.code} add up to {pct(total)}, not 100% (share_sum tolerance "
+                          f"{pct(tolerance)} in company.toml)", where[items[-1], p], "value")]
+    return []
 
 
 def year_span(columns: list[str]) -> str:
@@ -514,27 +491,34 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
     header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
-    values, rationales, scenarios, excel_names = {}, {}, [], {}
+    in_file = [h for h in header if is_year(h)]
+    for a, b in zip(in_file, in_file[1:]):
+        if parse_period(b) <= parse_period(a):
+            raise DataError(path, f"year columns must run in order: {b} comes after {a}", 1, b)
+    values, rationales, scenarios, excel_names, where = {}, {}, [], {}, {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
-        if not sc:
-            raise DataError(path, "scenario name is empty", n, "scenario")
+        if not SCENARIO_NAME.fullmatch(sc):
+            raise DataError(path, f"scenario name {sc!r} must start with a letter and use only letters, digits, "
+                            "spaces, _ or - (at most 31)", n, "scenario")
         if drv not in known:
-            hint = difflib.get_close_matches(drv, known, n=1)
-            raise DataError(path, f"unknown driver {drv!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "driver")
+            raise DataError(path, unknown("driver", drv, drivers), n, "driver")
         if drv in other_mode:
             if any(r[c] for c in year_cols):
                 raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
             continue
         if (sc, drv) in values:
-            raise DataError(path, f"driver {drv} is given twice for scenario {sc}", n, "driver")
+            raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
         same = excel_names.setdefault(name_part(sc).lower(), sc)
         if same != sc:
             raise DataError(path, f"scenario names {same!r} and {sc!r} are the same to Excel (defined names ignore case "
                                   "and punctuation): rename one", n, "scenario")
         if sc not in scenarios:
+            if len(scenarios) == MAX_SCENARIOS:
+                raise DataError(path, f"more than {MAX_SCENARIOS} scenarios", n, "scenario")
             scenarios.append(sc)
         rationales[(sc, drv)] = r.get("rationale", "")
+        where[sc, drv] = n
         blank = [c for c in year_cols if not r[c]]
         if blank:
             problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}", n, blank[0]))
@@ -554,6 +538,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
         elif p and p.year > years[-1]:
             data.notes.append(f"assumptions.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     for sc in scenarios:
+        first = min(n for (s, _), n in where.items() if s == sc)
         for drv in drivers:
             if (sc, drv) in values:
                 continue
@@ -561,22 +546,24 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 values[(sc, drv)] = [0.0] * len(years)
                 rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
             else:
-                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", column="driver"))
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
 
 
-def load_sources(folder: Path):
+def load_sources(folder: Path) -> list[dict]:
     path = folder / "sources.csv"
     _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability"])
-    ids = set()
+    where = {}
     for n, r in rows:
-        if r["id"] in ids:
-            raise DataError(path, f"source id {r['id']!r} is given twice", n, "id")
-        ids.add(r["id"])
+        if not r["id"]:
+            raise DataError(path, "the source id is empty", n, "id")
+        if r["id"] in where:
+            raise DataError(path, f"source id {r['id']!r} is given twice (also in row {where[r['id']]})", n, "id")
+        where[r["id"]] = n
     return [r for _, r in rows]
 
 
-def load_references(folder: Path, data: Dataset):
+def load_references(folder: Path, data: Dataset, sources: set[str]):
     """Published figures to tie to; each names a line (metric) and a period on the timeline."""
     from .lines import all_lines
     lines = all_lines(data)
@@ -586,21 +573,23 @@ def load_references(folder: Path, data: Dataset):
     if not path.exists():
         return []
     _, rows = read_csv(path, ["metric", "period", "value", "tolerance"], ["source", "claim"])
-    refs = []
+    refs, where = [], {}
     for n, r in rows:
         if r["metric"] not in lines:
-            hint = difflib.get_close_matches(r["metric"], lines, n=1)
-            raise DataError(path, f"unknown metric {r['metric']!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "metric")
-        period = parse_period(r["period"])
-        if period is None:
-            raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024 or 1H2025", n, "period")
+            raise DataError(path, unknown("metric", r["metric"], lines), n, "metric")
+        period = read_period(r["period"], path, n, "period")
         if period not in periods:
             raise DataError(path, f"{period.code} is not a period of the model (" + ", ".join(p.code for p in periods)
                             + ")", n, "period")
         if period in forecast and lines[r["metric"]].forecast is None:
             raise DataError(path, f"{r['metric']} is not forecast, so it has no value for {period.code}", n, "period")
+        if (r["metric"], period) in where:
+            raise DataError(path, f"{r['metric']} for {period.code} is given twice (also in row "
+                            f"{where[r['metric'], period]})", n, "period")
+        where[r["metric"], period] = n
         tolerance = parse_number(r["tolerance"], path, n, "tolerance")
         check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
+        check_sources(r.get("source", ""), sources, path, n, "source")
         refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"), tolerance,
                               r.get("source", ""), r.get("claim", ""), lines[r["metric"]].unit))
     return refs
@@ -616,9 +605,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     for n, r in rows:
         item = r["item"]
         if item not in FUNDING_ITEMS:
-            hint = difflib.get_close_matches(item, FUNDING_ITEMS, n=1)
-            raise DataError(path, f"unknown item {item!r}" + (f"; did you mean {hint[0]!r}?" if hint else
-                            "; expected one of " + ", ".join(FUNDING_ITEMS)), n, "item")
+            raise DataError(path, unknown("item", item, FUNDING_ITEMS), n, "item")
         if item in out:
             raise DataError(path, f"{item} is given twice", n, "item")
         rule = FUNDING_ITEMS[item].period
@@ -679,8 +666,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
             raise DataError(path, f"unknown test {r['test']!r}; expected one of " + ", ".join(CLAIM_TESTS), n, "test")
         metric = r.get("metric", "")
         if CLAIM_CALCS[calc] != 0 and metric not in metrics:
-            hint = difflib.get_close_matches(metric, metrics, n=1)
-            raise DataError(path, f"unknown metric {metric!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""), n, "metric")
+            raise DataError(path, unknown("metric", metric, sorted(metrics)), n, "metric")
         codes = [c for c in r.get("periods", "").split(";") if c.strip()]
         pers = []
         for c in codes:
@@ -702,6 +688,11 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
 
 def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
     table = company.get("sensitivity", {})
+    if not isinstance(table, dict):
+        raise DataError(folder / "company.toml", "sensitivity must be a [sensitivity] table of numbers", column="sensitivity")
+    for key in table:
+        if key not in SENSITIVITY:
+            raise DataError(folder / "company.toml", unknown("sensitivity step", key, SENSITIVITY), column=key)
     out = {}
     for key, default in SENSITIVITY.items():
         v = table.get(key, default)
@@ -715,27 +706,34 @@ def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
 def load(folder) -> Dataset:
     folder = Path(folder)
     if not folder.is_dir():
-        raise DataError(folder, "company folder not found")
+        raise DataError(str(folder), "company folder not found")
     problems = Problems()
     company = load_company(folder, problems)
+    toml = folder / "company.toml"
+    toml_text = read_text(toml)
     segments = [(str(s["key"]), str(s["label"])) for s in company["segments"]]
     data = Dataset(folder, company, segments, [], {})
-    load_actuals(folder, data, problems)
-    first = data.base_year.year + 1
-    if company["forecast_end"] < first:
-        problems.append(DataError(folder / "company.toml", f"forecast_end {company['forecast_end']} is before the first "
-                                  f"forecast year {first}", column="forecast_end"))
+    data.sources = load_sources(folder)
+    ids = {s["id"] for s in data.sources}
+    load_actuals(folder, data, ids, problems)
+    first, end = data.base_year.year + 1, company["forecast_end"]
+    if end < first:
+        problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "
+                                  "the last full year of actuals.csv)", toml_line(toml_text, "forecast_end"), "forecast_end"))
+    elif end - first + 1 > MAX_FORECAST_YEARS:
+        problems.append(DataError(toml, f"a forecast of {end - first + 1} years (FY{first}-FY{end}); at most "
+                                  f"{MAX_FORECAST_YEARS}", toml_line(toml_text, "forecast_end"), "forecast_end"))
+    if end < first or end - first + 1 > MAX_FORECAST_YEARS:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
-        problems.append(DataError(folder / "company.toml", f"default_scenario {default!r} is not a scenario in "
-                                  f"assumptions.csv ({', '.join(data.scenarios)})", column="default_scenario"))
-    data.sources = load_sources(folder)
+        problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
+                                  f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
     data.funding = load_funding(folder, data, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
-    data.references = load_references(folder, data)
+    data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
-    data.tolerances = {k: float(company["tolerances"][k]) for k in TOLERANCES}
+    data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
     return data

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup
-from .data import DataError, Dataset, is_comment, load
+from .data import DataError, Dataset, load
+from .datafile import is_comment
 from .periods import parse_period
 from .carryover import value_text
 from .slots import Gone, data_value, problem, unit_kind

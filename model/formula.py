@@ -183,14 +183,50 @@ _PREC = {"=": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "<>": 1, "&": 1.5, "+": 2, "-
 
 
 def _order(v, other):
-    """Sort key of a value in an Excel comparison: numbers < text < booleans; blank acts as 0 or ""."""
+    """Sort key of a value in an Excel comparison: numbers < text < booleans; blank acts as 0 or "".
+    Two numbers that agree to 2^-48 compare as equal, as the spreadsheet engine compares them."""
     if v is None:
         v = "" if isinstance(other, str) else 0.0
     if isinstance(v, bool):
         return (2, float(v))
     if isinstance(v, str):
         return (1, v.lower())
+    if _is_number(other) and approx_equal(v, other):
+        return (0, min(float(v), float(other)))
     return (0, float(v))
+
+
+# The engine's floating-point arithmetic (LibreOffice's rtl::math; Excel behaves alike): a sum or
+# difference of two numbers that agree to within 2^-48 is exactly 0, not rounding noise, and SUM is
+# compensated. Matching it keeps the cached values equal to the engine's where figures cancel.
+APPROX = 2.0 ** -48
+
+
+def approx_equal(a, b) -> bool:
+    a, b = float(a), float(b)
+    if a == b:
+        return True
+    if a == 0 or b == 0 or (a < 0) != (b < 0):
+        return False
+    d = abs(a - b)
+    a, b = abs(a), abs(b)
+    if not math.isfinite(d) or d >= a * APPROX or d >= b * APPROX:
+        return False
+    return not (a.is_integer() and b.is_integer() and a < 2.0 ** 53 and b < 2.0 ** 53)
+
+
+def approx_add(a: float, b: float) -> float:
+    return 0.0 if (a < 0 < b or b < 0 < a) and approx_equal(a, -b) else a + b
+
+
+def compensated_sum(values) -> float:
+    """Neumaier's compensated sum, as the engine's SUM."""
+    total = err = 0.0
+    for v in values:
+        t = total + v
+        err += (total - t) + v if abs(total) >= abs(v) else (v - t) + total
+        total = t
+    return approx_add(total, err)
 
 
 def _text(v):
@@ -228,9 +264,9 @@ class Op(Expr):
             return _text(a) + _text(b)
         a, b = num(a), num(b)
         if op == "+":
-            return a + b
+            return approx_add(a, b)
         if op == "-":
-            return a - b
+            return approx_add(a, -b)
         if op == "*":
             return a * b
         if op == "/":
@@ -351,7 +387,7 @@ def _iferror(x, alt):
 
 
 _FUNCS = {
-    "SUM": lambda *a: sum(_numbers(a)),
+    "SUM": lambda *a: compensated_sum(_numbers(a)),
     "MIN": lambda *a: min(_numbers(a)) if _numbers(a) else 0.0,
     "MAX": lambda *a: max(_numbers(a)) if _numbers(a) else 0.0,
     "COUNT": lambda *a: float(len(_numbers([x for x in a if isinstance(x, Rng)]))),

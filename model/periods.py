@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 
 _CODE = re.compile(r"^(FY|1H|Q1|(?P<m>[1-9]|1[01])M)\s?(?P<y>\d{4})$")
+_MONTHS = re.compile(r"^(?P<m>\d+)M\s?(?P<y>\d{4})$")
+FIRST_YEAR, LAST_YEAR = 1900, 2200   # fiscal years a period may name
 
 
 @dataclass(frozen=True, order=True)
@@ -37,8 +39,25 @@ def parse_period(text: str) -> Period | None:
     if not m:
         return None
     head, year = m.group(1), int(m.group("y"))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return None
     months = {"FY": 12, "1H": 6, "Q1": 3}.get(head) or int(m.group("m"))
     return Period(year, months)
+
+
+def period_problem(text: str) -> str:
+    """Why `text` is not a period code, in words for an error message."""
+    t = text.strip().upper()
+    if not t:
+        return "the period is empty; expected a code such as FY2024 or 1H2025"
+    m = _MONTHS.match(t) or _CODE.match(t)
+    if m and not FIRST_YEAR <= int(m.group("y")) <= LAST_YEAR:
+        return f"year {m.group('y')} is outside {FIRST_YEAR}-{LAST_YEAR}"
+    if m and m.group("m") and int(m.group("m")) >= 12:
+        what = "a full year" if int(m.group("m")) == 12 else "longer than a year"
+        return (f"{text.strip()!r} is {what}: an interim runs 1 to 11 months from the start of the fiscal "
+                f"year (write FY{m.group('y')} for the full year)")
+    return f"{text.strip()!r} is not a period code such as FY2024, 1H2025, 9M2025 or Q1 2025"
 
 
 def parse_year_end(text: str) -> tuple[int, int] | None:

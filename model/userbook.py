@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,25 +19,12 @@ from .data import COST_DRIVERS, RND_DRIVERS, driver_items
 from .labels import LANGS, table
 from .meta import META_SHEET, MetaError, label_key, read_meta
 from .periods import parse_period
+from .readback import WorkbookError, open_workbook  # noqa: F401 (WorkbookError: raised to callers)
 from .slots import Slot, label
 from .verify import same
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
 INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_)|^(ReferenceFigures|Scenario)$")
-
-
-class WorkbookError(Exception):
-    pass
-
-
-def open_workbook(path, values: bool):
-    """Open a user's workbook with openpyxl: cached values (values=True) or formulas.
-    The single place user files are opened, so a hardened reader can be swapped in here."""
-    import openpyxl
-    try:
-        return openpyxl.load_workbook(path, data_only=values)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise WorkbookError(f"{Path(path).name} is not a readable .xlsx workbook ({e})") from None
 
 
 _LITERAL = r'(?:"[^"]*"|\\.)*'
@@ -141,7 +127,7 @@ def read_user_book(path, data=None) -> UserBook:
     """The input cells of a user's workbook, and what it holds that a rebuild would not keep.
     `data` (a Dataset) only helps name inputs in a workbook without a build record."""
     path = Path(path)
-    values, formulas = open_workbook(path, values=True), open_workbook(path, values=False)
+    values, formulas = open_workbook(path, data_only=True), open_workbook(path, data_only=False)
     try:
         meta = read_meta(values)
     except MetaError as e:

@@ -32,17 +32,10 @@ def same(cached, recalculated) -> bool:
 
 def cached_values(path) -> dict:
     """The values the file carries, as viewers that do not recalculate see them."""
-    import openpyxl
-    wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
-    out = {}
-    for ws in wb.worksheets:
-        vals = out[ws.title] = {}
-        for row in ws.iter_rows():
-            for c in row:
-                if c.value is not None:
-                    vals[c.coordinate] = c.value
-    wb.close()
-    return out
+    from .readback import open_workbook
+    wb = open_workbook(path, data_only=True)
+    return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
+            for ws in wb.worksheets}
 
 
 def compare(cached: dict, result: dict) -> Report:

@@ -177,8 +177,17 @@ def add_full_year_and_drop_bear(folder):
     text = (folder / "funding.csv").read_text(encoding="utf-8")
     (folder / "funding.csv").write_text(text.replace("opening_cash,1H2025,25.52,", "opening_cash,FY2025,60.0,"),
                                         encoding="utf-8")
+    add_test_source(folder)
     lines = (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     (folder / "assumptions.csv").write_text("".join(ln for ln in lines if not ln.startswith("bear,")), encoding="utf-8")
+
+
+def add_test_source(folder):
+    """The source id 'test' that invented figures cite, listed in sources.csv (once)."""
+    path = folder / "sources.csv"
+    if "\ntest," not in path.read_text(encoding="utf-8"):
+        with open(path, "a", encoding="utf-8") as f:
+            f.write("test,Invented figures for the tests,,new actuals,single\n")
 
 
 def test_a_new_actual_year_moves_the_forecast_and_drops_stale_edits(built, tmp_path):

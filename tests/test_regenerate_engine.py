@@ -11,7 +11,7 @@ from conftest import require_engine, run
 from model import backup
 from model.userbook import header_period
 from model.verify import cached_values, compare
-from test_regenerate import add_full_year_and_drop_bear, cell_of, data_copy, named
+from test_regenerate import add_full_year_and_drop_bear, add_test_source, cell_of, data_copy, named
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +130,7 @@ def test_data_updates_roll_the_model_forward_over_an_edited_workbook(engine, tmp
     # 1. the 9M2025 interim arrives: a new interim column, the forecast still starts in FY2025
     with open(data / "actuals.csv", "a", encoding="utf-8") as f:
         f.write(NINE_MONTHS)
+    add_test_source(data)
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "4 kept, 0 dropped" in res.stdout and "Checks: OK" in res.stdout

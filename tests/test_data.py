@@ -231,3 +231,28 @@ def test_values_outside_their_bounds_are_refused(copy, file, old, new, row, colu
     assert (e.value.file, e.value.column) == (file, column)
     assert row is None or e.value.row == row
     assert f"{shown} is not allowed here: expected" in str(e.value)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-8-sig"])
+def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encoding, tmp_path):
+    """Excel in China saves CSV as GBK; 'CSV UTF-8' adds a byte-order mark; both with CRLF line ends."""
+    note, rationale = "招股书：营收 3.12 亿元（单一来源）", "毛利率随规模提升，参考 2025 年上半年"
+    edit(copy / "actuals.csv", "RMB 312414k; note gives 3.124", note)
+    edit(copy / "assumptions.csv", "Price cuts keep cloud near break-even at gross level", rationale)
+    for name in ("actuals.csv", "assumptions.csv", "reference.csv", "company.toml"):
+        text = (copy / name).read_text(encoding="utf-8")
+        (copy / name).write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    assert (copy / "actuals.csv").read_bytes().startswith(b"\xef\xbb\xbfitem" if encoding == "utf-8-sig" else b"item")
+    data = load(copy)
+    assert data.actuals["revenue"][FY(2024)].note == note
+    assert data.rationales[("bear", "gm_cloud")] == rationale
+    assert data.company["unit_local"] == "亿元"
+    assert data.references[0].claim == "营收 0.574亿元"
+
+    from model.build import build_book
+    from model.readback import open_workbook
+    from model.writer import write_book
+    path = tmp_path / "m.xlsx"
+    write_book(build_book(data), path)
+    texts = [c.value for row in open_workbook(path)["Inputs"].iter_rows() for c in row]
+    assert rationale in texts

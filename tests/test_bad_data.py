@@ -1,0 +1,291 @@
+"""A corpus of broken inputs: each is one edit to a copy of templates/zhipu (or a bad command-line
+argument) and the message it must produce. Through the CLI, every case must exit with code 2, print
+`error: <file>, row <n>, column '<c>': <what was expected>`, show no traceback, and leave the
+workbook already at the output path (a real one, built beforehand) exactly as it was."""
+import csv
+import io
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from conftest import ROOT, ZHIPU
+
+
+
+# --- edits to the copied company folder -------------------------------------------------------
+
+def sub(file, old, new):
+    """Replace the first `old` in `file` (which must contain it)."""
+    def edit(folder):
+        text = (folder / file).read_text(encoding="utf-8")
+        assert old in text, (file, old)
+        (folder / file).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return edit
+
+
+def drop(file, start):
+    """Remove every line of `file` that starts with `start`."""
+    def edit(folder):
+        lines = (folder / file).read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [ln for ln in lines if not ln.startswith(start)]
+        assert len(kept) < len(lines), (file, start)
+        (folder / file).write_text("".join(kept), encoding="utf-8")
+    return edit
+
+
+def append(file, line):
+    def edit(folder):
+        with open(folder / file, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+    return edit
+
+
+def write(file, content: bytes):
+    def edit(folder):
+        (folder / file).write_bytes(content)
+    return edit
+
+
+def delete(file):
+    def edit(folder):
+        (folder / file).unlink()
+    return edit
+
+
+def drop_column(file, name):
+    def edit(folder):
+        rows = list(csv.reader(io.StringIO((folder / file).read_text(encoding="utf-8"))))
+        i = rows[0].index(name)
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([r[:i] + r[i + 1:] for r in rows])
+        (folder / file).write_text(out.getvalue(), encoding="utf-8")
+    return edit
+
+
+def edits(*steps):
+    def edit(folder):
+        for step in steps:
+            step(folder)
+    return edit
+
+
+A, S, T, R, SRC = "actuals.csv", "assumptions.csv", "company.toml", "reference.csv", "sources.csv"
+BASE_GROWTH_ONPREM = "base,growth_onprem,100%,70%,55%,45%,35%,30%,"
+
+# (id, edit of the folder or None, extra command-line arguments, expected message after "error: ")
+CASES = [
+    # files and their layout
+    ("missing-file", delete(A), [], "actuals.csv: file not found"),
+    ("missing-sources", delete(SRC), [], "sources.csv: file not found"),
+    ("missing-folder", None, ["--data", "no/such/folder"], "no/such/folder: company folder not found"),
+    ("empty-file", write(A, b""), [], "actuals.csv: the file is empty; expected a header row: item,period,value"),
+    ("blank-lines-only", write(SRC, b"\n\n  \n"), [], "sources.csv: the file is empty"),
+    ("header-only", write(S, b"scenario,driver,FY2025,FY2026,FY2027,FY2028,FY2029,FY2030,rationale\n"), [],
+     "assumptions.csv: no scenarios: add rows"),
+    ("oversized-file", append(A, "x" * 5_100_000), [], "actuals.csv: file is larger than 5 MB"),
+    ("xlsx-saved-as-csv", write(A, b"PK\x03\x04\x14\x00\x06\x00"), [],
+     "actuals.csv: this is an Excel workbook (.xlsx), not text: save it as CSV"),
+    ("binary-file", write(A, b"item,period,value\n\x00\x01\x02"), [], "actuals.csv: the file holds binary data"),
+    ("undecodable", write(A, b"item,period,value\nrevenue,FY2024,\xff\xfe\xfd\n"), [],
+     "actuals.csv: cannot decode the file: save it as UTF-8 CSV"),
+    ("missing-column", drop_column(SRC, "address"), [],
+     "sources.csv, row 1, column 'address': missing column 'address'"),
+    ("unknown-column-typo", sub(A, "item,period,value,", "item,period,valeu,"), [],
+     "actuals.csv, row 1, column 'valeu': unknown column 'valeu'; did you mean 'value'?"),
+    ("unknown-column", sub(A, "source,note", "source,note,comment"), [],
+     "actuals.csv, row 1, column 'comment': unknown column 'comment'; expected one of: item, period, value, source, note"),
+    ("column-twice", sub(A, "source,note", "source,source"), [], "actuals.csv, row 1, column 'source': column 'source' appears twice"),
+    ("cell-without-header", sub(A, "revenue,FY2024,3.12414,S1; S3; note,RMB 312414k; note gives 3.124",
+                                "revenue,FY2024,3.12414,S1; S3; note,RMB 312414k,3.124"), [],
+     "actuals.csv, row 4: value '3.124' in column 6, which has no header"),
+    ("text-too-long", sub(A, "RMB 57409k; note gives 0.574", "n" * 2500), [],
+     "actuals.csv, row 2, column 'note': text of 2500 characters; at most 2000"),
+
+    # numbers
+    ("text-for-number", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,abc"), [],
+     "actuals.csv, row 3, column 'value': expected a number, found 'abc'"),
+    ("two-decimal-points", sub(A, "rnd,FY2023,5.289", "rnd,FY2023,5.2.89"), [],
+     "actuals.csv, row 32, column 'value': expected a number, found '5.2.89'"),
+    ("empty-assumption-cell", sub(S, BASE_GROWTH_ONPREM, "base,growth_onprem,100%,,55%,45%,35%,30%,"), [],
+     "assumptions.csv, row 2, column 'FY2026': base / growth_onprem: no value for FY2026"),
+    ("base-year-figure-blank", sub(A, "revenue,FY2024,3.12414", "revenue,FY2024,"), [],
+     "actuals.csv, row 4, column 'value': revenue for FY2024 is required: the last full year is the base"),
+    ("base-year-figure-missing", drop(A, "adjusted_net_income,FY2024"), [],
+     "actuals.csv, column 'value': adjusted_net_income for FY2024 is required"),
+    ("implausible-figure", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,1e15"), [],
+     "actuals.csv, row 3, column 'value': 1e15 is not a plausible figure: expected 0 or a size between 1e-09 and 1e+12"),
+    ("nan", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,nan"), [],
+     "actuals.csv, row 3, column 'value': expected a finite number, found 'nan'"),
+
+    # duplicates
+    ("duplicate-row", append(A, "revenue,FY2024,3.2,S1,"), [],
+     "actuals.csv, row 47, column 'period': revenue for FY2024 is given twice (also in row 4)"),
+    ("duplicate-period-spelling", append(A, "revenue,fy 2024,3.2,S1,"), [], "revenue for FY2024 is given twice"),
+    ("duplicate-driver", append(S, "bear,gm_cloud,1%,1%,1%,1%,1%,1%,again"), [],
+     "assumptions.csv, row 26, column 'driver': driver gm_cloud is given twice for scenario bear (also in row 21)"),
+    ("duplicate-source", append(SRC, "S1,Again,http://x,Revenue,single"), [],
+     "sources.csv, row 14, column 'id': source id 'S1' is given twice (also in row 3)"),
+    ("duplicate-reference", append(R, "revenue,FY2024,3.124,0.0005,note,again"), [],
+     "reference.csv, row 15, column 'period': revenue for FY2024 is given twice (also in row 4)"),
+
+    # periods
+    ("malformed-period", sub(A, "revenue,FY2023,", "revenue,FY2O23,"), [],
+     "actuals.csv, row 3, column 'period': 'FY2O23' is not a period code such as FY2024, 1H2025, 9M2025 or Q1 2025"),
+    ("interim-longer-than-a-year", sub(A, "revenue,1H2025,", "revenue,13M2025,"), [],
+     "actuals.csv, row 6, column 'period': '13M2025' is longer than a year: an interim runs 1 to 11 months"),
+    ("twelve-month-interim", sub(A, "revenue,1H2025,", "revenue,12M2025,"), [],
+     "actuals.csv, row 6, column 'period': '12M2025' is a full year"),
+    ("year-out-of-range", sub(A, "revenue,FY2022,", "revenue,FY0222,"), [],
+     "actuals.csv, row 2, column 'period': year 0222 is outside 1900-2200"),
+    ("full-years-not-consecutive", edits(*[drop(A, f"{item},FY2023,") for item in (
+        "revenue", "cost_of_revenue", "gross_profit", "share_onprem", "share_cloud", "gm_onprem", "gm_cloud", "rnd",
+        "net_income", "adjusted_net_income")]), [],
+     "actuals.csv, row 3, column 'period': full years must be consecutive: FY2022 is followed by FY2024 (FY2023 is missing)"),
+    ("interim-after-forecast-start", append(A, "revenue,1H2026,2.5,S1,"), [],
+     "actuals.csv, row 47, column 'period': interim 1H2026 falls after FY2025, the first forecast year"),
+    ("year-columns-out-of-order", sub(S, "FY2025,FY2026,", "FY2026,FY2025,"), [],
+     "assumptions.csv, row 1, column 'FY2025': year columns must run in order: FY2025 comes after FY2026"),
+    ("scenario-missing-a-year", drop_column(S, "FY2030"), [],
+     "assumptions.csv, row 1, column 'FY2030': missing column 'FY2030'"),
+
+    # figures outside what they can be
+    ("negative-revenue", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,-1.24538"), [],
+     "actuals.csv, row 3, column 'value': revenue cannot be negative, found -1.24538"),
+    ("negative-cost", sub(A, "rnd,FY2023,5.289", "rnd,FY2023,(5.289)"), [],
+     "actuals.csv, row 32, column 'value': rnd cannot be negative, found -5.289"),
+    ("shares-do-not-sum", sub(A, "share_onprem,FY2024,84.5%", "share_onprem,FY2024,80%"), [],
+     "actuals.csv, row 21, column 'value': revenue shares for FY2024 add up to 95.5%, not 100% (share_sum tolerance 0.1%"),
+    ("one-share-missing", drop(A, "share_cloud,FY2023"), [],
+     "actuals.csv, row 16, column 'value': share_cloud for FY2023 is missing while share_onprem is given"),
+    ("share-typed-without-percent", sub(A, "share_onprem,FY2022,95.5%", "share_onprem,FY2022,95.5"), [],
+     "actuals.csv, row 15, column 'value': a revenue share of 9550% is outside 0% to 100%; type a rate as 60% or 0.6"),
+    ("margin-above-100", sub(A, "gm_onprem,FY2024,66.0%", "gm_onprem,FY2024,166%"), [],
+     "actuals.csv, row 25, column 'value': a gross margin of 166% is outside -1000% to 100%\n"),
+    ("assumed-margin-above-100", sub(S, "base,gm_onprem,60%,60%", "base,gm_onprem,60%,160%"), [],
+     "assumptions.csv, row 4, column 'FY2026': a gross margin of 160% is outside -1000% to 100%"),
+    ("growth-below-minus-100", sub(S, "bear,growth_onprem,70%", "bear,growth_onprem,-120%"), [],
+     "assumptions.csv, row 18, column 'FY2025': growth must be above -100% (nothing can shrink below zero), found -120%"),
+    ("growth-exactly-minus-100", sub(S, "bull,rnd_compute_growth,45%", "bull,rnd_compute_growth,-100%"), [],
+     "assumptions.csv, row 14, column 'FY2025': growth must be above -100%"),
+    ("growth-typed-without-percent", sub(S, "base,growth_cloud,150%", "base,growth_cloud,150"), [],
+     "assumptions.csv, row 3, column 'FY2025': growth of 15000% is outside -100% to 2000%; type a rate as 60% or 0.6"),
+
+    # names
+    ("unknown-item", sub(A, "revenue,FY2023,", "revnue,FY2023,"), [],
+     "actuals.csv, row 3, column 'item': unknown item 'revnue'; did you mean 'revenue'?"),
+    ("unknown-segment-item", sub(A, "share_cloud,FY2022,", "share_api,FY2022,"), [],
+     "actuals.csv, row 19, column 'item': unknown item 'share_api'"),
+    ("unknown-driver", sub(S, "base,growth_cloud,", "base,growth_clod,"), [],
+     "assumptions.csv, row 3, column 'driver': unknown driver 'growth_clod'; did you mean 'growth_cloud'?"),
+    ("scenario-missing-driver", drop(S, "bear,gm_cloud"), [],
+     "assumptions.csv, row 18, column 'driver': scenario 'bear' has no row for driver 'gm_cloud'"),
+    ("bad-scenario-name", sub(S, BASE_GROWTH_ONPREM, "base!," + BASE_GROWTH_ONPREM[5:]), [],
+     "assumptions.csv, row 2, column 'scenario': scenario name 'base!' must start with a letter"),
+    ("scenarios-alike", edits(*[sub(S, f"bull,{d},", f"Base,{d},") for d in (
+        "growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth", "rnd_other_growth",
+        "other_opex_growth", "adjustments")]), [],
+     "assumptions.csv, row 10, column 'scenario': scenario names 'base' and 'Base' are the same to Excel"),
+    ("unknown-scenario-option", None, ["--scenario", "moon"], "unknown scenario 'moon'; expected one of: base, bull, bear"),
+    ("scenario-option-typo", None, ["--scenario", "bulll"], "unknown scenario 'bulll'; did you mean 'bull'?"),
+    ("unknown-source-id", sub(A, "revenue,FY2023,1.24538,S1;", "revenue,FY2023,1.24538,S99;"), [],
+     "actuals.csv, row 3, column 'source': unknown source 'S99'"),
+    ("empty-source-id", sub(SRC, "S4,itbear", ",itbear"), [], "sources.csv, row 6, column 'id': the source id is empty"),
+    ("reference-unknown-metric", sub(R, "revenue,FY2022,", "revenu,FY2022,"), [],
+     "reference.csv, row 2, column 'metric': unknown metric 'revenu'; did you mean 'revenue'?"),
+    ("reference-period-not-in-model", sub(R, "revenue,FY2022,", "revenue,FY2021,"), [],
+     "reference.csv, row 2, column 'period': FY2021 is not a period of the model (FY2022, FY2023, 1H2024"),
+    ("reference-negative-tolerance", sub(R, "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005"), [],
+     "reference.csv, row 2, column 'tolerance': a tolerance cannot be negative"),
+
+    # company.toml
+    ("bad-toml", sub(T, "forecast_end = 2030", "forecast_end = "), [], "company.toml, line 10: not valid TOML"),
+    ("unknown-setting", sub(T, "forecast_end = 2030", "forcast_end = 2030"), [],
+     "company.toml, line 10, setting 'forcast_end': unknown setting 'forcast_end'; did you mean 'forecast_end'?"),
+    ("missing-setting", sub(T, 'currency = "RMB"', ""), [], "company.toml, setting 'currency': required, but missing"),
+    ("forecast-end-as-text", sub(T, "forecast_end = 2030", 'forecast_end = "2030"'), [],
+     "company.toml, line 10, setting 'forecast_end': forecast_end must be a year such as 2030, found '2030'"),
+    ("forecast-end-too-early", sub(T, "forecast_end = 2030", "forecast_end = 2024"), [],
+     "company.toml, line 10, setting 'forecast_end': forecast_end 2024 is before the first forecast year 2025"),
+    ("forecast-too-long", sub(T, "forecast_end = 2030", "forecast_end = 2100"), [],
+     "company.toml, line 10, setting 'forecast_end': a forecast of 76 years (FY2025-FY2100); at most 30"),
+    ("default-scenario-unknown", sub(T, 'default_scenario = "base"', 'default_scenario = "central"'), [],
+     "company.toml, line 11, setting 'default_scenario': default_scenario 'central' is not a scenario in assumptions.csv"),
+    ("fiscal-year-end-invalid", sub(T, '"12-31"', '"12-32"'), [],
+     "company.toml, line 8, setting 'fiscal_year_end': fiscal_year_end '12-32' is not a month-day such as \"12-31\""),
+    ("unknown-segment-setting", sub(T, 'label = "Cloud / MaaS"', 'lable = "Cloud / MaaS"'), [],
+     "company.toml, line 19, setting 'segments': unknown segment setting 'lable'; did you mean 'label'?"),
+    ("segment-key-not-a-word", sub(T, 'key = "cloud"', 'key = "cloud api"'), [],
+     "company.toml, line 19, setting 'segments': segment key 'cloud api' must be a plain word"),
+    ("segment-key-twice", sub(T, 'key = "cloud"', 'key = "onprem"'), [],
+     "company.toml, line 19, setting 'segments': segment key 'onprem' is used twice"),
+    ("negative-tolerance", sub(T, "share_sum = 0.001", "share_sum = -0.001"), [],
+     "error: company.toml, line 24, setting 'share_sum': tolerance share_sum must be a non-negative number, found -0.001\n"),
+    ("unknown-tolerance", sub(T, "share_sum = 0.001", "shares_sum = 0.001"), [],
+     "company.toml, line 24, setting 'shares_sum': unknown tolerance 'shares_sum'; did you mean 'share_sum'?"),
+
+    # the output path
+    ("out-not-xlsx", None, ["--out", "{tmp}/model.csv"], "--out {tmp}/model.csv must end in .xlsx"),
+    ("out-is-a-folder", None, ["--out", "{tmp}/folder.xlsx"], "--out {tmp}/folder.xlsx is a folder"),
+    ("out-holds-another-file", None, ["--out", "{tmp}/notes.xlsx"],
+     "cannot carry edits over from the existing workbook: {tmp}/notes.xlsx: not an .xlsx workbook, or a damaged one"),
+]
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory):
+    """The bytes of a workbook built from the Zhipu data: the user's previous output."""
+    from model.build import build_book
+    from model.data import load
+    from model.writer import write_book
+    path = tmp_path_factory.mktemp("previous") / "model.xlsx"
+    write_book(build_book(load(ZHIPU)), path)
+    return path.read_bytes()
+
+
+def prepare(tmp_path, edit, args, previous):
+    """A copy of the Zhipu folder with the edit applied, an existing output workbook, and the CLI args."""
+    data = tmp_path / "co"
+    shutil.copytree(ZHIPU, data)
+    if edit:
+        edit(data)
+    out = tmp_path / "existing.xlsx"
+    out.write_bytes(previous)
+    (tmp_path / "folder.xlsx").mkdir()
+    (tmp_path / "notes.xlsx").write_text("the user's notes")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    return ["build", "--data", str(data), "--out", str(out), *args]
+
+
+def assert_refused(tmp_path, code, stderr, expected, previous):
+    expected = expected.replace("{tmp}", str(tmp_path))
+    assert code == 2, stderr
+    assert stderr.startswith("error: ") and expected in stderr, stderr
+    assert "Traceback" not in stderr
+    assert (tmp_path / "existing.xlsx").read_bytes() == previous
+    assert (tmp_path / "notes.xlsx").read_text() == "the user's notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["co", "existing.xlsx", "folder.xlsx", "notes.xlsx"]
+
+
+def test_the_corpus_is_large_and_distinct():
+    assert len(CASES) >= 30
+    assert len({c[0] for c in CASES}) == len(CASES)
+    assert len({c[3] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("edit, args, expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_is_refused_with_a_clear_message(tmp_path, edit, args, expected, previous):
+    result = CliRunner().invoke(main, prepare(tmp_path, edit, args, previous))
+    assert isinstance(result.exception, SystemExit), result.exception   # not an unexpected exception
+    assert_refused(tmp_path, result.exit_code, result.stderr, expected, previous)
+
+
+@pytest.mark.parametrize("case", ["bad-toml", "shares-do-not-sum", "oversized-file", "unknown-scenario-option"])
+def test_bad_input_in_a_real_process(tmp_path, case, previous):
+    _, edit, args, expected = next(c for c in CASES if c[0] == case)
+    res = subprocess.run([sys.executable, str(ROOT / "cli.py"), *prepare(tmp_path, edit, args, previous)],
+                         capture_output=True, text=True, timeout=120)
+    assert_refused(tmp_path, res.returncode, res.stderr, expected, previous)

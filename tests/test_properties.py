@@ -1,0 +1,240 @@
+"""Property-based tests (hypothesis, fixed seed): random valid companies -- one or more segments, full
+years and interims, fiscal year ends, R&D with or without a compute split, scenarios with random
+names, horizons, blanks in optional items, comment rows, text in GBK or UTF-8 --
+are written as data files, loaded, built and recalculated by LibreOffice. Every workbook must
+recalculate to its cached values with no error value and MasterCheck 0. The engine runs once for
+all workbooks; the examples are collected first.
+
+Also: any text typed into any cell of the Zhipu files gives either a dataset or a DataError."""
+import csv
+import io
+import itertools
+import json
+import random
+import shutil
+import string
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ZHIPU, require_engine
+from model.build import build_book
+from model.data import DataError, load
+from model.datafile import SMALLEST, excel_precision
+from model.periods import Period
+from model.tabs.inputs import name_part
+from model.verify import compare, cached_values
+from model.writer import write_book
+
+WORKBOOKS = 200   # random workbooks recalculated by LibreOffice in one run
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))   # as build_book does; hypothesis warns of a change
+SEED = settings(deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+# Text a user might type, formula look-alikes and Chinese included; all of it encodable in GBK.
+TEXT = st.text(string.ascii_letters + string.digits + " =+-@,;\"'()%/&<>|!?.:" + "营收毛利率研发亿元智谱云端—（）：",
+               max_size=25)
+
+
+def typed(v: float) -> float:
+    """`v` as a user could type it: Excel's 15 significant digits, and 0 for a vanishing figure."""
+    return 0.0 if abs(v) < SMALLEST else excel_precision(v)
+
+
+def amount(lo, hi):
+    return st.floats(lo, hi, allow_nan=False).map(typed)
+
+
+@st.composite
+def companies(draw):
+    """A random valid company as plain data: what the files will hold."""
+    rng = random.Random(draw(st.integers(0, 2**32)))   # sizes spread evenly (hypothesis favours small ones)
+    count = rng.randint
+    n = count(1, 4)
+    keys = draw(st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True), min_size=n, max_size=n,
+                         unique_by=str.lower))
+    segments = [(k, draw(TEXT.filter(str.strip))) for k in keys]
+    first = count(2000, 2030)
+    last = first + count(0, 4)
+    months = draw(st.lists(st.sampled_from([3, 6, 9]), unique=True, min_size=count(0, 2), max_size=2))
+    interim_years = draw(st.lists(st.sampled_from([last, last + 1]), unique=True, min_size=1)) if months else []
+    periods = [Period(y, 12) for y in range(first, last + 1)] + [Period(y, m) for y in interim_years for m in months]
+    base = Period(last, 12)
+
+    actuals = {}   # (item, period) -> value or None (a blank)
+
+    def optional(required, strategy):
+        return draw(strategy) if required or draw(st.booleans()) else None
+
+    split = draw(st.booleans())   # compute given for the base year: R&D forecast as compute + the rest
+    for p in periods:
+        at_base = p == base
+        rev = 0.0 if rng.random() < 0.03 else draw(amount(0.01, 1e4))   # now and then no revenue
+        actuals["revenue", p] = rev
+        if len(keys) > 1:   # a single segment has no share or margin rows
+            weights = optional(at_base, st.lists(amount(0.01, 1.0), min_size=len(keys), max_size=len(keys)))
+            margins = {k: optional(at_base, amount(-2.0, 0.95)) for k in keys}
+            for i, k in enumerate(keys):
+                actuals[f"share_{k}", p] = typed(weights[i] / sum(weights)) if weights else None
+                actuals[f"gm_{k}", p] = margins[k]
+        if len(keys) > 1 and weights and None not in margins.values():   # cost as the segment margins imply
+            cost = typed(rev * (1 - sum(actuals[f"share_{k}", p] * margins[k] for k in keys)))
+        else:
+            cost = optional(at_base, amount(0, 2e4))
+        actuals["cost_of_revenue", p] = cost
+        actuals["gross_profit", p] = typed(rev - cost) if cost is not None and draw(st.booleans()) else None
+        rnd = optional(at_base, amount(0, 5e4))
+        actuals["rnd", p] = rnd
+        with_compute = rnd is not None and (split if at_base else draw(st.booleans()))
+        actuals["rnd_compute", p] = typed(rnd * draw(st.floats(0, 1))) if with_compute else None
+        actuals["selling_marketing", p] = optional(False, amount(0, 1e4))
+        adjusted = optional(at_base, amount(-5e4, 1e4))
+        actuals["adjusted_net_income", p] = adjusted
+        actuals["net_income", p] = typed(adjusted - draw(amount(0, 100))) if adjusted is not None and draw(st.booleans()) else None
+
+    horizon = count(1, 8)
+    years = list(range(last + 1, last + 1 + horizon))
+    n = count(1, 5)
+    scenarios = draw(st.lists(st.from_regex(r"[A-Za-z]([A-Za-z0-9 _-]{0,8}[A-Za-z0-9_-])?", fullmatch=True),
+                              min_size=n, max_size=n, unique_by=lambda s: name_part(s).lower()))
+    ranges = {"growth": (-0.95, 3.0), "gm": (-2.0, 0.95), "rnd_compute_growth": (-0.9, 2.0),
+              "rnd_other_growth": (-0.9, 2.0), "rnd_growth": (-0.9, 2.0), "other_opex_growth": (-0.9, 2.0),
+              "adjustments": (-50.0, 50.0)}
+    rnd_drivers = ["rnd_compute_growth", "rnd_other_growth"] if split else ["rnd_growth"]
+    drivers = [f"{pre}_{k}" for pre in ("growth", "gm") for k in keys] + rnd_drivers + ["other_opex_growth", "adjustments"]
+    limits = lambda d: ranges[d] if d in ranges else ranges[d.split("_")[0]]  # noqa: E731
+    assumptions = {(sc, d): [draw(amount(*limits(d))) for _ in years] for sc in scenarios for d in drivers}
+    rationales = {key: draw(TEXT) for key in assumptions}
+    sources = [(f"S{i}", draw(TEXT.filter(str.strip)), draw(TEXT)) for i in range(1, count(1, 3) + 1)]
+    references = [(metric, p, value) for p in periods if actuals["revenue", p] > 0 and draw(st.booleans())
+                  for metric, value in (("revenue", actuals["revenue", p]),
+                                        ("rnd_to_revenue", actuals["rnd", p] / actuals["revenue", p]
+                                         if actuals["rnd", p] is not None else None))
+                  if value is not None]
+    return {
+        "segments": segments, "periods": periods, "actuals": actuals, "years": years, "scenarios": scenarios,
+        "drivers": drivers, "assumptions": assumptions, "rationales": rationales, "sources": sources,
+        "references": references, "notes": draw(st.lists(TEXT, min_size=3, max_size=3)),
+        "default": draw(st.sampled_from([None] + scenarios)), "selected": draw(st.sampled_from([None] + scenarios)),
+        "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk"])), "blank_rows": draw(st.booleans()),
+        "percent": draw(st.booleans()), "grouping": draw(st.booleans()),
+        "share_sum": draw(st.floats(1e-6, 0.01)), "amount": draw(st.floats(1e-6, 0.01)),
+        "tolerances": draw(st.booleans()), "comments": draw(st.booleans()),
+        "year_end": draw(st.sampled_from(["12-31", "03-31", "06-30"])), "adjustments_label": draw(TEXT),
+    }
+
+
+def number(v, spec, rate=False):
+    """A figure as a user might type it: 0.6 or 60%, 1,234.5, (12.5) for a negative."""
+    if rate and spec["percent"]:
+        return f"{v * 100!r}%"
+    text = format(abs(v), ",") if spec["grouping"] else repr(abs(v))
+    return f"({text})" if v < 0 and spec["grouping"] else ("-" if v < 0 else "") + text
+
+
+def write_company(spec, folder):
+    """Write the spec as the five data files of a company folder."""
+    folder.mkdir(parents=True)
+
+    def csv_file(name, rows):
+        out = io.StringIO()
+        if spec["comments"]:
+            out.write(f"# {name}: written by the property tests\r\n")
+        csv.writer(out, lineterminator="\r\n").writerows(rows)
+        (folder / name).write_bytes(out.getvalue().encode(spec["encoding"]))
+
+    q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731  (a TOML basic string)
+    segs = "".join(f"\n[[segments]]\nkey = {q(k)}\nlabel = {q(label)}\n" for k, label in spec["segments"])
+    default = f"default_scenario = {q(spec['default'])}\n" if spec["default"] else ""
+    tolerances = (f'\n[tolerances]\nshare_sum = {spec["share_sum"]!r}\namount = {spec["amount"]!r}\nsegment_margin = 0.005\n'
+                  if spec["tolerances"] else "")
+    toml = (f'name = {q(spec["notes"][0].strip() or "Co")}\ncurrency = "RMB"\nunit = "RMB m"\n'
+            f'fiscal_year_end = {q(spec["year_end"])}\nas_of = 2026-01-28\nforecast_end = {spec["years"][-1]}\n'
+            f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}')
+    (folder / "company.toml").write_bytes(toml.encode(spec["encoding"]))
+    ids = [s[0] for s in spec["sources"]]
+    rows = [["item", "period", "value", "source", "note"]]
+    for i, ((item, p), v) in enumerate(spec["actuals"].items()):
+        if v is None and not spec["blank_rows"]:
+            continue
+        rate = item.startswith(("share_", "gm_"))
+        rows.append([item, p.code, "" if v is None else number(v, spec, rate), "; ".join(ids[: i % 3]),
+                     spec["notes"][i % 3]])
+    csv_file("actuals.csv", rows)
+    rows = [["scenario", "driver"] + [f"FY{y}" for y in spec["years"]] + ["rationale"]]
+    for (sc, d), values in spec["assumptions"].items():
+        rows.append([sc, d] + [number(v, spec, d != "adjustments") for v in values] + [spec["rationales"][sc, d]])
+    csv_file("assumptions.csv", rows)
+    csv_file("sources.csv", [["id", "title", "address", "supports", "reliability"]]
+             + [[sid, title, "", note, "single"] for sid, title, note in spec["sources"]])
+    if spec["references"]:
+        csv_file("reference.csv", [["metric", "period", "value", "tolerance", "source", "claim"]]
+                 + [[m, p.code, repr(typed(v)), repr(max(1e-9, abs(v) * 1e-12)), ids[0], spec["notes"][1]]
+                    for m, p, v in spec["references"]])
+
+
+@settings(SEED, max_examples=100)
+@given(spec=companies())
+def test_random_companies_load_as_written(spec, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("co") / "co"
+    write_company(spec, folder)
+    data = load(folder)
+    assert data.scenarios == spec["scenarios"]
+    assert data.forecast_years == spec["years"]
+    assert sorted(data.periods) == sorted(spec["periods"])
+    for (item, p), v in spec["actuals"].items():
+        assert data.actual(item, p) == (None if v is None else pytest.approx(v, rel=1e-12, abs=1e-300))
+    for key, values in spec["assumptions"].items():
+        assert data.assumptions[key] == pytest.approx(values, rel=1e-12)
+        assert data.rationales[key] == spec["rationales"][key].strip()
+
+
+def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
+    require_engine()
+    from model import engine
+    root = tmp_path_factory.mktemp("random")
+    cases, folders = [], itertools.count()
+
+    @settings(SEED, max_examples=WORKBOOKS)
+    @given(companies())
+    def collect(spec):
+        folder = root / f"co{next(folders)}"
+        write_company(spec, folder)
+        book = build_book(load(folder), spec["selected"])
+        path = folder / "model.xlsx"
+        write_book(book, path)
+        cases.append((path, book.names["Scenario"].result()))
+
+    collect()
+    assert len(cases) == WORKBOOKS
+    results = engine.recalculate([{"path": path} for path, _ in cases], workers=2)
+    for (path, selected), result in zip(cases, results):
+        assert result["error"] is None, path
+        rep = compare(cached_values(path), result)
+        assert rep.formulas > 100, path
+        assert (rep.mismatches, rep.errors, rep.master) == ([], [], 0), path
+        assert result["names"]["Scenario"]["v"] == selected
+
+
+FILES = {name: list(csv.reader(io.StringIO((ZHIPU / name).read_text(encoding="utf-8"))))
+         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv")}
+
+
+@settings(SEED, max_examples=300)
+@given(name=st.sampled_from(sorted(FILES)), row=st.integers(0, 10_000), col=st.integers(0, 10),
+       text=st.text(max_size=30))
+def test_any_text_in_any_cell_gives_data_or_a_clear_error(name, row, col, text, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz") / "co"
+    shutil.copytree(ZHIPU, folder)
+    rows = [list(r) for r in FILES[name]]
+    cells = rows[row % len(rows)]
+    cells[col % len(cells)] = text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (folder / name).write_text(out.getvalue(), encoding="utf-8", errors="surrogatepass")
+    try:
+        load(folder)
+    except DataError as e:
+        assert e.file in FILES and e.message

@@ -621,6 +621,10 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
                 raise DataError(path, f"opening cash must be at the end of the last actual full year ({last_fy.code}) "
                                 f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}{stale}",
                                 n, "period")
+            if rule == "actual" and not period.is_full_year and data.actual("adjusted_net_income", period) is None:
+                problems.append(DataError(path, f"opening cash at the end of {period.code} needs adjusted_net_income for "
+                                          f"{period.code} in actuals.csv: the cash already reflects that result, which "
+                                          f"the forecast of FY{period.year} deducts", n, "period"))
             if rule == "forecast" and not (period.is_full_year and period.year in forecast_years):
                 raise DataError(path, f"equity_raise needs a forecast fiscal year (FY{forecast_years[0]}–"
                                 f"FY{forecast_years[-1]}), found {period.code}", n, "period")

@@ -251,7 +251,9 @@ class Op(Expr):
         if self.a.prec < self.prec or (self.op == "^" and isinstance(self.a, Neg)):
             left = f"({left})"
         right = self.b.xl(sheet)
-        if self.b.prec < self.prec or (self.b.prec == self.prec and self.op in "-/^"):
+        # a right operand of the same precedence keeps its brackets even for + and *: the engine works
+        # left to right, and a+(b+c) rounds differently from (a+b)+c
+        if self.b.prec <= self.prec:
             right = f"({right})"
         return f"{left}{self.op}{right}"
 

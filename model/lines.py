@@ -137,8 +137,11 @@ def first_flagged(flags, years, otherwise: str):
 
 
 def cagr(x, p, end, start, since):
-    """Compound annual growth from period `since` (value `start`) to p (value `end`)."""
-    return guard([end, start], (end / start) ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, nonzero=[start])
+    """Compound annual growth from period `since` (value `start`) to p (value `end`); n/a when the two
+    have opposite signs (no compound rate leads from one to the other)."""
+    change = end / start
+    return guard([end, start], IF(change.ge(0), change ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, NA),
+                 nonzero=[start])
 
 
 def required_revenue_lines() -> list[Line]:

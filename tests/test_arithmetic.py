@@ -1,7 +1,8 @@
 """Where figures cancel, the cached value must be the engine's, not rounding noise: a difference of
-two numbers that agree to 2^-48 is 0 in LibreOffice (so a guard `<> 0` sees 0), and SUM is
-compensated. Found by the property tests: a flat scenario's revenue change was 4e-16 in Python
-(an incremental margin of 1e15) and 0 in LibreOffice (n/a)."""
+two numbers that agree to 2^-48 is 0 in LibreOffice (so a guard `<> 0` sees 0), SUM is compensated,
+and the formula text keeps the order of evaluation. Found by the property tests: a flat scenario's
+revenue change was 4e-16 in Python (an incremental margin of 1e15) and 0 in LibreOffice (n/a); a
+sensitivity delta differed by 2.5e-9 relative because 1+(g+step) was written as 1+g+step."""
 import pytest
 
 from conftest import require_engine
@@ -22,6 +23,9 @@ CASES = [
     ([1.0, 3.0, 3.0000000000000004], lambda c: IF((c[2].ref() - c[1].ref()).gt(0), 1, 0), 0.0),
     ([0.5, 0.25, 0.75], lambda c: IF((c[0].ref() + c[1].ref()).eq(c[2].ref()), 1, 0), 1.0),
     ([1.0, 1.0000000000000002, 0.0], lambda c: IF(c[1].ref().gt(c[0].ref()), 1, 0), 0.0),   # compares as equal
+    # the engine works left to right: a right-nested sum keeps its brackets in the formula text
+    ([5173.975486496781, -0.161924571361285, 1.192092896e-07],
+     lambda c: c[0].ref() * (1 + (c[1].ref() + c[2].ref())), 4336.182340397936),   # (1+b)+c gives ...935
 ]
 
 

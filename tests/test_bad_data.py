@@ -73,7 +73,7 @@ def edits(*steps):
     return edit
 
 
-A, S, T, R, SRC = "actuals.csv", "assumptions.csv", "company.toml", "reference.csv", "sources.csv"
+A, S, T, R, SRC, F = "actuals.csv", "assumptions.csv", "company.toml", "reference.csv", "sources.csv", "funding.csv"
 BASE_GROWTH_ONPREM = "base,growth_onprem,100%,70%,55%,45%,35%,30%,"
 
 # (id, edit of the folder or None, extra command-line arguments, expected message after "error: ")
@@ -118,6 +118,10 @@ CASES = [
      "actuals.csv, column 'value': adjusted_net_income for FY2024 is required"),
     ("implausible-figure", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,1e15"), [],
      "actuals.csv, row 3, column 'value': 1e15 is not a plausible figure: expected 0 or a size between 1e-09 and 1e+12"),
+    ("opening-cash-without-interim-result", sub(A, "adjusted_net_income,1H2025,-17.52", "adjusted_net_income,1H2025,"), [],
+     "funding.csv, row 2, column 'period': opening cash at the end of 1H2025 needs adjusted_net_income for 1H2025"),
+    ("funding-text-for-number", sub(F, "opening_cash,1H2025,25.52", "opening_cash,1H2025,lots"), [],
+     "funding.csv, row 2, column 'value': expected a number, found 'lots'"),
     ("nan", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,nan"), [],
      "actuals.csv, row 3, column 'value': expected a finite number, found 'nan'"),
 
@@ -126,9 +130,9 @@ CASES = [
      "actuals.csv, row 47, column 'period': revenue for FY2024 is given twice (also in row 4)"),
     ("duplicate-period-spelling", append(A, "revenue,fy 2024,3.2,S1,"), [], "revenue for FY2024 is given twice"),
     ("duplicate-driver", append(S, "bear,gm_cloud,1%,1%,1%,1%,1%,1%,again"), [],
-     "assumptions.csv, row 26, column 'driver': driver gm_cloud is given twice for scenario bear (also in row 21)"),
+     "assumptions.csv, row 35, column 'driver': driver gm_cloud is given twice for scenario bear (also in row 21)"),
     ("duplicate-source", append(SRC, "S1,Again,http://x,Revenue,single"), [],
-     "sources.csv, row 14, column 'id': source id 'S1' is given twice (also in row 3)"),
+     "sources.csv, row 15, column 'id': source id 'S1' is given twice (also in row 3)"),
     ("duplicate-reference", append(R, "revenue,FY2024,3.124,0.0005,note,again"), [],
      "reference.csv, row 15, column 'period': revenue for FY2024 is given twice (also in row 4)"),
 

@@ -121,7 +121,8 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     assert "rnd_compute_growth" not in err                        # not needed without compute data
     assert "funding.csv, row 10, column 'value': opening_cash: a number is required" in err
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
-    assert err.startswith("error: 28 problems")                   # 3 settings + 4 actuals + 4 x 5 drivers + cash
+    assert err.startswith("error: 29 problems")   # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
+    assert "opening cash at the end of 9M2026 needs adjusted_net_income for 9M2026" in err   # result before the cash date
 
 
 def fill_csv(path, key_cols, values):

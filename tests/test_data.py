@@ -256,3 +256,29 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
     write_book(build_book(data), path)
     texts = [c.value for row in open_workbook(path)["Inputs"].iter_rows() for c in row]
     assert rationale in texts
+
+
+def test_a_one_year_horizon_builds(copy):
+    """Found by the property tests: a forecast of one year has no prior closing cash to check."""
+    from model.build import build_book
+    edit(copy / "company.toml", "forecast_end = 2030", "forecast_end = 2025")
+    edit(copy / "funding.csv", "equity_raise,FY2026,", "equity_raise,FY2025,")
+    data = load(copy)
+    assert data.forecast_years == [2025]
+    book = build_book(data)
+    assert book.names["MasterCheck"].result() == 0
+
+
+def test_a_company_without_revenue_builds(copy):
+    """Found by the property tests: with no revenue the margins are n/a, and every check still
+    compares like with like (no #VALUE! from n/a − n/a, no CAGR from a zero base)."""
+    from model.build import build_book
+    text = (copy / "actuals.csv").read_text(encoding="utf-8")
+    text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("gross_profit,"))
+    (copy / "actuals.csv").write_text(text.replace("revenue,FY2024,3.12414", "revenue,FY2024,0")
+                                      .replace("cost_of_revenue,FY2024,1.36525", "cost_of_revenue,FY2024,0") + "\n",
+                                      encoding="utf-8")
+    (copy / "reference.csv").unlink()
+    (copy / "claims.csv").unlink()
+    book = build_book(load(copy))
+    assert book.names["MasterCheck"].result() == 0

@@ -28,7 +28,7 @@ from model.tabs.inputs import name_part
 from model.verify import compare, cached_values
 from model.writer import write_book
 
-WORKBOOKS = 200   # random workbooks recalculated by LibreOffice in one run
+WORKBOOKS = 120   # random workbooks recalculated by LibreOffice in one run
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))   # as build_book does; hypothesis warns of a change
 SEED = settings(deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -101,13 +101,24 @@ def companies(draw):
                               min_size=n, max_size=n, unique_by=lambda s: name_part(s).lower()))
     ranges = {"growth": (-0.95, 3.0), "gm": (-2.0, 0.95), "rnd_compute_growth": (-0.9, 2.0),
               "rnd_other_growth": (-0.9, 2.0), "rnd_growth": (-0.9, 2.0), "other_opex_growth": (-0.9, 2.0),
-              "adjustments": (-50.0, 50.0)}
+              "adjustments": (-50.0, 50.0), "non_cash": (-20.0, 50.0), "capex": (0.0, 100.0),
+              "working_capital": (-50.0, 50.0)}
     rnd_drivers = ["rnd_compute_growth", "rnd_other_growth"] if split else ["rnd_growth"]
-    drivers = [f"{pre}_{k}" for pre in ("growth", "gm") for k in keys] + rnd_drivers + ["other_opex_growth", "adjustments"]
+    cash_drivers = [d for d in ("non_cash", "capex", "working_capital") if draw(st.booleans())]   # optional rows
+    drivers = ([f"{pre}_{k}" for pre in ("growth", "gm") for k in keys] + rnd_drivers
+               + ["other_opex_growth", "adjustments"] + cash_drivers)
     limits = lambda d: ranges[d] if d in ranges else ranges[d.split("_")[0]]  # noqa: E731
     assumptions = {(sc, d): [draw(amount(*limits(d))) for _ in years] for sc in scenarios for d in drivers}
     rationales = {key: draw(TEXT) for key in assumptions}
     sources = [(f"S{i}", draw(TEXT.filter(str.strip)), draw(TEXT)) for i in range(1, count(1, 3) + 1)]
+    cash_at = [base] + [q for q in periods if not q.is_full_year and q.year == last + 1   # where opening cash may be
+                        and actuals["adjusted_net_income", q] is not None]
+    funding = {"opening_cash": (draw(st.sampled_from(cash_at)).code, draw(amount(0, 1e4)))}
+    if draw(st.booleans()):
+        funding["equity_raise"] = (f"FY{draw(st.sampled_from(years))}", draw(amount(0, 1e4)))
+        funding["fx_rate"] = ("", draw(amount(0.01, 10)))
+    if draw(st.booleans()):
+        funding["min_cash"] = ("", draw(amount(0, 100)))
     references = [(metric, p, value) for p in periods if actuals["revenue", p] > 0 and draw(st.booleans())
                   for metric, value in (("revenue", actuals["revenue", p]),
                                         ("rnd_to_revenue", actuals["rnd", p] / actuals["revenue", p]
@@ -121,7 +132,8 @@ def companies(draw):
         "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk"])), "blank_rows": draw(st.booleans()),
         "percent": draw(st.booleans()), "grouping": draw(st.booleans()),
         "share_sum": draw(st.floats(1e-6, 0.01)), "amount": draw(st.floats(1e-6, 0.01)),
-        "tolerances": draw(st.booleans()), "comments": draw(st.booleans()),
+        "tolerances": draw(st.booleans()), "comments": draw(st.booleans()), "funding": funding,
+        "steps": draw(st.one_of(st.none(), st.lists(amount(0, 0.5), min_size=3, max_size=3))),
         "year_end": draw(st.sampled_from(["12-31", "03-31", "06-30"])), "adjustments_label": draw(TEXT),
     }
 
@@ -150,9 +162,11 @@ def write_company(spec, folder):
     default = f"default_scenario = {q(spec['default'])}\n" if spec["default"] else ""
     tolerances = (f'\n[tolerances]\nshare_sum = {spec["share_sum"]!r}\namount = {spec["amount"]!r}\nsegment_margin = 0.005\n'
                   if spec["tolerances"] else "")
+    steps = "" if spec["steps"] is None else "\n[sensitivity]\n" + "".join(
+        f"{key} = {v!r}\n" for key, v in zip(("growth_step", "cost_growth_step", "margin_step"), spec["steps"]))
     toml = (f'name = {q(spec["notes"][0].strip() or "Co")}\ncurrency = "RMB"\nunit = "RMB m"\n'
             f'fiscal_year_end = {q(spec["year_end"])}\nas_of = 2026-01-28\nforecast_end = {spec["years"][-1]}\n'
-            f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}')
+            f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}{steps}')
     (folder / "company.toml").write_bytes(toml.encode(spec["encoding"]))
     ids = [s[0] for s in spec["sources"]]
     rows = [["item", "period", "value", "source", "note"]]
@@ -165,8 +179,11 @@ def write_company(spec, folder):
     csv_file("actuals.csv", rows)
     rows = [["scenario", "driver"] + [f"FY{y}" for y in spec["years"]] + ["rationale"]]
     for (sc, d), values in spec["assumptions"].items():
-        rows.append([sc, d] + [number(v, spec, d != "adjustments") for v in values] + [spec["rationales"][sc, d]])
+        rate = d not in ("adjustments", "non_cash", "capex", "working_capital")
+        rows.append([sc, d] + [number(v, spec, rate) for v in values] + [spec["rationales"][sc, d]])
     csv_file("assumptions.csv", rows)
+    csv_file("funding.csv", [["item", "period", "value", "unit", "source", "note"]]
+             + [[item, period, number(v, spec), "", "", spec["notes"][2]] for item, (period, v) in spec["funding"].items()])
     csv_file("sources.csv", [["id", "title", "address", "supports", "reliability"]]
              + [[sid, title, "", note, "single"] for sid, title, note in spec["sources"]])
     if spec["references"]:
@@ -219,7 +236,7 @@ def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
 
 
 FILES = {name: list(csv.reader(io.StringIO((ZHIPU / name).read_text(encoding="utf-8"))))
-         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv")}
+         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv", "funding.csv", "claims.csv")}
 
 
 @settings(SEED, max_examples=300)

@@ -34,6 +34,8 @@ class ChecksTab:
 
         def check_row(key, cells_by_period, **fill):
             nonlocal row
+            if not cells_by_period:   # nothing to check (a one-year horizon has no prior closing cash)
+                return
             fill.update(tab)  # texts may name any tab
             sh.put(row, LABEL_COL, t(f"checks.{key}", **fill), "label")
             note = t(f"checks.{key}_note", **fill)
@@ -92,7 +94,9 @@ class ChecksTab:
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
         check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
-                                              ABS(margin_centre - margin).gt(tol["amount"])), 1, 0)})
+                                              IF(AND(ISNUMBER(margin_centre), ISNUMBER(margin)),   # n/a without revenue
+                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin))),
+                                           1, 0)})
         row += 1
 
         # Ties to the published figures

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from .book import name_part
 from .formula import AND, ISNUMBER
+from .labels import LANGS
 from .datafile import (LARGEST, SMALLEST, DataError, DataErrors, Problems, excel_precision,  # noqa: F401 (API)
                        parse_number, read_csv, read_text, toml_line, unknown)
 from .periods import Period, parse_period, parse_year_end, period_problem
@@ -152,12 +153,15 @@ CLAIM_TESTS = ("equal", "at_least", "at_most")
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
 TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
-# Every setting company.toml may hold; any other is refused (a typo would otherwise be ignored).
-SETTINGS = REQUIRED_SETTINGS + ("name_local", "ticker", "unit_local", "default_scenario", "adjustments_label",
-                                "reliability_legend", "tolerances", "sensitivity")
-TEXT_SETTINGS = ("name", "name_local", "ticker", "currency", "unit", "unit_local", "default_scenario",
-                 "adjustments_label", "reliability_legend")
-SEGMENT_SETTINGS = ("key", "label")
+# Every setting company.toml may hold; any other is refused (a typo would otherwise be ignored). A text
+# may also be given per edition language: adjustments_label_zh, a segment's label_zh (model/labels).
+_TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
+_EDITIONS = tuple(lang for lang in LANGS if lang != "en")
+TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + tuple(
+    f"{k}_{lang}" for k in _TEXTS for lang in _EDITIONS)
+SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
+                                                                                                 "sensitivity")
+SEGMENT_SETTINGS = ("key", "label") + tuple(f"label_{lang}" for lang in _EDITIONS)
 
 # Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
 MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
@@ -297,8 +301,7 @@ def check_bound(bound: Bound, unit: str, value, file, row, column):
     """A DataError when a value from a data file is outside its bound (a blank is always allowed)."""
     if value is not None and not bound.allows(value):
         shown = f"{value:.0%}" if unit == "pct" else f"{value:g}"
-        typo = "; type a rate as 60% or 0.6" if unit == "pct" and abs(value) > 10 else ""
-        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}{typo}", row, column)
+        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}", row, column)
 
 
 def pct(v: float) -> str:

@@ -37,15 +37,16 @@ def test_approximate_equality_is_relative_and_signed():
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
-    book = Book("arithmetic")
-    sh = book.add_sheet("A", "calc")
+    from model.labels import Labels
+    book = Book(Labels("en", {"name": "arithmetic"}))
+    sh = book.add_sheet("arithmetic", "calc", name="A")
     cells = []
     for r, (values, formula, _) in enumerate(CASES):
         inputs = [sh.put(r, i, v, "input") for i, v in enumerate(values)]
         cells.append(sh.put(r, 5, formula(inputs), "calc"))
     book.evaluate()
     path = tmp_path_factory.mktemp("arith") / "a.xlsx"
-    write_book(book, path, selected_sheet="A")
+    write_book(book, path)
     return path, cells
 
 

@@ -17,8 +17,8 @@ from typing import NamedTuple
 from .book import name_part
 from .formula import AND, ISNUMBER
 from .labels import LANGS
-from .datafile import (LARGEST, SMALLEST, DataError, DataErrors, Problems, excel_precision,  # noqa: F401 (API)
-                       parse_number, read_csv, read_text, toml_line, unknown)
+from .datafile import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
+                       read_text, toml_line, unknown)
 from .periods import Period, parse_period, parse_year_end, period_problem
 
 
@@ -167,7 +167,6 @@ SEGMENT_SETTINGS = ("key", "label") + tuple(f"label_{lang}" for lang in _EDITION
 MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
 PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")          # segment keys: part of defined names
 SCENARIO_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}")     # shown in the dropdown, matched by MATCH
-
 
 
 @dataclass

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 
 class XlError(Exception):
     """An Excel error value (#DIV/0!, #VALUE!, #N/A) met while evaluating."""
 
 
+@lru_cache(maxsize=None)
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     s = ""

@@ -13,6 +13,8 @@ class Timeline:
         self.forecast = [Period(y, 12) for y in data.forecast_years]
         self.interims = data.interims
         self.years = self.actual_years + self.forecast
+        self._forecast = set(self.forecast)
+        self._year_index = {p: i for i, p in enumerate(self.years)}
         self.col = {p: FIRST_COL + i for i, p in enumerate(self.years)}
         after = FIRST_COL + len(self.years)
         if self.interims:
@@ -39,11 +41,11 @@ class Timeline:
         return self.actual_years[-1]
 
     def is_actual(self, p: Period) -> bool:
-        return p not in self.forecast
+        return p not in self._forecast
 
     def before(self, p: Period) -> Period:
         """The full year before a full year on the timeline (the previous column)."""
-        return self.years[self.years.index(p) - 1]
+        return self.years[self._year_index[p] - 1]
 
     def comparative(self, p: Period) -> Period | None:
         """The like-for-like prior period when the timeline has it: FY against FY, 1H against 1H."""
@@ -51,7 +53,7 @@ class Timeline:
         return prior if prior in self.col else None
 
     def header_format(self, p: Period) -> str:
-        suffix = "E" if p in self.forecast else "A"
+        suffix = "E" if p in self._forecast else "A"
         return f"period_{p.code[:-4]}{suffix}"   # the code without its year: FY, 1H, 9M, "Q1 "
 
     def write_header(self, sheet, row: int, notes_title: str | None = None) -> dict:
@@ -62,7 +64,7 @@ class Timeline:
         for p in self.periods:
             c = self.col[p]
             cells[p] = sheet.put(row, c, p.year, "head", self.header_format(p))
-            kind = "estimate" if p in self.forecast else ("actual" if p.is_full_year else "interim")
+            kind = "estimate" if p in self._forecast else ("actual" if p.is_full_year else "interim")
             sheet.put(row + 1, c, t(f"common.{kind}"), "subhead")
         if self.interims:
             sheet.put(row - 1, self.col[self.interims[0]], t("common.interims"), "subhead")

@@ -58,6 +58,11 @@ def compare(cached: dict, result: dict) -> Report:
 
 
 def check_file(path, edits=None) -> Report:
-    """Recalculate `path` in LibreOffice (optionally after edits) and compare with its cache."""
+    """Recalculate `path` in LibreOffice (optionally after edits) and compare with its cache. The
+    cache is read while LibreOffice works (it runs in its own process), so reading costs no time."""
+    from concurrent.futures import ThreadPoolExecutor
     from .engine import recalculate_file
-    return compare(cached_values(path), recalculate_file(path, edits=edits))
+    with ThreadPoolExecutor(1) as pool:
+        recalculated = pool.submit(recalculate_file, path, edits=edits)
+        cached = cached_values(path)
+        return compare(cached, recalculated.result())

@@ -1,0 +1,1 @@
+"""Benchmarks: `python benchmarks/bench_build.py` (see benchmarks/README.md)."""

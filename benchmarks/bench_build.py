@@ -1,0 +1,224 @@
+"""How fast the model regenerates, measured against the bare writer.
+
+    python benchmarks/bench_build.py [--repeat N] [--no-check] [--no-growth]
+
+Prints, in one run, markdown tables of:
+  1. build vs floor: the default Zhipu model and a large synthetic model (25 forecast years, 12
+     scenarios, 6 segments; benchmarks/synthetic.py writes it to a temp folder) built in process
+     (load + build + write, imports done), against the floor: the same formula cells, same text and
+     cached values, written by bare xlsxwriter in a loop (benchmarks/floor.py);
+  2. end to end, interpreter start included: `python cli.py build` against `python floor.py`;
+  3. `python cli.py check`, split into LibreOffice's part (the engine subprocess: start, load,
+     recalculate, read back) and the rest (interpreter, imports, reading the cache, comparing);
+  4. growth: build time over horizons and scenario counts, with time per formula cell.
+Every measurement runs in a fresh subprocess (so cases do not share caches or memory), after one
+warm-up run, and is the best of --repeat runs (other work on the machine only ever adds time);
+memory is the subprocess's peak resident set (ru_maxrss, the largest of the runs). Bytecode caches
+are on, as in a normal install (written to the temp folder, not the repository).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+SELF = Path(__file__).resolve()
+CLI = ROOT / "cli.py"
+FLOOR = ROOT / "benchmarks" / "floor.py"
+ZHIPU = ROOT / "templates" / "zhipu"
+LARGE = dict(horizon=25, scenarios=12, segments=6)
+GROWTH = [(h, s) for s in (3, 6, 12) for h in (6, 12, 25)]
+
+
+# ---------------------------------------------------------------- workers (run in a subprocess)
+
+def maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def work_build(data_dir, out):
+    """Load, build and write one model; the timed part starts after the imports."""
+    from model.build import build_book
+    from model.data import load
+    from model.writer import write_book
+    t0 = time.perf_counter()
+    data = load(data_dir)
+    t1 = time.perf_counter()
+    book = build_book(data)
+    t2 = time.perf_counter()
+    write_book(book, out)
+    t3 = time.perf_counter()
+    formulas = sum(1 for _ in book.formula_cells())
+    print(json.dumps({"seconds": t3 - t0, "load": t1 - t0, "build": t2 - t1, "write": t3 - t2,
+                      "formulas": formulas, "cells": sum(len(s.cells) for s in book.sheets),
+                      "maxrss_mb": maxrss_mb()}))
+
+
+def work_dump(data_dir, cells_path):
+    """The model's formula cells (text and cached value) per sheet, for the floor to write."""
+    from model.build import build_book
+    from model.data import load
+    book = build_book(load(data_dir))
+    cells = {sh.name: [[c.row, c.col, "=" + c.content.xl(sh), c.result()]
+                       for _, c in sorted(sh.cells.items()) if c.is_formula] for sh in book.sheets}
+    Path(cells_path).write_text(json.dumps(cells), encoding="utf-8")
+
+
+def work_check(path):
+    """`cli.py check FILE` as a user runs it, with the engine call timed from inside."""
+    from model import engine
+    run, spent = engine.recalculate, []
+
+    def timed(*args, **kw):
+        t = time.perf_counter()
+        try:
+            return run(*args, **kw)
+        finally:
+            spent.append(time.perf_counter() - t)
+
+    engine.recalculate = timed
+    import cli
+    try:
+        cli.main(["check", path], standalone_mode=False)
+    except SystemExit as e:
+        if e.code:
+            raise
+    print(json.dumps({"engine": sum(spent)}), file=sys.stderr)
+
+
+# ---------------------------------------------------------------- the parent
+
+ENV = dict(os.environ)
+
+
+def run(args) -> tuple[float, subprocess.CompletedProcess]:
+    t = time.perf_counter()
+    res = subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, cwd=ROOT,
+                         env=ENV, timeout=1200)
+    wall = time.perf_counter() - t
+    if res.returncode != 0:
+        raise SystemExit(f"{' '.join(map(str, args))} failed:\n{res.stdout}\n{res.stderr}")
+    return wall, res
+
+
+def worker(*args) -> dict:
+    out = run([SELF, "--worker", *args])[1].stdout
+    return json.loads(out) if out else {}
+
+
+def best_of(n, fn) -> dict:
+    """Run `fn` once to warm up, then n times: the least of each time, the most memory."""
+    fn()
+    runs = [fn() for _ in range(n)]
+    return {k: (max if k.startswith("maxrss") else min)(r[k] for r in runs) for k in runs[0]}
+
+
+def table(head, rows) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(" --- " for _ in head) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def build_vs_floor(cases, tmp, n):
+    rows, e2e = [], []
+    for label, data in cases:
+        cells = tmp / "cells.json"
+        worker("dump", data, cells)
+        m = best_of(n, lambda: worker("build", data, tmp / "model.xlsx"))
+        f = best_of(n, lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx"])[1].stdout))
+        fs = best_of(n, lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx", "--shortcut"])[1].stdout))
+        assert m["formulas"] == f["formulas"] == fs["formulas"]
+        rows.append([label, f"{m['formulas']:,}", f"{m['cells']:,}",
+                     f"{m['seconds']:.3f} (load {m['load']:.3f}, build {m['build']:.3f}, write {m['write']:.3f})",
+                     f"{f['seconds']:.3f}", f"**{m['seconds'] / f['seconds']:.2f}x**",
+                     f"{fs['seconds']:.3f}", f"{m['seconds'] / fs['seconds']:.2f}x",
+                     f"{m['maxrss_mb']:.0f} / {f['maxrss_mb']:.0f}"])
+        cli = best_of(n, lambda: {"s": run([CLI, "build", "--data", data, "--out", tmp / "cli.xlsx"])[0]})["s"]
+        bare = best_of(n, lambda: {"s": run([FLOOR, cells, tmp / "bare.xlsx"])[0]})["s"]
+        e2e.append([label, f"{cli:.3f}", f"{bare:.3f}", f"**{cli / bare:.2f}x**"])
+    print("\n### 1. Build vs floor (in process, imports excluded; seconds, best of %d)\n" % n)
+    print(table(["model", "formula cells", "all cells", "model build", "floor", "ratio",
+                 "floor with the writer shortcut", "ratio to it", "peak RSS MB model / floor"], rows))
+    print("\n### 2. End to end, interpreter start included (wall seconds, best of %d)\n" % n)
+    print(table(["model", "`python cli.py build`", "`python benchmarks/floor.py` (bare script)", "ratio"], e2e))
+
+
+def check_split(cases, tmp, n):
+    from model.engine import soffice_available
+    if not soffice_available():
+        print("\n### 3. Check: skipped (LibreOffice is not installed)")
+        return
+    rows = []
+    for label, data in cases:
+        path = tmp / f"{label}_check.xlsx"
+        run([CLI, "build", "--data", data, "--out", path])
+
+        def once():
+            wall, res = run([SELF, "--worker", "check", path])
+            engine = json.loads(res.stderr.strip().splitlines()[-1])["engine"]
+            return {"wall": wall, "engine": engine, "rest": wall - engine}
+        m = best_of(n, once)
+        rows.append([label, f"{m['wall']:.2f}", f"{m['engine']:.2f}", f"{m['rest']:.2f}",
+                     f"**{m['rest'] / m['engine']:.0%}**"])
+    print("\n### 3. `python cli.py check` (wall seconds, best of %d)\n" % n)
+    print(table(["model", "total", "LibreOffice (engine subprocess)", "the rest", "rest / LibreOffice"], rows))
+
+
+def growth(tmp, n):
+    from benchmarks.synthetic import write_company
+    rows, points = [], []
+    for h, s in GROWTH:
+        data = write_company(tmp / f"grow_{h}_{s}", horizon=h, scenarios=s, segments=LARGE["segments"])
+        m = best_of(n, lambda: worker("build", data, tmp / "grow.xlsx"))
+        points.append((m["formulas"], m["seconds"]))
+        rows.append([h, s, f"{m['formulas']:,}", f"{m['seconds']:.3f}", f"{m['seconds'] / m['formulas'] * 1e6:.1f}",
+                     f"{m['maxrss_mb']:.0f}"])
+    # least-squares line through (formula cells, seconds): a fixed cost plus a cost per cell
+    xs, ys = zip(*points)
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
+    fixed = my - slope * mx
+    ss_res = sum((y - fixed - slope * x) ** 2 for x, y in points)
+    r2 = 1 - ss_res / sum((y - my) ** 2 for y in ys)
+    print("\n### 4. Growth (%d segments; in-process build, best of %d)\n" % (LARGE["segments"], n))
+    print(table(["forecast years", "scenarios", "formula cells", "seconds", "µs per formula cell", "peak RSS MB"], rows))
+    print(f"\nLinear fit: {fixed * 1000:.0f} ms + {slope * 1e6:.1f} µs per formula cell (R² = {r2:.4f})")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (the best is shown)")
+    ap.add_argument("--no-check", action="store_true", help="skip the LibreOffice check timing")
+    ap.add_argument("--no-growth", action="store_true", help="skip the growth table")
+    a = ap.parse_args()
+    from benchmarks.synthetic import write_company
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.platform}", flush=True)
+    with tempfile.TemporaryDirectory(prefix="bench_") as d:
+        tmp = Path(d)
+        ENV.pop("PYTHONDONTWRITEBYTECODE", None)
+        ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        large = write_company(tmp / "large", **LARGE)
+        cases = [("default (Zhipu)", ZHIPU),
+                 (f"large ({LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments)", large)]
+        build_vs_floor(cases, tmp, a.repeat)
+        if not a.no_check:
+            check_split(cases, tmp, a.repeat)
+        if not a.no_growth:
+            growth(tmp, a.repeat)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--worker"]:
+        {"build": work_build, "dump": work_dump, "check": work_check}[sys.argv[2]](*sys.argv[3:])
+    else:
+        main()

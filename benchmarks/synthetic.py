@@ -1,0 +1,108 @@
+"""A synthetic company folder of any size, for benchmarks and the large-model test.
+
+    write_company(folder, horizon=25, scenarios=12, segments=6)
+
+writes company.toml, actuals.csv, assumptions.csv, sources.csv and reference.csv in the format of
+templates/README.md: three actual full years (FY2022-FY2024) and two half-years, `segments` revenue
+segments, `scenarios` scenarios and `horizon` forecast years. The figures are made up but
+consistent (shares add to 100%, segment margins reproduce the blended margin, gross profit ties),
+so the model's Checks pass; nothing is random, so every run builds the same workbook.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+SEGMENT_NAMES = ["api", "enterprise", "agents", "devices", "licensing", "consumer", "cloud", "services",
+                 "robotics", "search", "ads", "edu"]
+SCENARIO_NAMES = ["base", "bull", "bear"]
+LAST_ACTUAL = 2024
+ACTUAL_YEARS = [2022, 2023, 2024]
+HALF_YEARS = [2024, 2025]
+
+
+def _segments(n):
+    if n > len(SEGMENT_NAMES):
+        raise ValueError(f"at most {len(SEGMENT_NAMES)} segments")
+    return SEGMENT_NAMES[:n]
+
+
+def _scenarios(n):
+    return (SCENARIO_NAMES + [f"case{i:02d}" for i in range(len(SCENARIO_NAMES) + 1, n + 1)])[:n]
+
+
+def _shares(n, t):
+    """Segment shares of revenue in period t (0, 1, ...): exact binary fractions that add to 1."""
+    weights = [(i + 1 + t) * 4 for i in range(n)]
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _actuals(segs):
+    """(item, period code, value) rows: revenue and costs grow; margins and shares move a little."""
+    periods = [f"FY{y}" for y in ACTUAL_YEARS] + [f"1H{y}" for y in HALF_YEARS]
+    revenue = {"FY2022": 1.0, "FY2023": 2.5, "FY2024": 5.0, "1H2024": 2.0, "1H2025": 4.5}
+    rows = []
+    for t, p in enumerate(periods):
+        rev = revenue[p]
+        shares = _shares(len(segs), t)
+        gms = [0.30 + 0.05 * i - 0.01 * t for i in range(len(segs))]
+        gross = rev * sum(s * g for s, g in zip(shares, gms))
+        rnd = rev * (3.0 + t)
+        compute = rnd * 0.6
+        adjusted = gross - rnd - rev * 0.5
+        rows += [("revenue", p, rev), ("cost_of_revenue", p, rev - gross), ("gross_profit", p, gross),
+                 ("rnd", p, rnd), ("rnd_compute", p, compute), ("selling_marketing", p, rev * 0.3),
+                 ("adjusted_net_income", p, adjusted), ("net_income", p, adjusted - rev * 0.2)]
+        rows += [(f"share_{k}", p, s) for k, s in zip(segs, shares)]
+        rows += [(f"gm_{k}", p, g) for k, g in zip(segs, gms)]
+    return rows
+
+
+def _assumptions(segs, scenarios, horizon):
+    """(scenario, driver, values) rows: growth that fades over the horizon, scaled per scenario."""
+    rows = []
+    for n, sc in enumerate(scenarios):
+        m = 0.6 + 0.8 * n / max(1, len(scenarios) - 1)  # scenario strength, 0.6 .. 1.4
+        fade = [0.85 ** t for t in range(horizon)]
+        for i, k in enumerate(segs):
+            rows.append((sc, f"growth_{k}", [0.03 + m * (0.6 + 0.05 * i) * f for f in fade]))
+        for i, k in enumerate(segs):
+            rows.append((sc, f"gm_{k}", [min(0.9, 0.35 + 0.05 * i + 0.01 * m * t) for t in range(horizon)]))
+        rows += [(sc, "rnd_compute_growth", [0.02 + 0.35 * f / m for f in fade]),
+                 (sc, "rnd_other_growth", [0.02 + 0.25 * f / m for f in fade]),
+                 (sc, "other_opex_growth", [0.02 + 0.20 * f for f in fade]),
+                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)])]
+    return rows
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def write_company(folder, horizon=25, scenarios=12, segments=6) -> Path:
+    """Write the synthetic company into `folder` (created if needed); returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    segs, scs = _segments(segments), _scenarios(scenarios)
+    seg_toml = "".join(f'\n[[segments]]\nkey = "{k}"\nlabel = "{k.capitalize()} segment"\n' for k in segs)
+    (folder / "company.toml").write_text(
+        'name = "Synthetic AI"\nticker = "SYN"\ncurrency = "RMB"\nunit = "RMB 100m"\n'
+        f'fiscal_year_end = "12-31"\nas_of = "2026-01-01"\nforecast_end = {LAST_ACTUAL + horizon}\n'
+        f'default_scenario = "base"\n{seg_toml}\n'
+        "[tolerances]\nshare_sum = 0.001\namount = 0.0001\nsegment_margin = 0.005\n", encoding="utf-8")
+    actuals = _actuals(segs)
+    _write_csv(folder / "actuals.csv", ["item", "period", "value", "source", "note"],
+               [(item, p, repr(v), "SYN", "synthetic") for item, p, v in actuals])
+    years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
+    _write_csv(folder / "assumptions.csv", ["scenario", "driver", *years, "rationale"],
+               [(sc, drv, *map(repr, vals), "synthetic") for sc, drv, vals in _assumptions(segs, scs, horizon)])
+    _write_csv(folder / "sources.csv", ["id", "title", "address", "supports", "reliability"],
+               [("SYN", "Synthetic figures for benchmarks", "benchmarks/synthetic.py", "every figure", "note")])
+    revenue = {p: v for item, p, v in actuals if item == "revenue"}
+    _write_csv(folder / "reference.csv", ["metric", "period", "value", "tolerance", "source", "claim"],
+               [("revenue", p, repr(v), "0.0001", "SYN", "synthetic") for p, v in revenue.items()])
+    return folder

@@ -15,7 +15,7 @@ from pathlib import Path
 
 SEGMENT_NAMES = ["api", "enterprise", "agents", "devices", "licensing", "consumer", "cloud", "services",
                  "robotics", "search", "ads", "edu"]
-SCENARIO_NAMES = ["base", "bull", "bear"]
+SCENARIO_STRENGTH = {"base": 1.0, "bull": 1.4, "bear": 0.6}  # growth scale; further scenarios spread over 0.6-1.4
 LAST_ACTUAL = 2024
 ACTUAL_YEARS = [2022, 2023, 2024]
 HALF_YEARS = [2024, 2025]
@@ -28,12 +28,14 @@ def _segments(n):
 
 
 def _scenarios(n):
-    return (SCENARIO_NAMES + [f"case{i:02d}" for i in range(len(SCENARIO_NAMES) + 1, n + 1)])[:n]
+    """{name: strength} of n scenarios: base, bull, bear, then case04, case05, ..."""
+    names = (list(SCENARIO_STRENGTH) + [f"case{i:02d}" for i in range(4, n + 1)])[:n]
+    return {sc: SCENARIO_STRENGTH.get(sc, 0.6 + 0.8 * (i - 3) / max(1, n - 4)) for i, sc in enumerate(names)}
 
 
 def _shares(n, t):
-    """Segment shares of revenue in period t (0, 1, ...): exact binary fractions that add to 1."""
-    weights = [(i + 1 + t) * 4 for i in range(n)]
+    """Segment shares of revenue in period t (0, 1, ...); they add to 1 (the mix shifts over time)."""
+    weights = [i + 1 + t for i in range(n)]
     total = sum(weights)
     return [w / total for w in weights]
 
@@ -62,8 +64,7 @@ def _actuals(segs):
 def _assumptions(segs, scenarios, horizon):
     """(scenario, driver, values) rows: growth that fades over the horizon, scaled per scenario."""
     rows = []
-    for n, sc in enumerate(scenarios):
-        m = 0.6 + 0.8 * n / max(1, len(scenarios) - 1)  # scenario strength, 0.6 .. 1.4
+    for sc, m in scenarios.items():
         fade = [0.85 ** t for t in range(horizon)]
         for i, k in enumerate(segs):
             rows.append((sc, f"growth_{k}", [0.03 + m * (0.6 + 0.05 * i) * f for f in fade]))

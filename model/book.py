@@ -6,7 +6,9 @@ or a same-sheet calculation (black) follows from the cells it reads.
 """
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .formula import Expr, Name, Ref, Rng, XlError
@@ -56,6 +58,21 @@ class Chart:
     subtype: str | None = None   # e.g. stacked
     axes: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)   # chart-level: e.g. {"overlap": 100, "gap": 60}
+
+
+@contextmanager
+def gc_paused():
+    """Pause Python's cyclic garbage collector while a book is built or written: the book is one
+    large graph of live objects, and every automatic collection would walk all of it again, which
+    makes the time grow faster than the number of cells. Nothing is leaked: the collector resumes
+    afterwards (the few cycles made meanwhile are collected then)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(eq=False, slots=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from .book import Book
+from .book import Book, gc_paused
 from .data import Dataset
 from .formula import IF, Text
 from .labels import Labels
@@ -34,6 +34,11 @@ def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", def
     scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
     if scenario not in data.scenarios:
         raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
+    with gc_paused():
+        return _build(data, scenario, lang, defaults)
+
+
+def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) -> Book:
     t = Labels(lang, data.company, data.base_year.code)
     book = Book(t)
     tl = Timeline(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from .book import gc_paused
 from .data import bound_text
 from .formula import Rng, a1, quote_sheet
 
@@ -189,6 +190,11 @@ PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "forma
 
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
+    with gc_paused():
+        _write(book, path, protect)
+
+
+def _write(book, path, protect):
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
                                          "strings_to_urls": False, "in_memory": True})
     styles = Styles(wb)

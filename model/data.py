@@ -11,6 +11,7 @@ import datetime
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -269,15 +270,26 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 
 def actual_items(data) -> dict[str, Item]:
-    items = dict(ACTUAL_ITEMS)
-    if not data.single_segment:
-        items.update(per_segment(SEGMENT_ACTUALS, data.segments))
-    return items
+    return dict(_actual_items(tuple(data.segments)))
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
     split = data.split_compute if split_compute is None else split_compute
-    items = per_segment(SEGMENT_DRIVERS, data.segments)
+    return dict(_driver_items(tuple(data.segments), split))
+
+
+# Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
+@lru_cache(maxsize=64)
+def _actual_items(segments: tuple) -> dict[str, Item]:
+    items = dict(ACTUAL_ITEMS)
+    if len(segments) > 1:
+        items.update(per_segment(SEGMENT_ACTUALS, segments))
+    return items
+
+
+@lru_cache(maxsize=64)
+def _driver_items(segments: tuple, split: bool) -> dict[str, Item]:
+    items = per_segment(SEGMENT_DRIVERS, segments)
     items.update(RND_DRIVERS[split])
     items.update(COST_DRIVERS)
     return items

@@ -93,14 +93,12 @@ class Cell:
 
     def result(self):
         """The cell's value: the constant, or the formula evaluated once (memoised)."""
-        if self._done:
-            return self._cache
-        formula = isinstance(self.content, Expr)
-        v = self.content.value() if formula else self.content
-        if isinstance(v, bool) or (formula and v is None):
-            v = float(v or 0)  # a formula shows TRUE as 1 and a blank as 0
-        self._cache, self._done = v, True
-        return v
+        if not self._done:
+            self._cache = self.content.value() if self.is_formula else self.content
+            if isinstance(self._cache, bool) or (self.is_formula and self._cache is None):
+                self._cache = float(self._cache or 0)  # a formula shows TRUE as 1 and a blank as 0
+            self._done = True
+        return self._cache
 
     def ref(self, abs_row=False, abs_col=False) -> Ref:
         return Ref(self, abs_row, abs_col)

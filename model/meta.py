@@ -41,13 +41,12 @@ def label_key(value, is_formula: bool) -> str:
 def layout(sheet) -> list:
     rows: list = [None] * (sheet.last_row() + 1)
     for (r, c), cell in sorted(sheet.cells.items()):
-        formula = cell.is_formula
-        if not formula and cell.content in (None, ""):
+        if not cell.is_formula and cell.content in (None, ""):
             continue
         if rows[r] is None:
             a = sheet.cell_at(r, 0)
             rows[r] = [label_key(a and a.content, bool(a and a.is_formula)), [], []]
-        rows[r][1 if formula else 2].append(c)
+        rows[r][1 if cell.is_formula else 2].append(c)
     return rows
 
 

@@ -12,7 +12,8 @@ Prints, in one run, markdown tables of:
      recalculate, read back) and the rest (interpreter, imports, reading the cache, comparing);
   4. growth: build time over horizons and scenario counts, with time per formula cell.
 Every measurement runs in a fresh subprocess (so cases do not share caches or memory), after one
-warm-up run, and is the best of --repeat runs (other work on the machine only ever adds time);
+warm-up run, and is the best of --repeat runs (other work on the machine only ever adds time; the
+cases compared with each other run in turn, so a busy spell hits them alike);
 memory is the subprocess's peak resident set (ru_maxrss, the largest of the runs). Bytecode caches
 are on, as in a normal install (written to the temp folder, not the repository).
 """
@@ -111,16 +112,27 @@ def run(args) -> tuple[float, subprocess.CompletedProcess]:
     return wall, res
 
 
+def timed(args) -> dict:
+    """Wall and CPU seconds (user + system) of one run of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = run(args)[0]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {"wall": wall, "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime}
+
+
 def worker(*args) -> dict:
     out = run([SELF, "--worker", *args])[1].stdout
     return json.loads(out) if out else {}
 
 
-def best_of(n, fn) -> dict:
-    """Run `fn` once to warm up, then n times: the least of each time, the most memory."""
-    fn()
-    runs = [fn() for _ in range(n)]
-    return {k: (max if k.startswith("maxrss") else min)(r[k] for r in runs) for k in runs[0]}
+def best_of(n, *fns) -> list[dict]:
+    """Run each of `fns` once to warm up, then all of them in turn n times (so a busy spell on the
+    machine hits every side alike): per fn, the least of each time and the most memory."""
+    for fn in fns:
+        fn()
+    runs = [[fn() for fn in fns] for _ in range(n)]
+    return [{k: (max if k.startswith("maxrss") else min)(r[i][k] for r in runs) for k in runs[0][i]}
+            for i in range(len(fns))]
 
 
 def table(head, rows) -> str:
@@ -134,9 +146,9 @@ def build_vs_floor(cases, tmp, n):
     for label, data in cases:
         cells = tmp / "cells.json"
         worker("dump", data, cells)
-        m = best_of(n, lambda: worker("build", data, tmp / "model.xlsx"))
-        f = best_of(n, lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx"])[1].stdout))
-        fs = best_of(n, lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx", "--shortcut"])[1].stdout))
+        m, f, fs = best_of(n, lambda: worker("build", data, tmp / "model.xlsx"),
+                           lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx"])[1].stdout),
+                           lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx", "--shortcut"])[1].stdout))
         assert m["formulas"] == f["formulas"] == fs["formulas"]
         rows.append([label, f"{m['formulas']:,}", f"{m['cells']:,}",
                      f"{m['seconds']:.3f} (load {m['load']:.3f}, build {m['build']:.3f}, write {m['write']:.3f})",
@@ -144,15 +156,17 @@ def build_vs_floor(cases, tmp, n):
                      f"{fs['seconds']:.3f}", f"{m['seconds'] / fs['seconds']:.2f}x",
                      f"{m['maxrss_mb']:.0f} / {f['maxrss_mb']:.0f}"])
         fresh = iter(range(10 ** 6))  # a new --out each run: nothing to carry over
-        cli = best_of(n, lambda: {"s": run([CLI, "build", "--data", data, "--out", tmp / f"new{next(fresh)}.xlsx"])[0]})
-        regen = best_of(n, lambda: {"s": run([CLI, "build", "--data", data, "--out", tmp / "regen.xlsx"])[0]})
-        bare = best_of(n, lambda: {"s": run([FLOOR, cells, tmp / "bare.xlsx"])[0]})["s"]
-        e2e.append([label, f"{cli['s']:.3f}", f"{regen['s']:.3f}", f"{bare:.3f}",
-                    f"**{cli['s'] / bare:.2f}x** / **{regen['s'] / bare:.2f}x**"])
+        build = [CLI, "build", "--data", data, "--out"]
+        new, regen, bare = best_of(n, lambda: timed(build + [tmp / f"new{next(fresh)}.xlsx"]),
+                                   lambda: timed(build + [tmp / "regen.xlsx"]),
+                                   lambda: timed([FLOOR, cells, tmp / "bare.xlsx"]))
+        ratio = lambda k: f"{new[k] / bare[k]:.2f}x / {regen[k] / bare[k]:.2f}x"  # noqa: E731
+        e2e.append([label, *(f"{t['wall']:.3f} (CPU {t['cpu']:.2f})" for t in (new, regen, bare)),
+                    f"**{ratio('wall')}** (CPU {ratio('cpu')})"])
     print("\n### 1. Build vs floor (in process, imports excluded; seconds, best of %d)\n" % n)
     print(table(["model", "formula cells", "all cells", "model build", "floor", "ratio",
                  "floor with the writer shortcut", "ratio to it", "peak RSS MB model / floor"], rows))
-    print("\n### 2. End to end, interpreter start included (wall seconds, best of %d)\n" % n)
+    print("\n### 2. End to end, interpreter start included (wall seconds, best of %d; CPU seconds beside)\n" % n)
     print(table(["model", "`python cli.py build`, new file", "… over the previous workbook (carries edits over)",
                  "`python benchmarks/floor.py` (bare script)", "ratios"], e2e))
 
@@ -181,23 +195,18 @@ def check_split(cases, tmp, n):
 
 def growth(tmp, n):
     from benchmarks.synthetic import write_company
-    rows, points = [], []
-    for h, s in GROWTH:
-        data = write_company(tmp / f"grow_{h}_{s}", horizon=h, scenarios=s, segments=LARGE["segments"])
-        m = best_of(n, lambda: worker("build", data, tmp / "grow.xlsx"))
-        points.append((m["formulas"], m["seconds"]))
-        rows.append([h, s, f"{m['formulas']:,}", f"{m['seconds']:.3f}", f"{m['seconds'] / m['formulas'] * 1e6:.1f}",
-                     f"{m['maxrss_mb']:.0f}"])
-    # least-squares line through (formula cells, seconds): a fixed cost plus a cost per cell
-    xs, ys = zip(*points)
-    mx, my = statistics.fmean(xs), statistics.fmean(ys)
-    slope = sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x in xs)
-    fixed = my - slope * mx
-    ss_res = sum((y - fixed - slope * x) ** 2 for x, y in points)
-    r2 = 1 - ss_res / sum((y - my) ** 2 for y in ys)
+    folders = [write_company(tmp / f"grow_{h}_{s}", horizon=h, scenarios=s, segments=LARGE["segments"])
+               for h, s in GROWTH]
+    results = best_of(n, *(lambda d=d: worker("build", d, tmp / "grow.xlsx") for d in folders))
+    rows = [[h, s, f"{m['formulas']:,}", f"{m['seconds']:.3f}", f"{m['seconds'] / m['formulas'] * 1e6:.1f}",
+             f"{m['maxrss_mb']:.0f}"] for (h, s), m in zip(GROWTH, results)]
+    # a straight line through (formula cells, seconds): a fixed cost plus a cost per cell
+    xs, ys = [m["formulas"] for m in results], [m["seconds"] for m in results]
+    slope, fixed = statistics.linear_regression(xs, ys)
     print("\n### 4. Growth (%d segments; in-process build, best of %d)\n" % (LARGE["segments"], n))
     print(table(["forecast years", "scenarios", "formula cells", "seconds", "µs per formula cell", "peak RSS MB"], rows))
-    print(f"\nLinear fit: {fixed * 1000:.0f} ms + {slope * 1e6:.1f} µs per formula cell (R² = {r2:.4f})")
+    print(f"\nLinear fit: {fixed * 1000:.0f} ms + {slope * 1e6:.1f} µs per formula cell "
+          f"(R² = {statistics.correlation(xs, ys) ** 2:.4f})")
 
 
 def main():

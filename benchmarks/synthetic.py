@@ -2,11 +2,11 @@
 
     write_company(folder, horizon=25, scenarios=12, segments=6)
 
-writes company.toml, actuals.csv, assumptions.csv, sources.csv and reference.csv in the format of
-templates/README.md: three actual full years (FY2022-FY2024) and two half-years, `segments` revenue
-segments, `scenarios` scenarios and `horizon` forecast years. The figures are made up but
-consistent (shares add to 100%, segment margins reproduce the blended margin, gross profit ties),
-so the model's Checks pass; nothing is random, so every run builds the same workbook.
+writes company.toml, actuals.csv, assumptions.csv, funding.csv, sources.csv and reference.csv in the
+format of templates/README.md: three actual full years (FY2022-FY2024) and two half-years,
+`segments` revenue segments, `scenarios` scenarios and `horizon` forecast years. The figures are
+made up but consistent (shares add to 100%, segment margins reproduce the blended margin, gross
+profit ties), so the model's Checks pass; nothing is random, so every run builds the same workbook.
 """
 from __future__ import annotations
 
@@ -73,7 +73,10 @@ def _assumptions(segs, scenarios, horizon):
         rows += [(sc, "rnd_compute_growth", [0.02 + 0.35 * f / m for f in fade]),
                  (sc, "rnd_other_growth", [0.02 + 0.25 * f / m for f in fade]),
                  (sc, "other_opex_growth", [0.02 + 0.20 * f for f in fade]),
-                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)])]
+                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)]),
+                 (sc, "non_cash", [0.3 + 0.05 * t for t in range(horizon)]),
+                 (sc, "capex", [1.0 + 0.2 * t * m for t in range(horizon)]),
+                 (sc, "working_capital", [0.1 * m for _ in range(horizon)])]
     return rows
 
 
@@ -101,6 +104,11 @@ def write_company(folder, horizon=25, scenarios=12, segments=6) -> Path:
     years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
     _write_csv(folder / "assumptions.csv", ["scenario", "driver", *years, "rationale"],
                [(sc, drv, *map(repr, vals), "synthetic") for sc, drv, vals in _assumptions(segs, scs, horizon)])
+    _write_csv(folder / "funding.csv", ["item", "period", "value", "unit", "source", "note"],
+               [("opening_cash", f"FY{LAST_ACTUAL}", "60", "RMB 100m", "SYN", "synthetic"),
+                ("equity_raise", f"FY{LAST_ACTUAL + 2}", "80", "RMB 100m", "SYN", "synthetic"),
+                ("fx_rate", "", "1", "RMB per RMB", "SYN", "raised in the company's currency"),
+                ("min_cash", "", "5", "RMB 100m", "SYN", "synthetic")])
     _write_csv(folder / "sources.csv", ["id", "title", "address", "supports", "reliability"],
                [("SYN", "Synthetic figures for benchmarks", "benchmarks/synthetic.py", "every figure", "note")])
     revenue = {p: v for item, p, v in actuals if item == "revenue"}

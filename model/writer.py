@@ -196,7 +196,7 @@ def write_book(book, path, protect=True):
 
 def _write(book, path, protect):
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False, "in_memory": True})
+                                         "strings_to_urls": False})
     styles = Styles(wb)
     good, bad = styles.highlight("good"), styles.highlight("bad")
     t = book.t

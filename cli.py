@@ -125,18 +125,18 @@ def summary(book, data) -> str:
                    "the cached one, every error value, and the master check. Exits 1 on any failure.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(file):
-    from model.engine import EngineError, recalculate_file, soffice_available
-    from model.readback import WorkbookError
-    from model.verify import cached_values, compare
+    from model.engine import EngineError, soffice_available
+    from model.readback import WorkbookError, vet
+    from model.verify import check_file
     try:
-        cached = cached_values(file)   # a file that is not a safe, readable .xlsx stops here
+        vet(file)   # a file that is not a safe, well-formed .xlsx stops here, before LibreOffice sees it
     except WorkbookError as e:
         fail(str(e))
     if not soffice_available():
         fail("LibreOffice is not installed (Debian: libreoffice-calc-nogui python3-uno); cannot recalculate")
     try:
-        rep = compare(cached, recalculate_file(file))
-    except EngineError as e:
+        rep = check_file(file)
+    except (EngineError, WorkbookError) as e:
         fail(str(e))
     for sheet, addr, old, new in rep.mismatches:
         click.echo(f"MISMATCH {sheet}!{addr}: cached {old!r}, recalculated {new!r}")

@@ -49,11 +49,10 @@ def header_period(value, number_format):
 def period_headers(ws) -> dict:
     """Header row -> {column: (period code, A/E)} for every period header row of a sheet (0-based)."""
     rows: dict = {}
-    for row in ws.iter_rows():
-        for cell in row:
-            hp = header_period(cell.value, cell.number_format)
-            if hp:
-                rows.setdefault(cell.row - 1, {})[cell.column - 1] = hp
+    for cell in ws.iter_cells():
+        hp = header_period(cell.value, cell.number_format)
+        if hp:
+            rows.setdefault(cell.row - 1, {})[cell.column - 1] = hp
     return rows
 
 
@@ -88,7 +87,7 @@ class UserBook:
     lang: str = "en"             # its edition (tab names and labels; model/labels)
     extras: list[str] = field(default_factory=list)  # user content no build carries over
     notes: list[str] = field(default_factory=list)
-    values: object = None        # the openpyxl workbook with cached values (for diff)
+    values: object = None        # the workbook as read (readback.Workbook; for diff)
 
 
 def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot | None:
@@ -116,18 +115,11 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
     return None
 
 
-def _grid(ws, coord):
-    cells = ws[coord]
-    if not isinstance(cells, tuple):
-        return ((cells,),)
-    return cells if isinstance(cells[0], tuple) else (cells,)
-
-
 def read_user_book(path, data=None) -> UserBook:
     """The input cells of a user's workbook, and what it holds that a rebuild would not keep.
     `data` (a Dataset) only helps name inputs in a workbook without a build record."""
     path = Path(path)
-    values, formulas = open_workbook(path, data_only=True), open_workbook(path, data_only=False)
+    values = open_workbook(path)
     try:
         meta = read_meta(values)
     except MetaError as e:
@@ -146,9 +138,9 @@ def read_user_book(path, data=None) -> UserBook:
                    for n in (meta.blocks if meta else ()) if n not in values.defined_names]
     for name in names:
         try:
-            (sheet, coord), = values.defined_names[name].destinations
-            ws, wf = values[sheet], formulas[sheet]
-            grid = _grid(ws, coord.replace("$", ""))
+            (sheet, coord), = values.defined_names[name]
+            ws = values[sheet]
+            grid = ws.grid(coord)
         except (ValueError, KeyError, TypeError):
             book.notes.append(f"input block {name} no longer points at cells (deleted?); nothing carried over from it")
             continue
@@ -173,12 +165,12 @@ def read_user_book(path, data=None) -> UserBook:
                     continue
                 text = record["label"] if record and slot.kind in ("actual", "assumption") else label(slot, data)
                 book.inputs.append(InputCell(name, slot, address, cell.value, built.get(slot.token(), MISSING), text,
-                                             "%" in (cell.number_format or ""), wf[cell.coordinate].data_type == "f"))
+                                             "%" in (cell.number_format or ""), cell.is_formula))
     if meta:
-        book.extras += added_content(formulas, meta, claimed)
+        book.extras += added_content(values, meta, claimed)
     else:
         ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS} | {META_SHEET}  # any edition's
-        book.extras += [f"sheet {n!r} (added)" for n in formulas.sheetnames if n not in ours]
+        book.extras += [f"sheet {n!r} (added)" for n in values.sheetnames if n not in ours]
     return book
 
 
@@ -211,12 +203,11 @@ def added_content(wb, meta, claimed) -> list[str]:
             out.append(f"sheet {ws.title!r} (added)")
             continue
         filled: dict = {}
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value not in (None, ""):
-                    filled.setdefault(cell.row - 1, []).append(cell)
+        for cell in ws.iter_cells():
+            if cell.filled:
+                filled.setdefault(cell.row - 1, []).append(cell)
         last = max(filled, default=-1)
-        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).data_type == "f") if r in filled else None
+        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).is_formula) if r in filled else None
                  for r in range(last + 1)]
         recorded = [rec[0] if rec else None for rec in rows]
         mapping = _align(recorded, found)
@@ -228,8 +219,8 @@ def added_content(wb, meta, claimed) -> list[str]:
                 if (ws.title, r, c) in claimed:
                     continue
                 if rec and c in rec[1]:
-                    if cell.data_type != "f":
+                    if not cell.is_formula:
                         out.append(f"{where}: formula replaced by {cell.value!r}")
                 elif not (rec and c in rec[2]):
-                    out.append(f"{where}: {str(cell.value)[:40]!r} (added)")
+                    out.append(f"{where}: {str(cell.formula or cell.value)[:40]!r} (added)")
     return out

@@ -33,9 +33,8 @@ def same(cached, recalculated) -> bool:
 def cached_values(path) -> dict:
     """The values the file carries, as viewers that do not recalculate see them."""
     from .readback import open_workbook
-    wb = open_workbook(path, data_only=True)
-    return {ws.title: {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
-            for ws in wb.worksheets}
+    return {ws.title: {c.coordinate: c.value for c in ws.iter_cells() if c.value is not None}
+            for ws in open_workbook(path).worksheets}
 
 
 def compare(cached: dict, result: dict) -> Report:

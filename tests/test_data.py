@@ -254,7 +254,7 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
     from model.writer import write_book
     path = tmp_path / "m.xlsx"
     write_book(build_book(data), path)
-    texts = [c.value for row in open_workbook(path)["Inputs"].iter_rows() for c in row]
+    texts = [c.value for c in open_workbook(path)["Inputs"].iter_cells()]
     assert rationale in texts
 
 

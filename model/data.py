@@ -154,15 +154,25 @@ CLAIM_TESTS = ("equal", "at_least", "at_most")
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
 TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
+EDITIONS = tuple(lang for lang in LANGS if lang != "en")   # the non-English editions (model/labels)
+
+
+def per_edition(*keys: str) -> tuple[str, ...]:
+    """The optional per-edition variants of texts, for every non-English edition (model/labels LANGS):
+    label -> label_zh. company.toml settings and CSV text columns alike."""
+    return tuple(f"{k}_{lang}" for k in keys for lang in EDITIONS)
+
+
 # Every setting company.toml may hold; any other is refused (a typo would otherwise be ignored). A text
-# may also be given per edition language: adjustments_label_zh, a segment's label_zh (model/labels).
+# may also be given per edition language: adjustments_label_zh, a segment's label_zh.
 _TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
-_EDITIONS = tuple(lang for lang in LANGS if lang != "en")
-TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + tuple(
-    f"{k}_{lang}" for k in _TEXTS for lang in _EDITIONS)
+TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + per_edition(*_TEXTS)
 SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
                                                                                                  "sensitivity")
-SEGMENT_SETTINGS = ("key", "label") + tuple(f"label_{lang}" for lang in _EDITIONS)
+SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
+# CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
+CLAIM_TEXTS = ("claim", "explanation")
+SOURCE_TEXTS = ("title", "supports")
 
 # Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
 MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
@@ -211,6 +221,12 @@ class Claim:
     tolerance: float
     explanation: str
     source: str = ""
+    texts: dict[str, str] = field(default_factory=dict)  # per-edition texts given: claim_zh, explanation_zh
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Its texts by column, per-edition ones included (Labels.data_text picks an edition's)."""
+        return {"claim": self.claim, "explanation": self.explanation, **self.texts}
 
 
 @dataclass
@@ -566,7 +582,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
 
 def load_sources(folder: Path) -> list[dict]:
     path = folder / "sources.csv"
-    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability"])
+    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", *per_edition(*SOURCE_TEXTS)])
     where = {}
     for n, r in rows:
         if not r["id"]:
@@ -669,7 +685,8 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     metrics = set(all_lines(data))
     periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
     cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
-    _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source"])
+    texts = per_edition(*CLAIM_TEXTS)
+    _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source", *texts])
     claims, ids = [], set()
     for n, r in rows:
         if not r["id"].replace("_", "").isalnum():
@@ -700,7 +717,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
         check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
         claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
                             r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
-                            r.get("explanation", ""), r.get("source", "")))
+                            r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)}))
     return claims
 
 

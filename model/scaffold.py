@@ -14,9 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TESTS, COST_DRIVERS, FUNDING_ITEMS, PLAIN_KEY,
-                   REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, TOLERANCES,
-                   per_segment)
+from .data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
+                   FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
+                   SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment)
 from .labels import table
 from .periods import Period, parse_period, parse_year_end
 
@@ -184,6 +184,13 @@ def funding_csv(years, interims) -> str:
                             ["min_cash", "", "0", "", "", "the floor cash must stay above"]])
 
 
+def edition_note(columns) -> str:
+    """The comment row on the optional per-edition text columns (claim_zh ...)."""
+    langs = " / ".join(f"--lang {lang}" for lang in EDITIONS)
+    return (f"optional: {' / '.join(per_edition(*columns))}: {' and '.join(columns)} as the edition of that "
+            f"language shows them ({langs}); left blank: {' and '.join(columns)} as given.")
+
+
 def claims_csv() -> str:
     return comment_rows(
         f"claims.csv (optional): claims of a research note to audit on the Claims Audit tab. Guide: {GUIDE}",
@@ -191,7 +198,9 @@ def claims_csv() -> str:
         "unit: pct; x; amount; year; or a count's unit. calc: " + "; ".join(CLAIM_CALCS) + ".",
         "metric: an Income Statement or Ratios line key. periods: period codes separated by ;.",
         "test: " + "; ".join(CLAIM_TESTS) + ". tolerance: in the claim's unit. explanation: one line.",
-    ) + "id,claim,quote,reported,unit,calc,metric,periods,test,tolerance,explanation,source\n"
+        edition_note(CLAIM_TEXTS),
+    ) + csv_rows([["id", "claim", "quote", "reported", "unit", "calc", "metric", "periods", "test", "tolerance",
+                   "explanation", "source", *per_edition(*CLAIM_TEXTS)]])
 
 
 def sources_csv() -> str:
@@ -200,7 +209,8 @@ def sources_csv() -> str:
         "id: a short id the source column of actuals.csv uses (S1). title: what it is.",
         "address: a web address or a document reference. supports: the figures it supports.",
         "reliability: a short code explained by reliability_legend in company.toml (multi / single).",
-    ) + "id,title,address,supports,reliability\n"
+        edition_note(SOURCE_TEXTS),
+    ) + csv_rows([["id", "title", "address", "supports", "reliability", *per_edition(*SOURCE_TEXTS)]])
 
 
 def reference_csv() -> str:

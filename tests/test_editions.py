@@ -1,16 +1,20 @@
 """The English and Chinese editions: the same layout cell for cell, the same formulas (tab names
 aside), the same numbers once LibreOffice recalculates them, and no English left in the Chinese one."""
+import csv
+import io
 import re
 import shutil
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
 
-from conftest import COMPANIES, require_engine, run
+from conftest import COMPANIES, ZHIPU, require_engine, run
 from model.build import build_book
 from model.data import load
 from model.labels import LANGS, table
 from model.meta import META_SHEET
+from model.tabs import STATUS_ROW, fit_rows
 from model.verify import cached_values, compare
 from model.writer import write_book
 
@@ -122,6 +126,118 @@ def test_the_chinese_edition_leaves_no_english_text(editions):
                 english.append((sz.name, pos, text))
     assert shared == []
     assert english == []
+
+
+def csv_rows(path):
+    """The data rows of a CSV as {column: text}, read without the loader (comment and blank rows
+    skipped); none when the file is absent."""
+    if not path.exists():
+        return []
+    rows = [[c.strip() for c in r] for r in csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+            if any(c.strip() for c in r) and not r[0].strip().startswith("#")]
+    return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def edition_text(row, column, lang):
+    """What an edition shows for a text column of a CSV row: its `<column>_<lang>` where the row gives
+    one (not in English), else the column itself."""
+    return (lang != "en" and row.get(f"{column}_{lang}")) or row[column]
+
+
+def shown_texts(book):
+    """The claims' and sources' texts as a book shows them: ("claims", id) -> [(claim, explanation)]
+    (a row per scenario for a breakeven claim), ("inputs", id) -> the claim's label on Inputs,
+    ("sources", id) -> (title, supports)."""
+    out = {}
+    for sh in tabs(book):
+        for (r, c), cell in sh.cells.items():
+            if sh.tab == "claims" and c == 8 and sh.cell_at(r, 3) and sh.cell_at(r, 3).is_formula:
+                out.setdefault(("claims", cell.result()), []).append((sh.cells[r, 0].result(), sh.cells[r, 10].result()))
+            if sh.tab == "sources" and c == 0 and r > STATUS_ROW + 2:
+                out["sources", cell.result()] = (sh.cells[r, 1].result(), sh.cells[r, 3].result())
+    for name, cell in book.names.items():
+        if name.startswith("Claim_"):
+            out["inputs", name[len("Claim_"):]] = cell.sheet.cells[cell.row, 0].result()
+    return out
+
+
+def expected_texts(folder, data, lang):
+    """shown_texts as the company's claims.csv and sources.csv give them for an edition."""
+    out = {}
+    for row in csv_rows(folder / "claims.csv"):
+        claim, explanation = edition_text(row, "claim", lang), edition_text(row, "explanation", lang)
+        labels = [claim] if row["calc"] != "breakeven" else \
+            [table(lang)["claims.per_scenario"].format(claim=claim, scenario=sc) for sc in data.scenarios]
+        out["claims", row["id"]] = [(label, explanation) for label in labels]
+        out["inputs", row["id"]] = claim
+    for row in csv_rows(folder / "sources.csv"):
+        out["sources", row["id"]] = (edition_text(row, "title", lang), edition_text(row, "supports", lang))
+    return out
+
+
+def test_claims_and_sources_show_the_editions_texts(editions):
+    """Each edition shows the claims' and sources' texts in its language where the data give them
+    (Zhipu: claim_zh, title_zh ...), the English ones where not (Meridian: no such columns)."""
+    books, _ = editions
+    data = books["data"]
+    for lang in LANGS:
+        expected = expected_texts(data.folder, data, lang)
+        assert len(expected) == 2 * len(data.claims) + len(data.sources) > 0
+        assert shown_texts(books[lang]) == expected, lang
+        assert sources_fit(books[lang]), lang
+
+
+def sources_fit(book) -> bool:
+    """Every row of the Sources tab is as tall as its texts in this edition need."""
+    sources = next(sh for sh in tabs(book) if sh.tab == "sources")
+    need = SimpleNamespace(heights={})
+    fit_rows(need, [(r, cell.result(), sources.widths[c]) for (r, c), cell in sources.cells.items()
+                    if r > STATUS_ROW + 2])
+    return bool(need.heights) and all(sources.heights.get(r, 0) >= h for r, h in need.heights.items())
+
+
+def test_the_zhipu_data_give_chinese_claims_and_sources():
+    for row in csv_rows(ZHIPU / "claims.csv"):
+        assert CJK.search(row["claim_zh"]) and CJK.search(row["explanation_zh"]), row["id"]
+    for row in csv_rows(ZHIPU / "sources.csv"):
+        assert CJK.search(row["supports_zh"]) and CJK.search(row["title_zh"]), row["id"]
+
+
+def set_cells(path, row_id, values):
+    """Set cells of the CSV row whose id is `row_id`: {column: text}."""
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r[0] == row_id)
+    for column, text in values.items():
+        row[rows[0].index(column)] = text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_a_row_without_chinese_text_shows_the_english_one(tmp_path):
+    """A blank claim_zh, title_zh or supports_zh falls back to the English text of that row only; the
+    editions keep the same layout, and a Chinese text that looks like a formula is written as text."""
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU, folder)
+    set_cells(folder / "claims.csv", "RD23", {"claim_zh": ""})
+    set_cells(folder / "claims.csv", "RD24", {"explanation_zh": "=1+1 同 FY2022"})
+    set_cells(folder / "sources.csv", "S3", {"title_zh": "", "supports_zh": ""})
+    set_cells(folder / "sources.csv", "S4", {"supports_zh": "销售及营销费用；" * 12})   # taller than the English
+    data = load(folder)
+    en, zh = build_book(data), build_book(data, lang="zh")
+    shown, claims = shown_texts(zh), {r["id"]: r for r in csv_rows(folder / "claims.csv")}
+    assert shown == expected_texts(folder, data, "zh")
+    assert shown["claims", "RD23"] == [(claims["RD23"]["claim"], claims["RD23"]["explanation_zh"])]
+    assert shown["inputs", "RD23"] == claims["RD23"]["claim"] and shown["inputs", "RD22"] == claims["RD22"]["claim_zh"]
+    assert shown["sources", "S3"] == shown_texts(en)["sources", "S3"]
+    assert shown["sources", "S2"] != shown_texts(en)["sources", "S2"]
+    for se, sz in zip(tabs(en), tabs(zh)):
+        assert (se.cells.keys(), se.heights) == (sz.cells.keys(), sz.heights), se.name
+    assert sources_fit(zh) and sources_fit(en)
+    write_book(zh, tmp_path / "zh.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "zh.xlsx")["表述核查"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "=1+1 同 FY2022")
+    assert cell.data_type == "s"
 
 
 def test_chinese_messages_and_print_headers(editions):

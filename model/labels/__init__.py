@@ -3,7 +3,8 @@
 The code refers to texts by id (`t("tabs.income")`, `t("cover.guide")`); a file holds every id, with
 `{placeholders}` the code fills in. Texts of the company's own data (rationales, sources, scenario
 names) are written as the data give them; for the zh edition the company's `*_zh` / `*_local` fields
-are preferred where present (`name_local`, `unit_local`, a segment's `label_zh`).
+are preferred where present (`name_local`, `unit_local`, a segment's `label_zh`, a claim's `claim_zh`, a
+source's `title_zh` ...).
 """
 from __future__ import annotations
 

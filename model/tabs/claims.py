@@ -64,9 +64,10 @@ class ClaimsTab:
         for cl in data.claims:
             reported, tol = (c.ref() for c in inputs.claims[cl.id])
             fmt = claim_format(cl.unit)
-            cases = [(cl.claim, model_figure(cl))]
+            claim = t.data_text(cl.fields, "claim")   # in the edition's language where the data give it
+            cases = [(claim, model_figure(cl))]
             if cl.calc == "breakeven":
-                cases = [(t("claims.per_scenario", claim=cl.claim, scenario=sc), scenarios.summary[sc][0].ref())
+                cases = [(t("claims.per_scenario", claim=claim, scenario=sc), scenarios.summary[sc][0].ref())
                          for sc in data.scenarios]
             for n, (label, figure) in enumerate(cases):
                 sh.put(r, 0, label, "text")
@@ -82,7 +83,7 @@ class ClaimsTab:
                                          IF(m.eq(NA), unknown, no)), "calc", "text")
                 sh.put(r, 8, cl.id, "unit")
                 sh.put(r, 9, cl.quote, "text")
-                sh.put(r, 10, cl.explanation, "text")
+                sh.put(r, 10, t.data_text(cl.fields, "explanation"), "text")
                 self.rows[cl.id if len(cases) == 1 else f"{cl.id}_{data.scenarios[n]}"] = (rep, model, status)
                 r += 1
         if not data.claims:

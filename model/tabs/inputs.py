@@ -191,7 +191,7 @@ class InputsTab:
             row += 1
             for cl in data.claims:
                 fmt = claim_format(cl.unit)
-                sh.put(row, LABEL_COL, cl.claim, "label")
+                sh.put(row, LABEL_COL, t.data_text(cl.fields, "claim"), "label")
                 sh.put(row, UNIT_COL, claim_unit(t, cl.unit), "unit")
                 value = sh.put_input(row, FIRST_COL, cl.reported, fmt, SIGNED)
                 tol = sh.put_input(row, FIRST_COL + 1, cl.tolerance, tolerance_format(fmt), TOLERANCE)

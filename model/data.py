@@ -171,7 +171,7 @@ SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIR
                                                                                                  "sensitivity")
 SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
-CLAIM_TEXTS = ("claim", "explanation")
+CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
 SOURCE_TEXTS = ("title", "supports")
 
 # Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
@@ -221,12 +221,12 @@ class Claim:
     tolerance: float
     explanation: str
     source: str = ""
-    texts: dict[str, str] = field(default_factory=dict)  # per-edition texts given: claim_zh, explanation_zh
+    texts: dict[str, str] = field(default_factory=dict)  # per-edition texts given: claim_zh, unit_zh ...
 
     @property
     def fields(self) -> dict[str, str]:
         """Its texts by column, per-edition ones included (Labels.data_text picks an edition's)."""
-        return {"claim": self.claim, "explanation": self.explanation, **self.texts}
+        return {"claim": self.claim, "explanation": self.explanation, "unit": self.unit, **self.texts}
 
 
 @dataclass

@@ -187,8 +187,9 @@ def funding_csv(years, interims) -> str:
 def edition_note(columns) -> str:
     """The comment row on the optional per-edition text columns (claim_zh ...)."""
     langs = " / ".join(f"--lang {lang}" for lang in EDITIONS)
-    return (f"optional: {' / '.join(per_edition(*columns))}: {' and '.join(columns)} as the edition of that "
-            f"language shows them ({langs}); left blank: {' and '.join(columns)} as given.")
+    words = " / ".join(columns)  # comment rows hold no commas
+    return (f"optional: {' / '.join(per_edition(*columns))}: {words} as the edition of that "
+            f"language shows them ({langs}); left blank: {words} as given.")
 
 
 def claims_csv() -> str:

@@ -285,7 +285,7 @@ def test_a_company_without_revenue_builds(copy):
 
 
 def test_per_edition_texts_load_where_given(copy):
-    """claims.csv's claim_zh / explanation_zh load per claim as the file gives them; a blank one is
+    """claims.csv's claim_zh / explanation_zh / unit_zh load per claim as the file gives them; a blank one is
     left out, so that the edition falls back to the English text."""
     import csv
     edit(copy / "claims.csv", "As FY2022,note,FY2023 研发费用,同 FY2022", "As FY2022,note,,同 FY2022")
@@ -294,8 +294,9 @@ def test_per_edition_texts_load_where_given(copy):
     assert len(data.claims) == len(rows)
     for claim in data.claims:
         row = rows[claim.id]
-        assert claim.texts == {k: row[k] for k in ("claim_zh", "explanation_zh") if row[k]}
-        assert claim.fields == {"claim": row["claim"], "explanation": row["explanation"], **claim.texts}
+        assert claim.texts == {k: row[k] for k in ("claim_zh", "explanation_zh", "unit_zh") if row[k]}
+        assert claim.fields == {"claim": row["claim"], "explanation": row["explanation"], "unit": row["unit"],
+                                **claim.texts}
     assert next(c for c in data.claims if c.id == "RD23").texts == {"explanation_zh": "同 FY2022"}
     sources = list(csv.DictReader((copy / "sources.csv").open(encoding="utf-8")))
     assert data.sources == sources and all(s["title_zh"] and s["supports_zh"] for s in sources)

@@ -185,6 +185,19 @@ def test_claims_and_sources_show_the_editions_texts(editions):
         assert len(expected) == 2 * len(data.claims) + len(data.sources) > 0
         assert shown_texts(books[lang]) == expected, lang
         assert sources_fit(books[lang]), lang
+        counts = {r["id"]: edition_text(r, "unit", lang) for r in csv_rows(data.folder / "claims.csv")
+                  if r["unit"] not in UNIT_KINDS}       # a count's own unit (m users / 百万用户)
+        assert claim_units(books[lang], counts) == counts, lang
+
+
+UNIT_KINDS = ("pct", "x", "amount", "year")   # claims.csv units the edition names itself (templates/README.md)
+
+
+def claim_units(book, ids) -> dict:
+    """Claim id -> the unit its Claims Audit row shows, for the claims in `ids`."""
+    claims = next(sh for sh in tabs(book) if sh.tab == "claims")
+    return {cell.result(): claims.cells[r, 1].result() for (r, c), cell in claims.cells.items()
+            if c == 8 and cell.result() in ids}
 
 
 def sources_fit(book) -> bool:
@@ -199,6 +212,7 @@ def sources_fit(book) -> bool:
 def test_the_zhipu_data_give_chinese_claims_and_sources():
     for row in csv_rows(ZHIPU / "claims.csv"):
         assert CJK.search(row["claim_zh"]) and CJK.search(row["explanation_zh"]), row["id"]
+        assert CJK.search(row["unit_zh"]) if row["unit"] not in UNIT_KINDS else not row["unit_zh"], row["id"]
     for row in csv_rows(ZHIPU / "sources.csv"):
         assert CJK.search(row["supports_zh"]) and CJK.search(row["title_zh"]), row["id"]
 

@@ -71,7 +71,7 @@ class ClaimsTab:
                          for sc in data.scenarios]
             for n, (label, figure) in enumerate(cases):
                 sh.put(r, 0, label, "text")
-                sh.put(r, 1, claim_unit(t, cl.unit), "unit")
+                sh.put(r, 1, claim_unit(t, cl), "unit")
                 rep = sh.put(r, 2, reported, "calc", fmt)
                 model = sh.put(r, 3, figure, "calc", fmt)
                 m, rp = model.ref(), rep.ref()

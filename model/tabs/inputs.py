@@ -24,9 +24,10 @@ def tolerance_format(fmt: str) -> str:
     return {"amount3": "amount4", "pct": "pct2"}.get(fmt, fmt)
 
 
-def claim_unit(t, unit: str) -> str:
-    """Unit-column text of a claim: the edition's for the model's kinds, else the data's own (users)."""
-    return t.unit_of(unit) if unit in CLAIM_FORMATS else unit
+def claim_unit(t, claim) -> str:
+    """Unit-column text of a claim: the edition's for the model's kinds, else the data's own (m users),
+    in the edition's language where the data give it (unit_zh)."""
+    return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
 
 
 class InputsTab:
@@ -192,7 +193,7 @@ class InputsTab:
             for cl in data.claims:
                 fmt = claim_format(cl.unit)
                 sh.put(row, LABEL_COL, t.data_text(cl.fields, "claim"), "label")
-                sh.put(row, UNIT_COL, claim_unit(t, cl.unit), "unit")
+                sh.put(row, UNIT_COL, claim_unit(t, cl), "unit")
                 value = sh.put_input(row, FIRST_COL, cl.reported, fmt, SIGNED)
                 tol = sh.put_input(row, FIRST_COL + 1, cl.tolerance, tolerance_format(fmt), TOLERANCE)
                 sh.put(row, FIRST_COL + 2, cl.id, "unit")

@@ -93,8 +93,8 @@ def read_meta(wb) -> Meta | None:
     """The build record of a workbook (readback.Workbook); None when it has none."""
     if META_SHEET not in wb.sheetnames:
         return None
-    meta, version, ws = Meta("", {}, {}), None, wb[META_SHEET]
-    for row in (ws.row_values(r) for r in range(1, ws.max_row + 1)):
+    meta, version = Meta("", {}, {}), None
+    for row in wb[META_SHEET].value_rows():
         if not row or row[0] is None:
             continue
         kind, name = row[0], row[1] if len(row) > 1 else None

@@ -106,10 +106,14 @@ class Worksheet:
         """The cells the file holds, row by row."""
         return (self.cells[k] for k in sorted(self.cells))
 
-    def row_values(self, row: int) -> list:
-        """Values of a row from column A to its last cell."""
-        last = max((c for r, c in self.cells if r == row), default=0)
-        return [self.cell(row, c).value for c in range(1, last + 1)]
+    def value_rows(self):
+        """Each row that holds cells, as its values from column A to its last cell (one pass)."""
+        rows: dict = {}
+        for (r, c), cell in self.cells.items():
+            rows.setdefault(r, {})[c] = cell.value
+        for r in sorted(rows):
+            values = rows[r]
+            yield [values.get(c) for c in range(1, max(values) + 1)]
 
     def grid(self, ref: str) -> list[list[Cell]]:
         """The cells of a range ("B2:D4", "$B$2") as rows."""

@@ -34,7 +34,7 @@ def default_out(data_dir: Path, lang: str = "en") -> Path:
 
 
 def load_data(data_dir):
-    from model.data import DataError, load
+    from model.data.company import DataError, load
     try:
         return load(data_dir)
     except DataError as e:
@@ -42,7 +42,7 @@ def load_data(data_dir):
 
 
 def read_book(file, data=None):
-    from model.userbook import WorkbookError, read_user_book
+    from model.regen.userbook import WorkbookError, read_user_book
     try:
         return read_user_book(file, data)
     except WorkbookError as e:
@@ -69,9 +69,9 @@ def main():
 @click.option("--reset", is_flag=True, help="Discard the edits in the existing workbook (it is still backed up).")
 @click.option("--force", is_flag=True, help="Overwrite the workbook even if it is open in Excel or LibreOffice.")
 def build(data_dir, out, scenario, lang, protect, reset, force):
-    from model.carryover import InUse, regenerate, report
-    from model.userbook import WorkbookError
-    from model.data import unknown
+    from model.regen.carryover import InUse, regenerate, report
+    from model.regen.userbook import WorkbookError
+    from model.data.company import unknown
     data = load_data(data_dir)
     if scenario is not None and scenario not in data.scenarios:
         fail(unknown("scenario", scenario, data.scenarios))
@@ -125,9 +125,9 @@ def summary(book, data) -> str:
                    "the cached one, every error value, and the master check. Exits 1 on any failure.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def check(file):
-    from model.engine import EngineError, soffice_available
-    from model.readback import WorkbookError, vet
-    from model.verify import check_file
+    from model.engine.libreoffice import EngineError, soffice_available
+    from model.workbook.readback import WorkbookError, vet
+    from model.engine.verify import check_file
     try:
         vet(file)   # a file that is not a safe, well-formed .xlsx stops here, before LibreOffice sees it
     except WorkbookError as e:
@@ -164,7 +164,7 @@ def check(file):
                                                              "last actual year].")
 @click.option("--fiscal-year-end", default="12-31", show_default=True, help="Month-day the fiscal year ends.")
 def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal_year_end):
-    from model import scaffold
+    from model.data import scaffold
     last = datetime.date.today().year - 1
     try:
         year_list = scaffold.parse_years(years) if years else [last - 2, last - 1, last]
@@ -189,8 +189,8 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
               help="Company data folder [default: the one FILE was built from, under templates/].")
 @click.option("--apply", "apply_", is_flag=True, help="Write the differences into the data files.")
 def edits(file, data_dir, apply_):
-    from model import edits as ed
-    from model.data import DataError
+    from model.regen import edits as ed
+    from model.data.company import DataError
     book = read_book(file)
     if data_dir is None:
         recorded = ROOT / "templates" / book.folder if book.folder else None
@@ -224,8 +224,8 @@ def edits(file, data_dir, apply_):
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def diff(old, new):
-    from model.diff import compare
-    from model.userbook import WorkbookError
+    from model.regen.diff import compare
+    from model.regen.userbook import WorkbookError
     try:
         lines = compare(old, new)
     except WorkbookError as e:

@@ -49,9 +49,9 @@ def maxrss_mb() -> float:
 
 def work_build(data_dir, out):
     """Load, build and write one model; the timed part starts after the imports."""
-    from model.build import build_book
-    from model.data import load
-    from model.writer import write_book
+    from model.workbook.build import build_book
+    from model.data.company import load
+    from model.workbook.writer import write_book
     t0 = time.perf_counter()
     data = load(data_dir)
     t1 = time.perf_counter()
@@ -67,8 +67,8 @@ def work_build(data_dir, out):
 
 def work_dump(data_dir, cells_path):
     """The model's formula cells (text and cached value) per sheet, for the floor to write."""
-    from model.build import build_book
-    from model.data import load
+    from model.workbook.build import build_book
+    from model.data.company import load
     book = build_book(load(data_dir))
     cells = {sh.name: [[c.row, c.col, "=" + c.content.xl(sh), c.result()]
                        for _, c in sorted(sh.cells.items()) if c.is_formula] for sh in book.sheets}
@@ -77,7 +77,7 @@ def work_dump(data_dir, cells_path):
 
 def work_check(path):
     """`cli.py check FILE` as a user runs it, with the engine call timed from inside."""
-    from model import engine
+    from model.engine import libreoffice as engine
     run, spent = engine.recalculate, []
 
     def timed(*args, **kw):
@@ -172,7 +172,7 @@ def build_vs_floor(cases, tmp, n):
 
 
 def check_split(cases, tmp, n):
-    from model.engine import soffice_available
+    from model.engine.libreoffice import soffice_available
     if not soffice_available():
         print("\n### 3. Check: skipped (LibreOffice is not installed)")
         return

@@ -6,7 +6,7 @@ CELLS.json maps each sheet name to [row, col, formula, cached value] rows (bench
 them from a built model). Prints one JSON line: seconds spent writing (after the file is read),
 formula cells written and the process's peak resident memory. Imports only the stdlib and
 xlsxwriter, so its wall time from outside is that of the barest script writing the same formulas.
---shortcut writes with the model's worksheet class (model/writer.py: FormulaWorksheet, which skips
+--shortcut writes with the model's worksheet class (model/workbook/writer.py: FormulaWorksheet, which skips
 xlsxwriter's per-formula rewrite), to show what the model's own logic costs on top of the writing.
 """
 import json
@@ -22,7 +22,7 @@ def main(cells_path, out, *options):
     worksheet_class = None
     if "--shortcut" in options:
         sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-        from model.writer import FormulaWorksheet as worksheet_class
+        from model.workbook.writer import FormulaWorksheet as worksheet_class
     with open(cells_path, encoding="utf-8") as f:
         sheets = json.load(f)
     t = time.perf_counter()

@@ -17,7 +17,7 @@ IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 def require_engine():
     """Skip without LibreOffice on a developer machine; in CI its absence is a failure."""
-    from model import engine
+    from model.engine import libreoffice as engine
     if not engine.soffice_available():
         msg = "LibreOffice (soffice + python3-uno) is not installed"
         if IN_CI:
@@ -27,25 +27,25 @@ def require_engine():
 
 @pytest.fixture(scope="session")
 def zhipu():
-    from model.data import load
+    from model.data.company import load
     return load(ZHIPU)
 
 
 @pytest.fixture(scope="session")
 def book(zhipu):
-    from model.build import build_book
+    from model.workbook.build import build_book
     return build_book(zhipu)
 
 
 @pytest.fixture(scope="session")
 def meridian():
-    from model.data import load
+    from model.data.company import load
     return load(MERIDIAN)
 
 
 @pytest.fixture(scope="session")
 def meridian_book(meridian):
-    from model.build import build_book
+    from model.workbook.build import build_book
     return build_book(meridian)
 
 

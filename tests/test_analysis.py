@@ -8,11 +8,11 @@ import shutil
 import pytest
 
 from conftest import ZHIPU, require_engine
-from model.build import build_book
-from model.data import DataError, load
-from model.formula import a1
-from model.periods import Period
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.data.company import DataError, load
+from model.calc.formula import a1
+from model.data.periods import Period
+from model.workbook.writer import write_book
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 
@@ -234,7 +234,7 @@ def shifted(data, sc, shifts):
 
 def grid_expectations(data, sc):
     """For every grid cell: breakeven year and final-year adjusted net margin of the rebuilt model."""
-    from model.tabs.sensitivity import SIDE, rnd_drivers
+    from model.workbook.tabs.sensitivity import SIDE, rnd_drivers
     segs = [f"growth_{k}" for k, _ in data.segments]
     g, c = data.sensitivity["growth_step"], data.sensitivity["cost_growth_step"]
     last = data.forecast_years[-1]
@@ -251,7 +251,7 @@ def grid_expectations(data, sc):
 
 
 def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
-    from model.tabs.sensitivity import tornado_drivers
+    from model.workbook.tabs.sensitivity import tornado_drivers
     tab = book.tabs["sensitivity"]
     last = FY(zhipu.forecast_years[-1])
     for (drv, step_key), cells in zip(tornado_drivers(zhipu), tab.tornado):
@@ -266,7 +266,7 @@ def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
 def engine_runs(zhipu, hand_book, tmp_path_factory):
     """LibreOffice's recalculation of the base and bull workbooks and of the hand case, in one run."""
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     folder = tmp_path_factory.mktemp("sens")
     books = {"base": build_book(zhipu, "base"), "bull": build_book(zhipu, "bull"), "hand": hand_book}
     for name, b in books.items():
@@ -324,7 +324,7 @@ def test_claims_audit_in_libreoffice(engine_runs):
 def test_sensitivity_centre_follows_the_selector(zhipu, tmp_path):
     """Switch the scenario in LibreOffice: the grid's centre becomes the new scenario's result."""
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     b = build_book(zhipu, "base")
     path = tmp_path / "m.xlsx"
     write_book(b, path)

@@ -6,9 +6,9 @@ sensitivity delta differed by 2.5e-9 relative because 1+(g+step) was written as 
 import pytest
 
 from conftest import require_engine
-from model.book import Book
-from model.formula import IF, SUM, Rng, approx_equal, ratio
-from model.writer import write_book
+from model.workbook.book import Book
+from model.calc.formula import IF, SUM, Rng, approx_equal, ratio
+from model.workbook.writer import write_book
 
 # (values in A1.., a formula over them) -> the value LibreOffice computes
 CASES = [
@@ -57,7 +57,7 @@ def test_cancellation_is_computed_as_the_engine_does(workbook):
 
 def test_libreoffice_agrees(workbook):
     require_engine()
-    from model.engine import recalculate_file
+    from model.engine.libreoffice import recalculate_file
     path, cells = workbook
     got = recalculate_file(path)["cells"]["A"]
     assert [got[f"F{c.row + 1}"]["v"] for c in cells] == [expected for _, _, expected in CASES]

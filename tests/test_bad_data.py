@@ -246,9 +246,9 @@ CASES = [
 @pytest.fixture(scope="module")
 def previous(tmp_path_factory):
     """The bytes of a workbook built from the Zhipu data: the user's previous output."""
-    from model.build import build_book
-    from model.data import load
-    from model.writer import write_book
+    from model.workbook.build import build_book
+    from model.data.company import load
+    from model.workbook.writer import write_book
     path = tmp_path_factory.mktemp("previous") / "model.xlsx"
     write_book(build_book(load(ZHIPU)), path)
     return path.read_bytes()

@@ -3,9 +3,9 @@ openpyxl: protection and locking, input styling and data validation, the frozen 
 master-check status, grouped detail rows, gridlines and print setup."""
 import pytest
 
-from model.data import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
-from model.formula import a1
-from model.writer import INPUT_BLUE, INPUT_FILL, write_book
+from model.data.company import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
+from model.calc.formula import a1
+from model.workbook.writer import INPUT_BLUE, INPUT_FILL, write_book
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -20,7 +20,7 @@ def written(book, tmp_path_factory):
 
 
 def visible(wb):
-    """The tabs a user sees (not the very hidden build record, meta.py)."""
+    """The tabs a user sees (not the very hidden build record, model/workbook/record.py)."""
     return [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
 
 

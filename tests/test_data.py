@@ -4,9 +4,9 @@ import shutil
 import pytest
 
 from conftest import MERIDIAN, ZHIPU
-from model.data import DataError, load
+from model.data.company import DataError, load
 from model.labels import Labels
-from model.periods import Period, parse_period, parse_year_end, period_end_date
+from model.data.periods import Period, parse_period, parse_year_end, period_end_date
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731
@@ -193,9 +193,9 @@ def test_a_reference_to_a_line_without_forecast_is_refused(second):
 
 def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridian):
     from conftest import ROOT
-    from model.data import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, COST_DRIVERS, FUNDING_ITEMS, REQUIRED_SETTINGS,
+    from model.data.company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, COST_DRIVERS, FUNDING_ITEMS, REQUIRED_SETTINGS,
                             RND_DRIVERS, SENSITIVITY, TOLERANCES)
-    from model.lines import income_lines, ratio_lines
+    from model.calc.lines import income_lines, ratio_lines
     guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
     tables = {"segments", "tolerances", "sensitivity"}
     settings = (set(REQUIRED_SETTINGS) | set(zhipu.company) | set(meridian.company)) - tables
@@ -249,9 +249,9 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
     assert data.company["unit_local"] == "亿元"
     assert data.references[0].claim == "营收 0.574亿元"
 
-    from model.build import build_book
-    from model.readback import open_workbook
-    from model.writer import write_book
+    from model.workbook.build import build_book
+    from model.workbook.readback import open_workbook
+    from model.workbook.writer import write_book
     path = tmp_path / "m.xlsx"
     write_book(build_book(data), path)
     texts = [c.value for c in open_workbook(path)["Inputs"].iter_cells()]
@@ -260,7 +260,7 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
 
 def test_a_one_year_horizon_builds(copy):
     """Found by the property tests: a forecast of one year has no prior closing cash to check."""
-    from model.build import build_book
+    from model.workbook.build import build_book
     edit(copy / "company.toml", "forecast_end = 2030", "forecast_end = 2025")
     edit(copy / "funding.csv", "equity_raise,FY2026,", "equity_raise,FY2025,")
     data = load(copy)
@@ -272,7 +272,7 @@ def test_a_one_year_horizon_builds(copy):
 def test_a_company_without_revenue_builds(copy):
     """Found by the property tests: with no revenue the margins are n/a, and every check still
     compares like with like (no #VALUE! from n/a − n/a, no CAGR from a zero base)."""
-    from model.build import build_book
+    from model.workbook.build import build_book
     text = (copy / "actuals.csv").read_text(encoding="utf-8")
     text = "\n".join(ln for ln in text.splitlines() if not ln.startswith("gross_profit,"))
     (copy / "actuals.csv").write_text(text.replace("revenue,FY2024,3.12414", "revenue,FY2024,0")

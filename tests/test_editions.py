@@ -10,13 +10,13 @@ import openpyxl
 import pytest
 
 from conftest import COMPANIES, ZHIPU, require_engine, run
-from model.build import build_book
-from model.data import load
+from model.workbook.build import build_book
+from model.data.company import load
 from model.labels import LANGS, table
-from model.meta import META_SHEET
-from model.tabs import STATUS_ROW, fit_rows
-from model.verify import cached_values, compare
-from model.writer import write_book
+from model.workbook.record import META_SHEET
+from model.workbook.tabs import STATUS_ROW, fit_rows
+from model.engine.verify import cached_values, compare
+from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
@@ -24,7 +24,7 @@ NEUTRAL = {"", "%", "1/0", "n/a", "123.45", "0"}  # the same in every language
 
 
 def tabs(book):
-    """The tabs a user sees: all but the build record (meta.py), whose layout notes name rows by label."""
+    """The tabs a user sees: all but the build record (model/workbook/record.py), whose layout notes name rows by label."""
     return [s for s in book.sheets if s.kind != "hidden"]
 
 
@@ -266,7 +266,7 @@ def test_chinese_messages_and_print_headers(editions):
 
 def test_both_editions_recalculate_to_identical_numbers(editions):
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     books, paths = editions
     results = dict(zip(LANGS, engine.recalculate([{"path": paths[lang]} for lang in LANGS])))
     for lang in LANGS:

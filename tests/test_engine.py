@@ -10,17 +10,17 @@ import copy
 import pytest
 
 from conftest import require_engine
-from model.build import build_book
-from model.formula import a1
-from model.periods import Period
-from model.verify import cached_values, compare
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.calc.formula import a1
+from model.data.periods import Period
+from model.engine.verify import cached_values, compare
+from model.workbook.writer import write_book
 
 
 @pytest.fixture(scope="module")
 def engine():
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     return engine
 
 

@@ -1,4 +1,4 @@
-"""Tests for the LibreOffice recalculation harness (model/engine.py + model/uno_driver.py).
+"""Tests for the LibreOffice recalculation harness (model/engine/libreoffice.py + model/engine/uno_driver.py).
 
 Skipped where LibreOffice is not installed, except under CI (CI=true), where
 a missing engine is a failure.
@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from model import engine  # noqa: E402
+from model.engine import libreoffice as engine
 
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 

@@ -1,5 +1,5 @@
 """Hostile content: text in the data files that looks like a formula stays text in the workbook, and
-workbooks read back (model/readback.py) are refused when they are not .xlsx, damaged, or bombs."""
+workbooks read back (model/workbook/readback.py) are refused when they are not .xlsx, damaged, or bombs."""
 import csv
 import io
 import re
@@ -12,12 +12,12 @@ from xml.etree import ElementTree
 import pytest
 
 from conftest import ROOT, ZHIPU, require_engine
-from model import readback
-from model.build import build_book
-from model.data import load
-from model.readback import WorkbookError, open_workbook
-from model.verify import cached_values, compare
-from model.writer import write_book
+from model.workbook import readback
+from model.workbook.build import build_book
+from model.data.company import load
+from model.workbook.readback import WorkbookError, open_workbook
+from model.engine.verify import cached_values, compare
+from model.workbook.writer import write_book
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
@@ -80,7 +80,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(injected):
 
 def test_libreoffice_shows_the_text_not_a_formula_result(injected):
     require_engine()
-    from model.engine import recalculate_file
+    from model.engine.libreoffice import recalculate_file
     result = recalculate_file(injected)
     seen = {v: [] for v in PAYLOADS.values()}
     for sheet, cells in result["cells"].items():

@@ -10,12 +10,12 @@ import pytest
 
 from benchmarks.synthetic import write_company
 from conftest import require_engine
-from model.build import build_book
-from model.data import load
-from model.formula import a1
-from model.periods import Period
-from model.verify import cached_values, compare
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.data.company import load
+from model.calc.formula import a1
+from model.data.periods import Period
+from model.engine.verify import cached_values, compare
+from model.workbook.writer import write_book
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def test_the_synthetic_company_has_the_requested_size(large):
 
 def test_libreoffice_recalculates_the_large_model_to_its_cached_values(large, tmp_path):
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     books, paths = {}, {}
     for sc in (large.scenarios[0], large.scenarios[-1]):
         books[sc] = build_book(large, sc)

@@ -5,10 +5,10 @@ import re
 
 import pytest
 
-from model.book import Cell
-from model.build import build_book
-from model.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
-from model.periods import Period
+from model.workbook.book import Cell
+from model.workbook.build import build_book
+from model.calc.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
+from model.data.periods import Period
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731
@@ -133,7 +133,7 @@ REF = re.compile(r"(?<![A-Za-z0-9_])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])
 
 
 def formulas(book):
-    from model.writer import write_book  # noqa: F401  (formulas are rendered as the writer does)
+    from model.workbook.writer import write_book  # noqa: F401  (formulas are rendered as the writer does)
     for cell in book.formula_cells():
         yield cell, cell.content.xl(cell.sheet)
 
@@ -157,7 +157,7 @@ def test_no_typed_in_numbers_in_formulas(company):
 
 def relative(f, cell):
     """A formula with its relative references written as offsets from its own cell (R1C1 style)."""
-    from model.formula import col_letter
+    from model.calc.formula import col_letter
 
     def col_index(letters):
         n = 0

@@ -20,13 +20,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ZHIPU, require_engine
-from model.build import build_book
-from model.data import DataError, load
-from model.datafile import SMALLEST, excel_precision
-from model.periods import Period
-from model.tabs.inputs import name_part
-from model.verify import compare, cached_values
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.data.company import DataError, load
+from model.data.files import SMALLEST, excel_precision
+from model.data.periods import Period
+from model.calc.formula import name_part
+from model.engine.verify import compare, cached_values
+from model.workbook.writer import write_book
 
 WORKBOOKS = 120   # random workbooks recalculated by LibreOffice in one run
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))   # as build_book does; hypothesis warns of a change
@@ -210,7 +210,7 @@ def test_random_companies_load_as_written(spec, tmp_path_factory):
 
 def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     root = tmp_path_factory.mktemp("random")
     cases, folders = [], itertools.count()
 

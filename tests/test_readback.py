@@ -1,4 +1,4 @@
-"""The workbook reader (model/readback.py) against openpyxl, an independent reader: the same
+"""The workbook reader (model/workbook/readback.py) against openpyxl, an independent reader: the same
 sheets, defined names, and per cell the same cached value, formula or not, and number format --
 for files written by this tool (both editions), saved by LibreOffice after edits, saved by
 openpyxl, and for a hand-made archive holding what Excel writes and this tool does not."""
@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 
 from conftest import require_engine
-from model.build import build_book
-from model.readback import open_workbook
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.workbook.readback import open_workbook
+from model.workbook.writer import write_book
 
 
 def same_as_openpyxl(path):
@@ -57,7 +57,7 @@ def test_a_workbook_saved_by_openpyxl(zhipu, tmp_path):
 
 def test_a_workbook_edited_and_saved_by_libreoffice(zhipu, tmp_path):
     require_engine()
-    from model.engine import recalculate_file
+    from model.engine.libreoffice import recalculate_file
     path, saved = tmp_path / "model.xlsx", tmp_path / "saved.xlsx"
     write_book(build_book(zhipu, lang="zh"), path)
     recalculate_file(path, edits=[{"target": "Scenario", "value": "bull"}], save_as=saved)
@@ -138,7 +138,7 @@ def test_what_excel_writes_and_this_tool_does_not(tmp_path):
 
 
 def test_a_dtd_is_refused_even_without_entities(tmp_path):
-    from model.readback import WorkbookError
+    from model.workbook.readback import WorkbookError
     path = tmp_path / "dtd.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         for name, text in PARTS.items():

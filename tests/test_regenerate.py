@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import ZHIPU, run
-from model import backup
-from model.data import load
-from model.userbook import header_period
+from model.regen import backup
+from model.data.company import load
+from model.regen.userbook import header_period
 
 
 def named(path, name):
@@ -253,9 +253,9 @@ def test_an_open_workbook_is_refused_unless_forced(built, lock):
 
 def test_a_fault_mid_write_leaves_the_old_workbook_intact(built, monkeypatch):
     import cli
-    import model.writer
+    import model.workbook.writer
     before = built.read_bytes()
-    real = model.writer.write_book
+    real = model.workbook.writer.write_book
 
     def crash(book, path, *a, **k):
         real(book, path, *a, **k)
@@ -263,7 +263,7 @@ def test_a_fault_mid_write_leaves_the_old_workbook_intact(built, monkeypatch):
             f.truncate(len(before) // 2)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(model.writer, "write_book", crash)
+    monkeypatch.setattr(model.workbook.writer, "write_book", crash)
     res = CliRunner().invoke(cli.main, ["build", "--out", str(built)])
     assert res.exit_code == 1
     assert "No space left on device" in res.output
@@ -309,7 +309,7 @@ def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_pa
 
 
 def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
-    from model.build import build_book
+    from model.workbook.build import build_book
     new = tmp_path / "new.xlsx"
     shutil.copy(built, new)
     edit(new, new, {("Asm_bear_growth_cloud", 3): 0.9})
@@ -343,7 +343,7 @@ def test_header_periods_read_as_excel_and_libreoffice_write_them():
 
 
 def test_data_files_keep_their_text_where_nothing_changed():
-    from model.edits import edit_csv, number_text
+    from model.regen.edits import edit_csv, number_text
     text = ('# assumptions.csv: comment rows explain the file, "quoted", with, commas\r\n'
             "scenario,driver,FY2026,FY2027,rationale\r\n"
             "\r\n"

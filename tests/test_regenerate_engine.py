@@ -8,16 +8,16 @@ import openpyxl
 import pytest
 
 from conftest import require_engine, run
-from model import backup
-from model.userbook import header_period
-from model.verify import cached_values, compare
+from model.regen import backup
+from model.regen.userbook import header_period
+from model.engine.verify import cached_values, compare
 from test_regenerate import add_full_year_and_drop_bear, add_test_source, cell_of, data_copy, named
 
 
 @pytest.fixture(scope="module")
 def engine():
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     return engine
 
 

@@ -6,8 +6,8 @@ import sys
 import pytest
 
 from conftest import IN_CI, ROOT, require_engine
-from model.build import build_book
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.workbook.writer import write_book
 
 
 def test_render_tabs_writes_one_png_per_tab(zhipu, tmp_path):
@@ -21,7 +21,7 @@ def test_render_tabs_writes_one_png_per_tab(zhipu, tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
     pngs = [line for line in res.stdout.splitlines() if line.endswith(".png")]
-    assert len(pngs) == len(book.sheets)  # every tab, the hidden build record (meta.py) included
+    assert len(pngs) == len(book.sheets)  # every tab, the hidden build record (model/workbook/record.py) included
     names = [f"zh-{i:02d}-{s.name}.png" for i, s in enumerate(book.sheets, 1) if s.kind != "hidden"]
     assert [p.rsplit("/", 1)[-1] for p in pngs][:len(names)] == names   # one page per tab, named after it
     for p in pngs:

@@ -7,10 +7,10 @@ import copy
 import pytest
 
 from conftest import require_engine
-from model.build import build_book
-from model.formula import a1
-from model.periods import Period
-from model.writer import write_book
+from model.workbook.build import build_book
+from model.calc.formula import a1
+from model.data.periods import Period
+from model.workbook.writer import write_book
 from test_engine import assert_engine_matches
 from test_model import line
 
@@ -146,7 +146,7 @@ def test_edits_in_libreoffice_move_outputs_as_the_model_predicts(meridian, tmp_p
     """As in test_engine, for this company's shape: edit inputs in LibreOffice and compare every
     formula cell with the Python model rebuilt from the same edits."""
     require_engine()
-    from model import engine
+    from model.engine import libreoffice as engine
     path = tmp_path / "m.xlsx"
     b = build_book(meridian)
     write_book(b, path)

@@ -5,8 +5,8 @@ import zipfile
 
 from xlsxwriter.worksheet import Worksheet
 
-from model import writer
-from model.build import build_book
+from model.workbook import writer
+from model.workbook.build import build_book
 
 
 def sheet_parts(path):

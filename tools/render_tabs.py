@@ -7,7 +7,7 @@ Writes OUTDIR/<stem>.pdf, then OUTDIR/<stem>-NN-<sheet>.png per tab (one page
 per sheet, hidden tabs and areas outside print ranges included), and prints
 the PNG paths.  With --paged the sheets' own print layout is used instead and
 the PNGs are named by page number (<stem>-N.png).  Needs soffice and
-pdftoppm (poppler-utils); uses model/uno_driver.py when python3-uno is there,
+pdftoppm (poppler-utils); uses model/engine/uno_driver.py when python3-uno is there,
 else plain `soffice --convert-to pdf` with a private profile.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from model import engine  # noqa: E402
+from model.engine import libreoffice as engine
 
 # Always recalculate xlsx on load (LibreOffice shows cached values by default).
 RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>

@@ -1,0 +1,504 @@
+"""Formula expressions: one tree gives both the Excel formula text and its value.
+
+Every calculated cell holds an `Expr`. `Expr.xl(sheet)` renders the formula as Excel writes it
+(references qualified with the sheet name only when they point elsewhere) and `Expr.value()`
+evaluates it with Excel's semantics for the small set of functions the model uses, so the cached
+value written into the file and the engine's recalculation come from the same definition.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+
+class XlError(Exception):
+    """An Excel error value (#DIV/0!, #VALUE!, #N/A) met while evaluating."""
+
+
+@lru_cache(maxsize=None)
+def col_letter(col: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def a1(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
+    return f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it: bare only when plainly safe (ASCII letters, digits, _, not
+    like a cell address); quoted otherwise, e.g. 'Income Statement' or '利润表'."""
+    bare = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and not re.fullmatch(r"[A-Za-z]{1,3}[0-9]+", name)
+    return name if bare else "'" + name.replace("'", "''") + "'"
+
+
+def num(v) -> float:
+    """Excel's coercion of an operand to a number: blank -> 0, TRUE -> 1, text -> #VALUE!."""
+    if v is None:
+        return 0.0
+    if isinstance(v, bool):
+        return float(v)
+    if isinstance(v, (int, float)):
+        return float(v)
+    raise XlError("#VALUE!")
+
+
+def lift(x) -> "Expr":
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, str):
+        return Text(x)
+    if isinstance(x, (int, float)):
+        return Num(x)
+    raise TypeError(f"cannot use {x!r} in a formula")
+
+
+class Expr:
+    prec = 9  # atoms bind tightest
+
+    def xl(self, sheet) -> str:
+        raise NotImplementedError
+
+    def value(self):
+        raise NotImplementedError
+
+    def refs(self):
+        """Cells this expression reads (for styling cross-sheet links)."""
+        return ()
+
+    # operators build trees
+    def __add__(self, o): return Op("+", self, lift(o))
+    def __radd__(self, o): return Op("+", lift(o), self)
+    def __sub__(self, o): return Op("-", self, lift(o))
+    def __rsub__(self, o): return Op("-", lift(o), self)
+    def __mul__(self, o): return Op("*", self, lift(o))
+    def __rmul__(self, o): return Op("*", lift(o), self)
+    def __truediv__(self, o): return Op("/", self, lift(o))
+    def __rtruediv__(self, o): return Op("/", lift(o), self)
+    def __pow__(self, o): return Op("^", self, lift(o))
+    def __neg__(self): return Neg(self)
+    def ge(self, o): return Op(">=", self, lift(o))
+    def gt(self, o): return Op(">", self, lift(o))
+    def le(self, o): return Op("<=", self, lift(o))
+    def lt(self, o): return Op("<", self, lift(o))
+    def eq(self, o): return Op("=", self, lift(o))
+    def ne(self, o): return Op("<>", self, lift(o))
+    def cat(self, o): return Op("&", self, lift(o))
+
+
+class Num(Expr):
+    """A universal constant (0, 1, 100...). Model figures are never typed into formulas."""
+
+    def __init__(self, v):
+        self.v = v
+
+    def xl(self, sheet):
+        return repr(self.v) if isinstance(self.v, float) and not self.v.is_integer() else str(int(self.v))
+
+    def value(self):
+        return float(self.v)
+
+
+class Text(Expr):
+    def __init__(self, s: str):
+        self.s = s
+
+    def xl(self, sheet):
+        return '"' + self.s.replace('"', '""') + '"'
+
+    def value(self):
+        return self.s
+
+
+class Ref(Expr):
+    """A reference to one cell of the book."""
+
+    def __init__(self, cell, abs_row=False, abs_col=False):
+        self.cell, self.abs_row, self.abs_col = cell, abs_row, abs_col
+
+    def xl(self, sheet):
+        addr = a1(self.cell.row, self.cell.col, self.abs_row, self.abs_col)
+        return addr if self.cell.sheet is sheet else f"{quote_sheet(self.cell.sheet.name)}!{addr}"
+
+    def value(self):
+        return self.cell.result()
+
+    def refs(self):
+        return (self.cell,)
+
+
+class Name(Expr):
+    """A workbook-level defined name standing for one cell."""
+
+    def __init__(self, name: str, cell):
+        self.name, self.cell = name, cell
+
+    def xl(self, sheet):
+        return self.name
+
+    def value(self):
+        return self.cell.result()
+
+    def refs(self):
+        return (self.cell,)
+
+
+class Rng(Expr):
+    """A rectangular range of cells (first..last), used as a function argument."""
+
+    def __init__(self, first, last, absolute=True, anchored=False, fixed_rows=False):
+        assert first.sheet is last.sheet
+        # absolute: $A$1:$B$2; anchored: $A$1:B2 (a running total's growing range);
+        # fixed_rows: A$1:A$3 (rows fixed, the column moves with the formula across a timeline)
+        self.first, self.last, self.absolute, self.anchored, self.fixed_rows = first, last, absolute, anchored, fixed_rows
+
+    def cells(self):
+        sh = self.first.sheet
+        return [[sh.cell_at(r, c) for c in range(self.first.col, self.last.col + 1)]
+                for r in range(self.first.row, self.last.row + 1)]
+
+    def flat(self):
+        return [v for row in self.values() for v in row]
+
+    def values(self):
+        return [[c.result() if c is not None else None for c in row] for row in self.cells()]
+
+    def xl(self, sheet):
+        ab, start, rows = self.absolute, self.absolute or self.anchored, self.absolute or self.fixed_rows
+        s = a1(self.first.row, self.first.col, rows or start, start) + ":" + a1(self.last.row, self.last.col, rows, ab)
+        return s if self.first.sheet is sheet else f"{quote_sheet(self.first.sheet.name)}!{s}"
+
+    def value(self):
+        raise XlError("#VALUE!")  # a bare range is not a scalar
+
+    def refs(self):
+        return (self.first,)
+
+
+_PREC = {"=": 1, "<": 1, ">": 1, "<=": 1, ">=": 1, "<>": 1, "&": 1.5, "+": 2, "-": 2, "*": 3, "/": 3, "^": 5}
+
+
+def _order(v, other):
+    """Sort key of a value in an Excel comparison: numbers < text < booleans; blank acts as 0 or "".
+    Two numbers that agree to 2^-48 compare as equal, as the spreadsheet engine compares them."""
+    if v is None:
+        v = "" if isinstance(other, str) else 0.0
+    if isinstance(v, bool):
+        return (2, float(v))
+    if isinstance(v, str):
+        return (1, v.lower())
+    if _is_number(other) and approx_equal(v, other):
+        return (0, min(float(v), float(other)))
+    return (0, float(v))
+
+
+# The engine's floating-point arithmetic (LibreOffice's rtl::math; Excel behaves alike): a sum or
+# difference of two numbers that agree to within 2^-48 is exactly 0, not rounding noise, and SUM is
+# compensated. Matching it keeps the cached values equal to the engine's where figures cancel.
+APPROX = 2.0 ** -48
+
+
+def approx_equal(a, b) -> bool:
+    a, b = float(a), float(b)
+    if a == b:
+        return True
+    if a == 0 or b == 0 or (a < 0) != (b < 0):
+        return False
+    d = abs(a - b)
+    a, b = abs(a), abs(b)
+    if not math.isfinite(d) or d >= a * APPROX or d >= b * APPROX:
+        return False
+    return not (a.is_integer() and b.is_integer() and a < 2.0 ** 53 and b < 2.0 ** 53)
+
+
+def approx_add(a: float, b: float) -> float:
+    return 0.0 if (a < 0 < b or b < 0 < a) and approx_equal(a, -b) else a + b
+
+
+def compensated_sum(values) -> float:
+    """Neumaier's compensated sum, as the engine's SUM."""
+    total = err = 0.0
+    for v in values:
+        t = total + v
+        err += (total - t) + v if abs(total) >= abs(v) else (v - t) + total
+        total = t
+    return approx_add(total, err)
+
+
+def _text(v):
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+_CMP = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
+        ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+class Op(Expr):
+    def __init__(self, op, a, b):
+        self.op, self.a, self.b = op, a, b
+        self.prec = _PREC[op]
+
+    def xl(self, sheet):
+        left = self.a.xl(sheet)
+        if self.a.prec < self.prec or (self.op == "^" and isinstance(self.a, Neg)):
+            left = f"({left})"
+        right = self.b.xl(sheet)
+        # a right operand of the same precedence keeps its brackets even for + and *: the engine works
+        # left to right, and a+(b+c) rounds differently from (a+b)+c
+        if self.b.prec <= self.prec:
+            right = f"({right})"
+        return f"{left}{self.op}{right}"
+
+    def value(self):
+        a, b = self.a.value(), self.b.value()
+        op = self.op
+        if op in _CMP:
+            return _CMP[op](_order(a, b), _order(b, a))
+        if op == "&":
+            return _text(a) + _text(b)
+        a, b = num(a), num(b)
+        if op == "+":
+            return approx_add(a, b)
+        if op == "-":
+            return approx_add(a, -b)
+        if op == "*":
+            return a * b
+        if op == "/":
+            if b == 0:
+                raise XlError("#DIV/0!")
+            return a / b
+        if a < 0 and not float(b).is_integer():
+            raise XlError("#NUM!")
+        return math.pow(a, b)
+
+    def refs(self):
+        return self.a.refs() + self.b.refs()
+
+
+class Neg(Expr):
+    prec = 4
+
+    def __init__(self, a):
+        self.a = a
+
+    def xl(self, sheet):
+        inner = self.a.xl(sheet)
+        return f"-({inner})" if self.a.prec < 5 else f"-{inner}"
+
+    def value(self):
+        return -num(self.a.value())
+
+    def refs(self):
+        return self.a.refs()
+
+
+def _numbers(args):
+    """Numbers among function arguments: ranges skip text and blanks, scalars must be numbers."""
+    out = []
+    for a in args:
+        if isinstance(a, Rng):
+            out += [float(v) for v in a.flat() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        else:
+            out.append(num(a.value()))
+    return out
+
+
+def _is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _match(x, rng):
+    key = x.value()
+    for i, v in enumerate(rng.flat()):
+        if isinstance(key, str) and isinstance(v, str):
+            if key.lower() == v.lower():
+                return float(i + 1)
+        elif _is_number(key) and _is_number(v) and float(key) == float(v):
+            return float(i + 1)
+    raise XlError("#N/A")
+
+
+def _index(rng, r, c=None):
+    vals = rng.values()
+    r = int(num(r.value()))
+    if c is None:
+        flat = [v for row in vals for v in row]
+        if not 1 <= r <= len(flat):
+            raise XlError("#REF!")
+        return flat[r - 1]
+    c = int(num(c.value()))
+    if not (1 <= r <= len(vals) and 1 <= c <= len(vals[0])):
+        raise XlError("#REF!")
+    return vals[r - 1][c - 1]
+
+
+def _if(cond, yes, no=None):
+    v = cond.value()
+    if isinstance(v, str):
+        raise XlError("#VALUE!")
+    if num(v):
+        return yes.value()
+    return no.value() if no is not None else False
+
+
+def _sumproduct(*rngs):
+    arrays = [r.flat() if isinstance(r, Rng) else r.array() for r in rngs]
+    total = 0.0
+    for vals in zip(*arrays):
+        p = 1.0
+        for v in vals:
+            p *= float(v) if _is_number(v) or isinstance(v, bool) else 0.0
+        total += p
+    return total
+
+
+def _count_errors(rng):
+    n = 0
+    for row in rng.cells():
+        for c in row:
+            if c is None:
+                continue
+            try:
+                c.result()
+            except XlError:
+                n += 1
+    return float(n)
+
+
+def _and(*args):
+    return all(num(a.value()) for a in args)
+
+
+def _or(*args):
+    return any(num(a.value()) for a in args)
+
+
+def _iferror(x, alt):
+    try:
+        return x.value()
+    except XlError:
+        return alt.value()
+
+
+_FUNCS = {
+    "SUM": lambda *a: compensated_sum(_numbers(a)),
+    "MIN": lambda *a: min(_numbers(a)) if _numbers(a) else 0.0,
+    "MAX": lambda *a: max(_numbers(a)) if _numbers(a) else 0.0,
+    "COUNT": lambda *a: float(len(_numbers([x for x in a if isinstance(x, Rng)]))),
+    "ABS": lambda a: abs(num(a.value())),
+    "IF": _if,
+    "ISNUMBER": lambda a: _is_number(a.value()),
+    "INDEX": _index,
+    "MATCH": lambda x, rng, _zero: _match(x, rng),
+    "AND": _and,
+    "OR": _or,
+    "IFERROR": _iferror,
+    "SUMPRODUCT": _sumproduct,
+    "CHOOSE": lambda i, *opts: opts[int(num(i.value())) - 1].value(),
+    "ROWS": lambda rng: float(rng.last.row - rng.first.row + 1),
+    "COLUMNS": lambda rng: float(rng.last.col - rng.first.col + 1),
+    "ROUND": lambda x, n: _round(num(x.value()), int(num(n.value()))),
+}
+
+
+def _round(x, n):
+    """Excel's ROUND: halves away from zero."""
+    q = 10.0 ** n
+    return math.copysign(math.floor(abs(x) * q + 0.5) / q, x)
+
+
+class Fn(Expr):
+    def __init__(self, name, *args):
+        if name not in _FUNCS:
+            raise ValueError(f"function {name} is not in the model's portable set")
+        self.name, self.args = name, [lift(a) for a in args]
+
+    def xl(self, sheet):
+        return f"{self.name}({','.join(a.xl(sheet) for a in self.args)})"
+
+    def value(self):
+        return _FUNCS[self.name](*self.args)
+
+    def refs(self):
+        return tuple(c for a in self.args for c in a.refs())
+
+
+class CountErrors(Expr):
+    """Number of error values in a range: SUMPRODUCT(--ISERROR(range))."""
+
+    def __init__(self, rng: Rng):
+        self.rng = rng
+
+    def xl(self, sheet):
+        return f"SUMPRODUCT(--ISERROR({self.rng.xl(sheet)}))"
+
+    def value(self):
+        return _count_errors(self.rng)
+
+    def refs(self):
+        return self.rng.refs()
+
+
+class Flags(Expr):
+    """An array of 1/0 flags, --(range >= x) or similar, only as a SUMPRODUCT argument. Compares as
+    Excel does: numbers with numbers, text with text (case-insensitive), mixed kinds by type order."""
+
+    def __init__(self, rng: Rng, op: str, x):
+        assert op in _CMP
+        self.rng, self.op, self.x = rng, op, lift(x)
+
+    def xl(self, sheet):
+        return f"--({self.rng.xl(sheet)}{self.op}{self.x.xl(sheet)})"
+
+    def array(self):
+        x = self.x.value()
+        return [1.0 if _CMP[self.op](_order(v, x), _order(x, v)) else 0.0 for v in self.rng.flat()]
+
+    def refs(self):
+        return self.rng.refs() + self.x.refs()
+
+
+# Short constructors keep line-item definitions readable.
+def IF(c, a, b): return Fn("IF", c, a, b)
+def SUM(*a): return Fn("SUM", *a)
+def MIN(*a): return Fn("MIN", *a)
+def MAX(*a): return Fn("MAX", *a)
+def ABS(a): return Fn("ABS", a)
+def ISNUMBER(a): return Fn("ISNUMBER", a)
+def AND(*a): return Fn("AND", *a)
+def OR(*a): return Fn("OR", *a)
+def INDEX(rng, r, c=None): return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
+def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
+def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
+def IFERROR(a, b): return Fn("IFERROR", a, b)
+def COUNT(*a): return Fn("COUNT", *a)
+def ROWS(rng): return Fn("ROWS", rng)
+def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
+NA = Text("n/a")
+
+
+def guard(inputs, expr, nonzero=()):
+    """`expr` when every input is a number (and each divisor in `nonzero` is not 0), else the text
+    n/a: an unknown figure never turns into zero."""
+    tests = [ISNUMBER(lift(x)) for x in inputs] + [lift(d).ne(0) for d in nonzero]
+    return IF(tests[0] if len(tests) == 1 else AND(*tests), expr, NA)
+
+
+def ratio(a, b):
+    """a / b, or n/a when either is unknown or b is zero."""
+    return guard([a, b], a / b, nonzero=[b])
+
+def name_part(text: str) -> str:
+    """A fragment usable inside an Excel defined name."""
+    s = re.sub(r"[^A-Za-z0-9_]", "_", text)
+    return s if s and not s[0].isdigit() else "_" + s

@@ -1,0 +1,773 @@
+"""Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
+optional reference.csv and claims.csv).
+
+Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
+stop before anything is written. Values still to fill in (blank required cells, missing settings)
+are collected and reported together, so a new company folder shows everything it lacks at once.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import NamedTuple
+
+from ..calc.formula import AND, ISNUMBER, name_part
+from ..labels import LANGS
+from .files import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
+                       read_text, toml_line, unknown)
+from .periods import Period, parse_period, parse_year_end, period_problem
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The values an input may take. One definition serves the loader's check of the data files
+    (`allows`) and the workbook's data validation (`rule`, the same test as an Excel formula); its
+    message, per language, is model/labels bounds.<name>."""
+    name: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False     # True: `low` itself is not allowed
+
+    def allows(self, v: float) -> bool:
+        if self.low is not None and (v <= self.low if self.low_open else v < self.low):
+            return False
+        return self.high is None or v <= self.high
+
+    def rule(self, ref):
+        """The same test as an Excel formula over the cell `ref` (a custom data validation)."""
+        tests = [ISNUMBER(ref)]
+        if self.low is not None:
+            tests.append(ref.gt(self.low) if self.low_open else ref.ge(self.low))
+        if self.high is not None:
+            tests.append(ref.le(self.high))
+        return AND(*tests)
+
+
+GROWTH = Bound("growth", -1, 10, low_open=True)  # above -100% (revenue stays positive), at most 1,000%
+MARGIN = Bound("margin", -10, 1)                  # at most 100%; far below 0 happens for a young segment
+SHARE = Bound("share", 0, 1)
+AMOUNT = Bound("amount", 0)                       # revenue and costs: positive, costs are subtracted
+SIGNED = Bound("signed")                          # profit, loss, adjustments: any number
+TOLERANCE = Bound("tolerance", 0)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A historical item or forecast driver. Its label, per language, is model/labels
+    items.<text> / drivers.<text>; `help` explains it in the data files' comment rows."""
+    text: str                  # label id
+    unit: str                  # amount (the company's unit) | pct
+    bound: Bound               # the values it may take
+    help: str
+    segment: str = ""          # the segment key of a per-segment item
+    detail: bool = False       # shown indented, as part of the item above
+
+
+# Historical line items. Segment items (share, margin) exist only with two or more segments.
+ACTUAL_ITEMS = {
+    "revenue": Item("revenue", "amount", AMOUNT, "total revenue"),
+    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT, "cost of revenue (a positive number)"),
+    "gross_profit": Item("gross_profit", "amount", SIGNED, "reported gross profit; checked against revenue - cost"),
+    "rnd": Item("rnd", "amount", AMOUNT, "research and development expense (positive)"),
+    "rnd_compute": Item("rnd_compute", "amount", AMOUNT,
+                        "compute within R&D; given for the base year it splits the R&D forecast in two", detail=True),
+    "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
+    "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
+    "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
+                                "adjusted net income as the company reports it; a loss is negative"),
+}
+SEGMENT_ACTUALS = {
+    "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
+}
+REQUIRED_ACTUALS = ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income")  # for the base year
+
+# Forecast drivers per scenario.
+SEGMENT_DRIVERS = {
+    "growth": Item("growth_segment", "pct", GROWTH, "segment revenue growth on the prior year (above -100%)"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
+}
+RND_DRIVERS = {  # split (compute given for the base year) -> drivers
+    True: {"rnd_compute_growth": Item("rnd_compute_growth", "pct", GROWTH, "growth of compute within R&D"),
+           "rnd_other_growth": Item("rnd_other_growth", "pct", GROWTH, "growth of the rest of R&D")},
+    False: {"rnd_growth": Item("rnd_growth", "pct", GROWTH,
+                               "growth of total R&D (when compute is not given for the base year)")},
+}
+COST_DRIVERS = {
+    "other_opex_growth": Item("other_opex_growth", "pct", GROWTH,
+                              "growth of other operating costs (selling; G&A; net other items)"),
+    "adjustments": Item("adjustments", "amount", SIGNED,
+                        "adjusted minus reported net income (amount): share-based pay etc."),
+}
+# Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
+CASH_DRIVERS = {
+    "non_cash": Item("non_cash", "amount", SIGNED,
+                     "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
+    "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
+    "working_capital": Item("working_capital", "amount", SIGNED, "increase in working capital (a decrease is negative)"),
+}
+# Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
+# workbook shows them in its edition's language.
+DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
+                 "no_min_cash": "not given: 0 assumed"}
+CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
+
+FX_RATE = Bound("fx_rate", 0, low_open=True)
+STEP = Bound("step", 0, 1)                        # a sensitivity step: 0 to 100 percentage points
+
+
+class FundingItem(NamedTuple):
+    unit: str      # number-format kind of the input
+    period: str    # actual | forecast | "" (no period)
+    bound: Bound
+    help: str      # label: model/labels funding.<key>
+
+
+FUNDING_ITEMS = {
+    "opening_cash": FundingItem("amount", "actual", AMOUNT,
+                                "cash at the end of the period given: the last actual year or an interim after it"),
+    "equity_raise": FundingItem("amount3", "forecast", AMOUNT,
+                                "net proceeds of a raise in the forecast year given; in the raise currency"),
+    "fx_rate": FundingItem("rate", "", FX_RATE, "company currency per unit of the raise currency (1 when the same)"),
+    "min_cash": FundingItem("amount", "", AMOUNT, "floor the cash must stay above (0)"),
+}
+
+
+def raise_year_bound(data) -> Bound:
+    """The fiscal year an equity raise arrives in: a forecast year."""
+    return Bound("forecast_year", data.forecast_years[0], data.forecast_years[-1])
+
+
+# Sensitivity steps (company.toml [sensitivity]): key -> default. Labels and notes: model/labels sensitivity.*
+SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "margin_step": 0.05}
+
+# claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
+CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "sum": None, "max": None, "min": None,
+               "breakeven": 0, "none": 0}
+CLAIM_TESTS = ("equal", "at_least", "at_most")
+
+# Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
+TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
+REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
+EDITIONS = tuple(lang for lang in LANGS if lang != "en")   # the non-English editions (model/labels)
+
+
+def per_edition(*keys: str) -> tuple[str, ...]:
+    """The optional per-edition variants of texts, for every non-English edition (model/labels LANGS):
+    label -> label_zh. company.toml settings and CSV text columns alike."""
+    return tuple(f"{k}_{lang}" for k in keys for lang in EDITIONS)
+
+
+# Every setting company.toml may hold; any other is refused (a typo would otherwise be ignored). A text
+# may also be given per edition language: adjustments_label_zh, a segment's label_zh.
+_TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
+TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + per_edition(*_TEXTS)
+SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
+                                                                                                 "sensitivity")
+SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
+# CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
+CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
+SOURCE_TEXTS = ("title", "supports")
+
+# Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
+MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
+PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,30}")          # segment keys: part of defined names
+SCENARIO_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}")     # shown in the dropdown, matched by MATCH
+
+
+@dataclass
+class Figure:
+    value: float | None
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
+class Reference:
+    metric: str
+    period: Period
+    value: float
+    tolerance: float
+    source: str
+    claim: str
+    unit: str = "amount"   # the metric's unit: amount | pct | x
+
+
+@dataclass
+class Funding:
+    value: float | None
+    period: Period | None = None
+    unit: str = ""
+    source: str = ""
+    note: str = ""
+
+
+@dataclass
+class Claim:
+    id: str
+    claim: str            # what the note claims, in plain words
+    quote: str            # the note's own wording
+    reported: float
+    unit: str             # pct | x | amount | year | any other text (a count's unit)
+    calc: str             # see CLAIM_CALCS
+    metric: str
+    periods: list[Period]
+    test: str             # equal | at_least | at_most
+    tolerance: float
+    explanation: str
+    source: str = ""
+    texts: dict[str, str] = field(default_factory=dict)  # per-edition texts given: claim_zh, unit_zh ...
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Its texts by column, per-edition ones included (Labels.data_text picks an edition's)."""
+        return {"claim": self.claim, "explanation": self.explanation, "unit": self.unit, **self.texts}
+
+
+@dataclass
+class Dataset:
+    folder: Path
+    company: dict
+    segments: list[tuple[str, str]]            # (key, label)
+    periods: list[Period]                      # actual periods, sorted
+    actuals: dict[str, dict[Period, Figure]]   # item -> period -> figure
+    scenarios: list[str] = field(default_factory=list)
+    forecast_years: list[int] = field(default_factory=list)
+    assumptions: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (scenario, driver) -> per year
+    rationales: dict[tuple[str, str], str] = field(default_factory=dict)
+    sources: list[dict] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    tolerances: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the loader ignored, for the build report
+    funding: dict[str, Funding] = field(default_factory=dict)
+    claims: list[Claim] = field(default_factory=list)
+    sensitivity: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def full_years(self) -> list[Period]:
+        return [p for p in self.periods if p.is_full_year]
+
+    @property
+    def interims(self) -> list[Period]:
+        return [p for p in self.periods if not p.is_full_year]
+
+    @property
+    def base_year(self) -> Period:
+        """The last actual full year: the forecast grows from it."""
+        return self.full_years[-1]
+
+    @property
+    def single_segment(self) -> bool:
+        """One revenue segment: its share is 100% and its margin the blended one, by definition."""
+        return len(self.segments) == 1
+
+    @property
+    def split_compute(self) -> bool:
+        """R&D is forecast as compute + the rest when compute is given for the base year."""
+        return self.actual("rnd_compute", self.base_year) is not None
+
+    def actual(self, item: str, period: Period) -> float | None:
+        fig = self.actuals.get(item, {}).get(period)
+        return fig.value if fig else None
+
+
+def used_tolerances(data) -> list[str]:
+    """Tolerances the Checks tab uses: the segment ones only with two or more segments."""
+    return ["amount"] if data.single_segment else list(TOLERANCES)
+
+
+def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
+    return {f"{prefix}_{key}": replace(item, segment=key) for prefix, item in templates.items() for key, _ in segments}
+
+
+def actual_items(data) -> dict[str, Item]:
+    return dict(_actual_items(tuple(data.segments)))
+
+
+def driver_items(data, split_compute=None) -> dict[str, Item]:
+    split = data.split_compute if split_compute is None else split_compute
+    return dict(_driver_items(tuple(data.segments), split))
+
+
+# Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
+@lru_cache(maxsize=64)
+def _actual_items(segments: tuple) -> dict[str, Item]:
+    items = dict(ACTUAL_ITEMS)
+    if len(segments) > 1:
+        items.update(per_segment(SEGMENT_ACTUALS, segments))
+    return items
+
+
+@lru_cache(maxsize=64)
+def _driver_items(segments: tuple, split: bool) -> dict[str, Item]:
+    items = per_segment(SEGMENT_DRIVERS, segments)
+    items.update(RND_DRIVERS[split])
+    items.update(COST_DRIVERS)
+    return items
+
+
+def all_driver_items(data) -> dict[str, Item]:
+    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
+    return {**driver_items(data), **CASH_DRIVERS}
+
+
+def bound_text(bound: Bound, unit: str, lang: str = "en") -> str:
+    """What a bound allows, in words: 'a growth rate above -100% and at most 1000%'."""
+    from ..labels import table
+    show = (lambda v: f"{v:.0%}") if unit == "pct" else (lambda v: f"{v:g}")  # noqa: E731
+    return table(lang)[f"bounds.{bound.name}"].format(
+        low=show(bound.low) if bound.low is not None else "", high=show(bound.high) if bound.high is not None else "")
+
+
+def check_bound(bound: Bound, unit: str, value, file, row, column):
+    """A DataError when a value from a data file is outside its bound (a blank is always allowed)."""
+    if value is not None and not bound.allows(value):
+        shown = f"{value:.0%}" if unit == "pct" else f"{value:g}"
+        raise DataError(file, f"{shown} is not allowed here: expected {bound_text(bound, unit)}", row, column)
+
+
+def pct(v: float) -> str:
+    return f"{v * 100:.6g}%"
+
+
+def read_period(text, path, row, column) -> Period:
+    period = parse_period(text)
+    if period is None:
+        raise DataError(path, period_problem(text), row, column)
+    return period
+
+
+def check_sources(text, ids, path, row, column):
+    """Each id in a `source` cell ('S1; S3; note') must be a source of sources.csv."""
+    for sid in (t.strip() for t in re.split(r"[;,]", text)):
+        if sid and sid not in ids:
+            listed = unknown("source", sid, sorted(ids)) + " (ids of sources.csv)" if ids else \
+                f"unknown source {sid!r}: sources.csv lists no sources yet; add it there"
+            raise DataError(path, listed, row, column)
+
+
+def segment_problem(seg: dict, earlier_keys: list) -> str | None:
+    """What is wrong with one [[segments]] table, or None."""
+    for k in seg:
+        if k not in SEGMENT_SETTINGS:
+            return unknown("segment setting", k, SEGMENT_SETTINGS)
+    key, label = seg.get("key"), seg.get("label")
+    if not isinstance(key, str) or not PLAIN_KEY.fullmatch(key):
+        return f"segment key {key!r} must be a plain word: a letter, then letters, digits or _ (at most 31)"
+    if key.lower() in (str(k).lower() for k in earlier_keys):
+        return f"segment key {key!r} is used twice (keys are compared ignoring case)"
+    if not isinstance(label, str) or not label.strip():
+        return f"segment {key!r} needs a label in quotes"
+    return None
+
+
+def valid_date(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+        return True
+    except ValueError:
+        return False
+
+
+def load_company(folder: Path, problems: Problems) -> dict:
+    path = folder / "company.toml"
+    text = read_text(path)
+    try:
+        company = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        at = re.search(r"line (\d+)", str(e))
+        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
+
+    def problem(key, message, nth=0):
+        problems.append(DataError(path, message, toml_line(text, key, nth), key))
+
+    for key in company:
+        if key not in SETTINGS:
+            problem(key, unknown("setting", key, SETTINGS))
+    for key in REQUIRED_SETTINGS:
+        if company.get(key) in (None, ""):
+            problem(key, "required, but " + ("empty" if key in company else "missing"))
+    for key in TEXT_SETTINGS:
+        if key in company and not isinstance(company[key], str):
+            problem(key, f"{key} must be text in quotes, found {company[key]!r}")
+    if company.get("fiscal_year_end") and parse_year_end(str(company["fiscal_year_end"])) is None:
+        problem("fiscal_year_end", f"fiscal_year_end {company['fiscal_year_end']!r} is not a month-day such as \"12-31\" or \"03-31\"")
+    as_of = company.get("as_of")
+    if as_of not in (None, "") and not (isinstance(as_of, datetime.date) or valid_date(str(as_of))):
+        problem("as_of", f'as_of must be a date such as "2026-01-28", found {as_of!r}')
+    structural = Problems()
+    end = company.get("forecast_end")
+    if "forecast_end" in company and (not isinstance(end, int) or isinstance(end, bool) or not 1900 < end < 2200):
+        structural.append(DataError(path, f"forecast_end must be a year such as 2030, found {end!r}",
+                                    toml_line(text, "forecast_end"), "forecast_end"))
+    segs = company.get("segments")
+    if segs is not None:
+        if not isinstance(segs, list) or not segs or not all(isinstance(s, dict) for s in segs):
+            structural.append(DataError(path, "segments must be one or more [[segments]] tables, each with a key and a label",
+                                        toml_line(text, "segments"), "segments"))
+        elif len(segs) > MAX_SEGMENTS:
+            structural.append(DataError(path, f"{len(segs)} segments; at most {MAX_SEGMENTS}", toml_line(text, "segments"),
+                                        "segments"))
+        else:
+            for i, seg in enumerate(segs):
+                why = segment_problem(seg, [s.get("key") for s in segs[:i]])
+                if why:
+                    structural.append(DataError(path, why, toml_line(text, "segments", i), "segments"))
+    tol = company.setdefault("tolerances", {})
+    if not isinstance(tol, dict):
+        raise DataError(path, "[tolerances] must be a table of numbers", toml_line(text, "tolerances"), "tolerances")
+    for key in tol:
+        if key not in TOLERANCES:
+            problem(key, unknown("tolerance", key, TOLERANCES))
+    for key, (_, default) in TOLERANCES.items():
+        value = tol.setdefault(key, default)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not TOLERANCE.allows(value):
+            problem(key, f"tolerance {key} must be a non-negative number, found {value!r}")
+            tol[key] = default   # so that the other files are checked as usual meanwhile
+    problems.extend(structural)
+    if structural or "forecast_end" not in company or segs is None:
+        problems.raise_if_any()  # the other files cannot be read without these
+    return company
+
+
+def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Problems):
+    """Fills data.actuals and data.periods (every period the file names, even with blank values)."""
+    path = folder / "actuals.csv"
+    items = {**ACTUAL_ITEMS, **per_segment(SEGMENT_ACTUALS, data.segments)}
+    allowed = actual_items(data)
+    _, rows = read_csv(path, ["item", "period", "value"], ["source", "note"])
+    where = {}
+    for n, r in rows:
+        item = r["item"]
+        if item not in items:
+            raise DataError(path, unknown("item", item, allowed), n, "item")
+        if item not in allowed:
+            raise DataError(path, f"{item}: with a single segment its share is 100% and its margin the blended gross "
+                                  "margin by definition; remove this row", n, "item")
+        period = read_period(r["period"], path, n, "period")
+        if (item, period) in where:
+            raise DataError(path, f"{item} for {period.code} is given twice (also in row {where[item, period]})", n, "period")
+        value = parse_number(r["value"], path, n, "value", required=False)
+        check_bound(items[item].bound, items[item].unit, value, path, n, "value")
+        check_sources(r.get("source", ""), sources, path, n, "source")
+        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
+        where[(item, period)] = n
+    data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
+    first_row = {p: min(n for (_, q), n in where.items() if q == p) for p in data.periods}
+    fys = data.full_years
+    if not fys:
+        raise DataError(path, "no full-year actuals: at least one FY period is needed", column="period")
+    for a, b in zip(fys, fys[1:]):
+        if b.year != a.year + 1:
+            raise DataError(path, f"full years must be consecutive: {a.code} is followed by {b.code} "
+                            f"(FY{a.year + 1} is missing)", first_row[b], "period")
+    base = data.base_year
+    for p in data.interims:
+        if p.year > base.year + 1:
+            raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
+                                  f"the full years before it", first_row[p], "period")
+    segment_items = [] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments))
+    for item in list(REQUIRED_ACTUALS) + segment_items:
+        if data.actual(item, base) is None:
+            problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "
+                                            "the forecast", where.get((item, base)), "value"))
+    if not data.single_segment:
+        for p in data.periods:
+            problems.extend(share_problems(data, p, where, path))
+
+
+def share_problems(data, p, where, path) -> list[DataError]:
+    """A period's segment shares: all given or none, adding to 100% within the share_sum tolerance."""
+    items = [f"share_{key}" for key, _ in data.segments]
+    given = [i for i in items if data.actual(i, p) is not None]
+    if not given:
+        return []
+    missing = [i for i in items if i not in given]
+    if missing:
+        return [DataError(path, f"{missing[0]} for {p.code} is missing while {given[0]} is given: give every "
+                          "segment's share for a period, or none", where[given[-1], p], "value")]
+    total = sum(data.actual(i, p) for i in items)
+    tolerance = data.company["tolerances"]["share_sum"]
+    if abs(total - 1) > tolerance:
+        return [DataError(path, f"revenue shares for {p.code} add up to {pct(total)}, not 100% (share_sum tolerance "
+                          f"{pct(tolerance)} in company.toml)", where[items[-1], p], "value")]
+    return []
+
+
+def year_span(columns: list[str]) -> str:
+    return columns[0] if len(columns) == 1 else f"{columns[0]}..{columns[-1]}" if len(columns) > 2 else " and ".join(columns)
+
+
+def rnd_mode_hint(data, driver) -> str:
+    base = data.base_year.code
+    if data.split_compute:
+        return (f"driver {driver!r} does not apply: actuals.csv gives rnd_compute for {base}, so R&D is forecast as "
+                "compute (rnd_compute_growth) plus the rest (rnd_other_growth); leave this row blank or remove it")
+    return (f"driver {driver!r} applies only when actuals.csv gives rnd_compute for {base} (the base year); without "
+            "it R&D is forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
+
+
+def load_assumptions(folder: Path, data: Dataset, problems: Problems):
+    path = folder / "assumptions.csv"
+    drivers = all_driver_items(data)
+    other_mode = RND_DRIVERS[not data.split_compute]
+    known = list(drivers) + list(other_mode)
+    years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
+    year_cols = [f"FY{y}" for y in years]
+    is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
+    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
+    in_file = [h for h in header if is_year(h)]
+    for a, b in zip(in_file, in_file[1:]):
+        if parse_period(b) <= parse_period(a):
+            raise DataError(path, f"year columns must run in order: {b} comes after {a}", 1, b)
+    values, rationales, scenarios, excel_names, where = {}, {}, [], {}, {}
+    for n, r in rows:
+        sc, drv = r["scenario"], r["driver"]
+        if not SCENARIO_NAME.fullmatch(sc):
+            raise DataError(path, f"scenario name {sc!r} must start with a letter and use only letters, digits, "
+                            "spaces, _ or - (at most 31)", n, "scenario")
+        if drv not in known:
+            raise DataError(path, unknown("driver", drv, drivers), n, "driver")
+        if drv in other_mode:
+            if any(r[c] for c in year_cols):
+                raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
+            continue
+        if (sc, drv) in values:
+            raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
+        same = excel_names.setdefault(name_part(sc).lower(), sc)
+        if same != sc:
+            raise DataError(path, f"scenario names {same!r} and {sc!r} are the same to Excel (defined names ignore case "
+                                  "and punctuation): rename one", n, "scenario")
+        if sc not in scenarios:
+            if len(scenarios) == MAX_SCENARIOS:
+                raise DataError(path, f"more than {MAX_SCENARIOS} scenarios", n, "scenario")
+            scenarios.append(sc)
+        rationales[(sc, drv)] = r.get("rationale", "")
+        where[sc, drv] = n
+        blank = [c for c in year_cols if not r[c]]
+        if blank:
+            problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}", n, blank[0]))
+            values[(sc, drv)] = None
+            continue
+        vals = [parse_number(r[c], path, n, c) for c in year_cols]
+        for c, v in zip(year_cols, vals):
+            check_bound(drivers[drv].bound, drivers[drv].unit, v, path, n, c)
+        values[(sc, drv)] = vals
+    if not scenarios:
+        raise DataError(path, "no scenarios: add rows with scenario,driver,...")
+    for h in header:
+        p = parse_period(h) if h not in ("scenario", "driver", "rationale") else None
+        if p and p.year < years[0]:
+            data.notes.append(f"assumptions.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
+                              f"so the forecast starts in FY{years[0]}); delete the column when convenient")
+        elif p and p.year > years[-1]:
+            data.notes.append(f"assumptions.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
+    for sc in scenarios:
+        first = min(n for (s, _), n in where.items() if s == sc)
+        for drv in drivers:
+            if (sc, drv) in values:
+                continue
+            if drv in CASH_DRIVERS:
+                values[(sc, drv)] = [0.0] * len(years)
+                rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
+            else:
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
+    data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
+
+
+def load_sources(folder: Path) -> list[dict]:
+    path = folder / "sources.csv"
+    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", *per_edition(*SOURCE_TEXTS)])
+    where = {}
+    for n, r in rows:
+        if not r["id"]:
+            raise DataError(path, "the source id is empty", n, "id")
+        if r["id"] in where:
+            raise DataError(path, f"source id {r['id']!r} is given twice (also in row {where[r['id']]})", n, "id")
+        where[r["id"]] = n
+    return [r for _, r in rows]
+
+
+def load_references(folder: Path, data: Dataset, sources: set[str]):
+    """Published figures to tie to; each names a line (metric) and a period on the timeline."""
+    from ..calc.lines import all_lines
+    lines = all_lines(data)
+    forecast = [Period(y, 12) for y in data.forecast_years]
+    periods = data.periods + forecast
+    path = folder / "reference.csv"
+    if not path.exists():
+        return []
+    _, rows = read_csv(path, ["metric", "period", "value", "tolerance"], ["source", "claim"])
+    refs, where = [], {}
+    for n, r in rows:
+        if r["metric"] not in lines:
+            raise DataError(path, unknown("metric", r["metric"], lines), n, "metric")
+        period = read_period(r["period"], path, n, "period")
+        if period not in periods:
+            raise DataError(path, f"{period.code} is not a period of the model (" + ", ".join(p.code for p in periods)
+                            + ")", n, "period")
+        if period in forecast and lines[r["metric"]].forecast is None:
+            raise DataError(path, f"{r['metric']} is not forecast, so it has no value for {period.code}", n, "period")
+        if (r["metric"], period) in where:
+            raise DataError(path, f"{r['metric']} for {period.code} is given twice (also in row "
+                            f"{where[r['metric'], period]})", n, "period")
+        where[r["metric"], period] = n
+        tolerance = parse_number(r["tolerance"], path, n, "tolerance")
+        check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
+        check_sources(r.get("source", ""), sources, path, n, "source")
+        refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"), tolerance,
+                              r.get("source", ""), r.get("claim", ""), lines[r["metric"]].unit))
+    return refs
+
+
+def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, Funding]:
+    """funding.csv: opening cash (at the end of an actual period), the equity raise and its exchange
+    rate, and the minimum cash balance."""
+    path = folder / "funding.csv"
+    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note"])
+    out: dict[str, Funding] = {}
+    periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
+    for n, r in rows:
+        item = r["item"]
+        if item not in FUNDING_ITEMS:
+            raise DataError(path, unknown("item", item, FUNDING_ITEMS), n, "item")
+        if item in out:
+            raise DataError(path, f"{item} is given twice", n, "item")
+        rule = FUNDING_ITEMS[item].period
+        period = None
+        if rule:
+            period = parse_period(r.get("period", ""))
+            if period is None:
+                raise DataError(path, f"{item} needs a period code such as FY2026 or 1H2025, found {r.get('period', '')!r}", n, "period")
+            if rule == "actual" and not (period == last_fy or (not period.is_full_year and period in periods
+                                                                 and period.year == last_fy.year + 1)):
+                stale = " (before the end of the last actual year: give the cash at that date or later)" \
+                    if period < Period(last_fy.year + 1, 1) else ""
+                raise DataError(path, f"opening cash must be at the end of the last actual full year ({last_fy.code}) "
+                                f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}{stale}",
+                                n, "period")
+            if rule == "actual" and not period.is_full_year and data.actual("adjusted_net_income", period) is None:
+                problems.append(DataError(path, f"opening cash at the end of {period.code} needs adjusted_net_income for "
+                                          f"{period.code} in actuals.csv: the cash already reflects that result, which "
+                                          f"the forecast of FY{period.year} deducts", n, "period"))
+            if rule == "forecast" and not (period.is_full_year and period.year in forecast_years):
+                raise DataError(path, f"equity_raise needs a forecast fiscal year (FY{forecast_years[0]}–"
+                                f"FY{forecast_years[-1]}), found {period.code}", n, "period")
+        value = parse_number(r["value"], path, n, "value", required=False)
+        if value is None:
+            problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
+            continue
+        check_bound(FUNDING_ITEMS[item].bound, "amount", value, path, n, "value")
+        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""))
+    if not any(r["item"] == "opening_cash" for _, r in rows):
+        problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
+                                  column="item"))
+    if "equity_raise" in out and not any(r["item"] == "fx_rate" for _, r in rows):
+        problems.append(DataError(path, "equity_raise needs an fx_rate row (1 when the raise is in the company's "
+                                        "currency)", column="item"))
+    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", DEFAULT_NOTES["no_raise"]))
+    out.setdefault("fx_rate", Funding(1.0, None, "", "", DEFAULT_NOTES["no_raise"]))
+    out.setdefault("min_cash", Funding(0.0, None, "", "", DEFAULT_NOTES["no_min_cash"]))
+    return out
+
+
+def load_claims(folder: Path, data: Dataset) -> list[Claim]:
+    """claims.csv (optional): the research note's quantitative claims and how to test each."""
+    from ..calc.lines import all_lines
+    path = folder / "claims.csv"
+    if not path.exists():
+        return []
+    metrics = set(all_lines(data))
+    periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
+    cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
+    texts = per_edition(*CLAIM_TEXTS)
+    _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source", *texts])
+    claims, ids = [], set()
+    for n, r in rows:
+        if not r["id"].replace("_", "").isalnum():
+            raise DataError(path, f"id {r['id']!r} must be letters and digits", n, "id")
+        if r["id"] in ids:
+            raise DataError(path, f"claim id {r['id']!r} is given twice", n, "id")
+        ids.add(r["id"])
+        calc = r["calc"]
+        if calc not in CLAIM_CALCS:
+            raise DataError(path, f"unknown calc {calc!r}; expected one of " + ", ".join(CLAIM_CALCS), n, "calc")
+        if r["test"] not in CLAIM_TESTS:
+            raise DataError(path, f"unknown test {r['test']!r}; expected one of " + ", ".join(CLAIM_TESTS), n, "test")
+        metric = r.get("metric", "")
+        if CLAIM_CALCS[calc] != 0 and metric not in metrics:
+            raise DataError(path, unknown("metric", metric, sorted(metrics)), n, "metric")
+        codes = [c for c in r.get("periods", "").split(";") if c.strip()]
+        pers = []
+        for c in codes:
+            p = parse_period(c)
+            if p is None or p not in periods:
+                raise DataError(path, f"period {c.strip()!r} is not a period of the model", n, "periods")
+            pers.append(p)
+        need = CLAIM_CALCS[calc]
+        if (need is None and not pers) or (need is not None and len(pers) != need):
+            want = "one or more periods" if need is None else f"{need} period(s)"
+            raise DataError(path, f"calc {calc} needs {want} separated by ';', found {len(pers)}", n, "periods")
+        tolerance = parse_number(r["tolerance"], path, n, "tolerance")
+        check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
+        claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
+                            r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
+                            r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)}))
+    return claims
+
+
+def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
+    table = company.get("sensitivity", {})
+    if not isinstance(table, dict):
+        raise DataError(folder / "company.toml", "sensitivity must be a [sensitivity] table of numbers", column="sensitivity")
+    for key in table:
+        if key not in SENSITIVITY:
+            raise DataError(folder / "company.toml", unknown("sensitivity step", key, SENSITIVITY), column=key)
+    out = {}
+    for key, default in SENSITIVITY.items():
+        v = table.get(key, default)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not STEP.allows(v):
+            raise DataError(folder / "company.toml", f"[sensitivity] {key} must be a number from 0 to 1 "
+                            "(0.05 = 5 percentage points)", column=key)
+        out[key] = float(v)
+    return out
+
+
+def load(folder) -> Dataset:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise DataError(str(folder), "company folder not found")
+    problems = Problems()
+    company = load_company(folder, problems)
+    toml = folder / "company.toml"
+    toml_text = read_text(toml)
+    segments = [(str(s["key"]), str(s["label"])) for s in company["segments"]]
+    data = Dataset(folder, company, segments, [], {})
+    data.sources = load_sources(folder)
+    ids = {s["id"] for s in data.sources}
+    load_actuals(folder, data, ids, problems)
+    first, end = data.base_year.year + 1, company["forecast_end"]
+    if end < first:
+        problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "
+                                  "the last full year of actuals.csv)", toml_line(toml_text, "forecast_end"), "forecast_end"))
+    elif end - first + 1 > MAX_FORECAST_YEARS:
+        problems.append(DataError(toml, f"a forecast of {end - first + 1} years (FY{first}-FY{end}); at most "
+                                  f"{MAX_FORECAST_YEARS}", toml_line(toml_text, "forecast_end"), "forecast_end"))
+    if end < first or end - first + 1 > MAX_FORECAST_YEARS:
+        problems.raise_if_any()
+    load_assumptions(folder, data, problems)
+    default = company.get("default_scenario") or data.scenarios[0]
+    if default not in data.scenarios:
+        problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
+                                  f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
+    data.funding = load_funding(folder, data, problems)
+    data.sensitivity = load_sensitivity(folder, company)
+    problems.raise_if_any()
+    data.references = load_references(folder, data, ids)
+    data.claims = load_claims(folder, data)
+    data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
+    return data

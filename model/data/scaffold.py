@@ -1,0 +1,259 @@
+"""A new company folder: every data file, each column explained in comment rows, blanks to fill.
+
+The rows listed are the company's shape (its years, interims, segments and scenarios); the values
+are left blank. Building the folder before it is filled reports every required blank at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
+                   FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
+                   SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment)
+from ..labels import table
+from .periods import Period, parse_period, parse_year_end
+
+GUIDE = "templates/README.md"
+FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+
+
+def parse_years(text: str) -> list[int]:
+    """'2022-2024' -> [2022, 2023, 2024]; a single year is one full year."""
+    m = re.fullmatch(r"\s*(?:FY)?(\d{4})\s*(?:-\s*(?:FY)?(\d{4}))?\s*", text, re.IGNORECASE)
+    if not m:
+        raise ValueError(f"--years {text!r}: expected a range of fiscal years such as 2022-2024")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if last < first:
+        raise ValueError(f"--years {text!r}: the last year comes before the first")
+    return list(range(first, last + 1))
+
+
+def parse_interims(text: str) -> list[Period]:
+    out = []
+    for code in filter(None, (c.strip() for c in text.split(","))):
+        p = parse_period(code)
+        if p is None or p.is_full_year:
+            raise ValueError(f"--interims {code!r}: expected interim codes such as 1H2025, 9M2025, Q1 2025")
+        out.append(p)
+    return sorted(set(out))
+
+
+def parse_segments(text: str) -> list[tuple[str, str]]:
+    """'api:API,apps:Applications' -> [(key, label), ...]; a bare key is its own label."""
+    segments = []
+    for part in filter(None, (s.strip() for s in text.split(","))):
+        key, _, label = part.partition(":")
+        key, label = key.strip(), (label.strip() or key.strip())
+        if not PLAIN_KEY.fullmatch(key):
+            raise ValueError(f"--segments: key {key!r} must be a plain word: a letter, then letters, digits or _")
+        if key.lower() in (k.lower() for k, _ in segments):
+            raise ValueError(f"--segments: key {key!r} is given twice")
+        segments.append((key, label))
+    if not segments:
+        raise ValueError("--segments: give at least one segment, e.g. main:Main")
+    return segments
+
+
+def parse_scenarios(text: str) -> list[str]:
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    if not names or len({n.lower() for n in names}) != len(names):
+        raise ValueError(f"--scenarios {text!r}: give one or more distinct names, e.g. base,bull,bear")
+    return names
+
+
+def comment_rows(*lines: str) -> str:
+    """Comment rows for a CSV: plain text without commas or quotes, so Excel keeps each in one cell."""
+    for line in lines:
+        assert "," not in line and '"' not in line, line
+    return "".join(f"# {line}\n" for line in lines)
+
+
+def csv_rows(rows) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def toml_string(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
+def settings(pairs) -> str:
+    """TOML `key = value` lines with their comments aligned."""
+    return "".join(f"{f'{key} = {value}':<34}# {comment}\n" for key, value, comment in pairs)
+
+
+def company_toml(name, segments, scenarios, forecast_end, year_end) -> str:
+    main = settings([
+        ("name", toml_string(name), "company name shown on every tab"),
+        ("name_local", '""', "optional: the name in the local language"),
+        ("ticker", '""', 'optional: exchange and code, e.g. "NASDAQ ABCD"'),
+        ("currency", '""', 'e.g. "USD", "RMB", "EUR"'),
+        ("unit", '""', 'display unit of every amount in the CSV files, e.g. "USD m", "RMB 100m"'),
+        ("unit_local", '""', 'optional: the unit in the local language, e.g. "亿元"'),
+        ("fiscal_year_end", toml_string(year_end), "month-day; FY2025 is the fiscal year that ends in 2025"),
+        ("as_of", '""', 'date of the latest data used, e.g. "2026-01-31"'),
+        ("forecast_end", forecast_end, "last forecast year; the forecast starts after the last full year of actuals.csv"),
+        ("default_scenario", toml_string(scenarios[0]), "scenario selected when the workbook opens"),
+        ("adjustments_label", '""', 'optional: the name of adjusted minus reported net income, e.g. "Non-GAAP adjustments"'),
+        ("reliability_legend", '""', "optional: what the reliability codes of sources.csv mean"),
+    ])
+    segs = "\n".join("[[segments]]\n" + settings([
+        ("key", toml_string(k), f"a plain word: item and driver names use it (growth_{k})"),
+        ("label", toml_string(label), "shown in the workbook")]) for k, label in segments)
+    tol = settings((key, default, table("en")[f"tolerances.{key}"]) for key, (_, default) in TOLERANCES.items())
+    steps = settings((key, default, table("en")[f"sensitivity.{key}"]) for key, default in SENSITIVITY.items())
+    return f"""# Company settings. Fill in every "" that is not marked optional; the guide is {GUIDE}.
+# Then build the workbook:  python cli.py build --data <this folder>
+
+{main}
+# Revenue segments in the order the workbook shows them. With a single segment (no split
+# disclosed) its share is 100% and its margin the blended margin: actuals.csv has no share_/gm_ rows.
+{segs}
+# Optional: how closely the Checks tab requires figures to tie. share_sum and segment_margin are
+# fractions (0.001 = 0.1%); amount is in the display unit.
+[tolerances]
+{tol}
+# Optional: the Sensitivity tab's steps, as fractions (0.05 = 5 percentage points).
+[sensitivity]
+{steps}"""
+
+
+def actuals_csv(years, interims, segments) -> str:
+    items = dict(ACTUAL_ITEMS)
+    if len(segments) > 1:
+        items.update(per_segment(SEGMENT_ACTUALS, segments))
+    required = list(REQUIRED_ACTUALS) + ([k for k in items if k not in ACTUAL_ITEMS] if len(segments) > 1 else [])
+    periods = [Period(y, 12) for y in years] + list(interims)
+    periods.sort()
+    head = comment_rows(
+        f"actuals.csv: historical figures; one per row. Guide: {GUIDE}",
+        "Fill the value column. A blank value means not disclosed: the workbook shows n/a (never zero).",
+        "Amounts in the unit of company.toml; rates as 60% or 0.6; a loss as -1.5 or (1.5).",
+        f"Required for FY{years[-1]} (the last full year: the base of the forecast): " + "; ".join(required) + ".",
+        *[f"  {key}: {item.help}" for key, item in items.items()],
+        "source: ids from sources.csv separated by ; (shown beside the figure). note: free text.",
+        "Full years must be consecutive. An interim (1H/9M/Q1) is compared with the same interim a year earlier.",
+        "Rows whose first cell starts with # are comments. Delete rows you do not need; add rows as data arrive.",
+    )
+    return head + csv_rows([["item", "period", "value", "source", "note"]]
+                           + [[item, p.code, "", "", ""] for item in items for p in periods])
+
+
+def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
+    drivers = {**per_segment(SEGMENT_DRIVERS, segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
+    years = [f"FY{y}" for y in range(first_year, forecast_end + 1)]
+    head = comment_rows(
+        f"assumptions.csv: forecast drivers; one row per scenario and driver. Guide: {GUIDE}",
+        "Scenarios: as many as you like; their names and order come from this file. Every scenario needs every driver.",
+        *[f"  {key}: {item.help}" for key, item in drivers.items()],
+        "R&D: when actuals.csv gives rnd_compute for the base year fill rnd_compute_growth and rnd_other_growth",
+        "and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank (or delete them).",
+        "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
+        "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
+        "rationale: a one-line reason shown beside the row in the workbook.",
+    )
+    blanks = [""] * (len(years) + 1)
+    zeros = ["0"] * len(years) + [""]
+    return head + csv_rows([["scenario", "driver", *years, "rationale"]]
+                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers]
+                           + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
+
+
+def funding_csv(years, interims) -> str:
+    """The cash at the latest actual date (an interim after the last full year, else that year)."""
+    after = [p for p in interims if p.year == years[-1] + 1]
+    opening = max(after) if after else Period(years[-1], 12)
+    head = comment_rows(
+        f"funding.csv: cash and funding for the Cash & Funding tab; one item per row. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in FUNDING_ITEMS.items()],
+        "opening_cash is required: its period is the actual period whose end the cash is measured at.",
+        f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row.",
+        "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
+    )
+    return head + csv_rows([["item", "period", "value", "unit", "source", "note"],
+                            ["opening_cash", opening.code, "", "", "", ""],
+                            ["min_cash", "", "0", "", "", "the floor cash must stay above"]])
+
+
+def edition_note(columns) -> str:
+    """The comment row on the optional per-edition text columns (claim_zh ...)."""
+    langs = " / ".join(f"--lang {lang}" for lang in EDITIONS)
+    words = " / ".join(columns)  # comment rows hold no commas
+    return (f"optional: {' / '.join(per_edition(*columns))}: {words} as the edition of that "
+            f"language shows them ({langs}); left blank: {words} as given.")
+
+
+def claims_csv() -> str:
+    return comment_rows(
+        f"claims.csv (optional): claims of a research note to audit on the Claims Audit tab. Guide: {GUIDE}",
+        "id: a short code. claim: plain words. quote: the note's wording. reported: the note's figure.",
+        "unit: pct; x; amount; year; or a count's unit. calc: " + "; ".join(CLAIM_CALCS) + ".",
+        "metric: an Income Statement or Ratios line key. periods: period codes separated by ;.",
+        "test: " + "; ".join(CLAIM_TESTS) + ". tolerance: in the claim's unit. explanation: one line.",
+        edition_note(CLAIM_TEXTS),
+    ) + csv_rows([["id", "claim", "quote", "reported", "unit", "calc", "metric", "periods", "test", "tolerance",
+                   "explanation", "source", *per_edition(*CLAIM_TEXTS)]])
+
+
+def sources_csv() -> str:
+    return comment_rows(
+        f"sources.csv: every source the figures rely on; one per row. Guide: {GUIDE}",
+        "id: a short id the source column of actuals.csv uses (S1). title: what it is.",
+        "address: a web address or a document reference. supports: the figures it supports.",
+        "reliability: a short code explained by reliability_legend in company.toml (multi / single).",
+        edition_note(SOURCE_TEXTS),
+    ) + csv_rows([["id", "title", "address", "supports", "reliability", *per_edition(*SOURCE_TEXTS)]])
+
+
+def reference_csv() -> str:
+    return comment_rows(
+        f"reference.csv (optional): published figures the model must reproduce. Guide: {GUIDE}",
+        "metric: an Income Statement or Ratios line key: revenue; gross_profit; gross_margin; rnd_to_revenue;",
+        "revenue_growth; adjusted_net_income and so on. The Checks tab fails when the model's figure differs",
+        "from value by more than tolerance (amounts in the display unit; ratios as % or fractions).",
+    ) + "metric,period,value,tolerance,source,claim\n"
+
+
+def new_company(parent: Path, name: str, years: list[int], interims: list[Period], segments, scenarios,
+                forecast_end: int, year_end: str = "12-31") -> list[Path]:
+    """Write the folder parent/name (refusing an existing one) and return its files."""
+    if not FOLDER_NAME.fullmatch(name):
+        raise ValueError(f"{name!r}: use letters, digits, '-', '_' or '.' for the folder name")
+    folder = Path(parent) / name
+    if folder.exists():
+        raise FileExistsError(f"{folder} already exists: choose another name or folder (nothing was changed)")
+    if forecast_end <= years[-1]:
+        raise ValueError(f"--forecast-end {forecast_end} must come after the last actual year {years[-1]}")
+    if parse_year_end(year_end) is None:
+        raise ValueError(f"--fiscal-year-end {year_end!r}: expected month-day such as 12-31 or 03-31")
+    late = [p.code for p in interims if p.year > years[-1] + 1]
+    if late:
+        raise ValueError(f"--interims {', '.join(late)}: an interim must fall in FY{years[-1] + 1} or earlier")
+    files = {
+        "company.toml": company_toml(name, segments, scenarios, forecast_end, year_end),
+        "actuals.csv": actuals_csv(years, interims, segments),
+        "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end),
+        "sources.csv": sources_csv(),
+        "funding.csv": funding_csv(years, interims),
+        "reference.csv": reference_csv(),
+        "claims.csv": claims_csv(),
+    }
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for file, text in files.items():
+            (tmp / file).write_text(text, encoding="utf-8")
+        os.rename(tmp, folder)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return [folder / f for f in files]

@@ -1,0 +1,244 @@
+"""List the inputs of a workbook that differ from the data files, and write them back into the
+data files so they become the new defaults (the changed files are backed up first).
+
+Only the changed values are rewritten; every other cell keeps its text, and a value is written the
+way its neighbours are (60% stays a percentage, (1.5) stays in parentheses).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import backup
+from ..data.company import DataError, Dataset, load
+from ..data.files import is_comment
+from ..data.periods import parse_period
+from .carryover import value_text
+from ..workbook.slots import Gone, data_value, problem, unit_kind
+from .userbook import InputCell, UserBook
+from ..calc.values import same
+
+FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
+         "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
+         "funding": "funding.csv", "claim": "claims.csv"}
+KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
+        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"]}
+
+
+@dataclass
+class Difference:
+    cell: InputCell
+    data: object        # the data files' value
+    reason: str = ""    # why it cannot be written back ("" when it can)
+    exists: bool = True  # False: the data files no longer have this input
+
+
+def differences(book: UserBook, data: Dataset) -> list[Difference]:
+    """Every input whose workbook value differs from the data files. An input whose slot no longer
+    exists in the data is listed only when the build record shows the user edited it."""
+    out = []
+    for cell in book.inputs:
+        try:
+            now = data_value(data, cell.slot)
+        except Gone as e:
+            if cell.edited:
+                out.append(Difference(cell, None, str(e), exists=False))
+            continue
+        if not same(cell.value, now):
+            out.append(Difference(cell, now, problem(data, cell.slot, cell.value) or ""))
+    return out
+
+
+def table(diffs: list[Difference]) -> list[str]:
+    """The differences as aligned columns, a reason appended where one cannot be applied."""
+    rows = [("Defined name", "Label", "Period", "Scenario", "Data value", "Workbook value", "")]
+    for d in diffs:
+        c = d.cell
+        rows.append((c.name, c.label, c.slot.period_label(), c.slot.scenario,
+                     value_text(c, d.data) if d.exists else "—", value_text(c, c.value),
+                     f"not applicable: {d.reason}" if d.reason else ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
+    return ["  ".join(v.ljust(w) for v, w in zip(r, widths + [0])).rstrip() for r in rows]
+
+
+def number_text(value, kind: str, original: str = "") -> str:
+    """A value as the data files write it, following the cell it replaces (60%, 0.6, (1.5))."""
+    if value is None:
+        return ""
+    original = original.strip()
+    pct = original.endswith("%") if original else kind == "pct"
+    v = value * 100 if pct else value
+    paren = original.startswith("(") and v < 0
+    text = format(round(abs(v) if paren else v, 10), ".15g")
+    text = f"({text})" if paren else text
+    return text + ("%" if pct else "")
+
+
+def _key(text: str) -> str:
+    p = parse_period(text) if text.strip() else None
+    return p.code if p else text.strip()
+
+
+def csv_rows(text: str):
+    """The file's lines, its header, and (line index, cells) per data row; blank and comment lines
+    (first cell starting with #) are skipped, as the loader does."""
+    lines = text.splitlines(keepends=True)
+    header, rows = None, []
+    for i, line in enumerate(lines):
+        cells = next(csv.reader([line]), [])
+        if not any(c.strip() for c in cells) or is_comment(cells):
+            continue
+        if header is None:
+            header = [h.strip() for h in cells]
+        else:
+            rows.append((i, cells + [""] * (len(header) - len(cells))))
+    return lines, header, rows
+
+
+def _line(cells, ending: str) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=ending).writerow(cells)
+    return buf.getvalue()
+
+
+def edit_csv(text: str, keys: list[str], updates: dict, append: list[dict]) -> str:
+    """`text` with updates[(key values)][column] = new text applied and `append` rows added after the
+    last row of the same item; every other line is kept byte for byte."""
+    lines, header, rows = csv_rows(text)
+    ending = "\r\n" if "\r\n" in text else "\n"
+    col = {h: i for i, h in enumerate(header)}
+    for i, cells in rows:
+        new = updates.get(tuple(_key(cells[col[k]]) for k in keys))
+        if new:
+            for column, value in new.items():
+                cells[col[column]] = value
+            lines[i] = _line(cells, lines[i][len(lines[i].rstrip("\r\n")):] or ending)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += ending
+    for extra in append:
+        same = [i for i, cells in rows if cells[0].strip() == extra.get(header[0])]
+        at = (max(same) if same else len(lines) - 1) + 1
+        lines.insert(at, _line([extra.get(h, "") for h in header], ending))
+        rows = [(i + (i >= at), cells) for i, cells in rows]
+    return "".join(lines)
+
+
+def set_toml(text: str, section: str, key: str, value: str) -> str:
+    """`text` with `key = value` set in [section] ("" = top level), comments and layout kept."""
+    lines, current, first_header = text.splitlines(keepends=True), "", None
+    for i, line in enumerate(lines):
+        head = re.match(r"\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
+        if head:
+            current, first_header = head.group(1), first_header if first_header is not None else i
+            continue
+        m = re.match(rf"(\s*{re.escape(key)}\s*=\s*)(?:\"[^\"]*\"|[^#\r\n]*?)(\s*(?:#.*)?)(\r?\n)?$", line)
+        if m and current == section:
+            lines[i] = m.group(1) + value + m.group(2) + (m.group(3) or "")
+            return "".join(lines)
+    if section:
+        return _add_to_section(lines, section, f"{key} = {value}")
+    at = first_header if first_header is not None else len(lines)
+    return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
+
+
+def _add_to_section(lines: list[str], section: str, setting: str) -> str:
+    """The lines with `setting` added at the top of [section], or in a new [section] at the end."""
+    for i, line in enumerate(lines):
+        if re.match(rf"\s*\[\s*{re.escape(section)}\s*\]", line):
+            return "".join(lines[:i + 1] + [setting + "\n"] + lines[i + 1:])
+    tail = "" if not lines or lines[-1].endswith("\n") else "\n"
+    return "".join(lines) + f"{tail}\n[{section}]\n{setting}\n"
+
+
+def _read(path: Path) -> tuple[str, str]:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig" if raw.startswith(b"\xef\xbb\xbf") else "utf-8", "gbk"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise DataError(path, "cannot decode the file: save it as UTF-8 CSV")
+
+
+def _original_texts(text: str, keys: list[str]) -> dict:
+    """(key values, column) -> the text now in that cell, so a new value follows its style."""
+    _, header, rows = csv_rows(text)
+    return {(tuple(_key(cells[header.index(c)]) for c in keys), h): cells[i]
+            for _, cells in rows for i, h in enumerate(header)}
+
+
+def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path, str]:
+    """The new text of every data file the differences change."""
+    texts = {}
+    by_file: dict[str, list[Difference]] = {}
+    for d in diffs:
+        by_file.setdefault(FILES[d.cell.slot.kind], []).append(d)
+    for name, group in by_file.items():
+        path = folder / name
+        text, _ = _read(path)
+        if name == "company.toml":
+            for d in group:
+                s = d.cell.slot
+                if s.kind == "scenario":
+                    text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
+                else:
+                    section = "tolerances" if s.kind == "tolerance" else "sensitivity"
+                    text = set_toml(text, section, s.key, format(round(d.cell.value, 12), ".15g"))
+            texts[path] = text
+            continue
+        keys = KEYS[name]
+        original = _original_texts(text, keys)
+        updates, append, new_rows = {}, [], {}
+        for d in group:
+            s, kind = d.cell.slot, unit_kind(data, d.cell.slot)
+            if s.kind == "actual":
+                k, column = (s.key, s.period), "value"
+            elif s.kind == "assumption":
+                k, column = (s.scenario, s.key), s.period
+            elif s.kind == "funding" and s.key == "raise_year":
+                updates.setdefault(("equity_raise",), {})["period"] = f"FY{int(d.cell.value)}"
+                continue
+            elif s.kind == "funding":
+                k, column = (s.key,), "value"
+            elif s.kind == "claim":
+                k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            else:
+                k, column = (s.key, s.period), s.field
+            if (k, column) not in original and s.kind == "assumption":
+                # an optional driver the file left out (0 assumed): a new row, the other years as data
+                row = new_rows.setdefault(k, {"scenario": s.scenario, "driver": s.key, **{
+                    f"FY{y}": number_text(v, kind) for y, v in zip(data.forecast_years, data.assumptions[k])}})
+                row[column] = number_text(d.cell.value, kind)
+                continue
+            if (k, column) not in original:
+                period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
+                                      and data.funding[s.key].period else "")
+                append.append({keys[0]: s.key, "period": period, "value": number_text(d.cell.value, kind),
+                               "note": "entered in the workbook"})
+                continue
+            updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
+        texts[path] = edit_csv(text, keys, updates, append + list(new_rows.values()))
+    return texts
+
+
+def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Path]]:
+    """Write the applicable differences into the data files; returns (file, its backup) pairs.
+    If the result does not load, every file is restored and the DataError raised."""
+    folder = Path(folder)
+    texts = new_texts(folder, [d for d in diffs if not d.reason], data)
+    done = []
+    try:
+        for path, text in texts.items():
+            _, enc = _read(path)
+            done.append((path, backup.backup(path)))
+            backup.replace_atomically(path, lambda tmp, t=text, e=enc: Path(tmp).write_bytes(t.encode(e)))
+        load(folder)
+    except Exception:
+        for path, saved in done:
+            backup.replace_atomically(path, lambda tmp, s=saved: Path(tmp).write_bytes(s.read_bytes()))
+        raise
+    return done

@@ -1,0 +1,226 @@
+"""Read a workbook a user has edited (saved by Excel, LibreOffice or this tool): its input cells by
+defined name, what the build record says about them, and what the user added that no build can
+carry over.
+
+Each input cell is identified by its slot (see slots.py): from the build record when the named
+range still has the shape it was built with (rows inserted elsewhere or a block moved do not
+matter: the defined name moves with it), else from the period header above its column on the same
+sheet (columns inserted inside the block) and the defined name itself.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..workbook.build import TABS
+from ..data.company import COST_DRIVERS, RND_DRIVERS, driver_items
+from ..labels import LANGS, table
+from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
+from ..data.periods import parse_period
+from ..workbook.readback import WorkbookError, open_workbook  # noqa: F401 (WorkbookError: raised to callers)
+from ..workbook.slots import Slot, label
+from ..calc.values import same
+
+MISSING = object()  # no build record for this cell: the data value at build time is unknown
+INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_)|^(ReferenceFigures|Scenario)$")
+
+
+_LITERAL = r'(?:"[^"]*"|\\.)*'
+_PERIOD_FORMAT = re.compile(rf"^({_LITERAL})0({_LITERAL})$")
+
+
+def _literal(text: str) -> str:
+    return "".join(a or b for a, b in re.findall(r'"([^"]*)"|\\(.)', text))
+
+
+def header_period(value, number_format):
+    """(period code, "A" | "E") for a period header cell (2024 shown as "FY"0"A"), else None."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    m = _PERIOD_FORMAT.match(number_format or "")
+    if not m:
+        return None
+    period, suffix = parse_period(_literal(m.group(1)) + str(int(value))), _literal(m.group(2))
+    return (period.code, suffix) if period and suffix in ("A", "E") else None
+
+
+def period_headers(ws) -> dict:
+    """Header row -> {column: (period code, A/E)} for every period header row of a sheet (0-based)."""
+    rows: dict = {}
+    for cell in ws.iter_cells():
+        hp = header_period(cell.value, cell.number_format)
+        if hp:
+            rows.setdefault(cell.row - 1, {})[cell.column - 1] = hp
+    return rows
+
+
+def period_at(headers: dict, row: int, col: int):
+    """The period of a cell: the nearest header row above it that has its column."""
+    above = [r for r in headers if r < row and col in headers[r]]
+    return headers[max(above)][col] if above else None
+
+
+@dataclass
+class InputCell:
+    name: str            # defined name of the block
+    slot: Slot
+    address: str         # Sheet!A1 where the user's workbook has it
+    value: object        # the cell's value (a typed formula's cached result)
+    built: object = MISSING  # the data files' value when the workbook was built
+    label: str = ""
+    pct: bool = False    # shown as a percentage
+    formula: bool = False
+
+    @property
+    def edited(self) -> bool:
+        return self.built is not MISSING and not same(self.value, self.built)
+
+
+@dataclass
+class UserBook:
+    path: Path
+    inputs: list[InputCell]
+    has_record: bool             # False: built by an older version, or the record was removed
+    folder: str = ""             # data folder name the workbook was built from
+    lang: str = "en"             # its edition (tab names and labels; model/labels)
+    extras: list[str] = field(default_factory=list)  # user content no build carries over
+    notes: list[str] = field(default_factory=list)
+    values: object = None        # the workbook as read (readback.Workbook; for diff)
+
+
+def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot | None:
+    """A cell's slot from its block's defined name and its period (when there is no usable record)."""
+    if name == "Scenario":
+        return Slot("scenario")
+    if name.startswith("Tol_"):
+        return Slot("tolerance", name[4:])
+    if name.startswith("Act_"):
+        return Slot("actual", name[4:], period=period[0]) if period and period[1] == "A" else None
+    if name.startswith("Asm_"):
+        rest = name[4:]
+        known = driver_items(data) if data else {**COST_DRIVERS, **RND_DRIVERS[True], **RND_DRIVERS[False]}
+        drv = next((d for d in sorted(known, key=len, reverse=True) if rest.endswith("_" + d)), None)
+        m = re.match(r"^(.+?)_((?:growth|gm)_\w+)$", rest) if drv is None else None
+        if drv is None and not m:
+            return None
+        drv = drv or m.group(2)
+        sc = rest[:-len(drv) - 1]
+        return Slot("assumption", drv, sc, period[0]) if period and period[1] == "E" else None
+    if name == "ReferenceFigures" and offset in (0, 1):
+        metric, code = ws.cell(row + 1, 1).value, ws.cell(row + 1, 2).value
+        p = parse_period(str(code or ""))
+        return Slot("reference", str(metric), period=p.code, field=("value", "tolerance")[offset]) if p else None
+    return None
+
+
+def read_user_book(path, data=None) -> UserBook:
+    """The input cells of a user's workbook, and what it holds that a rebuild would not keep.
+    `data` (a Dataset) only helps name inputs in a workbook without a build record."""
+    path = Path(path)
+    values = open_workbook(path)
+    try:
+        meta = read_meta(values)
+    except MetaError as e:
+        meta, note = None, f"{e}; every input that differs from the data files is treated as an edit"
+    else:
+        note = None if meta else ("the workbook has no build record (built by an older version?); every input "
+                                  "that differs from the data files is treated as an edit")
+    book = UserBook(path, [], meta is not None, meta.folder if meta else "", meta.lang if meta else "en", values=values)
+    if note:
+        book.notes.append(note)
+    built = meta.built_values() if meta else {}
+    headers = {}
+    claimed = set()  # (sheet, row, col) of every cell inside an input block
+    names = [n for n in values.defined_names if (meta and n in meta.blocks) or INPUT_NAME.match(n)]
+    book.notes += [f"input block {n} is no longer in the workbook; nothing carried over from it"
+                   for n in (meta.blocks if meta else ()) if n not in values.defined_names]
+    for name in names:
+        try:
+            (sheet, coord), = values.defined_names[name]
+            ws = values[sheet]
+            grid = ws.grid(coord)
+        except (ValueError, KeyError, TypeError):
+            book.notes.append(f"input block {name} no longer points at cells (deleted?); nothing carried over from it")
+            continue
+        record = meta.blocks.get(name) if meta else None
+        by_offset = {}
+        if record and record["shape"] == [len(grid), len(grid[0])]:
+            by_offset = {(r, c): Slot.from_token(tok) for r, c, tok, _ in record["cells"]}
+        elif sheet not in headers:
+            headers[sheet] = period_headers(ws)
+        for r, row in enumerate(grid):
+            for c, cell in enumerate(row):
+                claimed.add((sheet, cell.row - 1, cell.column - 1))
+                if by_offset:
+                    slot = by_offset.get((r, c))
+                else:
+                    slot = _slot_from_name(name, period_at(headers[sheet], cell.row - 1, cell.column - 1),
+                                           ws, cell.row - 1, c, data)
+                address = f"{sheet}!{cell.coordinate}"
+                if slot is None:
+                    if cell.value not in (None, ""):
+                        book.extras.append(f"{address}: {cell.value!r} in {name} outside its input periods")
+                    continue
+                text = record["label"] if record and slot.kind in ("actual", "assumption") else label(slot, data)
+                book.inputs.append(InputCell(name, slot, address, cell.value, built.get(slot.token(), MISSING), text,
+                                             "%" in (cell.number_format or ""), cell.is_formula))
+    if meta:
+        book.extras += added_content(values, meta, claimed)
+    else:
+        ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS} | {META_SHEET}  # any edition's
+        book.extras += [f"sheet {n!r} (added)" for n in values.sheetnames if n not in ours]
+    return book
+
+
+def _align(recorded: list, found: list) -> dict:
+    """Row in the file -> row in the record, matching rows by their label (inserted rows, moved rows)."""
+    sm = difflib.SequenceMatcher(None, recorded, found, autojunk=False)
+    mapping = {}
+    for a, b, n in sm.get_matching_blocks():
+        for i in range(n):
+            mapping[b + i] = a + i
+    used = set(mapping.values())
+    free = [a for a in range(len(recorded)) if a not in used]
+    for b, key in enumerate(found):
+        if b not in mapping and key:
+            a = next((a for a in free if recorded[a] == key), None)
+            if a is not None:
+                mapping[b] = a
+                free.remove(a)
+    return mapping
+
+
+def added_content(wb, meta, claimed) -> list[str]:
+    """Sheets and cells the user added (or formulas replaced by typed values), which a rebuild drops."""
+    out = []
+    for ws in wb.worksheets:
+        if ws.title == META_SHEET:
+            continue
+        rows = meta.layouts.get(ws.title)
+        if rows is None:
+            out.append(f"sheet {ws.title!r} (added)")
+            continue
+        filled: dict = {}
+        for cell in ws.iter_cells():
+            if cell.filled:
+                filled.setdefault(cell.row - 1, []).append(cell)
+        last = max(filled, default=-1)
+        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).is_formula) if r in filled else None
+                 for r in range(last + 1)]
+        recorded = [rec[0] if rec else None for rec in rows]
+        mapping = _align(recorded, found)
+        for r, cells in sorted(filled.items()):
+            rec = rows[mapping[r]] if r in mapping else None
+            for cell in cells:
+                c = cell.column - 1
+                where = f"{ws.title}!{cell.coordinate}"
+                if (ws.title, r, c) in claimed:
+                    continue
+                if rec and c in rec[1]:
+                    if not cell.is_formula:
+                        out.append(f"{where}: formula replaced by {cell.value!r}")
+                elif not (rec and c in rec[2]):
+                    out.append(f"{where}: {str(cell.formula or cell.value)[:40]!r} (added)")
+    return out

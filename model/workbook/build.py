@@ -1,0 +1,72 @@
+"""Build the workbook model (a `Book`) from a loaded dataset: tabs in order, formulas, names."""
+from __future__ import annotations
+
+import sys
+
+from .book import Book, gc_paused
+from ..data.company import Dataset
+from ..calc.formula import IF, Text
+from ..labels import Labels
+from .record import add_meta_sheet
+from .slots import note_edits
+from .timeline import Timeline, LABEL_COL
+from .tabs import STATUS_ROW
+from .tabs.breakeven import BreakevenTab
+from .tabs.cash import CashTab
+from .tabs.checks import ChecksTab
+from .tabs.claims import ClaimsTab
+from .tabs.cover import CoverTab
+from .tabs.income import IncomeTab
+from .tabs.inputs import InputsTab
+from .tabs.ratios import RatiosTab
+from .tabs.scenarios import ScenariosTab
+from .tabs.sensitivity import SensitivityTab
+from .tabs.sources import SourcesTab
+
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
+        "sources"]  # label ids (model/labels tabs.<id>), in order
+
+
+def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", defaults: Dataset | None = None) -> Book:
+    """The workbook for `data` with `scenario` selected, in the edition `lang` (model/labels). `defaults`:
+    the data files' own values when `data` carries edits over from a previous workbook (recorded in the
+    build record, see meta.py)."""
+    scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
+    if scenario not in data.scenarios:
+        raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
+    with gc_paused():
+        return _build(data, scenario, lang, defaults)
+
+
+def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) -> Book:
+    t = Labels(lang, data.company, data.base_year.code)
+    book = Book(t)
+    tl = Timeline(data)
+    cover = CoverTab(book, data)
+    inputs = InputsTab(book, data, tl, scenario)
+    income = IncomeTab(book, data, tl, inputs)
+    ratios = RatiosTab(book, data, tl, inputs, income)
+    scenarios = ScenariosTab(book, data, tl, inputs, income)
+    breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
+    cash = CashTab(book, data, tl, inputs, income, scenarios)
+    sensitivity = SensitivityTab(book, data, tl, inputs, income)
+    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios)
+    scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet, claims.sheet]
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned)
+    SourcesTab(book, data)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks)
+    status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
+                Text(t("common.status_fail", checks=t("tabs.checks"))))
+    for sh in book.sheets:
+        sh.put(STATUS_ROW, LABEL_COL, status, "status")
+    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in TABS]
+    if defaults is not None:
+        note_edits(inputs, defaults)
+    add_meta_sheet(book, inputs, defaults or data)
+    book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
+    book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
+    book.tabs = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+                 "claims": claims, "checks": checks}  # by tab id
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    book.evaluate()
+    return book

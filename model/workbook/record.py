@@ -1,0 +1,114 @@
+"""The build record: a very hidden sheet `_meta` in every generated workbook.
+
+It lets a later build tell an edit the user made from a change in the data files, and find what
+the user added. One row per record, as text only (no numbers outside Inputs):
+
+    A          B              C (and D, E ... when the JSON is longer than one cell holds)
+    version    1              {"folder": "zhipu", "lang": "en"}
+    input      Act_revenue    {"shape": [rows, cols], "label": ..., "cells": [[r, c, slot token, data value], ...]}
+    layout     Inputs         [[label key, formula columns, constant columns] or null, ...]  (one entry per row)
+
+`input` records each input block (a defined name): the slot of every input cell by its position in
+the named range, and the value the data files gave it when the workbook was built. `layout`
+records, per sheet and row, the row's label and the columns the tool wrote, so cells a user added
+can be found even after rows were inserted. Excel and LibreOffice keep the sheet when saving
+(LibreOffice makes it merely hidden).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from ..calc.formula import Rng
+from .slots import Slot, data_value, input_slots, label
+
+META_SHEET = "_meta"
+VERSION = "1"
+CHUNK = 8000  # characters per cell: Excel holds 32767, but a LibreOffice save was seen to break longer texts
+
+
+def label_key(value, is_formula: bool) -> str:
+    """A row's identity for aligning rows: the start of its column-A text ("=" for a formula)."""
+    if is_formula:
+        return "="
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{float(value):g}"
+    return str(value)[:24]
+
+
+def layout(sheet) -> list:
+    rows: list = [None] * (sheet.last_row() + 1)
+    for (r, c), cell in sorted(sheet.cells.items()):
+        if not cell.is_formula and cell.content in (None, ""):
+            continue
+        if rows[r] is None:
+            a = sheet.cell_at(r, 0)
+            rows[r] = [label_key(a and a.content, bool(a and a.is_formula)), [], []]
+        rows[r][1 if cell.is_formula else 2].append(c)
+    return rows
+
+
+def add_meta_sheet(book, inputs, defaults):
+    """Append the build record to `book`. `defaults` is the data as the files give it (before any
+    carried-over edits), so the next build still recognises those edits as the user's."""
+    slots = input_slots(inputs)
+    records = [("version", VERSION, {"folder": defaults.folder.name, "lang": book.t.lang})]
+    for name, target in book.names.items():
+        grid = target.cells() if isinstance(target, Rng) else [[target]]
+        cells = [[r, c, slots[cell].token(), data_value(defaults, slots[cell])]
+                 for r, row in enumerate(grid) for c, cell in enumerate(row) if cell in slots]
+        if cells:
+            first = Slot.from_token(cells[0][2])
+            records.append(("input", name, {"shape": [len(grid), len(grid[0])],
+                                            "label": label(first, defaults), "cells": cells}))
+    records += [("layout", sh.name, layout(sh)) for sh in book.sheets]
+    sh = book.add_sheet("meta", "hidden", META_SHEET)
+    for r, (kind, name, payload) in enumerate(records):
+        sh.put(r, 0, kind, "text")
+        sh.put(r, 1, name, "text")
+        text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+        for i in range(0, len(text), CHUNK):
+            sh.put(r, 2 + i // CHUNK, text[i:i + CHUNK], "text")
+
+
+@dataclass
+class Meta:
+    folder: str
+    blocks: dict   # defined name -> {"shape", "label", "cells"}
+    layouts: dict  # sheet name -> rows
+    lang: str = "en"  # the edition (model/labels) the workbook was written in
+
+    def built_values(self) -> dict:
+        """Slot token -> the data value when the workbook was built."""
+        return {token: value for b in self.blocks.values() for _, _, token, value in b["cells"]}
+
+
+class MetaError(ValueError):
+    pass
+
+
+def read_meta(wb) -> Meta | None:
+    """The build record of a workbook (readback.Workbook); None when it has none."""
+    if META_SHEET not in wb.sheetnames:
+        return None
+    meta, version = Meta("", {}, {}), None
+    for row in wb[META_SHEET].value_rows():
+        if not row or row[0] is None:
+            continue
+        kind, name = row[0], row[1] if len(row) > 1 else None
+        try:
+            payload = json.loads("".join(str(v) for v in row[2:] if v is not None))
+        except ValueError as e:
+            raise MetaError(f"the build record ({META_SHEET} sheet) is damaged: {e}") from None
+        if kind == "version":
+            version = str(name)
+            meta.folder, meta.lang = payload.get("folder", ""), payload.get("lang", "en")
+        elif kind == "input":
+            meta.blocks[name] = payload
+        elif kind == "layout":
+            meta.layouts[name] = payload
+    if version != VERSION:
+        raise MetaError(f"the build record ({META_SHEET} sheet) has version {version}; this tool reads {VERSION}")
+    return meta

@@ -1,0 +1,66 @@
+"""One module per tab; each lays out its cells on a `Sheet` of the `Book`."""
+from math import ceil
+from unicodedata import east_asian_width
+
+from ..timeline import FIRST_COL, LABEL_COL
+
+LINE_HEIGHT = 16  # points per line of 11-point text (CJK fonts need a little more than 15)
+
+STATUS_ROW = 2  # every tab's third row: the master-check status, inside the frozen header
+
+
+def title_rows(sheet, tab, subtitle):
+    """Rows 1-2 of every tab: company and tab name, then what the tab holds. Row 3 is left for the
+    master-check status, filled in once the Checks tab exists."""
+    t = sheet.book.t
+    sheet.put(0, LABEL_COL, t("common.title", company=t.company_name, tab=tab), "title")
+    sheet.put(1, LABEL_COL, subtitle, "subtitle")
+
+
+def scenario_table(sheet, top, columns, scenarios, values, index, col0=FIRST_COL):
+    """A summary table under the frozen period header, with its own heads: a title row at `top`, a
+    heading row and a unit row, one row per scenario, then the selected scenario's row picked by INDEX
+    with the scenario number `index` (a cell).
+    columns: [(heading text, unit kind, fmt)]; values(scenario) -> one Expr per column.
+    Returns ({scenario: [cells]}, [selected cells], the next free row)."""
+    from ...calc.formula import INDEX, Rng
+    t = sheet.book.t
+    sheet.put(top, LABEL_COL, t("scenarios.summary"), "section")
+    head = top + 1
+    sheet.heights[head] = 4 * LINE_HEIGHT
+    sheet.put(head, LABEL_COL, t("scenarios.scenario"), "head")
+    sheet.put(head + 1, LABEL_COL, t("common.unit"), "subhead")
+    for i, (heading, unit, _) in enumerate(columns):
+        sheet.put(head, col0 + i, heading, "head_wrap")
+        sheet.put(head + 1, col0 + i, t.unit_of(unit), "subhead")
+    if col0 > LABEL_COL + 1:
+        sheet.put(head, LABEL_COL + 1, "", "head")
+    rows = {}
+    r = head + 2
+    for sc in scenarios:
+        sheet.put(r, LABEL_COL, sc, "label")
+        rows[sc] = [sheet.put(r, col0 + i, expr, "calc", fmt) for i, (expr, (_, _, fmt)) in
+                    enumerate(zip(values(sc), columns))]
+        r += 1
+    sheet.put(r, LABEL_COL, t("scenarios.selected"), "total_label")
+    selected = []
+    for i, (_, _, fmt) in enumerate(columns):
+        col = Rng(rows[scenarios[0]][i], rows[scenarios[-1]][i])
+        selected.append(sheet.put(r, col0 + i, INDEX(col, index.ref(True, True)), "calc_total", fmt))
+    return rows, selected, r + 1
+
+
+def precise(kind: str) -> str:
+    """Number format of a tolerance or a difference: finer than the figure's own (0.05% must not show
+    as 0.1%)."""
+    return {"amount": "amount4", "pct": "pct2"}.get(kind, kind)
+
+
+def fit_rows(sheet, heights):
+    """Give each row the height its longest wrapped text needs (viewers do not all fit a row to its
+    wrapped text); `heights` holds (row, text, column width). Rows of one line keep the default."""
+    for row, text, width in heights:
+        chars = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text))  # CJK is twice as wide
+        lines = ceil(chars / (width * 1.1))  # a proportional font fits ~1.1 characters per width unit
+        if lines > 1:
+            sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)

@@ -1,0 +1,145 @@
+"""Checks: integrity tests as rows (1 = fails), ties to the published figures, error scans, and the
+master check (the number of failures) that every tab's header shows."""
+from __future__ import annotations
+
+from ...calc.formula import ABS, AND, COUNT, NA, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
+from ...calc.lines import all_lines
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import STATUS_ROW, precise, title_rows
+
+
+def fails_if(cond, *known):
+    """1 when `cond` holds for known figures, else 0 (a check on an unknown figure does not fail)."""
+    test = IF(cond, 1, 0)
+    if not known:
+        return test
+    guard = [ISNUMBER(k) for k in known]
+    return IF(guard[0] if len(guard) == 1 else AND(*guard), test, 0)
+
+
+class ChecksTab:
+    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
+                 scan_sheets):
+        t = book.t
+        sh = self.sheet = book.add_sheet("checks", "output")
+        tab = {s.tab: s.name for s in book.sheets}
+        tab["checks"] = sh.name
+        title_rows(sh, sh.name, t("checks.subtitle"))
+        self.headers = tl.write_header(sh, 4, t("checks.what"))
+        sh.put(4, UNIT_COL, t("units.failures"), "head")
+        tol = {k: c.ref(True, True) for k, c in inputs.tol.items()}
+        is_ = income.lines
+        row = 9
+        self.totals = []
+
+        def check_row(key, cells_by_period, **fill):
+            nonlocal row
+            if not cells_by_period:   # nothing to check (a one-year horizon has no prior closing cash)
+                return
+            fill.update(tab)  # texts may name any tab
+            sh.put(row, LABEL_COL, t(f"checks.{key}", **fill), "label")
+            note = t(f"checks.{key}_note", **fill)
+            cells = [sh.put(row, tl.col[p], f, "calc", "int") for p, f in cells_by_period.items()]
+            total = sh.put(row, UNIT_COL, SUM(Rng(cells[0], cells[-1], absolute=False)), "check", "int")
+            self.totals.append(total)
+            sh.put(row, tl.note_col, note, "note")
+            row += 1
+
+        sh.put(row - 1, LABEL_COL, t("checks.integrity"), "section")
+        segs = [k for k, _ in data.segments]
+        if not data.single_segment:  # one segment has no share inputs: its share is 100% by definition
+            shares = {p: Rng(inputs.cell(f"share_{segs[0]}", p), inputs.cell(f"share_{segs[-1]}", p)) for p in tl.actuals}
+            check_row("shares", {p: IF(COUNT(shares[p]).eq(0), 0, IF(ABS(SUM(shares[p]) - 1).gt(tol["share_sum"]), 1, 0))
+                                 for p in tl.actuals})
+        seg_rev = lambda p: Rng(is_.cell(f"rev_{segs[0]}", p), is_.cell(f"rev_{segs[-1]}", p), absolute=False)  # noqa: E731
+        check_row("segments", {p: IF(COUNT(seg_rev(p)).eq(ROWS(seg_rev(p))),
+                                     fails_if(ABS(SUM(seg_rev(p)) - is_.at("revenue", p)).gt(tol["amount"]),
+                                              is_.at("revenue", p)), 0)
+                               for p in tl.periods})
+        reported_gp = lambda p: inputs.cell("gross_profit", p).ref()  # noqa: E731
+        check_row("gross_profit", {p: fails_if(ABS(is_.at("gross_profit", p) - reported_gp(p)).gt(tol["amount"]),
+                                               is_.at("gross_profit", p), reported_gp(p))
+                                   for p in tl.actuals})
+        seg_gp = lambda p: Rng(is_.cell(f"gp_{segs[0]}", p), is_.cell(f"gp_{segs[-1]}", p), absolute=False)  # noqa: E731
+        gm = ratios.lines
+        blended = lambda p: gm.here("gross_margin", p)  # noqa: E731
+        if not data.single_segment:
+            check_row("margins", {p: IF(COUNT(seg_gp(p)).eq(ROWS(seg_gp(p))),
+                                        fails_if(ABS(SUM(seg_gp(p)) / is_.at("revenue", p) - blended(p))
+                                                 .gt(tol["segment_margin"]), blended(p)), 0)
+                                  for p in tl.actuals})
+        compute_periods = tl.periods if data.split_compute else tl.actuals  # not split: compute is history only
+        check_row("compute", {p: fails_if(is_.at("rnd_compute", p).gt(is_.at("rnd", p) + tol["amount"]),
+                                          is_.at("rnd_compute", p), is_.at("rnd", p))
+                              for p in compute_periods})
+        for key in ("revenue", "adjusted_net_income"):
+            check_row("tie", {p: fails_if(ABS(scenarios.tie[(key, p)].ref() - is_.at(key, p)).gt(tol["amount"]))
+                              for p in tl.forecast},
+                      line=t.line(is_.line(key))[0])
+        last = tl.forecast[-1]
+        for sc in data.scenarios:
+            b, sb, cb = breakeven.blocks[sc], scenarios.blocks[sc], cash.blocks[sc]
+            ani = lambda p: sb.at("adjusted_net_income", p)  # noqa: E731
+            check_row("required", {p: fails_if(AND(ABS(ani(p)).gt(tol["amount"]),
+                                                   IF(ani(p).ge(0), 1, 0).ne(IF(b.at("revenue", p).ge(
+                                                       b.here("required_revenue", p)), 1, 0))),
+                                               b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
+            rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
+            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("non_cash"))
+                          - SUM(rows("capex")) - SUM(rows("working_capital")) + SUM(rows("equity_raised")))
+            check_row("cash_roll", {p: fails_if(ABS(cb.here("opening_cash", p) - cb.here("closing_cash", tl.before(p)))
+                                                .gt(tol["amount"])) for p in tl.forecast[1:]}, scenario=sc)
+            check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
+                      scenario=sc, last=last.code)
+        be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
+        margin = ratios.lines.here("adjusted_net_margin", last)
+        check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
+                                              IF(AND(ISNUMBER(margin_centre), ISNUMBER(margin)),   # n/a without revenue
+                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin))),
+                                           1, 0)})
+        row += 1
+
+        # Ties to the published figures
+        if inputs.refs:
+            sh.put(row, LABEL_COL, t("checks.published"), "section")
+            row += 1
+            heads = ["model", "reported", "difference", "tolerance", "fails"]
+            sh.put(row, LABEL_COL, t("checks.metric"), "subhead")
+            sh.put(row, UNIT_COL, t("checks.period"), "subhead")
+            for i, h in enumerate(heads):
+                sh.put(row, FIRST_COL + i, t(f"checks.{h}"), "subhead")
+            row += 1
+            metrics = all_lines(data)
+            first = row
+            for ref, value, tolerance in inputs.refs:
+                kind = ref.unit
+                block = income.lines if ref.metric in income.lines.rows else ratios.lines
+                label = t.line(metrics[ref.metric])[0]
+                sh.put(row, LABEL_COL, f"{label} — {ref.claim}" if ref.claim else label, "label")
+                sh.put(row, UNIT_COL, ref.period.code, "unit")
+                model = sh.put(row, FIRST_COL, block.here(ref.metric, ref.period), "calc", kind)
+                reported = sh.put(row, FIRST_COL + 1, value.ref(), "calc", kind)
+                diff = sh.put(row, FIRST_COL + 2, IF(ISNUMBER(model.ref()), model.ref() - reported.ref(), NA), "calc",
+                              precise(kind))
+                sh.put(row, FIRST_COL + 3, tolerance.ref(), "calc", precise(kind))
+                row += 1
+                sh.put(row - 1, FIRST_COL + 4, IF(ISNUMBER(diff.ref()), IF(ABS(diff.ref()).gt(tolerance.ref()), 1, 0), 1), "calc", "int")
+            fails = Rng(sh.cell_at(first, FIRST_COL + 4), sh.cell_at(row - 1, FIRST_COL + 4), absolute=False)
+            sh.put(row, LABEL_COL, t("checks.not_reproduced"), "label")
+            self.totals.append(sh.put(row, UNIT_COL, SUM(fails), "check", "int"))
+            sh.put(row, tl.note_col, t("checks.not_reproduced_note"), "note")
+            row += 2
+
+        # Error values anywhere in the calculation and output tabs
+        sh.put(row, LABEL_COL, t("checks.errors"), "section")
+        row += 1
+        for target in scan_sheets:
+            sh.put(row, LABEL_COL, t("checks.errors_on", tab=target.name), "label")
+            self.totals.append(sh.put(row, UNIT_COL, CountErrors(target.used_range(first_row=STATUS_ROW + 1)),
+                                      "check", "int"))
+            sh.put(row, tl.note_col, t("checks.errors_note"), "note")
+            row += 1
+        row += 1
+        sh.put(row, LABEL_COL, t("checks.master"), "total_label")
+        self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")
+        self.MasterCheck = book.define("MasterCheck", self.master)

@@ -1,0 +1,142 @@
+"""Cover: what the model is, the headline answers for the selected scenario, the master check, a
+short guide, the sign convention, a legend of cell styles and a table of contents."""
+from __future__ import annotations
+
+from ...calc.formula import IF, Text
+from ...data.periods import parse_year_end, period_end_date
+from ..timeline import LABEL_COL
+from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
+
+LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
+TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
+WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 8)}}
+
+
+def fiscal_year_text(t, data) -> str:
+    """'31 March: fiscal years are named by the year they end in (FY2024 is the 12 months to 31 Mar 2024).'"""
+    month, day = parse_year_end(str(data.company["fiscal_year_end"]))
+    base = data.base_year
+    return t("cover.fiscal_year_text", day=day, month=t("common.month_names")[month - 1], base=base.code,
+             end=t.date(*period_end_date(base, (month, day))))
+
+
+def periods_text(t, data, tl) -> str:
+    """Which columns are actual and estimate, and when each interim ends."""
+    text = t("cover.periods_text", first=tl.actual_years[0].code, base=tl.base_year.code,
+             start=tl.forecast[0].code, last=tl.forecast[-1].code)
+    if tl.interims:
+        year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+        text += t("cover.interims", list=t("cover.interim_sep").join(
+            t("cover.interim", code=p.code, months=p.months, end=t.date(*period_end_date(p, year_end)))
+            for p in tl.interims))
+    return text
+
+
+# (heading, unit, format, (tab, column of that tab's summary table))
+# (label id cover.<id>_head, unit kind, format, (tab, column of that tab's summary table))
+BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
+               ("cumulative_loss", "amount", "amount", ("scenarios", 1)),
+               ("lowest_cash", "amount", "amount", ("cash", 0)),
+               ("run_out", "year", "year", ("cash", 2)),
+               ("funding_need", "amount", "amount", ("cash", 3)),
+               ("required_cagr", "pct", "pct", ("breakeven", 4)),
+               ("scenario_cagr", "pct", "pct", ("breakeven", 5))]
+
+
+class CoverTab:
+    def __init__(self, book, data):
+        self.sheet = book.add_sheet("cover", "output")
+        self.data, self.t = data, book.t
+        title_rows(self.sheet, self.t("cover.tab"), self.t("cover.subtitle"))
+
+    def fill(self, inputs, income, scenarios, breakeven, cash, checks):
+        sh, c, t = self.sheet, self.data.company, self.t
+        unit = t.unit
+        other_unit = c["unit"] if unit != c["unit"] else c.get("unit_local")
+        tabs = {s.tab: s.name for s in sh.book.sheets}
+        last = income.lines.tl.forecast[-1]
+        rows = [
+            ("company", t.company_name),
+            ("as_of", str(c["as_of"])),
+            ("unit", t("cover.unit_both", unit=unit, other=other_unit) if other_unit else unit),
+            ("fiscal_year_end", fiscal_year_text(t, self.data)),
+            ("periods", periods_text(t, self.data, income.lines.tl)),
+            ("signs", t("cover.signs_text")),
+        ]
+        r = 4
+        sh.put(r, LABEL_COL, t("cover.about"), "section")
+        r += 1
+        for label, value in rows:
+            sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
+            sh.put(r, 1, value, "text_wrap")
+            sh.merges.append((r, *TEXT_COLS))
+            fit_rows(sh, [(r, value, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, t("cover.headline"), "section")
+        r += 1
+        headline = [
+            (t("cover.selected"), inputs.Scenario, "calc_left", "text"),
+            (t("cover.breakeven"), scenarios.BreakevenYear, "calc_left", "year"),
+            (t("cover.cumulative_loss", unit=unit), scenarios.CumulativeLoss, "calc_left", "amount"),
+            (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
+            (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
+            (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
+            (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
+            (t("cover.required_cagr"), breakeven.RequiredCAGR, "calc_left", "pct"),
+            (t("cover.revenue_last", period=last.code, unit=unit), income.lines.cell("revenue", last).ref(),
+             "calc_left", "amount"),
+            (t("cover.adjusted_last", period=last.code, unit=unit),
+             income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
+            (t("cover.master"), checks.MasterCheck, "status", "int"),
+            (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
+                                   Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),
+        ]
+        for label, expr, role, fmt in headline:
+            sh.put(r, LABEL_COL, label, "label")
+            sh.put(r, 1, expr, role, fmt)
+            r += 1
+        r += 1
+        r = self.by_scenario(r, scenarios, breakeven, cash)
+        r += 1
+        sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
+        r += 1
+        for line in t("cover.guide", **tabs):
+            sh.put(r, LABEL_COL, line, "text")
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, t("cover.legend"), "section")
+        r += 1
+        for role, sample in LEGEND:
+            sh.put(r, 1, t(f"cover.legend_{role}"), "text")
+            sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
+            r += 1
+        r += 1
+        sh.put(r, LABEL_COL, t("cover.contents"), "section")
+        r += 1
+        for s in sh.book.sheets:
+            cell = sh.put(r, LABEL_COL, s.name, "link")
+            sh.links.append((cell, f"'{s.name}'!A1", s.name))
+            r += 1
+        sh.widths.update(WIDTHS)
+        sh.freeze = (STATUS_ROW + 1, 0)
+
+    def by_scenario(self, r, scenarios, breakeven, cash):
+        """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""
+        sh, t = self.sheet, self.t
+        sh.put(r, LABEL_COL, t("cover.by_scenario"), "section")
+        r += 1
+        sh.heights[r] = 3 * LINE_HEIGHT
+        sh.put(r, LABEL_COL, t("scenarios.scenario"), "head")
+        sh.put(r + 1, LABEL_COL, "", "subhead")
+        for i, (key, unit, _, _) in enumerate(BY_SCENARIO):
+            sh.put(r, 1 + i, t(f"cover.{key}_head"), "head_wrap")
+            sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
+        r += 2
+        for sc in self.data.scenarios:
+            sh.put(r, LABEL_COL, sc, "label")
+            for i, (_, _, fmt, (tab, k)) in enumerate(BY_SCENARIO):
+                src = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
+                sh.put(r, 1 + i, src.ref(), "calc", fmt)
+            r += 1
+        return r

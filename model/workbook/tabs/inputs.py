@@ -1,0 +1,212 @@
+"""Inputs: the scenario selector, historical actuals, check tolerances, reference figures, and
+every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
+from __future__ import annotations
+
+from ...data.company import (DEFAULT_NOTES, FUNDING_ITEMS, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES,
+                    actual_items, all_driver_items, raise_year_bound, used_tolerances)
+from ...calc.formula import Rng, name_part
+from ...calc.lines import all_lines
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import precise, title_rows
+
+
+CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
+
+
+def claim_format(unit: str) -> str:
+    """Number format of a claim's figures: its unit's, or a plain number for counts (users, tokens)."""
+    return CLAIM_FORMATS.get(unit, "amount")
+
+
+def tolerance_format(fmt: str) -> str:
+    """Tolerances show one decimal more than the figures they apply to."""
+    return {"amount3": "amount4", "pct": "pct2"}.get(fmt, fmt)
+
+
+def claim_unit(t, claim) -> str:
+    """Unit-column text of a claim: the edition's for the model's kinds, else the data's own (m users),
+    in the edition's language where the data give it (unit_zh)."""
+    return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
+
+
+class InputsTab:
+    def __init__(self, book, data, tl, scenario):
+        self.book, self.data, self.tl = book, data, tl
+        t = book.t
+        sh = self.sheet = book.add_sheet("inputs", "input")
+        tab = lambda key: t(f"tabs.{key}")  # noqa: E731
+        loader = {text: t(f"inputs.{key}") for key, text in DEFAULT_NOTES.items()}
+        note = lambda text: loader.get(text, text)  # noqa: E731  (the loader's own notes in this edition's words)
+        title_rows(sh, tab("inputs"), t("inputs.subtitle", unit=t.unit))
+        self.headers = tl.write_header(sh, 4, t("inputs.notes"))
+        row = 7
+
+        # Scenario selector and list
+        sh.put(row, LABEL_COL, t("inputs.selection"), "section")
+        row += 1
+        sh.put(row, LABEL_COL, t("inputs.selector", income=tab("income"), ratios=tab("ratios")), "label")
+        self.selector = sh.put_input(row, FIRST_COL, scenario, "text", "ScenarioList")
+        sh.put(row, tl.note_col, t("inputs.selector_note", scenarios=tab("scenarios")), "note")
+        row += 1
+        first = row
+        for i, sc in enumerate(data.scenarios):
+            sh.put(row, LABEL_COL, t("inputs.scenario_n", n=i + 1), "detail_label")
+            sh.put(row, FIRST_COL, sc, "label")
+            row += 1
+        self.scenario_list = Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL))
+        self.Scenario = book.define("Scenario", self.selector)
+        book.define("ScenarioList", self.scenario_list)
+        row += 1
+
+        # Historical actuals
+        sh.put(row, LABEL_COL, t("inputs.history"), "section")
+        row += 1
+        self.hist = {}
+        for key, item in actual_items(data).items():
+            sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
+            sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
+            sources = []
+            for p in tl.actuals:
+                fig = data.actuals.get(key, {}).get(p)
+                value = fig.value if fig else None
+                comment = None
+                if fig and (fig.source or fig.note):
+                    comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), fig.note) if x)
+                    if fig.source and fig.source not in sources:
+                        sources.append(fig.source)
+                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
+            sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
+                   else t("common.not_disclosed"), "note")
+            book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, tl.actuals[0])], self.hist[(key, tl.actuals[-1])]))
+            row += 1
+        row += 1
+
+        # Cash and funding
+        sh.put(row, LABEL_COL, t("inputs.funding"), "section")
+        row += 1
+        self.funding, self.funding_units = {}, {}
+        for key, item in FUNDING_ITEMS.items():
+            fig = data.funding[key]
+            label = t(f"funding.{key}")
+            if item.period == "actual":
+                label = t("inputs.funding_at", label=label, period=fig.period.code)
+            sh.put(row, LABEL_COL, label, "label")
+            own = fig.unit in ("", data.company["unit"]) and item.unit.startswith("amount")  # in the company's unit
+            self.funding_units[key] = t.unit if own else fig.unit
+            sh.put(row, UNIT_COL, self.funding_units[key], "unit")
+            self.funding[key] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
+            book.define(f"Fund_{key}", self.funding[key])
+            sh.put(row, tl.note_col, "; ".join(x for x in (fig.source and t("common.source", sources=fig.source),
+                                                           note(fig.note)) if x), "note")
+            row += 1
+            if item.period == "forecast":
+                sh.put(row, LABEL_COL, t("funding.raise_year"), "detail_label")
+                sh.put(row, UNIT_COL, t.unit_of("year"), "unit")
+                self.funding["raise_year"] = sh.put_input(row, FIRST_COL, fig.period.year, "year", raise_year_bound(data))
+                book.define("Fund_raise_year", self.funding["raise_year"])
+                sh.put(row, tl.note_col, t("inputs.raise_year_note"), "note")
+                row += 1
+        self.opening_period = data.funding["opening_cash"].period
+        row += 1
+
+        # Tolerances for the checks
+        sh.put(row, LABEL_COL, t("inputs.tolerances"), "section")
+        row += 1
+        self.tol = {}
+        for key in used_tolerances(data):
+            kind = TOLERANCES[key][0]
+            sh.put(row, LABEL_COL, t(f"tolerances.{key}"), "label")
+            sh.put(row, UNIT_COL, t.unit_of(kind), "unit")
+            self.tol[key] = sh.put_input(row, FIRST_COL, data.tolerances[key], precise(kind), TOLERANCE)
+            book.define(f"Tol_{key}", self.tol[key])
+            row += 1
+        row += 1
+
+        # Sensitivity steps
+        sh.put(row, LABEL_COL, t("inputs.steps", sensitivity=tab("sensitivity")), "section")
+        row += 1
+        self.steps = {}
+        for key in SENSITIVITY:
+            sh.put(row, LABEL_COL, t(f"sensitivity.{key}"), "label")
+            sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
+            self.steps[key] = sh.put_input(row, FIRST_COL, data.sensitivity[key], "pct", STEP)
+            book.define(f"Step_{key}", self.steps[key])
+            sh.put(row, tl.note_col, t("inputs.steps_note", note=t(f"sensitivity.{key}_note")), "note")
+            row += 1
+        row += 1
+
+        # Reference figures the checks compare against (published numbers from reference.csv)
+        self.refs = []
+        if data.references:
+            metrics = all_lines(data)
+            sh.put(row, LABEL_COL, t("inputs.references"), "section")
+            row += 1
+            heads = ["metric", "period", "reported", "tolerance", "source", "claim"]
+            for col, h in zip([LABEL_COL, UNIT_COL, FIRST_COL, FIRST_COL + 1, FIRST_COL + 2, FIRST_COL + 3], heads):
+                sh.put(row, col, t(f"inputs.{h}"), "subhead")
+            row += 1
+            first = row
+            for ref in data.references:
+                kind = ref.unit
+                sh.put(row, LABEL_COL, t.line(metrics[ref.metric])[0], "label")
+                sh.put(row, UNIT_COL, ref.period.code, "unit")
+                value = sh.put_input(row, FIRST_COL, ref.value, kind, SIGNED)
+                tol = sh.put_input(row, FIRST_COL + 1, ref.tolerance, precise(kind), TOLERANCE)
+                sh.put(row, FIRST_COL + 2, ref.source, "note")
+                sh.put(row, FIRST_COL + 3, ref.claim, "note")
+                self.refs.append((ref, value, tol))
+                row += 1
+            book.define("ReferenceFigures", Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL + 1)))
+            row += 1
+
+        # Scenario assumptions: one block per driver, one row per scenario
+        sh.put(row, LABEL_COL, t("inputs.assumptions"), "section")
+        row += 1
+        self.asm = {}
+        self.asm_rows = {}
+        for drv, item in all_driver_items(data).items():
+            sh.put(row, LABEL_COL, t.item("drivers", item), "subsection")
+            sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
+            row += 1
+            self.asm_rows[drv] = row
+            for sc in data.scenarios:
+                sh.put(row, LABEL_COL, sc, "detail_label")
+                for p, v in zip(tl.forecast, data.assumptions[(sc, drv)]):
+                    self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
+                sh.put(row, tl.note_col, note(data.rationales.get((sc, drv), "")), "note")
+                book.define(f"Asm_{name_part(sc)}_{drv}",
+                            Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
+                row += 1
+            sh.groups.append((self.asm_rows[drv], row - 1))
+        row += 1
+
+        # Claims to audit: the figure each reports and how close the model must come
+        self.claims = {}
+        if data.claims:
+            sh.put(row, LABEL_COL, t("inputs.claims", claims=tab("claims")), "section")
+            row += 1
+            for c, h in ((LABEL_COL, "claim"), (UNIT_COL, "unit"), (FIRST_COL, "reported"), (FIRST_COL + 1, "tolerance"),
+                         (FIRST_COL + 2, "id"), (tl.note_col, "quote")):
+                sh.put(row, c, t(f"claims.{h}"), "subhead")
+            row += 1
+            for cl in data.claims:
+                fmt = claim_format(cl.unit)
+                sh.put(row, LABEL_COL, t.data_text(cl.fields, "claim"), "label")
+                sh.put(row, UNIT_COL, claim_unit(t, cl), "unit")
+                value = sh.put_input(row, FIRST_COL, cl.reported, fmt, SIGNED)
+                tol = sh.put_input(row, FIRST_COL + 1, cl.tolerance, tolerance_format(fmt), TOLERANCE)
+                sh.put(row, FIRST_COL + 2, cl.id, "unit")
+                sh.put(row, tl.note_col, cl.quote + (t("inputs.claim_source", source=cl.source) if cl.source else ""),
+                       "note")
+                book.define(f"Claim_{cl.id}", value)
+                book.define(f"ClaimTol_{cl.id}", tol)
+                self.claims[cl.id] = (value, tol)
+                row += 1
+
+    def cell(self, item, p):
+        return self.hist[(item, p)]
+
+    def driver_column(self, drv, p) -> Rng:
+        """One forecast year of a driver, all scenarios: the range INDEX picks the selected one from."""
+        scs = self.data.scenarios
+        return Rng(self.asm[(scs[0], drv, p)], self.asm[(scs[-1], drv, p)], absolute=False, fixed_rows=True)

@@ -1,0 +1,206 @@
+"""Sensitivity: the selected scenario recomputed with its drivers shifted — a two-way grid of revenue
+growth against R&D growth (breakeven year and final-year adjusted margin) and a tornado of the main
+drivers' effect on final-year adjusted net income. Plain formulas only: every grid cell and tornado
+bar has its own recomputed forecast below, built from the same line definitions as the Income
+Statement, with the shifted drivers written as 'selected driver + delta'."""
+from __future__ import annotations
+
+from ..book import Chart, Series
+from ...data.company import RND_DRIVERS, SENSITIVITY, driver_items
+from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng, ratio
+from ..layout import LineBlock
+from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import LINE_HEIGHT, STATUS_ROW, title_rows
+
+SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
+
+
+def rnd_drivers(data) -> list[str]:
+    """The R&D growth drivers the grid's columns shift: compute and other, or total R&D."""
+    return list(RND_DRIVERS[data.split_compute])
+
+
+def tornado_drivers(data):
+    """(driver, step key) pairs the tornado shifts, one at a time."""
+    segs = data.segments
+    return ([(f"growth_{k}", "growth_step") for k, _ in segs] + [(f"gm_{k}", "margin_step") for k, _ in segs]
+            + [(d, "cost_growth_step") for d in rnd_drivers(data) + ["other_opex_growth"]])
+
+
+class SensitivityTab:
+    def __init__(self, book, data, tl, inputs, income):
+        t = self.t = book.t
+        sh = self.sheet = book.add_sheet("sensitivity", "output")
+        unit = t.unit
+        last = tl.forecast[-1]
+        title_rows(sh, sh.name, t("sensitivity.subtitle"))
+        self.data, self.tl, self.inputs, self.income = data, tl, inputs, income
+        seg_growth = [f"growth_{k}" for k, _ in data.segments]
+        n = 2 * SIDE + 1
+        row = 4
+        sh.put(row, LABEL_COL, t("sensitivity.steps", inputs=t("tabs.inputs")), "section")
+        row += 1
+        steps = {}
+        for key in SENSITIVITY:
+            sh.put(row, LABEL_COL, t(f"sensitivity.{key}"), "label")
+            sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
+            steps[key] = sh.put(row, FIRST_COL, inputs.steps[key].ref(), "calc", "pct").ref(True, True)
+            sh.put(row, FIRST_COL + 1, t(f"sensitivity.{key}_note"), "note")
+            row += 1
+        sh.put(row, LABEL_COL, t("sensitivity.centre"), "label")
+        sh.put(row, FIRST_COL, inputs.Scenario, "calc", "text")
+        row += 2
+
+        # grid layout first (the blocks below read its delta cells)
+        grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct")]
+        grid_top = row
+        grid_rows = n + 4
+        tornado_top = grid_top + grid_rows * len(grids)
+        drivers = tornado_drivers(data)
+        header_row = tornado_top + 2 * len(drivers) + 10
+        self.headers = tl.write_header(sh, header_row)
+        # the grids and the tornado come first: only the title rows (with the master check) stay in view; the
+        # period header sits above the recomputed forecasts it heads
+        sh.freeze = (STATUS_ROW + 1, FIRST_COL)
+        first_fc = tl.forecast[0]
+        years = Rng(self.headers[first_fc], self.headers[last])
+
+        # delta headers: the centre is 0, each neighbour one step further out
+        def deltas(cells, step):
+            centre = cells[SIDE]
+            centre.content = Num(0)
+            for i in range(SIDE + 1, n):
+                cells[i].content = cells[i - 1].ref() + step
+            for i in range(SIDE - 1, -1, -1):
+                cells[i].content = cells[i + 1].ref() - step
+
+        self.grid = []
+        self.row_deltas, self.col_deltas = [], []
+        for g, (title, fmt) in enumerate(grids):
+            top = grid_top + g * grid_rows
+            sh.put(top, LABEL_COL, title, "section")
+            sh.put(top, FIRST_COL, t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute
+                                                                       else "sensitivity.rnd_total")), "note")
+            sh.put(top + 1, LABEL_COL, t("sensitivity.axes"), "subsection")
+            cols = [sh.put(top + 1, FIRST_COL + j, None, "head", "pct") for j in range(n)]
+            rows = [sh.put(top + 2 + i, UNIT_COL, None, "head", "pct") for i in range(n)]
+            deltas(cols, steps["cost_growth_step"])
+            deltas(rows, steps["growth_step"])
+            sh.put(top + 2 + SIDE, LABEL_COL, t("sensitivity.boxed"), "note")
+            self.row_deltas.append(rows)
+            self.col_deltas.append(cols)
+            self.grid.append([[sh.put(top + 2 + i, FIRST_COL + j, None, "centre" if i == j == SIDE else "calc", fmt)
+                               for j in range(n)] for i in range(n)])
+
+        row = header_row + 3
+        sh.put(row, LABEL_COL, t("sensitivity.recomputed"), "section")
+        row += 1
+        group_first = row
+        self.blocks = {}
+        for i in range(n):
+            for j in range(n):
+                rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
+                shifts = {**{d: rd for d in seg_growth}, **{d: cd for d in rnd_drivers(data)}}
+                block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
+                self.blocks[(i, j)] = block
+                flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
+                self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
+                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last))
+        for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
+            for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
+                for c, s in zip(cells, src):
+                    c.content = s.ref()
+
+        # tornado: each driver shifted down and up by its step, the rest as selected
+        items = driver_items(data)
+        sh.put(tornado_top, LABEL_COL, t("sensitivity.tornado", period=last.code), "section")
+        sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
+        sh.heights[tornado_top + 1] = 2 * LINE_HEIGHT
+        heads = ["step", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+        sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")
+        sh.put(tornado_top + 1, UNIT_COL, "", "head")
+        for k, h in enumerate(heads):
+            sh.put(tornado_top + 1, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
+        centre = income.lines.at("adjusted_net_income", last)
+        t_rows = []
+        r = tornado_top + 2
+        for drv, step_key in drivers:
+            step = steps[step_key]
+            label = t.item("drivers", items[drv])
+            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: Neg(step)})
+            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: step})
+            sh.put(r, LABEL_COL, label, "label")
+            sh.put(r, UNIT_COL, unit, "unit")
+            cells = [sh.put(r, FIRST_COL, step, "calc", "pct"),
+                     sh.put(r, FIRST_COL + 1, lo.at("adjusted_net_income", last), "calc", "amount"),
+                     sh.put(r, FIRST_COL + 2, hi.at("adjusted_net_income", last), "calc", "amount")]
+            cells += [sh.put(r, FIRST_COL + 3, cells[1].ref() - centre, "calc", "amount"),
+                      sh.put(r, FIRST_COL + 4, cells[2].ref() - centre, "calc", "amount")]
+            cells.append(sh.put(r, FIRST_COL + 5, ABS(cells[2].ref() - cells[1].ref()), "calc", "amount"))
+            t_rows.append(cells)
+            r += 1
+        sh.groups.append((group_first, row - 1))
+        first_t, last_t = tornado_top + 2, r - 1
+        swing = Rng(sh.cell_at(first_t, FIRST_COL + 5), sh.cell_at(last_t, FIRST_COL + 5))
+        for k, cells in enumerate(t_rows):
+            me = cells[5]
+            upto = Rng(swing.first, me, absolute=False, anchored=True)
+            cells.append(sh.put(first_t + k, FIRST_COL + 6, SUMPRODUCT(Flags(swing, ">", me.ref())) +
+                                SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int"))
+        sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
+        sh.put(r, UNIT_COL, unit, "unit")
+        self.centre = sh.put(r, FIRST_COL + 1, centre, "calc_total", "amount")
+        sh.put(r, FIRST_COL + 3, t("sensitivity.rank_note"), "note")
+
+        # sorted for the chart: largest swing first
+        r += 2
+        sh.heights[r] = 2 * LINE_HEIGHT
+        sh.put(r, LABEL_COL, t("sensitivity.sorted"), "head")
+        sh.put(r, UNIT_COL, t("sensitivity.rank"), "head")
+        sh.put(r, FIRST_COL, t("sensitivity.change_minus"), "head_wrap")
+        sh.put(r, FIRST_COL + 1, t("sensitivity.change_plus"), "head_wrap")
+        ranks = Rng(sh.cell_at(first_t, FIRST_COL + 6), sh.cell_at(last_t, FIRST_COL + 6))
+        names = Rng(sh.cell_at(first_t, LABEL_COL), sh.cell_at(last_t, LABEL_COL))
+        lows = Rng(sh.cell_at(first_t, FIRST_COL + 3), sh.cell_at(last_t, FIRST_COL + 3))
+        highs = Rng(sh.cell_at(first_t, FIRST_COL + 4), sh.cell_at(last_t, FIRST_COL + 4))
+        r += 1
+        sorted_first = r
+        for k in range(len(t_rows)):
+            rank = sh.put(r, UNIT_COL, None, "calc", "int")
+            rank.content = ROWS(Rng(sh.cell_at(sorted_first, UNIT_COL), rank, absolute=False, anchored=True))
+            at = MATCH(rank.ref(), ranks)
+            sh.put(r, LABEL_COL, INDEX(names, at), "text", "text")
+            sh.put(r, FIRST_COL, INDEX(lows, at), "calc", "amount")
+            sh.put(r, FIRST_COL + 1, INDEX(highs, at), "calc", "amount")
+            r += 1
+        cats = Rng(sh.cell_at(sorted_first, LABEL_COL), sh.cell_at(r - 1, LABEL_COL))
+        sh.charts.append(Chart(
+            "bar", t("sensitivity.chart", period=last.code, unit=unit),
+            [Series(t("sensitivity.series_minus"), Rng(sh.cell_at(sorted_first, FIRST_COL), sh.cell_at(r - 1, FIRST_COL)),
+                    cats, style={"fill": {"color": "#C00000"}}),
+             Series(t("sensitivity.series_plus"), Rng(sh.cell_at(sorted_first, FIRST_COL + 1),
+                                                      sh.cell_at(r - 1, FIRST_COL + 1)), cats,
+                    style={"fill": {"color": "#1F3864"}})],
+            (tornado_top, FIRST_COL + 8), size=(620, 330), options={"overlap": 100, "gap": 40},
+            axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
+        self.tornado = t_rows
+
+    def grid_centre(self, g):
+        """Grid g's centre cell: the selected scenario itself."""
+        return self.grid[g][SIDE][SIDE]
+
+    def block(self, row, title, shifts):
+        """A forecast of the selected scenario with `shifts` (driver -> delta Expr) added to its drivers."""
+        sh, income = self.sheet, self.income
+        sh.put(row, LABEL_COL, title, "subsection")
+        row += 1
+
+        def drivers(name, p):
+            base = income.drivers[(name, p)].ref()
+            return base + shifts[name] if name in shifts else base
+        block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
+                          [self.tl.base_year] + self.tl.forecast, self.inputs, drivers=drivers, headers=self.headers,
+                          link_actuals=income.lines)
+        block.fill(notes=False)
+        return block, block.last_row + 2

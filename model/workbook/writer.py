@@ -1,0 +1,265 @@
+"""Write a `Book` to .xlsx with xlsxwriter: styles, number formats, cached values, names, layout."""
+from __future__ import annotations
+
+import xlsxwriter
+from xlsxwriter.worksheet import Worksheet
+
+from .book import gc_paused
+from ..data.company import bound_text
+from ..calc.formula import Rng, a1, quote_sheet
+
+INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
+MASTER = "MasterCheck"  # the defined name the status cells follow
+
+FORMATS = {
+    "general": "General",
+    "amount": '#,##0.00_);(#,##0.00);"–"_);@_)',
+    "amount3": '#,##0.000_);(#,##0.000);"–"_);@_)',
+    "amount4": '#,##0.0000_);(#,##0.0000);"–"_);@_)',
+    "pct": '0.0%_);(0.0%);"–"_);@_)',
+    "pct2": '0.00%_);(0.00%);"–"_);@_)',
+    "x": '0.00"x"_);(0.00"x");"–"_);@_)',
+    "int": '0_);(0);0_);@_)',
+    "flag": '0_);(0);0_);@_)',
+    "rate": '0.0000_);(0.0000);"–"_);@_)',
+    "year": '"FY"0;;;@',
+    "text": "@",
+}
+
+ROLES = {
+    "title": {"bold": True, "font_size": 14, "font_color": NAVY},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "status": {"bold": True, "align": "left"},  # green or red by conditional format (MasterCheck)
+    "link": {"font_color": "#0563C1", "underline": 1},
+    "section": {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY},
+    "subsection": {"bold": True, "italic": True},
+    "head": {"bold": True, "align": "center", "valign": "vcenter", "bottom": 1, "bg_color": "#D9E1F2"},
+    "head_wrap": {"bold": True, "align": "center", "valign": "vcenter", "text_wrap": True, "bottom": 1,
+                  "bg_color": "#D9E1F2"},
+    "subhead": {"italic": True, "align": "center", "font_color": "#595959"},
+    "label": {},
+    "detail_label": {"indent": 1},
+    "total_label": {"bold": True},
+    "memo_label": {"italic": True, "font_color": "#595959"},
+    "unit": {"align": "center", "font_color": "#595959"},
+    "note": {"italic": True, "font_color": "#7F7F7F"},
+    "text": {},
+    "text_wrap": {"text_wrap": True, "valign": "top"},
+    "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
+    "calc": {"align": "right"},
+    "calc_left": {"align": "left"},  # a value beside its label (Cover)
+    "calc_total": {"align": "right", "bold": True, "top": 1},
+    "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
+    "check": {"bold": True, "align": "right"},
+    "check_total": {"bold": True, "align": "right", "top": 1, "bottom": 6},
+    "legend_input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right"},
+    "legend_calc": {"align": "right"},
+    "legend_link": {"font_color": LINK_GREEN, "align": "right"},
+    "legend_check": {"bold": True, "align": "right"},
+    # conditional highlights (Sheet.highlights)
+    "good": {"font_color": "#006100", "bg_color": "#C6EFCE"},
+    "bad": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},
+    "neutral": {"font_color": "#595959", "bg_color": "#EDEDED"},
+}
+
+
+def number_format(key: str) -> str:
+    if key.startswith("period_"):  # period_FYA -> "FY"0"A"
+        code = key[len("period_"):]
+        return f'"{code[:-1]}"0"{code[-1]}"'
+    return FORMATS[key]
+
+
+class Styles:
+    def __init__(self, wb):
+        self.wb, self.cache, self.highlights = wb, {}, {}
+
+    def highlight(self, role):
+        if role not in self.highlights:
+            self.highlights[role] = self.wb.add_format(ROLES[role])
+        return self.highlights[role]
+
+    def get(self, role, fmt, link=False):
+        key = (role, fmt, link)
+        if key not in self.cache:
+            props = dict(ROLES[role])
+            if link and role.startswith("calc"):
+                props["font_color"] = LINK_GREEN
+            if role in ("head",) and fmt.startswith("period_"):
+                props.update({"bg_color": NAVY, "font_color": "#FFFFFF"})
+            props["num_format"] = number_format(fmt)
+            self.cache[key] = self.wb.add_format(props)
+        return self.cache[key]
+
+
+class FormulaWorksheet(Worksheet):
+    """xlsxwriter's worksheet without its per-formula rewrite. xlsxwriter runs some 30 regular
+    expressions over every formula to prefix dynamic-array functions with _xlfn.; the model's
+    formulas use only formula.py's portable functions, which need no prefix, so the text goes in
+    as it is. This halves the time to write a workbook; tests/test_writer.py proves the sheets
+    written are byte for byte those xlsxwriter's own rewrite gives."""
+
+    def _prepare_formula(self, formula, expand_future_functions=False):
+        return formula[1:] if formula.startswith("=") else formula
+
+
+def ref_text(target) -> str:
+    if isinstance(target, Rng):
+        return "=" + target.xl(None)
+    return f"={quote_sheet(target.sheet.name)}!{a1(target.row, target.col, True, True)}"
+
+
+def _area(rng: Rng) -> list:
+    return [rng.first.sheet.name, rng.first.row, rng.first.col, rng.last.row, rng.last.col]
+
+
+def add_chart(wb, ws, chart):
+    """A Book chart as an xlsxwriter chart: series of another kind are combined into the main one."""
+    main = wb.add_chart({"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
+    parts = {chart.kind: main}
+    for s in chart.series:
+        kind = s.kind or chart.kind
+        if kind not in parts:
+            parts[kind] = wb.add_chart({"type": kind})
+        name = s.name if isinstance(s.name, str) else [s.name.sheet.name, s.name.row, s.name.col]
+        opts = {"name": name, "values": _area(s.values), **s.style, **chart.options}
+        if s.categories is not None:
+            opts["categories"] = _area(s.categories)
+        if s.y2:
+            opts["y2_axis"] = True
+        parts[kind].add_series(opts)
+    for kind, part in parts.items():
+        if part is not main:
+            main.combine(part)
+    main.set_title({"name": chart.title, "name_font": {"size": 11, "bold": True, "color": NAVY}})
+    main.set_legend({"position": "bottom"})
+    for axis, opts in chart.axes.items():
+        opts = dict(opts)
+        if "fmt" in opts:
+            opts["num_format"] = number_format(opts.pop("fmt"))
+        {"x": main.set_x_axis, "y": main.set_y_axis, "y2": main.set_y2_axis}[axis](opts)
+    main.set_size({"width": chart.size[0], "height": chart.size[1]})
+    ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_offset": 4, "y_offset": 4})
+
+
+def validation(cell, rule, t) -> dict:
+    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), or
+    a data.Bound rendered as a custom formula, with messages saying what is allowed."""
+    if isinstance(rule, str):
+        return {"validate": "list", "source": "=" + rule, "input_title": t("bounds.scenario_title"),
+                "input_message": t("bounds.scenario_message"), "error_title": t("bounds.error_title"),
+                "error_message": t("bounds.scenario_error")}
+    text = bound_text(rule, "pct" if cell.fmt.startswith("pct") else "amount", t.lang)
+    return {"validate": "custom", "value": "=" + rule.rule(cell.ref()).xl(cell.sheet), "ignore_blank": True,
+            "input_title": t("bounds.title"), "input_message": t("bounds.message", rule=text),
+            "error_title": t("bounds.error_title"), "error_message": t("bounds.error", rule=text)}
+
+
+def outline_levels(groups) -> dict[int, int]:
+    """Row -> outline level: the number of groups (detail blocks, possibly nested) holding the row."""
+    levels = {}
+    for first, last in groups:
+        for r in range(first, last + 1):
+            levels[r] = levels.get(r, 0) + 1
+    return levels
+
+
+def print_extent(sh) -> tuple[int, int]:
+    """(last row, last column) to print: the used cells and the charts placed below or beside them."""
+    last_row, last_col = sh.last_row(), sh.last_col()
+    for chart in sh.charts:
+        row, col = chart.anchor
+        width, height = chart.size
+        last_row = max(last_row, row + -(-height // 20))        # rows of the default 15 points (20 px)
+        while width > 0:                                          # columns of their set widths (~7 px a unit)
+            width -= sh.widths.get(col, 8.43) * 7 + 5
+            col += 1
+        last_col = max(last_col, col - 1)
+    return last_row, last_col
+
+
+def header_text(text: str) -> str:
+    return text.replace("&", "&&")  # a literal & in Excel's header codes
+
+
+# Sheet protection without a password: locked cells stay selectable, rows and columns can be resized
+# or hidden (Excel keeps the outline +/- buttons off on any protected sheet: unprotect to use them).
+PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "format_columns": True,
+              "format_rows": True}
+
+
+def write_book(book, path, protect=True):
+    """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
+    with gc_paused():
+        _write(book, path, protect)
+
+
+def _write(book, path, protect):
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False})
+    styles = Styles(wb)
+    good, bad = styles.highlight("good"), styles.highlight("bad")
+    t = book.t
+    for sh in book.sheets:
+        ws = wb.add_worksheet(sh.name, FormulaWorksheet)
+        for (r, c), cell in sorted(sh.cells.items()):
+            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
+            if cell.is_formula:
+                ws.write_formula(r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+            elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
+                ws.write_number(r, c, cell.content, fmt)
+            elif cell.content is None or cell.content == "":
+                if cell.role != "label":
+                    ws.write_blank(r, c, None, fmt)
+            else:
+                ws.write_string(r, c, str(cell.content), fmt)
+            if cell.comment:
+                ws.write_comment(r, c, cell.comment, {"x_scale": 2})
+            # the master check's status turns green or red; a failing check count turns red
+            if cell.role == "status":
+                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}=0", "format": good})
+                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}<>0", "format": bad})
+            elif cell.role.startswith("check"):
+                ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": bad})
+        for r, c1, c2 in sh.merges:
+            cell = sh.cell_at(r, c1)
+            ws.merge_range(r, c1, r, c2, cell.content, styles.get(cell.role, cell.fmt))
+        for chart in sh.charts:
+            add_chart(wb, ws, chart)
+        for rng, text, role in sh.highlights:
+            ws.conditional_format(rng.first.row, rng.first.col, rng.last.row, rng.last.col,
+                                  {"type": "cell", "criteria": "==", "value": '"' + text + '"',
+                                   "format": styles.highlight(role)})
+        for cell, target, text in sh.links:
+            ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("link", "general"), text)
+        for col, width in sh.widths.items():
+            ws.set_column(col, col, width)
+        if sh.freeze:
+            ws.freeze_panes(*sh.freeze)
+        for cell, rule in sh.validations:
+            ws.data_validation(cell.row, cell.col, cell.row, cell.col, validation(cell, rule, t))
+        for r, height in sh.heights.items():
+            ws.set_row(r, height)
+        for r, level in outline_levels(sh.groups).items():
+            ws.set_row(r, sh.heights.get(r), None, {"level": level})
+        if protect:
+            ws.protect("", PROTECTION)
+        if sh.kind == "hidden":  # the build record (meta.py): never shown, never printed
+            ws.very_hidden()
+            continue
+        if sh.kind != "input":
+            ws.hide_gridlines(2)
+        # print: landscape A4, one page wide, header rows and label columns repeated, company / tab / page
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.print_area(0, 0, *print_extent(sh))
+        if sh.freeze and sh.freeze[0]:
+            ws.repeat_rows(0, sh.freeze[0] - 1)
+        if sh.freeze and sh.freeze[1]:
+            ws.repeat_columns(0, sh.freeze[1] - 1)
+        ws.set_header(f"&L&8{header_text(t.company_name)}&R&8&A")
+        ws.set_footer(f"&R&8{t('common.page')}")
+    for name, target in book.names.items():
+        wb.define_name(name, ref_text(target))
+    wb.close()

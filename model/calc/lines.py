@@ -13,6 +13,7 @@ block on the Scenarios tab (driven by that scenario's own assumption rows). Cont
   x.here(key, p)   this block's own line (when `at` reads another block)
   x.run(key, p)    `at`'s cells from the first forecast year to p (a running range)
   x.anchor(key, p) `at` with the column fixed, so every column of a row reads the same cell
+  x.const(key)     a scalar setting of the unit build (model/calc/units.py), fixed
 """
 from __future__ import annotations
 
@@ -111,6 +112,9 @@ def income_lines(data) -> list[Line]:
              forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p), kind="memo"),
         Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
+    if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
+        from .units import seam
+        lines = seam(data, lines)
     return lines
 
 
@@ -118,7 +122,7 @@ def income_lines(data) -> list[Line]:
 def scenario_lines(data) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
-    return [ln for ln in income_lines(data) if ln.key in keep and ln.forecast is not None]
+    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith("u_")) and ln.forecast is not None]
 
 
 def breakeven_lines() -> list[Line]:

@@ -20,6 +20,7 @@ from ..labels import LANGS
 from .files import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
                        read_text, toml_line, unknown)
 from .periods import Period, parse_period, parse_year_end, period_problem
+from . import units as unit_build
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,29 @@ CASH_DRIVERS = {
     "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
     "working_capital": Item("working_capital", "amount", SIGNED, "increase in working capital (a decrease is negative)"),
 }
+# The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
+# are actual items, and per-scenario unit drivers.
+UNIT_ACTUALS = {
+    "tokens_per_day": Item("tokens_per_day", "tokens", AMOUNT, "average tokens served per day, trillion"),
+    "serving_fixed_share": Item("serving_fixed_share", "pct", SHARE,
+                                "share of the unit segment's cost of revenue that is fixed serving capacity"),
+    "training_share": Item("training_share", "pct", SHARE, "share of compute within R&D that trains models"),
+    "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
+    "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
+    "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
+}
+UNIT_DRIVERS = {
+    "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
+    "price_change": Item("price_change", "pct", GROWTH, "change of the average price per million tokens"),
+    "unit_cost_change": Item("unit_cost_change", "pct", GROWTH, "change of the inference cost per million tokens"),
+    "serving_fixed_growth": Item("serving_fixed_growth", "pct", GROWTH, "growth of the fixed serving capacity cost"),
+    "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
+    "training_cost_growth": Item("training_cost_growth", "pct", GROWTH, "growth of the training cost per generation"),
+    "research_compute_growth": Item("research_compute_growth", "pct", GROWTH, "growth of research compute"),
+    "headcount_growth": Item("headcount_growth", "pct", GROWTH, "growth of R&D headcount"),
+    "cost_per_head_growth": Item("cost_per_head_growth", "pct", GROWTH, "growth of the cost per R&D head"),
+}
+
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
 # workbook shows them in its edition's language.
 DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
@@ -117,6 +141,7 @@ DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise"
 CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
 
 FX_RATE = Bound("fx_rate", 0, low_open=True)
+POSITIVE = Bound("positive", 0, low_open=True)    # a unit build setting (units.toml)
 STEP = Bound("step", 0, 1)                        # a sensitivity step: 0 to 100 percentage points
 
 
@@ -246,6 +271,7 @@ class Dataset:
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     sensitivity: dict[str, float] = field(default_factory=dict)
+    units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
 
     @property
     def full_years(self) -> list[Period]:
@@ -285,12 +311,17 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 
 def actual_items(data) -> dict[str, Item]:
-    return dict(_actual_items(tuple(data.segments)))
+    items = dict(_actual_items(tuple(data.segments)))
+    return {**items, **UNIT_ACTUALS} if data.units else items
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
     split = data.split_compute if split_compute is None else split_compute
-    return dict(_driver_items(tuple(data.segments), split))
+    items = dict(_driver_items(tuple(data.segments), split))
+    if not data.units:
+        return items
+    replaced = unit_build.replaced_drivers(data.units)
+    return {**{k: v for k, v in items.items() if k not in replaced}, **UNIT_DRIVERS}
 
 
 # Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
@@ -513,9 +544,10 @@ def rnd_mode_hint(data, driver) -> str:
 
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
-    drivers = all_driver_items(data)
+    drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
+    replaced = unit_build.replaced_drivers(data.units)
     other_mode = RND_DRIVERS[not data.split_compute]
-    known = list(drivers) + list(other_mode)
+    known = list(drivers) + list(other_mode) + sorted(replaced)
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
@@ -532,6 +564,11 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                             "spaces, _ or - (at most 31)", n, "scenario")
         if drv not in known:
             raise DataError(path, unknown("driver", drv, drivers), n, "driver")
+        if drv in replaced:
+            if not any("unit build" in note for note in data.notes):
+                data.notes.append(f"assumptions.csv: rows of {', '.join(sorted(replaced))} ignored: the unit build "
+                                  "(units.toml, units.csv) forecasts those lines")
+            continue
         if drv in other_mode:
             if any(r[c] for c in year_cols):
                 raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
@@ -750,6 +787,13 @@ def load(folder) -> Dataset:
     data.sources = load_sources(folder)
     ids = {s["id"] for s in data.sources}
     load_actuals(folder, data, ids, problems)
+    data.units = unit_build.load_settings(folder, [k for k, _ in segments])
+    if data.units:
+        unit_build.load_operating(folder, data, UNIT_ACTUALS, ids, problems, check_bound, check_sources)
+        if not data.split_compute:
+            problems.append(DataError(folder / "actuals.csv", f"rnd_compute for {data.base_year.code} is required "
+                                      "by the unit build (units.toml): it splits R&D into training, research "
+                                      "compute and people", column="value"))
     first, end = data.base_year.year + 1, company["forecast_end"]
     if end < first:
         problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "
@@ -760,6 +804,8 @@ def load(folder) -> Dataset:
     if end < first or end - first + 1 > MAX_FORECAST_YEARS:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
+    if data.units:
+        unit_build.load_drivers(folder, data, UNIT_DRIVERS, problems, check_bound)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "

@@ -84,7 +84,7 @@ class Labels:
 
     def unit_of(self, kind: str) -> str:
         """Unit-column text of a number kind: the company's unit for amounts, % for rates..."""
-        return self.unit if kind.startswith("amount") else self(f"units.{kind}")
+        return self.unit if kind.startswith("amount") else self(f"units.{kind}", currency=self.company.get("currency", ""))
 
     def _names(self, thing) -> dict:
         """The company's names a label may hold: its segment's, the adjustments', the base year."""

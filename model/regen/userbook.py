@@ -169,7 +169,7 @@ def read_user_book(path, data=None) -> UserBook:
     if meta:
         book.extras += added_content(values, meta, claimed)
     else:
-        ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS} | {META_SHEET}  # any edition's
+        ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS + ["units"]} | {META_SHEET}  # any edition's
         book.extras += [f"sheet {n!r} (added)" for n in values.sheetnames if n not in ours]
     return book
 

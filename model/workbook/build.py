@@ -22,9 +22,18 @@ from .tabs.ratios import RatiosTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
+from .tabs.units import UnitsTab
 
 TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order
+        "sources"]  # label ids (model/labels tabs.<id>), in order; "units" after "breakeven" with the unit build
+
+
+def tab_ids(data) -> list[str]:
+    """The tabs of a dataset's workbook, in order."""
+    if not data.units:
+        return TABS
+    i = TABS.index("breakeven") + 1
+    return TABS[:i] + ["units"] + TABS[i:]
 
 
 def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", defaults: Dataset | None = None) -> Book:
@@ -48,24 +57,26 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     ratios = RatiosTab(book, data, tl, inputs, income)
     scenarios = ScenariosTab(book, data, tl, inputs, income)
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
+    units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     sensitivity = SensitivityTab(book, data, tl, inputs, income)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet, claims.sheet]
-    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned)
+    scanned += [units.sheet] if units else []
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
     SourcesTab(book, data)
     cover.fill(inputs, income, scenarios, breakeven, cash, checks)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:
         sh.put(STATUS_ROW, LABEL_COL, status, "status")
-    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in TABS]
+    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in tab_ids(data)]
     if defaults is not None:
         note_edits(inputs, defaults)
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+    book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
                  "claims": claims, "checks": checks}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()

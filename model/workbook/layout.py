@@ -98,6 +98,10 @@ class LineBlock:
         d = self.drivers(name, p)
         return d if isinstance(d, Expr) else d.ref()
 
+    def const(self, key):
+        """A scalar setting of the unit build on Inputs (days a year, a unit scale), fixed ($C$9)."""
+        return self.inputs.units[key].ref(True, True)
+
     def year(self, p, fixed=False):
         return self.headers[p].ref(abs_row=True, abs_col=fixed)
 

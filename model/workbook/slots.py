@@ -11,7 +11,7 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
+from ..data.company import (FUNDING_ITEMS, POSITIVE, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
                    all_driver_items, bound_text, per_segment, raise_year_bound)
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -24,7 +24,7 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim | unit
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
@@ -56,7 +56,7 @@ def unit_kind(data: Dataset, slot: Slot) -> str:
         return "amount" if _reference(data, slot).unit == "amount" else "pct"  # as the Inputs tab shows it
     elif slot.kind == "claim":
         return "pct" if _claim(data, slot).unit == "pct" else "amount"
-    elif slot.kind in ("funding", "step"):
+    elif slot.kind in ("funding", "step", "unit"):
         return "pct" if slot.kind == "step" else "amount"
     else:
         return "amount" if slot.key == "amount" else "pct"
@@ -81,6 +81,8 @@ def label(slot: Slot, data: Dataset | None = None) -> str:
         return f"{texts['funding.equity_raise']}: {texts['funding.raise_year']}"
     if slot.kind in ("funding", "step"):
         return texts.get(f"{'funding' if slot.kind == 'funding' else 'sensitivity'}.{slot.key}", slot.key)
+    if slot.kind == "unit":
+        return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
     return "Selected scenario"
@@ -150,6 +152,10 @@ def data_value(data: Dataset, slot: Slot):
         return claim.reported if slot.field == "value" else claim.tolerance
     if slot.kind == "scenario":
         return data.company.get("default_scenario") or data.scenarios[0]
+    if slot.kind == "unit":
+        if not data.units:
+            raise Gone("the unit build (units.toml) is no longer in the data")
+        return data.units.settings[slot.key]
     raise Gone(f"unknown input kind {slot.kind!r}")
 
 
@@ -176,6 +182,8 @@ def problem(data: Dataset, slot: Slot, value) -> str | None:
         bound, unit = TOLERANCE, "amount"
     elif slot.kind == "step":
         bound, unit = STEP, "pct"
+    elif slot.kind == "unit":
+        bound, unit = POSITIVE, "amount"
     elif slot.kind == "funding":
         bound, unit = (raise_year_bound(data), "year") if slot.key == "raise_year" else (FUNDING_ITEMS[slot.key].bound,
                                                                                          "amount")
@@ -207,6 +215,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             out.funding[slot.key].value = value
         elif slot.kind == "step":
             out.sensitivity[slot.key] = value
+        elif slot.kind == "unit":
+            out.units.settings[slot.key] = value
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":
@@ -224,6 +234,7 @@ def input_slots(inputs) -> dict:
             slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
     slots.update({cell: Slot("funding", key) for key, cell in inputs.funding.items()})
     slots.update({cell: Slot("step", key) for key, cell in inputs.steps.items()})
+    slots.update({cell: Slot("unit", key) for key, cell in inputs.units.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")

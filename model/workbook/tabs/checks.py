@@ -19,7 +19,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets):
+                 scan_sheets, units=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -91,6 +91,9 @@ class ChecksTab:
                                                 .gt(tol["amount"])) for p in tl.forecast[1:]}, scenario=sc)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
+        if units:
+            self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,
+                           t.segment(data.units.segment))
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
         check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
@@ -143,3 +146,29 @@ class ChecksTab:
         sh.put(row, LABEL_COL, t("checks.master"), "total_label")
         self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")
         self.MasterCheck = book.define("MasterCheck", self.master)
+
+    @staticmethod
+    def unit_rows(data, tl, is_, scale, units, tol, check_row, segment):
+        """The unit build's calibration (actual years: its drivers reproduce the reported figures) and
+        its tie to the income statement (forecast years, each scenario)."""
+        seg, amount = data.units.segment, tol["amount"]
+        at = is_.at
+        off = lambda a, b: ABS(a - b).gt(amount)  # noqa: E731
+
+        def calibration(p):
+            rev, gp, tokens, price = at(f"rev_{seg}", p), at(f"gp_{seg}", p), at("u_tokens_year", p), at("u_price", p)
+            inference, fixed = at("u_inference", p), at("u_serving_fixed", p)
+            return fails_if(OR(off(tokens * price * scale, rev), off(inference + fixed, rev - gp)),
+                            rev, gp, tokens, price, inference, fixed)
+
+        def rnd_split(p):
+            training, research, people, rest = (at(k, p) for k in ("u_training", "u_research_compute", "u_rnd_people",
+                                                                   "u_rnd_rest"))
+            compute, other = at("rnd_compute", p), at("rnd_other", p)
+            return fails_if(OR(off(training + research, compute), off(people + rest, other), people.gt(other + amount)),
+                            training, research, people, rest, compute, other)
+        check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
+        check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
+        for sc, b in units.blocks.items():
+            check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
+                                      for p in tl.forecast}, scenario=sc)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ...data.company import (DEFAULT_NOTES, FUNDING_ITEMS, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES,
                     actual_items, all_driver_items, raise_year_bound, used_tolerances)
+from ...data.company import POSITIVE
+from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -108,6 +110,19 @@ class InputsTab:
                 row += 1
         self.opening_period = data.funding["opening_cash"].period
         row += 1
+
+        # Unit build settings (units.toml): the scalars the unit lines convert with
+        self.units = {}
+        if data.units:
+            sh.put(row, LABEL_COL, t("inputs.unit_settings"), "section")
+            row += 1
+            for key, (fmt, _) in UNIT_SETTINGS.items():
+                sh.put(row, LABEL_COL, t(f"unit_settings.{key}"), "label")
+                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, POSITIVE)
+                book.define(f"Unit_{key}", self.units[key])
+                sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
+                row += 1
+            row += 1
 
         # Tolerances for the checks
         sh.put(row, LABEL_COL, t("inputs.tolerances"), "section")

@@ -16,15 +16,28 @@ from . import LINE_HEIGHT, STATUS_ROW, title_rows
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 
 
+UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_other_growth"]
+
+
 def rnd_drivers(data) -> list[str]:
-    """The R&D growth drivers the grid's columns shift: compute and other, or total R&D."""
-    return list(RND_DRIVERS[data.split_compute])
+    """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
+    build training cost per generation, research compute, headcount and the rest."""
+    return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
+
+
+def revenue_drivers(data) -> list[str]:
+    """The revenue growth drivers the grid's rows shift: each segment's growth; with the unit build
+    token growth in place of the unit segment's."""
+    items = driver_items(data)
+    return [f"growth_{k}" for k, _ in data.segments if f"growth_{k}" in items] + (["token_growth"] if data.units else [])
 
 
 def tornado_drivers(data):
     """(driver, step key) pairs the tornado shifts, one at a time."""
-    segs = data.segments
-    return ([(f"growth_{k}", "growth_step") for k, _ in segs] + [(f"gm_{k}", "margin_step") for k, _ in segs]
+    items = driver_items(data)
+    unit = [("price_change", "growth_step"), ("unit_cost_change", "cost_growth_step")] if data.units else []
+    return ([(d, "growth_step") for d in revenue_drivers(data)] + unit
+            + [(f"gm_{k}", "margin_step") for k, _ in data.segments if f"gm_{k}" in items]
             + [(d, "cost_growth_step") for d in rnd_drivers(data) + ["other_opex_growth"]])
 
 
@@ -36,7 +49,7 @@ class SensitivityTab:
         last = tl.forecast[-1]
         title_rows(sh, sh.name, t("sensitivity.subtitle"))
         self.data, self.tl, self.inputs, self.income = data, tl, inputs, income
-        seg_growth = [f"growth_{k}" for k, _ in data.segments]
+        seg_growth = revenue_drivers(data)
         n = 2 * SIDE + 1
         row = 4
         sh.put(row, LABEL_COL, t("sensitivity.steps", inputs=t("tabs.inputs")), "section")

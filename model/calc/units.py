@@ -1,0 +1,151 @@
+"""The unit build's line items: tokens x price for the unit (cloud / MaaS) segment, inference cost per
+token plus fixed serving capacity for its cost, training generations x cost per generation plus
+research compute for R&D compute, and headcount x cost per head plus the rest for R&D other.
+
+In actual columns the drivers are implied by the reported figures (price = revenue / tokens, ...),
+so the base year reproduces them; in forecast years they follow the scenario's unit drivers and the
+Income Statement's lines take their forecast from them (`seam`). Scalars come through x.const
+(days a year, unit scales). Contribution lines (`contribution_lines`) class each cost fixed or
+variable as units.toml says.
+"""
+from __future__ import annotations
+
+from .formula import IF, ISNUMBER, NA, SUM, Num, guard, ratio
+from .lines import Line, grow, link
+
+# Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
+COST_LINES = ("inference", "serving_fixed", "delivery", "training", "research_compute", "rnd_people", "rnd_rest",
+              "other_opex")
+
+
+def _implied(num, *den):
+    """An actual driver implied by a reported figure: num / (product of den), n/a when any is unknown
+    or a divisor is 0."""
+    def f(x, p):
+        parts = [g(x, p) for g in den]
+        d = parts[0]
+        for g in parts[1:]:
+            d = d * g
+        return guard([num(x, p), *parts], num(x, p) / d, nonzero=parts)
+    return f
+
+
+def unit_lines(data) -> list[Line]:
+    seg = data.units.segment
+    at = lambda key: lambda x, p: x.at(key, p)  # noqa: E731
+    const = lambda key: lambda x, p: x.const(key)  # noqa: E731
+    scale = const("price_scale")
+    tokens_year = lambda x, p: x.at("u_tokens", p) * x.const("days_per_year")  # noqa: E731
+    both = lambda f: (f, f)  # noqa: E731  (actual, forecast)
+
+    def cloud_cost(x, p):
+        return guard([x.at(f"gp_{seg}", p)], x.at(f"rev_{seg}", p) - x.at(f"gp_{seg}", p))
+
+    def share_of(key, item):
+        return lambda x, p: guard([x.at(key, p), x.inp(item, p)], x.at(key, p) * x.inp(item, p))
+
+    def minus(a, b):
+        return lambda x, p: guard([x.at(a, p), x.at(b, p)], x.at(a, p) - x.at(b, p))
+
+    return [
+        Line("u_tokens", "tokens", link("tokens_per_day"), grow("u_tokens", "token_growth"), kind="detail"),
+        Line("u_tokens_year", "tokens_year", *both(lambda x, p: guard([x.at("u_tokens", p)], tokens_year(x, p))),
+             kind="detail"),
+        Line("u_price", "price", _implied(at(f"rev_{seg}"), at("u_tokens_year"), scale),
+             grow("u_price", "price_change"), kind="detail"),
+        Line("u_cloud_cost", "amount", cloud_cost, lambda x, p: x.at("u_inference", p) + x.at("u_serving_fixed", p),
+             kind="detail"),
+        Line("u_serving_fixed", "amount", share_of("u_cloud_cost", "serving_fixed_share"),
+             grow("u_serving_fixed", "serving_fixed_growth"), kind="detail"),
+        Line("u_inference", "amount", minus("u_cloud_cost", "u_serving_fixed"),
+             lambda x, p: x.at("u_tokens_year", p) * x.at("u_unit_cost", p) * x.const("price_scale"), kind="detail"),
+        Line("u_unit_cost", "price", _implied(at("u_inference"), at("u_tokens_year"), scale),
+             grow("u_unit_cost", "unit_cost_change"), kind="detail"),
+        Line("u_training", "amount", share_of("rnd_compute", "training_share"),
+             lambda x, p: x.at("u_generations", p) * x.at("u_cost_per_gen", p), kind="detail"),
+        Line("u_generations", "count", link("generations"), lambda x, p: x.drv("generations", p), kind="detail"),
+        Line("u_cost_per_gen", "amount", _implied(at("u_training"), at("u_generations")),
+             grow("u_cost_per_gen", "training_cost_growth"), kind="detail"),
+        Line("u_research_compute", "amount", minus("rnd_compute", "u_training"),
+             grow("u_research_compute", "research_compute_growth"), kind="detail"),
+        Line("u_rnd_people", "amount", link("rnd_staff_cost"),
+             lambda x, p: x.at("u_headcount", p) * x.at("u_cost_per_head", p) * x.const("head_scale"), kind="detail"),
+        Line("u_headcount", "heads", link("rnd_headcount"), grow("u_headcount", "headcount_growth"), kind="detail"),
+        Line("u_cost_per_head", "per_head", _implied(at("u_rnd_people"), at("u_headcount"), const("head_scale")),
+             grow("u_cost_per_head", "cost_per_head_growth"), kind="detail"),
+        Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_other_growth"),
+             kind="detail"),
+    ]
+
+
+def seam(data, lines: list[Line]) -> list[Line]:
+    """The Income Statement's lines with the unit build's forecasts: the unit segment's revenue and
+    gross profit, R&D compute and R&D other; the unit lines appended below them."""
+    seg = data.units.segment
+    forecast = {
+        f"rev_{seg}": lambda x, p: x.at("u_tokens_year", p) * x.at("u_price", p) * x.const("price_scale"),
+        f"gp_{seg}": lambda x, p: x.at(f"rev_{seg}", p) - x.at("u_cloud_cost", p),
+        "rnd_compute": lambda x, p: x.at("u_training", p) + x.at("u_research_compute", p),
+        "rnd_other": lambda x, p: x.at("u_rnd_people", p) + x.at("u_rnd_rest", p),
+    }
+    notes = {f"rev_{seg}": "rev_units", f"gp_{seg}": "gp_units", "rnd_compute": "rnd_compute_units",
+             "rnd_other": "rnd_other_units"}
+    for ln in lines:
+        if ln.key in forecast:
+            ln.forecast, ln.note = forecast[ln.key], notes[ln.key]
+    return lines + unit_lines(data)
+
+
+def _cost(data, key):
+    """A cost line of units.toml [cost_classes] as a formula over a line set carrying the unit lines."""
+    seg = data.units.segment
+    if key == "delivery":   # cost of revenue of the other segments (on-premise delivery)
+        others = [k for k, _ in data.segments if k != seg]
+        if not others:
+            return lambda x, p: Num(0)
+        return lambda x, p: SUM(*[x.at(f"rev_{k}", p) - x.at(f"gp_{k}", p) for k in others])
+    source = {"inference": "u_inference", "serving_fixed": "u_serving_fixed", "training": "u_training",
+              "research_compute": "u_research_compute", "rnd_people": "u_rnd_people", "rnd_rest": "u_rnd_rest",
+              "other_opex": "other_opex"}[key]
+    return lambda x, p: x.at(source, p)
+
+
+def contribution_lines(data) -> list[Line]:
+    """Per forecast year: revenue, each cost line under its class, the contribution margin, the
+    breakeven revenue, the margin each million tokens leaves, and the breakeven tokens per day: the
+    volume at which adjusted net income is 0 with price, unit cost and every other line as that year
+    has them (n/a when a token does not cover its own variable cost)."""
+    classes = data.units.classes
+    variable = [k for k in COST_LINES if classes[k] == "variable"]
+    fixed = [k for k in COST_LINES if classes[k] == "fixed"]
+    total = lambda keys: lambda x, p: SUM(*[x.here(f"ue_{k}", p) for k in keys]) if keys else Num(0)  # noqa: E731
+    per_token_cost = classes["inference"] == "variable"
+
+    def token_margin(x, p):
+        return x.at("u_price", p) - x.at("u_unit_cost", p) if per_token_cost else x.at("u_price", p)
+
+    def be_tokens(x, p):
+        m = x.here("ue_token_margin", p)
+        return IF(m.gt(0), x.at("u_tokens", p) - x.at("adjusted_net_income", p)
+                  / (x.const("days_per_year") * m * x.const("price_scale")), NA)
+
+    def be_revenue(x, p):
+        cm = x.here("ue_margin", p)
+        return IF(ISNUMBER(cm), IF(cm.gt(0), x.here("ue_fixed", p) / cm, NA), NA)
+
+    line = lambda key, unit, f, **kw: Line(key, unit, forecast=f, **kw)  # noqa: E731
+    return ([line("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
+            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in variable]
+            + [line("ue_variable", "amount", total(variable), kind="total"),
+               line("ue_contribution", "amount", lambda x, p: x.here("ue_revenue", p) - x.here("ue_variable", p),
+                    kind="total"),
+               line("ue_margin", "pct", lambda x, p: ratio(x.here("ue_contribution", p), x.here("ue_revenue", p)))]
+            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in fixed]
+            + [line("ue_fixed", "amount", total(fixed), kind="total"),
+               line("ue_result", "amount", lambda x, p: x.here("ue_contribution", p) - x.here("ue_fixed", p),
+                    kind="total"),
+               line("ue_be_revenue", "amount", be_revenue),
+               line("ue_tokens", "tokens", lambda x, p: x.at("u_tokens", p)),
+               line("ue_token_margin", "price", token_margin),
+               line("ue_token_pays", "flag", lambda x, p: IF(x.here("ue_token_margin", p).gt(0), 1, 0), kind="detail"),
+               line("ue_be_tokens", "tokens", be_tokens, kind="total")])

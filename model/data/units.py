@@ -1,0 +1,164 @@
+"""The optional unit build of a company folder: units.toml (settings and cost classes), operating.csv
+(operating metrics by actual period) and units.csv (per-scenario unit drivers by forecast year).
+
+With units.toml present, the cloud segment's revenue and cost and the two parts of R&D are forecast
+from volume, price and unit cost (model/calc/units.py) instead of growth rates. Errors are
+`DataError`s naming file, row and column, as for the other files.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..calc.units import COST_LINES
+from .files import DataError, Problems, parse_number, read_csv, read_text, toml_line, unknown
+from .periods import parse_period
+
+
+
+@dataclass
+class UnitBuild:
+    segment: str                               # the segment whose revenue is tokens x price (cloud / MaaS)
+    settings: dict[str, float]                 # SETTINGS key -> value
+    classes: dict[str, str]                    # COST_LINES key -> fixed | variable
+    setting_lines: dict[str, int] = field(default_factory=dict)
+
+
+# Scalar settings (units.toml): key -> (number format, help). Labels: model/labels units.<key>.
+SETTINGS = {
+    "days_per_year": ("int", "days a year of serving (tokens per day x days = tokens a year)"),
+    "price_scale": ("amount4", "company units per (trillion tokens x one price unit); RMB per million "
+                               "tokens into RMB 100m: 1e12 / 1e6 / 1e8 = 0.01"),
+    "head_scale": ("amount4", "company units per (one head x one cost-per-head unit); RMB m into RMB 100m: 0.01"),
+}
+CLASSES = ("fixed", "variable")
+# Drivers of assumptions.csv the unit build replaces (for the unit segment and R&D compute).
+REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth")
+
+
+def replaced_drivers(units: UnitBuild | None) -> set[str]:
+    return {d.format(seg=units.segment) for d in REPLACED} if units else set()
+
+
+def load_settings(folder: Path, segments: list[str]) -> UnitBuild | None:
+    """units.toml, or None when the folder has none (the growth-rate build)."""
+    path = folder / "units.toml"
+    if not path.exists():
+        return None
+    text = read_text(path)
+    try:
+        table = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise DataError(path, f"not valid TOML: {e}") from None
+    problems = Problems()
+
+    def problem(key, message):
+        problems.append(DataError(path, message, toml_line(text, key), key))
+    known = ("segment", "cost_classes", *SETTINGS)
+    for key in table:
+        if key not in known:
+            problem(key, unknown("setting", key, known))
+    segment = table.get("segment")
+    if segment not in segments:
+        problem("segment", f"segment must be the key of the segment whose revenue is tokens x price, one of "
+                           f"{', '.join(segments)}; found {segment!r}")
+    settings = {}
+    for key in SETTINGS:
+        v = table.get(key)
+        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
+            problem(key, f"{key} must be a positive number ({SETTINGS[key][1]}), found {v!r}")
+        else:
+            settings[key] = float(v)
+    classes = table.get("cost_classes")
+    if not isinstance(classes, dict):
+        problem("cost_classes", "[cost_classes] must be a table giving each cost line 'fixed' or 'variable': "
+                                + ", ".join(COST_LINES))
+        classes = {}
+    for key, v in classes.items():
+        if key not in COST_LINES:
+            problem(key, unknown("cost line", key, COST_LINES))
+        elif v not in CLASSES:
+            problem(key, f"cost class of {key} must be \"fixed\" or \"variable\", found {v!r}")
+    for key in COST_LINES:
+        if key not in classes and isinstance(table.get("cost_classes"), dict):
+            problem("cost_classes", f"[cost_classes] has no class for {key} (\"fixed\" or \"variable\")")
+    problems.raise_if_any()
+    return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS})
+
+
+def load_operating(folder: Path, data, items: dict, sources: set[str], problems: Problems, check_bound, check_sources):
+    """operating.csv into data.actuals (the metrics are actual items): only periods of actuals.csv are
+    kept, a later one is noted as ignored. Base-year metrics are required."""
+    path = folder / "operating.csv"
+    if not path.exists():
+        raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
+                              "(item,period,value,source,reliability,note)")
+    _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
+    from .company import Figure
+    seen, ignored = {}, set()
+    for n, r in rows:
+        item = r["item"]
+        if item not in items:
+            raise DataError(path, unknown("item", item, items), n, "item")
+        period = parse_period(r["period"])
+        if period is None:
+            raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024 or 1H2025", n, "period")
+        if not period.is_full_year:
+            raise DataError(path, f"operating metrics are by full year (tokens per day, headcount ...); {period.code} "
+                                  "is an interim", n, "period")
+        if (item, period) in seen:
+            raise DataError(path, f"{item} for {period.code} is given twice (also in row {seen[item, period]})", n, "period")
+        seen[item, period] = n
+        value = parse_number(r["value"], path, n, "value", required=False)
+        check_bound(items[item].bound, items[item].unit, value, path, n, "value")
+        check_sources(r.get("source", ""), sources, path, n, "source")
+        if period not in data.periods:
+            ignored.add(period.code)
+            continue
+        note = "; ".join(x for x in (r.get("reliability") and f"reliability {r['reliability']}", r.get("note")) if x)
+        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), note)
+    for code in sorted(ignored):
+        data.notes.append(f"operating.csv: {code} rows ignored ({code} is not an actual period of actuals.csv)")
+    base = data.base_year
+    for item in items:
+        if data.actual(item, base) is None:
+            problems.append(DataError(path, f"{item} for {base.code} is required: the unit build starts from the "
+                                            "base year's metrics", seen.get((item, base)), "value"))
+
+
+def load_drivers(folder: Path, data, items: dict, problems: Problems, check_bound):
+    """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
+    data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
+    path = folder / "units.csv"
+    if not path.exists():
+        raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "
+                              "(scenario,driver,FY...,rationale)")
+    years = data.forecast_years
+    cols = [f"FY{y}" for y in years]
+    is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
+    _, rows = read_csv(path, ["scenario", "driver"] + cols, ["rationale"], extra_ok=is_year)
+    where = {}
+    for n, r in rows:
+        sc, drv = r["scenario"], r["driver"]
+        if sc not in data.scenarios:
+            raise DataError(path, unknown("scenario", sc, data.scenarios) + " (scenarios of assumptions.csv)", n, "scenario")
+        if drv not in items:
+            raise DataError(path, unknown("driver", drv, items), n, "driver")
+        if (sc, drv) in where:
+            raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
+        where[sc, drv] = n
+        blank = [c for c in cols if not r[c]]
+        if blank:
+            problems.append(DataError(path, f"{sc} / {drv}: no value for {blank[0]}", n, blank[0]))
+            data.assumptions[(sc, drv)] = None
+            continue
+        vals = [parse_number(r[c], path, n, c) for c in cols]
+        for c, v in zip(cols, vals):
+            check_bound(items[drv].bound, items[drv].unit, v, path, n, c)
+        data.assumptions[(sc, drv)] = vals
+        data.rationales[(sc, drv)] = r.get("rationale", "")
+    for sc in data.scenarios:
+        for drv in items:
+            if (sc, drv) not in where:
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", None, "driver"))

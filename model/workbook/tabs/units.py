@@ -1,0 +1,88 @@
+"""Unit Economics (companies with the unit build): per scenario and year the unit drivers (tokens,
+price, cost per token, training per generation, headcount), the costs by class, the contribution
+margin and the breakeven volume; the selected scenario's breakeven tokens per day in the target year
+(defined name BreakevenTokensPerDay); a chart of tokens per day against the breakeven volume."""
+from __future__ import annotations
+
+from ..book import REFERENCE_LINE, Chart, Series, line_style
+from ...calc.formula import CHOOSE, Rng
+from ...calc.lines import Line, first_flagged
+from ...calc.units import contribution_lines
+from ..layout import LineBlock
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import scenario_table, title_rows
+from .breakeven import target_pick
+
+# the unit drivers shown per scenario, actual and forecast: (line of the scenario block, unit)
+DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_generations", "count"),
+           ("u_cost_per_gen", "amount"), ("u_training", "amount"), ("u_headcount", "heads"),
+           ("u_cost_per_head", "per_head")]
+# the summary's columns: (label id, unit kind, number format)
+COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tokens", "tokens"),
+           ("ue.tokens_target", "tokens", "tokens"), ("ue.token_pays", "year", "year")]
+
+
+def view(key, unit):
+    """A unit line of the scenario block, shown here in actual and forecast columns alike."""
+    f = lambda x, p: x.at(key, p)  # noqa: E731
+    return Line(f"v_{key}", unit, f, f, text=key, note="-")
+
+
+class UnitsTab:
+    def __init__(self, book, data, tl, inputs, income, scenarios, breakeven):
+        t = book.t
+        sh = self.sheet = book.add_sheet("units", "output")
+        title_rows(sh, sh.name, t("ue.subtitle", unit=t.unit))
+        scs = data.scenarios
+        self.headers = tl.write_header(sh, 4)
+        first, last = tl.forecast[0], tl.forecast[-1]
+        years = Rng(self.headers[first], self.headers[last])
+        top = 7
+        sh.put(top, LABEL_COL, t("ue.target", breakeven=t("tabs.breakeven")), "label")
+        sh.put(top, UNIT_COL, t.unit_of("year"), "unit")
+        self.target = sh.put(top, FIRST_COL, breakeven.target.ref(True, True), "calc", "year")
+        table_top = top + 2
+        row = table_top + len(scs) + 6
+
+        lines = [view(k, u) for k, u in DRIVERS] + contribution_lines(data)
+        self.blocks = {}
+        for sc in scs:
+            sh.put(row, LABEL_COL, t("ue.contribution", scenario=sc), "section")
+            row += 1
+            block = LineBlock(sh, tl, lines, row, tl.years, inputs, source=scenarios.blocks[sc], headers=self.headers)
+            block.fill(notes=sc == scs[0])
+            for key, cls in data.units.classes.items():
+                sh.put(block.rows[f"ue_{key}"], UNIT_COL, t(f"ue.{cls}"), "unit")
+            self.blocks[sc] = block
+            sh.groups.append((row, block.last_row))
+            row = block.last_row + 2
+
+        target = self.target.ref(True, True)
+
+        def values(sc):
+            b = self.blocks[sc]
+            pays = Rng(b.cell("ue_token_pays", first), b.cell("ue_token_pays", last))
+            return [scenarios.summary[sc][0].ref(), target_pick(b, "ue_be_tokens", target, years),
+                    target_pick(b, "ue_tokens", target, years), first_flagged(pays, years, t("ue.never"))]
+        columns = [(t(key), kind, fmt) for key, kind, fmt in COLUMNS]
+        self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
+        sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
+        self.BreakevenTokensPerDay = book.define("BreakevenTokensPerDay", self.selected[1])
+
+        # chart data: the selected scenario's tokens per day and breakeven volume
+        sh.put(row, LABEL_COL, t("common.chart_data"), "section")
+        row += 1
+        series = []
+        for key, text, style in (("ue_tokens", "ue.selected_tokens", line_style(0)),
+                                 ("ue_be_tokens", "ue.selected_be", REFERENCE_LINE)):
+            sh.put(row, LABEL_COL, t(text), "label")
+            sh.put(row, UNIT_COL, t.unit_of("tokens"), "unit")
+            cells = {p: sh.put(row, tl.col[p], CHOOSE(income.index.ref(True, True),
+                                                      *[self.blocks[sc].cell(key, p).ref() for sc in scs]),
+                               "calc", "tokens") for p in tl.forecast}
+            series.append(Series(sh.cell_at(row, LABEL_COL), Rng(cells[first], cells[last]), years, style=style))
+            row += 1
+        sh.charts.append(Chart("line", t("ue.chart"), series, (row + 1, LABEL_COL), size=(900, 340),
+                               axes={"y": {"fmt": "tokens", "major_gridlines": {"visible": True,
+                                                                                "line": {"color": "#D9D9D9"}}},
+                                     "x": {"label_position": "low", "fmt": "year"}}))

@@ -1,6 +1,8 @@
 """Shared test helpers: the repo on sys.path, the two companies' data, and the engine requirement."""
 import os
+import shutil
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -9,7 +11,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ZHIPU = ROOT / "templates" / "zhipu"
+ZHIPU_UNITS = ROOT / "templates" / "zhipu"       # as shipped: the unit build (units.toml) on
+UNIT_FILES = ("units.toml", "operating.csv", "units.csv")
+# Zhipu's figures on the growth-rate build: the template without its unit-build files. The tests of
+# the growth path (drivers growth_cloud, gm_cloud, rnd_compute_growth) use it; tests/test_units.py
+# the template as shipped.
+ZHIPU = Path(tempfile.mkdtemp(prefix="zhipu_growth_")) / "zhipu"
+shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES))
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
 COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

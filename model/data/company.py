@@ -545,7 +545,8 @@ def rnd_mode_hint(data, driver) -> str:
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
-    replaced = unit_build.replaced_drivers(data.units)
+    replaced = {d: item for d, item in _driver_items(tuple(data.segments), data.split_compute).items()
+                if d in unit_build.replaced_drivers(data.units)}
     other_mode = RND_DRIVERS[not data.split_compute]
     known = list(drivers) + list(other_mode) + sorted(replaced)
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
@@ -564,11 +565,6 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                             "spaces, _ or - (at most 31)", n, "scenario")
         if drv not in known:
             raise DataError(path, unknown("driver", drv, drivers), n, "driver")
-        if drv in replaced:
-            if not any("unit build" in note for note in data.notes):
-                data.notes.append(f"assumptions.csv: rows of {', '.join(sorted(replaced))} ignored: the unit build "
-                                  "(units.toml, units.csv) forecasts those lines")
-            continue
         if drv in other_mode:
             if any(r[c] for c in year_cols):
                 raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
@@ -590,9 +586,10 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}", n, blank[0]))
             values[(sc, drv)] = None
             continue
+        item = drivers.get(drv) or replaced[drv]
         vals = [parse_number(r[c], path, n, c) for c in year_cols]
         for c, v in zip(year_cols, vals):
-            check_bound(drivers[drv].bound, drivers[drv].unit, v, path, n, c)
+            check_bound(item.bound, item.unit, v, path, n, c)
         values[(sc, drv)] = vals
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
@@ -613,6 +610,10 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
             else:
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
+    if replaced and any(d in replaced for _, d in values):   # checked as usual, not used
+        data.notes.append(f"assumptions.csv: rows of {', '.join(sorted(replaced))} ignored: the unit build "
+                          "(units.toml, units.csv) forecasts those lines")
+        values = {k: v for k, v in values.items() if k[1] not in replaced}
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
 
 

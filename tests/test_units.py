@@ -1,0 +1,275 @@
+"""The unit build (units.toml, operating.csv, units.csv): a small company computed by hand, the
+calibration of the base year against the reported figures, the seam into the Income Statement,
+bad unit data refused with file, row and column, and — through LibreOffice — doubling tokens,
+price, training cost or headcount moves the breakeven year, the cumulative loss or
+BreakevenTokensPerDay exactly as the model rebuilt from the changed data says."""
+import copy
+
+import pytest
+
+from conftest import MERIDIAN, ZHIPU_UNITS, require_engine, run
+from model.calc.formula import a1
+from model.data.company import DataError, load
+from model.data.periods import Period
+from model.workbook.build import build_book
+from model.workbook.writer import write_book
+from test_analysis import HAND, write_company
+
+FY = lambda y: Period(y, 12)  # noqa: E731
+
+# Handco (test_analysis) with segment b served by tokens. FY2024: b's revenue 5 and cost 2.5; 5 tokens a
+# day x 100 days = 500 a year, so the implied price is 5 / (500 x 0.1) = 0.1; 40% of the cost (1.0) is
+# fixed serving, the rest (1.5) inference at 1.5 / 50 = 0.03. Compute 10: training 60% = 6 over 2
+# generations (3 each), research 4. R&D other 10: staff 8 for 40 heads (8 / (40 x 0.5) = 0.4 each), rest 2.
+UNITS = {
+    "units.toml": """segment = "b"
+days_per_year = 100
+price_scale = 0.1
+head_scale = 0.5
+[cost_classes]
+inference = "variable"
+serving_fixed = "fixed"
+delivery = "variable"
+training = "fixed"
+research_compute = "fixed"
+rnd_people = "fixed"
+rnd_rest = "fixed"
+other_opex = "fixed"
+""",
+    "operating.csv": """item,period,value,source,reliability,note
+tokens_per_day,FY2024,5,X,A,
+serving_fixed_share,FY2024,40%,,assumption,
+training_share,FY2024,60%,,assumption,
+generations,FY2024,2,,assumption,
+rnd_headcount,FY2024,40,X,A,
+rnd_staff_cost,FY2024,8,X,A,
+tokens_per_day,FY2023,2,X,A,
+""",
+    "units.csv": "scenario,driver,FY2025,FY2026,FY2027,rationale\n" + "".join(
+        f"{sc},{d},{v},{v},{v},hand\n" for sc, drivers in (
+            ("double", (("token_growth", "100%"), ("price_change", "-50%"), ("unit_cost_change", "-50%"),
+                        ("serving_fixed_growth", "0"), ("generations", "2"), ("training_cost_growth", "50%"),
+                        ("research_compute_growth", "0"), ("headcount_growth", "0"), ("cost_per_head_growth", "0"))),
+            ("slow", (("token_growth", "20%"), ("price_change", "0"), ("unit_cost_change", "0"),
+                      ("serving_fixed_growth", "10%"), ("generations", "1"), ("training_cost_growth", "0"),
+                      ("research_compute_growth", "0"), ("headcount_growth", "10%"), ("cost_per_head_growth", "0"))))
+        for d, v in drivers),
+}
+# the growth-rate drivers the unit build replaces stay valid rows of assumptions.csv, ignored
+HAND_UNITS = {**HAND, **UNITS}
+
+
+@pytest.fixture(scope="module")
+def unit_data(tmp_path_factory):
+    return load(write_company(tmp_path_factory.mktemp("units") / "handco", HAND_UNITS))
+
+
+@pytest.fixture(scope="module")
+def unit_book(unit_data):
+    return build_book(unit_data)
+
+
+def by_hand(drivers, years=3):
+    """The unit build computed plainly from the figures above: an independent implementation.
+    Returns per forecast year (revenue, adjusted net income, breakeven tokens per day)."""
+    d = lambda k, i: drivers[k][i]  # noqa: E731
+    tokens, price, unit_cost, fixed_serving = 5.0, 0.1, 0.03, 1.0
+    cost_gen, research, heads, per_head, rest = 3.0, 4.0, 40.0, 0.4, 2.0
+    rev_a, opex = 5.0, 5.0          # segment a grows 100% ('double') at 50% margin; other costs flat
+    out = []
+    for i in range(years):
+        tokens *= 1 + d("token_growth", i)
+        price *= 1 + d("price_change", i)
+        unit_cost *= 1 + d("unit_cost_change", i)
+        fixed_serving *= 1 + d("serving_fixed_growth", i)
+        cost_gen *= 1 + d("training_cost_growth", i)
+        research *= 1 + d("research_compute_growth", i)
+        heads *= 1 + d("headcount_growth", i)
+        per_head *= 1 + d("cost_per_head_growth", i)
+        rev_a *= 1 + d("growth_a", i)
+        rev_b = tokens * 100 * price * 0.1
+        inference = tokens * 100 * unit_cost * 0.1
+        rnd = d("generations", i) * cost_gen + research + heads * per_head * 0.5 + rest
+        ani = (rev_a * 0.5 + rev_b - inference - fixed_serving) - rnd - opex
+        be_tokens = tokens - ani / (100 * (price - unit_cost) * 0.1)
+        out.append((rev_a + rev_b, ani, be_tokens))
+    return out
+
+
+DOUBLE = {"token_growth": [1.0] * 3, "price_change": [-0.5] * 3, "unit_cost_change": [-0.5] * 3,
+          "serving_fixed_growth": [0] * 3, "generations": [2] * 3, "training_cost_growth": [0.5] * 3,
+          "research_compute_growth": [0] * 3, "headcount_growth": [0] * 3, "cost_per_head_growth": [0] * 3,
+          "growth_a": [1.0] * 3}
+
+
+def test_hand_case_first_forecast_year(unit_book):
+    # FY2025 'double': 10 tokens/day x 100 x price 0.05 x 0.1 = revenue of b 5; inference 1000 x 0.015 x 0.1
+    # = 1.5, fixed serving 1; a: revenue 10, margin 5. Training 2 x 4.5 = 9, research 4, people 40 x 0.4 x 0.5
+    # = 8, rest 2: R&D 23; other costs 5. Adjusted net income 7.5 - 23 - 5 = -20.5.
+    b = unit_book.tabs["scenarios"].blocks["double"]
+    assert b.cell("rev_b", FY(2025)).result() == pytest.approx(5)
+    assert b.cell("gp_b", FY(2025)).result() == pytest.approx(2.5)
+    assert b.cell("rnd_compute", FY(2025)).result() == pytest.approx(13)
+    assert b.cell("rnd_other", FY(2025)).result() == pytest.approx(10)
+    assert b.cell("adjusted_net_income", FY(2025)).result() == pytest.approx(-20.5)
+    u = unit_book.tabs["units"].blocks["double"]
+    # variable: inference 1.5 + delivery of a 5 = 6.5; contribution 8.5; fixed 1 + 9 + 4 + 8 + 2 + 5 = 29
+    assert u.cell("ue_variable", FY(2025)).result() == pytest.approx(6.5)
+    assert u.cell("ue_fixed", FY(2025)).result() == pytest.approx(29)
+    assert u.cell("ue_be_revenue", FY(2025)).result() == pytest.approx(29 / (8.5 / 15))
+    # a token leaves 0.05 - 0.015 = 0.035 per unit: breakeven 10 + 20.5 / (100 x 0.035 x 0.1) tokens a day
+    assert u.cell("ue_be_tokens", FY(2025)).result() == pytest.approx(10 + 20.5 / 0.35)
+
+
+def test_hand_case_every_year_and_scenario(unit_data, unit_book):
+    slow = {k: [v] * 3 for k, v in {
+        "token_growth": 0.2, "price_change": 0, "unit_cost_change": 0, "serving_fixed_growth": 0.1,
+        "generations": 1, "training_cost_growth": 0, "research_compute_growth": 0, "headcount_growth": 0.1,
+        "cost_per_head_growth": 0, "growth_a": 0.2}.items()}
+    for sc, drivers in (("double", DOUBLE), ("slow", slow)):
+        s, u = unit_book.tabs["scenarios"].blocks[sc], unit_book.tabs["units"].blocks[sc]
+        for year, (rev, ani, be_tokens) in zip((2025, 2026, 2027), by_hand(drivers)):
+            assert s.cell("revenue", FY(year)).result() == pytest.approx(rev, rel=1e-12)
+            assert s.cell("adjusted_net_income", FY(year)).result() == pytest.approx(ani, rel=1e-12)
+            assert u.cell("ue_be_tokens", FY(year)).result() == pytest.approx(be_tokens, rel=1e-12)
+            assert u.cell("ue_result", FY(year)).result() == pytest.approx(ani, rel=1e-12)
+    assert unit_book.names["MasterCheck"].result() == 0
+
+
+def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
+    is_ = unit_book.tabs["income"].lines
+    assert is_.cell("u_price", FY(2024)).result() == pytest.approx(0.1)
+    assert is_.cell("u_unit_cost", FY(2024)).result() == pytest.approx(0.03)
+    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(3)
+    assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(0.4)
+    assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(2)
+    # FY2023 has tokens but no compute split: the price is implied, the R&D split n/a (not 0)
+    assert is_.cell("u_price", FY(2023)).result() == pytest.approx(2.5 / (2 * 100 * 0.1))
+    assert is_.cell("u_training", FY(2023)).result() == "n/a"
+
+
+def test_zhipu_calibration_against_the_prospectus(book_units):
+    """FY2024: cloud revenue 15.5% of RMB 312.414m (S7; S8), cloud margin 3.4% (S1), compute 15.53 (S5; S6),
+    R&D staff cost 3.24 (S5), with the assumed 1.0tn tokens a day, 657-based headcount of 600 and splits."""
+    is_ = book_units.tabs["income"].lines
+    rev_cloud = 3.12414 * 0.155
+    assert is_.cell("u_price", FY(2024)).result() == pytest.approx(rev_cloud / (1.0 * 365 * 0.01))
+    cost = rev_cloud * (1 - 0.034)
+    assert is_.cell("u_unit_cost", FY(2024)).result() == pytest.approx(cost * 0.4 / (365 * 0.01))
+    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.53 * 0.7 / 2)
+    assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(3.24 / (600 * 0.01))   # RMB m a head
+    assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(21.954 - 15.53 - 3.24)
+    checks = book_units.sheet("Checks")
+    labels = {str(c.content): r for (r, col), c in checks.cells.items() if col == 0}
+    for label in ("Unit build reproduces the reported revenue and cost of Cloud / MaaS",
+                  "Unit build reproduces the reported R&D split"):
+        assert checks.cell_at(labels[label], 1).result() == 0
+    assert book_units.names["MasterCheck"].result() == 0
+
+
+def test_a_wrong_calibration_fails_the_check(tmp_path):
+    """The calibration rows can fail: R&D staff cost above R&D less compute."""
+    folder = write_company(tmp_path / "bad", {**HAND_UNITS, "operating.csv": UNITS["operating.csv"].replace(
+        "rnd_staff_cost,FY2024,8", "rnd_staff_cost,FY2024,11")})
+    b = build_book(load(folder))
+    checks = b.sheet("Checks")
+    row = next(r for (r, c), cell in checks.cells.items() if c == 0 and cell.content == "Unit build reproduces the "
+               "reported R&D split")
+    assert checks.cell_at(row, 1).result() == 1 and b.names["MasterCheck"].result() >= 1
+
+
+@pytest.fixture(scope="module")
+def book_units():
+    return build_book(load(ZHIPU_UNITS))
+
+
+def test_default_build_has_the_unit_economics_tab_and_inputs(book_units):
+    names = [s.name for s in book_units.sheets]
+    assert names.index("Unit Economics") == names.index("Breakeven") + 1
+    for n in ("BreakevenTokensPerDay", "Act_tokens_per_day", "Act_rnd_headcount", "Asm_base_price_change",
+              "Asm_base_token_growth", "Asm_base_training_cost_growth", "Asm_base_headcount_growth",
+              "Unit_days_per_year", "Unit_price_scale"):
+        assert n in book_units.names
+    assert "Asm_base_growth_cloud" not in book_units.names   # the unit build replaces it
+
+
+def test_company_without_units_keeps_growth_rates(meridian_book):
+    assert "Unit Economics" not in [s.name for s in meridian_book.sheets]
+    assert "BreakevenTokensPerDay" not in meridian_book.names
+    assert "Asm_base_growth_platform" in meridian_book.names
+
+
+@pytest.mark.parametrize("file,old,new,where", [
+    ("operating.csv", "tokens_per_day,FY2024,5,", "tokens_per_day,FY2024,-5,", "operating.csv, row 2, column 'value'"),
+    ("units.csv", "double,price_change,-50%,-50%", "double,price_change,-50%,half",
+     "units.csv, row 3, column 'FY2026'"),
+    ("units.toml", 'training = "fixed"', 'training = "sunk"', "units.toml, line 9, setting 'training'"),
+])
+def test_bad_unit_data_is_refused_with_file_row_and_column(tmp_path, file, old, new, where):
+    assert old in HAND_UNITS[file]
+    folder = write_company(tmp_path / "bad", {**HAND_UNITS, file: HAND_UNITS[file].replace(old, new)})
+    with pytest.raises(DataError) as e:
+        load(folder)
+    assert str(e.value).startswith(where), str(e.value)
+    out = tmp_path / "out.xlsx"
+    res = run("build", "--data", folder, "--out", out)
+    assert res.returncode == 2 and "Traceback" not in res.stderr and where in res.stderr + res.stdout
+    assert not out.exists()
+
+
+# --- through LibreOffice ---------------------------------------------------------------------------
+
+def doubled(g):
+    """The FY2025 rate that doubles a path from FY2025 on: (1 + g) x 2 - 1."""
+    return (1 + g) * 2 - 1
+
+
+DOUBLED = ["token_growth", "price_change", "training_cost_growth", "headcount_growth"]
+OUTPUTS = ("BreakevenYear", "CumulativeLossToBreakeven", "BreakevenTokensPerDay")
+
+
+def test_doubling_a_unit_driver_in_libreoffice_moves_the_outputs(tmp_path):
+    """Tokens, price, training cost per generation or headcount doubled from FY2025E on (one edit each,
+    made in LibreOffice): every formula equals the model rebuilt from the same change in the data, and
+    the headline moves the way the economics say."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from test_engine import assert_engine_matches
+    data = load(ZHIPU_UNITS)
+    b = build_book(data, "base")
+    path = tmp_path / "model.xlsx"
+    write_book(b, path)
+    jobs, expected = [], []
+    for driver in DOUBLED:
+        cell = b.names[f"Asm_base_{driver}"].cells()[0][0]               # FY2025E
+        new = doubled(data.assumptions[("base", driver)][0])
+        changed = copy.deepcopy(data)
+        changed.assumptions[("base", driver)][0] = new
+        expected.append(build_book(changed, "base"))
+        jobs.append({"path": path, "edits": [{"target": f"Inputs!{a1(cell.row, cell.col)}", "value": new}]})
+    before = [b.names[n].result() for n in OUTPUTS]
+    for driver, want, result in zip(DOUBLED, expected, engine.recalculate(jobs)):
+        assert result["error"] is None
+        assert assert_engine_matches(want, result) > 5000
+        names = result["names"]
+        assert names["MasterCheck"]["v"] == 0
+        after = [names[n]["v"] for n in OUTPUTS]
+        assert any(a != pytest.approx(x) if isinstance(x, float) and isinstance(a, float) else a != x
+                   for a, x in zip(after, before)), driver
+        # more volume or price lowers the loss; dearer training or more heads raise it
+        lower = driver in ("token_growth", "price_change")
+        assert (after[1] < before[1]) if lower else (after[1] > before[1]), driver
+
+
+def test_a_wrong_cached_unit_value_is_caught(tmp_path):
+    """The engine comparison can fail on the new tab: plant a wrong cached BreakevenTokensPerDay."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from model.engine.verify import cached_values, compare
+    b = build_book(load(ZHIPU_UNITS))
+    target = b.names["BreakevenTokensPerDay"]
+    target._cache = target.result() + 1.0
+    path = tmp_path / "tampered.xlsx"
+    write_book(b, path)
+    rep = compare(cached_values(path), engine.recalculate_file(path))
+    assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Unit Economics", a1(target.row, target.col))]

@@ -145,7 +145,6 @@ def contribution_lines(data) -> list[Line]:
                line("ue_result", "amount", lambda x, p: x.here("ue_contribution", p) - x.here("ue_fixed", p),
                     kind="total"),
                line("ue_be_revenue", "amount", be_revenue),
-               line("ue_tokens", "tokens", lambda x, p: x.at("u_tokens", p)),
                line("ue_token_margin", "price", token_margin),
                line("ue_token_pays", "flag", lambda x, p: IF(x.here("ue_token_margin", p).gt(0), 1, 0), kind="detail"),
                line("ue_be_tokens", "tokens", be_tokens, kind="total")])

@@ -610,10 +610,9 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
             else:
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
-    if replaced and any(d in replaced for _, d in values):   # checked as usual, not used
-        data.notes.append(f"assumptions.csv: rows of {', '.join(sorted(replaced))} ignored: the unit build "
-                          "(units.toml, units.csv) forecasts those lines")
-        values = {k: v for k, v in values.items() if k[1] not in replaced}
+    # rows of drivers the unit build replaces are checked as usual and kept out of the model (they serve
+    # the growth-rate build of the same figures: the folder without units.toml)
+    values = {k: v for k, v in values.items() if k[1] not in replaced}
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
 
 

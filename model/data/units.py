@@ -89,14 +89,14 @@ def load_settings(folder: Path, segments: list[str]) -> UnitBuild | None:
 
 def load_operating(folder: Path, data, items: dict, sources: set[str], problems: Problems, check_bound, check_sources):
     """operating.csv into data.actuals (the metrics are actual items): only periods of actuals.csv are
-    kept, a later one is noted as ignored. Base-year metrics are required."""
+    kept (rows of a later year wait until actuals.csv has it). Base-year metrics are required."""
     path = folder / "operating.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
     from .company import Figure
-    seen, ignored = {}, set()
+    seen = {}
     for n, r in rows:
         item = r["item"]
         if item not in items:
@@ -113,13 +113,10 @@ def load_operating(folder: Path, data, items: dict, sources: set[str], problems:
         value = parse_number(r["value"], path, n, "value", required=False)
         check_bound(items[item].bound, items[item].unit, value, path, n, "value")
         check_sources(r.get("source", ""), sources, path, n, "source")
-        if period not in data.periods:
-            ignored.add(period.code)
+        if period not in data.periods:   # a later year: used once actuals.csv has it
             continue
         note = "; ".join(x for x in (r.get("reliability") and f"reliability {r['reliability']}", r.get("note")) if x)
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), note)
-    for code in sorted(ignored):
-        data.notes.append(f"operating.csv: {code} rows ignored ({code} is not an actual period of actuals.csv)")
     base = data.base_year
     for item in items:
         if data.actual(item, base) is None:

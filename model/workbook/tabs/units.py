@@ -15,7 +15,7 @@ from .breakeven import target_pick
 
 # the unit drivers shown per scenario, actual and forecast: (line of the scenario block, unit)
 DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_generations", "count"),
-           ("u_cost_per_gen", "amount"), ("u_training", "amount"), ("u_headcount", "heads"),
+           ("u_cost_per_gen", "amount"), ("u_headcount", "heads"),
            ("u_cost_per_head", "per_head")]
 # the summary's columns: (label id, unit kind, number format)
 COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tokens", "tokens"),
@@ -63,7 +63,7 @@ class UnitsTab:
             b = self.blocks[sc]
             pays = Rng(b.cell("ue_token_pays", first), b.cell("ue_token_pays", last))
             return [scenarios.summary[sc][0].ref(), target_pick(b, "ue_be_tokens", target, years),
-                    target_pick(b, "ue_tokens", target, years), first_flagged(pays, years, t("ue.never"))]
+                    target_pick(b, "v_u_tokens", target, years), first_flagged(pays, years, t("ue.never"))]
         columns = [(t(key), kind, fmt) for key, kind, fmt in COLUMNS]
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
@@ -73,7 +73,7 @@ class UnitsTab:
         sh.put(row, LABEL_COL, t("common.chart_data"), "section")
         row += 1
         series = []
-        for key, text, style in (("ue_tokens", "ue.selected_tokens", line_style(0)),
+        for key, text, style in (("v_u_tokens", "ue.selected_tokens", line_style(0)),
                                  ("ue_be_tokens", "ue.selected_be", REFERENCE_LINE)):
             sh.put(row, LABEL_COL, t(text), "label")
             sh.put(row, UNIT_COL, t.unit_of("tokens"), "unit")

@@ -19,7 +19,7 @@ UNIT_FILES = ("units.toml", "operating.csv", "units.csv")
 ZHIPU = Path(tempfile.mkdtemp(prefix="zhipu_growth_")) / "zhipu"
 shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES))
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
-COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN}
+COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN, "zhipu_units": ZHIPU_UNITS}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
@@ -57,10 +57,24 @@ def meridian_book(meridian):
     return build_book(meridian)
 
 
+@pytest.fixture(scope="session")
+def zhipu_units():
+    from model.data.company import load
+    return load(ZHIPU_UNITS)
+
+
+@pytest.fixture(scope="session")
+def units_book(zhipu_units):
+    from model.workbook.build import build_book
+    return build_book(zhipu_units)
+
+
 @pytest.fixture(scope="session", params=list(COMPANIES))
-def company(request, zhipu, meridian_book, book, meridian):
+def company(request):
     """Each company in turn, as (dataset, workbook with its default scenario)."""
-    return {"zhipu": (zhipu, book), "meridian": (meridian, meridian_book)}[request.param]
+    data, book = {"zhipu": ("zhipu", "book"), "meridian": ("meridian", "meridian_book"),
+                  "zhipu_units": ("zhipu_units", "units_book")}[request.param]
+    return request.getfixturevalue(data), request.getfixturevalue(book)
 
 
 def run(*args, cwd=ROOT):

@@ -12,6 +12,15 @@ openpyxl = pytest.importorskip("openpyxl")
 BLUE, FILL = "FF" + INPUT_BLUE[1:].upper(), "FF" + INPUT_FILL[1:].upper()
 
 
+@pytest.fixture(scope="module", params=["zhipu", "zhipu_units"])
+def book(request):
+    """Zhipu on the growth-rate build and as shipped (the unit build: its Unit Economics tab and inputs)."""
+    from conftest import COMPANIES
+    from model.data.company import load
+    from model.workbook.build import build_book
+    return build_book(load(COMPANIES[request.param]))
+
+
 @pytest.fixture(scope="module")
 def written(book, tmp_path_factory):
     path = tmp_path_factory.mktemp("conv") / "model.xlsx"
@@ -76,7 +85,7 @@ def test_every_input_has_a_validation_that_says_what_is_allowed(book, written):
     dv = rules[a1(selector.row, selector.col)]
     assert dv.type == "list" and dv.formula1 == "ScenarioList"
     # a growth driver: above -100%, at most 1000%
-    growth = book.names["Asm_base_growth_cloud"].first
+    growth = book.names["Asm_base_growth_onprem"].first
     dv = rules[a1(growth.row, growth.col)]
     ref = a1(growth.row, growth.col)
     assert dv.type == "custom" and dv.formula1 == f"AND(ISNUMBER({ref}),{ref}>-1,{ref}<=10)"
@@ -105,8 +114,8 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
         del sheet.cells[(999, 0)]
 
 
-def test_master_check_status_is_in_every_frozen_header(written):
-    assert len(visible(written)) == 11
+def test_master_check_status_is_in_every_frozen_header(book, written):
+    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names)   # + Unit Economics
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title
@@ -127,15 +136,17 @@ def test_time_based_tabs_freeze_the_period_header_and_label_columns(book, writte
             on_top = header[0].row == 4
             assert ws.freeze_panes == a1(header[0].row + 2 if on_top else 3, 2), sh.name
             frozen += on_top
-    assert frozen == 7   # Inputs, Income Statement, Ratios, Scenarios, Breakeven, Cash & Funding, Checks
+    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, Checks
+    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names)
 
 
 def test_detail_rows_are_grouped(book, written):
     ws = written["Income Statement"]
     levels = {r: d.outline_level for r, d in ws.row_dimensions.items() if d.outline_level}
     labels = {ws.cell(r, 1).value for r in levels}
+    units = "BreakevenTokensPerDay" in book.names   # the unit build: its drivers replace R&D compute growth
     assert {"Revenue — Cloud / MaaS", "Gross profit — Cloud / MaaS", "R&D — compute", "R&D — people and other",
-            "R&D compute growth"} <= labels
+            "Training cost per generation, growth" if units else "R&D compute growth"} <= labels
     assert not {"Total revenue", "Gross profit", "Research & development"} & labels
     # on Scenarios the segment lines sit inside each scenario's block: a second level
     sc = written["Scenarios"]

@@ -163,14 +163,16 @@ def check(file):
 @click.option("--forecast-end", type=int, default=None, help="Last forecast year [default: five years after the "
                                                              "last actual year].")
 @click.option("--fiscal-year-end", default="12-31", show_default=True, help="Month-day the fiscal year ends.")
-def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal_year_end):
+@click.option("--units", default="", help="Add the unit build's files (units.toml, operating.csv, units.csv) with "
+                                          "this segment's revenue as tokens x price.")
+def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal_year_end, units):
     from model.data import scaffold
     last = datetime.date.today().year - 1
     try:
         year_list = scaffold.parse_years(years) if years else [last - 2, last - 1, last]
         files = scaffold.new_company(parent, name, year_list, scaffold.parse_interims(interims),
                                      scaffold.parse_segments(segments), scaffold.parse_scenarios(scenarios),
-                                     forecast_end or year_list[-1] + 5, fiscal_year_end)
+                                     forecast_end or year_list[-1] + 5, fiscal_year_end, units)
     except (ValueError, FileExistsError) as e:
         fail(str(e))
     except OSError as e:

@@ -217,6 +217,21 @@ def test_bad_unit_data_is_refused_with_file_row_and_column(tmp_path, file, old, 
     assert not out.exists()
 
 
+def test_new_company_with_units_lists_every_unit_blank(tmp_path):
+    res = run("new", "acme", "--dir", tmp_path, "--years", "2023-2024", "--segments", "box:Boxes,api:API",
+              "--scenarios", "base,bear", "--units", "api")
+    assert res.returncode == 0, res.stderr
+    folder = tmp_path / "acme"
+    assert 'segment = "api"' in (folder / "units.toml").read_text(encoding="utf-8")
+    res = run("build", "--data", folder, "--out", tmp_path / "x.xlsx")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    for item in ("tokens_per_day", "training_share", "rnd_headcount"):
+        assert f"operating.csv, row" in res.stderr and f"{item} for FY2024 is required" in res.stderr
+    assert "units.toml, line 4, setting 'days_per_year'" in res.stderr
+    assert "units.csv, row" in res.stderr and "base / token_growth: no value for FY2025" in res.stderr
+    assert run("new", "acme2", "--dir", tmp_path, "--units", "nope").returncode == 2
+
+
 # --- through LibreOffice ---------------------------------------------------------------------------
 
 def doubled(g):

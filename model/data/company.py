@@ -787,7 +787,7 @@ def load(folder) -> Dataset:
     data.sources = load_sources(folder)
     ids = {s["id"] for s in data.sources}
     load_actuals(folder, data, ids, problems)
-    data.units = unit_build.load_settings(folder, [k for k, _ in segments])
+    data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
     if data.units:
         unit_build.load_operating(folder, data, UNIT_ACTUALS, ids, problems, check_bound, check_sources)
         if not data.split_compute:

@@ -14,11 +14,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
+from .company import (UNIT_ACTUALS, UNIT_DRIVERS, ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
                    FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
                    SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
+from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
 
 GUIDE = "templates/README.md"
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -223,8 +224,35 @@ def reference_csv() -> str:
     ) + "metric,period,value,tolerance,source,claim\n"
 
 
+def units_files(segment: str, segments, years: list[int], scenarios, forecast_end: int) -> dict[str, str]:
+    """The unit build's three files (--units SEGMENT): settings and cost classes, operating metrics for
+    the last actual year, unit drivers per scenario; values blank (settings 0) to fill."""
+    if segment not in [k for k, _ in segments]:
+        raise ValueError(f"--units {segment!r}: expected one of the segment keys ({', '.join(k for k, _ in segments)})")
+    toml = ["# units.toml: the unit build (tokens x price for one segment; R&D from training and headcount).",
+            f"# Guide: {GUIDE}. Every setting must be a positive number; every cost line \"fixed\" or \"variable\".",
+            f'segment = "{segment}"']
+    toml += [f"{key} = 0   # {help_}" for key, (_, help_) in UNIT_SETTINGS.items()]
+    toml += ["", "[cost_classes]"] + [f'{key} = "{"variable" if key in ("inference", "delivery") else "fixed"}"'
+                                      for key in COST_LINES]
+    operating = comment_rows(
+        f"operating.csv: operating metrics of the unit build by full year. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_ACTUALS.items()],
+        "reliability: A; B; C or assumption (not disclosed: give the rationale in note).",
+    ) + csv_rows([["item", "period", "value", "source", "reliability", "note"]]
+                 + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS])
+    cols = [f"FY{y}" for y in range(years[-1] + 1, forecast_end + 1)]
+    drivers = comment_rows(
+        f"units.csv: unit drivers per scenario and forecast year. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_DRIVERS.items()],
+        "Rates as 25% or 0.25; generations as a count. rationale: a one-line reason.",
+    ) + csv_rows([["scenario", "driver", *cols, "rationale"]]
+                 + [[sc, drv, *[""] * (len(cols) + 1)] for sc in scenarios for drv in UNIT_DRIVERS])
+    return {"units.toml": "\n".join(toml) + "\n", "operating.csv": operating, "units.csv": drivers}
+
+
 def new_company(parent: Path, name: str, years: list[int], interims: list[Period], segments, scenarios,
-                forecast_end: int, year_end: str = "12-31") -> list[Path]:
+                forecast_end: int, year_end: str = "12-31", units: str = "") -> list[Path]:
     """Write the folder parent/name (refusing an existing one) and return its files."""
     if not FOLDER_NAME.fullmatch(name):
         raise ValueError(f"{name!r}: use letters, digits, '-', '_' or '.' for the folder name")
@@ -247,6 +275,8 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "reference.csv": reference_csv(),
         "claims.csv": claims_csv(),
     }
+    if units:
+        files.update(units_files(units, segments, years, scenarios, forecast_end))
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:

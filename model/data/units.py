@@ -7,6 +7,7 @@ from volume, price and unit cost (model/calc/units.py) instead of growth rates. 
 """
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,8 +42,9 @@ def replaced_drivers(units: UnitBuild | None) -> set[str]:
     return {d.format(seg=units.segment) for d in REPLACED} if units else set()
 
 
-def load_settings(folder: Path, segments: list[str]) -> UnitBuild | None:
-    """units.toml, or None when the folder has none (the growth-rate build)."""
+def load_settings(folder: Path, segments: list[str], problems: Problems) -> UnitBuild | None:
+    """units.toml, or None when the folder has none (the growth-rate build); what is wrong with it goes
+    into `problems`, reported with the other files' blanks."""
     path = folder / "units.toml"
     if not path.exists():
         return None
@@ -50,9 +52,8 @@ def load_settings(folder: Path, segments: list[str]) -> UnitBuild | None:
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        raise DataError(path, f"not valid TOML: {e}") from None
-    problems = Problems()
-
+        at = re.search(r"line (\d+)", str(e))
+        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
     def problem(key, message):
         problems.append(DataError(path, message, toml_line(text, key), key))
     known = ("segment", "cost_classes", *SETTINGS)
@@ -83,7 +84,6 @@ def load_settings(folder: Path, segments: list[str]) -> UnitBuild | None:
     for key in COST_LINES:
         if key not in classes and isinstance(table.get("cost_classes"), dict):
             problem("cost_classes", f"[cost_classes] has no class for {key} (\"fixed\" or \"variable\")")
-    problems.raise_if_any()
     return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS})
 
 

@@ -299,13 +299,13 @@ def test_rebuild_and_diff_read_the_chinese_edition(tmp_path):
     """A Chinese workbook edited by a user: the rebuild keeps the edit, and diff finds its tabs and
     headline in Chinese (as the build record says the edition is)."""
     old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
-    assert run("build", "--lang", "zh", "--out", old).returncode == 0
+    assert run("build", "--data", ZHIPU, "--lang", "zh", "--out", old).returncode == 0
     shutil.copy(old, new)
     wb = openpyxl.load_workbook(new)
     (sheet, coord), = wb.defined_names["Asm_bear_growth_cloud"].destinations
     wb[sheet][coord.split(":")[0].replace("$", "")].value = 0.9    # FY2025E bear cloud growth
     wb.save(new)
-    res = run("build", "--lang", "zh", "--out", new)
+    res = run("build", "--data", ZHIPU, "--lang", "zh", "--out", new)
     assert res.returncode == 0 and "1 kept" in res.stdout, res.stdout + res.stderr
     out = run("diff", old, new).stdout.splitlines()
     assert out[0] == "Inputs: 1 changed, 0 added, 0 removed"

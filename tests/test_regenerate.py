@@ -48,7 +48,7 @@ def data_copy(tmp_path, source=ZHIPU):
 @pytest.fixture()
 def built(tmp_path):
     out = tmp_path / "model.xlsx"
-    res = run("build", "--out", out)
+    res = run("build", "--data", ZHIPU, "--out", out)
     assert res.returncode == 0, res.stderr
     return out
 
@@ -59,7 +59,7 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
     # Asm_base_growth_cloud covers FY2025E..FY2030E: offset 2 is FY2027E. Act_ ranges start at FY2022.
     edit(built, built, {("Asm_base_growth_cloud", 2): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
                         ("Scenario", 0): "bull"})
-    res = run("build", "--out", built)
+    res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "Edits in model.xlsx: 4 kept, 0 dropped" in res.stdout
     assert "kept     Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 200% (data 100%)" in res.stdout
@@ -76,10 +76,10 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
     assert any(v.endswith("the data files give 100%.") for v in marked.values())
     assert any(v.startswith("Source: note; S2") and v.endswith("the data files give 5.289.") for v in marked.values())
 
-    again = run("build", "--out", built)   # edits are still recognised as edits a build later
+    again = run("build", "--data", ZHIPU, "--out", built)   # edits are still recognised as edits a build later
     assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[2] == 2.0
 
-    reset = run("build", "--out", built, "--reset")
+    reset = run("build", "--data", ZHIPU, "--out", built, "--reset")
     assert reset.returncode == 0 and "--reset" in reset.stdout and "kept" not in reset.stdout
     assert named(built, "Asm_base_growth_cloud")[2] == 1.0 and named(built, "Scenario") == ["base"]
     assert len(backup.backups(built)) == 3
@@ -87,7 +87,7 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
 
 def test_scenario_option_overrides_the_selection_made_in_the_workbook(built):
     edit(built, built, {("Scenario", 0): "bear"})
-    res = run("build", "--out", built, "--scenario", "bull")
+    res = run("build", "--data", ZHIPU, "--out", built, "--scenario", "bull")
     assert res.returncode == 0
     assert "--scenario bull replaces the selection 'bear'" in res.stdout
     assert named(built, "Scenario") == ["bull"]
@@ -118,7 +118,7 @@ def test_a_data_update_to_the_users_value_is_reported_as_agreed(built, tmp_path)
 def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
     edit(built, built, {("Asm_base_growth_onprem", 1): -1.5, ("Asm_base_gm_onprem", 0): "sixty",
                         ("Act_revenue", 2): None, ("Scenario", 0): "moon", ("Asm_bull_gm_onprem", 3): 0.7})
-    res = run("build", "--out", built)
+    res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "-150% is not allowed here: expected a growth rate above -100%" in res.stdout
     assert "'sixty' is not a number" in res.stdout
@@ -134,7 +134,7 @@ def test_a_workbook_without_build_record_keeps_every_difference(built):
     del wb["_meta"]
     wb.save(built)
     edit(built, built, {("Asm_bull_adjustments", 5): 1.25})
-    res = run("build", "--out", built)
+    res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "no build record" in res.stdout
     assert ("kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bull: 1.25 "
@@ -145,10 +145,10 @@ def test_a_workbook_without_build_record_keeps_every_difference(built):
 def test_a_workbook_that_cannot_be_read_is_left_alone_unless_reset(tmp_path):
     out = tmp_path / "model.xlsx"
     out.write_bytes(b"not a workbook")
-    res = run("build", "--out", out)
+    res = run("build", "--data", ZHIPU, "--out", out)
     assert res.returncode == 2 and "--reset" in res.stderr and "Traceback" not in res.stderr
     assert out.read_bytes() == b"not a workbook"
-    res = run("build", "--out", out, "--reset")
+    res = run("build", "--data", ZHIPU, "--out", out, "--reset")
     assert res.returncode == 0
     saved, = backup.backups(out)
     assert saved.read_bytes() == b"not a workbook"
@@ -242,11 +242,11 @@ def test_backups_are_bounded_and_newest_kept(tmp_path):
 def test_an_open_workbook_is_refused_unless_forced(built, lock):
     before = built.read_bytes()
     (built.parent / lock).write_text("user,host")
-    res = run("build", "--out", built)
+    res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 1
     assert lock in res.stderr and "--force" in res.stderr and "Traceback" not in res.stderr
     assert built.read_bytes() == before and backup.backups(built) == []
-    forced = run("build", "--out", built, "--force")
+    forced = run("build", "--data", ZHIPU, "--out", built, "--force")
     assert forced.returncode == 0
     assert backup.backups(built)[0].read_bytes() == before
 
@@ -313,7 +313,7 @@ def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
     new = tmp_path / "new.xlsx"
     shutil.copy(built, new)
     edit(new, new, {("Asm_bear_growth_cloud", 3): 0.9})
-    res = run("build", "--out", new)   # recalculated by the rebuild
+    res = run("build", "--data", ZHIPU, "--out", new)   # recalculated by the rebuild
     assert res.returncode == 0
     res = run("diff", built, new)
     assert res.returncode == 0, res.stderr
@@ -386,7 +386,7 @@ def test_analysis_inputs_survive_a_rebuild_and_apply_to_their_files(built, tmp_p
     rebuild, listed by `edits`, and written back into funding.csv, company.toml and claims.csv."""
     edit(built, built, {("Fund_fx_rate", 0): 0.9, ("Fund_raise_year", 0): 2027, ("Step_growth_step", 0): 0.2,
                         ("Claim_MULT", 0): 5.44, ("Asm_bull_capex", 1): 7.5})
-    res = run("build", "--out", built)
+    res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "5 kept, 0 dropped" in res.stdout
     assert named(built, "Fund_fx_rate") == [0.9] and named(built, "Fund_raise_year") == [2027]

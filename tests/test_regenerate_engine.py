@@ -7,7 +7,7 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import require_engine, run
+from conftest import ZHIPU, require_engine, run
 from model.regen import backup
 from model.regen.userbook import header_period
 from model.engine.verify import cached_values, compare
@@ -29,7 +29,7 @@ def address(path, name, offset=0):
 
 def built(tmp_path, name="model.xlsx"):
     out = tmp_path / name
-    res = run("build", "--out", out)
+    res = run("build", "--data", ZHIPU, "--out", out)
     assert res.returncode == 0, res.stderr
     return out
 
@@ -44,7 +44,7 @@ def test_libreoffice_edits_survive_and_the_rebuild_equals_libreoffices_recalcula
              {"target": address(w0, "Tol_amount"), "value": 0.0002}]
     lo = engine.recalculate_file(w0, edits=edits, save_as=user)   # the user's file, and LibreOffice's numbers for it
 
-    res = run("build", "--out", user)
+    res = run("build", "--data", ZHIPU, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "Edits in edited.xlsx: 5 kept, 0 dropped" in res.stdout
     assert "kept     Asm_bull_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  bull: 200% (data 150%)" in res.stdout
@@ -84,7 +84,7 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
                             save_as=user)
     assert address(user, "Asm_base_growth_cloud") == f"Inputs!F{target}"
 
-    res = run("build", "--out", user)
+    res = run("build", "--data", ZHIPU, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "3 kept, 0 dropped" in res.stdout
     assert named(user, "Asm_base_growth_cloud") == [1.5, 1.5, 2.0, 0.8, 0.6, 0.5]

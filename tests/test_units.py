@@ -232,6 +232,33 @@ def test_new_company_with_units_lists_every_unit_blank(tmp_path):
     assert run("new", "acme2", "--dir", tmp_path, "--units", "nope").returncode == 2
 
 
+def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tmp_path):
+    """The unit build's inputs are carried over like any other, and `edits --apply` writes each into
+    the file it came from: units.toml, operating.csv, units.csv."""
+    import shutil
+    from test_regenerate import edit, named
+    data = tmp_path / "data" / "zhipu"
+    shutil.copytree(ZHIPU_UNITS, data)
+    out = tmp_path / "model.xlsx"
+    assert run("build", "--data", data, "--out", out).returncode == 0
+    # Act_ ranges run FY2022..FY2024, then the interims: offset 2 is FY2024A
+    edit(out, out, {("Unit_days_per_year", 0): 360, ("Asm_base_token_growth", 1): 2.5,
+                    ("Act_tokens_per_day", 2): 1.2})
+    res = run("build", "--data", data, "--out", out)
+    assert res.returncode == 0, res.stderr
+    assert "3 kept, 0 dropped" in res.stdout
+    assert named(out, "Unit_days_per_year") == [360] and named(out, "Asm_base_token_growth")[1] == 2.5
+    res = run("edits", out, "--data", data, "--apply")
+    assert res.returncode == 0, res.stderr
+    assert "days_per_year = 360" in (data / "units.toml").read_text(encoding="utf-8")
+    assert "base,token_growth,340%,250%," in (data / "units.csv").read_text(encoding="utf-8")
+    assert "tokens_per_day,FY2024,1.2," in (data / "operating.csv").read_text(encoding="utf-8")
+    assert "token" not in (data / "assumptions.csv").read_text(encoding="utf-8")
+    reloaded = load(data)
+    assert reloaded.units.settings["days_per_year"] == 360
+    assert reloaded.assumptions[("base", "token_growth")][1] == 2.5
+
+
 # --- through LibreOffice ---------------------------------------------------------------------------
 
 def doubled(g):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup
-from ..data.company import DataError, Dataset, load
+from ..data.company import UNIT_ACTUALS, UNIT_DRIVERS, DataError, Dataset, load
 from ..data.files import is_comment
 from ..data.periods import parse_period
 from .carryover import value_text
@@ -26,7 +26,19 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
          "funding": "funding.csv", "claim": "claims.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
-        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"]}
+        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"],
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+
+
+def data_file(slot) -> str:
+    """The data file a slot's value lives in: the unit build's metrics and drivers have their own."""
+    if slot.kind == "unit":
+        return "units.toml"
+    if slot.kind == "actual" and slot.key in UNIT_ACTUALS:
+        return "operating.csv"
+    if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
+        return "units.csv"
+    return FILES[slot.kind]
 
 
 @dataclass
@@ -176,14 +188,16 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
     texts = {}
     by_file: dict[str, list[Difference]] = {}
     for d in diffs:
-        by_file.setdefault(FILES[d.cell.slot.kind], []).append(d)
+        by_file.setdefault(data_file(d.cell.slot), []).append(d)
     for name, group in by_file.items():
         path = folder / name
         text, _ = _read(path)
-        if name == "company.toml":
+        if name.endswith(".toml"):
             for d in group:
                 s = d.cell.slot
-                if s.kind == "scenario":
+                if s.kind == "unit":
+                    text = set_toml(text, "", s.key, format(round(d.cell.value, 12), ".15g"))
+                elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
                 else:
                     section = "tolerances" if s.kind == "tolerance" else "sensitivity"

@@ -47,7 +47,7 @@ def unit_lines(data) -> list[Line]:
     def minus(a, b):
         return lambda x, p: guard([x.at(a, p), x.at(b, p)], x.at(a, p) - x.at(b, p))
 
-    return [
+    lines = [
         Line("u_tokens", "tokens", link("tokens_per_day"), grow("u_tokens", "token_growth"), kind="detail"),
         Line("u_tokens_year", "tokens_year", *both(lambda x, p: guard([x.at("u_tokens", p)], tokens_year(x, p))),
              kind="detail"),
@@ -76,6 +76,9 @@ def unit_lines(data) -> list[Line]:
         Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_other_growth"),
              kind="detail"),
     ]
+    for ln in lines:   # the unit build is annual: no interim columns
+        ln.actual = (lambda f: lambda x, p: f(x, p) if p.is_full_year else None)(ln.actual)
+    return lines
 
 
 def seam(data, lines: list[Line]) -> list[Line]:

@@ -122,6 +122,7 @@ UNIT_ACTUALS = {
     "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
     "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
 }
+RND_REST_GROWTH = Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people, not compute)")
 UNIT_DRIVERS = {
     "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
     "price_change": Item("price_change", "pct", GROWTH, "change of the average price per million tokens"),
@@ -321,7 +322,10 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_build.replaced_drivers(data.units)
-    return {**{k: v for k, v in items.items() if k not in replaced}, **UNIT_DRIVERS}
+    items = {k: v for k, v in items.items() if k not in replaced}
+    if "rnd_other_growth" in items:   # with the unit build it grows the rest of R&D, people aside
+        items["rnd_other_growth"] = RND_REST_GROWTH
+    return {**items, **UNIT_DRIVERS}
 
 
 # Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
@@ -789,7 +793,7 @@ def load(folder) -> Dataset:
     load_actuals(folder, data, ids, problems)
     data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
     if data.units:
-        unit_build.load_operating(folder, data, UNIT_ACTUALS, ids, problems, check_bound, check_sources)
+        unit_build.load_operating(folder, data, UNIT_ACTUALS, ids, problems)
         if not data.split_compute:
             problems.append(DataError(folder / "actuals.csv", f"rnd_compute for {data.base_year.code} is required "
                                       "by the unit build (units.toml): it splits R&D into training, research "
@@ -805,7 +809,7 @@ def load(folder) -> Dataset:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
     if data.units:
-        unit_build.load_drivers(folder, data, UNIT_DRIVERS, problems, check_bound)
+        unit_build.load_drivers(folder, data, UNIT_DRIVERS, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "

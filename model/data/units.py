@@ -87,7 +87,7 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
     return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS})
 
 
-def load_operating(folder: Path, data, items: dict, sources: set[str], problems: Problems, check_bound, check_sources):
+def load_operating(folder: Path, data, items: dict, sources: set[str], problems: Problems):
     """operating.csv into data.actuals (the metrics are actual items): only periods of actuals.csv are
     kept (rows of a later year wait until actuals.csv has it). Base-year metrics are required."""
     path = folder / "operating.csv"
@@ -95,7 +95,7 @@ def load_operating(folder: Path, data, items: dict, sources: set[str], problems:
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
-    from .company import Figure
+    from .company import Figure, check_bound, check_sources
     seen = {}
     for n, r in rows:
         item = r["item"]
@@ -124,9 +124,10 @@ def load_operating(folder: Path, data, items: dict, sources: set[str], problems:
                                             "base year's metrics", seen.get((item, base)), "value"))
 
 
-def load_drivers(folder: Path, data, items: dict, problems: Problems, check_bound):
+def load_drivers(folder: Path, data, items: dict, problems: Problems):
     """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
     data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
+    from .company import check_bound
     path = folder / "units.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "

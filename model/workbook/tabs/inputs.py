@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...data.company import (DEFAULT_NOTES, FUNDING_ITEMS, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES,
                     actual_items, all_driver_items, raise_year_bound, used_tolerances)
-from ...data.company import POSITIVE
+from ...data.company import POSITIVE, UNIT_ACTUALS
 from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
@@ -68,7 +68,8 @@ class InputsTab:
             sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             sources = []
-            for p in tl.actuals:
+            periods = tl.actual_years if key in UNIT_ACTUALS else tl.actuals   # the unit build is annual
+            for p in periods:
                 fig = data.actuals.get(key, {}).get(p)
                 value = fig.value if fig else None
                 comment = None
@@ -79,7 +80,7 @@ class InputsTab:
                 self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
             sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
                    else t("common.not_disclosed"), "note")
-            book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, tl.actuals[0])], self.hist[(key, tl.actuals[-1])]))
+            book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
             row += 1
         row += 1
 

@@ -49,10 +49,12 @@ tokens_per_day,FY2023,2,X,A,
         f"{sc},{d},{v},{v},{v},hand\n" for sc, drivers in (
             ("double", (("token_growth", "100%"), ("price_change", "-50%"), ("unit_cost_change", "-50%"),
                         ("serving_fixed_growth", "0"), ("generations", "2"), ("training_cost_growth", "50%"),
-                        ("research_compute_growth", "0"), ("headcount_growth", "0"), ("cost_per_head_growth", "0"))),
+                        ("research_compute_growth", "0"), ("headcount_growth", "0"), ("cost_per_head_growth", "0"),
+                        ("rnd_rest_growth", "0"))),
             ("slow", (("token_growth", "20%"), ("price_change", "0"), ("unit_cost_change", "0"),
                       ("serving_fixed_growth", "10%"), ("generations", "1"), ("training_cost_growth", "0"),
-                      ("research_compute_growth", "0"), ("headcount_growth", "10%"), ("cost_per_head_growth", "0"))))
+                      ("research_compute_growth", "0"), ("headcount_growth", "10%"), ("cost_per_head_growth", "0"),
+                      ("rnd_rest_growth", "0"))))
         for d, v in drivers),
 }
 # the growth-rate drivers the unit build replaces stay valid rows of assumptions.csv, ignored
@@ -165,6 +167,41 @@ def test_zhipu_calibration_against_the_prospectus(book_units):
                   "Unit build reproduces the reported R&D split"):
         assert checks.cell_at(labels[label], 1).result() == 0
     assert book_units.names["MasterCheck"].result() == 0
+
+
+FY2025_ACTUALS = """revenue,FY2025,7.24334,S1,
+cost_of_revenue,FY2025,4.27678,S1,
+gross_profit,FY2025,2.96656,S1,
+share_onprem,FY2025,73.7%,S1,
+share_cloud,FY2025,26.3%,S1,
+gm_onprem,FY2025,48.8%,S1,
+gm_cloud,FY2025,18.9%,S1,
+rnd,FY2025,31.80443,S1,
+net_income,FY2025,-47.18167,S1,
+adjusted_net_income,FY2025,-31.81972,S1,
+"""   # the FY2025 annual results (../shared/reference/zhipu-results-2025-2026.md), compute not disclosed
+
+
+def test_zhipu_unit_data_hold_when_fy2025_becomes_the_last_actual_year(tmp_path):
+    """After the roll-forward the FY2025 rows of operating.csv start the unit build; compute within
+    R&D, not disclosed for FY2025, comes from operating.csv as a labelled assumption."""
+    import shutil
+    folder = tmp_path / "zhipu"
+    shutil.copytree(ZHIPU_UNITS, folder)
+    with open(folder / "actuals.csv", "a", encoding="utf-8") as f:
+        f.write(FY2025_ACTUALS)
+    funding = (folder / "funding.csv").read_text(encoding="utf-8")
+    (folder / "funding.csv").write_text(funding.replace("opening_cash,1H2025,25.52", "opening_cash,FY2025,22.59147"),
+                                        encoding="utf-8")
+    data = load(folder)
+    assert data.base_year == FY(2025) and data.forecast_years[0] == 2026
+    assert data.actual("rnd_compute", FY(2025)) == pytest.approx(22.60)
+    assert "assumption" in data.actuals["rnd_compute"][FY(2025)].note
+    b = build_book(data)
+    is_ = b.tabs["income"].lines
+    assert is_.cell("u_price", FY(2025)).result() == pytest.approx(7.24334 * 0.263 / (4.4 * 365 * 0.01))
+    assert is_.cell("u_cost_per_head", FY(2025)).result() == pytest.approx(4.40 / (750 * 0.01))
+    assert b.names["MasterCheck"].result() == 0
 
 
 def test_a_wrong_calibration_fails_the_check(tmp_path):

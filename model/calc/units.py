@@ -73,7 +73,7 @@ def unit_lines(data) -> list[Line]:
         Line("u_headcount", "heads", link("rnd_headcount"), grow("u_headcount", "headcount_growth"), kind="detail"),
         Line("u_cost_per_head", "per_head", _implied(at("u_rnd_people"), at("u_headcount"), const("head_scale")),
              grow("u_cost_per_head", "cost_per_head_growth"), kind="detail"),
-        Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_other_growth"),
+        Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_rest_growth"),
              kind="detail"),
     ]
     for ln in lines:   # the unit build is annual: no interim columns

@@ -122,7 +122,6 @@ UNIT_ACTUALS = {
     "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
     "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
 }
-RND_REST_GROWTH = Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people, not compute)")
 UNIT_DRIVERS = {
     "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
     "price_change": Item("price_change", "pct", GROWTH, "change of the average price per million tokens"),
@@ -133,6 +132,7 @@ UNIT_DRIVERS = {
     "research_compute_growth": Item("research_compute_growth", "pct", GROWTH, "growth of research compute"),
     "headcount_growth": Item("headcount_growth", "pct", GROWTH, "growth of R&D headcount"),
     "cost_per_head_growth": Item("cost_per_head_growth", "pct", GROWTH, "growth of the cost per R&D head"),
+    "rnd_rest_growth": Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people; not compute)"),
 }
 
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
@@ -322,10 +322,7 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_build.replaced_drivers(data.units)
-    items = {k: v for k, v in items.items() if k not in replaced}
-    if "rnd_other_growth" in items:   # with the unit build it grows the rest of R&D, people aside
-        items["rnd_other_growth"] = RND_REST_GROWTH
-    return {**items, **UNIT_DRIVERS}
+    return {**{k: v for k, v in items.items() if k not in replaced}, **UNIT_DRIVERS}
 
 
 # Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
@@ -549,10 +546,10 @@ def rnd_mode_hint(data, driver) -> str:
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
-    replaced = {d: item for d, item in _driver_items(tuple(data.segments), data.split_compute).items()
-                if d in unit_build.replaced_drivers(data.units)}
-    other_mode = RND_DRIVERS[not data.split_compute]
-    known = list(drivers) + list(other_mode) + sorted(replaced)
+    every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False]}
+    replaced = {d: every[d] for d in unit_build.replaced_drivers(data.units)}
+    other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]
+    known = list(drivers) + list(other_mode) + [d for d in sorted(replaced) if d not in drivers]
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
@@ -793,11 +790,11 @@ def load(folder) -> Dataset:
     load_actuals(folder, data, ids, problems)
     data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
     if data.units:
-        unit_build.load_operating(folder, data, UNIT_ACTUALS, ids, problems)
+        unit_build.load_operating(folder, data, UNIT_ACTUALS, {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
         if not data.split_compute:
-            problems.append(DataError(folder / "actuals.csv", f"rnd_compute for {data.base_year.code} is required "
-                                      "by the unit build (units.toml): it splits R&D into training, research "
-                                      "compute and people", column="value"))
+            problems.append(DataError(folder / "operating.csv", f"rnd_compute for {data.base_year.code} is required "
+                                      "by the unit build (units.toml), in actuals.csv or here as an assumption: it "
+                                      "splits R&D into training, research compute and people", column="item"))
     first, end = data.base_year.year + 1, company["forecast_end"]
     if end < first:
         problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "

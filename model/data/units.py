@@ -34,8 +34,9 @@ SETTINGS = {
     "head_scale": ("amount4", "company units per (one head x one cost-per-head unit); RMB m into RMB 100m: 0.01"),
 }
 CLASSES = ("fixed", "variable")
-# Drivers of assumptions.csv the unit build replaces (for the unit segment and R&D compute).
-REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth")
+# Drivers of assumptions.csv the unit build replaces: the unit segment's, and every R&D driver (units.csv
+# has its own), whichever way assumptions.csv forecasts R&D.
+REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth")
 
 
 def replaced_drivers(units: UnitBuild | None) -> set[str]:
@@ -87,20 +88,21 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
     return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS})
 
 
-def load_operating(folder: Path, data, items: dict, sources: set[str], problems: Problems):
+def load_operating(folder: Path, data, items: dict, optional: dict, sources: set[str], problems: Problems):
     """operating.csv into data.actuals (the metrics are actual items): only periods of actuals.csv are
-    kept (rows of a later year wait until actuals.csv has it). Base-year metrics are required."""
+    kept (rows of a later year wait until actuals.csv has it). Base-year metrics are required. An
+    `optional` item (compute within R&D) is an assumption for a year actuals.csv leaves blank."""
     path = folder / "operating.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
     from .company import Figure, check_bound, check_sources
-    seen = {}
+    seen, known = {}, {**items, **optional}
     for n, r in rows:
         item = r["item"]
-        if item not in items:
-            raise DataError(path, unknown("item", item, items), n, "item")
+        if item not in known:
+            raise DataError(path, unknown("item", item, known), n, "item")
         period = parse_period(r["period"])
         if period is None:
             raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024 or 1H2025", n, "period")
@@ -111,10 +113,12 @@ def load_operating(folder: Path, data, items: dict, sources: set[str], problems:
             raise DataError(path, f"{item} for {period.code} is given twice (also in row {seen[item, period]})", n, "period")
         seen[item, period] = n
         value = parse_number(r["value"], path, n, "value", required=False)
-        check_bound(items[item].bound, items[item].unit, value, path, n, "value")
+        check_bound(known[item].bound, known[item].unit, value, path, n, "value")
         check_sources(r.get("source", ""), sources, path, n, "source")
         if period not in data.periods:   # a later year: used once actuals.csv has it
             continue
+        if item in optional and data.actual(item, period) is not None:
+            continue   # actuals.csv gives the figure: the assumption is not needed
         note = "; ".join(x for x in (r.get("reliability") and f"reliability {r['reliability']}", r.get("note")) if x)
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), note)
     base = data.base_year

@@ -16,7 +16,7 @@ from . import LINE_HEIGHT, STATUS_ROW, title_rows
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 
 
-UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_other_growth"]
+UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_rest_growth"]
 
 
 def rnd_drivers(data) -> list[str]:

@@ -119,8 +119,11 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
             continue
         if item in optional and data.actual(item, period) is not None:
             continue   # actuals.csv gives the figure: the assumption is not needed
-        note = "; ".join(x for x in (r.get("reliability") and f"reliability {r['reliability']}", r.get("note")) if x)
-        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), note)
+        reliability, source = r.get("reliability", ""), r.get("source", "")
+        if reliability.lower() == "assumption":   # shown as such in the Inputs tab's source column
+            source = "; ".join(x for x in ("assumption", source) if x)
+        note = "; ".join(x for x in (reliability and f"reliability {reliability}", r.get("note")) if x)
+        data.actuals.setdefault(item, {})[period] = Figure(value, source, note)
     base = data.base_year
     for item in items:
         if data.actual(item, base) is None:

@@ -34,7 +34,7 @@ def old_forms(path):
 
 
 @pytest.fixture(scope="module")
-def runs(zhipu, meridian, tmp_path_factory):
+def runs(zhipu, meridian, zhipu_units, tmp_path_factory):
     """name -> (book or None, path, Gnumeric's result), all recalculated in one batch."""
     require_gnumeric()
     from model.engine import gnumeric
@@ -43,6 +43,7 @@ def runs(zhipu, meridian, tmp_path_factory):
     books = {"en": build_book(zhipu), "zh": build_book(zhipu, lang="zh"),
              "bull": build_book(zhipu, "bull"), "bear": build_book(zhipu, "bear")}
     books.update({f"meridian {sc}": build_book(meridian, sc) for sc in meridian.scenarios})
+    books.update({"units": build_book(zhipu_units), "units zh bull": build_book(zhipu_units, "bull", lang="zh")})
     books.update({f"large {sc}": build_book(large, sc) for sc in (large.scenarios[0], large.scenarios[-1])})
     tampered = build_book(zhipu)
     target = tampered.names["CumulativeLossToBreakeven"]
@@ -58,7 +59,7 @@ def runs(zhipu, meridian, tmp_path_factory):
 
 
 BUILDS = ["en", "zh", "bull", "bear", "meridian base", "meridian upside", "meridian downside", "meridian price war",
-          "large base", "large case12"]
+          "large base", "large case12", "units", "units zh bull"]
 
 
 @pytest.mark.parametrize("name", BUILDS)

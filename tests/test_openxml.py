@@ -17,12 +17,13 @@ FORMATS = ["microsoft365", "office2010"]
 
 
 @pytest.fixture(scope="module")
-def workbooks(zhipu, meridian, tmp_path_factory):
+def workbooks(zhipu, meridian, zhipu_units, tmp_path_factory):
     require_tool(importlib.util.find_spec("openxml_audit") is not None,
                  "openxml-audit is not installed (pip install -e '.[test]')")
     folder = tmp_path_factory.mktemp("openxml")
     books = {"en": build_book(zhipu), "zh": build_book(zhipu, lang="zh"), "bull": build_book(zhipu, "bull"),
-             "bear": build_book(zhipu, "bear"), "meridian": build_book(meridian)}
+             "bear": build_book(zhipu, "bear"), "meridian": build_book(meridian),
+             "units": build_book(zhipu_units)}
     paths = {}
     for name, b in books.items():
         paths[name] = folder / f"{name}.xlsx"
@@ -37,7 +38,7 @@ def findings(path, fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
-@pytest.mark.parametrize("name", ["en", "zh", "bull", "bear", "meridian"])
+@pytest.mark.parametrize("name", ["en", "zh", "bull", "bear", "meridian", "units"])
 def test_no_findings(workbooks, name, fmt):
     assert findings(workbooks[name], fmt) == []
 

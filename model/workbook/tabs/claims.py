@@ -21,8 +21,8 @@ SCENARIO_ONLY = ("scenario_met", "scenario_not_met")
 PASS = {"source": "corroborated", "note": "from_note", "proxy": "corroborated"}   # by claims.csv basis
 FAIL = {"source": "differs", "note": "differs", "proxy": "proxy"}
 LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
-COLUMNS = [("claim", 62), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
-           ("test", 17), ("status", 30), ("verdict", 30), ("latest_year", 12), ("latest_interim", 12),
+COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
+           ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
            ("latest_test", 12), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
@@ -79,7 +79,7 @@ class ClaimsTab:
         sh.put(total_row + 1, LABEL_COL, t("claims.rule"), "note")
 
         head = total_row + 3
-        sh.heights[head] = 2 * LINE_HEIGHT
+        sh.heights[head] = 3 * LINE_HEIGHT
         latest_fy, latest_int = self.latest
         for c, (h, width) in enumerate(COLUMNS):
             text = t(f"claims.{h}", period=(latest_int or latest_fy).code if h == "latest_interim" else latest_fy.code)
@@ -242,9 +242,11 @@ class ClaimsTab:
         sh, t, tl = self.sheet, self.t, self.tl
         base = tl.base_year
         sh.put(top, LABEL_COL, t("claims.case_section", base=base.code), "section")
-        head = top + 1
+        sh.put(top + 1, LABEL_COL, t("claims.case_note", base=base.code, breakeven=t("tabs.breakeven")), "note")
+        head = top + 2
+        col = {p: FIRST_COL + i for i, p in enumerate(tl.forecast)}   # the case's own columns, not the timeline
         sh.put(head, LABEL_COL, t("claims.case_year"), "head")
-        years = {p: sh.put(head, tl.col[p], breakeven.headers[p].ref(), "head", tl.header_format(p))
+        years = {p: sh.put(head, col[p], breakeven.headers[p].ref(), "head", tl.header_format(p))
                  for p in tl.forecast}
         year_rng = Rng(years[tl.forecast[0]], years[tl.forecast[-1]])
         rev = self.income.lines.cell("revenue", base).ref(True, True)
@@ -253,7 +255,7 @@ class ClaimsTab:
         r = head + 1
         sh.put(r, LABEL_COL, t("claims.case_revenue", base=base.code), "label")
         sh.put(r, 1, t.unit, "unit")
-        kept = {p: sh.put(r, tl.col[p], guard([rev, growth], rev * (1 + growth) ** (years[p].ref() - base_year)),
+        kept = {p: sh.put(r, col[p], guard([rev, growth], rev * (1 + growth) ** (years[p].ref() - base_year)),
                           "calc", "amount") for p in tl.forecast}
         out = {}
         for sc in self.data.scenarios:
@@ -264,9 +266,9 @@ class ClaimsTab:
             sh.put(flag_row, 1, t.unit_of("flag"), "unit")
             flags = {}
             for p in tl.forecast:
-                need = sh.put(need_row, tl.col[p], breakeven.blocks[sc].cell("required_revenue", p).ref(), "calc",
+                need = sh.put(need_row, col[p], breakeven.blocks[sc].cell("required_revenue", p).ref(), "calc",
                               "amount").ref()
-                flags[p] = sh.put(flag_row, tl.col[p], IF(ISNUMBER(need), IF(kept[p].ref().ge(need), 1, 0), 0),
+                flags[p] = sh.put(flag_row, col[p], IF(ISNUMBER(need), IF(kept[p].ref().ge(need), 1, 0), 0),
                                   "calc", "flag")
             row = Rng(flags[tl.forecast[0]], flags[tl.forecast[-1]])
             sh.put(flag_row + 1, LABEL_COL, t("claims.case_breakeven", scenario=sc), "total_label")

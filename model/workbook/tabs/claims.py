@@ -246,7 +246,7 @@ class ClaimsTab:
         head = top + 2
         col = {p: FIRST_COL + i for i, p in enumerate(tl.forecast)}   # the case's own columns, not the timeline
         sh.put(head, LABEL_COL, t("claims.case_year"), "head")
-        years = {p: sh.put(head, col[p], breakeven.headers[p].ref(), "head", tl.header_format(p))
+        years = {p: sh.put(head, col[p], breakeven.headers[p].ref(), "head", "year")
                  for p in tl.forecast}
         year_rng = Rng(years[tl.forecast[0]], years[tl.forecast[-1]])
         rev = self.income.lines.cell("revenue", base).ref(True, True)

@@ -269,6 +269,7 @@ COST,Marginal cost of A under 30%,30%,pct,cost_share,gm_a,FY2024,at_most,0,,prox
 STAB,Margin stable,0,pct,change,gross_margin,FY2023;FY2024,equal,0.02,STAB,,,,
 STAB60,Margin at 60%,60%,pct,value,gross_margin,FY2024,equal,0.005,STAB,,,,
 LOSS,Adjusted loss narrowing,0,amount,change,adjusted_net_income,FY2023;FY2024,at_least,0,,,,,yes
+ANI23,Adjusted loss FY2023,-10,amount,value,adjusted_net_income,FY2023,equal,0,,,,,yes
 BE,Breakeven by FY2027 if growth is kept,2027,year,breakeven,,,at_most,0,,,,growth_kept,yes
 """
 HAND_STATUS = {
@@ -279,6 +280,7 @@ HAND_STATUS = {
     "STAB": "consistent — corroborated",              # 50% to 50%: no change
     "STAB60": "differs",                               # 50%, not 60%
     "LOSS": "differs",                                 # -10 to -20: the loss widened by 10
+    "ANI23": "consistent — corroborated",
     # the analyst's scenarios: double breaks even in FY2027 (revenue 80, gross profit 40 > 25), slow never
     "BE_double": "met in this scenario", "BE_slow": "not met in this scenario",
     # 100% growth kept: revenue 20, 40, 80 against the 50 both scenarios' costs need: FY2027
@@ -287,6 +289,7 @@ HAND_STATUS = {
 HAND_VERDICTS = {"REV": "consistent — corroborated", "RND": "consistent — from the note",
                  "GMP": "holds against an unsourced benchmark", "PEER": "cannot be checked",
                  "COST": "not testable (proxy contradicts)", "STAB": "differs", "LOSS": "differs",
+                 "ANI23": "consistent — corroborated",
                  "BE": "consistent under its condition"}
 
 
@@ -302,12 +305,12 @@ def test_hand_claims_statuses_and_counts(tmp_path):
     tab = hand_claims_book(tmp_path).tabs["claims"]
     assert {k: s.result() for k, (_, _, s) in tab.rows.items()} == HAND_STATUS
     assert {k: v.result() for k, v in tab.verdicts.items()} == HAND_VERDICTS
-    # 8 claims in 13 rows: STAB's two rows count once, BE's four once (its case under the condition)
-    assert claims_by_status(tab) == {"consistent — corroborated": 1, "consistent — from the note": 1,
+    # 9 claims in 13 rows: STAB's two rows count once, BE's four once (its case under the condition)
+    assert claims_by_status(tab) == {"consistent — corroborated": 2, "consistent — from the note": 1,
                                      "consistent under its condition": 1, "holds against an unsourced benchmark": 1,
                                      "cannot be checked": 1, "not testable (proxy contradicts)": 1,
                                      "differs under its condition": 0, "differs": 2}
-    assert tab.count.result() == 8
+    assert tab.count.result() == 9
     model = {k: m.result() for k, (_, m, _) in tab.rows.items()}
     assert (model["COST"], model["STAB"], model["LOSS"]) == (pytest.approx(0.5), 0, -10)
     assert (model["BE_double"], model["BE_slow"], model["BE_if_double"], model["BE_if_slow"]) == (
@@ -321,10 +324,45 @@ def test_hand_claims_statuses_and_counts(tmp_path):
 
 def test_hand_claims_against_the_latest_actuals(tmp_path):
     tab = hand_claims_book(tmp_path).tabs["claims"]
-    fy, interim, status = (c.result() for c in tab.latest_cells["LOSS"])
-    assert (fy, interim, status) == (-10, "n/a", "fails")   # FY2023 to FY2024; no interim against a full year
+    fy, interim, status = (c.result() for c in tab.latest_cells["ANI23"])
+    assert (fy, interim, status) == (-20, -8, "fails")     # FY2024 and 1H2025 against FY2023's -10
+    # a change since the claim's last period: FY2024 is the latest full year, and no interim is compared
+    # with a full year, so there is nothing newer to show
+    assert [c.result() for c in tab.latest_cells["LOSS"]] == ["n/a", "n/a", "n/a"]
     fy, interim, status = (c.result() for c in tab.latest_cells["BE"])
     assert (fy, interim, status) == (-20, -8, "not yet due")   # FY2024, 1H2025 adjusted: FY2027 still ahead
+
+
+def rolled_forward(files):
+    """Handco after results day: FY2025 actual (revenue 20, margin 60%, R&D 22, adjusted -12) and 1H2026
+    (revenue 12, adjusted -4); the forecast starts in FY2026, the cash at 30 June 2026."""
+    out = dict(files)
+    out["company.toml"] = files["company.toml"].replace("forecast_end = 2027", "forecast_end = 2028").replace(
+        'as_of = "2026-01-31"', 'as_of = "2026-09-30"')
+    out["actuals.csv"] = files["actuals.csv"] + "".join(f"{item},{p},{v}\n" for item, p, v in (
+        ("revenue", "FY2025", 20), ("cost_of_revenue", "FY2025", 8), ("share_a", "FY2025", "50%"),
+        ("share_b", "FY2025", "50%"), ("gm_a", "FY2025", "60%"), ("gm_b", "FY2025", "60%"), ("rnd", "FY2025", 22),
+        ("rnd_compute", "FY2025", 11), ("adjusted_net_income", "FY2025", -12), ("net_income", "FY2025", -13),
+        ("revenue", "1H2025", 8), ("revenue", "1H2026", 12), ("adjusted_net_income", "1H2026", -4)))
+    rows = [line.split(",") for line in files["assumptions.csv"].splitlines()]
+    out["assumptions.csv"] = "scenario,driver,FY2026,FY2027,FY2028\n" + "".join(
+        ",".join(r[:2] + r[3:] + r[-1:]) + "\n" for r in rows[1:])
+    out["funding.csv"] = files["funding.csv"].replace("opening_cash,1H2025", "opening_cash,1H2026").replace(
+        "equity_raise,FY2026", "equity_raise,FY2027")
+    return out
+
+
+def test_hand_claims_against_newer_actuals_than_the_note(tmp_path):
+    """The claims stay the note's; the latest columns follow the data: FY2025 and 1H2026 here."""
+    data = load(write_company(tmp_path / "handco", {**rolled_forward(HAND), "claims.csv": HAND_CLAIMS}))
+    tab = build_book(data).tabs["claims"]
+    assert {k: s.result() for k, (_, _, s) in tab.rows.items()} == HAND_STATUS   # the note's periods, unchanged
+    latest = {k: [c.result() for c in cells] for k, cells in tab.latest_cells.items()}
+    assert latest["LOSS"] == [8, "n/a", "holds"]        # -20 (FY2024) to -12 (FY2025): narrowed by 8 since
+    assert latest["ANI23"] == [-12, -4, "fails"]
+    assert latest["BE"] == [-12, -4, "not yet due"]     # FY2027 is still ahead of FY2025
+    # the condition case grows from the new base year: FY2025's 100% on 20, against 24 / 50% = 48 needed
+    assert [tab.rows[f"BE_if_{sc}"][1].result() for sc in data.scenarios] == [2027, 2027]
 
 
 def test_a_conditional_claim_can_fail_under_its_condition(tmp_path):
@@ -383,7 +421,7 @@ def test_hand_claims_in_libreoffice(tmp_path):
     got = lambda cell: result["cells"][tab.sheet.name][a1(cell.row, cell.col)]["v"]  # noqa: E731
     assert {k: got(s) for k, (_, _, s) in tab.rows.items()} == HAND_STATUS
     assert {k: got(v) for k, v in tab.verdicts.items()} == HAND_VERDICTS
-    assert got(tab.count) == 8 and got(tab.counts["differs"]) == 2
+    assert got(tab.count) == 9 and got(tab.counts["differs"]) == 2
     rep = compare(cached_values(path), result)
     assert [(s, c) for s, c, _, _ in rep.mismatches] == [(tab.sheet.name, a1(planted.row, planted.col))]
     assert rep.errors == [] and rep.master == 0

@@ -38,8 +38,9 @@ def passes(test, model, reported, tol):
 def latest_periods(cl, latest):
     """The periods the claim's calc runs over against `latest` (the latest actual full year or interim):
     a state (a value, a breakeven) at `latest`; a peak or a low over the claim's periods and `latest`; a
-    change, multiple or CAGR from the claim's first period to `latest` in place of its last, when that is
-    of the same kind (full year or interim). None where no such figure exists (a sum over the note's window)."""
+    change from the claim's last period to `latest` (what moved since); a multiple or CAGR from its first
+    period to `latest`. Like with like only: a change, multiple or CAGR needs `latest` of the kind (full
+    year or interim) of the period it replaces. None where no such figure exists (or the sum of a window)."""
     if latest is None or cl.calc in ("sum", "none"):
         return None
     if cl.calc in ("value", "cost_share", "breakeven"):
@@ -47,9 +48,10 @@ def latest_periods(cl, latest):
     if cl.calc in ("max", "min"):
         return cl.periods + ([latest] if latest not in cl.periods else [])
     first, last = cl.periods
-    if latest.is_full_year != last.is_full_year or latest == first:
+    start = last if cl.calc == "change" else first
+    if latest.is_full_year != last.is_full_year or latest in (start, last):
         return None
-    return [first, latest]
+    return [start, latest]
 
 
 class ClaimsTab:

@@ -84,19 +84,19 @@ class ClaimsTab:
         sh.heights[head] = 3 * LINE_HEIGHT
         latest_fy, latest_int = self.latest
         for c, (h, width) in enumerate(COLUMNS):
-            text = t(f"claims.{h}", period=(latest_int or latest_fy).code if h == "latest_interim" else latest_fy.code)
-            if h == "latest_interim" and latest_int is None:
-                text = t("claims.latest_none")
+            if h == "latest_interim":
+                text = t("claims.latest_interim", period=latest_int.code) if latest_int else t("claims.latest_none")
+            else:
+                text = t(f"claims.{h}", period=latest_fy.code)
             sh.put(head, c, text, "head_wrap")
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
 
         self.rows, self.verdicts, self.latest_cells, self.later = {}, {}, {}, []
-        groups = {}   # group -> [(status cell, deciding: "row" | "condition" | None)]
+        groups = {}   # group -> [(row, status cell, kind of row: see cases_of)]
         r = head + 1
-        conditional = [cl for cl in data.claims if cl.condition]
-        case_top = r + sum(self.row_count(cl) for cl in data.claims) + 2
-        self.cases = self.condition_cases(case_top, scenarios, breakeven) if conditional else {}
+        case_top = r + sum(self.row_count(cl) for cl in data.claims) + 2   # below the table
+        self.cases = self.condition_cases(case_top, scenarios, breakeven) if any(c.condition for c in data.claims) else {}
         for cl in data.claims:
             for key, label, figure, kind in self.cases_of(cl, scenarios):
                 status = self.claim_row(r, cl, label, figure, kind, inputs)

@@ -88,8 +88,7 @@ class CoverTab:
              "calc_left", "amount"),
             (t("cover.adjusted_last", period=last.code, unit=unit),
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
-        ] + ([(t("cover.claims_differ", claims=tabs["claims"]),
-               (claims.counts["differs"].ref() + claims.counts["condition_failed"].ref()).cat(Text(t("cover.claims_of"))).cat(claims.count.ref()), "calc_left", "text")]
+        ] + ([(t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
              if claims else []) + [
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
@@ -124,6 +123,11 @@ class CoverTab:
             r += 1
         sh.widths.update(WIDTHS)
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def claims_differ(self, claims):
+        """'4 of 42': the claims that differ (under their condition too) of all claims audited."""
+        differ = claims.counts["differs"].ref() + claims.counts["condition_failed"].ref()
+        return differ.cat(Text(self.t("cover.claims_of"))).cat(claims.count.ref())
 
     def by_scenario(self, r, scenarios, breakeven, cash):
         """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""

@@ -245,15 +245,20 @@ class ClaimsTab:
         base = tl.base_year
         sh.put(top, LABEL_COL, t("claims.case_section", base=base.code), "section")
         sh.put(top + 1, LABEL_COL, t("claims.case_note", base=base.code, breakeven=t("tabs.breakeven")), "note")
-        head = top + 2
+        r = top + 2   # the growth and the revenue it starts from, above the year header: not per year
+        sh.put(r, LABEL_COL, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label")
+        sh.put(r, 1, t.unit_of("pct"), "unit")
+        growth = sh.put(r, FIRST_COL, self.ratios.lines.cell("revenue_growth", base).ref(), "calc", "pct").ref(True, True)
+        sh.put(r + 1, LABEL_COL, t("claims.case_base", base=base.code), "label")
+        sh.put(r + 1, 1, t.unit, "unit")
+        rev = sh.put(r + 1, FIRST_COL, self.income.lines.cell("revenue", base).ref(), "calc", "amount").ref(True, True)
+        base_year = self.income.lines.headers[base].ref(True, True)
+        head = r + 2
         col = {p: FIRST_COL + i for i, p in enumerate(tl.forecast)}   # the case's own columns, not the timeline
         sh.put(head, LABEL_COL, t("claims.case_year"), "head")
         years = {p: sh.put(head, col[p], breakeven.headers[p].ref(), "head", "year")
                  for p in tl.forecast}
         year_rng = Rng(years[tl.forecast[0]], years[tl.forecast[-1]])
-        rev = self.income.lines.cell("revenue", base).ref(True, True)
-        growth = self.ratios.lines.cell("revenue_growth", base).ref(True, True)
-        base_year = self.income.lines.headers[base].ref(True, True)
         r = head + 1
         sh.put(r, LABEL_COL, t("claims.case_revenue", base=base.code), "label")
         sh.put(r, 1, t.unit, "unit")

@@ -25,15 +25,17 @@ from .tabs.sources import SourcesTab
 from .tabs.units import UnitsTab
 
 TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order; "units" after "breakeven" with the unit build
+        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without claims
 
 
 def tab_ids(data) -> list[str]:
-    """The tabs of a dataset's workbook, in order."""
-    if not data.units:
-        return TABS
-    i = TABS.index("breakeven") + 1
-    return TABS[:i] + ["units"] + TABS[i:]
+    """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
+    "claims" without claims."""
+    tabs = [tab for tab in TABS if data.claims or tab != "claims"]
+    if data.units:
+        i = tabs.index("breakeven") + 1
+        tabs = tabs[:i] + ["units"] + tabs[i:]
+    return tabs
 
 
 def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", defaults: Dataset | None = None) -> Book:
@@ -60,12 +62,12 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     sensitivity = SensitivityTab(book, data, tl, inputs, income)
-    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios)
-    scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet, claims.sheet]
-    scanned += [units.sheet] if units else []
+    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
+    scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
+        [claims.sheet] if claims else []) + ([units.sheet] if units else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:

@@ -18,7 +18,7 @@ from . import backup
 from ..workbook import writer
 from ..workbook.build import build_book
 from ..data.company import Dataset
-from ..workbook.slots import Gone, data_value, problem, show, with_values
+from ..workbook.slots import Resolved, problem, resolve, show, with_values
 from .userbook import MISSING, InputCell, UserBook, read_user_book
 from ..calc.values import same
 
@@ -29,6 +29,7 @@ class Outcome:
     status: str          # kept | dropped | data | agreed
     reason: str = ""
     now: object = None   # the data files' value today
+    resolved: Resolved | None = None
 
 
 @dataclass
@@ -48,10 +49,8 @@ class Plan:
 def plan_edits(book: UserBook, data: Dataset) -> Plan:
     out = Plan(extras=list(book.extras), notes=list(book.notes))
     for cell in book.inputs:
-        try:
-            now, gone = data_value(data, cell.slot), None
-        except Gone as e:
-            now, gone = None, str(e)
+        r = resolve(data, cell.slot)
+        now, gone = r.value, r.gone
         built = cell.built
         if built is MISSING:
             if gone:
@@ -60,15 +59,15 @@ def plan_edits(book: UserBook, data: Dataset) -> Plan:
         if same(cell.value, built):
             continue
         if gone:
-            out.outcomes.append(Outcome(cell, "dropped", gone))
+            out.outcomes.append(Outcome(cell, "dropped", gone, resolved=r))
         elif not same(now, built):
             status = "agreed" if same(now, cell.value) else "data"
-            out.outcomes.append(Outcome(cell, status, now=now))
-        elif why := problem(data, cell.slot, cell.value):
-            out.outcomes.append(Outcome(cell, "dropped", why, now))
+            out.outcomes.append(Outcome(cell, status, now=now, resolved=r))
+        elif why := problem(r, cell.value):
+            out.outcomes.append(Outcome(cell, "dropped", why, now, r))
         else:
             note = "typed as a formula; carried over as its value" if cell.formula else ""
-            out.outcomes.append(Outcome(cell, "kept", note, now))
+            out.outcomes.append(Outcome(cell, "kept", note, now, r))
     return out
 
 

@@ -18,7 +18,7 @@ from ..data.company import DataError, Dataset, load
 from ..data.files import is_comment
 from ..data.periods import parse_period
 from .carryover import value_text
-from ..workbook.slots import Gone, data_value, problem, unit_kind
+from ..workbook.slots import Resolved, problem, resolve
 from .userbook import InputCell, UserBook
 from ..calc.values import same
 
@@ -35,6 +35,7 @@ class Difference:
     data: object        # the data files' value
     reason: str = ""    # why it cannot be written back ("" when it can)
     exists: bool = True  # False: the data files no longer have this input
+    resolved: Resolved | None = None  # the input as the data files define it
 
 
 def differences(book: UserBook, data: Dataset) -> list[Difference]:
@@ -42,14 +43,13 @@ def differences(book: UserBook, data: Dataset) -> list[Difference]:
     exists in the data is listed only when the build record shows the user edited it."""
     out = []
     for cell in book.inputs:
-        try:
-            now = data_value(data, cell.slot)
-        except Gone as e:
+        r = resolve(data, cell.slot)
+        if r.gone:
             if cell.edited:
-                out.append(Difference(cell, None, str(e), exists=False))
+                out.append(Difference(cell, None, r.gone, exists=False, resolved=r))
             continue
-        if not same(cell.value, now):
-            out.append(Difference(cell, now, problem(data, cell.slot, cell.value) or ""))
+        if not same(cell.value, r.value):
+            out.append(Difference(cell, r.value, problem(r, cell.value) or "", resolved=r))
     return out
 
 
@@ -194,7 +194,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
         original = _original_texts(text, keys)
         updates, append, new_rows = {}, [], {}
         for d in group:
-            s, kind = d.cell.slot, unit_kind(data, d.cell.slot)
+            s, kind = d.cell.slot, d.resolved.unit
             if s.kind == "actual":
                 k, column = (s.key, s.period), "value"
             elif s.kind == "assumption":

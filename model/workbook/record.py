@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass
 
 from ..calc.formula import Rng
-from .slots import Slot, data_value, input_slots, label
+from .slots import Gone, input_slots, resolve
 
 META_SHEET = "_meta"
 VERSION = "1"
@@ -57,12 +57,13 @@ def add_meta_sheet(book, inputs, defaults):
     records = [("version", VERSION, {"folder": defaults.folder.name, "lang": book.t.lang})]
     for name, target in book.names.items():
         grid = target.cells() if isinstance(target, Rng) else [[target]]
-        cells = [[r, c, slots[cell].token(), data_value(defaults, slots[cell])]
-                 for r, row in enumerate(grid) for c, cell in enumerate(row) if cell in slots]
-        if cells:
-            first = Slot.from_token(cells[0][2])
-            records.append(("input", name, {"shape": [len(grid), len(grid[0])],
-                                            "label": label(first, defaults), "cells": cells}))
+        found = [(r, c, resolve(defaults, slots[cell])) for r, row in enumerate(grid) for c, cell in enumerate(row)
+                 if cell in slots]
+        if found:
+            if gone := next((x.gone for *_, x in found if x.gone), ""):
+                raise Gone(gone)
+            records.append(("input", name, {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
+                                            "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}))
     records += [("layout", sh.name, layout(sh)) for sh in book.sheets]
     sh = book.add_sheet("meta", "hidden", META_SHEET)
     for r, (kind, name, payload) in enumerate(records):

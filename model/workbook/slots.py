@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
                    all_driver_items, bound_text, per_segment, raise_year_bound)
+from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
 from ..calc.values import same
@@ -191,8 +192,12 @@ def problem(r: Resolved, value) -> str | None:
         return r.decides
     if value is None and r.slot.kind == "actual":
         return r.blank
+    if value is None or value == "":
+        return "a number is required here, the cell is blank"
     if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
         return f"{value!r} is not a number"
+    if abs(value) > LARGEST or 0 < abs(value) < SMALLEST:  # as the loader refuses it in a data file
+        return f"{value:g} is not a plausible figure: expected 0 or a size between {SMALLEST:g} and {LARGEST:g}"
     if r.bound is None or r.bound.allows(value):
         return None  # a reference figure or a claim's reported figure: any number
     return f"{show(value, r.bound_unit)} is not allowed here: expected {bound_text(r.bound, r.bound_unit)}"

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import shutil
+import time
 import zipfile
 
 import openpyxl
@@ -150,3 +151,169 @@ def test_edits_carry_over_without_a_build_record(built):
     wb = openpyxl.load_workbook(built, data_only=True)
     assert [cell_of(wb, n).value for n in ("Fund_opening_cash", "Step_growth_step", "Claim_MULT",
                                            "ReferenceFigures")] == [30.0, 0.2, 5.5, 0.6]
+
+
+# --- 6. small hostile files cannot exhaust time or memory ---
+
+def rewrite_part(src, dst, part, change):
+    """A copy of the workbook with one part's XML text changed."""
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            zout.writestr(item.filename, change(data.decode("utf-8")).encode("utf-8") if item.filename == part else data)
+    return dst
+
+
+def sheet_part(path, title):
+    """The zip part of a sheet, by its title."""
+    with zipfile.ZipFile(path) as z:
+        wb, rels = z.read("xl/workbook.xml").decode(), z.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(rf'<sheet name="{re.escape(title)}" sheetId="\d+" r:id="(\w+)"', wb).group(1)
+    return "xl/" + re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels).group(1)
+
+
+def add_rows(xml, rows):
+    return xml.replace("</sheetData>", rows + "</sheetData>", 1)
+
+
+HOSTILE_BOOKS = {
+    # a defined name covering a whole sheet: 17 billion cells if read as a block
+    "whole-sheet-name": (lambda good, p: rewrite_part(good, p, "xl/workbook.xml", lambda x: re.sub(
+        r'(<definedName name="Act_revenue">)[^<]+', r"\1Inputs!$A$1:$XFD$1048576", x)),
+        "the defined name Act_revenue covers A1:XFD1048576"),
+    # a cell beyond the last row a worksheet has
+    "row-beyond-the-sheet": (lambda good, p: rewrite_part(good, p, sheet_part(good, "Inputs"), lambda x: add_rows(
+        x, '<row r="100000000"><c r="A100000000"><v>1</v></c></row>')), "beyond a worksheet's last row"),
+    # within the size limits, but more cells than a model workbook could have
+    "many-cells": (lambda good, p: rewrite_part(good, p, sheet_part(good, "Cover"), lambda x: add_rows(
+        x, "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "KLMNOPQRST") + "</row>"
+                   for r in range(2000, 62000)))), "more than 500,000 cells"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE_BOOKS)
+def test_a_hostile_workbook_is_refused_in_seconds_without_a_traceback(built, tmp_path, kind):
+    make, expected = HOSTILE_BOOKS[kind]
+    path = make(built, tmp_path / "hostile.xlsx")
+    before = path.read_bytes()
+    for command in (["build", "--out", path], ["edits", path, "--data", ZHIPU], ["diff", built, path]):
+        start = time.monotonic()
+        res = clean(run(*command), 2)
+        assert time.monotonic() - start < 30
+        assert expected in res.stderr, res.stderr
+    assert path.read_bytes() == before
+
+
+# --- 7. damaged build records and failures of the machine end in a message, not a traceback ---
+
+def damage(cell, text):
+    def change(wb):
+        wb["_meta"][cell].value = text
+    return change
+
+
+def input_row(wb, change):
+    ws = wb["_meta"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "input")
+    payload = json.loads(ws.cell(row, 3).value)
+    ws.cell(row, 3).value = json.dumps(change(payload))
+
+
+def layout_row(wb):
+    ws = wb["_meta"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "layout")
+    ws.cell(row, 3).value = json.dumps([[1, 2, 3], "x"])
+
+
+DAMAGED = {
+    "not-json": damage("C1", "{not json"),
+    "version-a-list": damage("C1", "[1, 2]"),
+    "unknown-version": damage("B1", "99"),
+    "unknown-language": damage("C1", json.dumps({"folder": "zhipu", "lang": "fr"})),
+    "block-without-shape": lambda wb: input_row(wb, lambda p: {k: v for k, v in p.items() if k != "shape"}),
+    "bad-slot-token": lambda wb: input_row(wb, lambda p: {**p, "cells": [[0, 0, "actual|x", 1]]}),
+    "bad-layout": layout_row,
+}
+
+
+@pytest.mark.parametrize("kind", DAMAGED)
+def test_a_damaged_build_record_is_a_note_in_build_edits_and_diff(built, tmp_path, kind):
+    path = tmp_path / "damaged.xlsx"
+    wb = openpyxl.load_workbook(built)
+    DAMAGED[kind](wb)
+    wb.save(path)
+    copy = tmp_path / "copy.xlsx"
+    shutil.copy(path, copy)
+    res = clean(run("build", "--out", copy), 0)
+    assert "build record" in res.stdout, res.stdout
+    assert "build record" in clean(run("edits", path, "--data", ZHIPU), 0).stdout
+    clean(run("diff", built, path), 0)
+
+
+def test_a_full_disk_while_writing_is_exit_1_and_the_old_workbook_stays(built, monkeypatch):
+    import errno
+    from click.testing import CliRunner
+    import cli
+    import xlsxwriter.workbook
+    before = built.read_bytes()
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)
+    res = CliRunner().invoke(cli.main, ["build", "--out", str(built)])
+    assert res.exit_code == 1 and "No space left on device" in res.output, res.output
+    assert not isinstance(res.exception, Exception) or isinstance(res.exception, SystemExit)
+    assert built.read_bytes() == before
+    assert [p.name for p in built.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_apply_into_a_folder_that_cannot_be_written_is_a_message(from_copy, monkeypatch):
+    import tempfile
+    from click.testing import CliRunner
+    import cli
+    data, out = from_copy
+    edit(out, out, {("Asm_base_growth_cloud", 2): 0.7})
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    real = tempfile.mkstemp
+
+    def denied(*a, dir=None, **k):   # the tests run as root, whom permissions do not stop
+        if dir is not None and os.path.samefile(dir, data):
+            raise PermissionError(13, "Permission denied")
+        return real(*a, dir=dir, **k)
+
+    monkeypatch.setattr(tempfile, "mkstemp", denied)
+    res = CliRunner().invoke(cli.main, ["edits", str(out), "--data", str(data), "--apply"])
+    assert res.exit_code == 1 and "Permission denied" in res.output and "nothing changed" in res.output, res.output
+    assert isinstance(res.exception, SystemExit)
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_a_deeply_nested_company_toml_is_a_data_error(tmp_path):
+    data = data_copy(tmp_path)
+    with open(data / "company.toml", "a", encoding="utf-8") as f:
+        f.write("deep = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    res = clean(run("build", "--data", data, "--out", tmp_path / "m.xlsx"), 2)
+    assert "company.toml" in res.stderr and "nested too deeply" in res.stderr
+
+
+def test_an_out_name_too_long_for_the_file_system_is_a_message(tmp_path):
+    res = clean(run("build", "--out", tmp_path / ("m" * 300 + ".xlsx")), 2)
+    assert "cannot write" in res.stderr and "too long" in res.stderr
+
+
+# --- 8. text stays text in charts ---
+
+def test_a_unit_that_looks_like_a_reference_stays_text_in_every_chart(tmp_path):
+    data = data_copy(tmp_path)
+    toml = (data / "company.toml").read_text(encoding="utf-8")
+    assert 'unit = "RMB 100m"' in toml
+    (data / "company.toml").write_text(toml.replace('unit = "RMB 100m"', 'unit = "RMB 100m (see Notes!B2)"'),
+                                       encoding="utf-8")
+    out = tmp_path / "m.xlsx"
+    clean(run("build", "--data", data, "--out", out), 0)
+    with zipfile.ZipFile(out) as z:
+        charts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")}
+    formulas = [f for xml in charts.values() for f in re.findall(r"<c:f>([^<]*)</c:f>", xml)]
+    assert formulas and not [f for f in formulas if "Notes" in f]
+    assert sum("(see Notes!B2)" in xml for xml in charts.values()) >= 4

@@ -278,5 +278,9 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
             (trial / path.name).write_bytes(raw)
         load(trial)
     done = [(path, backup.backup(path, kept=True)) for path in encoded]
-    backup.write_all(encoded)
+    try:
+        backup.write_all(encoded)
+    except OSError:  # failed while moving the files into place: put back those already moved
+        backup.write_all({path: saved.read_bytes() for path, saved in done})
+        raise
     return done

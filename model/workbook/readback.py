@@ -262,7 +262,10 @@ def _refuse(*_):
 def _safe_bytes(z, part: str) -> bytes:
     """A part's bytes, after a first pass of the C parser that stops at any DTD (Excel and
     LibreOffice never write one) -- so the parse that builds elements meets no entity."""
-    data = z.read(part)
+    return _checked(z.read(part))
+
+
+def _checked(data: bytes) -> bytes:
     checker = expat.ParserCreate()
     checker.StartDoctypeDeclHandler = _refuse
     checker.Parse(data, True)
@@ -338,8 +341,9 @@ def vet(path) -> None:
     with _reading(path), zipfile.ZipFile(path) as z:
         z.getinfo("xl/workbook.xml")
         for name in z.namelist():
-            if name.endswith((".xml", ".rels")):
-                _safe_bytes(z, name)
+            data = z.read(name)
+            if name.endswith((".xml", ".rels")) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+                _checked(data)  # XML under any name: a content type can declare any extension as XML
 
 
 def open_workbook(path) -> Workbook:

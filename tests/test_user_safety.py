@@ -160,7 +160,9 @@ def rewrite_part(src, dst, part, change):
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            zout.writestr(item.filename, change(data.decode("utf-8")).encode("utf-8") if item.filename == part else data)
+            if item.filename == part:
+                data = change(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item.filename, data)
     return dst
 
 
@@ -317,3 +319,131 @@ def test_a_unit_that_looks_like_a_reference_stays_text_in_every_chart(tmp_path):
     formulas = [f for xml in charts.values() for f in re.findall(r"<c:f>([^<]*)</c:f>", xml)]
     assert formulas and not [f for f in formulas if "Notes" in f]
     assert sum("(see Notes!B2)" in xml for xml in charts.values()) >= 4
+
+
+# --- 9. smaller: links, read-only files, killed runs, implausible values, misleading messages ---
+
+def test_a_symlinked_out_stays_a_link_to_the_rebuilt_file(built, tmp_path):
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(built)
+    clean(run("build", "--out", link), 0)
+    assert link.is_symlink() and os.path.samefile(link, built)
+    assert openpyxl.load_workbook(built).sheetnames[0] == "Cover"
+
+
+def test_a_read_only_workbook_is_refused_and_untouched(built):
+    before = built.read_bytes()
+    built.chmod(0o444)
+    res = clean(run("build", "--out", built), 2)
+    assert "read-only" in res.stderr and built.read_bytes() == before and backup.backups(built) == []
+
+
+def test_apply_refuses_a_read_only_data_file(from_copy):
+    data, out = from_copy
+    edit(out, out, {("Asm_base_growth_cloud", 2): 0.7})
+    (data / "assumptions.csv").chmod(0o444)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    res = clean(run("edits", out, "--data", data, "--apply"), 2)
+    assert "assumptions.csv is read-only" in res.stderr
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_a_backup_killed_mid_copy_leaves_no_truncated_backup(tmp_path, monkeypatch):
+    f = tmp_path / "model.xlsx"
+    f.write_bytes(b"x" * 10_000)
+
+    def killed(src, dst, **k):
+        with open(dst, "wb") as out:
+            out.write(b"x" * 10)
+        raise KeyboardInterrupt   # as a kill mid-copy: half a file on disk
+
+    monkeypatch.setattr(shutil, "copy2", killed)
+    with pytest.raises(KeyboardInterrupt):
+        backup.backup(f)
+    assert backup.backups(f) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsx"]
+
+
+def test_temporary_files_a_killed_run_left_are_removed(built):
+    stray = built.parent / f".{built.name}.abc123.tmp"
+    stray.write_bytes(b"half a workbook")
+    os.utime(stray, (time.time() - 2 * backup.STALE,) * 2)
+    fresh = built.parent / f".{built.name}.def456.tmp"   # perhaps a build running right now: left alone
+    fresh.write_bytes(b"another build")
+    clean(run("build", "--out", built), 0)
+    assert not stray.exists() and fresh.exists()
+
+
+def test_apply_failing_midway_leaves_every_data_file_as_it_was(from_copy, monkeypatch):
+    from click.testing import CliRunner
+    import cli
+    data, out = from_copy
+    edit(out, out, {("Asm_base_growth_cloud", 2): 0.7, ("Act_selling_marketing", 1): 1.1, ("Tol_amount", 0): 0.001})
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    real, calls = os.replace, []
+
+    def fails_second(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError(5, "Input/output error")
+        return real(src, dst)
+
+    monkeypatch.setattr(os, "replace", fails_second)
+    res = CliRunner().invoke(cli.main, ["edits", str(out), "--data", str(data), "--apply"])
+    assert res.exit_code == 1 and "nothing changed" in res.output, res.output
+    after = {p.name: p.read_bytes() for p in data.iterdir() if ".kept-" not in p.name}
+    assert after == before
+
+
+@pytest.mark.parametrize("value", [1e308, 1e-300])
+def test_a_value_the_loader_refuses_is_not_kept_from_a_workbook(built, value):
+    edit(built, built, {("Asm_base_growth_cloud", 2): value})
+    res = clean(run("build", "--out", built), 0)
+    assert "dropped" in res.stdout and "not a plausible figure" in res.stdout
+    wb = openpyxl.load_workbook(built, data_only=True)
+    assert cell_of(wb, "Asm_base_growth_cloud", 2).value == 1.0
+
+
+def test_check_vets_xml_parts_under_any_name(built, tmp_path):
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "ha">]><x>&a;</x>'
+    path = tmp_path / "hidden.xlsx"
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(path, "w") as zout:
+        for item in zin.infolist():
+            zout.writestr(item.filename, zin.read(item.filename))
+        zout.writestr("customXml/item1.dat", bomb)
+    res = clean(run("check", path), 2)
+    assert "document type declaration" in res.stderr
+
+
+def test_a_renamed_sheet_is_named_as_possibly_renamed(built):
+    wb = openpyxl.load_workbook(built)
+    wb["Checks"].title = "My checks"
+    wb.save(built)
+    res = clean(run("build", "--out", built), 0)
+    assert "sheet 'My checks' (added, or 'Checks' renamed" in res.stderr, res.stderr
+
+
+def test_diff_says_not_comparable_for_a_file_saved_without_calculated_values(built, tmp_path):
+    bare = tmp_path / "bare.xlsx"
+    rewrite = lambda x: re.sub(r"(<f>[^<]*</f>)<v>[^<]*</v>", r"\1", x)  # noqa: E731
+    with zipfile.ZipFile(built) as zin, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = rewrite(data.decode()).encode()
+            zout.writestr(item.filename, data)
+    res = clean(run("diff", built, bare), 0)
+    assert " gone " not in res.stdout and "saved without calculated values" in res.stdout, res.stdout
+
+
+def test_a_blank_in_a_number_cell_is_named_as_blank(built):
+    edit(built, built, {("Tol_amount", 0): None})
+    res = clean(run("build", "--out", built), 0)
+    assert "None" not in res.stdout and "the cell is blank" in res.stdout, res.stdout
+
+
+def test_a_fifo_as_a_data_file_is_not_called_a_folder(tmp_path):
+    data = data_copy(tmp_path)
+    (data / "funding.csv").unlink()
+    os.mkfifo(data / "funding.csv")
+    res = clean(run("build", "--data", data, "--out", tmp_path / "m.xlsx"), 2)
+    assert "funding.csv" in res.stderr and "not a regular file" in res.stderr and "folder" not in res.stderr

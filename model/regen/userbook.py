@@ -221,7 +221,8 @@ def added_content(wb, meta, claimed) -> list[str]:
             continue
         rows = meta.layouts.get(ws.title)
         if rows is None:
-            renamed = f", or {', '.join(map(repr, gone))} renamed: a rebuild writes the tab under its own name" if gone else ""
+            renamed = (f", or {', '.join(map(repr, gone))} renamed: a rebuild writes the tab under its own name"
+                       if gone else "")
             out.append(f"sheet {ws.title!r} (added{renamed})")
             continue
         filled: dict = {}

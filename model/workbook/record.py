@@ -147,7 +147,8 @@ def read_meta(wb) -> Meta | None:
             version = str(name)
             if not (_is(payload, dict) and all(_is(payload.get(k, ""), str) for k in ("folder", "path", "lang"))):
                 raise MetaError(f"{damaged}: its version row is not a record")
-            meta.folder, meta.path, meta.lang = payload.get("folder", ""), payload.get("path", ""), payload.get("lang", "en")
+            meta.folder, meta.path = payload.get("folder", ""), payload.get("path", "")
+            meta.lang = payload.get("lang", "en")
         elif kind == "input":
             if not (_is(name, str) and _valid_block(payload)):
                 raise MetaError(f"{damaged}: the row of input block {name!r} is not a block record")

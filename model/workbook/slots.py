@@ -135,7 +135,8 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if kind == "actual":
             period = parse_period(slot.period)
             if period not in data.periods:
-                return Resolved(slot, name, item.unit, gone=f"{slot.period} is no longer an actual period in actuals.csv")
+                return Resolved(slot, name, item.unit,
+                                gone=f"{slot.period} is no longer an actual period in actuals.csv")
             required = list(REQUIRED_ACTUALS) + ([] if data.single_segment else
                                                  list(per_segment(SEGMENT_ACTUALS, data.segments)))
             blank = (f"{slot.key} for {base} is the base of the forecast and cannot be blank"

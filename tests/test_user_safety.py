@@ -228,9 +228,9 @@ def layout_row(wb):
 
 
 DAMAGED = {
-    "not-json": damage("C1", "{not json"),
     "version-a-list": damage("C1", "[1, 2]"),
-    "unknown-version": damage("B1", "99"),
+    "block-a-number": lambda wb: input_row(wb, lambda p: 5),
+    "cells-cut-short": lambda wb: input_row(wb, lambda p: {**p, "cells": [[0, 0]]}),
     "unknown-language": damage("C1", json.dumps({"folder": "zhipu", "lang": "fr"})),
     "block-without-shape": lambda wb: input_row(wb, lambda p: {k: v for k, v in p.items() if k != "shape"}),
     "bad-slot-token": lambda wb: input_row(wb, lambda p: {**p, "cells": [[0, 0, "actual|x", 1]]}),

@@ -18,7 +18,7 @@ from . import backup
 from ..workbook import writer
 from ..workbook.build import build_book
 from ..data.company import Dataset
-from ..workbook.slots import Resolved, problem, resolve, show, with_values
+from ..workbook.slots import problem, resolve, show, with_values
 from .userbook import MISSING, InputCell, UserBook, WorkbookError, read_user_book
 from ..calc.values import same
 
@@ -29,7 +29,6 @@ class Outcome:
     status: str          # kept | dropped | data | agreed
     reason: str = ""
     now: object = None   # the data files' value today
-    resolved: Resolved | None = None
 
 
 @dataclass
@@ -59,15 +58,15 @@ def plan_edits(book: UserBook, data: Dataset) -> Plan:
         if same(cell.value, built):
             continue
         if gone:
-            out.outcomes.append(Outcome(cell, "dropped", gone, resolved=r))
+            out.outcomes.append(Outcome(cell, "dropped", gone))
         elif not same(now, built):
             status = "agreed" if same(now, cell.value) else "data"
-            out.outcomes.append(Outcome(cell, status, now=now, resolved=r))
+            out.outcomes.append(Outcome(cell, status, now=now))
         elif why := problem(r, cell.value):
-            out.outcomes.append(Outcome(cell, "dropped", why, now, r))
+            out.outcomes.append(Outcome(cell, "dropped", why, now))
         else:
             note = "typed as a formula; carried over as its value" if cell.formula else ""
-            out.outcomes.append(Outcome(cell, "kept", note, now, r))
+            out.outcomes.append(Outcome(cell, "kept", note, now))
     return out
 
 

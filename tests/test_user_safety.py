@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import MERIDIAN, ROOT, ZHIPU, run
+from conftest import MERIDIAN, ZHIPU, run
 from model.regen import backup
 from test_regenerate import cell_of, data_copy, edit
 

@@ -1,5 +1,6 @@
 """Overwrite files without losing anything: lock-file detection, timestamped backups beside the
-file (a bounded number kept), and atomic replacement through a temporary file."""
+file (a bounded number kept), kept copies (of what the new file leaves out: never rotated away),
+read-only files refused, and atomic replacement through temporary files, one file or several."""
 from __future__ import annotations
 
 import glob

@@ -190,6 +190,8 @@ HOSTILE_BOOKS = {
     "many-cells": (lambda good, p: rewrite_part(good, p, sheet_part(good, "Cover"), lambda x: add_rows(
         x, "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "KLMNOPQRST") + "</row>"
                    for r in range(2000, 62000)))), "more than 500,000 cells"),
+    "many-texts": (lambda good, p: rewrite_part(good, p, "xl/sharedStrings.xml", lambda x: re.sub(
+        "</sst>", "".join(f"<si><t>{i}</t></si>" for i in range(600_000)) + "</sst>", x)), "more than 500,000 shared"),
 }
 
 

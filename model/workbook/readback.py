@@ -292,13 +292,19 @@ def _styles(z, names: set) -> list[str]:
 
 
 _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 
 def _read(z) -> Workbook:
     names, cells_seen = set(z.namelist()), 0
     wb = _xml(z, "xl/workbook.xml")
     rels = {r.get("Id"): r.get("Target") for r in _xml(z, "xl/_rels/workbook.xml.rels")}
-    strings = ([_text(si) for si in _xml(z, "xl/sharedStrings.xml")] if "xl/sharedStrings.xml" in names else [])
+    strings = []
+    if "xl/sharedStrings.xml" in names:
+        raw = _safe_bytes(z, "xl/sharedStrings.xml")
+        if len(_STRING_TAG.findall(raw)) > MAX_CELLS:  # no more texts than cells: counted before parsing
+            raise WorkbookError(f"more than {MAX_CELLS:,} shared texts; a model workbook has far fewer")
+        strings = [_text(si) for si in fromstring(raw)]
     formats = _styles(z, names)
     sheets, defined = [], {}
     for block in wb:

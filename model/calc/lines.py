@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
+from .formula import AND, IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
 
 
 @dataclass
@@ -61,7 +61,8 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("revenue", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
+            actual = lambda x, p, k=key: guard([x.at("revenue", p), x.inp(f"share_{k}", p)],  # noqa: E731
+                                               x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
         lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
                           kind="detail", text="rev_segment", note="rev" + one, segment=key))
     lines += [
@@ -82,7 +83,8 @@ def income_lines(data) -> list[Line]:
     history = "" if split else "_history"  # without compute for the base year R&D is forecast as one line
     lines += [
         Line("gross_profit", "amount",
-             actual=lambda x, p: guard([x.at("cost_of_revenue", p)], x.at("revenue", p) - x.at("cost_of_revenue", p)),
+             actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
+                                       x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total"),
         Line("rnd_compute", "amount", actual=link("rnd_compute"),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
@@ -235,8 +237,10 @@ def ratio_lines(data) -> list[Line]:
         if prior is None:
             return NA
         d_rev = x.at("revenue", p) - x.at("revenue", prior)
-        return guard([x.at("adjusted_net_income", p), x.at("adjusted_net_income", prior)],
-                     (x.at("adjusted_net_income", p) - x.at("adjusted_net_income", prior)) / d_rev, nonzero=[d_rev])
+        known = [x.at(k, q) for k in ("revenue", "adjusted_net_income") for q in (p, prior)]
+        return IF(AND(*[ISNUMBER(v) for v in known]),  # the revenue change is a divisor only when both are known
+                  guard([], (x.at("adjusted_net_income", p) - x.at("adjusted_net_income", prior)) / d_rev,
+                        nonzero=[d_rev]), NA)
 
     def both(key, unit, f, **kw):
         """A ratio computed alike in actual and forecast columns."""

@@ -28,12 +28,18 @@ class Series:
     style: dict = field(default_factory=dict)
 
 
-SERIES_COLORS = ["#1F3864", "#548235", "#C55A11", "#7F6000", "#7030A0", "#2E75B6", "#A5A5A5"]
+# ten distinct colours: as many as the loader allows segments (later series repeat them)
+SERIES_COLORS = ["#1F3864", "#548235", "#C55A11", "#7F6000", "#7030A0", "#2E75B6", "#A5A5A5", "#BF8F00",
+                 "#843C0C", "#00B0A0"]
+
+
+def series_color(i: int) -> str:
+    return SERIES_COLORS[i % len(SERIES_COLORS)]
 
 
 def line_style(i: int) -> dict:
     """The i-th series of a line chart: a distinct colour with small markers."""
-    color = SERIES_COLORS[i % len(SERIES_COLORS)]
+    color = series_color(i)
     return {"line": {"color": color, "width": 2}, "marker": {"type": "circle", "size": 4,
                                                              "fill": {"color": color}, "border": {"color": color}}}
 

@@ -179,7 +179,9 @@ def print_extent(sh) -> tuple[int, int]:
 
 
 def header_text(text: str) -> str:
-    return text.replace("&", "&&")  # a literal & in Excel's header codes
+    """Text for Excel's header codes: a literal & doubled, and the font code &"-,Regular" before it,
+    which ends the preceding font size (&8), so that a leading digit ("3M") is not read as part of it."""
+    return '&"-,Regular"' + text.replace("&", "&&")
 
 
 # Sheet protection without a password: locked cells stay selectable, rows and columns can be resized

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...data.company import driver_items
-from ..book import SERIES_COLORS, Chart, Series, line_style
+from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
 from ...calc.lines import income_lines
@@ -51,7 +51,7 @@ class IncomeTab:
         cats = Rng(self.headers[first], self.headers[last])
         row = lambda key: Rng(self.lines.cell(key, first), self.lines.cell(key, last))  # noqa: E731
         name = lambda key: self.sheet.cell_at(self.lines.rows[key], LABEL_COL)  # noqa: E731
-        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": SERIES_COLORS[i]}})
+        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": series_color(i)}})
                   for i, (key, _) in enumerate(data.segments)]
         series += [Series(name("rnd"), row("rnd"), cats, kind="line", style=line_style(2)),
                    Series(name("adjusted_net_income"), row("adjusted_net_income"), cats, kind="line",

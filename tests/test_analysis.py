@@ -100,12 +100,22 @@ def block_values(block, key, years):
 
 
 def test_hand_case_breakeven_year_and_cumulative_loss(hand_book):
-    # double: revenue 20, 40, 80; gross profit 10, 20, 40; less fixed costs 25: -15, -5, +15
+    # double: revenue 20, 40, 80; gross profit 10, 20, 40; less fixed costs 25: -15, -5, +15; the loss
+    # counts from the opening cash date (1H2025), so 1H2025's -8 is not counted again
     be, loss = (c.result() for c in hand_book.summary["double"][:2])
-    assert (be, loss) == (2027, pytest.approx(20))
-    # slow: revenue 12, 14.4, 17.28; adjusted -19, -17.8, -16.36: never breaks even
+    assert (be, loss) == (2027, pytest.approx(15 - 8 + 5))
+    assert hand_book.summary["double"][5].result() == "until breakeven"
+    # slow: revenue 12, 14.4, 17.28; adjusted -19, -17.8, -16.36: never breaks even, a horizon total
     be, loss = (c.result() for c in hand_book.summary["slow"][:2])
-    assert be == "not reached" and loss == pytest.approx(19 + 17.8 + 16.36)
+    assert be == "not reached" and loss == pytest.approx(19 - 8 + 17.8 + 16.36)
+    assert hand_book.summary["slow"][5].result() == "FY2025–FY2027, breakeven not reached: a lower bound"
+
+
+def test_hand_case_reported_and_operating_cash_breakeven(hand_book):
+    """Adjustments 0: reported breakeven = adjusted. Operating cash = adjusted net income after the opening
+    date + non-cash 1 − working capital 1: double -15+8, -5, +15 → FY2027; slow never."""
+    assert [c.result() for c in hand_book.summary["double"][6:9]] == [pytest.approx(15), 2027, 2027]
+    assert [c.result() for c in hand_book.summary["slow"][7:9]] == ["not reached", "not reached"]
 
 
 def test_hand_case_revenue_and_growth_needed(hand_book):

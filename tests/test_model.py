@@ -95,7 +95,9 @@ def hand_forecast(data, sc):
         opex *= 1 + d("other_opex_growth")
         out.append((year, sum(rev.values()), gp - compute - other - opex))
     be = next((y for y, _, adj in out if adj >= 0), "not reached")
-    loss = sum(-adj for y, _, adj in out if be == "not reached" or y < be)
+    # the loss counts from the opening cash date (funding.csv: 30 June 2025): 1H2025's is in that cash already
+    spent = {2025: data.actual("adjusted_net_income", Period(2025, 6))}
+    loss = sum(-(adj - spent.get(y, 0)) for y, _, adj in out if be == "not reached" or y < be)
     return out, be, loss
 
 
@@ -177,9 +179,13 @@ def test_one_formula_per_forecast_row(company):
     data, book = company
     forecast_cols = {2 + len(data.full_years) + i for i in range(len(data.forecast_years))}
     header_row = {c.sheet.name: c.row for s in book.sheets for c in s.cells.values() if c.fmt.startswith("period_")}
+    # summary tables by scenario (a row per scenario, a column per measure) are not timelines
+    summary_rows = set(data.scenarios) | {book.t("scenarios.selected")}
+    label = lambda cell: getattr(cell.sheet.cell_at(cell.row, 0), "content", None)  # noqa: E731
     rows = {}
     for cell, f in formulas(book):
-        if cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9):
+        if (cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9)
+                and label(cell) not in summary_rows):
             rows.setdefault((cell.sheet.name, cell.row), []).append(relative(f, cell))
     # timeline rows: a formula in every forecast column (tables below a header are not timelines)
     rows = {k: set(v) for k, v in rows.items() if len(v) == len(forecast_cols)}

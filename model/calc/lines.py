@@ -116,20 +116,43 @@ def income_lines(data) -> list[Line]:
     return lines
 
 
-# Lines each scenario's block on the Scenarios tab carries (enough for adjusted net income).
-def scenario_lines(data) -> list[Line]:
+# Lines each scenario's block on the Scenarios tab carries (adjusted and reported net income).
+def scenario_lines(data, reported=False) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
+    if reported:
+        keep |= {"adjustments", "net_income"}
     return [ln for ln in income_lines(data) if ln.key in keep and ln.forecast is not None]
 
 
+def before_open(x, p):
+    """The part of year p's adjusted net income earned before the opening cash date (already in the
+    opening cash): the opening interim's actual in its own year, else 0. Scalars via x.drv."""
+    return IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0)
+
+
 def breakeven_lines() -> list[Line]:
-    """Breakeven: the first forecast year with adjusted net income ≥ 0, and the losses until then."""
+    """Breakeven: the first forecast year with adjusted net income ≥ 0, and the adjusted losses until
+    then counted from the opening cash date, as the cash bridge counts them."""
     return [
         Line("be_flag", "flag", forecast=lambda x, p: IF(x.at("adjusted_net_income", p).ge(0), 1, 0), kind="detail"),
         Line("be_reached", "flag", forecast=lambda x, p: IF(SUM(x.run("be_flag", p)).gt(0), 1, 0), kind="detail"),
+        Line("ani_after_open", "amount", kind="detail",
+             forecast=lambda x, p: x.at("adjusted_net_income", p) - before_open(x, p)),
         Line("be_loss", "amount",
-             forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.at("adjusted_net_income", p), 0), kind="detail"),
+             forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.here("ani_after_open", p), 0), kind="detail"),
+    ]
+
+
+def other_breakeven_lines() -> list[Line]:
+    """Breakeven on two other measures: reported (IFRS) net income ≥ 0, and operating cash flow ≥ 0 —
+    adjusted net income after the opening cash date + non-cash items − the increase in working
+    capital (the cash bridge's items before capital expenditure and equity)."""
+    return [
+        Line("reported_be_flag", "flag", forecast=lambda x, p: IF(x.at("net_income", p).ge(0), 1, 0), kind="detail"),
+        Line("operating_cash", "amount", kind="detail",
+             forecast=lambda x, p: x.here("ani_after_open", p) + x.drv("non_cash", p) - x.drv("working_capital", p)),
+        Line("cash_be_flag", "flag", forecast=lambda x, p: IF(x.here("operating_cash", p).ge(0), 1, 0), kind="detail"),
     ]
 
 
@@ -185,7 +208,7 @@ def cash_lines() -> list[Line]:
         Line("opening_cash", "amount", forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p)),
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
         Line("ani_before_open", "amount", kind="detail",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0)),
+             forecast=before_open),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
         Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
         Line("capex", "amount", forecast=lambda x, p: x.drv("capex", p), kind="detail", text="cash_capex"),

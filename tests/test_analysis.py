@@ -256,7 +256,8 @@ def grid_expectations(data, sc):
             ratios = b.sheet("Ratios")
             margin = next(cell for cell in ratios.cells.values() if cell.col == 0 and cell.content == "Adjusted net margin")
             col = next(cell.col for cell in ratios.cells.values() if cell.fmt.startswith("period_") and cell.content == last)
-            out[(i, j)] = (b.names["BreakevenYear"].result(), ratios.cell_at(margin.row, col).result())
+            target = b.tabs["scenarios"].blocks[sc].cell("adjusted_net_income", FY(2028)).result()  # claim BE's year
+            out[(i, j)] = (b.names["BreakevenYear"].result(), ratios.cell_at(margin.row, col).result(), target)
     return out
 
 
@@ -300,10 +301,13 @@ def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_
     # every cell equals the model rebuilt with that pair of deltas applied to the data
     expected = grid_expectations(zhipu, sc)
     years = set()
-    for (i, j), (be, margin) in expected.items():
+    for (i, j), (be, margin, target) in expected.items():
         assert got(tab.grid[0][i][j]) == be, (sc, i, j)
         assert got(tab.grid[1][i][j]) == pytest.approx(margin, rel=1e-9), (sc, i, j)
+        assert got(tab.grid[2][i][j]) == pytest.approx(target, rel=1e-9), (sc, i, j)
         years.add(be)
+    # the target-year grid carries information where most breakeven cells read "not reached"
+    assert len({round(got(tab.grid[2][i][j]), 6) for i, j in expected}) == len(expected)
     if sc == "bull":
         assert len(years) >= 3   # the grid spans different breakeven years, not one repeated answer
 

@@ -188,7 +188,7 @@ def test_cash_drivers_are_optional_and_default_to_zero(tmp_path):
                    if not any(d in ln for d in (",non_cash,", ",capex,", ",working_capital,")))
     data = load(write_company(tmp_path / "co", dict(HAND, **{"assumptions.csv": text})))
     assert data.assumptions[("slow", "capex")] == [0.0, 0.0, 0.0]
-    assert "0 assumed" in data.rationales[("slow", "capex")]
+    assert "0 assumed" in data.rationales[("slow", "capex")]["rationale"]
 
 
 # --- the research note's claims on the default data ---

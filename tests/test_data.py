@@ -245,7 +245,7 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
     assert (copy / "actuals.csv").read_bytes().startswith(b"\xef\xbb\xbfitem" if encoding == "utf-8-sig" else b"item")
     data = load(copy)
     assert data.actuals["revenue"][FY(2024)].note == note
-    assert data.rationales[("bear", "gm_cloud")] == rationale
+    assert data.rationales[("bear", "gm_cloud")]["rationale"] == rationale
     assert data.company["unit_local"] == "亿元"
     assert data.references[0].claim == "营收 0.574亿元"
 

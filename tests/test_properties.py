@@ -205,7 +205,7 @@ def test_random_companies_load_as_written(spec, tmp_path_factory):
         assert data.actual(item, p) == (None if v is None else pytest.approx(v, rel=1e-12, abs=1e-300))
     for key, values in spec["assumptions"].items():
         assert data.assumptions[key] == pytest.approx(values, rel=1e-12)
-        assert data.rationales[key] == spec["rationales"][key].strip()
+        assert data.rationales[key]["rationale"] == spec["rationales"][key].strip()
 
 
 def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):

@@ -171,7 +171,9 @@ SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIR
 SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
 CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
-SOURCE_TEXTS = ("title", "supports")
+SOURCE_TEXTS = ("title", "supports", "reliability")
+FUNDING_TEXTS = ("unit", "note")
+RATIONALE_TEXTS = per_edition("rationale")  # rationale_zh
 
 # Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
 MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
@@ -204,6 +206,7 @@ class Funding:
     unit: str = ""
     source: str = ""
     note: str = ""
+    local: dict = field(default_factory=dict)   # unit_zh, note_zh: the texts of another edition
 
 
 @dataclass
@@ -238,7 +241,7 @@ class Dataset:
     scenarios: list[str] = field(default_factory=list)
     forecast_years: list[int] = field(default_factory=list)
     assumptions: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (scenario, driver) -> per year
-    rationales: dict[tuple[str, str], str] = field(default_factory=dict)
+    rationales: dict[tuple[str, str], dict] = field(default_factory=dict)  # {"rationale": .., "rationale_zh": ..}
     sources: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
@@ -519,7 +522,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
+    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
     in_file = [h for h in header if is_year(h)]
     for a, b in zip(in_file, in_file[1:]):
         if parse_period(b) <= parse_period(a):
@@ -546,7 +549,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             if len(scenarios) == MAX_SCENARIOS:
                 raise DataError(path, f"more than {MAX_SCENARIOS} scenarios", n, "scenario")
             scenarios.append(sc)
-        rationales[(sc, drv)] = r.get("rationale", "")
+        rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
         where[sc, drv] = n
         blank = [c for c in year_cols if not r[c]]
         if blank:
@@ -573,7 +576,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 continue
             if drv in CASH_DRIVERS:
                 values[(sc, drv)] = [0.0] * len(years)
-                rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
+                rationales[(sc, drv)] = {"rationale": CASH_DRIVER_DEFAULT}
             else:
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
@@ -628,7 +631,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     """funding.csv: opening cash (at the end of an actual period), the equity raise and its exchange
     rate, and the minimum cash balance."""
     path = folder / "funding.csv"
-    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note"])
+    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)])
     out: dict[str, Funding] = {}
     periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
     for n, r in rows:
@@ -662,7 +665,8 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
             problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
             continue
         check_bound(FUNDING_ITEMS[item].bound, "amount", value, path, n, "value")
-        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""))
+        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""),
+                            {k: r[k] for k in per_edition(*FUNDING_TEXTS) if r.get(k)})
     if not any(r["item"] == "opening_cash" for _, r in rows):
         problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
                                   column="item"))

@@ -38,7 +38,7 @@ def scenario_table(sheet, top, columns, scenarios, values, index, col0=FIRST_COL
     rows = {}
     r = head + 2
     for sc in scenarios:
-        sheet.put(r, LABEL_COL, sc, "label")
+        sheet.put(r, LABEL_COL, t.scenario(sc), "label")
         rows[sc] = [sheet.put(r, col0 + i, expr, "calc", fmt) for i, (expr, (_, _, fmt)) in
                     enumerate(zip(values(sc), columns))]
         r += 1

@@ -142,7 +142,7 @@ class CoverTab:
             sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
         r += 2
         for sc in self.data.scenarios:
-            sh.put(r, LABEL_COL, sc, "label")
+            sh.put(r, LABEL_COL, t.scenario(sc), "label")
             for i, (_, _, fmt, (tab, k)) in enumerate(BY_SCENARIO):
                 src = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)

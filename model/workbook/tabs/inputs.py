@@ -92,12 +92,13 @@ class InputsTab:
                 label = t("inputs.funding_at", label=label, period=fig.period.code)
             sh.put(row, LABEL_COL, label, "label")
             own = fig.unit in ("", data.company["unit"]) and item.unit.startswith("amount")  # in the company's unit
-            self.funding_units[key] = t.unit if own else fig.unit
+            texts = {"unit": fig.unit, "note": fig.note, **fig.local}  # unit_zh, note_zh where given
+            self.funding_units[key] = t.unit if own else t.data_text(texts, "unit")
             sh.put(row, UNIT_COL, self.funding_units[key], "unit")
             self.funding[key] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
             book.define(f"Fund_{key}", self.funding[key])
             sh.put(row, tl.note_col, "; ".join(x for x in (fig.source and t("common.source", sources=fig.source),
-                                                           note(fig.note)) if x), "note")
+                                                           note(t.data_text(texts, "note"))) if x), "note")
             row += 1
             if item.period == "forecast":
                 sh.put(row, LABEL_COL, t("funding.raise_year"), "detail_label")
@@ -170,10 +171,10 @@ class InputsTab:
             row += 1
             self.asm_rows[drv] = row
             for sc in data.scenarios:
-                sh.put(row, LABEL_COL, sc, "detail_label")
+                sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
                 for p, v in zip(tl.forecast, data.assumptions[(sc, drv)]):
                     self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
-                sh.put(row, tl.note_col, note(data.rationales.get((sc, drv), "")), "note")
+                sh.put(row, tl.note_col, note(t.data_text(data.rationales.get((sc, drv), {}), "rationale")), "note")
                 book.define(f"Asm_{name_part(sc)}_{drv}",
                             Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
                 row += 1

@@ -124,6 +124,8 @@ class Sheet:
         self.links: list[tuple[Cell, str, str]] = []  # internal hyperlinks: (cell, target, text)
         self.charts: list[Chart] = []
         self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
+        self.page_breaks: list[int] = []   # rows that start a new printed page (a chart kept whole)
+        self.one_page = False              # print the tab on a single page (the Cover)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:

@@ -93,6 +93,7 @@ class CashTab:
         series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash"), years, style=line_style(i))
                   for i, sc in enumerate(scs)]
         sh.put(row, LABEL_COL, t("common.chart_data"), "section")
+        sh.page_breaks.append(row)   # the chart and its data print on a page of their own, not split
         row += 1
         sh.put(row, LABEL_COL, t("cash.min_cash"), "label")
         sh.put(row, UNIT_COL, unit, "unit")

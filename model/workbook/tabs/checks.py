@@ -124,7 +124,7 @@ class ChecksTab:
                 model = sh.put(row, FIRST_COL, block.here(ref.metric, ref.period), "calc", kind)
                 reported = sh.put(row, FIRST_COL + 1, value.ref(), "calc", kind)
                 diff = sh.put(row, FIRST_COL + 2, IF(ISNUMBER(model.ref()), model.ref() - reported.ref(), NA), "calc",
-                              precise(kind))
+                              "diff_" + precise(kind))
                 sh.put(row, FIRST_COL + 3, tolerance.ref(), "calc", precise(kind))
                 row += 1
                 sh.put(row - 1, FIRST_COL + 4, IF(ISNUMBER(diff.ref()), IF(ABS(diff.ref()).gt(tolerance.ref()), 1, 0), 1), "calc", "int")

@@ -6,12 +6,13 @@ from __future__ import annotations
 from ...calc.formula import ABS, IF, ISNUMBER, MAX, MIN, NA, SUM, SUMPRODUCT, Flags, Rng, Text, guard, ratio
 from ...calc.lines import cagr
 from ..timeline import LABEL_COL
-from . import LINE_HEIGHT, title_rows
+from ...data.company import per_edition
+from . import LINE_HEIGHT, fit_rows, title_rows
 from .inputs import claim_format, claim_unit, tolerance_format
 
 STATUSES = [("consistent", "good"), ("differs", "bad"), ("unchecked", "neutral")]  # label id claims.<id>, style
 COLUMNS = [("claim", 62), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
-           ("test", 17), ("status", 16), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
+           ("test", 17), ("status", 16), ("id", 8), ("quote", 40), ("explanation", 70)]  # label id claims.<id>
 
 
 def passes(test, model, reported, tol):
@@ -75,15 +76,18 @@ class ClaimsTab:
                 rep = sh.put(r, 2, reported, "calc", fmt)
                 model = sh.put(r, 3, figure, "calc", fmt)
                 m, rp = model.ref(), rep.ref()
-                sh.put(r, 4, guard([m, rp], m - rp), "calc", "int" if fmt == "year" else fmt)
+                sh.put(r, 4, guard([m, rp], m - rp), "calc", "diff_" + ("int" if fmt == "year" else fmt))
                 tl_ = sh.put(r, 5, tol, "calc", tolerance_format(fmt))
                 sh.put(r, 6, t(f"claims.test_{cl.test}"), "unit")
                 ok, no, unknown = (Text(status_text[k]) for k, _ in STATUSES)
                 status = sh.put(r, 7, IF(ISNUMBER(m), IF(passes(cl.test, m, rp, tl_.ref()), ok, no),
                                          IF(m.eq(NA), unknown, no)), "calc", "text")
                 sh.put(r, 8, cl.id, "unit")
-                sh.put(r, 9, cl.quote, "text")
-                sh.put(r, 10, t.data_text(cl.fields, "explanation"), "text")
+                sh.put(r, 9, cl.quote, "text_wrap")
+                sh.put(r, 10, t.data_text(cl.fields, "explanation"), "text_wrap")
+                # heights fit every edition's text, so that the editions keep the same layout
+                fit_rows(sh, [(r, cl.quote, COLUMNS[9][1])] + [(r, cl.fields.get(k, ""), COLUMNS[10][1])
+                                                                for k in ("explanation", *per_edition("explanation"))])
                 self.rows[cl.id if len(cases) == 1 else f"{cl.id}_{data.scenarios[n]}"] = (rep, model, status)
                 r += 1
         if not data.claims:

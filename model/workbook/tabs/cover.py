@@ -127,6 +127,7 @@ class CoverTab:
             sh.links.append((cell, f"'{s.name}'!A1", s.name))
             r += 1
         sh.widths.update(WIDTHS)
+        sh.one_page = True
         sh.freeze = (STATUS_ROW + 1, 0)
 
     def by_scenario(self, r, scenarios, breakeven, cash):

@@ -6,8 +6,8 @@ from ...data.company import (DEFAULT_NOTES, FUNDING_ITEMS, SENSITIVITY, SIGNED, 
                     actual_items, all_driver_items, raise_year_bound, used_tolerances)
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import precise, title_rows
+from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
+from . import fit_rows, precise, title_rows
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -37,6 +37,10 @@ class InputsTab:
         tab = lambda key: t(f"tabs.{key}")  # noqa: E731
         loader = {text: t(f"inputs.{key}") for key, text in DEFAULT_NOTES.items()}
         note = lambda text: loader.get(text, text)  # noqa: E731  (the loader's own notes in this edition's words)
+
+        def fit_note(row, texts):
+            """A wrapped note as tall as its longest text in any edition (the editions keep one layout)."""
+            fit_rows(sh, [(row, text, NOTE_WIDTH) for text in texts])
         title_rows(sh, tab("inputs"), t("inputs.subtitle", unit=t.unit))
         self.headers = tl.write_header(sh, 4, t("inputs.notes"))
         row = 7
@@ -98,7 +102,8 @@ class InputsTab:
             self.funding[key] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
             book.define(f"Fund_{key}", self.funding[key])
             sh.put(row, tl.note_col, "; ".join(x for x in (fig.source and t("common.source", sources=fig.source),
-                                                           note(t.data_text(texts, "note"))) if x), "note")
+                                                           note(t.data_text(texts, "note"))) if x), "note_wrap")
+            fit_note(row, [f"{fig.source}: {v}" for k, v in texts.items() if k.startswith("note")])
             row += 1
             if item.period == "forecast":
                 sh.put(row, LABEL_COL, t("funding.raise_year"), "detail_label")
@@ -174,7 +179,9 @@ class InputsTab:
                 sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
                 for p, v in zip(tl.forecast, data.assumptions[(sc, drv)]):
                     self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
-                sh.put(row, tl.note_col, note(t.data_text(data.rationales.get((sc, drv), {}), "rationale")), "note")
+                texts = data.rationales.get((sc, drv), {})
+                sh.put(row, tl.note_col, note(t.data_text(texts, "rationale")), "note_wrap")
+                fit_note(row, texts.values())
                 book.define(f"Asm_{name_part(sc)}_{drv}",
                             Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
                 row += 1

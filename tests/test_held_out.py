@@ -96,6 +96,17 @@ def test_a_year_without_revenue_builds_with_na_ratios(lumen_book):
     assert line(b, "Ratios", "Incremental adjusted margin (operating leverage)", "FY2023") == pytest.approx(-74 / 3.5)
 
 
+def test_a_ratio_over_a_tiny_base_is_not_meaningful(lumen_book):
+    """R&D 70 on revenue 3.5 (FY2023) is 2,000% of revenue: above the 1,000% limit on Inputs, n.m.;
+    FY2024's 189 / 30.5 = 620% is shown."""
+    b = lumen_book
+    assert b.names["Tol_nm_ratio"].result() == 10
+    assert line(b, "Ratios", "R&D / revenue", "FY2023") == "n.m."
+    assert line(b, "Ratios", "R&D / revenue", "FY2024") == pytest.approx(189 / 30.5)
+    assert line(b, "Ratios", "Adjusted net margin", "FY2023") == "n.m."          # −92 / 3.5
+    assert line(b, "Ratios", "Gross margin — blended", "FY2023") == pytest.approx(-0.9 / 3.5)
+
+
 def test_a_negative_gross_margin_year(lumen_book):
     assert line(lumen_book, "Ratios", "Gross margin — blended", "FY2023") == pytest.approx((3.5 - 4.4) / 3.5)
 

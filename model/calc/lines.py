@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import AND, IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio
 
 
 @dataclass
@@ -161,12 +161,14 @@ def first_flagged(flags, years, otherwise: str):
     return IF(SUM(flags).eq(0), Text(otherwise), INDEX(years, MATCH(1, flags)))
 
 
-def cagr(x, p, end, start, since):
+def cagr(x, p, end, start, since, limit=None):
     """Compound annual growth from period `since` (value `start`) to p (value `end`); n/a when the two
-    have opposite signs (no compound rate leads from one to the other)."""
+    have opposite signs (no compound rate leads from one to the other); with a `limit`, n.m. above it."""
     change = end / start
-    return guard([end, start], IF(change.ge(0), change ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, NA),
-                 nonzero=[start])
+    rate = change ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1
+    if limit is not None:
+        rate = IF(ABS(rate).gt(limit), NM, rate)
+    return guard([end, start], IF(change.ge(0), rate, NA), nonzero=[start])
 
 
 def required_revenue_lines() -> list[Line]:
@@ -176,10 +178,10 @@ def required_revenue_lines() -> list[Line]:
         gm, fixed = x.here("gross_margin", p), x.here("fixed_costs", p)
         return IF(ISNUMBER(gm), IF(gm.gt(0), fixed / gm, NA), NA)
 
-    def since_base(key_at=None, key_here=None):
+    def since_base(key_at=None, key_here=None, nm=False):
         def f(x, p):
             end = x.at(key_at, p) if key_at else x.here(key_here, p)
-            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year)
+            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year, nm_limit(x) if nm else None)
         return f
 
     def gap(a, b):
@@ -192,7 +194,7 @@ def required_revenue_lines() -> list[Line]:
         Line("fixed_costs", "amount", forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p)),
         Line("required_revenue", "amount", forecast=required, kind="total"),
         Line("revenue_gap", "amount", forecast=gap("required_revenue", "scenario_revenue")),
-        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue"), kind="total"),
+        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue", nm=True), kind="total"),
         Line("scenario_cagr", "pct", forecast=since_base(key_at="revenue")),
         Line("cagr_gap", "pct", forecast=gap("required_cagr", "scenario_cagr")),
     ]
@@ -241,9 +243,14 @@ def _growth(key):
     return f
 
 
+def nm_limit(x):
+    """The size above which a ratio reads n.m. (not meaningful): an input on the Inputs tab."""
+    return x.inputs.tol["nm_ratio"].ref(True, True)
+
+
 def ratio_lines(data) -> list[Line]:
     def of_revenue(key):
-        return lambda x, p: ratio(x.at(key, p), x.at("revenue", p))
+        return lambda x, p: ratio(x.at(key, p), x.at("revenue", p), nm_limit(x))
 
     def since_first(x, p):
         first = x.first_year

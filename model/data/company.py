@@ -151,7 +151,8 @@ CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "sum": Non
 CLAIM_TESTS = ("equal", "at_least", "at_most")
 
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
-TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
+TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005),
+              "nm_ratio": ("pct", 10.0)}   # nm_ratio: a ratio above 1,000% in size reads n.m.
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
 EDITIONS = tuple(lang for lang in LANGS if lang != "en")   # the non-English editions (model/labels)
 
@@ -280,7 +281,7 @@ class Dataset:
 
 def used_tolerances(data) -> list[str]:
     """Tolerances the Checks tab uses: the segment ones only with two or more segments."""
-    return ["amount"] if data.single_segment else list(TOLERANCES)
+    return ["amount", "nm_ratio"] if data.single_segment else list(TOLERANCES)
 
 
 def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:

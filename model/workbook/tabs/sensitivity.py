@@ -111,7 +111,8 @@ class SensitivityTab:
                 self.blocks[(i, j)] = block
                 flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
                 self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
-                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last))
+                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
+                                                   inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
                 self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):

@@ -20,7 +20,7 @@ from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
-NEUTRAL = {"", "%", "1/0", "n/a", "123.45", "0"}  # the same in every language
+NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0"}  # the same in every language
 
 
 def tabs(book):

@@ -49,6 +49,10 @@ class Labels:
             return [s.format(**fill) for s in text]
         return text.format(**fill)  # a placeholder left unfilled is an error, not a stray "{unit}"
 
+    def edition(self, lang: str) -> "Labels":
+        """The same company's texts in another edition."""
+        return Labels(lang, self.company, self.base)
+
     def scenario(self, name: str) -> str:
         """A scenario's name as a row label: this edition's word for a common name (scenario_names:
         base -> 基准（base）), else the name as the data give it. The selector and ScenarioList keep

@@ -56,11 +56,16 @@ def precise(kind: str) -> str:
     return {"amount": "amount4", "pct": "pct2"}.get(kind, kind)
 
 
+def text_width(text) -> float:
+    """The column width a text needs on one line: CJK is twice as wide, a proportional font fits
+    ~1.1 characters per width unit."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text)) / 1.1
+
+
 def fit_rows(sheet, heights):
     """Give each row the height its longest wrapped text needs (viewers do not all fit a row to its
     wrapped text); `heights` holds (row, text, column width). Rows of one line keep the default."""
     for row, text, width in heights:
-        chars = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text))  # CJK is twice as wide
-        lines = ceil(chars / (width * 1.1))  # a proportional font fits ~1.1 characters per width unit
+        lines = ceil(text_width(text) / width)
         if lines > 1:
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)

@@ -49,7 +49,7 @@ class ScenariosTab:
                                               t("common.not_reached"))
             be = year("be_flag")
             basis = IF(ISNUMBER(be), Text(t("scenarios.to_breakeven")),
-                       Text(t("scenarios.lower_bound", first=first.code, last=last.code)))
+                       Text(t("scenarios.lower_bound")))
             return [be, SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
                     basis, b.at("net_income", last), year("reported_be_flag"), year("cash_be_flag")]

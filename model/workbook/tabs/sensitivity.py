@@ -58,7 +58,7 @@ class SensitivityTab:
         # which carries information where the breakeven year reads "not reached"
         target = breakeven.target.ref(True, True)
         grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct"),
-                 (t("sensitivity.grid_target", breakeven=t("tabs.breakeven"), unit=unit), "amount")]
+                 (t("sensitivity.grid_target"), "amount")]
         grid_top = row
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)

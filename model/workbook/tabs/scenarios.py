@@ -54,6 +54,7 @@ class ScenariosTab:
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
                     basis, b.at("net_income", last), year("reported_be_flag"), year("cash_be_flag")]
         columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY]
+        self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(r, LABEL_COL, t("scenarios.loss_note", period=op.code), "note")

@@ -86,8 +86,8 @@ def test_new_scaffolds_every_file_and_refuses_to_overwrite(tmp_path):
     assert "revenue,FY2024,,," in actuals and "share_onprem,FY2022,,," in actuals
     assert "# Required for FY2024" in actuals
     assumptions = (folder / "assumptions.csv").read_text(encoding="utf-8")
-    assert "\nscenario,driver,FY2025,FY2026,FY2027,FY2028,FY2029,rationale\n" in assumptions  # five years by default
-    assert "\nbase,growth_cloud,,,,,,\n" in assumptions
+    assert "\nscenario,driver,FY2025,FY2026,FY2027,FY2028,FY2029,rationale,rationale_zh\n" in assumptions  # five years by default
+    assert "\nbase,growth_cloud,,,,,,,\n" in assumptions
 
     (folder / "company.toml").write_text("edited", encoding="utf-8")
     again = run("new", "acme", "--dir", tmp_path)
@@ -119,7 +119,7 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
         for drv in ("growth_platform", "gm_platform", "rnd_growth", "other_opex_growth", "adjustments"):
             assert f"column 'FY2026': {sc} / {drv}: no value for FY2026..FY2031" in err
     assert "rnd_compute_growth" not in err                        # not needed without compute data
-    assert "funding.csv, row 10, column 'value': opening_cash: a number is required" in err
+    assert "funding.csv, row 11, column 'value': opening_cash: a number is required" in err
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
     assert err.startswith("error: 29 problems")   # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
     assert "opening cash at the end of 9M2026 needs adjusted_net_income for 9M2026" in err   # result before the cash date

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
-                   FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
+                   FUNDING_ITEMS, FUNDING_TEXTS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
                    SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
@@ -160,10 +160,12 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
         "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
         "rationale: a one-line reason shown beside the row in the workbook.",
+        edition_note(["rationale"]),
     )
-    blanks = [""] * (len(years) + 1)
-    zeros = ["0"] * len(years) + [""]
-    return head + csv_rows([["scenario", "driver", *years, "rationale"]]
+    texts = ["rationale", *per_edition("rationale")]
+    blanks = [""] * (len(years) + len(texts))
+    zeros = ["0"] * len(years) + [""] * len(texts)
+    return head + csv_rows([["scenario", "driver", *years, *texts]]
                            + [[sc, drv, *blanks] for sc in scenarios for drv in drivers]
                            + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
 
@@ -178,10 +180,12 @@ def funding_csv(years, interims) -> str:
         "opening_cash is required: its period is the actual period whose end the cash is measured at.",
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
+        edition_note(FUNDING_TEXTS),
     )
-    return head + csv_rows([["item", "period", "value", "unit", "source", "note"],
-                            ["opening_cash", opening.code, "", "", "", ""],
-                            ["min_cash", "", "0", "", "", "the floor cash must stay above"]])
+    more = [""] * len(per_edition(*FUNDING_TEXTS))
+    return head + csv_rows([["item", "period", "value", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)],
+                            ["opening_cash", opening.code, "", "", "", "", *more],
+                            ["min_cash", "", "0", "", "", "the floor cash must stay above", *more]])
 
 
 def edition_note(columns) -> str:

@@ -190,3 +190,15 @@ def test_held_out_companies_recalculate_in_libreoffice(lumen, tmp_path):
     header = f"{NAME}, fictional"          # the page header: the company and its ticker
     assert not [ln for ln in lines if ln.startswith("M Lumen")]     # the 3 read as a font size (&83M)
     assert lines.count(header) >= len(books["base-en"].sheets) - 1  # every printed tab's header
+
+
+def test_a_long_adjustments_label_wraps_instead_of_being_cut(lumen_book):
+    """The 105-character adjustments label is wider than the label column: it wraps, and its rows
+    (the line and its driver) are tall enough for three lines."""
+    from model.workbook.tabs import LINE_HEIGHT
+    sh = lumen_book.sheet("Income Statement")
+    label = lumen_book.t.adjustments
+    rows = [r for (r, c), cell in sh.cells.items() if c == 0 and str(cell.content).startswith(label)]
+    assert len(rows) == 2
+    for r in rows:
+        assert sh.cell_at(r, 0).role.endswith("_wrap") and sh.heights[r] >= 3 * LINE_HEIGHT

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..calc.formula import Expr, Rng
 from ..labels import LANGS
-from .tabs import fit_rows, text_width
+from .tabs import fit_rows, put_label
 from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 
 LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
@@ -27,11 +27,8 @@ class LineBlock:
         self.editions = [t.edition(lang) for lang in LANGS]  # texts of every edition: one layout for all
         for ln in lines:
             r = self.rows[ln.key]
-            labels = [e.line(ln)[0] for e in self.editions]
-            wrap = max(text_width(s) for s in labels) > sheet.widths.get(LABEL_COL, LABEL_WIDTH)  # a long label
-            sheet.put(r, LABEL_COL, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label") + ("_wrap" if wrap else ""))
-            if wrap:
-                fit_rows(sheet, [(r, s, LABEL_WIDTH) for s in labels])
+            put_label(sheet, r, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"), [e.line(ln)[0] for e in self.editions],
+                      LABEL_WIDTH)
             sheet.put(r, UNIT_COL, t.unit_of(ln.unit), "unit")
             for p in periods:
                 self.cells[(ln.key, p)] = sheet.put(r, tl.col[p], None, "calc", ln.unit)

@@ -69,3 +69,12 @@ def fit_rows(sheet, heights):
         lines = ceil(text_width(text) / width)
         if lines > 1:
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
+
+
+def put_label(sheet, row, text, role, texts, width):
+    """A row label that wraps when it is longer than its column in any edition (`texts`: the label in
+    every edition), with the row as tall as the longest needs, so that the editions keep one layout."""
+    wrap = max(text_width(s) for s in texts) > width
+    sheet.put(row, 0, text, role + ("_wrap" if wrap else ""))
+    if wrap:
+        fit_rows(sheet, [(row, s, width) for s in texts])

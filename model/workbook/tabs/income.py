@@ -6,8 +6,9 @@ from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
 from ...calc.lines import income_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import put_label, title_rows
 
 
 class IncomeTab:
@@ -28,7 +29,8 @@ class IncomeTab:
         self.drivers = {}
         first_driver = row
         for drv, item in driver_items(data).items():
-            sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
+            put_label(sh, row, t.item("drivers", item), "detail_label",
+                      [t.edition(lang).item("drivers", item) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             for p in tl.forecast:
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),

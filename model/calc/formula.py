@@ -482,11 +482,16 @@ def ISNUMBER(a): return Fn("ISNUMBER", a)
 def AND(*a): return Fn("AND", *a)
 def OR(*a): return Fn("OR", *a)
 def INDEX(rng, r, c=None):
-    """INDEX(range, r[, c]); over a one-row range, k picks the column as INDEX(range,1,k), which
-    every engine evaluates (Gnumeric gives #REF! for INDEX(one-row range, k))."""
-    if c is None and isinstance(rng, Rng) and rng.first.row == rng.last.row and rng.first.col != rng.last.col:
+    """INDEX(range, r[, c]) in the forms every engine evaluates: over a one-row range k picks the
+    column, INDEX(range,1,k); a single cell is CHOOSE(k, cell) (Gnumeric gives #REF! for
+    INDEX(one-row range, k) and for any INDEX over a single cell)."""
+    if c is None and isinstance(rng, Rng) and rng.first.row == rng.last.row:
+        if rng.first.col == rng.last.col:
+            return CHOOSE(r, Ref(rng.first, rng.absolute or rng.anchored or rng.fixed_rows, rng.absolute or rng.anchored))
         return Fn("INDEX", rng, 1, r)
     return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
+
+
 def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
 def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
 def IFERROR(a, b): return Fn("IFERROR", a, b)

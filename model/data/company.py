@@ -398,6 +398,8 @@ def load_company(folder: Path, problems: Problems) -> dict:
     except tomllib.TOMLDecodeError as e:
         at = re.search(r"line (\d+)", str(e))
         raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
+    except RecursionError:  # tomllib parses nested tables and arrays recursively
+        raise DataError(path, "not valid TOML for a company: tables or arrays nested too deeply") from None
 
     def problem(key, message, nth=0):
         problems.append(DataError(path, message, toml_line(text, key, nth), key))

@@ -125,14 +125,23 @@ def _area(rng: Rng) -> list:
     return [rng.first.sheet.name, rng.first.row, rng.first.col, rng.last.row, rng.last.col]
 
 
+def _new_chart(wb, options):
+    """An xlsxwriter chart that keeps a text title or series name as text: xlsxwriter reads any text
+    like "RMB 100m (see Notes!B2)" as a cell reference (a reference is given as a list)."""
+    chart = wb.add_chart(options)
+    process = chart._process_names
+    chart._process_names = lambda name, formula: (name, formula) if isinstance(name, str) else process(name, formula)
+    return chart
+
+
 def add_chart(wb, ws, chart):
     """A Book chart as an xlsxwriter chart: series of another kind are combined into the main one."""
-    main = wb.add_chart({"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
+    main = _new_chart(wb, {"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
     parts = {chart.kind: main}
     for s in chart.series:
         kind = s.kind or chart.kind
         if kind not in parts:
-            parts[kind] = wb.add_chart({"type": kind})
+            parts[kind] = _new_chart(wb, {"type": kind})
         name = s.name if isinstance(s.name, str) else [s.name.sheet.name, s.name.row, s.name.col]
         opts = {"name": name, "values": _area(s.values), **s.style, **chart.options}
         if s.categories is not None:
@@ -280,4 +289,7 @@ def _write(book, path, protect):
         ws.set_footer(f"&R&8{t('common.page')}")
     for name, target in book.names.items():
         wb.define_name(name, ref_text(target))
-    wb.close()
+    try:
+        wb.close()
+    except xlsxwriter.exceptions.FileCreateError as e:  # a full disk, a folder one cannot write: the OSError
+        raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from None

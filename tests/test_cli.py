@@ -112,7 +112,7 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     assert res.returncode == 2 and "Traceback" not in res.stderr and not out.exists()
     err = res.stderr
     assert "company.toml, line 7, setting 'currency': required, but empty" in err
-    for item in ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income"):
+    for item in ("revenue", "cost_of_revenue or gross_profit", "rnd", "adjusted_net_income"):
         assert f"column 'value': {item} for FY2025 is required" in err
     assert "share_" not in err                                    # one segment: no shares to give
     for sc in ("base", "upside", "downside", "price war"):

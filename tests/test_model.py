@@ -244,3 +244,32 @@ def test_defined_names(book, zhipu):
                     "rnd_other_growth", "other_opex_growth", "adjustments", "non_cash", "capex", "working_capital"):
             assert f"Asm_{sc}_{drv}" in names
     assert isinstance(names["MasterCheck"], Cell) and names["MasterCheck"].sheet.name == "Checks"
+
+
+# --- figures published one way or another (issue 11): amounts or shares, gross profit or cost,
+# margins left undisclosed, compute carried by an assumed share -----------------------------------
+
+def test_figures_published_either_way_by_hand(tmp_path):
+    import shutil
+    from conftest import ZHIPU_JAN
+    from model.data.company import load
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU_JAN, folder)
+    path = folder / "actuals.csv"
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if not ln.startswith(("share_onprem,FY2024", "share_cloud,FY2024", "rnd_compute,FY2024", "gm_cloud,FY2024"))]
+    rows = [ln.replace("cost_of_revenue,FY2024,1.36525", "cost_of_revenue,FY2024,") for ln in rows]
+    rows += ["rev_onprem,FY2024,2.64,S1,", "rev_cloud,FY2024,0.48414,S1,",
+             "rnd_compute_share,FY2024,70%,,assumption: about the disclosed 70.7%"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = load(folder)
+    assert data.split_compute
+    b = build_book(data)
+    inc = "Income Statement"
+    assert line(b, inc, "Revenue — Cloud / MaaS", "FY2024") == pytest.approx(0.48414)         # the amount, not a share
+    assert line(b, inc, "Cost of revenue", "FY2024") == pytest.approx(3.12414 - 1.75889)   # revenue - gross profit
+    assert line(b, inc, "R&D — compute", "FY2024") == pytest.approx(21.954 * 0.70)
+    growth = data.assumptions[("base", "rnd_compute_growth")][0]
+    assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(21.954 * 0.70 * (1 + growth))
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == "n/a"   # no margin disclosed: no actual figure
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2023") == pytest.approx(1.24538 * 0.096 * 0.31)

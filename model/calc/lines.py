@@ -43,6 +43,13 @@ def link(item):
     return lambda x, p: guard([x.inp(item, p)], x.inp(item, p))
 
 
+def given_or(item, otherwise):
+    """The Inputs figure of an actual period when given, else `otherwise` (derived from other inputs):
+    for figures a company publishes one way or another (segment revenue or its share, cost of revenue
+    or gross profit, compute or an assumed share of R&D)."""
+    return lambda x, p: IF(ISNUMBER(x.inp(item, p)), x.inp(item, p), otherwise(x, p))
+
+
 def grow(key, driver):
     """Last year's value times (1 + growth)."""
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
@@ -61,13 +68,16 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("revenue", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
+            actual = given_or(f"rev_{key}", lambda x, p, k=key: guard(  # an amount, else revenue x share
+                [x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)))
         lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
                           kind="detail", text="rev_segment", note="rev" + one, segment=key))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total"),
-        Line("cost_of_revenue", "amount", actual=link("cost_of_revenue"),
+        Line("cost_of_revenue", "amount",
+             actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
+                                                                    x.at("revenue", p) - x.inp("gross_profit", p))),
              forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p)),
     ]
     for key in seg_keys:
@@ -84,11 +94,13 @@ def income_lines(data) -> list[Line]:
         Line("gross_profit", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p)], x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total"),
-        Line("rnd_compute", "amount", actual=link("rnd_compute"),
+        Line("rnd_compute", "amount",
+             actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
+                                                                x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
              note="rnd_compute" + history),
         Line("rnd_other", "amount",
-             actual=lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute", p)], x.inp("rnd", p) - x.inp("rnd_compute", p)),
+             actual=lambda x, p: guard([x.inp("rnd", p), x.at("rnd_compute", p)], x.inp("rnd", p) - x.at("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
              note="rnd_other" + history),
         Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),

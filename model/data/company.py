@@ -50,6 +50,7 @@ class Bound:
 GROWTH = Bound("growth", -1, 10, low_open=True)  # above -100% (revenue stays positive), at most 1,000%
 MARGIN = Bound("margin", -10, 1)                  # at most 100%; far below 0 happens for a young segment
 SHARE = Bound("share", 0, 1)
+FRACTION = Bound("fraction", 0, 1)                # a part of a cost (compute within R&D)
 AMOUNT = Bound("amount", 0)                       # revenue and costs: positive, costs are subtracted
 SIGNED = Bound("signed")                          # profit, loss, adjustments: any number
 TOLERANCE = Bound("tolerance", 0)
@@ -70,21 +71,29 @@ class Item:
 # Historical line items. Segment items (share, margin) exist only with two or more segments.
 ACTUAL_ITEMS = {
     "revenue": Item("revenue", "amount", AMOUNT, "total revenue"),
-    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT, "cost of revenue (a positive number)"),
-    "gross_profit": Item("gross_profit", "amount", SIGNED, "reported gross profit; checked against revenue - cost"),
+    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT,
+                            "cost of revenue (positive); blank: revenue - gross profit"),
+    "gross_profit": Item("gross_profit", "amount", SIGNED,
+                         "reported gross profit; give it or cost of revenue (both: they must tie)"),
     "rnd": Item("rnd", "amount", AMOUNT, "research and development expense (positive)"),
     "rnd_compute": Item("rnd_compute", "amount", AMOUNT,
                         "compute within R&D; given for the base year it splits the R&D forecast in two", detail=True),
+    "rnd_compute_share": Item("rnd_compute_share", "pct", FRACTION,
+                              "ASSUMPTION for a period that does not disclose compute: its share of R&D "
+                              "(e.g. the last disclosed); compute = R&D x share", detail=True),
     "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
     "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
     "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
                                 "adjusted net income as the company reports it; a loss is negative"),
 }
 SEGMENT_ACTUALS = {
+    "rev": Item("rev_segment", "amount", AMOUNT, "segment revenue (an amount; or give the shares)"),
     "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
-    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin (blank where not disclosed)"),
 }
-REQUIRED_ACTUALS = ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income")  # for the base year
+REQUIRED_ACTUALS = ("revenue", "rnd", "adjusted_net_income")  # for the base year
+# For the base year one of each group is required (the other is derived, and must tie when both are given).
+EITHER_ACTUALS = (("cost_of_revenue", "gross_profit"),)
 
 # Forecast drivers per scenario.
 SEGMENT_DRIVERS = {
@@ -267,8 +276,9 @@ class Dataset:
 
     @property
     def split_compute(self) -> bool:
-        """R&D is forecast as compute + the rest when compute is given for the base year."""
-        return self.actual("rnd_compute", self.base_year) is not None
+        """R&D is forecast as compute + the rest when compute is given for the base year, or its share
+        of R&D is assumed there (rnd_compute_share)."""
+        return any(self.actual(i, self.base_year) is not None for i in ("rnd_compute", "rnd_compute_share"))
 
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
@@ -470,14 +480,72 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         if p.year > base.year + 1:
             raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
                                   f"the full years before it", first_row[p], "period")
-    segment_items = [] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments))
-    for item in list(REQUIRED_ACTUALS) + segment_items:
+    for item in REQUIRED_ACTUALS:
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "
                                             "the forecast", where.get((item, base)), "value"))
+    for group in EITHER_ACTUALS:
+        if all(data.actual(i, base) is None for i in group):
+            at = next((where[i, base] for i in group if (i, base) in where), None)
+            problems.append(DataError(path, f"{' or '.join(group)} for {base.code} is required (either; the other is "
+                                            "derived): the last full year is the base of the forecast", at, "value"))
     if not data.single_segment:
+        first_key = data.segments[0][0]
+        if all(data.actual(f"{kind}_{first_key}", base) is None for kind in ("rev", "share")):
+            problems.append(DataError(path, f"segment revenue for {base.code} is required: give every segment's "
+                                            "rev_<segment> (amount) or share_<segment>", where.get((f"share_{first_key}", base)),
+                                      "value"))
         for p in data.periods:
             problems.extend(share_problems(data, p, where, path))
+            problems.extend(segment_amount_problems(data, p, where, path))
+    for p in data.periods:
+        problems.extend(tie_problems(data, p, where, path))
+
+
+def tie_problems(data, p, where, path) -> list[DataError]:
+    """Figures given two ways must agree: revenue - cost of revenue = gross profit; compute given both as
+    an amount and as an assumed share is refused (the share is for a period that does not disclose it)."""
+    out = []
+    rev, cost, gp = (data.actual(i, p) for i in ("revenue", "cost_of_revenue", "gross_profit"))
+    tolerance = data.company["tolerances"]["amount"]
+    if None not in (rev, cost, gp) and abs(rev - cost - gp) > tolerance:
+        out.append(DataError(path, f"revenue - cost_of_revenue = {rev - cost:.6g} for {p.code}, but gross_profit is "
+                             f"{gp:.6g} (amount tolerance {tolerance:g} in company.toml): correct one, or leave one blank",
+                             where["gross_profit", p], "value"))
+    if data.actual("rnd_compute_share", p) is not None:
+        if data.actual("rnd_compute", p) is not None:
+            out.append(DataError(path, f"rnd_compute_share for {p.code} is an assumption for a period that does not "
+                                 "disclose compute, but rnd_compute is given: remove one", where["rnd_compute_share", p],
+                                 "value"))
+        elif data.actual("rnd", p) is None:
+            out.append(DataError(path, f"rnd_compute_share for {p.code} needs rnd for {p.code} (compute = R&D x share)",
+                                 where["rnd_compute_share", p], "value"))
+    return out
+
+
+def segment_amount_problems(data, p, where, path) -> list[DataError]:
+    """A period's segment revenue amounts: all given or none, adding to revenue, and tying to the shares
+    where both are given (within share_sum of revenue: published shares are rounded)."""
+    items = [f"rev_{key}" for key, _ in data.segments]
+    given = [i for i in items if data.actual(i, p) is not None]
+    if not given:
+        return []
+    missing = [i for i in items if i not in given]
+    if missing:
+        return [DataError(path, f"{missing[0]} for {p.code} is missing while {given[0]} is given: give every "
+                          "segment's revenue for a period, or none", where[given[-1], p], "value")]
+    rev, total = data.actual("revenue", p), sum(data.actual(i, p) for i in items)
+    tol = data.company["tolerances"]
+    if rev is not None and abs(total - rev) > tol["amount"]:
+        return [DataError(path, f"segment revenue for {p.code} adds up to {total:.6g}, not revenue {rev:.6g} (amount "
+                          f"tolerance {tol['amount']:g} in company.toml)", where[items[-1], p], "value")]
+    for key, _ in data.segments:
+        share = data.actual(f"share_{key}", p)
+        if share is not None and rev and abs(data.actual(f"rev_{key}", p) / rev - share) > tol["share_sum"]:
+            return [DataError(path, f"rev_{key} for {p.code} is {pct(data.actual(f'rev_{key}', p) / rev)} of revenue but "
+                              f"share_{key} is {pct(share)} (share_sum tolerance {pct(tol['share_sum'])}): correct one, or "
+                              "leave the shares blank", where[f"share_{key}", p], "value")]
+    return []
 
 
 def share_problems(data, p, where, path) -> list[DataError]:

@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
-                   all_driver_items, bound_text, per_segment, raise_year_bound)
+from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
+                   all_driver_items, bound_text, raise_year_bound)
 from ..labels import Labels, table
 from ..data.periods import parse_period
 from ..calc.values import same
@@ -159,12 +159,14 @@ def problem(data: Dataset, slot: Slot, value) -> str | None:
         return None if value in data.scenarios else f"{value!r} is not a scenario in assumptions.csv"
     is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     base = data.base_year.code
-    if slot.kind == "actual" and slot.key == "rnd_compute" and slot.period == base and (value is None) == data.split_compute:
-        return (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
-                "with the matching drivers in assumptions.csv")
+    compute = ("rnd_compute", "rnd_compute_share")
+    if slot.kind == "actual" and slot.key in compute and slot.period == base:
+        other = data.actual(compute[1 - compute.index(slot.key)], data.base_year)
+        if (value is not None or other is not None) != data.split_compute:
+            return (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
+                    "with the matching drivers in assumptions.csv")
     if value is None and slot.kind == "actual":
-        required = list(REQUIRED_ACTUALS) + ([] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments)))
-        if slot.period == base and slot.key in required:
+        if slot.period == base and slot.key in REQUIRED_ACTUALS:
             return f"{slot.key} for {base} is the base of the forecast and cannot be blank"
         return None
     if not is_number:

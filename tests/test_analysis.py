@@ -163,6 +163,62 @@ def test_hand_case_minimum_cash_sets_the_run_out_year_and_the_need(hand, tmp_pat
     assert (lowest, runs_out, need) == (pytest.approx(-2), 2025, pytest.approx(4))
 
 
+EVENTS = """id,date,kind,currency,amount,fx_rate,in_opening_cash,conversion_price,maturity,source,note
+ipo,2025-03-01,ipo,HKD,50,0.9,yes,,,X,inside the 30 June 2025 cash
+loan,2025-09-30,bank_loan,RMB,4,1,no,,2028-09-30,X,
+placing,2026-02-01,placing,HKD,10,0.9,,,,X,
+cb,2027-05-01,convertible_bond,USD,2,7,no,892.5,2028-05-01,X,
+"""
+
+
+def test_hand_case_several_funding_events(tmp_path):
+    """Each event adds its converted amount in its fiscal year; the IPO, already in the opening cash,
+    is shown but not counted again."""
+    funding = HAND["funding.csv"].replace("equity_raise,FY2026,10,HKD 100m\nfx_rate,,0.9,RMB per HKD\n", "")
+    b = build_book(load(write_company(tmp_path / "co", dict(HAND, **{"funding.csv": funding, "events.csv": EVENTS}))))
+    blocks = b.tabs["cash"].blocks
+    # FY2025: loan 4; FY2026: placing 10 x 0.9 = 9; FY2027: bond 2 x 7 = 14 (the IPO's 45 is in the 30)
+    assert block_values(blocks["double"], "equity_raised", (2025, 2026, 2027)) == pytest.approx([4, 9, 14])
+    # double, as the one-raise case (21, 23, 36) plus the loan from FY2025 and the bond in FY2027
+    assert block_values(blocks["double"], "closing_cash", (2025, 2026, 2027)) == pytest.approx([25, 27, 54])
+    assert [b.names[f"Event_{e}_counted"].content for e in ("ipo", "loan", "placing", "cb")] == [0, 1, 1, 1]
+    assert b.names["Event_cb_fx_rate"].content == 7 and b.names["Event_cb_year"].content == 2027
+    assert b.names["MasterCheck"].result() == 0
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ("x,,placing,HKD,1,1,,,,X,", "date", "event x: the date is required"),
+    ("x,2026-13-01,placing,HKD,1,1,,,,X,", "date", "expected a date such as 2026-07-13"),
+    ("x,2026-02-01,rights_issue,HKD,1,1,,,,X,", "kind", "unknown kind 'rights_issue'"),
+    ("x,2026-02-01,placing,,1,1,,,,X,", "currency", "the currency is required"),
+    ("x,2026-02-01,placing,HKD,,1,,,,X,", "amount", "required"),
+    ("x,2026-02-01,placing,HKD,-1,1,,,,X,", "amount", "not allowed here"),
+    ("x,2026-02-01,placing,HKD,1,0,,,,X,", "fx_rate", "not allowed here"),
+    ("x,2026-02-01,convertible_bond,USD,1,7,,,2027-09-01,X,", "conversion_price", "needs its conversion price"),
+    ("x,2026-02-01,convertible_bond,USD,1,7,,892.5,,X,", "maturity", "needs its maturity date"),
+    ("x,2026-02-01,placing,HKD,1,1,,100,,X,", "conversion_price", "applies only to a convertible_bond"),
+    ("x,2026-02-01,bank_loan,RMB,1,1,,,2025-01-01,X,", "maturity", "is not after the event date"),
+    ("x,2025-06-01,placing,HKD,1,1,no,,,X,", "in_opening_cash", "mark it in_opening_cash = yes"),
+    ("x,2026-02-01,placing,HKD,1,1,yes,,,X,", "in_opening_cash", "cannot be inside the opening cash"),
+    ("x,2026-02-01,placing,HKD,1,1,maybe,,,X,", "in_opening_cash", "must be yes or no"),
+    ("x,2029-02-01,placing,HKD,1,1,,,,X,", "date", "after forecast_end 2027"),
+    ("placing,2026-03-01,placing,HKD,1,1,,,,X,", "id", "event id 'placing' is given twice"),
+    ("x,2026-02-01,placing,HKD,1,1,,,,Y,", "source", "unknown source 'Y'"),
+])
+def test_malformed_funding_events_are_refused(tmp_path, row, column, message):
+    funding = HAND["funding.csv"].replace("equity_raise,FY2026,10,HKD 100m\nfx_rate,,0.9,RMB per HKD\n", "")
+    files = dict(HAND, **{"funding.csv": funding, "events.csv": EVENTS + row + "\n"})
+    with pytest.raises(DataError) as e:
+        load(write_company(tmp_path / "co", files))
+    assert (e.value.file, e.value.row, e.value.column) == ("events.csv", 6, column)
+    assert message in str(e.value)
+
+
+def test_a_raise_in_funding_csv_and_events_csv_is_refused(tmp_path):
+    with pytest.raises(DataError, match="move the raise into events.csv"):
+        load(write_company(tmp_path / "co", dict(HAND, **{"events.csv": EVENTS})))
+
+
 def test_funding_file_errors_name_file_row_and_column(tmp_path):
     files = dict(HAND, **{"funding.csv": HAND["funding.csv"].replace("opening_cash,1H2025", "opening_cash,1H2024")})
     with pytest.raises(DataError) as e:

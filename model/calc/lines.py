@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
+from .formula import AND, IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, lift, ratio
 
 
 @dataclass
@@ -185,11 +185,25 @@ def required_revenue_lines() -> list[Line]:
     ]
 
 
-def cash_lines() -> list[Line]:
+def cash_lines(events=()) -> list[Line]:
     """The cash bridge from the opening cash date: adjusted net income after that date, non-cash items,
-    capital expenditure, working capital and equity raised. Scalars come through x.drv (absolute)."""
+    capital expenditure, working capital and the funding events, each added in its fiscal year unless
+    marked as already in the opening cash. `events`: (id, has a counted flag) pairs. Scalars come
+    through x.drv (absolute): ev_<id>_converted, ev_<id>_year, ev_<id>_counted."""
     def closing(x, p):
         return x.drv("opening_cash") + SUM(x.run_here("net_change", p))
+
+    def raised(x, p):
+        terms = []
+        for eid, flagged in events:
+            due = x.year(p).eq(x.drv(f"ev_{eid}_year"))
+            if flagged:
+                due = AND(due, x.drv(f"ev_{eid}_counted").eq(1))
+            terms.append(IF(due, x.drv(f"ev_{eid}_converted"), 0))
+        total = lift(0)
+        for i, term in enumerate(terms):
+            total = term if i == 0 else total + term
+        return total
 
     return [
         Line("opening_cash", "amount", forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p)),
@@ -204,8 +218,7 @@ def cash_lines() -> list[Line]:
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("capex", p)
              - x.here("working_capital", p)),
-        Line("equity_raised", "amount",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("raise_year")), x.drv("raise_converted"), 0)),
+        Line("equity_raised", "amount", forecast=raised),
         Line("net_change", "amount", kind="total",
              forecast=lambda x, p: x.here("free_cash_flow", p) + x.here("equity_raised", p)),
         Line("closing_cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing, kind="total"),

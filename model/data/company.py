@@ -19,7 +19,7 @@ from ..calc.formula import AND, ISNUMBER, name_part
 from ..labels import LANGS
 from .files import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
                        read_text, toml_line, unknown)
-from .periods import Period, parse_period, parse_year_end, period_problem
+from .periods import Period, parse_period, parse_year_end, period_end_date, period_problem
 
 
 @dataclass(frozen=True)
@@ -215,6 +215,29 @@ class Funding:
     note: str = ""
 
 
+EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan")
+LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
+FLAG = Bound("flag", 0, 1)
+
+
+@dataclass
+class Event:
+    """A funding event (events.csv): cash that arrives in its fiscal year, converted to the company's
+    currency; one already inside the opening cash is shown but not counted again (counted = 0)."""
+    id: str
+    kind: str                  # EVENT_KINDS, or "equity" for funding.csv's single raise
+    currency: str
+    amount: float              # net, in the raise currency at the display unit's scale
+    fx_rate: float             # company currency per unit of the raise currency
+    year: int                  # the fiscal year the cash arrives
+    counted: int = 1           # 1: added in its year; 0: already in the opening cash
+    date: datetime.date | None = None
+    conversion_price: float | None = None   # a convertible bond's, in its share currency
+    maturity: datetime.date | None = None
+    source: str = ""
+    note: str = ""
+
+
 @dataclass
 class Claim:
     id: str
@@ -255,6 +278,7 @@ class Dataset:
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     sensitivity: dict[str, float] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
 
     @property
     def full_years(self) -> list[Period]:
@@ -737,10 +761,103 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     if "equity_raise" in out and not any(r["item"] == "fx_rate" for _, r in rows):
         problems.append(DataError(path, "equity_raise needs an fx_rate row (1 when the raise is in the company's "
                                         "currency)", column="item"))
-    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", DEFAULT_NOTES["no_raise"]))
-    out.setdefault("fx_rate", Funding(1.0, None, "", "", DEFAULT_NOTES["no_raise"]))
+    if "fx_rate" in out and "equity_raise" not in out:
+        problems.append(DataError(path, "fx_rate applies to an equity_raise row, and there is none", column="item"))
     out.setdefault("min_cash", Funding(0.0, None, "", "", DEFAULT_NOTES["no_min_cash"]))
     return out
+
+
+def fiscal_year_of(date: datetime.date, year_end) -> int:
+    """The fiscal year a date falls in (FY2026 of a 31 December year end: 2026)."""
+    end = lambda y: datetime.date(*period_end_date(Period(y, 12), year_end))  # noqa: E731
+    year = date.year
+    if date > end(year):
+        return year + 1
+    return year - 1 if date <= end(year - 1) else year
+
+
+def read_date(text, path, row, column) -> datetime.date:
+    if not valid_date(text.strip()):
+        raise DataError(path, f"expected a date such as 2026-07-13, found {text!r}", row, column)
+    return datetime.date.fromisoformat(text.strip())
+
+
+def legacy_raise(data) -> list[Event]:
+    """funding.csv's single equity raise (equity_raise + fx_rate rows), as one event."""
+    fig = data.funding.get(LEGACY_RAISE)
+    if fig is None:
+        return []
+    fx = data.funding["fx_rate"]
+    return [Event(LEGACY_RAISE, "equity", fig.unit, fig.value, fx.value, fig.period.year, 1,
+                  source=fig.source, note=fig.note)]
+
+
+def load_events(folder: Path, data: Dataset, sources: set[str], problems: Problems) -> list[Event]:
+    """events.csv (optional): the funding events, each in the fiscal year of its date."""
+    path = folder / "events.csv"
+    if not path.exists():
+        return legacy_raise(data)
+    if LEGACY_RAISE in data.funding:
+        problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
+                                  "events: move the raise into events.csv", column="item"))
+    _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
+                       ["in_opening_cash", "conversion_price", "maturity", "source", "note"])
+    year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+    opening = data.funding.get("opening_cash")
+    opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
+    last = data.forecast_years[-1]
+    events, where = [], {}
+    for n, r in rows:
+        eid = r["id"]
+        if not PLAIN_KEY.fullmatch(eid):
+            raise DataError(path, f"event id {eid!r} must be a plain word: a letter, then letters, digits or _ "
+                            "(at most 31)", n, "id")
+        if eid.lower() in where:
+            raise DataError(path, f"event id {eid!r} is given twice (also in row {where[eid.lower()]})", n, "id")
+        where[eid.lower()] = n
+        if not r["date"].strip():
+            raise DataError(path, f"event {eid}: the date is required (the day the cash arrived or arrives)", n, "date")
+        date = read_date(r["date"], path, n, "date")
+        kind = r["kind"].strip().lower()
+        if kind not in EVENT_KINDS:
+            raise DataError(path, unknown("kind", r["kind"], EVENT_KINDS), n, "kind")
+        if not r["currency"].strip():
+            raise DataError(path, f"event {eid}: the currency is required (HKD, RMB, USD)", n, "currency")
+        amount = parse_number(r["amount"], path, n, "amount")
+        check_bound(AMOUNT, "amount", amount, path, n, "amount")
+        fx = parse_number(r["fx_rate"], path, n, "fx_rate")
+        check_bound(FX_RATE, "amount", fx, path, n, "fx_rate")
+        flag = r.get("in_opening_cash", "").strip().lower()
+        if flag not in ("", "yes", "no"):
+            raise DataError(path, f"in_opening_cash must be yes or no (blank = no), found {flag!r}", n, "in_opening_cash")
+        inside = flag == "yes"
+        if opened and inside and date > opened:
+            raise DataError(path, f"event {eid} on {date} is after the opening cash date {opened} "
+                            f"({opening.period.code}), so it cannot be inside the opening cash", n, "in_opening_cash")
+        if opened and not inside and date <= opened:
+            raise DataError(path, f"event {eid} on {date} is on or before the opening cash date {opened} "
+                            f"({opening.period.code}): its cash is already in the opening balance; mark it "
+                            "in_opening_cash = yes so that it is not counted twice", n, "in_opening_cash")
+        year = fiscal_year_of(date, year_end)
+        if year > last:
+            raise DataError(path, f"event {eid} on {date} falls in FY{year}, after forecast_end {last}", n, "date")
+        price = parse_number(r.get("conversion_price", ""), path, n, "conversion_price", required=False)
+        maturity = read_date(r["maturity"], path, n, "maturity") if r.get("maturity", "").strip() else None
+        if kind == "convertible_bond":
+            if price is None:
+                raise DataError(path, f"event {eid}: a convertible bond needs its conversion price", n, "conversion_price")
+            check_bound(FX_RATE, "amount", price, path, n, "conversion_price")
+            if maturity is None:
+                raise DataError(path, f"event {eid}: a convertible bond needs its maturity date", n, "maturity")
+        elif price is not None:
+            raise DataError(path, f"event {eid}: a conversion price applies only to a convertible_bond", n,
+                            "conversion_price")
+        if maturity is not None and maturity <= date:
+            raise DataError(path, f"event {eid}: maturity {maturity} is not after the event date {date}", n, "maturity")
+        check_sources(r.get("source", ""), sources, path, n, "source")
+        events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
+                            maturity, r.get("source", ""), r.get("note", "")))
+    return events
 
 
 def load_claims(folder: Path, data: Dataset) -> list[Claim]:
@@ -833,6 +950,7 @@ def load(folder) -> Dataset:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
                                   f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
     data.funding = load_funding(folder, data, problems)
+    data.events = load_events(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
     data.references = load_references(folder, data, ids)

@@ -11,7 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, REQUIRED_ACTUALS, STEP, TOLERANCE, Bound, Dataset,
+                   Figure, actual_items,
                    all_driver_items, bound_text, raise_year_bound)
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -24,11 +25,11 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim
-    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, step key, claim id
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim
+    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references and claims: value | tolerance
+    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -56,7 +57,7 @@ def unit_kind(data: Dataset, slot: Slot) -> str:
         return "amount" if _reference(data, slot).unit == "amount" else "pct"  # as the Inputs tab shows it
     elif slot.kind == "claim":
         return "pct" if _claim(data, slot).unit == "pct" else "amount"
-    elif slot.kind in ("funding", "step"):
+    elif slot.kind in ("funding", "step", "event"):
         return "pct" if slot.kind == "step" else "amount"
     else:
         return "amount" if slot.key == "amount" else "pct"
@@ -83,6 +84,8 @@ def label(slot: Slot, data: Dataset | None = None) -> str:
         return texts.get(f"{'funding' if slot.kind == 'funding' else 'sensitivity'}.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "event":
+        return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
     return "Selected scenario"
 
 
@@ -109,6 +112,16 @@ def _claim(data: Dataset, slot: Slot):
         if claim.id == slot.key:
             return claim
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
+
+
+def _event(data: Dataset, slot: Slot):
+    for ev in data.events:
+        if ev.id == slot.key:
+            return ev
+    raise Gone(f"funding event {slot.key} is no longer in events.csv")
+
+
+EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG}
 
 
 def data_value(data: Dataset, slot: Slot):
@@ -145,6 +158,8 @@ def data_value(data: Dataset, slot: Slot):
         return data.funding[slot.key].value
     if slot.kind == "step":
         return data.sensitivity[slot.key]
+    if slot.kind == "event":
+        return getattr(_event(data, slot), slot.field)
     if slot.kind == "claim":
         claim = _claim(data, slot)
         return claim.reported if slot.field == "value" else claim.tolerance
@@ -178,6 +193,9 @@ def problem(data: Dataset, slot: Slot, value) -> str | None:
         bound, unit = TOLERANCE, "amount"
     elif slot.kind == "step":
         bound, unit = STEP, "pct"
+    elif slot.kind == "event":
+        bound, unit = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year,
+                                                            data.forecast_years[-1]), "amount"
     elif slot.kind == "funding":
         bound, unit = (raise_year_bound(data), "year") if slot.key == "raise_year" else (FUNDING_ITEMS[slot.key].bound,
                                                                                          "amount")
@@ -209,6 +227,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             out.funding[slot.key].value = value
         elif slot.kind == "step":
             out.sensitivity[slot.key] = value
+        elif slot.kind == "event":
+            setattr(_event(out, slot), slot.field, int(value) if slot.field in ("year", "counted") else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":
@@ -226,6 +246,8 @@ def input_slots(inputs) -> dict:
             slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
     slots.update({cell: Slot("funding", key) for key, cell in inputs.funding.items()})
     slots.update({cell: Slot("step", key) for key, cell in inputs.steps.items()})
+    slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
+                  for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")

@@ -192,6 +192,8 @@ CASES = [
      "actuals.csv, row 47, column 'value': rnd_compute_share for 1H2024 needs rnd for 1H2024"),
     ("assumed-compute-share-above-100", append(A, "rnd_compute_share,FY2023,170%,,assumed"), [],
      "actuals.csv, row 47, column 'value': 170% is not allowed here: expected a share from 0% to 100%"),
+    ("period-after-as-of", sub(T, 'as_of = "2026-01-28"', 'as_of = "2025-06-29"'), [],
+     "actuals.csv, row 6, column 'period': 1H2025 ends on 2025-06-30, after as_of 2025-06-29 in company.toml"),
     ("margin-above-100", sub(A, "gm_onprem,FY2024,66.0%", "gm_onprem,FY2024,166%"), [],
      "actuals.csv, row 25, column 'value': 166% is not allowed here: expected a margin from -1000% to 100%"),
     ("assumed-margin-above-100", sub(S, "base,gm_onprem,60%,60%", "base,gm_onprem,60%,160%"), [],

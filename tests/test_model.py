@@ -82,9 +82,12 @@ def hand_forecast(data, sc):
     """The forecast computed plainly, straight from the data: an independent implementation."""
     base = data.full_years[-1]
     a = lambda item: data.actual(item, base)  # noqa: E731
-    rev = {k: a("revenue") * a(f"share_{k}") for k, _ in data.segments}
-    compute, other = a("rnd_compute"), a("rnd") - a("rnd_compute")
-    opex = (a("revenue") - a("cost_of_revenue")) - a("rnd") - a("adjusted_net_income")
+    # figures published either way: segment amounts or shares, cost or gross profit, compute or its assumed share
+    rev = {k: a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}") for k, _ in data.segments}
+    compute = a("rnd_compute") if a("rnd_compute") is not None else a("rnd") * a("rnd_compute_share")
+    other = a("rnd") - compute
+    gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
+    opex = gross - a("rnd") - a("adjusted_net_income")
     out = []
     for i, year in enumerate(data.forecast_years):
         d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
@@ -122,7 +125,7 @@ def test_selected_scenario_drives_the_income_statement(zhipu):
 
 def test_bull_case_breaks_even_and_base_does_not(book):
     # the defaults are judgements, not tuned to the note's claim; this pins what they imply
-    assert book.summary["bull"][0].result() == 2030
+    assert book.summary["bull"][0].result() == 2029
     assert book.summary["base"][0].result() == "not reached"
 
 
@@ -236,8 +239,8 @@ def test_defined_names(book, zhipu):
     names = book.names
     for n in ("Scenario", "BreakevenYear", "CumulativeLossToBreakeven", "MasterCheck", "ScenarioList",
               "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount", "LowestCash", "CashRunOutYear",
-              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Fund_equity_raise",
-              "Fund_fx_rate", "Fund_raise_year", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
+              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Event_placing_jul_amount",
+              "Event_cb_sep_fx_rate", "Event_ipo_year", "Event_ipo_counted", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
         assert n in names
     for sc in zhipu.scenarios:
         for drv in ("growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth",

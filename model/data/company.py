@@ -504,6 +504,15 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         if p.year > base.year + 1:
             raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
                                   f"the full years before it", first_row[p], "period")
+    as_of = data.company.get("as_of")
+    as_of = as_of if isinstance(as_of, datetime.date) else (datetime.date.fromisoformat(str(as_of))
+                                                            if as_of and valid_date(str(as_of)) else None)
+    year_end = parse_year_end(str(data.company.get("fiscal_year_end", "")))
+    for p in data.periods if as_of and year_end else []:
+        ends = datetime.date(*period_end_date(p, year_end))
+        if ends > as_of:
+            raise DataError(path, f"{p.code} ends on {ends}, after as_of {as_of} in company.toml (the date of the "
+                            "latest data used): correct the period, or move as_of", first_row[p], "period")
     for item in REQUIRED_ACTUALS:
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "

@@ -153,6 +153,10 @@ def data_value(data: Dataset, slot: Slot):
         ref = _reference(data, slot)
         return ref.value if slot.field == "value" else ref.tolerance
     if slot.kind == "funding":
+        item = "equity_raise" if slot.key == "raise_year" else slot.key
+        if item not in data.funding:
+            raise Gone(f"{item} is no longer in funding.csv" + (" (the funding events are in events.csv)"
+                                                                 if data.events else ""))
         if slot.key == "raise_year":
             return data.funding["equity_raise"].period.year
         return data.funding[slot.key].value

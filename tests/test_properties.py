@@ -236,7 +236,8 @@ def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
 
 
 FILES = {name: list(csv.reader(io.StringIO((ZHIPU / name).read_text(encoding="utf-8"))))
-         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv", "funding.csv", "claims.csv")}
+         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv", "funding.csv", "events.csv",
+                      "claims.csv")}
 
 
 @settings(SEED, max_examples=300)

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ZHIPU = ROOT / "templates" / "zhipu"
+ZHIPU_JAN = ROOT / "tests" / "data" / "zhipu_2026_01"   # the January 2026 data (actuals to 1H2025), kept fixed
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
 COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

@@ -103,6 +103,7 @@ def data_texts(data):
     texts |= {fig.note for figs in data.actuals.values() for fig in figs.values()}
     texts |= {str(data.company[k]) for k in ("as_of", "fiscal_year_end")}
     texts |= {t for f in data.funding.values() for t in (f.unit, f.note, f.source)}
+    texts |= {t for e in data.events for t in (e.currency, e.note, e.source)}
     texts |= {t for c in data.claims for t in (c.id, c.claim, c.quote, c.explanation, c.unit)}
     return texts
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, lift, ratio
 
 
 @dataclass
@@ -43,6 +43,13 @@ def link(item):
     return lambda x, p: guard([x.inp(item, p)], x.inp(item, p))
 
 
+def given_or(item, otherwise):
+    """The Inputs figure of an actual period when given, else `otherwise` (derived from other inputs):
+    for figures a company publishes one way or another (segment revenue or its share, cost of revenue
+    or gross profit, compute or an assumed share of R&D)."""
+    return lambda x, p: IF(ISNUMBER(x.inp(item, p)), x.inp(item, p), otherwise(x, p))
+
+
 def grow(key, driver):
     """Last year's value times (1 + growth)."""
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
@@ -61,14 +68,16 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("revenue", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.at("revenue", p), x.inp(f"share_{k}", p)],  # noqa: E731
-                                               x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
+            actual = given_or(f"rev_{key}", lambda x, p, k=key: guard(  # an amount, else revenue x share
+                [x.at("revenue", p), x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)))
         lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
                           kind="detail", text="rev_segment", note="rev" + one, segment=key))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total"),
-        Line("cost_of_revenue", "amount", actual=link("cost_of_revenue"),
+        Line("cost_of_revenue", "amount",
+             actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
+                                                                    x.at("revenue", p) - x.inp("gross_profit", p))),
              forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p)),
     ]
     for key in seg_keys:
@@ -86,11 +95,13 @@ def income_lines(data) -> list[Line]:
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total"),
-        Line("rnd_compute", "amount", actual=link("rnd_compute"),
+        Line("rnd_compute", "amount",
+             actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
+                                                                x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
              note="rnd_compute" + history),
         Line("rnd_other", "amount",
-             actual=lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute", p)], x.inp("rnd", p) - x.inp("rnd_compute", p)),
+             actual=lambda x, p: guard([x.inp("rnd", p), x.at("rnd_compute", p)], x.inp("rnd", p) - x.at("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
              note="rnd_other" + history),
         Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),
@@ -200,11 +211,25 @@ def required_revenue_lines() -> list[Line]:
     ]
 
 
-def cash_lines() -> list[Line]:
+def cash_lines(events=()) -> list[Line]:
     """The cash bridge from the opening cash date: adjusted net income after that date, non-cash items,
-    capital expenditure, working capital and equity raised. Scalars come through x.drv (absolute)."""
+    capital expenditure, working capital and the funding events, each added in its fiscal year unless
+    marked as already in the opening cash. `events`: (id, has a counted flag) pairs. Scalars come
+    through x.drv (absolute): ev_<id>_converted, ev_<id>_year, ev_<id>_counted."""
     def closing(x, p):
         return x.drv("opening_cash") + SUM(x.run_here("net_change", p))
+
+    def raised(x, p):
+        terms = []
+        for eid, flagged in events:
+            due = x.year(p).eq(x.drv(f"ev_{eid}_year"))
+            if flagged:
+                due = AND(due, x.drv(f"ev_{eid}_counted").eq(1))
+            terms.append(IF(due, x.drv(f"ev_{eid}_converted"), 0))
+        total = lift(0)
+        for i, term in enumerate(terms):
+            total = term if i == 0 else total + term
+        return total
 
     return [
         Line("opening_cash", "amount", forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p)),
@@ -219,8 +244,7 @@ def cash_lines() -> list[Line]:
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("capex", p)
              - x.here("working_capital", p)),
-        Line("equity_raised", "amount",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("raise_year")), x.drv("raise_converted"), 0)),
+        Line("equity_raised", "amount", forecast=raised),
         Line("net_change", "amount", kind="total",
              forecast=lambda x, p: x.here("free_cash_flow", p) + x.here("equity_raised", p)),
         Line("closing_cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing, kind="total"),

@@ -18,6 +18,7 @@ UNIT_FILES = ("units.toml", "operating.csv", "units.csv")
 # the template as shipped.
 ZHIPU = Path(tempfile.mkdtemp(prefix="zhipu_growth_")) / "zhipu"
 shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES))
+ZHIPU_JAN = ROOT / "tests" / "data" / "zhipu_2026_01"   # the January 2026 data (actuals to 1H2025), kept fixed
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
 COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN, "zhipu_units": ZHIPU_UNITS}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")

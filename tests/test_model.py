@@ -83,9 +83,12 @@ def hand_forecast(data, sc):
     """The forecast computed plainly, straight from the data: an independent implementation."""
     base = data.full_years[-1]
     a = lambda item: data.actual(item, base)  # noqa: E731
-    rev = {k: a("revenue") * a(f"share_{k}") for k, _ in data.segments}
-    compute, other = a("rnd_compute"), a("rnd") - a("rnd_compute")
-    opex = (a("revenue") - a("cost_of_revenue")) - a("rnd") - a("adjusted_net_income")
+    # figures published either way: segment amounts or shares, cost or gross profit, compute or its assumed share
+    rev = {k: a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}") for k, _ in data.segments}
+    compute = a("rnd_compute") if a("rnd_compute") is not None else a("rnd") * a("rnd_compute_share")
+    other = a("rnd") - compute
+    gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
+    opex = gross - a("rnd") - a("adjusted_net_income")
     out = []
     for i, year in enumerate(data.forecast_years):
         d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
@@ -96,7 +99,11 @@ def hand_forecast(data, sc):
         opex *= 1 + d("other_opex_growth")
         out.append((year, sum(rev.values()), gp - compute - other - opex))
     be = next((y for y, _, adj in out if adj >= 0), "not reached")
-    loss = sum(-adj for y, _, adj in out if be == "not reached" or y < be)
+    # the loss counts from the opening cash date (funding.csv: 30 June 2026 in the template, 30 June 2025 in the
+    # January data): that interim's loss is in that cash already
+    opening = data.funding["opening_cash"].period
+    spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening)}
+    loss = sum(-(adj - spent.get(y, 0)) for y, _, adj in out if be == "not reached" or y < be)
     return out, be, loss
 
 
@@ -123,7 +130,7 @@ def test_selected_scenario_drives_the_income_statement(zhipu):
 
 def test_bull_case_breaks_even_and_base_does_not(book):
     # the defaults are judgements, not tuned to the note's claim; this pins what they imply
-    assert book.summary["bull"][0].result() == 2030
+    assert book.summary["bull"][0].result() == 2029
     assert book.summary["base"][0].result() == "not reached"
 
 
@@ -178,9 +185,13 @@ def test_one_formula_per_forecast_row(company):
     data, book = company
     forecast_cols = {2 + len(data.full_years) + i for i in range(len(data.forecast_years))}
     header_row = {c.sheet.name: c.row for s in book.sheets for c in s.cells.values() if c.fmt.startswith("period_")}
+    # summary tables by scenario (a row per scenario, a column per measure) are not timelines
+    summary_rows = set(data.scenarios) | {book.t("scenarios.selected")}
+    label = lambda cell: getattr(cell.sheet.cell_at(cell.row, 0), "content", None)  # noqa: E731
     rows = {}
     for cell, f in formulas(book):
-        if cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9):
+        if (cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9)
+                and label(cell) not in summary_rows):
             rows.setdefault((cell.sheet.name, cell.row), []).append(relative(f, cell))
     # timeline rows: a formula in every forecast column (tables below a header are not timelines)
     rows = {k: set(v) for k, v in rows.items() if len(v) == len(forecast_cols)}
@@ -275,11 +286,40 @@ def test_defined_names(book, zhipu):
     names = book.names
     for n in ("Scenario", "BreakevenYear", "CumulativeLossToBreakeven", "MasterCheck", "ScenarioList",
               "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount", "LowestCash", "CashRunOutYear",
-              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Fund_equity_raise",
-              "Fund_fx_rate", "Fund_raise_year", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
+              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Event_placing_jul_amount",
+              "Event_cb_sep_fx_rate", "Event_ipo_year", "Event_ipo_counted", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
         assert n in names
     for sc in zhipu.scenarios:
         for drv in ("growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth",
                     "rnd_other_growth", "other_opex_growth", "adjustments", "non_cash", "capex", "working_capital"):
             assert f"Asm_{sc}_{drv}" in names
     assert isinstance(names["MasterCheck"], Cell) and names["MasterCheck"].sheet.name == "Checks"
+
+
+# --- figures published one way or another (issue 11): amounts or shares, gross profit or cost,
+# margins left undisclosed, compute carried by an assumed share -----------------------------------
+
+def test_figures_published_either_way_by_hand(tmp_path):
+    import shutil
+    from conftest import ZHIPU_JAN
+    from model.data.company import load
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU_JAN, folder)
+    path = folder / "actuals.csv"
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if not ln.startswith(("share_onprem,FY2024", "share_cloud,FY2024", "rnd_compute,FY2024", "gm_cloud,FY2024"))]
+    rows = [ln.replace("cost_of_revenue,FY2024,1.36525", "cost_of_revenue,FY2024,") for ln in rows]
+    rows += ["rev_onprem,FY2024,2.64,S1,", "rev_cloud,FY2024,0.48414,S1,",
+             "rnd_compute_share,FY2024,70%,,assumption: about the disclosed 70.7%"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = load(folder)
+    assert data.split_compute
+    b = build_book(data)
+    inc = "Income Statement"
+    assert line(b, inc, "Revenue — Cloud / MaaS", "FY2024") == pytest.approx(0.48414)         # the amount, not a share
+    assert line(b, inc, "Cost of revenue", "FY2024") == pytest.approx(3.12414 - 1.75889)   # revenue - gross profit
+    assert line(b, inc, "R&D — compute", "FY2024") == pytest.approx(21.954 * 0.70)
+    growth = data.assumptions[("base", "rnd_compute_growth")][0]
+    assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(21.954 * 0.70 * (1 + growth))
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == "n/a"   # no margin disclosed: no actual figure
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2023") == pytest.approx(1.24538 * 0.096 * 0.31)

@@ -7,11 +7,11 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import ZHIPU, require_engine, run
+from conftest import ZHIPU_JAN as ZHIPU, require_engine
 from model.regen import backup
 from model.regen.userbook import header_period
 from model.engine.verify import cached_values, compare
-from test_regenerate import add_full_year_and_drop_bear, add_test_source, cell_of, data_copy, named
+from test_regenerate import add_full_year_and_drop_bear, add_test_source, cell_of, data_copy, named, run  # builds the January data
 
 
 @pytest.fixture(scope="module")

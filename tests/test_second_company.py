@@ -88,7 +88,9 @@ def hand_forecast(data, sc):
         adj = rev * d("gm_platform") - rnd - opex
         out.append((year, rev, adj, adj - d("adjustments")))
     be = next((y for y, _, adj, _ in out if adj >= 0), "not reached")
-    loss = sum(-adj for y, _, adj, _ in out if be == "not reached" or y < be)
+    # the loss counts from the opening cash date (funding.csv: 9M2026): 9M2026's loss is in that cash already
+    spent = {2026: data.actual("adjusted_net_income", M9(2026))}
+    loss = sum(-(adj - spent.get(y, 0)) for y, _, adj, _ in out if be == "not reached" or y < be)
     return out, be, loss
 
 
@@ -99,9 +101,10 @@ def test_base_case_first_year_by_hand(meridian_book):
     adj = 150.0 * 1.70 * 0.65 - 180.0 * 1.25 - 46.0 * 1.20
     assert line(b, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(adj)
     assert line(b, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(adj - 30.0)
-    # breakeven in FY2028 after adjusted losses of 114.45 (FY2026) and 69.78 (FY2027)
+    # breakeven in FY2028 after adjusted losses of 114.45 (FY2026, of which 80.25 in 9M2026, before the
+    # opening cash date) and 69.78 (FY2027)
     assert b.names["BreakevenYear"].result() == 2028
-    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(114.45 + 69.78)
+    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(114.45 - 80.25 + 69.78)
 
 
 def test_every_scenario_matches_the_hand_forecast(meridian):

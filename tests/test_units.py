@@ -169,39 +169,44 @@ def test_zhipu_calibration_against_the_prospectus(book_units):
     assert book_units.names["MasterCheck"].result() == 0
 
 
-FY2025_ACTUALS = """revenue,FY2025,7.24334,S1,
-cost_of_revenue,FY2025,4.27678,S1,
-gross_profit,FY2025,2.96656,S1,
-share_onprem,FY2025,73.7%,S1,
-share_cloud,FY2025,26.3%,S1,
-gm_onprem,FY2025,48.8%,S1,
-gm_cloud,FY2025,18.9%,S1,
-rnd,FY2025,31.80443,S1,
-net_income,FY2025,-47.18167,S1,
-adjusted_net_income,FY2025,-31.81972,S1,
-"""   # the FY2025 annual results (../shared/reference/zhipu-results-2025-2026.md), compute not disclosed
+def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
+    """The shipped template after the FY2025 results: the FY2025 rows of operating.csv start the unit
+    build, units.csv forecasts FY2026-FY2030, and compute within R&D, not disclosed for FY2025, is
+    actuals.csv's assumed share (rnd_compute_share). Expectations from the published figures
+    (../shared/reference/zhipu-results-2025-2026.md) and the operating metrics, by hand."""
+    data = load(ZHIPU_UNITS)
+    assert data.base_year == FY(2025) and data.forecast_years == [2026, 2027, 2028, 2029, 2030]
+    assert data.actual("rnd_compute", FY(2025)) is None and data.actual("rnd_compute_share", FY(2025)) == 0.718
+    assert not any(n.startswith("units.csv: column") for n in data.notes)   # its columns are the forecast years
+    b = build_book(data)
+    is_ = b.tabs["income"].lines
+    assert is_.cell("rnd_compute", FY(2025)).result() == pytest.approx(31.80443 * 0.718)
+    # price = cloud revenue RMB 190,379k / (4.4tn a day x 365 x 0.01)
+    assert is_.cell("u_price", FY(2025)).result() == pytest.approx(1.90379 / (4.4 * 365 * 0.01))
+    assert is_.cell("u_cost_per_head", FY(2025)).result() == pytest.approx(4.40 / (750 * 0.01))
+    # FY2026 base: tokens x 5.5 and price x 1.8 on FY2025's cloud revenue; above the 1H2026 actual 8.252
+    rev = is_.cell("rev_cloud", FY(2026)).result()
+    assert rev == pytest.approx(1.90379 * 5.5 * 1.8) and rev > 8.252
+    # cost: inference 20% of FY2025's cloud cost x 5.5 x 0.4, fixed capacity 80% of it x 10.5
+    cost = 1.90379 * (1 - 0.189)
+    assert rev - is_.cell("gp_cloud", FY(2026)).result() == pytest.approx(cost * 0.2 * 5.5 * 0.4 + cost * 0.8 * 10.5,
+                                                                           rel=1e-3)
+    assert b.names["MasterCheck"].result() == 0
 
 
-def test_zhipu_unit_data_hold_when_fy2025_becomes_the_last_actual_year(tmp_path):
-    """After the roll-forward the FY2025 rows of operating.csv start the unit build; compute within
-    R&D, not disclosed for FY2025, comes from operating.csv as a labelled assumption."""
+def test_a_units_csv_column_before_the_forecast_is_noted_and_not_used(tmp_path):
+    """A units.csv year column before the first forecast year (an actual year now) is noted, as in
+    assumptions.csv, and its values are not read."""
     import shutil
     folder = tmp_path / "zhipu"
     shutil.copytree(ZHIPU_UNITS, folder)
-    with open(folder / "actuals.csv", "a", encoding="utf-8") as f:
-        f.write(FY2025_ACTUALS)
-    funding = (folder / "funding.csv").read_text(encoding="utf-8")
-    (folder / "funding.csv").write_text(funding.replace("opening_cash,1H2025,25.52", "opening_cash,FY2025,22.59147"),
-                                        encoding="utf-8")
+    rows = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
+    out = [r.replace("scenario,driver,", "scenario,driver,FY2025,") if r.startswith("scenario,driver") else
+           r if r.startswith("#") else r.replace(",", ",999,", 2).replace(",999,", ",", 1) for r in rows]
+    (folder / "units.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     data = load(folder)
-    assert data.base_year == FY(2025) and data.forecast_years[0] == 2026
-    assert data.actual("rnd_compute", FY(2025)) == pytest.approx(22.60)
-    assert "assumption" in data.actuals["rnd_compute"][FY(2025)].note
-    b = build_book(data)
-    is_ = b.tabs["income"].lines
-    assert is_.cell("u_price", FY(2025)).result() == pytest.approx(7.24334 * 0.263 / (4.4 * 365 * 0.01))
-    assert is_.cell("u_cost_per_head", FY(2025)).result() == pytest.approx(4.40 / (750 * 0.01))
-    assert b.names["MasterCheck"].result() == 0
+    assert any(n.startswith("units.csv: column FY2025 ignored") for n in data.notes)
+    assert data.assumptions[("base", "token_growth")] == [4.5, 1.0, 0.7, 0.5, 0.4]
 
 
 def test_a_wrong_calibration_fails_the_check(tmp_path):
@@ -278,7 +283,7 @@ def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tm
     shutil.copytree(ZHIPU_UNITS, data)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
-    # Act_ ranges run FY2022..FY2024, then the interims: offset 2 is FY2024A
+    # Act_ ranges run FY2022..FY2025, then the interims: offset 2 is FY2024A; Asm_ offset 1 is FY2027E
     edit(out, out, {("Unit_days_per_year", 0): 360, ("Asm_base_token_growth", 1): 2.5,
                     ("Act_tokens_per_day", 2): 1.2})
     res = run("build", "--data", data, "--out", out)
@@ -288,9 +293,9 @@ def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tm
     res = run("edits", out, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     assert "days_per_year = 360" in (data / "units.toml").read_text(encoding="utf-8")
-    assert "base,token_growth,340%,250%," in (data / "units.csv").read_text(encoding="utf-8")
+    assert "base,token_growth,450%,250%," in (data / "units.csv").read_text(encoding="utf-8")
     assert "tokens_per_day,FY2024,1.2," in (data / "operating.csv").read_text(encoding="utf-8")
-    assert "token" not in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert ",token_growth," not in (data / "assumptions.csv").read_text(encoding="utf-8")
     reloaded = load(data)
     assert reloaded.units.settings["days_per_year"] == 360
     assert reloaded.assumptions[("base", "token_growth")][1] == 2.5

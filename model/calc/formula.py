@@ -499,6 +499,7 @@ def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
 NA = Text("n/a")
+NM = Text("n.m.")   # not meaningful: a ratio over a tiny base (the limit is an input)
 
 
 def guard(inputs, expr, nonzero=()):
@@ -508,9 +509,13 @@ def guard(inputs, expr, nonzero=()):
     return IF(tests[0] if len(tests) == 1 else AND(*tests), expr, NA)
 
 
-def ratio(a, b):
-    """a / b, or n/a when either is unknown or b is zero."""
-    return guard([a, b], a / b, nonzero=[b])
+def ratio(a, b, limit=None):
+    """a / b, or n/a when either is unknown or b is zero; with a `limit`, n.m. (not meaningful) when
+    the ratio's size exceeds it: a figure over a tiny base."""
+    if limit is None:
+        return guard([a, b], a / b, nonzero=[b])
+    return guard([a, b], IF(ABS(a).gt(limit * ABS(b)), NM, a / b), nonzero=[b])
+
 
 def name_part(text: str) -> str:
     """A fragment usable inside an Excel defined name."""

@@ -119,6 +119,10 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
             continue
         if item in optional and data.actual(item, period) is not None:
             continue   # actuals.csv gives the figure: the assumption is not needed
+        if item in optional and data.actual(f"{item}_share", period) is not None:
+            problems.append(DataError(path, f"{item} for {period.code} is assumed in actuals.csv already "
+                                            f"({item}_share): remove one", n, "item"))
+            continue
         reliability, source = r.get("reliability", ""), r.get("source", "")
         if reliability.lower() == "assumption":   # shown as such in the Inputs tab's source column
             source = "; ".join(x for x in ("assumption", source) if x)
@@ -134,7 +138,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
 def load_drivers(folder: Path, data, items: dict, problems: Problems):
     """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
     data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
-    from .company import check_bound
+    from .company import RATIONALE_TEXTS, check_bound
     path = folder / "units.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "
@@ -142,7 +146,14 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems):
     years = data.forecast_years
     cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    _, rows = read_csv(path, ["scenario", "driver"] + cols, ["rationale"], extra_ok=is_year)
+    header, rows = read_csv(path, ["scenario", "driver"] + cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
+    for h in header:   # as assumptions.csv: a year outside the forecast is noted, not used
+        p = parse_period(h) if is_year(h) else None
+        if p and p.year < years[0]:
+            data.notes.append(f"units.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
+                              f"so the forecast starts in FY{years[0]}); delete the column when convenient")
+        elif p and p.year > years[-1]:
+            data.notes.append(f"units.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     where = {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
@@ -162,7 +173,7 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems):
         for c, v in zip(cols, vals):
             check_bound(items[drv].bound, items[drv].unit, v, path, n, c)
         data.assumptions[(sc, drv)] = vals
-        data.rationales[(sc, drv)] = r.get("rationale", "")
+        data.rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
     for sc in data.scenarios:
         for drv in items:
             if (sc, drv) not in where:

@@ -26,9 +26,9 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "claim": "claims.csv"}
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
-        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"],
+        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
 
 
@@ -233,6 +233,15 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 continue
             elif s.kind == "funding":
                 k, column = (s.key,), "value"
+            elif s.kind == "event":
+                k, column = (s.key,), {"counted": "in_opening_cash", "year": "date"}.get(s.field, s.field)
+                if s.field in ("counted", "year"):  # a flag as yes/no; a year moves the date by whole years
+                    ev = next(e for e in data.events if e.id == s.key)
+                    value = int(d.cell.value)
+                    updates.setdefault(k, {})[column] = ("no" if value else "yes") if s.field == "counted" else \
+                        ev.date.replace(year=ev.date.year + value - ev.year, day=min(ev.date.day, 28)
+                                        if ev.date.month == 2 else ev.date.day).isoformat()
+                    continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
             else:

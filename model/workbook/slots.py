@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, POSITIVE, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
-                   all_driver_items, bound_text, per_segment, raise_year_bound)
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REQUIRED_ACTUALS, STEP, TOLERANCE, Bound, Dataset,
+                            Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -25,11 +25,11 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim | unit
-    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, step key, claim id
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
+    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references and claims: value | tolerance
+    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -58,7 +58,8 @@ class Resolved:
     choices: tuple = ()  # the selector: the scenarios it may hold
     blank: str | None = None     # why a blank is refused (None: a blank is allowed for actuals)
     decides: str | None = None   # the base-year compute figure: why entering or clearing it is refused
-    split: bool = False          # ... and whether the data split R&D (compute entered)
+    split: bool = False          # ... whether the data split R&D (compute or its share entered)
+    paired: bool = False         # ... and whether the other of compute / compute share is entered
 
 
 def _label(slot: Slot) -> str:
@@ -78,6 +79,8 @@ def _label(slot: Slot) -> str:
         return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "event":
+        return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
     return "Selected scenario"
 
 
@@ -111,6 +114,16 @@ def _claim(data: Dataset, slot: Slot):
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
 
 
+def _event(data: Dataset, slot: Slot):
+    for ev in data.events:
+        if ev.id == slot.key:
+            return ev
+    raise Gone(f"funding event {slot.key} is no longer in events.csv")
+
+
+EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG}
+
+
 def resolve(data: Dataset, slot: Slot) -> Resolved:
     """The slot as the data files define it today: label, unit, value and rule; `gone` says why it
     no longer exists there."""
@@ -139,15 +152,15 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
             if period not in data.periods:
                 return Resolved(slot, name, item.unit,
                                 gone=f"{slot.period} is no longer an actual period in actuals.csv")
-            required = list(REQUIRED_ACTUALS) + ([] if data.single_segment else
-                                                 list(per_segment(SEGMENT_ACTUALS, data.segments)))
             blank = (f"{slot.key} for {base} is the base of the forecast and cannot be blank"
-                     if slot.period == base and slot.key in required else None)
+                     if slot.period == base and slot.key in REQUIRED_ACTUALS else None)
+            compute = ("rnd_compute", "rnd_compute_share")
             decides = (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
                        "with the matching drivers in assumptions.csv"
-                       if slot.key == "rnd_compute" and slot.period == base else None)
+                       if slot.key in compute and slot.period == base else None)
+            paired = bool(decides) and data.actual(compute[1 - compute.index(slot.key)], data.base_year) is not None
             return Resolved(slot, value=data.actual(slot.key, period), blank=blank, decides=decides,
-                            split=data.split_compute, **common)
+                            split=data.split_compute, paired=paired, **common)
         year, last = parse_period(slot.period).year, data.base_year.year
         why = ("" if year in data.forecast_years
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
@@ -169,6 +182,10 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
             return Resolved(slot, name, unit, ref.value)
         return Resolved(slot, name, unit, ref.tolerance, bound=TOLERANCE)
     if kind == "funding":
+        item = "equity_raise" if slot.key == "raise_year" else slot.key
+        if item not in data.funding:
+            raise Gone(f"{item} is no longer in funding.csv" + (" (the funding events are in events.csv)"
+                                                                 if data.events else ""))
         if slot.key == "raise_year":
             return Resolved(slot, name, "amount", data.funding["equity_raise"].period.year,
                             bound=raise_year_bound(data), bound_unit="year")
@@ -179,6 +196,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if not data.units or slot.key not in data.units.settings:
             raise Gone("the unit build (units.toml) is no longer in the data")
         return Resolved(slot, name, "amount", data.units.settings[slot.key], bound=POSITIVE)
+    if kind == "event":
+        bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
+        return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
     if kind == "claim":
         claim = _claim(data, slot)
         unit = "pct" if claim.unit == "pct" else "amount"
@@ -195,7 +215,7 @@ def problem(r: Resolved, value) -> str | None:
     """Why `value` cannot go into the resolved slot (the data files' own rules), or None when it can."""
     if r.slot.kind == "scenario":
         return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
-    if r.decides and (value is None) == r.split:
+    if r.decides and (value is not None or r.paired) != r.split:
         return r.decides
     if value is None and r.slot.kind == "actual":
         return r.blank
@@ -235,6 +255,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             out.sensitivity[slot.key] = value
         elif slot.kind == "unit":
             out.units.settings[slot.key] = value
+        elif slot.kind == "event":
+            setattr(_event(out, slot), slot.field, int(value) if slot.field in ("year", "counted") else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":
@@ -253,6 +275,8 @@ def input_slots(inputs) -> dict:
     slots.update({cell: Slot("funding", key) for key, cell in inputs.funding.items()})
     slots.update({cell: Slot("step", key) for key, cell in inputs.steps.items()})
     slots.update({cell: Slot("unit", key) for key, cell in inputs.units.items()})
+    slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
+                  for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")

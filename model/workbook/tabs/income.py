@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from ...data.company import driver_items
-from ..book import SERIES_COLORS, Chart, Series, line_style
+from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
 from ...calc.lines import income_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import put_label, title_rows
 
 
 class IncomeTab:
@@ -28,7 +29,8 @@ class IncomeTab:
         self.drivers = {}
         first_driver = row
         for drv, item in driver_items(data).items():
-            sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
+            put_label(sh, row, t.item("drivers", item), "detail_label",
+                      [t.edition(lang).item("drivers", item) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             for p in tl.forecast:
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),
@@ -51,7 +53,7 @@ class IncomeTab:
         cats = Rng(self.headers[first], self.headers[last])
         row = lambda key: Rng(self.lines.cell(key, first), self.lines.cell(key, last))  # noqa: E731
         name = lambda key: self.sheet.cell_at(self.lines.rows[key], LABEL_COL)  # noqa: E731
-        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": SERIES_COLORS[i]}})
+        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": series_color(i)}})
                   for i, (key, _) in enumerate(data.segments)]
         series += [Series(name("rnd"), row("rnd"), cats, kind="line", style=line_style(2)),
                    Series(name("adjusted_net_income"), row("adjusted_net_income"), cats, kind="line",

@@ -99,8 +99,7 @@ def hand_forecast(data, sc):
         opex *= 1 + d("other_opex_growth")
         out.append((year, sum(rev.values()), gp - compute - other - opex))
     be = next((y for y, _, adj in out if adj >= 0), "not reached")
-    # the loss counts from the opening cash date (funding.csv: 30 June 2026 in the template, 30 June 2025 in the
-    # January data): that interim's loss is in that cash already
+    # the loss counts from the opening cash date (funding.csv): an interim's loss is in that cash already
     opening = data.funding["opening_cash"].period
     spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening)}
     loss = sum(-(adj - spent.get(y, 0)) for y, _, adj in out if be == "not reached" or y < be)

@@ -75,8 +75,9 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     assert named(user, "Asm_bear_adjustments")[4] == 5.0
     assert named(user, "Asm_base_growth_cloud")[0] == 9.0
     assert named(user, "Act_revenue")[3] == FY2025_REVENUE
-    # the user's January file is kept: as a kept copy, which no rotation removes, since edits were dropped
+    # the user's January file, whose FY2025 edits were dropped, is a kept copy no rotation removes
     saved, = backup.backups(user, "kept")
+    assert saved.name in out
     assert named(saved, "Asm_base_growth_onprem")[0] == 0.9
 
 

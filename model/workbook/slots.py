@@ -217,7 +217,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
 def input_slots(inputs) -> dict:
     """Every input cell of the Inputs tab (an `InputsTab`) -> its slot."""
     slots = {cell: Slot("actual", item, period=p.code) for (item, p), cell in inputs.hist.items()}
-    slots.update({cell: Slot("assumption", drv, sc, p.code) for (sc, drv, p), cell in inputs.asm.items()})
+    # a remainder driver (in the 2H2026E column) is the first forecast year's value of its row in assumptions.csv
+    slots.update({cell: Slot("assumption", drv, sc, f"FY{p.year}") for (sc, drv, p), cell in inputs.asm.items()})
     slots.update({cell: Slot("tolerance", key) for key, cell in inputs.tol.items()})
     for ref, value, tol in inputs.refs:
         for cell, fld in ((value, "value"), (tol, "tolerance")):

@@ -5,6 +5,7 @@ from ...data.company import driver_items
 from ..book import SERIES_COLORS, Chart, Series, line_style
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
+from .inputs import driver_periods
 from ...calc.lines import income_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import title_rows
@@ -30,7 +31,7 @@ class IncomeTab:
         for drv, item in driver_items(data).items():
             sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
-            for p in tl.forecast:
+            for p in driver_periods(tl, drv):
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),
                                                                       self.index.ref(True, True)), "calc", item.unit)
             row += 1

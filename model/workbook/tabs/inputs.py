@@ -2,8 +2,8 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (DEFAULT_NOTES, FUNDING_ITEMS, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES,
-                    actual_items, all_driver_items, raise_year_bound, used_tolerances)
+from ...data.company import (CASH_DRIVERS, DEFAULT_NOTES, FUNDING_ITEMS, REST, SENSITIVITY, SIGNED, STEP, TOLERANCE,
+                    TOLERANCES, actual_items, all_driver_items, raise_year_bound, used_tolerances)
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -27,6 +27,15 @@ def claim_unit(t, claim) -> str:
     """Unit-column text of a claim: the edition's for the model's kinds, else the data's own (m users),
     in the edition's language where the data give it (unit_zh)."""
     return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
+
+
+def driver_periods(tl, drv: str) -> list:
+    """The periods a driver has a value for: every forecast year; with a year-to-date interim of the
+    first forecast year, the remainder drivers (rest_*) the rest of that year only (2H2026E) and the other
+    income-statement drivers the years after it."""
+    if tl.stub is None or drv in CASH_DRIVERS:
+        return tl.forecast
+    return [tl.rest] if drv.startswith(REST) else tl.forecast[1:]
 
 
 class InputsTab:
@@ -169,13 +178,16 @@ class InputsTab:
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             row += 1
             self.asm_rows[drv] = row
+            periods = driver_periods(tl, drv)
             for sc in data.scenarios:
                 sh.put(row, LABEL_COL, sc, "detail_label")
-                for p, v in zip(tl.forecast, data.assumptions[(sc, drv)]):
+                values = data.assumptions[(sc, drv)]
+                for p in periods:
+                    v = values[data.forecast_years.index(p.year)]
                     self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
                 sh.put(row, tl.note_col, note(data.rationales.get((sc, drv), "")), "note")
                 book.define(f"Asm_{name_part(sc)}_{drv}",
-                            Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
+                            Rng(self.asm[(sc, drv, periods[0])], self.asm[(sc, drv, periods[-1])]))
                 row += 1
             sh.groups.append((self.asm_rows[drv], row - 1))
         row += 1

@@ -28,7 +28,7 @@ class ScenariosTab:
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
-            block = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines(), row, tl.years, inputs,
+            block = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines(), row, tl.years + tl.stub_periods, inputs,
                               drivers=lambda name, p, sc=sc: inputs.asm[(sc, name, p)], headers=self.headers,
                               link_actuals=income.lines)
             block.fill(notes=False)

@@ -42,7 +42,9 @@ def test_unknown_values_stay_blank(zhipu):
 def test_scenarios_and_years_come_from_the_data(zhipu):
     assert zhipu.scenarios == ["base", "bull", "bear"]
     assert zhipu.forecast_years == [2025, 2026, 2027, 2028, 2029, 2030]
-    assert zhipu.assumptions[("base", "growth_onprem")][0] == pytest.approx(1.0)
+    # FY2025 is 1H2025 actual + 2H2025: its column holds the rest_* drivers; the others start in FY2026
+    assert zhipu.assumptions[("base", "growth_onprem")][:2] == [None, pytest.approx(0.7)]
+    assert zhipu.assumptions[("base", "rest_growth_onprem")][:2] == [pytest.approx(1.262), None]
     assert zhipu.rationales[("bear", "gm_cloud")]
 
 
@@ -102,11 +104,11 @@ def test_every_missing_value_is_reported_at_once(copy):
         load(copy)
     where = [(p.file, p.row, p.column) for p in e.value.problems]
     assert where == [("company.toml", 6, "unit"), ("actuals.csv", 33, "value"),
-                     ("assumptions.csv", 13, "FY2025"), ("assumptions.csv", 25, "FY2025")]
+                     ("assumptions.csv", 13, "FY2026"), ("assumptions.csv", 25, "FY2026")]   # FY2025: 1H + 2H
     text = str(e.value)
     assert text.startswith("4 problems")
-    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2025..FY2030" in text
-    assert "bull / gm_cloud: no value for FY2025 and FY2026" in text
+    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2026..FY2030" in text
+    assert "bull / gm_cloud: no value for FY2026" in text
 
 
 def test_invalid_fiscal_year_end_names_its_line(copy):
@@ -155,12 +157,13 @@ def test_zhipu_without_base_year_compute_forecasts_rnd_as_one_line(copy):
     lines = (copy / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     out = []
     for ln in lines:
-        if ",rnd_other_growth," in ln:
+        if ",rnd_other_growth," in ln or ",rest_rnd_other_growth," in ln:
             continue
-        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,"))
+        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,").replace(",rest_rnd_compute_growth,", ",rest_rnd_growth,"))
     (copy / "assumptions.csv").write_text("".join(out), encoding="utf-8")
     data = load(copy)
-    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][0] == pytest.approx(0.55)
+    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][1] == pytest.approx(0.25)
+    assert data.assumptions[("base", "rest_rnd_growth")][0] == pytest.approx(0.102)
 
 
 def test_scenario_names_excel_cannot_tell_apart_are_refused(second):
@@ -220,8 +223,10 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     ("actuals.csv", "cost_of_revenue,FY2023,0.44056", "cost_of_revenue,FY2023,-0.44056", 8, "value", "-0.44056"),
     ("actuals.csv", "share_onprem,FY2022,95.5%", "share_onprem,FY2022,120%", 15, "value", "120%"),
     ("actuals.csv", "gm_cloud,FY2024,3.4%", "gm_cloud,FY2024,340", 29, "value", "34000%"),
-    ("assumptions.csv", "bull,gm_cloud,5%", "bull,gm_cloud,150%", None, "FY2025", "150%"),
-    ("assumptions.csv", "base,growth_cloud,150%", "base,growth_cloud,1500%", None, "FY2025", "1500%"),
+    ("assumptions.csv", "bull,gm_cloud,5%,15%", "bull,gm_cloud,5%,150%", None, "FY2026", "150%"),
+    ("assumptions.csv", "base,growth_cloud,150%,150%", "base,growth_cloud,150%,1500%", None, "FY2026", "1500%"),
+    ("assumptions.csv", "base,rest_growth_cloud,217.3%", "base,rest_growth_cloud,-217%", 37, "FY2025", "-217%"),
+    ("assumptions.csv", "bull,rest_gm_onprem,63.1%", "bull,rest_gm_onprem,163%", 44, "FY2025", "163%"),
     ("reference.csv", "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005", 2, "tolerance", "-0.0005"),
 ])
 def test_values_outside_their_bounds_are_refused(copy, file, old, new, row, column, shown):

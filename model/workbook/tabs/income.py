@@ -29,6 +29,8 @@ class IncomeTab:
         self.drivers = {}
         first_driver = row
         for drv, item in driver_items(data).items():
+            if not driver_periods(tl, drv):
+                continue
             sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             for p in driver_periods(tl, drv):

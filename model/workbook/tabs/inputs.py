@@ -174,11 +174,13 @@ class InputsTab:
         self.asm = {}
         self.asm_rows = {}
         for drv, item in all_driver_items(data).items():
+            periods = driver_periods(tl, drv)
+            if not periods:   # a one-year horizon that is an interim plus the rest: no full-year driver
+                continue
             sh.put(row, LABEL_COL, t.item("drivers", item), "subsection")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             row += 1
             self.asm_rows[drv] = row
-            periods = driver_periods(tl, drv)
             for sc in data.scenarios:
                 sh.put(row, LABEL_COL, sc, "detail_label")
                 values = data.assumptions[(sc, drv)]

@@ -1,7 +1,7 @@
 """Income Statement: the selected scenario's drivers, then history and forecast line by line."""
 from __future__ import annotations
 
-from ...data.company import driver_items
+from ...data.company import REST, driver_items
 from ..book import SERIES_COLORS, Chart, Series, line_style
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
@@ -31,6 +31,9 @@ class IncomeTab:
         for drv, item in driver_items(data).items():
             if not driver_periods(tl, drv):
                 continue
+            if tl.rest and drv.startswith(REST) and not any(d.startswith(REST) for d, _ in self.drivers):
+                sh.put(row, tl.note_col, t("income.rest_note", year=tl.stub_year.code, ytd=tl.stub.code,
+                                           rest=tl.rest.code), "note")
             sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             for p in driver_periods(tl, drv):

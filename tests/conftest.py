@@ -64,7 +64,7 @@ def run(*args, cwd=ROOT):
 def hand_forecast(data, sc):
     """The forecast computed plainly from the data files, an implementation independent of the model's:
     [(year, revenue, adjusted net income, net income)], the breakeven year and the adjusted losses until
-    then. When an interim of the first forecast year is in the data, that year is the interim's actual
+    then. When an interim of the first forecast year gives revenue, that year is the interim's actual
     plus the rest of the year: each flow's rest is the interim's figure times (1 + its rest_ growth), the
     rest's gross profit its revenue times its rest_ margin, its adjustments the rest_ amount."""
     base = data.full_years[-1]
@@ -82,7 +82,8 @@ def hand_forecast(data, sc):
 
     growth = {"rnd_compute": "rnd_compute_growth", "rnd_other": "rnd_other_growth", "rnd": "rnd_growth",
               "other_opex": "other_opex_growth"}
-    ytd = [p for p in data.periods if not p.is_full_year and p.year == base.year + 1]
+    ytd = [p for p in data.periods if not p.is_full_year and p.year == base.year + 1
+           and data.actual("revenue", p) is not None]
     rev, _, costs, _ = figures(base)
     out = []
     for i, year in enumerate(data.forecast_years):

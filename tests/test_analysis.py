@@ -218,7 +218,14 @@ def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
     the note's 2-3 years."""
     changed = shifted(zhipu, "bull", {})
     for drv in ("rnd_compute_growth", "rnd_other_growth", "other_opex_growth"):
-        changed.assumptions[("bull", drv)] = [0.0] * len(zhipu.forecast_years)
+        changed.assumptions[("bull", drv)] = [None] + [0.0] * (len(zhipu.forecast_years) - 1)
+    # FY2025 is 1H2025 + 2H2025: frozen at FY2024, 2H2025 is FY2024 less 1H2025
+    a = lambda item, p: zhipu.actual(item, Period(2025 if p == "1H" else 2024, 6 if p == "1H" else 12))  # noqa: E731
+    other = lambda p: (a("revenue", p) - a("cost_of_revenue", p)) - a("rnd", p) - a("adjusted_net_income", p)  # noqa: E731
+    for drv, fy, h1 in (("rnd_compute_growth", a("rnd_compute", "FY"), a("rnd_compute", "1H")),
+                        ("rnd_other_growth", a("rnd", "FY") - a("rnd_compute", "FY"), a("rnd", "1H") - a("rnd_compute", "1H")),
+                        ("other_opex_growth", other("FY"), other("1H"))):
+        changed.assumptions[("bull", "rest_" + drv)][0] = (fy - h1) / h1 - 1
     _, be, status = build_book(changed).tabs["claims"].rows["BE_bull"]
     assert be.result() == 2028 and status.result() == "consistent"
 
@@ -227,8 +234,10 @@ def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
 def shifted(data, sc, shifts):
     """A copy of the data with `shifts` (driver -> delta) added to scenario `sc` in every forecast year."""
     out = copy.deepcopy(data)
-    for drv, delta in shifts.items():
-        out.assumptions[(sc, drv)] = [v + delta for v in out.assumptions[(sc, drv)]]
+    for drv, delta in shifts.items():   # the rest of a year after its interim shifts with the driver (rest_ twin)
+        for d in (drv, "rest_" + drv):
+            if (sc, d) in out.assumptions:
+                out.assumptions[(sc, d)] = [v if v is None else v + delta for v in out.assumptions[(sc, d)]]
     return out
 
 

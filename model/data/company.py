@@ -279,9 +279,10 @@ class Dataset:
 
     @property
     def stub(self) -> Period | None:
-        """The latest interim of the first forecast year (1H2026 when FY2025 is the last full year), or None:
-        that year's forecast is then the year-to-date actual plus the rest of the year (stub.rest())."""
-        ytd = [p for p in self.interims if p.year == self.base_year.year + 1]
+        """The latest interim of the first forecast year that gives revenue (1H2026 when FY2025 is the last
+        full year), or None: that year's forecast is then the year-to-date actual plus the rest of the year
+        (stub.rest()). An interim with no revenue (only the result behind an opening cash date) is not one."""
+        ytd = [p for p in self.interims if p.year == self.base_year.year + 1 and self.actual("revenue", p) is not None]
         return max(ytd) if ytd else None
 
     @property
@@ -559,7 +560,7 @@ def remainder_problem(data, drv: str, column: str = "") -> str:
     first = data.base_year.year + 1
     what = f"{drv} forecasts the rest of FY{first} after its year-to-date interim"
     if data.stub is None:
-        return (f"{what}, but actuals.csv has no interim of FY{first} (1H, 9M or a quarter): FY{first} is forecast "
+        return (f"{what}, but actuals.csv has no interim of FY{first} (1H, 9M or a quarter) with revenue: FY{first} is forecast "
                 f"from FY{first - 1} as a whole; leave the row blank or remove it")
     if column:
         return (f"{what} ({data.stub.rest().code}, after {data.stub.code}), so it takes a value in FY{first} only; "

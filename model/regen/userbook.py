@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..workbook.build import TABS
-from ..data.company import COST_DRIVERS, RND_DRIVERS, driver_items
+from ..data.company import COST_DRIVERS, REST, RND_DRIVERS, driver_items
 from ..labels import LANGS, table
 from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
 from ..data.periods import parse_period
@@ -107,7 +107,8 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
             return None
         drv = drv or m.group(2)
         sc = rest[:-len(drv) - 1]
-        return Slot("assumption", drv, sc, period[0]) if period and period[1] == "E" else None
+        code = f"FY{period[0][-4:]}" if period and drv.startswith(REST) else period and period[0]  # 2H2025E: FY2025's
+        return Slot("assumption", drv, sc, code) if period and period[1] == "E" else None
     if name == "ReferenceFigures" and offset in (0, 1):
         metric, code = ws.cell(row + 1, 1).value, ws.cell(row + 1, 2).value
         p = parse_period(str(code or ""))

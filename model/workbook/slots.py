@@ -11,7 +11,7 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
+from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, REST, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
                    all_driver_items, bound_text, per_segment, raise_year_bound)
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -123,9 +123,11 @@ def data_value(data: Dataset, slot: Slot):
     if slot.kind == "assumption":
         if slot.scenario not in data.scenarios:
             raise Gone(f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
+        year = parse_period(slot.period).year
+        if slot.key.startswith(REST) and year <= data.base_year.year:   # the rest of a year now actual
+            raise Gone(f"{slot.period} is now an actual year (FY{data.base_year.year} actuals are in the data)")
         if slot.key not in all_driver_items(data):
             raise Gone(f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
-        year = parse_period(slot.period).year
         if year not in data.forecast_years:
             last = data.base_year.year
             if year <= last:

@@ -1,11 +1,11 @@
 """Command-line tool: build the formula-driven model workbook (keeping the user's edits), check it
-in LibreOffice, start a new company's data folder, list or apply a workbook's edits, compare two
+in LibreOffice or Gnumeric, start a new company's data folder, list or apply a workbook's edits, compare two
 workbooks.
 
     python cli.py build                      # templates/zhipu -> output/zhipu_model.xlsx
     python cli.py build --data DIR --out FILE --scenario bull [--reset] [--force]
     python cli.py build --lang zh            # the Chinese edition -> output/zhipu_model_zh.xlsx
-    python cli.py check output/zhipu_model.xlsx
+    python cli.py check output/zhipu_model.xlsx [--engine gnumeric]
     python cli.py new acme --years 2022-2024 --segments cloud:Cloud,onprem:On-premise
     python cli.py edits output/zhipu_model.xlsx [--apply]
     python cli.py diff OLD.xlsx NEW.xlsx
@@ -121,21 +121,27 @@ def summary(book, data) -> str:
     return "\n".join(lines)
 
 
-@main.command(help="Recalculate FILE in LibreOffice and report every cell whose recalculated value differs from "
-                   "the cached one, every error value, and the master check. Exits 1 on any failure.")
+@main.command(help="Recalculate FILE in LibreOffice (or Gnumeric) and report every cell whose recalculated value "
+                   "differs from the cached one, every error value, and the master check. Exits 1 on any failure.")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def check(file):
+@click.option("--engine", type=click.Choice(["libreoffice", "gnumeric"]), default="libreoffice", show_default=True,
+              help="The spreadsheet engine that recalculates.")
+def check(file, engine):
     from model.engine.libreoffice import EngineError, soffice_available
     from model.workbook.readback import WorkbookError, vet
     from model.engine.verify import check_file
     try:
-        vet(file)   # a file that is not a safe, well-formed .xlsx stops here, before LibreOffice sees it
+        vet(file)   # a file that is not a safe, well-formed .xlsx stops here, before the engine sees it
     except WorkbookError as e:
         fail(str(e))
-    if not soffice_available():
+    if engine == "gnumeric":
+        from model.engine.gnumeric import gnumeric_available
+        if not gnumeric_available():
+            fail("Gnumeric is not installed (Debian: gnumeric, for ssconvert); cannot recalculate")
+    elif not soffice_available():
         fail("LibreOffice is not installed (Debian: libreoffice-calc-nogui python3-uno); cannot recalculate")
     try:
-        rep = check_file(file)
+        rep = check_file(file, engine=engine)
     except (EngineError, WorkbookError) as e:
         fail(str(e))
     for sheet, addr, old, new in rep.mismatches:

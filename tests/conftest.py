@@ -25,6 +25,19 @@ def require_engine():
         pytest.skip(msg)
 
 
+def require_tool(available: bool, msg: str):
+    """Skip without a verifying tool on a developer machine; in CI its absence is a failure."""
+    if not available:
+        if IN_CI:
+            pytest.fail(msg + " -- required in CI")
+        pytest.skip(msg)
+
+
+def require_gnumeric():
+    from model.engine.gnumeric import gnumeric_available
+    require_tool(gnumeric_available(), "Gnumeric (ssconvert) is not installed")
+
+
 @pytest.fixture(scope="session")
 def zhipu():
     from model.data.company import load

@@ -7,11 +7,12 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, require_engine
-from model.workbook.build import build_book
+from conftest import ZHIPU, require_engine, run
+from model.workbook.build import TABS, build_book
 from model.data.company import DataError, load
 from model.calc.formula import a1
 from model.data.periods import Period
+from model.labels import table
 from model.workbook.writer import write_book
 
 FY = lambda y: Period(y, 12)  # noqa: E731
@@ -182,21 +183,45 @@ def test_cash_drivers_are_optional_and_default_to_zero(tmp_path):
 
 
 # --- the research note's claims on the default data ---
+CORROBORATED, FROM_NOTE = "consistent — corroborated", "consistent — from the note"
 EXPECTED_STATUS = {
-    **{k: "consistent" for k in ("RD22", "RD23", "RD24", "RD25H", "RDR22", "RDR23", "RDR24", "RDR25H", "RD7X",
-                                 "RDCUM", "REV22", "REV23", "REV24", "REV25H", "GR23", "GR24", "GR25H", "CAGR",
-                                 "ANI22", "ANI23", "ANI24", "ANI25H", "GMPEAK", "GM25H", "GMIND", "MIXOP", "MIXCL")},
+    **{k: CORROBORATED for k in ("RDR22", "RDR23", "RDR24", "RDR25H", "RD7X", "RDCUM", "REV22", "REV23", "REV24",
+                                 "REV25H", "GR23", "GR24", "GR25H", "CAGR", "GMPEAK", "GM25H", "GSPRD")},
+    # the data took these figures from the note itself: agreement by construction
+    **{k: FROM_NOTE for k in ("RD22", "RD23", "RD24", "RD25H", "ANI22", "ANI23", "ANI24", "ANI25H", "MIXOP", "MIXCL")},
     "MULT": "differs",      # 3.124 / 0.574 = 5.44x, not 5.47x
     "IND180": "differs",    # 133% does not 'far exceed' 180%
-    "API24": "differs", "API25H": "differs",   # cloud cost of revenue 96.6% / 100.4%, not under 15%
+    "GM25S": "differs",     # 'stable': 56.3% to 50.0% is 6.3 points, more than the 2 points allowed
+    "LOSSRD": "differs",    # costs other than R&D rose from 77% to 143% of revenue
+    "GMIND": "holds against an unsourced benchmark",   # 50.0% >= 45%, but the 35-45% has no source
+    # average cost (96.6% / 100.4% of cloud revenue; a margin falling 76.1% -> 3.4%) cannot refute a marginal cost
+    **{k: "not testable (proxy contradicts)" for k in ("API24", "API25H", "UNITC")},
     **{k: "cannot be checked" for k in ("INDGM", "SW40", "API10X", "USERS", "TOKENS", "CHIPS", "STAFF", "ITER")},
-    "BE_base": "differs", "BE_bull": "differs", "BE_bear": "differs",  # FY2030 / not reached, not by FY2028
+    # the analyst's scenarios drop the note's condition: shown, not counted
+    "BE_base": "not met in this scenario", "BE_bull": "not met in this scenario", "BE_bear": "not met in this scenario",
+    # FY2024's 150.9% growth kept: base costs need 150.1% a year to FY2028, bull 134.8%, bear 168.3%
+    "BE_if_base": "consistent under its condition", "BE_if_bull": "consistent under its condition",
+    "BE_if_bear": "differs under its condition",
 }
+# by claim: the API rows are one claim, GM25H and GM25S one ('stable at 50%'), the six breakeven rows one
+EXPECTED_CLAIMS = {CORROBORATED: 16, FROM_NOTE: 10, "consistent under its condition": 1,
+                   "holds against an unsourced benchmark": 1, "cannot be checked": 8,
+                   "not testable (proxy contradicts)": 2, "differs under its condition": 0, "differs": 4}
 
 
 def test_claims_statuses_on_the_default_data(book):
     rows = book.tabs["claims"].rows
     assert {k: status.result() for k, (_, _, status) in rows.items()} == EXPECTED_STATUS
+
+
+def test_claims_are_counted_by_claim_not_by_row(book):
+    tab = book.tabs["claims"]
+    texts = {key: tab.text[key] for key in tab.counts}
+    assert {texts[k]: c.result() for k, c in tab.counts.items() if c} == EXPECTED_CLAIMS
+    assert tab.count.result() == 42 == len({c.group for c in book.tabs["claims"].data.claims})
+    assert tab.verdicts["API"].result() == "not testable (proxy contradicts)"
+    assert tab.verdicts["GM25H"].result() == "differs"   # 50.0% ties, 'stable' does not
+    assert tab.verdicts["BE"].result() == "consistent under its condition"
 
 
 def test_claims_model_figures_by_hand(book):
@@ -209,8 +234,19 @@ def test_claims_model_figures_by_hand(book):
     assert model("API25H") == pytest.approx(1 + 0.004)
     assert model("GMPEAK") == pytest.approx(0.80482 / 1.24538, abs=1e-4)   # FY2023's margin is the highest
     assert model("GMIND") == pytest.approx(0.95424 / 1.90877, abs=1e-4)   # 1H2025's is the lowest
+    assert model("GM25S") == pytest.approx(0.95424 / 1.90877 - 1.75889 / 3.12414)
+    assert model("UNITC") == pytest.approx(0.034 - 0.761)
+    # other operating costs = gross profit - R&D - adjusted net income, as a share of revenue
+    other = lambda gp, rnd, ani, rev: (gp - rnd - ani) / rev  # noqa: E731
+    assert model("LOSSRD") == pytest.approx(other(1.75889, 21.954, -24.656, 3.12414) - other(0.3136, 0.844, -0.97417,
+                                                                                             0.57409))
+    # growth spread: revenue growth less growth of total costs (revenue - adjusted net income)
+    spread = lambda y0, y1: (y1[0] / y0[0] - 1) - ((y1[0] - y1[1]) / (y0[0] - y0[1]) - 1)  # noqa: E731
+    fy = {2022: (0.57409, -0.97417), 2023: (1.24538, -6.21), 2024: (3.12414, -24.656)}
+    assert model("GSPRD") == pytest.approx(max(spread(fy[2022], fy[2023]), spread(fy[2023], fy[2024])))
     assert model("USERS") == "n/a"
     assert model("BE_bull") == 2030 and model("BE_base") == "not reached"
+    assert (model("BE_if_base"), model("BE_if_bull"), model("BE_if_bear")) == (2028, 2028, 2029)
 
 
 def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
@@ -227,7 +263,175 @@ def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
                         ("other_opex_growth", other("FY"), other("1H"))):
         changed.assumptions[("bull", "rest_" + drv)][0] = (fy - h1) / h1 - 1
     _, be, status = build_book(changed).tabs["claims"].rows["BE_bull"]
-    assert be.result() == 2028 and status.result() == "consistent"
+    assert be.result() == 2028 and status.result() == "met in this scenario"
+
+
+# --- the claims logic on a hand-made case (Handco: FY2024 growth 100%, margin 50% both years, fixed costs 25) ---
+HAND_CLAIMS = """id,claim,reported,unit,calc,metric,periods,test,tolerance,group,basis,benchmark,condition,latest
+REV,Revenue FY2024,10,amount,value,revenue,FY2024,equal,0,,,,,
+RND,R&D FY2024 (taken from the note),20,amount,value,rnd,FY2024,equal,0,,note,,,
+GMP,Margin above the peers' 40%,40%,pct,value,gross_margin,FY2024,at_least,0,,,PEER,,
+PEER,Peers' margin 40% (no source),40%,pct,none,,,equal,0,,,,,
+COST,Marginal cost of A under 30%,30%,pct,cost_share,gm_a,FY2024,at_most,0,,proxy,,,
+STAB,Margin stable,0,pct,change,gross_margin,FY2023;FY2024,equal,0.02,STAB,,,,
+STAB60,Margin at 60%,60%,pct,value,gross_margin,FY2024,equal,0.005,STAB,,,,
+LOSS,Adjusted loss narrowing,0,amount,change,adjusted_net_income,FY2023;FY2024,at_least,0,,,,,yes
+ANI23,Adjusted loss FY2023,-10,amount,value,adjusted_net_income,FY2023,equal,0,,,,,yes
+BE,Breakeven by FY2027 if growth is kept,2027,year,breakeven,,,at_most,0,,,,growth_kept,yes
+"""
+HAND_STATUS = {
+    "REV": "consistent — corroborated", "RND": "consistent — from the note",
+    "GMP": "holds against an unsourced benchmark",     # 50% >= 40%, but PEER cannot be checked
+    "PEER": "cannot be checked",
+    "COST": "not testable (proxy contradicts)",       # 1 - 50% = 50% above 30%: average cost, not marginal
+    "STAB": "consistent — corroborated",              # 50% to 50%: no change
+    "STAB60": "differs",                               # 50%, not 60%
+    "LOSS": "differs",                                 # -10 to -20: the loss widened by 10
+    "ANI23": "consistent — corroborated",
+    # the analyst's scenarios: double breaks even in FY2027 (revenue 80, gross profit 40 > 25), slow never
+    "BE_double": "met in this scenario", "BE_slow": "not met in this scenario",
+    # 100% growth kept: revenue 20, 40, 80 against the 50 both scenarios' costs need: FY2027
+    "BE_if_double": "consistent under its condition", "BE_if_slow": "consistent under its condition",
+}
+HAND_VERDICTS = {"REV": "consistent — corroborated", "RND": "consistent — from the note",
+                 "GMP": "holds against an unsourced benchmark", "PEER": "cannot be checked",
+                 "COST": "not testable (proxy contradicts)", "STAB": "differs", "LOSS": "differs",
+                 "ANI23": "consistent — corroborated",
+                 "BE": "consistent under its condition"}
+
+
+def hand_claims_book(tmp_path, claims=HAND_CLAIMS, lang="en"):
+    return build_book(load(write_company(tmp_path / "handco", {**HAND, "claims.csv": claims})), lang=lang)
+
+
+def claims_by_status(tab):
+    return {tab.text[k]: c.result() for k, c in tab.counts.items() if c is not None}
+
+
+def test_hand_claims_statuses_and_counts(tmp_path):
+    tab = hand_claims_book(tmp_path).tabs["claims"]
+    assert {k: s.result() for k, (_, _, s) in tab.rows.items()} == HAND_STATUS
+    assert {k: v.result() for k, v in tab.verdicts.items()} == HAND_VERDICTS
+    # 9 claims in 13 rows: STAB's two rows count once, BE's four once (its case under the condition)
+    assert claims_by_status(tab) == {"consistent — corroborated": 2, "consistent — from the note": 1,
+                                     "consistent under its condition": 1, "holds against an unsourced benchmark": 1,
+                                     "cannot be checked": 1, "not testable (proxy contradicts)": 1,
+                                     "differs under its condition": 0, "differs": 2}
+    assert tab.count.result() == 9
+    model = {k: m.result() for k, (_, m, _) in tab.rows.items()}
+    assert (model["COST"], model["STAB"], model["LOSS"]) == (pytest.approx(0.5), 0, -10)
+    assert (model["BE_double"], model["BE_slow"], model["BE_if_double"], model["BE_if_slow"]) == (
+        2027, "not reached", 2027, 2027)
+    # the case holding the condition: FY2024 revenue 10 grown at 100%
+    sheet = tab.sheet
+    kept = [c.result() for (r, c_), c in sorted(sheet.cells.items()) if c.fmt == "amount" and
+            sheet.cell_at(r, 0) and sheet.cell_at(r, 0).content == "Revenue with FY2024's growth kept"]
+    assert kept == pytest.approx([20, 40, 80])
+
+
+def test_hand_claims_against_the_latest_actuals(tmp_path):
+    tab = hand_claims_book(tmp_path).tabs["claims"]
+    fy, interim, status = (c.result() for c in tab.latest_cells["ANI23"])
+    assert (fy, interim, status) == (-20, -8, "fails")     # FY2024 and 1H2025 against FY2023's -10
+    # a change since the claim's last period: FY2024 is the latest full year, and no interim is compared
+    # with a full year, so there is nothing newer to show
+    assert [c.result() for c in tab.latest_cells["LOSS"]] == ["n/a", "n/a", "n/a"]
+    fy, interim, status = (c.result() for c in tab.latest_cells["BE"])
+    assert (fy, interim, status) == (-20, -8, "not yet due")   # FY2024, 1H2025 adjusted: FY2027 still ahead
+
+
+def rolled_forward(files):
+    """Handco after results day: FY2025 actual (revenue 20, margin 60%, R&D 22, adjusted -12) and 1H2026
+    (revenue 12, adjusted -4); the forecast starts in FY2026, the cash at 30 June 2026."""
+    out = dict(files)
+    out["company.toml"] = files["company.toml"].replace("forecast_end = 2027", "forecast_end = 2028").replace(
+        'as_of = "2026-01-31"', 'as_of = "2026-09-30"')
+    out["actuals.csv"] = files["actuals.csv"] + "".join(f"{item},{p},{v}\n" for item, p, v in (
+        ("revenue", "FY2025", 20), ("cost_of_revenue", "FY2025", 8), ("share_a", "FY2025", "50%"),
+        ("share_b", "FY2025", "50%"), ("gm_a", "FY2025", "60%"), ("gm_b", "FY2025", "60%"), ("rnd", "FY2025", 22),
+        ("rnd_compute", "FY2025", 11), ("adjusted_net_income", "FY2025", -12), ("net_income", "FY2025", -13),
+        ("revenue", "1H2025", 8), ("revenue", "1H2026", 12), ("adjusted_net_income", "1H2026", -4)))
+    rows = [line.split(",") for line in files["assumptions.csv"].splitlines()]
+    out["assumptions.csv"] = "scenario,driver,FY2026,FY2027,FY2028\n" + "".join(
+        ",".join(r[:2] + r[3:] + r[-1:]) + "\n" for r in rows[1:])
+    out["funding.csv"] = files["funding.csv"].replace("opening_cash,1H2025", "opening_cash,1H2026").replace(
+        "equity_raise,FY2026", "equity_raise,FY2027")
+    return out
+
+
+def test_hand_claims_against_newer_actuals_than_the_note(tmp_path):
+    """The claims stay the note's; the latest columns follow the data: FY2025 and 1H2026 here."""
+    data = load(write_company(tmp_path / "handco", {**rolled_forward(HAND), "claims.csv": HAND_CLAIMS}))
+    tab = build_book(data).tabs["claims"]
+    assert {k: s.result() for k, (_, _, s) in tab.rows.items()} == HAND_STATUS   # the note's periods, unchanged
+    latest = {k: [c.result() for c in cells] for k, cells in tab.latest_cells.items()}
+    assert latest["LOSS"] == [8, "n/a", "holds"]        # -20 (FY2024) to -12 (FY2025): narrowed by 8 since
+    assert latest["ANI23"] == [-12, -4, "fails"]
+    assert latest["BE"] == [-12, -4, "not yet due"]     # FY2027 is still ahead of FY2025
+    # the condition case grows from the new base year: FY2025's 100% on 20, against 24 / 50% = 48 needed
+    assert [tab.rows[f"BE_if_{sc}"][1].result() for sc in data.scenarios] == [2027, 2027]
+
+
+def test_a_conditional_claim_can_fail_under_its_condition(tmp_path):
+    """By FY2026 the kept growth (revenue 40 against 50 needed) falls short: the case says so, the
+    analyst's scenarios do not decide."""
+    tab = hand_claims_book(tmp_path, HAND_CLAIMS.replace("by FY2027 if growth is kept,2027", "by FY2026,2026")).tabs[
+        "claims"]
+    assert [tab.rows[k][2].result() for k in ("BE_double", "BE_if_double", "BE_if_slow")] == [
+        "not met in this scenario", "differs under its condition", "differs under its condition"]
+    assert tab.verdicts["BE"].result() == "differs under its condition"
+
+
+def test_hand_claims_zh_edition_counts_alike(tmp_path):
+    data = load(write_company(tmp_path / "handco", {**HAND, "claims.csv": HAND_CLAIMS}))
+    en, zh = (build_book(data, lang=lang).tabs["claims"] for lang in ("en", "zh"))
+    assert [c.result() for c in zh.counts.values() if c] == [c.result() for c in en.counts.values() if c]
+    assert zh.verdicts["BE"].result() == table("zh")["claims.condition_met"]
+    assert set(en.text) == set(zh.text) and not set(en.text.values()) & set(zh.text.values())
+
+
+@pytest.mark.parametrize("row,column,message", [
+    ("Rev,Revenue again,10,amount,value,revenue,FY2024,equal,0,,,,,", "id", "differs from 'REV' (row 2) only in case"),
+    ("X,A claim,1,x,value,revenue,FY2024,equal,0,,maybe,,,", "basis", "unknown basis 'maybe'"),
+    ("X,A claim,1,x,value,revenue,FY2024,equal,0,,,NOPE,,", "benchmark", "benchmark 'NOPE'"),
+    ("X,A claim,1,x,value,revenue,FY2024,equal,0,,,,growth_kept,", "condition", "calc breakeven only"),
+    ("X,A claim,1,x,value,revenue,FY2024,equal,0,,,,,y", "latest", "latest must be yes or blank"),
+])
+def test_hand_claims_file_errors_name_row_and_column(tmp_path, row, column, message):
+    with pytest.raises(DataError) as e:
+        load(write_company(tmp_path / "handco", {**HAND, "claims.csv": HAND_CLAIMS + row + "\n"}))
+    assert (e.value.file, e.value.row, e.value.column) == ("claims.csv", HAND_CLAIMS.count("\n") + 1, column)
+    assert message in str(e.value)
+
+
+def test_case_colliding_claim_ids_are_refused_by_the_cli(tmp_path):
+    folder = write_company(tmp_path / "handco", {**HAND, "claims.csv": HAND_CLAIMS.replace("\nRND,", "\nrev,")})
+    out = tmp_path / "m.xlsx"
+    res = run("build", "--data", folder, "--out", out)
+    assert res.returncode == 2 and "Traceback" not in res.stderr and not out.exists()
+    assert "claims.csv, row 3, column 'id'" in res.stderr and "only in case" in res.stderr
+
+
+def test_hand_claims_in_libreoffice(tmp_path):
+    """LibreOffice's own recalculation gives the hand-worked statuses and counts; a wrong cached status
+    is caught."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from model.engine.verify import cached_values, compare
+    b = hand_claims_book(tmp_path)
+    tab = b.tabs["claims"]
+    planted = tab.verdicts["LOSS"]
+    planted._cache = "consistent — corroborated"
+    path = tmp_path / "claims.xlsx"
+    write_book(b, path)
+    result = engine.recalculate_file(path)
+    got = lambda cell: result["cells"][tab.sheet.name][a1(cell.row, cell.col)]["v"]  # noqa: E731
+    assert {k: got(s) for k, (_, _, s) in tab.rows.items()} == HAND_STATUS
+    assert {k: got(v) for k, v in tab.verdicts.items()} == HAND_VERDICTS
+    assert got(tab.count) == 9 and got(tab.counts["differs"]) == 2
+    rep = compare(cached_values(path), result)
+    assert [(s, c) for s, c, _, _ in rep.mismatches] == [(tab.sheet.name, a1(planted.row, planted.col))]
+    assert rep.errors == [] and rep.master == 0
 
 
 # --- sensitivity against the model rebuilt with the shifts applied to the data ---
@@ -348,7 +552,15 @@ def test_default_data_copy_still_loads_without_claims(tmp_path):
     shutil.copytree(ZHIPU, folder)
     (folder / "claims.csv").unlink()
     b = build_book(load(folder))
-    assert b.tabs["claims"].rows == {} and b.names["MasterCheck"].result() == 0
+    assert b.tabs["claims"] is None and b.names["MasterCheck"].result() == 0
+    # no empty Claims Audit tab, and no Cover line about it, in either edition
+    for lang in ("en", "zh"):
+        b = build_book(load(folder), lang=lang)
+        names = [s.name for s in b.sheets]
+        claims_tab = table(lang)["tabs.claims"]
+        assert names[:-1] == [table(lang)[f"tabs.{tab}"] for tab in TABS if tab != "claims"]
+        texts = [str(c.content) for sh in b.sheets for c in sh.cells.values() if isinstance(c.content, str)]
+        assert texts and not [t for t in texts if claims_tab in t], lang
 
 
 def reevaluate(b):

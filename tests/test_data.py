@@ -293,7 +293,7 @@ def test_per_edition_texts_load_where_given(copy):
     """claims.csv's claim_zh / explanation_zh / unit_zh load per claim as the file gives them; a blank one is
     left out, so that the edition falls back to the English text."""
     import csv
-    edit(copy / "claims.csv", "As FY2022,note,FY2023 研发费用,同 FY2022", "As FY2022,note,,同 FY2022")
+    edit(copy / "claims.csv", "As FY2022,note,,note,,,,FY2023 研发费用,同 FY2022", "As FY2022,note,,note,,,,,同 FY2022")
     rows = {r["id"]: r for r in csv.DictReader((copy / "claims.csv").open(encoding="utf-8"))}
     data = load(copy)
     assert len(data.claims) == len(rows)

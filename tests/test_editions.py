@@ -15,6 +15,7 @@ from model.data.company import load
 from model.labels import LANGS, table
 from model.workbook.record import META_SHEET
 from model.workbook.tabs import STATUS_ROW, fit_rows
+from model.workbook.tabs.claims import COL
 from model.engine.verify import cached_values, compare
 from model.workbook.writer import write_book
 
@@ -151,8 +152,10 @@ def shown_texts(book):
     out = {}
     for sh in tabs(book):
         for (r, c), cell in sh.cells.items():
-            if sh.tab == "claims" and c == 8 and sh.cell_at(r, 3) and sh.cell_at(r, 3).is_formula:
-                out.setdefault(("claims", cell.result()), []).append((sh.cells[r, 0].result(), sh.cells[r, 10].result()))
+            model = sh.cell_at(r, COL["model"])
+            if sh.tab == "claims" and c == COL["id"] and model and model.is_formula:
+                out.setdefault(("claims", cell.result()), []).append((sh.cells[r, COL["claim"]].result(),
+                                                                      sh.cells[r, COL["explanation"]].result()))
             if sh.tab == "sources" and c == 0 and r > STATUS_ROW + 2:
                 out["sources", cell.result()] = (sh.cells[r, 1].result(), sh.cells[r, 3].result())
     for name, cell in book.names.items():
@@ -167,7 +170,9 @@ def expected_texts(folder, data, lang):
     for row in csv_rows(folder / "claims.csv"):
         claim, explanation = edition_text(row, "claim", lang), edition_text(row, "explanation", lang)
         labels = [claim] if row["calc"] != "breakeven" else \
-            [table(lang)["claims.per_scenario"].format(claim=claim, scenario=sc) for sc in data.scenarios]
+            [table(lang)["claims.per_scenario"].format(claim=claim, scenario=sc) for sc in data.scenarios] + \
+            [table(lang)["claims.per_condition"].format(claim=claim, scenario=sc, base=data.base_year.code)
+             for sc in data.scenarios if row.get("condition")]
         out["claims", row["id"]] = [(label, explanation) for label in labels]
         out["inputs", row["id"]] = claim
     for row in csv_rows(folder / "sources.csv"):
@@ -196,8 +201,8 @@ UNIT_KINDS = ("pct", "x", "amount", "year")   # claims.csv units the edition nam
 def claim_units(book, ids) -> dict:
     """Claim id -> the unit its Claims Audit row shows, for the claims in `ids`."""
     claims = next(sh for sh in tabs(book) if sh.tab == "claims")
-    return {cell.result(): claims.cells[r, 1].result() for (r, c), cell in claims.cells.items()
-            if c == 8 and cell.result() in ids}
+    return {cell.result(): claims.cells[r, COL["unit"]].result() for (r, c), cell in claims.cells.items()
+            if c == COL["id"] and cell.result() in ids}
 
 
 def sources_fit(book) -> bool:

@@ -11,6 +11,7 @@ from model.workbook.book import Cell
 from model.workbook.build import build_book
 from model.calc.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
 from model.data.periods import Period
+from model.workbook.writer import write_book
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731
@@ -208,6 +209,43 @@ def test_every_input_feeds_the_model(company):
     assert len(inputs) > 100
     unused = [(c.row, c.col) for c in inputs if id(c) not in read and c is not book.names["Scenario"]]
     assert not unused
+
+
+def walk(expr):
+    """Every node of a formula tree."""
+    yield expr
+    for child in (expr.a, expr.b) if isinstance(expr, Op) else (expr.a,) if isinstance(expr, Neg) else \
+            expr.args if isinstance(expr, Fn) else ():
+        yield from walk(child)
+
+
+def test_no_formula_reads_its_own_cell(company):
+    # a self-reference such as ROWS($B$41:B41) in B41 is circular to formula engines (formulas, pycel)
+    for cell in company[1].formula_cells():
+        read = set()
+        cells_read(cell.content, read)
+        assert id(cell) not in read, (cell.sheet.name, cell.row, cell.col, cell.content.xl(cell.sheet))
+
+
+def test_index_over_one_row_names_row_and_column(company):
+    # Gnumeric gives #REF! for INDEX(one-row range, k); INDEX(range, 1, k) works in every engine
+    for cell in company[1].formula_cells():
+        for node in walk(cell.content):
+            if isinstance(node, Fn) and node.name == "INDEX" and len(node.args) == 2:
+                rng = node.args[0]
+                assert rng.first.row != rng.last.row or rng.first.col == rng.last.col, cell.content.xl(cell.sheet)
+
+
+def test_error_scans_are_array_formulas(book, tmp_path):
+    # SUMPRODUCT(--ISERROR(range)) is not portable (Gnumeric evaluates ISERROR on one cell)
+    import zipfile
+    scans = [c for c in book.formula_cells() if isinstance(c.content, CountErrors)]
+    assert len(scans) >= 7
+    path = tmp_path / "m.xlsx"
+    write_book(book, path)
+    with zipfile.ZipFile(path) as z:
+        xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+    assert xml.count('t="array"') == len(scans) and "SUMPRODUCT(--ISERROR" not in xml
 
 
 def test_tabs_in_order(book):

@@ -32,8 +32,9 @@ def same_as_openpyxl(path):
                 assert cell.value == c.value and type(cell.value) is type(c.value), (where, cell.value, c.value)
                 assert cell.number_format == c.number_format, where
                 assert cell.is_formula == (f.data_type == "f"), where
+                assert cell.error == (c.data_type == "e"), where
                 if cell.is_formula and cell.formula != "=":   # "=": a shared formula's follower
-                    assert cell.formula == f.value, where
+                    assert cell.formula == getattr(f.value, "text", f.value), where   # an array formula's text
                 compared += 1
     return compared
 

@@ -61,6 +61,7 @@ def lift(x) -> "Expr":
 
 class Expr:
     prec = 9  # atoms bind tightest
+    array = False  # written as an array formula ({=...}), evaluated element by element
 
     def xl(self, sheet) -> str:
         raise NotImplementedError
@@ -434,13 +435,16 @@ class Fn(Expr):
 
 
 class CountErrors(Expr):
-    """Number of error values in a range: SUMPRODUCT(--ISERROR(range))."""
+    """Number of error values in a range: the array formula {=SUM(IF(ISERROR(range),1,0))}.
+    Excel, LibreOffice and Gnumeric all evaluate it cell by cell; SUMPRODUCT(--ISERROR(range)) is
+    not portable: Gnumeric takes ISERROR of the one cell beside the formula."""
+    array = True
 
     def __init__(self, rng: Rng):
         self.rng = rng
 
     def xl(self, sheet):
-        return f"SUMPRODUCT(--ISERROR({self.rng.xl(sheet)}))"
+        return f"SUM(IF(ISERROR({self.rng.xl(sheet)}),1,0))"
 
     def value(self):
         return _count_errors(self.rng)
@@ -477,7 +481,12 @@ def ABS(a): return Fn("ABS", a)
 def ISNUMBER(a): return Fn("ISNUMBER", a)
 def AND(*a): return Fn("AND", *a)
 def OR(*a): return Fn("OR", *a)
-def INDEX(rng, r, c=None): return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
+def INDEX(rng, r, c=None):
+    """INDEX(range, r[, c]); over a one-row range, k picks the column as INDEX(range,1,k), which
+    every engine evaluates (Gnumeric gives #REF! for INDEX(one-row range, k))."""
+    if c is None and isinstance(rng, Rng) and rng.first.row == rng.last.row and rng.first.col != rng.last.col:
+        return Fn("INDEX", rng, 1, r)
+    return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
 def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
 def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
 def IFERROR(a, b): return Fn("IFERROR", a, b)

@@ -163,9 +163,17 @@ def raise_year_bound(data) -> Bound:
 SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "margin_step": 0.05}
 
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
-CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "sum": None, "max": None, "min": None,
-               "breakeven": 0, "none": 0}
+CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 2, "sum": None, "max": None,
+               "min": None, "breakeven": 0, "none": 0}
 CLAIM_TESTS = ("equal", "at_least", "at_most")
+# what the model's figure rests on: another source (agreement corroborates the claim), the note itself (the
+# data took the figure from it: agreement by construction), a proxy (can confirm the claim, cannot refute it)
+CLAIM_BASES = ("source", "note", "proxy")
+# a claim's condition the model can hold: revenue growth kept at the last actual year's rate (calc breakeven)
+CLAIM_CONDITIONS = ("growth_kept",)
+# claims.csv's optional columns beyond the texts (templates/README.md)
+CLAIM_OPTIONAL = ["quote", "metric", "periods", "explanation", "source", "group", "basis", "benchmark", "condition",
+                  "latest"]
 
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
 TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
@@ -238,6 +246,11 @@ class Claim:
     explanation: str
     source: str = ""
     texts: dict[str, str] = field(default_factory=dict)  # per-edition texts given: claim_zh, unit_zh ...
+    group: str = ""       # the claim this row is part of (rows of one claim share it); default: its id
+    basis: str = "source"  # see CLAIM_BASES
+    benchmark: str = ""   # the id of the claim row giving the benchmark this claim is compared with
+    condition: str = ""   # see CLAIM_CONDITIONS
+    latest: bool = False  # also shown against the latest actual full year and interim
 
     @property
     def fields(self) -> dict[str, str]:
@@ -761,14 +774,17 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
     cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
     texts = per_edition(*CLAIM_TEXTS)
-    _, rows = read_csv(path, cols, ["quote", "metric", "periods", "explanation", "source", *texts])
-    claims, ids = [], set()
+    _, rows = read_csv(path, cols, [*CLAIM_OPTIONAL, *texts])
+    claims, ids = [], {}
     for n, r in rows:
         if not r["id"].replace("_", "").isalnum():
             raise DataError(path, f"id {r['id']!r} must be letters and digits", n, "id")
-        if r["id"] in ids:
-            raise DataError(path, f"claim id {r['id']!r} is given twice", n, "id")
-        ids.add(r["id"])
+        if r["id"].lower() in ids:
+            first, row = ids[r["id"].lower()]
+            raise DataError(path, f"claim id {r['id']!r} is given twice" if first == r["id"] else
+                            f"claim id {r['id']!r} differs from {first!r} (row {row}) only in case; the defined names "
+                            "Claim_<id> would collide (Excel names ignore case)", n, "id")
+        ids[r["id"].lower()] = (r["id"], n)
         calc = r["calc"]
         if calc not in CLAIM_CALCS:
             raise DataError(path, f"unknown calc {calc!r}; expected one of " + ", ".join(CLAIM_CALCS), n, "calc")
@@ -790,9 +806,29 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
             raise DataError(path, f"calc {calc} needs {want} separated by ';', found {len(pers)}", n, "periods")
         tolerance = parse_number(r["tolerance"], path, n, "tolerance")
         check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
+        basis = r.get("basis") or "source"
+        if basis not in CLAIM_BASES:
+            raise DataError(path, f"unknown basis {basis!r}; expected one of " + ", ".join(CLAIM_BASES), n, "basis")
+        condition = r.get("condition", "")
+        if condition and condition not in CLAIM_CONDITIONS:
+            raise DataError(path, f"unknown condition {condition!r}; expected one of " + ", ".join(CLAIM_CONDITIONS),
+                            n, "condition")
+        if condition and calc != "breakeven":
+            raise DataError(path, f"condition {condition} applies to calc breakeven only, not {calc}", n, "condition")
+        if r.get("latest", "") not in ("", "yes"):
+            raise DataError(path, f"latest must be yes or blank, not {r['latest']!r}", n, "latest")
+        group = r.get("group") or r["id"]
+        if not group.replace("_", "").isalnum():
+            raise DataError(path, f"group {group!r} must be letters and digits", n, "group")
         claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
                             r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
-                            r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)}))
+                            r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)},
+                            group, basis, r.get("benchmark", ""), condition, r.get("latest") == "yes"))
+    by_id = {c.id: c for c in claims}
+    for (n, _), c in zip(rows, claims):
+        if c.benchmark and (c.benchmark not in by_id or c.benchmark == c.id or by_id[c.benchmark].calc == "breakeven"):
+            raise DataError(path, f"benchmark {c.benchmark!r} is not the id of another claim in the file (one that "
+                            "is not a breakeven claim)", n, "benchmark")
     return claims
 
 

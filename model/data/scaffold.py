@@ -14,9 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .company import (ACTUAL_ITEMS, CASH_DRIVERS, rest_items, CLAIM_CALCS, CLAIM_TEXTS, CLAIM_TESTS, COST_DRIVERS, EDITIONS,
-                   FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS,
-                   SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment)
+from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TEXTS, CLAIM_TESTS,
+                      COST_DRIVERS, EDITIONS, FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS,
+                      SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment, rest_items)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 
@@ -210,9 +210,14 @@ def claims_csv() -> str:
         "unit: pct; x; amount; year; or a count's unit. calc: " + "; ".join(CLAIM_CALCS) + ".",
         "metric: an Income Statement or Ratios line key. periods: period codes separated by ;.",
         "test: " + "; ".join(CLAIM_TESTS) + ". tolerance: in the claim's unit. explanation: one line.",
+        "optional: group: the claim a row is part of (counted once). basis: " + "; ".join(CLAIM_BASES)
+        + " (what the model's figure rests on). benchmark: the id of the claim giving the figure compared with.",
+        "optional: condition: " + "; ".join(CLAIM_CONDITIONS) + " (a breakeven claim's condition). latest: yes "
+        "to show the claim against the latest actuals.",
         edition_note(CLAIM_TEXTS),
     ) + csv_rows([["id", "claim", "quote", "reported", "unit", "calc", "metric", "periods", "test", "tolerance",
-                   "explanation", "source", *per_edition(*CLAIM_TEXTS)]])
+                   "explanation", "source", "group", "basis", "benchmark", "condition", "latest",
+                   *per_edition(*CLAIM_TEXTS)]])
 
 
 def sources_csv() -> str:

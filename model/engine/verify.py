@@ -1,5 +1,6 @@
-"""Judge a workbook by LibreOffice's recalculation: every formula's recalculated value must equal
-the value cached in the file, no cell may hold an error value, and MasterCheck must be 0."""
+"""Judge a workbook by a spreadsheet engine's recalculation (LibreOffice, or Gnumeric): every
+formula's recalculated value must equal the value cached in the file, no cell may hold an error
+value, and MasterCheck must be 0."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,12 +47,18 @@ def compare(cached: dict, result: dict) -> Report:
     return rep
 
 
-def check_file(path, edits=None) -> Report:
-    """Recalculate `path` in LibreOffice (optionally after edits) and compare with its cache. The
-    cache is read while LibreOffice works (it runs in its own process), so reading costs no time."""
+def check_file(path, edits=None, engine="libreoffice") -> Report:
+    """Recalculate `path` in LibreOffice (optionally after edits) or Gnumeric and compare with its
+    cache. The cache is read while the engine works (in its own process), so reading costs no time."""
     from concurrent.futures import ThreadPoolExecutor
-    from .libreoffice import recalculate_file
+    if engine == "gnumeric":
+        assert not edits, "edits need LibreOffice"
+        from .gnumeric import recalculate_file
+        job = lambda: recalculate_file(path)  # noqa: E731
+    else:
+        from .libreoffice import recalculate_file
+        job = lambda: recalculate_file(path, edits=edits)  # noqa: E731
     with ThreadPoolExecutor(1) as pool:
-        recalculated = pool.submit(recalculate_file, path, edits=edits)
+        recalculated = pool.submit(job)
         cached = cached_values(path)
         return compare(cached, recalculated.result())

@@ -24,7 +24,7 @@ from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 
 TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order
+        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without claims
 
 
 def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", defaults: Dataset | None = None) -> Book:
@@ -50,22 +50,23 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     sensitivity = SensitivityTab(book, data, tl, inputs, income)
-    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios)
-    scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet, claims.sheet]
+    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
+    scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
+        [claims.sheet] if claims else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:
         sh.put(STATUS_ROW, LABEL_COL, status, "status")
-    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in TABS]
+    assert [s.name for s in book.sheets] == [t(f"tabs.{tab}") for tab in TABS if claims or tab != "claims"]
     if defaults is not None:
         note_edits(inputs, defaults)
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+    book.tabs = {"income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
                  "claims": claims, "checks": checks}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()

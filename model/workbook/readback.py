@@ -72,12 +72,12 @@ def check_archive(path: Path):
 
 class Cell:
     """One cell: its cached value, its formula text ("=..."; "=" for a shared formula's follower;
-    None for a constant) and its number format."""
-    __slots__ = ("row", "column", "value", "formula", "number_format")
+    None for a constant), its number format and whether the value is an error (#REF!, ...)."""
+    __slots__ = ("row", "column", "value", "formula", "number_format", "error")
 
-    def __init__(self, row, column, value=None, formula=None, number_format="General"):
+    def __init__(self, row, column, value=None, formula=None, number_format="General", error=False):
         self.row, self.column, self.value = row, column, value
-        self.formula, self.number_format = formula, number_format
+        self.formula, self.number_format, self.error = formula, number_format, error
 
     @property
     def is_formula(self) -> bool:
@@ -236,7 +236,8 @@ def _sheet(root, strings: list, formats: list) -> dict:
             else:  # str (a formula's text), e (an error), d (an ISO date)
                 value = v
             style = int(c.get("s") or 0)
-            cells[row, column] = Cell(row, column, value, f, formats[style] if style < len(formats) else "General")
+            cells[row, column] = Cell(row, column, value, f, formats[style] if style < len(formats) else "General",
+                                      kind == "e")
     return cells
 
 

@@ -204,7 +204,9 @@ def _write(book, path, protect):
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         for (r, c), cell in sorted(sh.cells.items()):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
-            if cell.is_formula:
+            if cell.is_formula and cell.content.array:
+                ws.write_array_formula(r, c, r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+            elif cell.is_formula:
                 ws.write_formula(r, c, "=" + cell.content.xl(sh), fmt, cell.result())
             elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
                 ws.write_number(r, c, cell.content, fmt)

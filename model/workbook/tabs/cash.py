@@ -82,6 +82,7 @@ class CashTab:
                     MAX(0, scalar["min_cash"] - MIN(line(b, "cash_to_breakeven"))),
                     scenarios.summary[sc][0].ref(), b.here("closing_cash", last)]
         columns = [(t(f"cash.{key}", period=last.code), kind, fmt) for key, kind, fmt in COLUMNS]
+        self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(r, LABEL_COL, t("cash.need_note", none=t("cash.not_within")), "note")

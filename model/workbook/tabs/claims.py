@@ -1,17 +1,30 @@
 """Claims Audit: every quantitative claim listed in claims.csv (a research note's, say) beside the
-figure the model computes, the difference, and a status worked out by formula against the tolerance
-on Inputs."""
+figure the model computes, the difference, a status worked out by formula against the tolerance on
+Inputs, each claim's status over its rows, and how the claim looks against the latest actuals. A
+claim made under a condition is also tested in a computed case that holds the condition."""
 from __future__ import annotations
 
-from ...calc.formula import ABS, IF, ISNUMBER, MAX, MIN, NA, SUM, SUMPRODUCT, Flags, Rng, Text, guard, ratio
-from ...calc.lines import cagr
-from ..timeline import LABEL_COL
+from ...calc.formula import (ABS, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, SUM, SUMPRODUCT, Flags, Rng, Text, guard,
+                             ratio)
+from ...calc.lines import cagr, first_flagged
+from ..timeline import FIRST_COL, LABEL_COL
 from . import LINE_HEIGHT, title_rows
 from .inputs import claim_format, claim_unit, tolerance_format
 
-STATUSES = [("consistent", "good"), ("differs", "bad"), ("unchecked", "neutral")]  # label id claims.<id>, style
-COLUMNS = [("claim", 62), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
-           ("test", 17), ("status", 16), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
+# Row statuses (label ids claims.<id>, with claims.<id>_means), by weight: a claim's status is the weightiest
+# of its rows' (differs outweighs everything). The last two are for the analyst's scenarios shown beside a
+# conditional claim: shown, not counted in the claim's status.
+STATUSES = [("corroborated", "good"), ("from_note", "good"), ("condition_met", "good"), ("unsourced", "neutral"),
+            ("unchecked", "neutral"), ("proxy", "neutral"), ("condition_failed", "bad"), ("differs", "bad"),
+            ("scenario_met", "neutral"), ("scenario_not_met", "neutral")]
+SCENARIO_ONLY = ("scenario_met", "scenario_not_met")
+PASS = {"source": "corroborated", "note": "from_note", "proxy": "corroborated"}   # by claims.csv basis
+FAIL = {"source": "differs", "note": "differs", "proxy": "proxy"}
+LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
+COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
+           ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
+           ("latest_test", 12), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
+COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
 
 def passes(test, model, reported, tol):
@@ -22,74 +35,252 @@ def passes(test, model, reported, tol):
     return model.le(reported + tol)
 
 
+def latest_periods(cl, latest):
+    """The periods the claim's calc runs over against `latest` (the latest actual full year or interim):
+    a state (a value, a breakeven) at `latest`; a peak or a low over the claim's periods and `latest`; a
+    change from the claim's last period to `latest` (what moved since); a multiple or CAGR from its first
+    period to `latest`. Like with like only: a change, multiple or CAGR needs `latest` of the kind (full
+    year or interim) of the period it replaces. None where no such figure exists (or the sum of a window)."""
+    if latest is None or cl.calc in ("sum", "none"):
+        return None
+    if cl.calc in ("value", "cost_share", "breakeven"):
+        return [latest]
+    if cl.calc in ("max", "min"):
+        return cl.periods + ([latest] if latest not in cl.periods else [])
+    first, last = cl.periods
+    start = last if cl.calc == "change" else first
+    if latest.is_full_year != last.is_full_year or latest in (start, last):
+        return None
+    return [start, latest]
+
+
 class ClaimsTab:
-    def __init__(self, book, data, tl, inputs, income, ratios, scenarios):
+    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven):
         t = book.t
+        self.book, self.data, self.tl, self.t = book, data, tl, t
+        self.income, self.ratios = income, ratios
         sh = self.sheet = book.add_sheet("claims", "output")
-        status_text = {key: t(f"claims.{key}") for key, _ in STATUSES}
-        title_rows(sh, sh.name, t("claims.subtitle", inputs=t("tabs.inputs"), **status_text))
-        blocks = [income.lines, ratios.lines]
+        self.text = {key: t(f"claims.{key}") for key, _ in STATUSES + LATEST}
+        title_rows(sh, sh.name, t("claims.subtitle", inputs=t("tabs.inputs")))
+        self.latest = (data.base_year, max(data.interims) if data.interims else None)
 
-        def metric(key, p):
-            return next(b for b in blocks if key in b.rows).here(key, p)
-
-        def model_figure(cl):
-            ms = [metric(cl.metric, p) for p in cl.periods]
-            if cl.calc == "value":
-                return ms[0]
-            if cl.calc == "cost_share":
-                return guard(ms, 1 - ms[0])
-            if cl.calc == "multiple":
-                return ratio(ms[1], ms[0])
-            if cl.calc == "cagr":
-                return cagr(income.lines, cl.periods[1], ms[1], ms[0], cl.periods[0])
-            if cl.calc in ("sum", "max", "min"):
-                return guard(ms, {"sum": SUM, "max": MAX, "min": MIN}[cl.calc](*ms))
-            return NA
-
+        # the legend and counts: a claim's status is its weightiest row's, in this order
         top = 4
         sh.put(top, LABEL_COL, t("claims.by_status"), "section")
-        count_cells = []
-        for i, (status, role) in enumerate(STATUSES):
-            sh.put(top + 1 + i, LABEL_COL, status_text[status], "label")
-            count_cells.append(sh.put(top + 1 + i, 1, None, "calc", "int"))
-        head = top + len(STATUSES) + 2
-        sh.heights[head] = 2 * LINE_HEIGHT
+        for c, key in enumerate(("status_head", "claims_head", "rows_head")):
+            sh.put(top + 1, c, t(f"claims.{key}"), "head")
+        sh.put(top + 1, 3, t("claims.means_head"), "head")
+        legend = {}
+        for i, (status, _) in enumerate(STATUSES):
+            r = top + 2 + i
+            legend[status] = sh.put(r, LABEL_COL, self.text[status], "label")
+            sh.put(r, 3, t(f"claims.{status}_means"), "note")
+        self.legend = Rng(legend[STATUSES[0][0]], legend[STATUSES[-1][0]])
+        total_row = top + 2 + len(STATUSES)
+        sh.put(total_row, LABEL_COL, t("claims.total"), "total_label")
+        sh.put(total_row + 1, LABEL_COL, t("claims.rule"), "note")
+
+        head = total_row + 3
+        sh.heights[head] = 3 * LINE_HEIGHT
+        latest_fy, latest_int = self.latest
         for c, (h, width) in enumerate(COLUMNS):
-            sh.put(head, c, t(f"claims.{h}"), "head_wrap")
+            if h == "latest_interim":
+                text = t("claims.latest_interim", period=latest_int.code) if latest_int else t("claims.latest_none")
+            else:
+                text = t(f"claims.{h}", period=latest_fy.code)
+            sh.put(head, c, text, "head_wrap")
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
+
+        self.rows, self.verdicts, self.latest_cells, self.later = {}, {}, {}, []
+        groups = {}   # group -> [(row, status cell, kind of row: see cases_of)]
         r = head + 1
-        self.rows = {}
+        case_top = r + sum(self.row_count(cl) for cl in data.claims) + 2   # below the table
+        self.cases = self.condition_cases(case_top, scenarios, breakeven) if any(c.condition for c in data.claims) else {}
         for cl in data.claims:
-            reported, tol = (c.ref() for c in inputs.claims[cl.id])
-            fmt = claim_format(cl.unit)
-            claim = t.data_text(cl.fields, "claim")   # in the edition's language where the data give it
-            cases = [(claim, model_figure(cl))]
-            if cl.calc == "breakeven":
-                cases = [(t("claims.per_scenario", claim=claim, scenario=sc), scenarios.summary[sc][0].ref())
-                         for sc in data.scenarios]
-            for n, (label, figure) in enumerate(cases):
-                sh.put(r, 0, label, "text")
-                sh.put(r, 1, claim_unit(t, cl), "unit")
-                rep = sh.put(r, 2, reported, "calc", fmt)
-                model = sh.put(r, 3, figure, "calc", fmt)
-                m, rp = model.ref(), rep.ref()
-                sh.put(r, 4, guard([m, rp], m - rp), "calc", "int" if fmt == "year" else fmt)
-                tl_ = sh.put(r, 5, tol, "calc", tolerance_format(fmt))
-                sh.put(r, 6, t(f"claims.test_{cl.test}"), "unit")
-                ok, no, unknown = (Text(status_text[k]) for k, _ in STATUSES)
-                status = sh.put(r, 7, IF(ISNUMBER(m), IF(passes(cl.test, m, rp, tl_.ref()), ok, no),
-                                         IF(m.eq(NA), unknown, no)), "calc", "text")
-                sh.put(r, 8, cl.id, "unit")
-                sh.put(r, 9, cl.quote, "text")
-                sh.put(r, 10, t.data_text(cl.fields, "explanation"), "text")
-                self.rows[cl.id if len(cases) == 1 else f"{cl.id}_{data.scenarios[n]}"] = (rep, model, status)
+            for key, label, figure, kind in self.cases_of(cl, scenarios):
+                status = self.claim_row(r, cl, label, figure, kind, inputs)
+                groups.setdefault(cl.group, []).append((r, status, kind))
+                self.rows[key] = (sh.cell_at(r, COL["reported"]), sh.cell_at(r, COL["model"]), status)
                 r += 1
-        if not data.claims:
-            sh.put(r, 0, t("claims.none"), "note")
-            r += 1
-        statuses = Rng(sh.cell_at(head, 7), sh.cell_at(r - 1, 7) or sh.cell_at(head, 7))
-        for cell, (status, role) in zip(count_cells, STATUSES):
-            cell.content = SUMPRODUCT(Flags(statuses, "=", Text(status_text[status])))
-            sh.highlights.append((statuses, status_text[status], role))
+        for fill in self.later:   # statuses and the latest view, once every row exists (a benchmark may follow)
+            fill()
+        last = max(r - 1, head + 1)
+        for group, rows in groups.items():
+            self.verdicts[group] = sh.put(rows[0][0], COL["verdict"], self.verdict(rows), "calc", "text")
+        statuses = Rng(sh.cell_at(head, COL["status"]), sh.cell_at(last, COL["status"]) or sh.put(last, COL["status"]))
+        verdicts = Rng(sh.cell_at(head, COL["verdict"]), sh.cell_at(last, COL["verdict"]) or sh.put(last, COL["verdict"]))
+        latest = Rng(sh.cell_at(head, COL["latest_test"]),
+                     sh.cell_at(last, COL["latest_test"]) or sh.put(last, COL["latest_test"]))
+        counts = []
+        for i, (status, role) in enumerate(STATUSES):
+            row = top + 2 + i
+            if status not in SCENARIO_ONLY:
+                counts.append(sh.put(row, 1, SUMPRODUCT(Flags(verdicts, "=", legend[status].ref())), "calc", "int"))
+            sh.put(row, 2, SUMPRODUCT(Flags(statuses, "=", legend[status].ref())), "calc", "int")
+            for rng in (statuses, verdicts):
+                sh.highlights.append((rng, self.text[status], role))
+        for key, role in LATEST:
+            sh.highlights.append((latest, self.text[key], role))
+        self.count = sh.put(total_row, 1, SUM(Rng(counts[0], counts[-1])), "calc_total", "int")
+        sh.put(total_row, 2, SUM(Rng(sh.cell_at(top + 2, 2), sh.cell_at(total_row - 1, 2))), "calc_total", "int")
+        self.counts = {status: sh.cell_at(top + 2 + i, 1) for i, (status, _) in enumerate(STATUSES)}
+
+    # --- the figures ---
+    def metric(self, key, p):
+        block = next(b for b in (self.income.lines, self.ratios.lines) if key in b.rows)
+        return block.here(key, p)
+
+    def figure(self, cl, periods):
+        """The model's figure for claim `cl` over `periods` (its own, or the latest actuals')."""
+        if periods is None:
+            return NA
+        ms = [self.metric(cl.metric or "adjusted_net_income", p) for p in periods]
+        if cl.calc in ("value", "breakeven"):
+            return ms[0]
+        if cl.calc == "cost_share":
+            return guard(ms, 1 - ms[0])
+        if cl.calc == "multiple":
+            return ratio(ms[1], ms[0])
+        if cl.calc == "change":
+            return guard(ms, ms[1] - ms[0])
+        if cl.calc == "cagr":
+            return cagr(self.income.lines, periods[1], ms[1], ms[0], periods[0])
+        if cl.calc in ("sum", "max", "min"):
+            return guard(ms, {"sum": SUM, "max": MAX, "min": MIN}[cl.calc](*ms))
+        return NA
+
+    def row_count(self, cl):
+        if cl.calc != "breakeven":
+            return 1
+        return len(self.data.scenarios) * (2 if cl.condition else 1)
+
+    def cases_of(self, cl, scenarios):
+        """(row key, label, model figure, kind) per row of a claim; kind: 'row' (its status counts),
+        'scenario' (an analyst's scenario beside a conditional claim) or 'condition' (the computed case
+        holding the condition)."""
+        t, claim = self.t, self.t.data_text(cl.fields, "claim")   # in the edition's language where given
+        if cl.calc != "breakeven":
+            return [(cl.id, claim, self.figure(cl, cl.periods), "row")]
+        kind = "scenario" if cl.condition else "row"
+        out = [(f"{cl.id}_{sc}", t("claims.per_scenario", claim=claim, scenario=sc), scenarios.summary[sc][0].ref(),
+                kind) for sc in self.data.scenarios]
+        if cl.condition:
+            out += [(f"{cl.id}_if_{sc}", t("claims.per_condition", claim=claim, scenario=sc, base=self.tl.base_year.code),
+                     self.cases[sc].ref(), "condition") for sc in self.data.scenarios]
+        return out
+
+    # --- the rows ---
+    def claim_row(self, r, cl, label, figure, kind, inputs):
+        sh, t = self.sheet, self.t
+        reported, tol = (c.ref() for c in inputs.claims[cl.id])
+        fmt = claim_format(cl.unit)
+        sh.put(r, COL["claim"], label, "text")
+        sh.put(r, COL["unit"], claim_unit(t, cl), "unit")
+        rep = sh.put(r, COL["reported"], reported, "calc", fmt)
+        model = sh.put(r, COL["model"], figure, "calc", fmt)
+        m, rp = model.ref(), rep.ref()
+        sh.put(r, COL["difference"], guard([m, rp], m - rp), "calc", "int" if fmt == "year" else fmt)
+        tl_ = sh.put(r, COL["tolerance"], tol, "calc", tolerance_format(fmt))
+        sh.put(r, COL["test"], t(f"claims.test_{cl.test}"), "unit")
+        status = sh.put(r, COL["status"], None, "calc", "text")
+        self.later.append(lambda: setattr(status, "content", self.status(cl, kind, m, rp, tl_.ref())))
+        sh.put(r, COL["id"], cl.id, "unit")
+        sh.put(r, COL["quote"], cl.quote, "text")
+        sh.put(r, COL["explanation"], t.data_text(cl.fields, "explanation"), "text")
+        if cl.latest:
+            self.later.append(lambda: self.latest_row(r, cl, rp, tl_.ref()))
+        return status
+
+    def status(self, cl, kind, m, rp, tol):
+        """A row's status: its test's outcome in the words of its kind and basis (PASS, FAIL)."""
+        ok, no = {"row": (PASS[cl.basis], FAIL[cl.basis]), "scenario": SCENARIO_ONLY,
+                  "condition": ("condition_met", "condition_failed")}[kind]
+        ok, no, unknown = (Text(self.text[k]) for k in (ok, no, "unchecked"))
+        return IF(ISNUMBER(m), IF(passes(cl.test, m, rp, tol), self.unless_unsourced(cl, ok), no),
+                  IF(m.eq(NA), unknown, no))
+
+    def unless_unsourced(self, cl, ok):
+        """`ok`, or 'holds against an unsourced benchmark' when the claim's benchmark cannot be checked:
+        holding against it proves nothing."""
+        if not cl.benchmark:
+            return ok
+        bench = self.rows[cl.benchmark][2].ref()
+        return IF(bench.eq(Text(self.text["unchecked"])), Text(self.text["unsourced"]), ok)
+
+    def latest_row(self, r, cl, reported, tol):
+        """The claim's figure at the latest actual full year and interim, and whether its test holds there.
+        A breakeven claim shows the adjusted net income: not yet due while the claimed year is ahead."""
+        sh = self.sheet
+        fmt = "amount" if cl.calc == "breakeven" else claim_format(cl.unit)
+        cells = [sh.put(r, COL[c], self.figure(cl, latest_periods(cl, p)), "calc", fmt)
+                 for c, p in zip(("latest_year", "latest_interim"), self.latest)]
+        holds, fails, due = (Text(self.text[k]) for k, _ in LATEST)
+        if cl.calc == "breakeven":
+            fy = cells[0].ref()
+            year = self.income.lines.headers[self.latest[0]].ref()
+            test = IF(year.lt(reported), due, IF(ISNUMBER(fy), IF(fy.ge(0), holds, fails), NA))
+        else:
+            fy, interim = (c.ref() for c in cells)
+            n_fail = sum(IF(ISNUMBER(c), IF(passes(cl.test, c, reported, tol), 0, 1), 0) for c in (fy, interim))
+            n_num = IF(ISNUMBER(fy), 1, 0) + IF(ISNUMBER(interim), 1, 0)
+            test = IF(n_fail.gt(0), fails, IF(n_num.gt(0), self.unless_unsourced(cl, holds), NA))
+        self.latest_cells[cl.id] = cells + [sh.put(r, COL["latest_test"], test, "calc", "text")]
+
+    def verdict(self, rows):
+        """A claim's status: the weightiest of its counted rows'; of its computed cases (one per scenario's
+        costs) the best, as the condition holds when some cost path meets it."""
+        rank = lambda cell: MATCH(cell.ref(), self.legend)   # noqa: E731
+        counted = [rank(s) for _, s, kind in rows if kind == "row"]
+        cases = [rank(s) for _, s, kind in rows if kind == "condition"]
+        if cases:
+            counted.append(MIN(*cases) if len(cases) > 1 else cases[0])
+        return INDEX(self.legend, MAX(*counted) if len(counted) > 1 else counted[0])
+
+    # --- the case holding a condition ---
+    def condition_cases(self, top, scenarios, breakeven):
+        """Revenue grown at the last actual year's rate against the revenue each scenario's costs need
+        for breakeven (Breakeven tab): the first year it is reached, per scenario."""
+        sh, t, tl = self.sheet, self.t, self.tl
+        base = tl.base_year
+        sh.put(top, LABEL_COL, t("claims.case_section", base=base.code), "section")
+        sh.put(top + 1, LABEL_COL, t("claims.case_note", base=base.code, breakeven=t("tabs.breakeven")), "note")
+        r = top + 2   # the growth and the revenue it starts from, above the year header: not per year
+        sh.put(r, LABEL_COL, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label")
+        sh.put(r, 1, t.unit_of("pct"), "unit")
+        growth = sh.put(r, FIRST_COL, self.ratios.lines.cell("revenue_growth", base).ref(), "calc", "pct").ref(True, True)
+        sh.put(r + 1, LABEL_COL, t("claims.case_base", base=base.code), "label")
+        sh.put(r + 1, 1, t.unit, "unit")
+        rev = sh.put(r + 1, FIRST_COL, self.income.lines.cell("revenue", base).ref(), "calc", "amount").ref(True, True)
+        base_year = self.income.lines.headers[base].ref(True, True)
+        head = r + 2
+        col = {p: FIRST_COL + i for i, p in enumerate(tl.forecast)}   # the case's own columns, not the timeline
+        sh.put(head, LABEL_COL, t("claims.case_year"), "head")
+        years = {p: sh.put(head, col[p], breakeven.headers[p].ref(), "head", "year")
+                 for p in tl.forecast}
+        year_rng = Rng(years[tl.forecast[0]], years[tl.forecast[-1]])
+        r = head + 1
+        sh.put(r, LABEL_COL, t("claims.case_revenue", base=base.code), "label")
+        sh.put(r, 1, t.unit, "unit")
+        kept = {p: sh.put(r, col[p], guard([rev, growth], rev * (1 + growth) ** (years[p].ref() - base_year)),
+                          "calc", "amount") for p in tl.forecast}
+        out = {}
+        for sc in self.data.scenarios:
+            need_row, flag_row = r + 1, r + 2
+            sh.put(need_row, LABEL_COL, t("claims.case_need", scenario=sc, breakeven=t("tabs.breakeven")), "label")
+            sh.put(need_row, 1, t.unit, "unit")
+            sh.put(flag_row, LABEL_COL, t("claims.case_reached", scenario=sc), "detail_label")
+            sh.put(flag_row, 1, t.unit_of("flag"), "unit")
+            flags = {}
+            for p in tl.forecast:
+                need = sh.put(need_row, col[p], breakeven.blocks[sc].cell("required_revenue", p).ref(), "calc",
+                              "amount").ref()
+                flags[p] = sh.put(flag_row, col[p], IF(ISNUMBER(need), IF(kept[p].ref().ge(need), 1, 0), 0),
+                                  "calc", "flag")
+            row = Rng(flags[tl.forecast[0]], flags[tl.forecast[-1]])
+            sh.put(flag_row + 1, LABEL_COL, t("claims.case_breakeven", scenario=sc), "total_label")
+            out[sc] = sh.put(flag_row + 1, FIRST_COL, IF(ISNUMBER(growth), first_flagged(row, year_rng,
+                                                                                         t("common.not_reached")), NA),
+                             "calc_total", "year")
+            r = flag_row + 2
+        return out

@@ -49,7 +49,7 @@ class CoverTab:
         self.data, self.t = data, book.t
         title_rows(self.sheet, self.t("cover.tab"), self.t("cover.subtitle"))
 
-    def fill(self, inputs, income, scenarios, breakeven, cash, checks):
+    def fill(self, inputs, income, scenarios, breakeven, cash, checks, claims=None):
         sh, c, t = self.sheet, self.data.company, self.t
         unit = t.unit
         other_unit = c["unit"] if unit != c["unit"] else c.get("unit_local")
@@ -88,6 +88,8 @@ class CoverTab:
              "calc_left", "amount"),
             (t("cover.adjusted_last", period=last.code, unit=unit),
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
+        ] + ([(t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
+             if claims else []) + [
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
                                    Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),
@@ -101,7 +103,8 @@ class CoverTab:
         r += 1
         sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
         r += 1
-        for line in t("cover.guide", **tabs):
+        claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
+        for line in t("cover.guide", claims_line=claims_line, **{k: v for k, v in tabs.items() if k != "claims"}):
             sh.put(r, LABEL_COL, line, "text")
             r += 1
         r += 1
@@ -120,6 +123,11 @@ class CoverTab:
             r += 1
         sh.widths.update(WIDTHS)
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def claims_differ(self, claims):
+        """'4 of 42': the claims that differ (under their condition too) of all claims audited."""
+        differ = claims.counts["differs"].ref() + claims.counts["condition_failed"].ref()
+        return differ.cat(Text(self.t("cover.claims_of"))).cat(claims.count.ref())
 
     def by_scenario(self, r, scenarios, breakeven, cash):
         """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""

@@ -43,6 +43,7 @@ class ScenariosTab:
                     SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year)]
         columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY]
+        self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(r, LABEL_COL, t("scenarios.loss_note"), "note")

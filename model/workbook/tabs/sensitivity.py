@@ -167,8 +167,9 @@ class SensitivityTab:
         r += 1
         sorted_first = r
         for k in range(len(t_rows)):
-            rank = sh.put(r, UNIT_COL, None, "calc", "int")
-            rank.content = ROWS(Rng(sh.cell_at(sorted_first, UNIT_COL), rank, absolute=False, anchored=True))
+            # rank k counts the rows from the heading to the one above (no self-reference)
+            rank = sh.put(r, UNIT_COL, ROWS(Rng(sh.cell_at(sorted_first - 1, UNIT_COL), sh.cell_at(r - 1, UNIT_COL),
+                                                absolute=False, anchored=True)), "calc", "int")
             at = MATCH(rank.ref(), ranks)
             sh.put(r, LABEL_COL, INDEX(names, at), "text", "text")
             sh.put(r, FIRST_COL, INDEX(lows, at), "calc", "amount")

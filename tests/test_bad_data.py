@@ -74,7 +74,7 @@ def edits(*steps):
 
 
 A, S, T, R, SRC, F = "actuals.csv", "assumptions.csv", "company.toml", "reference.csv", "sources.csv", "funding.csv"
-BASE_GROWTH_ONPREM = "base,growth_onprem,100%,70%,55%,45%,35%,30%,"
+BASE_GROWTH_ONPREM = "base,growth_onprem,,70%,55%,45%,35%,30%,"   # FY2025: 1H2025 + 2H2025E
 
 # (id, edit of the folder or None, extra command-line arguments, expected message after "error: ")
 CASES = [
@@ -114,7 +114,7 @@ CASES = [
      "actuals.csv, row 3, column 'value': expected a number, found 'abc'"),
     ("two-decimal-points", sub(A, "rnd,FY2023,5.289", "rnd,FY2023,5.2.89"), [],
      "actuals.csv, row 32, column 'value': expected a number, found '5.2.89'"),
-    ("empty-assumption-cell", sub(S, BASE_GROWTH_ONPREM, "base,growth_onprem,100%,,55%,45%,35%,30%,"), [],
+    ("empty-assumption-cell", sub(S, BASE_GROWTH_ONPREM, "base,growth_onprem,,,55%,45%,35%,30%,"), [],
      "assumptions.csv, row 2, column 'FY2026': base / growth_onprem: no value for FY2026"),
     ("base-year-figure-blank", sub(A, "revenue,FY2024,3.12414", "revenue,FY2024,"), [],
      "actuals.csv, row 4, column 'value': revenue for FY2024 is required: the last full year is the base"),
@@ -173,9 +173,9 @@ CASES = [
      "actuals.csv, row 15, column 'value': 9550% is not allowed here: expected a share of revenue from 0% to 100%"),
     ("margin-above-100", sub(A, "gm_onprem,FY2024,66.0%", "gm_onprem,FY2024,166%"), [],
      "actuals.csv, row 25, column 'value': 166% is not allowed here: expected a margin from -1000% to 100%"),
-    ("assumed-margin-above-100", sub(S, "base,gm_onprem,60%,60%", "base,gm_onprem,60%,160%"), [],
+    ("assumed-margin-above-100", sub(S, "base,gm_onprem,,60%", "base,gm_onprem,,160%"), [],
      "assumptions.csv, row 4, column 'FY2026': 160% is not allowed here: expected a margin from -1000% to 100%"),
-    ("growth-below-minus-100", sub(S, "bear,growth_onprem,70%,40%", "bear,growth_onprem,70%,-120%"), [],
+    ("growth-below-minus-100", sub(S, "bear,growth_onprem,,40%", "bear,growth_onprem,,-120%"), [],
      "assumptions.csv, row 18, column 'FY2026': -120% is not allowed here: expected a growth rate above -100%"),
     ("growth-exactly-minus-100", sub(S, "bull,rest_rnd_compute_growth,-3.3%", "bull,rest_rnd_compute_growth,-100%"), [],
      "assumptions.csv, row 47, column 'FY2025': -100% is not allowed here: expected a growth rate above -100%"),

@@ -78,7 +78,9 @@ def meridian_q1(folder):
     """The fictional second company with a first quarter instead of nine months of FY2026."""
     shutil.copytree(MERIDIAN, folder)
     rows(folder / "actuals.csv", lambda ln: "9M2026" not in ln)
-    rows(folder / "reference.csv", lambda ln: "9M2026" not in ln)
+    for name in ("reference.csv", "claims.csv"):
+        if (folder / name).exists():
+            rows(folder / name, lambda ln: "9M2026" not in ln)
     with (folder / "actuals.csv").open("a", encoding="utf-8") as f:
         f.write("revenue,Q1 2026,60,F1,\ncost_of_revenue,Q1 2026,21,F1,\nrnd,Q1 2026,55,F1,\n"
                 "net_income,Q1 2026,-33,F1,\nadjusted_net_income,Q1 2026,-27,F1,\nrevenue,Q1 2025,28,F1,\n")
@@ -271,7 +273,9 @@ def test_remainder_drivers_are_refused_without_an_interim_of_the_first_forecast_
     folder = tmp_path / "m"
     shutil.copytree(MERIDIAN, folder)
     rows(folder / "actuals.csv", lambda ln: "9M2026" not in ln)
-    rows(folder / "reference.csv", lambda ln: "9M2026" not in ln)
+    for name in ("reference.csv", "claims.csv"):
+        if (folder / name).exists():
+            rows(folder / name, lambda ln: "9M2026" not in ln)
     (folder / "funding.csv").write_text((folder / "funding.csv").read_text(encoding="utf-8").replace(
         "opening_cash,9M2026", "opening_cash,FY2025"), encoding="utf-8")
     with pytest.raises(DataError) as e:

@@ -2,7 +2,7 @@
 master check (the number of failures) that every tab's header shows."""
 from __future__ import annotations
 
-from ...calc.formula import ABS, AND, COUNT, MIN, NA, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
+from ...calc.formula import ABS, AND, COUNT, NA, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
@@ -90,11 +90,13 @@ class ChecksTab:
             check_row("cash_roll", {p: fails_if(ABS(cb.here("opening_cash", p) - cb.here("closing_cash", tl.before(p)))
                                                 .gt(tol["amount"])) for p in tl.forecast[1:]}, scenario=sc)
             if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
-                rest = tl.rest
-                flows = [sb.at(k, rest) for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other",
-                                                                                           "rnd", "other_opex")]
-                flows.append(sb.at("revenue", rest) - sb.at("gross_profit", rest))   # cost of revenue
-                check_row("remainder", {rest: fails_if(MIN(*flows).lt(-tol["amount"]))}, scenario=sc, ytd=tl.stub.code,
+                rest, ytd = tl.rest, tl.stub
+                keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
+                flows = [(sb.at(k, ytd), sb.at(k, rest)) for k in keys]
+                flows.append(tuple(sb.at("revenue", p) - sb.at("gross_profit", p) for p in (ytd, rest)))  # cost of revenue
+                # negative where its year to date is not (other operating costs, net, may be a net income)
+                below = [AND(y.ge(0), r.lt(-tol["amount"])) for y, r in flows]
+                check_row("remainder", {rest: IF(OR(*below), 1, 0)}, scenario=sc, ytd=tl.stub.code,
                           rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)

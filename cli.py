@@ -13,6 +13,7 @@ workbooks.
 from __future__ import annotations
 
 import datetime
+import errno
 import os
 import sys
 from pathlib import Path
@@ -69,6 +70,7 @@ def main():
 @click.option("--reset", is_flag=True, help="Discard the edits in the existing workbook (it is still backed up).")
 @click.option("--force", is_flag=True, help="Overwrite the workbook even if it is open in Excel or LibreOffice.")
 def build(data_dir, out, scenario, lang, protect, reset, force):
+    from model.regen.backup import ReadOnly
     from model.regen.carryover import InUse, regenerate, report
     from model.regen.userbook import WorkbookError
     from model.data.company import unknown
@@ -78,28 +80,33 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
     out = out or default_out(Path(data_dir), lang)
     if out.suffix.lower() != ".xlsx":
         fail(f"--out {out} must end in .xlsx")
-    if out.is_dir():
-        fail(f"--out {out} is a folder; give a file name ending in .xlsx")
     try:
+        if out.exists() and not out.is_file():
+            fail(f"--out {out} is {'a folder' if out.is_dir() else 'not a regular file'}; give a file name ending "
+                 "in .xlsx")
         done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
         fail(str(e), 1)
+    except ReadOnly as e:
+        fail(str(e))
     except WorkbookError as e:
         fail(f"cannot carry edits over from the existing workbook: {e}; use --reset to replace it "
-             "(a backup is kept)")
+             "(a copy is kept)")
     except OSError as e:
-        fail(f"cannot write {out}: {e.strerror or e}", 1)
+        fail(f"cannot write {out}: {e.strerror or e}", 2 if e.errno == errno.ENAMETOOLONG else 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
     if done.plan:
         for line in report(done.plan, out.name):
             click.echo(line)
     for note in done.notes:
         click.echo(f"note: {note}")
-    if done.backup:
+    if done.backup and done.kept:
+        click.echo(f"Kept copy of the previous workbook (no backup rotation removes it): {os.path.relpath(done.backup)}")
+    elif done.backup:
         click.echo(f"Backup of the previous workbook: {os.path.relpath(done.backup)}")
     if done.plan and done.plan.extras:
-        click.echo(f"warning: not carried over (they stay in the backup): {len(done.plan.extras)} item(s) you added",
-                   err=True)
+        click.echo(f"warning: not carried over (they stay in the kept copy {done.backup.name}): "
+                   f"{len(done.plan.extras)} item(s) you added", err=True)
         for item in done.plan.extras:
             click.echo(f"  {item}", err=True)
     click.echo(summary(done.book, data))
@@ -196,15 +203,22 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
 @click.option("--apply", "apply_", is_flag=True, help="Write the differences into the data files.")
 def edits(file, data_dir, apply_):
     from model.regen import edits as ed
+    from model.regen.backup import ReadOnly
     from model.data.company import DataError
+    from model.workbook.record import project_folder
     book = read_book(file)
     if data_dir is None:
-        recorded = ROOT / "templates" / book.folder if book.folder else None
-        data_dir = recorded if recorded and recorded.is_dir() else DEFAULT_DATA
+        data_dir = project_folder(book.data_path) or (project_folder(f"templates/{book.folder}")
+                                                      if not book.data_path and _plain(book.folder) else None)
+        if data_dir is None:
+            named = book.data_path or book.folder
+            fail(f"{file.name}: " + (f"its build record names the data folder {named!r}, which is not a folder inside "
+                                     "this project" if named else "it has no build record naming its data folder")
+                 + "; give the folder with --data")
     data = load_data(data_dir)
     book = read_book(file, data) if not book.has_record else book
-    diffs = ed.differences(book, data)
-    for note in book.notes:
+    diffs, changed = ed.differences(book, data)
+    for note in book.notes + changed:
         click.echo(f"note: {note}")
     if not diffs:
         click.echo(f"No differences: every input in {file.name} matches {data_dir.name}'s data files.")
@@ -214,15 +228,31 @@ def edits(file, data_dir, apply_):
     click.echo(f"{len(diffs)} input(s) differ from {data_dir.name}'s data files.")
     if not apply_:
         return
+    conflicts = [d for d in diffs if d.conflict]
+    if conflicts:
+        fail("nothing applied: the data files changed these inputs since the workbook was built, and the workbook "
+             "has other values; settle each in the data file (or rebuild the workbook) first:\n" + "\n".join(
+                 f"  {ed.locate(data_dir, d)}: {d.cell.name} {d.cell.slot.period_label()} {d.cell.slot.scenario}"
+                 .rstrip() + f": workbook {ed.value_text(d.cell, d.cell.value)}, data file now "
+                 f"{ed.value_text(d.cell, d.data)}" for d in conflicts))
     try:
         done = ed.apply(data_dir, diffs, data)
     except DataError as e:
         fail(f"the data files would not load with these values, nothing changed: {e}")
+    except ReadOnly as e:
+        fail(f"nothing changed: {e}")
+    except OSError as e:
+        fail(f"cannot write the data files in {data_dir}, nothing changed: {e.strerror or e}", 1)
     for path, saved in done:
-        click.echo(f"Updated {os.path.relpath(path)} (backup: {saved.name})")
+        click.echo(f"Updated {os.path.relpath(path)} (the previous file is kept as {saved.name})")
     skipped = sum(1 for d in diffs if d.reason)
     if skipped:
         click.echo(f"{skipped} input(s) not applied (see 'not applicable' above)")
+
+
+def _plain(name: str) -> bool:
+    """A bare folder name (an older build record names its folder under templates/ so)."""
+    return bool(name) and name not in (".", "..") and "/" not in name and "\\" not in name
 
 
 @main.command(help="Compare two model workbooks: inputs that changed, and the headline outputs and income "

@@ -98,7 +98,8 @@ class Model:
         result = regenerate(self.data, Path(path), scenario, self.lang, protect)
         lines = report(result.plan, Path(path).name) if result.plan else []
         if result.backup:
-            lines.append(f"previous workbook backed up to {result.backup}")
+            lines.append(f"previous workbook backed up to {result.backup}" + (
+                " (a kept copy: it holds what the new workbook leaves out; no rotation removes it)" if result.kept else ""))
         return lines + [f"note: {n}" for n in result.notes]
 
     def _lines(self, tab_id: str, scenario: str | None) -> pd.DataFrame:

@@ -10,6 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 ZHIPU = ROOT / "templates" / "zhipu"
+ZHIPU_JAN = ROOT / "tests" / "data" / "zhipu_2026_01"   # the January 2026 data (actuals to 1H2025), kept fixed
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
 COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
@@ -82,17 +83,22 @@ def hand_forecast(data, sc):
     rest's gross profit its revenue times its rest_ margin, its adjustments the rest_ amount."""
     base = data.full_years[-1]
     segs = [k for k, _ in data.segments]
-    split = data.actual("rnd_compute", base) is not None
 
     def figures(p):
         a = lambda item: data.actual(item, p)  # noqa: E731
-        rev = {k: a("revenue") * (a(f"share_{k}") if len(segs) > 1 else 1) for k in segs}
-        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if len(segs) > 1 else {segs[0]: a("revenue") - a("cost_of_revenue")}
-        costs = {"rnd_compute": a("rnd_compute"), "rnd_other": a("rnd") - a("rnd_compute")} if split else {"rnd": a("rnd")}
-        costs["other_opex"] = (a("revenue") - a("cost_of_revenue")) - a("rnd") - a("adjusted_net_income")
+        # figures published either way: segment amounts or shares, cost or gross profit, compute or its assumed share
+        rev = {k: (a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}")) if len(segs) > 1
+               else a("revenue") for k in segs}
+        gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
+        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if len(segs) > 1 else {segs[0]: gross}
+        compute = a("rnd_compute") if a("rnd_compute") is not None else (
+            a("rnd") * a("rnd_compute_share") if a("rnd_compute_share") is not None else None)
+        costs = {"rnd_compute": compute, "rnd_other": a("rnd") - compute} if split else {"rnd": a("rnd")}
+        costs["other_opex"] = gross - a("rnd") - a("adjusted_net_income")
         adj = a("adjusted_net_income") - a("net_income") if a("net_income") is not None else None
         return rev, gp, costs, adj
 
+    split = any(data.actual(i, base) is not None for i in ("rnd_compute", "rnd_compute_share"))
     growth = {"rnd_compute": "rnd_compute_growth", "rnd_other": "rnd_other_growth", "rnd": "rnd_growth",
               "other_opex": "other_opex_growth"}
     ytd = [p for p in data.periods if not p.is_full_year and p.year == base.year + 1
@@ -116,5 +122,8 @@ def hand_forecast(data, sc):
         ani = gp - sum(costs.values())
         out.append((year, sum(rev.values()), ani, ani - adj))
     be = next((y for y, _, ani, _ in out if ani >= 0), "not reached")
-    loss = sum(-ani for y, _, ani, _ in out if be == "not reached" or y < be)
+    # the loss counts from the opening cash date (funding.csv): an interim's loss before it is in that cash already
+    opening = data.funding["opening_cash"].period
+    spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening) or 0}
+    loss = sum(-(ani - spent.get(y, 0)) for y, _, ani, _ in out if be == "not reached" or y < be)
     return out, be, loss

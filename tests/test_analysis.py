@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, require_engine, run
+from conftest import ZHIPU, ZHIPU_JAN, require_engine, run
 from model.workbook.build import TABS, build_book
 from model.data.company import DataError, load
 from model.calc.formula import a1
@@ -101,12 +101,22 @@ def block_values(block, key, years):
 
 
 def test_hand_case_breakeven_year_and_cumulative_loss(hand_book):
-    # double: revenue 20, 40, 80; gross profit 10, 20, 40; less fixed costs 25: -15, -5, +15
+    # double: revenue 20, 40, 80; gross profit 10, 20, 40; less fixed costs 25: -15, -5, +15; the loss
+    # counts from the opening cash date (1H2025), so 1H2025's -8 is not counted again
     be, loss = (c.result() for c in hand_book.summary["double"][:2])
-    assert (be, loss) == (2027, pytest.approx(20))
-    # slow: revenue 12, 14.4, 17.28; adjusted -19, -17.8, -16.36: never breaks even
+    assert (be, loss) == (2027, pytest.approx(15 - 8 + 5))
+    assert hand_book.summary["double"][5].result() == "to breakeven"
+    # slow: revenue 12, 14.4, 17.28; adjusted -19, -17.8, -16.36: never breaks even, a horizon total
     be, loss = (c.result() for c in hand_book.summary["slow"][:2])
-    assert be == "not reached" and loss == pytest.approx(19 + 17.8 + 16.36)
+    assert be == "not reached" and loss == pytest.approx(19 - 8 + 17.8 + 16.36)
+    assert hand_book.summary["slow"][5].result() == "lower bound"
+
+
+def test_hand_case_reported_and_operating_cash_breakeven(hand_book):
+    """Adjustments 0: reported breakeven = adjusted. Operating cash = adjusted net income after the opening
+    date + non-cash 1 − working capital 1: double -15+8, -5, +15 → FY2027; slow never."""
+    assert [c.result() for c in hand_book.summary["double"][6:9]] == [pytest.approx(15), 2027, 2027]
+    assert [c.result() for c in hand_book.summary["slow"][7:9]] == ["not reached", "not reached"]
 
 
 def test_hand_case_revenue_and_growth_needed(hand_book):
@@ -164,6 +174,62 @@ def test_hand_case_minimum_cash_sets_the_run_out_year_and_the_need(hand, tmp_pat
     assert (lowest, runs_out, need) == (pytest.approx(-2), 2025, pytest.approx(4))
 
 
+EVENTS = """id,date,kind,currency,amount,fx_rate,in_opening_cash,conversion_price,maturity,source,note
+ipo,2025-03-01,ipo,HKD,50,0.9,yes,,,X,inside the 30 June 2025 cash
+loan,2025-09-30,bank_loan,RMB,4,1,no,,2028-09-30,X,
+placing,2026-02-01,placing,HKD,10,0.9,,,,X,
+cb,2027-05-01,convertible_bond,USD,2,7,no,892.5,2028-05-01,X,
+"""
+
+
+def test_hand_case_several_funding_events(tmp_path):
+    """Each event adds its converted amount in its fiscal year; the IPO, already in the opening cash,
+    is shown but not counted again."""
+    funding = HAND["funding.csv"].replace("equity_raise,FY2026,10,HKD 100m\nfx_rate,,0.9,RMB per HKD\n", "")
+    b = build_book(load(write_company(tmp_path / "co", dict(HAND, **{"funding.csv": funding, "events.csv": EVENTS}))))
+    blocks = b.tabs["cash"].blocks
+    # FY2025: loan 4; FY2026: placing 10 x 0.9 = 9; FY2027: bond 2 x 7 = 14 (the IPO's 45 is in the 30)
+    assert block_values(blocks["double"], "equity_raised", (2025, 2026, 2027)) == pytest.approx([4, 9, 14])
+    # double, as the one-raise case (21, 23, 36) plus the loan from FY2025 and the bond in FY2027
+    assert block_values(blocks["double"], "closing_cash", (2025, 2026, 2027)) == pytest.approx([25, 27, 54])
+    assert [b.names[f"Event_{e}_counted"].content for e in ("ipo", "loan", "placing", "cb")] == [0, 1, 1, 1]
+    assert b.names["Event_cb_fx_rate"].content == 7 and b.names["Event_cb_year"].content == 2027
+    assert b.names["MasterCheck"].result() == 0
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ("x,,placing,HKD,1,1,,,,X,", "date", "event x: the date is required"),
+    ("x,2026-13-01,placing,HKD,1,1,,,,X,", "date", "expected a date such as 2026-07-13"),
+    ("x,2026-02-01,rights_issue,HKD,1,1,,,,X,", "kind", "unknown kind 'rights_issue'"),
+    ("x,2026-02-01,placing,,1,1,,,,X,", "currency", "the currency is required"),
+    ("x,2026-02-01,placing,HKD,,1,,,,X,", "amount", "required"),
+    ("x,2026-02-01,placing,HKD,-1,1,,,,X,", "amount", "not allowed here"),
+    ("x,2026-02-01,placing,HKD,1,0,,,,X,", "fx_rate", "not allowed here"),
+    ("x,2026-02-01,convertible_bond,USD,1,7,,,2027-09-01,X,", "conversion_price", "needs its conversion price"),
+    ("x,2026-02-01,convertible_bond,USD,1,7,,892.5,,X,", "maturity", "needs its maturity date"),
+    ("x,2026-02-01,placing,HKD,1,1,,100,,X,", "conversion_price", "applies only to a convertible_bond"),
+    ("x,2026-02-01,bank_loan,RMB,1,1,,,2025-01-01,X,", "maturity", "is not after the event date"),
+    ("x,2025-06-01,placing,HKD,1,1,no,,,X,", "in_opening_cash", "mark it in_opening_cash = yes"),
+    ("x,2026-02-01,placing,HKD,1,1,yes,,,X,", "in_opening_cash", "cannot be inside the opening cash"),
+    ("x,2026-02-01,placing,HKD,1,1,maybe,,,X,", "in_opening_cash", "must be yes or no"),
+    ("x,2029-02-01,placing,HKD,1,1,,,,X,", "date", "after forecast_end 2027"),
+    ("placing,2026-03-01,placing,HKD,1,1,,,,X,", "id", "event id 'placing' is given twice"),
+    ("x,2026-02-01,placing,HKD,1,1,,,,Y,", "source", "unknown source 'Y'"),
+])
+def test_malformed_funding_events_are_refused(tmp_path, row, column, message):
+    funding = HAND["funding.csv"].replace("equity_raise,FY2026,10,HKD 100m\nfx_rate,,0.9,RMB per HKD\n", "")
+    files = dict(HAND, **{"funding.csv": funding, "events.csv": EVENTS + row + "\n"})
+    with pytest.raises(DataError) as e:
+        load(write_company(tmp_path / "co", files))
+    assert (e.value.file, e.value.row, e.value.column) == ("events.csv", 6, column)
+    assert message in str(e.value)
+
+
+def test_a_raise_in_funding_csv_and_events_csv_is_refused(tmp_path):
+    with pytest.raises(DataError, match="move the raise into events.csv"):
+        load(write_company(tmp_path / "co", dict(HAND, **{"events.csv": EVENTS})))
+
+
 def test_funding_file_errors_name_file_row_and_column(tmp_path):
     files = dict(HAND, **{"funding.csv": HAND["funding.csv"].replace("opening_cash,1H2025", "opening_cash,1H2024")})
     with pytest.raises(DataError) as e:
@@ -179,7 +245,7 @@ def test_cash_drivers_are_optional_and_default_to_zero(tmp_path):
                    if not any(d in ln for d in (",non_cash,", ",capex,", ",working_capital,")))
     data = load(write_company(tmp_path / "co", dict(HAND, **{"assumptions.csv": text})))
     assert data.assumptions[("slow", "capex")] == [0.0, 0.0, 0.0]
-    assert "0 assumed" in data.rationales[("slow", "capex")]
+    assert "0 assumed" in data.rationales[("slow", "capex")]["rationale"]
 
 
 # --- the research note's claims on the default data ---
@@ -199,14 +265,15 @@ EXPECTED_STATUS = {
     **{k: "cannot be checked" for k in ("INDGM", "SW40", "API10X", "USERS", "TOKENS", "CHIPS", "STAFF", "ITER")},
     # the analyst's scenarios drop the note's condition: shown, not counted
     "BE_base": "not met in this scenario", "BE_bull": "not met in this scenario", "BE_bear": "not met in this scenario",
-    # FY2024's 150.9% growth kept: base costs need 150.1% a year to FY2028, bull 134.8%, bear 168.3%
-    "BE_if_base": "consistent under its condition", "BE_if_bull": "consistent under its condition",
+    # FY2025's 131.9% growth kept (the latest actual year, since the results day): revenue 90.3 in FY2028
+    # is below every scenario's need that year (118.7-266.1), so breakeven comes in FY2029-FY2030
+    "BE_if_base": "differs under its condition", "BE_if_bull": "differs under its condition",
     "BE_if_bear": "differs under its condition",
 }
 # by claim: the API rows are one claim, GM25H and GM25S one ('stable at 50%'), the six breakeven rows one
-EXPECTED_CLAIMS = {CORROBORATED: 16, FROM_NOTE: 10, "consistent under its condition": 1,
+EXPECTED_CLAIMS = {CORROBORATED: 16, FROM_NOTE: 10, "consistent under its condition": 0,
                    "holds against an unsourced benchmark": 1, "cannot be checked": 8,
-                   "not testable (proxy contradicts)": 2, "differs under its condition": 0, "differs": 4}
+                   "not testable (proxy contradicts)": 2, "differs under its condition": 1, "differs": 4}
 
 
 def test_claims_statuses_on_the_default_data(book):
@@ -221,7 +288,7 @@ def test_claims_are_counted_by_claim_not_by_row(book):
     assert tab.count.result() == 42 == len({c.group for c in book.tabs["claims"].data.claims})
     assert tab.verdicts["API"].result() == "not testable (proxy contradicts)"
     assert tab.verdicts["GM25H"].result() == "differs"   # 50.0% ties, 'stable' does not
-    assert tab.verdicts["BE"].result() == "consistent under its condition"
+    assert tab.verdicts["BE"].result() == "differs under its condition"
 
 
 def test_claims_model_figures_by_hand(book):
@@ -245,8 +312,18 @@ def test_claims_model_figures_by_hand(book):
     fy = {2022: (0.57409, -0.97417), 2023: (1.24538, -6.21), 2024: (3.12414, -24.656)}
     assert model("GSPRD") == pytest.approx(max(spread(fy[2022], fy[2023]), spread(fy[2023], fy[2024])))
     assert model("USERS") == "n/a"
-    assert model("BE_bull") == 2030 and model("BE_base") == "not reached"
-    assert (model("BE_if_base"), model("BE_if_bull"), model("BE_if_bear")) == (2028, 2028, 2029)
+    from test_model import hand_forecast
+    data = load(ZHIPU)
+    assert [model(f"BE_{sc}") for sc in data.scenarios] == [hand_forecast(data, sc)[1] for sc in data.scenarios]
+    # the condition: FY2025's growth (7.24334 / 3.12414 - 1, published) kept every year, against the revenue
+    # each scenario's costs need (Breakeven tab, itself checked by hand on the hand company above)
+    need = {sc: book.tabs["breakeven"].blocks[sc] for sc in data.scenarios}
+    kept = lambda y: 7.24334 * (7.24334 / 3.12414) ** (y - 2025)  # noqa: E731
+    for sc in data.scenarios:
+        first = next((y for y in data.forecast_years
+                      if kept(y) >= need[sc].cell("required_revenue", FY(y)).result()), "not reached")
+        assert model(f"BE_if_{sc}") == first
+    assert (model("BE_if_base"), model("BE_if_bull"), model("BE_if_bear")) == (2029, 2029, 2030)
 
 
 def test_a_claim_turns_consistent_when_the_model_meets_it(zhipu):
@@ -459,7 +536,8 @@ def grid_expectations(data, sc):
             ratios = b.sheet("Ratios")
             margin = next(cell for cell in ratios.cells.values() if cell.col == 0 and cell.content == "Adjusted net margin")
             col = next(cell.col for cell in ratios.cells.values() if cell.fmt.startswith("period_") and cell.content == last)
-            out[(i, j)] = (b.names["BreakevenYear"].result(), ratios.cell_at(margin.row, col).result())
+            target = b.tabs["scenarios"].blocks[sc].cell("adjusted_net_income", FY(2028)).result()  # claim BE's year
+            out[(i, j)] = (b.names["BreakevenYear"].result(), ratios.cell_at(margin.row, col).result(), target)
     return out
 
 
@@ -503,10 +581,13 @@ def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_
     # every cell equals the model rebuilt with that pair of deltas applied to the data
     expected = grid_expectations(zhipu, sc)
     years = set()
-    for (i, j), (be, margin) in expected.items():
+    for (i, j), (be, margin, target) in expected.items():
         assert got(tab.grid[0][i][j]) == be, (sc, i, j)
         assert got(tab.grid[1][i][j]) == pytest.approx(margin, rel=1e-9), (sc, i, j)
+        assert got(tab.grid[2][i][j]) == pytest.approx(target, rel=1e-9), (sc, i, j)
         years.add(be)
+    # the target-year grid carries information where most breakeven cells read "not reached"
+    assert len({round(got(tab.grid[2][i][j]), 6) for i, j in expected}) == len(expected)
     if sc == "bull":
         assert len(years) >= 3   # the grid spans different breakeven years, not one repeated answer
 
@@ -534,11 +615,12 @@ def test_claims_audit_in_libreoffice(engine_runs):
         assert cells[a1(status.row, status.col)]["v"] == EXPECTED_STATUS[key], key
 
 
-def test_sensitivity_centre_follows_the_selector(zhipu, tmp_path):
-    """Switch the scenario in LibreOffice: the grid's centre becomes the new scenario's result."""
+def test_sensitivity_centre_follows_the_selector(tmp_path):
+    """Switch the scenario in LibreOffice: the grid's centre becomes the new scenario's result
+    (mechanics: on the fixed January data, where bull breaks even in FY2030)."""
     require_engine()
     from model.engine import libreoffice as engine
-    b = build_book(zhipu, "base")
+    b = build_book(load(ZHIPU_JAN), "base")
     path = tmp_path / "m.xlsx"
     write_book(b, path)
     res = engine.recalculate_file(path, edits=[{"target": "Scenario", "value": "bull"}])
@@ -575,8 +657,10 @@ def failing_checks(b):
     return {checks.cell_at(t.row, 0).content for t in b.tabs["checks"].totals if t.result()}
 
 
-def test_the_new_checks_can_fail(zhipu):
-    """Break a year's closing cash, the sensitivity centre and the revenue needed: their checks fail."""
+def test_the_new_checks_can_fail():
+    """Break a year's closing cash, the sensitivity centre and the revenue needed: their checks fail
+    (mechanics: on the fixed January data)."""
+    zhipu = load(ZHIPU_JAN)
     b = build_book(zhipu)
     cash = b.tabs["cash"].blocks["bull"].cell("closing_cash", FY(2027))
     cash.content = cash.content + 1

@@ -1,4 +1,5 @@
-"""A corpus of broken inputs: each is one edit to a copy of templates/zhipu (or a bad command-line
+"""A corpus of broken inputs: each is one edit to a copy of the January 2026 Zhipu data (a fixed
+fixture, tests/data/zhipu_2026_01, so the row numbers stay put when templates/zhipu moves on) (or a bad command-line
 argument) and the message it must produce. Through the CLI, every case must exit with code 2, print
 `error: <file>, row <n>, column '<c>': <what was expected>`, show no traceback, and leave the
 workbook already at the output path (a real one, built beforehand) exactly as it was."""
@@ -12,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from conftest import ROOT, ZHIPU
+from conftest import ROOT, ZHIPU_JAN as ZHIPU
 
 
 
@@ -171,6 +172,28 @@ CASES = [
      "actuals.csv, row 16, column 'value': share_cloud for FY2023 is missing while share_onprem is given"),
     ("share-typed-without-percent", sub(A, "share_onprem,FY2022,95.5%", "share_onprem,FY2022,95.5"), [],
      "actuals.csv, row 15, column 'value': 9550% is not allowed here: expected a share of revenue from 0% to 100%"),
+    ("segment-amounts-do-not-sum", append(A, "rev_onprem,FY2024,2.6,S1,\nrev_cloud,FY2024,0.4,S1,"), [],
+     "actuals.csv, row 48, column 'value': segment revenue for FY2024 adds up to 3, not revenue 3.12414"),
+    ("segment-amount-against-share", append(A, "rev_onprem,FY2024,2.72414,S1,\nrev_cloud,FY2024,0.4,S1,"), [],
+     "actuals.csv, row 17, column 'value': rev_onprem for FY2024 is 87.1965% of revenue but share_onprem is 84.5%"),
+    ("one-segment-amount-missing", append(A, "rev_onprem,FY2024,2.64,S1,"), [],
+     "actuals.csv, row 47, column 'value': rev_cloud for FY2024 is missing while rev_onprem is given"),
+    ("gross-profit-does-not-tie", sub(A, "gross_profit,FY2024,1.75889", "gross_profit,FY2024,1.8"), [],
+     "actuals.csv, row 13, column 'value': revenue - cost_of_revenue = 1.75889 for FY2024, but gross_profit is 1.8"),
+    ("neither-cost-nor-gross-profit", edits(sub(A, "cost_of_revenue,FY2024,1.36525", "cost_of_revenue,FY2024,"),
+                                             sub(A, "gross_profit,FY2024,1.75889", "gross_profit,FY2024,")), [],
+     "actuals.csv, row 9, column 'value': cost_of_revenue or gross_profit for FY2024 is required (either"),
+    ("no-segment-revenue-for-base-year", edits(drop(A, "share_onprem,FY2024"), drop(A, "share_cloud,FY2024")), [],
+     "segment revenue for FY2024 is required: give every segment's rev_<segment> (amount) or share_<segment>"),
+    ("compute-and-assumed-share", append(A, "rnd_compute_share,FY2024,70%,,last disclosed"), [],
+     "actuals.csv, row 47, column 'value': rnd_compute_share for FY2024 is an assumption for a period that does not "
+     "disclose compute, but rnd_compute is given"),
+    ("assumed-compute-share-without-rnd", append(A, "rnd_compute_share,1H2024,70%,,assumed"), [],
+     "actuals.csv, row 47, column 'value': rnd_compute_share for 1H2024 needs rnd for 1H2024"),
+    ("assumed-compute-share-above-100", append(A, "rnd_compute_share,FY2023,170%,,assumed"), [],
+     "actuals.csv, row 47, column 'value': 170% is not allowed here: expected a share from 0% to 100%"),
+    ("period-after-as-of", sub(T, 'as_of = "2026-01-28"', 'as_of = "2025-06-29"'), [],
+     "actuals.csv, row 6, column 'period': 1H2025 ends on 2025-06-30, after as_of 2025-06-29 in company.toml"),
     ("margin-above-100", sub(A, "gm_onprem,FY2024,66.0%", "gm_onprem,FY2024,166%"), [],
      "actuals.csv, row 25, column 'value': 166% is not allowed here: expected a margin from -1000% to 100%"),
     ("assumed-margin-above-100", sub(S, "base,gm_onprem,,60%", "base,gm_onprem,,160%"), [],

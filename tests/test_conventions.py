@@ -154,7 +154,16 @@ def test_print_setup(book, written):
         setup = ws.page_setup
         assert setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0   # one page wide, as long as needed
+        if sh.tab == "cover":                                                # the Cover on one page
+            assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (None, 1)
+        else:                                                                # one page wide, as long as needed
+            assert setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+        breaks = [b.id for b in ws.row_breaks.brk]
+        if sh.tab == "cash":   # the chart starts a page with its data, so that no page break splits it
+            chart, = sh.charts
+            assert len(breaks) == 1 and chart.anchor[0] - 3 <= breaks[0] <= chart.anchor[0], breaks
+        else:
+            assert breaks == [], sh.name
         area = ws.print_area.split("!")[1].replace("$", "")
         assert area.startswith("A1:"), (sh.name, area)
         row, col = openpyxl.utils.cell.coordinate_to_tuple(area.split(":")[1])

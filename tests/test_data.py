@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU
+from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN
 from model.data.company import DataError, load
 from model.labels import Labels
 from model.data.periods import Period, parse_period, parse_year_end, period_end_date
@@ -30,7 +30,26 @@ def test_zhipu_actuals_match_the_source_figures(zhipu):
     assert zhipu.actual("share_onprem", FY(2022)) == pytest.approx(0.955)
     assert zhipu.actual("gm_cloud", H1(2025)) == pytest.approx(-0.004)
     assert zhipu.actual("adjusted_net_income", FY(2024)) == -24.656
-    assert zhipu.periods == [FY(2022), FY(2023), H1(2024), FY(2024), H1(2025)]
+    # the FY2025 annual and 1H2026 interim results (shared reference: zhipu-results-2025-2026.md)
+    assert zhipu.actual("revenue", FY(2025)) == 7.24334                      # RMB 724,334k
+    assert zhipu.actual("rev_cloud", FY(2025)) == 1.90379                    # RMB 190,379k
+    assert zhipu.actual("cost_of_revenue", FY(2025)) == 4.27678              # RMB 427,678k
+    assert zhipu.actual("adjusted_net_income", FY(2025)) == -31.81972        # RMB (3,181,972)k
+    assert zhipu.actual("revenue", H1(2026)) == 9.539                        # RMB 953.9m
+    assert zhipu.actual("share_cloud", H1(2026)) == pytest.approx(0.865)
+    assert zhipu.actual("gross_profit", H1(2026)) == 2.516                   # RMB 251.6m
+    assert zhipu.actual("cost_of_revenue", H1(2026)) is None                 # not disclosed: derived
+    assert zhipu.actual("rnd_compute", FY(2025)) is None                     # not disclosed: an assumed share
+    assert zhipu.funding["opening_cash"].value == 39.937                     # RMB 3,993.7m at 30 June 2026
+    assert zhipu.periods == [FY(2022), FY(2023), H1(2024), FY(2024), H1(2025), FY(2025), H1(2026)]
+
+
+def test_zhipu_funding_events_match_the_announcements(zhipu):
+    ev = {e.id: e for e in zhipu.events}
+    assert (ev["ipo"].amount, ev["ipo"].counted) == (41.734, 0)              # HK$4,173.4m, inside the June cash
+    assert (ev["placing_jul"].amount, ev["placing_jul"].year) == (313.7495, 2026)   # HK$31,374.95m net
+    cb = ev["cb_sep"]
+    assert (cb.kind, cb.amount, cb.conversion_price, cb.maturity.year) == ("convertible_bond", 201.4, 892.5, 2027)
 
 
 def test_unknown_values_stay_blank(zhipu):
@@ -41,10 +60,10 @@ def test_unknown_values_stay_blank(zhipu):
 
 def test_scenarios_and_years_come_from_the_data(zhipu):
     assert zhipu.scenarios == ["base", "bull", "bear"]
-    assert zhipu.forecast_years == [2025, 2026, 2027, 2028, 2029, 2030]
-    # FY2025 is 1H2025 actual + 2H2025: its column holds the rest_* drivers; the others start in FY2026
-    assert zhipu.assumptions[("base", "growth_onprem")][:2] == [None, pytest.approx(0.7)]
-    assert zhipu.assumptions[("base", "rest_growth_onprem")][:2] == [pytest.approx(1.262), None]
+    assert zhipu.forecast_years == [2026, 2027, 2028, 2029, 2030]
+    # FY2026 is 1H2026 actual + 2H2026: its column holds the rest_* drivers; the others start in FY2027
+    assert zhipu.assumptions[("base", "growth_onprem")][:2] == [None, pytest.approx(0.15)]
+    assert zhipu.assumptions[("base", "rest_growth_onprem")][:2] == [pytest.approx(1.732), None]
     assert zhipu.rationales[("bear", "gm_cloud")]
 
 
@@ -58,7 +77,7 @@ def test_sources_and_references_load(zhipu):
 @pytest.fixture
 def copy(tmp_path):
     dst = tmp_path / "co"
-    shutil.copytree(ZHIPU, dst)
+    shutil.copytree(ZHIPU_JAN, dst)   # mechanics: the fixed January data
     return dst
 
 
@@ -250,7 +269,7 @@ def test_csv_saved_by_excel_in_gbk_or_with_a_byte_order_mark_loads(copy, encodin
     assert (copy / "actuals.csv").read_bytes().startswith(b"\xef\xbb\xbfitem" if encoding == "utf-8-sig" else b"item")
     data = load(copy)
     assert data.actuals["revenue"][FY(2024)].note == note
-    assert data.rationales[("bear", "gm_cloud")] == rationale
+    assert data.rationales[("bear", "gm_cloud")]["rationale"] == rationale
     assert data.company["unit_local"] == "亿元"
     assert data.references[0].claim == "营收 0.574亿元"
 
@@ -289,7 +308,16 @@ def test_a_company_without_revenue_builds(copy):
     assert book.names["MasterCheck"].result() == 0
 
 
-def test_per_edition_texts_load_where_given(copy):
+@pytest.fixture
+def today(tmp_path):
+    """A copy of today's templates/zhipu (for tests of its own files, e.g. the claims' texts)."""
+    dst = tmp_path / "today"
+    shutil.copytree(ZHIPU, dst)
+    return dst
+
+
+def test_per_edition_texts_load_where_given(today):
+    copy = today
     """claims.csv's claim_zh / explanation_zh / unit_zh load per claim as the file gives them; a blank one is
     left out, so that the edition falls back to the English text."""
     import csv

@@ -12,7 +12,7 @@ import pytest
 from conftest import COMPANIES, ZHIPU, require_engine, run
 from model.workbook.build import build_book
 from model.data.company import load
-from model.labels import LANGS, table
+from model.labels import LANGS, Labels, table
 from model.workbook.record import META_SHEET
 from model.workbook.tabs import STATUS_ROW, fit_rows
 from model.workbook.tabs.claims import COL
@@ -21,7 +21,7 @@ from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
-NEUTRAL = {"", "%", "1/0", "n/a", "123.45", "0"}  # the same in every language
+NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0"}  # the same in every language
 
 
 def tabs(book):
@@ -96,13 +96,14 @@ def data_texts(data):
     """Texts the company's data give: written as they are in every edition (unless a Chinese one is
     given too)."""
     c = data.company
-    texts = set(data.scenarios) | set(data.rationales.values()) | {label for _, label in data.segments}
+    texts = set(data.scenarios) | {r["rationale"] for r in data.rationales.values()} | {label for _, label in data.segments}
     texts |= {str(c[k]) for k in ("name", "ticker", "unit", "adjustments_label", "reliability_legend") if c.get(k)}
     texts |= {str(v) for src in data.sources for v in src.values()}
     texts |= {t for ref in data.references for t in (ref.source, ref.claim)}
     texts |= {fig.note for figs in data.actuals.values() for fig in figs.values()}
     texts |= {str(data.company[k]) for k in ("as_of", "fiscal_year_end")}
     texts |= {t for f in data.funding.values() for t in (f.unit, f.note, f.source)}
+    texts |= {t for e in data.events for t in (e.currency, e.note, e.source)}
     texts |= {t for c in data.claims for t in (c.id, c.claim, c.quote, c.explanation, c.unit)}
     return texts
 
@@ -170,8 +171,10 @@ def expected_texts(folder, data, lang):
     for row in csv_rows(folder / "claims.csv"):
         claim, explanation = edition_text(row, "claim", lang), edition_text(row, "explanation", lang)
         labels = [claim] if row["calc"] != "breakeven" else \
-            [table(lang)["claims.per_scenario"].format(claim=claim, scenario=sc) for sc in data.scenarios] + \
-            [table(lang)["claims.per_condition"].format(claim=claim, scenario=sc, base=data.base_year.code)
+            [table(lang)["claims.per_scenario"].format(claim=claim, scenario=Labels(lang).scenario(sc))
+             for sc in data.scenarios] + \
+            [table(lang)["claims.per_condition"].format(claim=claim, scenario=Labels(lang).scenario(sc),
+                                                        base=data.base_year.code)
              for sc in data.scenarios if row.get("condition")]
         out["claims", row["id"]] = [(label, explanation) for label in labels]
         out["inputs", row["id"]] = claim
@@ -313,6 +316,28 @@ def test_rebuild_and_diff_read_the_chinese_edition(tmp_path):
     assert res.returncode == 0 and "1 kept" in res.stdout, res.stdout + res.stderr
     out = run("diff", old, new).stdout.splitlines()
     assert out[0] == "Inputs: 1 changed, 0 added, 0 removed"
-    bear = next(ln for ln in out if ln.startswith("  bear: "))
-    assert "收入，最后一年: " in bear and "  base: unchanged" in out
-    assert any(ln.startswith("Scenario bear: ") and "lines moved" in ln for ln in out)
+    bear = next(ln for ln in out if ln.startswith("  悲观（bear）: "))   # scenarios as the edition names them
+    assert "收入，最后一年: " in bear and "  基准（base）: unchanged" in out
+    assert any(ln.startswith("Scenario 悲观（bear）: ") and "lines moved" in ln for ln in out)
+
+
+def test_the_chinese_edition_shows_the_datas_chinese_texts():
+    """Zhipu's rationales (rationale_zh), funding units and notes (unit_zh, note_zh), reliability grades
+    (reliability_zh) and the common scenario names are Chinese in the Chinese edition, as the files
+    give them, read here without the loader; R&D is named one way (研发费用)."""
+    b = build_book(load(ZHIPU), lang="zh")
+    shown = {str(c.result()) for sh in b.sheets for c in sh.cells.values() if isinstance(c.result(), str)}
+    for row in csv_rows(ZHIPU / "assumptions.csv"):
+        assert CJK.search(row["rationale_zh"]) and row["rationale_zh"] in shown, row
+        assert row["rationale"] not in shown
+    for row in csv_rows(ZHIPU / "funding.csv"):
+        assert CJK.search(row["unit_zh"]) and CJK.search(row["note_zh"]), row["item"]
+        assert row["note_zh"] in {t.split("; ")[-1] for t in shown} and row["note"] not in shown
+    assert {"亿港元", "人民币/港元"} <= shown and not {"HKD 100m", "RMB per HKD"} & shown
+    sources = next(sh for sh in b.sheets if sh.tab == "sources")
+    grades = {c.result() for (r, col), c in sources.cells.items() if col == 4 and r > STATUS_ROW + 2}
+    assert grades == {"研究报告", "单一来源", "多个来源"}
+    scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
+    assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
+    assert not [t for t in shown if "研发开支" in t]
+    assert not [v for k, v in table("zh").items() if isinstance(v, str) and "研发开支" in v]

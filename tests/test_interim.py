@@ -43,27 +43,27 @@ def rows(path, keep):
 
 
 def zhipu_1h2026(folder):
-    """templates/zhipu rolled forward by hand: FY2025 actual (no compute split disclosed: R&D one line),
-    the 1H2026 interim, cash at 30 June 2026, the July 2026 placing in FY2026, forecast from FY2026."""
+    """templates/zhipu (rolled forward to the FY2025 actual and the 1H2026 interim) with R&D as one line
+    (the compute share assumed there removed), this file's test rest_ drivers, cash at 30 June 2026 and
+    the July 2026 placing in FY2026 as the only funding, forecast from FY2026."""
+    import csv
     shutil.copytree(ZHIPU, folder)
-    with (folder / "actuals.csv").open("a", encoding="utf-8") as f:
-        for period, figures in (("FY2025", FY2025), ("1H2026", H1_2026)):
-            for item, v in figures.items():
-                f.write(f"{item},{period},{v},S1,test data from the reference file\n")
-    text = (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines()
+    rows(folder / "actuals.csv", lambda ln: not ln.startswith("rnd_compute"))
+    with (folder / "assumptions.csv").open(encoding="utf-8") as f:
+        table = list(csv.reader(f))
     out = ["scenario,driver,FY2026,FY2027,FY2028,FY2029,FY2030,rationale"]
-    for line in text[1:]:
-        sc, drv, rest = line.split(",", 2)
+    for r in table[1:]:
+        sc, drv, values = r[0], r[1], r[2:7]
         if drv.startswith("rest_") or drv == "rnd_other_growth":
             continue
-        values = rest.split(",")
         drv = "rnd_growth" if drv == "rnd_compute_growth" else drv
-        cash = drv in ("non_cash", "capex", "working_capital")   # for 2H2026 (after the 30 June cash date)
-        out.append(",".join([sc, drv] + (values[1:] if cash else [""] + values[2:])))   # FY2026 = 1H + 2H2026E
+        # FY2026 = 1H + 2H2026E: the full-year drivers' FY2026 is blank, the cash drivers' is 2H2026's
+        out.append(",".join([sc, drv] + values + ["from templates/zhipu"]))
     for sc, values in REST.items():
         for drv, v in zip(REST_DRIVERS, values):
             out.append(f"{sc},{drv},{v},,,,,test assumption")
     (folder / "assumptions.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
+    (folder / "events.csv").unlink()   # one placing in funding.csv instead
     (folder / "funding.csv").write_text(
         "item,period,value,unit,source,note\n"
         "opening_cash,1H2026,39.937,RMB 100m,S1,cash at 30 June 2026\n"
@@ -146,9 +146,9 @@ def test_first_forecast_year_by_hand(zh):
     assert value(book, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(ani)
     assert value(book, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(
         ani - ((-19.639 + 20.72) + 1.0))
-    # FY2027 grows from the full year FY2026: on-premise +55%, cloud +100% (the base case's FY2027 drivers)
+    # FY2027 grows from the full year FY2026: on-premise +15%, cloud +80% (the base case's FY2027 drivers)
     assert value(book, "Income Statement", "Total revenue", "FY2027") == pytest.approx(
-        (on + rest_on) * 1.55 + (cl + rest_cl) * 2.00)
+        (on + rest_on) * 1.15 + (cl + rest_cl) * 1.80)
     # every scenario, every year, against the plain implementation
     for sc in zh.scenarios:
         b = build_book(zh, sc)

@@ -104,7 +104,7 @@ def test_selected_scenario_drives_the_income_statement(zhipu):
 
 def test_bull_case_breaks_even_and_base_does_not(book):
     # the defaults are judgements, not tuned to the note's claim; this pins what they imply
-    assert book.summary["bull"][0].result() == 2030
+    assert book.summary["bull"][0].result() == 2029
     assert book.summary["base"][0].result() == "not reached"
 
 
@@ -162,9 +162,13 @@ def test_one_formula_per_forecast_row(company):
     stub = 1 if data.stub else 0
     forecast_cols = {2 + len(data.full_years) + i for i in range(stub, len(data.forecast_years))}
     header_row = {c.sheet.name: c.row for s in book.sheets for c in s.cells.values() if c.fmt.startswith("period_")}
+    # summary tables by scenario (a row per scenario, a column per measure) are not timelines
+    summary_rows = set(data.scenarios) | {book.t("scenarios.selected")}
+    label = lambda cell: getattr(cell.sheet.cell_at(cell.row, 0), "content", None)  # noqa: E731
     rows = {}
     for cell, f in formulas(book):
-        if cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9):
+        if (cell.col in forecast_cols and cell.row > header_row.get(cell.sheet.name, 1e9)
+                and label(cell) not in summary_rows):
             rows.setdefault((cell.sheet.name, cell.row), []).append(relative(f, cell))
     # timeline rows: a formula in every forecast column (tables below a header are not timelines)
     rows = {k: set(v) for k, v in rows.items() if len(v) == len(forecast_cols)}
@@ -228,12 +232,13 @@ def test_no_formula_reads_its_own_cell(company):
 
 
 def test_index_over_one_row_names_row_and_column(company):
-    # Gnumeric gives #REF! for INDEX(one-row range, k); INDEX(range, 1, k) works in every engine
+    # Gnumeric gives #REF! for INDEX(one-row range, k) and for INDEX over a single cell
     for cell in company[1].formula_cells():
         for node in walk(cell.content):
-            if isinstance(node, Fn) and node.name == "INDEX" and len(node.args) == 2:
+            if isinstance(node, Fn) and node.name == "INDEX":
                 rng = node.args[0]
-                assert rng.first.row != rng.last.row or rng.first.col == rng.last.col, cell.content.xl(cell.sheet)
+                assert rng.first is not rng.last, cell.content.xl(cell.sheet)   # CHOOSE(k, cell) instead
+                assert len(node.args) == 3 or rng.first.row != rng.last.row, cell.content.xl(cell.sheet)
 
 
 def test_error_scans_are_array_formulas(book, tmp_path):
@@ -258,11 +263,43 @@ def test_defined_names(book, zhipu):
     names = book.names
     for n in ("Scenario", "BreakevenYear", "CumulativeLossToBreakeven", "MasterCheck", "ScenarioList",
               "Act_revenue", "Act_rnd_compute", "Act_share_onprem", "Tol_amount", "LowestCash", "CashRunOutYear",
-              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Fund_equity_raise",
-              "Fund_fx_rate", "Fund_raise_year", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
+              "FundingNeed", "RequiredRevenue", "RequiredCAGR", "Fund_opening_cash", "Event_placing_jul_amount",
+              "Event_cb_sep_fx_rate", "Event_ipo_year", "Event_ipo_counted", "Fund_min_cash", "Step_growth_step", "Claim_MULT", "ClaimTol_MULT"):
         assert n in names
     for sc in zhipu.scenarios:
         for drv in ("growth_onprem", "growth_cloud", "gm_onprem", "gm_cloud", "rnd_compute_growth",
                     "rnd_other_growth", "other_opex_growth", "adjustments", "non_cash", "capex", "working_capital"):
             assert f"Asm_{sc}_{drv}" in names
     assert isinstance(names["MasterCheck"], Cell) and names["MasterCheck"].sheet.name == "Checks"
+
+
+# --- figures published one way or another (issue 11): amounts or shares, gross profit or cost,
+# margins left undisclosed, compute carried by an assumed share -----------------------------------
+
+def test_figures_published_either_way_by_hand(tmp_path):
+    import shutil
+    from conftest import ZHIPU_JAN
+    from model.data.company import load
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU_JAN, folder)
+    path = folder / "actuals.csv"
+    rows = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+            if not ln.startswith(("share_onprem,FY2024", "share_cloud,FY2024", "rnd_compute,FY2024", "gm_cloud,FY2024"))]
+    rows = [ln.replace("cost_of_revenue,FY2024,1.36525", "cost_of_revenue,FY2024,") for ln in rows]
+    rows += ["rev_onprem,FY2024,2.64,S1,", "rev_cloud,FY2024,0.48414,S1,",
+             "rnd_compute_share,FY2024,70%,,assumption: about the disclosed 70.7%"]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    data = load(folder)
+    assert data.split_compute
+    b = build_book(data)
+    inc = "Income Statement"
+    assert line(b, inc, "Revenue — Cloud / MaaS", "FY2024") == pytest.approx(0.48414)         # the amount, not a share
+    assert line(b, inc, "Cost of revenue", "FY2024") == pytest.approx(3.12414 - 1.75889)   # revenue - gross profit
+    assert line(b, inc, "R&D — compute", "FY2024") == pytest.approx(21.954 * 0.70)
+    # FY2025 is 1H2025 (compute 11.45, disclosed) + 2H2025E (rest_ growth over 1H); FY2026 grows from that
+    rest = data.assumptions[("base", "rest_rnd_compute_growth")][0]
+    growth = data.assumptions[("base", "rnd_compute_growth")][1]
+    assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(11.45 + 11.45 * (1 + rest))
+    assert line(b, inc, "R&D — compute", "FY2026") == pytest.approx((11.45 + 11.45 * (1 + rest)) * (1 + growth))
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == "n/a"   # no margin disclosed: no actual figure
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2023") == pytest.approx(1.24538 * 0.096 * 0.31)

@@ -177,7 +177,7 @@ def write_company(spec, folder):
     steps = "" if spec["steps"] is None else "\n[sensitivity]\n" + "".join(
         f"{key} = {v!r}\n" for key, v in zip(("growth_step", "cost_growth_step", "margin_step"), spec["steps"]))
     toml = (f'name = {q(spec["notes"][0].strip() or "Co")}\ncurrency = "RMB"\nunit = "RMB m"\n'
-            f'fiscal_year_end = {q(spec["year_end"])}\nas_of = 2026-01-28\nforecast_end = {spec["years"][-1]}\n'
+            f'fiscal_year_end = {q(spec["year_end"])}\nas_of = {spec["years"][0] + 1}-01-28\nforecast_end = {spec["years"][-1]}\n'
             f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}{steps}')
     (folder / "company.toml").write_bytes(toml.encode(spec["encoding"]))
     ids = [s[0] for s in spec["sources"]]
@@ -217,7 +217,7 @@ def test_random_companies_load_as_written(spec, tmp_path_factory):
         assert data.actual(item, p) == (None if v is None else pytest.approx(v, rel=1e-12, abs=1e-300))
     for key, values in spec["assumptions"].items():
         assert data.assumptions[key] == pytest.approx(values, rel=1e-12)
-        assert data.rationales[key] == spec["rationales"][key].strip()
+        assert data.rationales[key]["rationale"] == spec["rationales"][key].strip()
 
 
 def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
@@ -248,7 +248,8 @@ def test_random_workbooks_recalculate_to_their_cached_values(tmp_path_factory):
 
 
 FILES = {name: list(csv.reader(io.StringIO((ZHIPU / name).read_text(encoding="utf-8"))))
-         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv", "funding.csv", "claims.csv")}
+         for name in ("actuals.csv", "assumptions.csv", "sources.csv", "reference.csv", "funding.csv", "events.csv",
+                      "claims.csv")}
 
 
 @settings(SEED, max_examples=300)

@@ -482,11 +482,16 @@ def ISNUMBER(a): return Fn("ISNUMBER", a)
 def AND(*a): return Fn("AND", *a)
 def OR(*a): return Fn("OR", *a)
 def INDEX(rng, r, c=None):
-    """INDEX(range, r[, c]); over a one-row range, k picks the column as INDEX(range,1,k), which
-    every engine evaluates (Gnumeric gives #REF! for INDEX(one-row range, k))."""
-    if c is None and isinstance(rng, Rng) and rng.first.row == rng.last.row and rng.first.col != rng.last.col:
+    """INDEX(range, r[, c]) in the forms every engine evaluates: over a one-row range k picks the
+    column, INDEX(range,1,k); a single cell is CHOOSE(k, cell) (Gnumeric gives #REF! for
+    INDEX(one-row range, k) and for any INDEX over a single cell)."""
+    if c is None and isinstance(rng, Rng) and rng.first.row == rng.last.row:
+        if rng.first.col == rng.last.col:
+            return CHOOSE(r, Ref(rng.first, rng.absolute or rng.anchored or rng.fixed_rows, rng.absolute or rng.anchored))
         return Fn("INDEX", rng, 1, r)
     return Fn("INDEX", rng, r) if c is None else Fn("INDEX", rng, r, c)
+
+
 def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
 def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
 def IFERROR(a, b): return Fn("IFERROR", a, b)
@@ -494,6 +499,7 @@ def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
 NA = Text("n/a")
+NM = Text("n.m.")   # not meaningful: a ratio over a tiny base (the limit is an input)
 
 
 def guard(inputs, expr, nonzero=()):
@@ -503,9 +509,13 @@ def guard(inputs, expr, nonzero=()):
     return IF(tests[0] if len(tests) == 1 else AND(*tests), expr, NA)
 
 
-def ratio(a, b):
-    """a / b, or n/a when either is unknown or b is zero."""
-    return guard([a, b], a / b, nonzero=[b])
+def ratio(a, b, limit=None):
+    """a / b, or n/a when either is unknown or b is zero; with a `limit`, n.m. (not meaningful) when
+    the ratio's size exceeds it: a figure over a tiny base."""
+    if limit is None:
+        return guard([a, b], a / b, nonzero=[b])
+    return guard([a, b], IF(ABS(a).gt(limit * ABS(b)), NM, a / b), nonzero=[b])
+
 
 def name_part(text: str) -> str:
     """A fragment usable inside an Excel defined name."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import IF, INDEX, ISNUMBER, MATCH, NA, SUM, Text, guard, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, lift, ratio
 
 
 @dataclass
@@ -47,6 +47,13 @@ def link(item):
     return lambda x, p: guard([x.inp(item, p)], x.inp(item, p))
 
 
+def given_or(item, otherwise):
+    """The Inputs figure of an actual period when given, else `otherwise` (derived from other inputs):
+    for figures a company publishes one way or another (segment revenue or its share, cost of revenue
+    or gross profit, compute or an assumed share of R&D)."""
+    return lambda x, p: IF(ISNUMBER(x.inp(item, p)), x.inp(item, p), otherwise(x, p))
+
+
 def grow(key, driver):
     """Last year's value times (1 + growth)."""
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
@@ -65,13 +72,16 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("revenue", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p))  # noqa: E731
+            actual = given_or(f"rev_{key}", lambda x, p, k=key: guard(  # an amount, else revenue x share
+                [x.at("revenue", p), x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)))
         lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
                           kind="detail", text="rev_segment", note="rev" + one, segment=key, rest="flow"))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total", rest="calc"),
-        Line("cost_of_revenue", "amount", actual=link("cost_of_revenue"),
+        Line("cost_of_revenue", "amount",
+             actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
+                                                                    x.at("revenue", p) - x.inp("gross_profit", p))),
              forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p), rest="calc"),
     ]
     for key in seg_keys:
@@ -86,13 +96,16 @@ def income_lines(data) -> list[Line]:
     history = "" if split else "_history"  # without compute for the base year R&D is forecast as one line
     lines += [
         Line("gross_profit", "amount",
-             actual=lambda x, p: guard([x.at("cost_of_revenue", p)], x.at("revenue", p) - x.at("cost_of_revenue", p)),
+             actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
+                                       x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total", rest="calc"),
-        Line("rnd_compute", "amount", actual=link("rnd_compute"),
+        Line("rnd_compute", "amount",
+             actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
+                                                                x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
              note="rnd_compute" + history, rest="flow"),
         Line("rnd_other", "amount",
-             actual=lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute", p)], x.inp("rnd", p) - x.inp("rnd_compute", p)),
+             actual=lambda x, p: guard([x.inp("rnd", p), x.at("rnd_compute", p)], x.inp("rnd", p) - x.at("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
              note="rnd_other" + history, rest="flow"),
         Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),
@@ -122,20 +135,43 @@ def income_lines(data) -> list[Line]:
     return lines
 
 
-# Lines each scenario's block on the Scenarios tab carries (enough for adjusted net income).
-def scenario_lines(data) -> list[Line]:
+# Lines each scenario's block on the Scenarios tab carries (adjusted and reported net income).
+def scenario_lines(data, reported=False) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
+    if reported:
+        keep |= {"adjustments", "net_income"}
     return [ln for ln in income_lines(data) if ln.key in keep and ln.forecast is not None]
 
 
+def before_open(x, p):
+    """The part of year p's adjusted net income earned before the opening cash date (already in the
+    opening cash): the opening interim's actual in its own year, else 0. Scalars via x.drv."""
+    return IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0)
+
+
 def breakeven_lines() -> list[Line]:
-    """Breakeven: the first forecast year with adjusted net income ≥ 0, and the losses until then."""
+    """Breakeven: the first forecast year with adjusted net income ≥ 0, and the adjusted losses until
+    then counted from the opening cash date, as the cash bridge counts them."""
     return [
         Line("be_flag", "flag", forecast=lambda x, p: IF(x.at("adjusted_net_income", p).ge(0), 1, 0), kind="detail"),
         Line("be_reached", "flag", forecast=lambda x, p: IF(SUM(x.run("be_flag", p)).gt(0), 1, 0), kind="detail"),
+        Line("ani_after_open", "amount", kind="detail",
+             forecast=lambda x, p: x.at("adjusted_net_income", p) - before_open(x, p)),
         Line("be_loss", "amount",
-             forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.at("adjusted_net_income", p), 0), kind="detail"),
+             forecast=lambda x, p: IF(x.here("be_reached", p).eq(0), -x.here("ani_after_open", p), 0), kind="detail"),
+    ]
+
+
+def other_breakeven_lines() -> list[Line]:
+    """Breakeven on two other measures: reported (IFRS) net income ≥ 0, and operating cash flow ≥ 0 —
+    adjusted net income after the opening cash date + non-cash items − the increase in working
+    capital (the cash bridge's items before capital expenditure and equity)."""
+    return [
+        Line("reported_be_flag", "flag", forecast=lambda x, p: IF(x.at("net_income", p).ge(0), 1, 0), kind="detail"),
+        Line("operating_cash", "amount", kind="detail",
+             forecast=lambda x, p: x.here("ani_after_open", p) + x.drv("non_cash", p) - x.drv("working_capital", p)),
+        Line("cash_be_flag", "flag", forecast=lambda x, p: IF(x.here("operating_cash", p).ge(0), 1, 0), kind="detail"),
     ]
 
 
@@ -144,12 +180,14 @@ def first_flagged(flags, years, otherwise: str):
     return IF(SUM(flags).eq(0), Text(otherwise), INDEX(years, MATCH(1, flags)))
 
 
-def cagr(x, p, end, start, since):
+def cagr(x, p, end, start, since, limit=None):
     """Compound annual growth from period `since` (value `start`) to p (value `end`); n/a when the two
-    have opposite signs (no compound rate leads from one to the other)."""
+    have opposite signs (no compound rate leads from one to the other); with a `limit`, n.m. above it."""
     change = end / start
-    return guard([end, start], IF(change.ge(0), change ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1, NA),
-                 nonzero=[start])
+    rate = change ** (1 / (x.year(p) - x.year(since, fixed=True))) - 1
+    if limit is not None:
+        rate = IF(ABS(rate).gt(limit), NM, rate)
+    return guard([end, start], IF(change.ge(0), rate, NA), nonzero=[start])
 
 
 def required_revenue_lines() -> list[Line]:
@@ -159,10 +197,10 @@ def required_revenue_lines() -> list[Line]:
         gm, fixed = x.here("gross_margin", p), x.here("fixed_costs", p)
         return IF(ISNUMBER(gm), IF(gm.gt(0), fixed / gm, NA), NA)
 
-    def since_base(key_at=None, key_here=None):
+    def since_base(key_at=None, key_here=None, nm=False):
         def f(x, p):
             end = x.at(key_at, p) if key_at else x.here(key_here, p)
-            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year)
+            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year, nm_limit(x) if nm else None)
         return f
 
     def gap(a, b):
@@ -175,23 +213,37 @@ def required_revenue_lines() -> list[Line]:
         Line("fixed_costs", "amount", forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p)),
         Line("required_revenue", "amount", forecast=required, kind="total"),
         Line("revenue_gap", "amount", forecast=gap("required_revenue", "scenario_revenue")),
-        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue"), kind="total"),
+        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue", nm=True), kind="total"),
         Line("scenario_cagr", "pct", forecast=since_base(key_at="revenue")),
         Line("cagr_gap", "pct", forecast=gap("required_cagr", "scenario_cagr")),
     ]
 
 
-def cash_lines() -> list[Line]:
+def cash_lines(events=()) -> list[Line]:
     """The cash bridge from the opening cash date: adjusted net income after that date, non-cash items,
-    capital expenditure, working capital and equity raised. Scalars come through x.drv (absolute)."""
+    capital expenditure, working capital and the funding events, each added in its fiscal year unless
+    marked as already in the opening cash. `events`: (id, has a counted flag) pairs. Scalars come
+    through x.drv (absolute): ev_<id>_converted, ev_<id>_year, ev_<id>_counted."""
     def closing(x, p):
         return x.drv("opening_cash") + SUM(x.run_here("net_change", p))
+
+    def raised(x, p):
+        terms = []
+        for eid, flagged in events:
+            due = x.year(p).eq(x.drv(f"ev_{eid}_year"))
+            if flagged:
+                due = AND(due, x.drv(f"ev_{eid}_counted").eq(1))
+            terms.append(IF(due, x.drv(f"ev_{eid}_converted"), 0))
+        total = lift(0)
+        for i, term in enumerate(terms):
+            total = term if i == 0 else total + term
+        return total
 
     return [
         Line("opening_cash", "amount", forecast=lambda x, p: x.here("closing_cash", p) - x.here("net_change", p)),
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
         Line("ani_before_open", "amount", kind="detail",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_ani"), 0)),
+             forecast=before_open),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
         Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
         Line("capex", "amount", forecast=lambda x, p: x.drv("capex", p), kind="detail", text="cash_capex"),
@@ -200,8 +252,7 @@ def cash_lines() -> list[Line]:
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("capex", p)
              - x.here("working_capital", p)),
-        Line("equity_raised", "amount",
-             forecast=lambda x, p: IF(x.year(p).eq(x.drv("raise_year")), x.drv("raise_converted"), 0)),
+        Line("equity_raised", "amount", forecast=raised),
         Line("net_change", "amount", kind="total",
              forecast=lambda x, p: x.here("free_cash_flow", p) + x.here("equity_raised", p)),
         Line("closing_cash", "amount", actual=lambda x, p: x.drv("opening_cash"), forecast=closing, kind="total"),
@@ -238,9 +289,14 @@ def _growth(key):
     return f
 
 
+def nm_limit(x):
+    """The size above which a ratio reads n.m. (not meaningful): an input on the Inputs tab."""
+    return x.inputs.tol["nm_ratio"].ref(True, True)
+
+
 def ratio_lines(data) -> list[Line]:
     def of_revenue(key):
-        return lambda x, p: ratio(x.at(key, p), x.at("revenue", p))
+        return lambda x, p: ratio(x.at(key, p), x.at("revenue", p), nm_limit(x))
 
     def since_first(x, p):
         first = x.first_year
@@ -257,10 +313,9 @@ def ratio_lines(data) -> list[Line]:
         if rev is None:
             return NA
         d_rev = x.at("revenue", p) - rev[0]
-        change = (x.at("adjusted_net_income", p) - ani[0]) / d_rev
-        if len(rev[1]) == 1:
-            return guard([x.at("adjusted_net_income", p), *ani[1]], change, nonzero=[d_rev])
-        return guard([x.at("adjusted_net_income", p), *ani[1], *rev[1]], IF(d_rev.ne(0), change, NA))
+        known = [x.at("revenue", p), x.at("adjusted_net_income", p), *rev[1], *ani[1]]
+        return IF(AND(*[ISNUMBER(v) for v in known]),  # the revenue change is a divisor only when all are known
+                  guard([], (x.at("adjusted_net_income", p) - ani[0]) / d_rev, nonzero=[d_rev]), NA)
 
     def both(key, unit, f, **kw):
         """A ratio computed alike in actual and forecast columns (the rest of a year too)."""

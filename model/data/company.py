@@ -19,7 +19,7 @@ from ..calc.formula import AND, ISNUMBER, name_part
 from ..labels import LANGS
 from .files import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
                        read_text, toml_line, unknown)
-from .periods import Period, parse_period, parse_year_end, period_problem
+from .periods import Period, parse_period, parse_year_end, period_end_date, period_problem
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Bound:
 GROWTH = Bound("growth", -1, 10, low_open=True)  # above -100% (revenue stays positive), at most 1,000%
 MARGIN = Bound("margin", -10, 1)                  # at most 100%; far below 0 happens for a young segment
 SHARE = Bound("share", 0, 1)
+FRACTION = Bound("fraction", 0, 1)                # a part of a cost (compute within R&D)
 AMOUNT = Bound("amount", 0)                       # revenue and costs: positive, costs are subtracted
 SIGNED = Bound("signed")                          # profit, loss, adjustments: any number
 TOLERANCE = Bound("tolerance", 0)
@@ -70,21 +71,29 @@ class Item:
 # Historical line items. Segment items (share, margin) exist only with two or more segments.
 ACTUAL_ITEMS = {
     "revenue": Item("revenue", "amount", AMOUNT, "total revenue"),
-    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT, "cost of revenue (a positive number)"),
-    "gross_profit": Item("gross_profit", "amount", SIGNED, "reported gross profit; checked against revenue - cost"),
+    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT,
+                            "cost of revenue (positive); blank: revenue - gross profit"),
+    "gross_profit": Item("gross_profit", "amount", SIGNED,
+                         "reported gross profit; give it or cost of revenue (both: they must tie)"),
     "rnd": Item("rnd", "amount", AMOUNT, "research and development expense (positive)"),
     "rnd_compute": Item("rnd_compute", "amount", AMOUNT,
                         "compute within R&D; given for the base year it splits the R&D forecast in two", detail=True),
+    "rnd_compute_share": Item("rnd_compute_share", "pct", FRACTION,
+                              "ASSUMPTION for a period that does not disclose compute: its share of R&D "
+                              "(e.g. the last disclosed); compute = R&D x share", detail=True),
     "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
     "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
     "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
                                 "adjusted net income as the company reports it; a loss is negative"),
 }
 SEGMENT_ACTUALS = {
+    "rev": Item("rev_segment", "amount", AMOUNT, "segment revenue (an amount; or give the shares)"),
     "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
-    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin (blank where not disclosed)"),
 }
-REQUIRED_ACTUALS = ("revenue", "cost_of_revenue", "rnd", "adjusted_net_income")  # for the base year
+REQUIRED_ACTUALS = ("revenue", "rnd", "adjusted_net_income")  # for the base year
+# For the base year one of each group is required (the other is derived, and must tie when both are given).
+EITHER_ACTUALS = (("cost_of_revenue", "gross_profit"),)
 
 # Forecast drivers per scenario.
 SEGMENT_DRIVERS = {
@@ -176,7 +185,8 @@ CLAIM_OPTIONAL = ["quote", "metric", "periods", "explanation", "source", "group"
                   "latest"]
 
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
-TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005)}
+TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005),
+              "nm_ratio": ("pct", 10.0)}   # nm_ratio: a ratio above 1,000% in size reads n.m.
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
 EDITIONS = tuple(lang for lang in LANGS if lang != "en")   # the non-English editions (model/labels)
 
@@ -196,7 +206,9 @@ SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIR
 SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
 CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
-SOURCE_TEXTS = ("title", "supports")
+SOURCE_TEXTS = ("title", "supports", "reliability")
+FUNDING_TEXTS = ("unit", "note")
+RATIONALE_TEXTS = per_edition("rationale")  # rationale_zh
 
 # Limits that keep a workbook usable; beyond them the data are almost certainly a mistake.
 MAX_SEGMENTS, MAX_SCENARIOS, MAX_FORECAST_YEARS = 10, 20, 30
@@ -227,6 +239,30 @@ class Funding:
     value: float | None
     period: Period | None = None
     unit: str = ""
+    source: str = ""
+    note: str = ""
+    local: dict = field(default_factory=dict)   # unit_zh, note_zh: the texts of another edition
+
+
+EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan")
+LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
+FLAG = Bound("flag", 0, 1)
+
+
+@dataclass
+class Event:
+    """A funding event (events.csv): cash that arrives in its fiscal year, converted to the company's
+    currency; one already inside the opening cash is shown but not counted again (counted = 0)."""
+    id: str
+    kind: str                  # EVENT_KINDS, or "equity" for funding.csv's single raise
+    currency: str
+    amount: float              # net, in the raise currency at the display unit's scale
+    fx_rate: float             # company currency per unit of the raise currency
+    year: int                  # the fiscal year the cash arrives
+    counted: int = 1           # 1: added in its year; 0: already in the opening cash
+    date: datetime.date | None = None
+    conversion_price: float | None = None   # a convertible bond's, in its share currency
+    maturity: datetime.date | None = None
     source: str = ""
     note: str = ""
 
@@ -268,7 +304,7 @@ class Dataset:
     scenarios: list[str] = field(default_factory=list)
     forecast_years: list[int] = field(default_factory=list)
     assumptions: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (scenario, driver) -> per year
-    rationales: dict[tuple[str, str], str] = field(default_factory=dict)
+    rationales: dict[tuple[str, str], dict] = field(default_factory=dict)  # {"rationale": .., "rationale_zh": ..}
     sources: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
@@ -276,6 +312,7 @@ class Dataset:
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     sensitivity: dict[str, float] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
 
     @property
     def full_years(self) -> list[Period]:
@@ -305,8 +342,9 @@ class Dataset:
 
     @property
     def split_compute(self) -> bool:
-        """R&D is forecast as compute + the rest when compute is given for the base year."""
-        return self.actual("rnd_compute", self.base_year) is not None
+        """R&D is forecast as compute + the rest when compute is given for the base year, or its share
+        of R&D is assumed there (rnd_compute_share)."""
+        return any(self.actual(i, self.base_year) is not None for i in ("rnd_compute", "rnd_compute_share"))
 
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
@@ -315,7 +353,7 @@ class Dataset:
 
 def used_tolerances(data) -> list[str]:
     """Tolerances the Checks tab uses: the segment ones only with two or more segments."""
-    return ["amount"] if data.single_segment else list(TOLERANCES)
+    return ["amount", "nm_ratio"] if data.single_segment else list(TOLERANCES)
 
 
 def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
@@ -421,6 +459,8 @@ def load_company(folder: Path, problems: Problems) -> dict:
     except tomllib.TOMLDecodeError as e:
         at = re.search(r"line (\d+)", str(e))
         raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
+    except RecursionError:  # tomllib parses nested tables and arrays recursively
+        raise DataError(path, "not valid TOML for a company: tables or arrays nested too deeply") from None
 
     def problem(key, message, nth=0):
         problems.append(DataError(path, message, toml_line(text, key, nth), key))
@@ -510,22 +550,105 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         if p.year > base.year + 1:
             raise DataError(path, f"interim {p.code} falls after FY{base.year + 1}, the first forecast year: give "
                                   f"the full years before it", first_row[p], "period")
-    segment_items = [] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments))
-    for item in list(REQUIRED_ACTUALS) + segment_items:
+    as_of = data.company.get("as_of")
+    as_of = as_of if isinstance(as_of, datetime.date) else (datetime.date.fromisoformat(str(as_of))
+                                                            if as_of and valid_date(str(as_of)) else None)
+    year_end = parse_year_end(str(data.company.get("fiscal_year_end", "")))
+    for p in data.periods if as_of and year_end else []:
+        ends = datetime.date(*period_end_date(p, year_end))
+        if ends > as_of:
+            raise DataError(path, f"{p.code} ends on {ends}, after as_of {as_of} in company.toml (the date of the "
+                            "latest data used): correct the period, or move as_of", first_row[p], "period")
+    for item in REQUIRED_ACTUALS:
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the last full year is the base of "
                                             "the forecast", where.get((item, base)), "value"))
+    for group in EITHER_ACTUALS:
+        if all(data.actual(i, base) is None for i in group):
+            at = next((where[i, base] for i in group if (i, base) in where), None)
+            problems.append(DataError(path, f"{' or '.join(group)} for {base.code} is required (either; the other is "
+                                            "derived): the last full year is the base of the forecast", at, "value"))
     stub = data.stub
     if stub is not None:
-        needed = list(REQUIRED_ACTUALS) + ["net_income"] + segment_items + (["rnd_compute"] if data.split_compute else [])
+        why = f"FY{stub.year} is forecast as {stub.code} actual plus {stub.rest().code}"
+        needed = list(REQUIRED_ACTUALS) + ["net_income"]
+        if not data.single_segment:
+            needed += [f"gm_{key}" for key, _ in data.segments]  # the year to date's segment gross profit
         for item in needed:
             if data.actual(item, stub) is None:
-                problems.append(DataError(path, f"{item} for {stub.code} is required: FY{stub.year} is forecast as "
-                                                f"{stub.code} actual plus {stub.rest().code}", where.get((item, stub)),
+                problems.append(DataError(path, f"{item} for {stub.code} is required: {why}", where.get((item, stub)),
                                           "value"))
+        for group in EITHER_ACTUALS:
+            if all(data.actual(i, stub) is None for i in group):
+                at = next((where[i, stub] for i in group if (i, stub) in where), None)
+                problems.append(DataError(path, f"{' or '.join(group)} for {stub.code} is required (either; the other "
+                                                f"is derived): {why}", at, "value"))
+        if not data.single_segment:
+            first_key = data.segments[0][0]
+            if all(data.actual(f"{kind}_{first_key}", stub) is None for kind in ("rev", "share")):
+                problems.append(DataError(path, f"segment revenue for {stub.code} is required: give every segment's "
+                                                f"rev_<segment> (amount) or share_<segment>: {why}",
+                                          where.get((f"share_{first_key}", stub)), "value"))
+        if data.split_compute and all(data.actual(i, stub) is None for i in ("rnd_compute", "rnd_compute_share")):
+            problems.append(DataError(path, f"rnd_compute (or an assumed rnd_compute_share) for {stub.code} is "
+                                            f"required: {why}", where.get(("rnd", stub)), "value"))
     if not data.single_segment:
+        first_key = data.segments[0][0]
+        if all(data.actual(f"{kind}_{first_key}", base) is None for kind in ("rev", "share")):
+            problems.append(DataError(path, f"segment revenue for {base.code} is required: give every segment's "
+                                            "rev_<segment> (amount) or share_<segment>", where.get((f"share_{first_key}", base)),
+                                      "value"))
         for p in data.periods:
             problems.extend(share_problems(data, p, where, path))
+            problems.extend(segment_amount_problems(data, p, where, path))
+    for p in data.periods:
+        problems.extend(tie_problems(data, p, where, path))
+
+
+def tie_problems(data, p, where, path) -> list[DataError]:
+    """Figures given two ways must agree: revenue - cost of revenue = gross profit; compute given both as
+    an amount and as an assumed share is refused (the share is for a period that does not disclose it)."""
+    out = []
+    rev, cost, gp = (data.actual(i, p) for i in ("revenue", "cost_of_revenue", "gross_profit"))
+    tolerance = data.company["tolerances"]["amount"]
+    if None not in (rev, cost, gp) and abs(rev - cost - gp) > tolerance:
+        out.append(DataError(path, f"revenue - cost_of_revenue = {rev - cost:.6g} for {p.code}, but gross_profit is "
+                             f"{gp:.6g} (amount tolerance {tolerance:g} in company.toml): correct one, or leave one blank",
+                             where["gross_profit", p], "value"))
+    if data.actual("rnd_compute_share", p) is not None:
+        if data.actual("rnd_compute", p) is not None:
+            out.append(DataError(path, f"rnd_compute_share for {p.code} is an assumption for a period that does not "
+                                 "disclose compute, but rnd_compute is given: remove one", where["rnd_compute_share", p],
+                                 "value"))
+        elif data.actual("rnd", p) is None:
+            out.append(DataError(path, f"rnd_compute_share for {p.code} needs rnd for {p.code} (compute = R&D x share)",
+                                 where["rnd_compute_share", p], "value"))
+    return out
+
+
+def segment_amount_problems(data, p, where, path) -> list[DataError]:
+    """A period's segment revenue amounts: all given or none, adding to revenue, and tying to the shares
+    where both are given (within share_sum of revenue: published shares are rounded)."""
+    items = [f"rev_{key}" for key, _ in data.segments]
+    given = [i for i in items if data.actual(i, p) is not None]
+    if not given:
+        return []
+    missing = [i for i in items if i not in given]
+    if missing:
+        return [DataError(path, f"{missing[0]} for {p.code} is missing while {given[0]} is given: give every "
+                          "segment's revenue for a period, or none", where[given[-1], p], "value")]
+    rev, total = data.actual("revenue", p), sum(data.actual(i, p) for i in items)
+    tol = data.company["tolerances"]
+    if rev is not None and abs(total - rev) > tol["amount"]:
+        return [DataError(path, f"segment revenue for {p.code} adds up to {total:.6g}, not revenue {rev:.6g} (amount "
+                          f"tolerance {tol['amount']:g} in company.toml)", where[items[-1], p], "value")]
+    for key, _ in data.segments:
+        share = data.actual(f"share_{key}", p)
+        if share is not None and rev and abs(data.actual(f"rev_{key}", p) / rev - share) > tol["share_sum"]:
+            return [DataError(path, f"rev_{key} for {p.code} is {pct(data.actual(f'rev_{key}', p) / rev)} of revenue but "
+                              f"share_{key} is {pct(share)} (share_sum tolerance {pct(tol['share_sum'])}): correct one, or "
+                              "leave the shares blank", where[f"share_{key}", p], "value")]
+    return []
 
 
 def share_problems(data, p, where, path) -> list[DataError]:
@@ -593,7 +716,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     remainder = rest_items(plain)
     known = list(drivers) + list(other_mode) + list(remainder)
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale"], extra_ok=is_year)
+    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
     in_file = [h for h in header if is_year(h)]
     for a, b in zip(in_file, in_file[1:]):
         if parse_period(b) <= parse_period(a):
@@ -626,7 +749,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             if len(scenarios) == MAX_SCENARIOS:
                 raise DataError(path, f"more than {MAX_SCENARIOS} scenarios", n, "scenario")
             scenarios.append(sc)
-        rationales[(sc, drv)] = r.get("rationale", "")
+        rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
         where[sc, drv] = n
         cols = driver_columns(data, drv, year_cols)
         if stub and drv in plain and r[year_cols[0]]:
@@ -661,7 +784,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 continue
             if drv in CASH_DRIVERS:
                 values[(sc, drv)] = [0.0] * len(years)
-                rationales[(sc, drv)] = CASH_DRIVER_DEFAULT
+                rationales[(sc, drv)] = {"rationale": CASH_DRIVER_DEFAULT}
             else:
                 why = f" ({remainder_problem(data, drv)})" if drv in remainder else ""
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}{why}", first, "driver"))
@@ -717,7 +840,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     """funding.csv: opening cash (at the end of an actual period), the equity raise and its exchange
     rate, and the minimum cash balance."""
     path = folder / "funding.csv"
-    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note"])
+    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)])
     out: dict[str, Funding] = {}
     periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
     for n, r in rows:
@@ -751,17 +874,111 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
             problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
             continue
         check_bound(FUNDING_ITEMS[item].bound, "amount", value, path, n, "value")
-        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""))
+        out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""),
+                            {k: r[k] for k in per_edition(*FUNDING_TEXTS) if r.get(k)})
     if not any(r["item"] == "opening_cash" for _, r in rows):
         problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
                                   column="item"))
     if "equity_raise" in out and not any(r["item"] == "fx_rate" for _, r in rows):
         problems.append(DataError(path, "equity_raise needs an fx_rate row (1 when the raise is in the company's "
                                         "currency)", column="item"))
-    out.setdefault("equity_raise", Funding(0.0, Period(forecast_years[0], 12), "", "", DEFAULT_NOTES["no_raise"]))
-    out.setdefault("fx_rate", Funding(1.0, None, "", "", DEFAULT_NOTES["no_raise"]))
+    if "fx_rate" in out and "equity_raise" not in out:
+        problems.append(DataError(path, "fx_rate applies to an equity_raise row, and there is none", column="item"))
     out.setdefault("min_cash", Funding(0.0, None, "", "", DEFAULT_NOTES["no_min_cash"]))
     return out
+
+
+def fiscal_year_of(date: datetime.date, year_end) -> int:
+    """The fiscal year a date falls in (FY2026 of a 31 December year end: 2026)."""
+    end = lambda y: datetime.date(*period_end_date(Period(y, 12), year_end))  # noqa: E731
+    year = date.year
+    if date > end(year):
+        return year + 1
+    return year - 1 if date <= end(year - 1) else year
+
+
+def read_date(text, path, row, column) -> datetime.date:
+    if not valid_date(text.strip()):
+        raise DataError(path, f"expected a date such as 2026-07-13, found {text!r}", row, column)
+    return datetime.date.fromisoformat(text.strip())
+
+
+def legacy_raise(data) -> list[Event]:
+    """funding.csv's single equity raise (equity_raise + fx_rate rows), as one event."""
+    fig = data.funding.get(LEGACY_RAISE)
+    if fig is None:
+        return []
+    fx = data.funding["fx_rate"]
+    return [Event(LEGACY_RAISE, "equity", fig.unit, fig.value, fx.value, fig.period.year, 1,
+                  source=fig.source, note=fig.note)]
+
+
+def load_events(folder: Path, data: Dataset, sources: set[str], problems: Problems) -> list[Event]:
+    """events.csv (optional): the funding events, each in the fiscal year of its date."""
+    path = folder / "events.csv"
+    if not path.exists():
+        return legacy_raise(data)
+    if LEGACY_RAISE in data.funding:
+        problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
+                                  "events: move the raise into events.csv", column="item"))
+    _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
+                       ["in_opening_cash", "conversion_price", "maturity", "source", "note"])
+    year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+    opening = data.funding.get("opening_cash")
+    opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
+    last = data.forecast_years[-1]
+    events, where = [], {}
+    for n, r in rows:
+        eid = r["id"]
+        if not PLAIN_KEY.fullmatch(eid):
+            raise DataError(path, f"event id {eid!r} must be a plain word: a letter, then letters, digits or _ "
+                            "(at most 31)", n, "id")
+        if eid.lower() in where:
+            raise DataError(path, f"event id {eid!r} is given twice (also in row {where[eid.lower()]})", n, "id")
+        where[eid.lower()] = n
+        if not r["date"].strip():
+            raise DataError(path, f"event {eid}: the date is required (the day the cash arrived or arrives)", n, "date")
+        date = read_date(r["date"], path, n, "date")
+        kind = r["kind"].strip().lower()
+        if kind not in EVENT_KINDS:
+            raise DataError(path, unknown("kind", r["kind"], EVENT_KINDS), n, "kind")
+        if not r["currency"].strip():
+            raise DataError(path, f"event {eid}: the currency is required (HKD, RMB, USD)", n, "currency")
+        amount = parse_number(r["amount"], path, n, "amount")
+        check_bound(AMOUNT, "amount", amount, path, n, "amount")
+        fx = parse_number(r["fx_rate"], path, n, "fx_rate")
+        check_bound(FX_RATE, "amount", fx, path, n, "fx_rate")
+        flag = r.get("in_opening_cash", "").strip().lower()
+        if flag not in ("", "yes", "no"):
+            raise DataError(path, f"in_opening_cash must be yes or no (blank = no), found {flag!r}", n, "in_opening_cash")
+        inside = flag == "yes"
+        if opened and inside and date > opened:
+            raise DataError(path, f"event {eid} on {date} is after the opening cash date {opened} "
+                            f"({opening.period.code}), so it cannot be inside the opening cash", n, "in_opening_cash")
+        if opened and not inside and date <= opened:
+            raise DataError(path, f"event {eid} on {date} is on or before the opening cash date {opened} "
+                            f"({opening.period.code}): its cash is already in the opening balance; mark it "
+                            "in_opening_cash = yes so that it is not counted twice", n, "in_opening_cash")
+        year = fiscal_year_of(date, year_end)
+        if year > last:
+            raise DataError(path, f"event {eid} on {date} falls in FY{year}, after forecast_end {last}", n, "date")
+        price = parse_number(r.get("conversion_price", ""), path, n, "conversion_price", required=False)
+        maturity = read_date(r["maturity"], path, n, "maturity") if r.get("maturity", "").strip() else None
+        if kind == "convertible_bond":
+            if price is None:
+                raise DataError(path, f"event {eid}: a convertible bond needs its conversion price", n, "conversion_price")
+            check_bound(FX_RATE, "amount", price, path, n, "conversion_price")
+            if maturity is None:
+                raise DataError(path, f"event {eid}: a convertible bond needs its maturity date", n, "maturity")
+        elif price is not None:
+            raise DataError(path, f"event {eid}: a conversion price applies only to a convertible_bond", n,
+                            "conversion_price")
+        if maturity is not None and maturity <= date:
+            raise DataError(path, f"event {eid}: maturity {maturity} is not after the event date {date}", n, "maturity")
+        check_sources(r.get("source", ""), sources, path, n, "source")
+        events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
+                            maturity, r.get("source", ""), r.get("note", "")))
+    return events
 
 
 def load_claims(folder: Path, data: Dataset) -> list[Claim]:
@@ -877,6 +1094,7 @@ def load(folder) -> Dataset:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
                                   f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
     data.funding = load_funding(folder, data, problems)
+    data.events = load_events(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
     data.references = load_references(folder, data, ids)

@@ -107,7 +107,7 @@ def read_text(path: Path) -> str:
     if not path.exists():
         raise DataError(path, "file not found")
     if not path.is_file():
-        raise DataError(path, "is a folder, not a file")
+        raise DataError(path, "is a folder, not a file" if path.is_dir() else "is not a regular file")
     if path.stat().st_size > MAX_FILE_BYTES:
         raise DataError(path, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB; is it the right file?")
     try:

@@ -15,8 +15,9 @@ import tempfile
 from pathlib import Path
 
 from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TEXTS, CLAIM_TESTS,
-                      COST_DRIVERS, EDITIONS, FUNDING_ITEMS, PLAIN_KEY, REQUIRED_ACTUALS, RND_DRIVERS, SEGMENT_ACTUALS,
-                      SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition, per_segment, rest_items)
+                      COST_DRIVERS, EDITIONS, EITHER_ACTUALS, FUNDING_ITEMS, FUNDING_TEXTS, PLAIN_KEY, REQUIRED_ACTUALS,
+                      RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition,
+                      per_segment, rest_items)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 
@@ -130,7 +131,8 @@ def actuals_csv(years, interims, segments) -> str:
     items = dict(ACTUAL_ITEMS)
     if len(segments) > 1:
         items.update(per_segment(SEGMENT_ACTUALS, segments))
-    required = list(REQUIRED_ACTUALS) + ([k for k in items if k not in ACTUAL_ITEMS] if len(segments) > 1 else [])
+    required = list(REQUIRED_ACTUALS) + [" or ".join(g) for g in EITHER_ACTUALS] + (
+        ["every segment's rev_ (amount) or share_"] if len(segments) > 1 else [])
     periods = [Period(y, 12) for y in years] + list(interims)
     periods.sort()
     head = comment_rows(
@@ -139,6 +141,9 @@ def actuals_csv(years, interims, segments) -> str:
         "Amounts in the unit of company.toml; rates as 60% or 0.6; a loss as -1.5 or (1.5).",
         f"Required for FY{years[-1]} (the last full year: the base of the forecast): " + "; ".join(required) + ".",
         *[f"  {key}: {item.help}" for key, item in items.items()],
+        "Segment revenue: amounts (rev_) or shares (share_) or both (they must tie); cost of revenue or gross profit",
+        "or both (they must tie); a segment margin left blank where not disclosed shows as n/a.",
+        "rnd_compute_share: an ASSUMPTION only for a period that discloses no compute; say why in the note.",
         "source: ids from sources.csv separated by ; (shown beside the figure). note: free text.",
         "Full years must be consecutive. An interim (1H/9M/Q1) is compared with the same interim a year earlier.",
         "Rows whose first cell starts with # are comments. Delete rows you do not need; add rows as data arrive.",
@@ -171,10 +176,12 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) ->
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
         *rest_note,
         "rationale: a one-line reason shown beside the row in the workbook.",
+        edition_note(["rationale"]),
     )
-    blanks = [""] * (len(years) + 1)
-    zeros = ["0"] * len(years) + [""]
-    return head + csv_rows([["scenario", "driver", *years, "rationale"]]
+    texts = ["rationale", *per_edition("rationale")]
+    blanks = [""] * (len(years) + len(texts))
+    zeros = ["0"] * len(years) + [""] * len(texts)
+    return head + csv_rows([["scenario", "driver", *years, *texts]]
                            + [[sc, drv, *blanks] for sc in scenarios for drv in {**drivers, **rest}]
                            + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
 
@@ -187,12 +194,15 @@ def funding_csv(years, interims) -> str:
         f"funding.csv: cash and funding for the Cash & Funding tab; one item per row. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in FUNDING_ITEMS.items()],
         "opening_cash is required: its period is the actual period whose end the cash is measured at.",
-        f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row.",
+        f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
+        "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide).",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
+        edition_note(FUNDING_TEXTS),
     )
-    return head + csv_rows([["item", "period", "value", "unit", "source", "note"],
-                            ["opening_cash", opening.code, "", "", "", ""],
-                            ["min_cash", "", "0", "", "", "the floor cash must stay above"]])
+    more = [""] * len(per_edition(*FUNDING_TEXTS))
+    return head + csv_rows([["item", "period", "value", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)],
+                            ["opening_cash", opening.code, "", "", "", "", *more],
+                            ["min_cash", "", "0", "", "", "the floor cash must stay above", *more]])
 
 
 def edition_note(columns) -> str:

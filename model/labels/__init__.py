@@ -42,10 +42,22 @@ class Labels:
         self.base = base  # the base year's code (FY2024): labels of the growth needed from it
 
     def __call__(self, key: str, **fill):
+        if "scenario" in fill:
+            fill["scenario"] = self.scenario(fill["scenario"])
         text = self.texts[key]
         if isinstance(text, list):
             return [s.format(**fill) for s in text]
         return text.format(**fill)  # a placeholder left unfilled is an error, not a stray "{unit}"
+
+    def edition(self, lang: str) -> "Labels":
+        """The same company's texts in another edition."""
+        return Labels(lang, self.company, self.base)
+
+    def scenario(self, name: str) -> str:
+        """A scenario's name as a row label: this edition's word for a common name (scenario_names:
+        base -> 基准（base）), else the name as the data give it. The selector and ScenarioList keep
+        the data's name, so that both editions select alike."""
+        return name if self.lang == "en" else self.texts.get(f"scenario_names.{name.lower()}", name)
 
     def data_text(self, fields: dict, key: str) -> str:
         """A text of the company's data in this edition's language: `<key>_<lang>` (for a non-English

@@ -18,8 +18,8 @@ from . import backup
 from ..workbook import writer
 from ..workbook.build import build_book
 from ..data.company import Dataset
-from ..workbook.slots import Gone, data_value, problem, show, with_values
-from .userbook import MISSING, InputCell, UserBook, read_user_book
+from ..workbook.slots import problem, resolve, show, with_values
+from .userbook import MISSING, InputCell, UserBook, WorkbookError, read_user_book
 from ..calc.values import same
 
 
@@ -48,10 +48,8 @@ class Plan:
 def plan_edits(book: UserBook, data: Dataset) -> Plan:
     out = Plan(extras=list(book.extras), notes=list(book.notes))
     for cell in book.inputs:
-        try:
-            now, gone = data_value(data, cell.slot), None
-        except Gone as e:
-            now, gone = None, str(e)
+        r = resolve(data, cell.slot)
+        now, gone = r.value, r.gone
         built = cell.built
         if built is MISSING:
             if gone:
@@ -64,7 +62,7 @@ def plan_edits(book: UserBook, data: Dataset) -> Plan:
         elif not same(now, built):
             status = "agreed" if same(now, cell.value) else "data"
             out.outcomes.append(Outcome(cell, status, now=now))
-        elif why := problem(data, cell.slot, cell.value):
+        elif why := problem(r, cell.value):
             out.outcomes.append(Outcome(cell, "dropped", why, now))
         else:
             note = "typed as a formula; carried over as its value" if cell.formula else ""
@@ -113,30 +111,50 @@ class InUse(Exception):
 class Rebuild:
     book: object
     plan: Plan | None          # None: no previous workbook, or --reset
-    backup: Path | None        # the previous workbook's backup
+    backup: Path | None        # the previous workbook's backup (a kept copy when `kept`)
     notes: list[str]
+    kept: bool = False         # the backup holds what the new workbook does not: no rotation removes it
+
+
+def loses(p: Plan | None, reset: bool) -> bool:
+    """Whether the new workbook leaves out something the user made: content a build cannot carry, an
+    edit dropped (or, with --reset, any edit). No plan (an unreadable workbook): assume it does."""
+    if p is None:
+        return True
+    lost = ("kept", "dropped", "data") if reset else ("dropped", "data")
+    return bool(p.extras) or any(o.status in lost for o in p.outcomes)
 
 
 def regenerate(data: Dataset, out, scenario: str | None = None, lang="en", protect=True, reset=False,
                force=False) -> Rebuild:
     """Build `data` into `out` (edition `lang`, tabs protected unless not `protect`), carrying over the
-    edits of the workbook already there (unless `reset`), after backing it up. Raises InUse when it is open (unless `force`), and
-    userbook.WorkbookError when it cannot be read; `out` is untouched then, and on any failure."""
+    edits of the workbook already there (unless `reset`), after backing it up: to a kept copy, which no
+    rotation removes, when the new workbook leaves out something the user made. Raises InUse when it is
+    open (unless `force`), backup.ReadOnly when it is marked read-only, and userbook.WorkbookError when
+    it cannot be read; `out` is untouched then, and on any failure."""
     out = Path(out)
     existing = out.exists()
     locks = backup.lock_files(out) if existing and not force else []
     if locks:
         raise InUse(f"{out.name} is open in Excel or LibreOffice (lock file {', '.join(p.name for p in locks)}); "
                     "close it and build again, or use --force to overwrite it anyway")
+    backup.refuse_read_only(out, "to rebuild it, or choose another --out")
     edits, effective, selected, notes = None, data, None, list(data.notes)
     if existing and not reset:
         edits = plan_edits(read_user_book(out, data), data)
         effective, selected = edits.apply(data)
         if scenario and selected and selected != scenario:
             notes.append(f"--scenario {scenario} replaces the selection {selected!r} made in the workbook")
+    lost = False
+    if existing:
+        try:
+            lost = loses(edits or plan_edits(read_user_book(out, data), data), reset)
+        except WorkbookError:
+            lost = True
     book = build_book(effective, scenario or selected, lang, defaults=data)
-    saved = backup.backup(out) if existing else None
+    saved = backup.backup(out, kept=lost) if existing else None
     if reset and existing:
-        notes.append(f"--reset: the edits in the previous {out.name} were discarded (they stay in the backup)")
+        notes.append(f"--reset: the edits in the previous {out.name} were discarded (they stay in "
+                     f"{'the kept copy' if lost else 'the backup'})")
     backup.replace_atomically(out, lambda tmp: writer.write_book(book, tmp, protect))
-    return Rebuild(book, edits, saved, notes)
+    return Rebuild(book, edits, saved, notes, lost)

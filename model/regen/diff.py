@@ -60,7 +60,7 @@ def lines_below(ws, headers, first: int) -> dict:
         for c in range(2, ws.max_column):
             hp = period_at(headers, r, c)
             cell = ws.cell(r + 1, c + 1)
-            if hp and cell.value is not None:
+            if hp and (cell.value is not None or cell.is_formula):  # a formula saved without its value: None
                 row[hp[0]] = (cell.value, cell.number_format, hp[1])
         out[_text(ws, r)] = row
         r += 1
@@ -98,7 +98,10 @@ def moved(old: dict, new: dict) -> list[tuple[str, str]]:
                 continue
             fmt = (vb or va)[1]
             period = code + (vb or va)[2]
-            if va and vb:
+            if va and vb and None in (va[0], vb[0]):
+                changes.append(f"{period} not comparable: {'the old' if va[0] is None else 'the new'} workbook was "
+                               "saved without calculated values (open it, recalculate and save it)")
+            elif va and vb:
                 changes.append(f"{period} {_change(va[0], vb[0], fmt)}")
             elif vb:
                 changes.append(f"{period} new {_show(vb[0], fmt)}")

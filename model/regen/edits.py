@@ -10,23 +10,25 @@ import csv
 import io
 import json
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup
 from ..data.company import DataError, Dataset, load
-from ..data.files import is_comment
+from ..data.files import is_comment, toml_line
 from ..data.periods import parse_period
-from .carryover import value_text
-from ..workbook.slots import Gone, data_value, problem, unit_kind
-from .userbook import InputCell, UserBook
+from .carryover import describe, value_text
+from ..workbook.slots import Resolved, problem, resolve
+from .userbook import MISSING, InputCell, UserBook
 from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "claim": "claims.csv"}
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
-        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "claims.csv": ["id"]}
+        "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"]}
 
 
 @dataclass
@@ -35,22 +37,35 @@ class Difference:
     data: object        # the data files' value
     reason: str = ""    # why it cannot be written back ("" when it can)
     exists: bool = True  # False: the data files no longer have this input
+    resolved: Resolved | None = None  # the input as the data files define it
+    conflict: bool = False  # the data files changed it too since the build: --apply refuses
 
 
-def differences(book: UserBook, data: Dataset) -> list[Difference]:
-    """Every input whose workbook value differs from the data files. An input whose slot no longer
-    exists in the data is listed only when the build record shows the user edited it."""
-    out = []
+def differences(book: UserBook, data: Dataset) -> tuple[list[Difference], list[str]]:
+    """Every input whose workbook value differs from the data files, and notes on the values the data
+    files changed since the build where the workbook was not edited (they stay: the user changed the
+    data file, not the workbook). An input whose slot no longer exists in the data is listed only when
+    the build record shows the user edited it."""
+    out, notes = [], []
     for cell in book.inputs:
-        try:
-            now = data_value(data, cell.slot)
-        except Gone as e:
+        r = resolve(data, cell.slot)
+        if r.gone:
             if cell.edited:
-                out.append(Difference(cell, None, str(e), exists=False))
+                out.append(Difference(cell, None, r.gone, exists=False, resolved=r))
             continue
-        if not same(cell.value, now):
-            out.append(Difference(cell, now, problem(data, cell.slot, cell.value) or ""))
-    return out
+        if same(cell.value, r.value):
+            continue
+        changed = cell.built is not MISSING and not same(r.value, cell.built)
+        if changed and not cell.edited:
+            notes.append(f"{describe(cell)}: the data files changed it from {value_text(cell, cell.built)} to "
+                         f"{value_text(cell, r.value)} since the workbook was built; the data files keep "
+                         f"{value_text(cell, r.value)} (rebuild the workbook to see it)")
+        elif changed:
+            out.append(Difference(cell, r.value, f"the data files changed it from {value_text(cell, cell.built)} "
+                                  "since the workbook was built", resolved=r, conflict=True))
+        else:
+            out.append(Difference(cell, r.value, problem(r, cell.value) or "", resolved=r))
+    return out, notes
 
 
 def table(diffs: list[Difference]) -> list[str]:
@@ -194,7 +209,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
         original = _original_texts(text, keys)
         updates, append, new_rows = {}, [], {}
         for d in group:
-            s, kind = d.cell.slot, unit_kind(data, d.cell.slot)
+            s, kind = d.cell.slot, d.resolved.unit
             if s.kind == "actual":
                 k, column = (s.key, s.period), "value"
             elif s.kind == "assumption":
@@ -204,6 +219,15 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 continue
             elif s.kind == "funding":
                 k, column = (s.key,), "value"
+            elif s.kind == "event":
+                k, column = (s.key,), {"counted": "in_opening_cash", "year": "date"}.get(s.field, s.field)
+                if s.field in ("counted", "year"):  # a flag as yes/no; a year moves the date by whole years
+                    ev = next(e for e in data.events if e.id == s.key)
+                    value = int(d.cell.value)
+                    updates.setdefault(k, {})[column] = ("no" if value else "yes") if s.field == "counted" else \
+                        ev.date.replace(year=ev.date.year + value - ev.year, day=min(ev.date.day, 28)
+                                        if ev.date.month == 2 else ev.date.day).isoformat()
+                    continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
             else:
@@ -225,20 +249,47 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
     return texts
 
 
+def locate(folder: Path, d: Difference) -> str:
+    """Where a difference sits in the data files: "actuals.csv, row 12" (a TOML file: its line)."""
+    s, name = d.cell.slot, FILES[d.cell.slot.kind]
+    try:
+        text, _ = _read(Path(folder) / name)
+    except (OSError, DataError):
+        return name
+    if name == "company.toml":
+        key = "default_scenario" if s.kind == "scenario" else s.key
+        n = toml_line(text, key)
+        return f"{name}, line {n}" if n else name
+    keys = KEYS[name]
+    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key)}.get(s.kind) or (
+        (s.key, s.period) if s.kind == "reference" else ("equity_raise",) if s.key == "raise_year" else (s.key,))
+    _, header, rows = csv_rows(text)
+    for i, cells in rows:
+        if tuple(_key(cells[header.index(k)]) for k in keys) == want:
+            return f"{name}, row {i + 1}"
+    return name
+
+
 def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Path]]:
-    """Write the applicable differences into the data files; returns (file, its backup) pairs.
-    If the result does not load, every file is restored and the DataError raised."""
+    """Write the applicable differences into the data files, all or nothing; returns (file, kept copy)
+    pairs. The new files are first loaded from a scratch copy of the folder: if they do not load,
+    the DataError is raised with nothing changed. Each changed file is copied to a kept copy (no
+    rotation removes it), then every new file is moved into place at once."""
     folder = Path(folder)
     texts = new_texts(folder, [d for d in diffs if not d.reason], data)
-    done = []
+    for path in texts:
+        backup.refuse_read_only(path, "to apply edits to it")
+    encoded = {path: text.encode(_read(path)[1]) for path, text in texts.items()}
+    with tempfile.TemporaryDirectory() as scratch:
+        trial = Path(scratch) / folder.name
+        shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if ".kept-" in n or ".backup-" in n])
+        for path, raw in encoded.items():
+            (trial / path.name).write_bytes(raw)
+        load(trial)
+    done = [(path, backup.backup(path, kept=True)) for path in encoded]
     try:
-        for path, text in texts.items():
-            _, enc = _read(path)
-            done.append((path, backup.backup(path)))
-            backup.replace_atomically(path, lambda tmp, t=text, e=enc: Path(tmp).write_bytes(t.encode(e)))
-        load(folder)
-    except Exception:
-        for path, saved in done:
-            backup.replace_atomically(path, lambda tmp, s=saved: Path(tmp).write_bytes(s.read_bytes()))
+        backup.write_all(encoded)
+    except OSError:  # failed while moving the files into place: put back those already moved
+        backup.write_all({path: saved.read_bytes() for path, saved in done})
         raise
     return done

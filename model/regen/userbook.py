@@ -15,16 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..workbook.build import TABS
-from ..data.company import COST_DRIVERS, REST, RND_DRIVERS, driver_items
-from ..labels import LANGS, table
+from ..calc.lines import all_lines
+from ..data.company import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
+from ..labels import LANGS, Labels, table
 from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
 from ..data.periods import parse_period
-from ..workbook.readback import WorkbookError, open_workbook  # noqa: F401 (WorkbookError: raised to callers)
+from ..workbook.readback import WorkbookError, open_workbook
 from ..workbook.slots import Slot, label
 from ..calc.values import same
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
-INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_)|^(ReferenceFigures|Scenario)$")
+INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_|Fund_|Step_|Claim_|ClaimTol_)|^(ReferenceFigures|Scenario)$")
+MAX_BLOCK_CELLS = 10_000  # an input block's cells; a name covering a whole sheet is refused before it is read
 
 
 _LITERAL = r'(?:"[^"]*"|\\.)*'
@@ -84,6 +86,7 @@ class UserBook:
     inputs: list[InputCell]
     has_record: bool             # False: built by an older version, or the record was removed
     folder: str = ""             # data folder name the workbook was built from
+    data_path: str = ""          # ... relative to the project, as the build record gives it
     lang: str = "en"             # its edition (tab names and labels; model/labels)
     extras: list[str] = field(default_factory=list)  # user content no build carries over
     notes: list[str] = field(default_factory=list)
@@ -96,11 +99,15 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
         return Slot("scenario")
     if name.startswith("Tol_"):
         return Slot("tolerance", name[4:])
+    for prefix, kind, fld in (("Fund_", "funding", ""), ("Step_", "step", ""), ("Claim_", "claim", "value"),
+                              ("ClaimTol_", "claim", "tolerance")):
+        if name.startswith(prefix):
+            return Slot(kind, name[len(prefix):], field=fld) if offset == 0 else None
     if name.startswith("Act_"):
         return Slot("actual", name[4:], period=period[0]) if period and period[1] == "A" else None
     if name.startswith("Asm_"):
         rest = name[4:]
-        known = driver_items(data) if data else {**COST_DRIVERS, **RND_DRIVERS[True], **RND_DRIVERS[False]}
+        known = all_driver_items(data) if data else {**COST_DRIVERS, **RND_DRIVERS[True], **RND_DRIVERS[False]}
         drv = next((d for d in sorted(known, key=len, reverse=True) if rest.endswith("_" + d)), None)
         m = re.match(r"^(.+?)_((?:growth|gm)_\w+)$", rest) if drv is None else None
         if drv is None and not m:
@@ -112,8 +119,18 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
     if name == "ReferenceFigures" and offset in (0, 1):
         metric, code = ws.cell(row + 1, 1).value, ws.cell(row + 1, 2).value
         p = parse_period(str(code or ""))
+        metric = _reference_metrics(data).get(metric, metric)
         return Slot("reference", str(metric), period=p.code, field=("value", "tolerance")[offset]) if p else None
     return None
+
+
+def _reference_metrics(data) -> dict:
+    """A reference figure's row label, in either edition -> its metric key (reference.csv)."""
+    if data is None:
+        return {}
+    lines = all_lines(data)
+    return {Labels(lang, data.company).line(lines[ref.metric])[0]: ref.metric
+            for lang in LANGS for ref in data.references if ref.metric in lines}
 
 
 def read_user_book(path, data=None) -> UserBook:
@@ -128,7 +145,8 @@ def read_user_book(path, data=None) -> UserBook:
     else:
         note = None if meta else ("the workbook has no build record (built by an older version?); every input "
                                   "that differs from the data files is treated as an edit")
-    book = UserBook(path, [], meta is not None, meta.folder if meta else "", meta.lang if meta else "en", values=values)
+    book = UserBook(path, [], meta is not None, meta.folder if meta else "", meta.path if meta else "",
+                    meta.lang if meta else "en", values=values)
     if note:
         book.notes.append(note)
     built = meta.built_values() if meta else {}
@@ -141,7 +159,9 @@ def read_user_book(path, data=None) -> UserBook:
         try:
             (sheet, coord), = values.defined_names[name]
             ws = values[sheet]
-            grid = ws.grid(coord)
+            grid = ws.grid(coord, MAX_BLOCK_CELLS)
+        except WorkbookError as e:
+            raise WorkbookError(f"{path}: the defined name {name} {e}") from None
         except (ValueError, KeyError, TypeError):
             book.notes.append(f"input block {name} no longer points at cells (deleted?); nothing carried over from it")
             continue
@@ -196,22 +216,25 @@ def _align(recorded: list, found: list) -> dict:
 def added_content(wb, meta, claimed) -> list[str]:
     """Sheets and cells the user added (or formulas replaced by typed values), which a rebuild drops."""
     out = []
+    gone = [n for n in meta.layouts if n not in wb.sheetnames]
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
         rows = meta.layouts.get(ws.title)
         if rows is None:
-            out.append(f"sheet {ws.title!r} (added)")
+            renamed = (f", or {', '.join(map(repr, gone))} renamed: a rebuild writes the tab under its own name"
+                       if gone else "")
+            out.append(f"sheet {ws.title!r} (added{renamed})")
             continue
         filled: dict = {}
         for cell in ws.iter_cells():
             if cell.filled:
                 filled.setdefault(cell.row - 1, []).append(cell)
-        last = max(filled, default=-1)
-        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).is_formula) if r in filled else None
-                 for r in range(last + 1)]
-        recorded = [rec[0] if rec else None for rec in rows]
-        mapping = _align(recorded, found)
+        # align only the rows that hold something: the work stays bounded by the cells the file has
+        found_rows, recorded_rows = sorted(filled), [i for i, rec in enumerate(rows) if rec]
+        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).is_formula) for r in found_rows]
+        mapping = _align([rows[i][0] for i in recorded_rows], found)
+        mapping = {found_rows[b]: recorded_rows[a] for b, a in mapping.items()}
         for r, cells in sorted(filled.items()):
             rec = rows[mapping[r]] if r in mapping else None
             for cell in cells:

@@ -28,12 +28,18 @@ class Series:
     style: dict = field(default_factory=dict)
 
 
-SERIES_COLORS = ["#1F3864", "#548235", "#C55A11", "#7F6000", "#7030A0", "#2E75B6", "#A5A5A5"]
+# ten distinct colours: as many as the loader allows segments (later series repeat them)
+SERIES_COLORS = ["#1F3864", "#548235", "#C55A11", "#7F6000", "#7030A0", "#2E75B6", "#A5A5A5", "#BF8F00",
+                 "#843C0C", "#00B0A0"]
+
+
+def series_color(i: int) -> str:
+    return SERIES_COLORS[i % len(SERIES_COLORS)]
 
 
 def line_style(i: int) -> dict:
     """The i-th series of a line chart: a distinct colour with small markers."""
-    color = SERIES_COLORS[i % len(SERIES_COLORS)]
+    color = series_color(i)
     return {"line": {"color": color, "width": 2}, "marker": {"type": "circle", "size": 4,
                                                              "fill": {"color": color}, "border": {"color": color}}}
 
@@ -118,6 +124,8 @@ class Sheet:
         self.links: list[tuple[Cell, str, str]] = []  # internal hyperlinks: (cell, target, text)
         self.charts: list[Chart] = []
         self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
+        self.page_breaks: list[int] = []   # rows that start a new printed page (a chart kept whole)
+        self.one_page = False              # print the tab on a single page (the Cover)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from ..calc.formula import Expr, Rng
 from ..data.company import REST
-from .timeline import LABEL_COL, UNIT_COL
+from ..labels import LANGS
+from .tabs import fit_rows, put_label
+from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 
 LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
 
@@ -28,9 +30,11 @@ class LineBlock:
         self.rows = {ln.key: first_row + i for i, ln in enumerate(lines)}
         self.cells = {}
         t = sheet.book.t
+        self.editions = [t.edition(lang) for lang in LANGS]  # texts of every edition: one layout for all
         for ln in lines:
             r = self.rows[ln.key]
-            sheet.put(r, LABEL_COL, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"))
+            put_label(sheet, r, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"), [e.line(ln)[0] for e in self.editions],
+                      LABEL_WIDTH)
             sheet.put(r, UNIT_COL, t.unit_of(ln.unit), "unit")
             for p in periods:
                 self.cells[(ln.key, p)] = sheet.put(r, tl.col[p], None, "calc", ln.unit)
@@ -70,7 +74,8 @@ class LineBlock:
                     cell.role = "calc_total"
             note = self.sheet.book.t.line(ln)[1]
             if notes and note:
-                self.sheet.put(self.rows[ln.key], self.tl.note_col, note, "note")
+                self.sheet.put(self.rows[ln.key], self.tl.note_col, note, "note_wrap")
+                fit_rows(self.sheet, [(self.rows[ln.key], e.line(ln)[1], NOTE_WIDTH) for e in self.editions])
 
     def line(self, key):
         return next(ln for ln in self.lines if ln.key == key)

@@ -115,9 +115,13 @@ class Worksheet:
             values = rows[r]
             yield [values.get(c) for c in range(1, max(values) + 1)]
 
-    def grid(self, ref: str) -> list[list[Cell]]:
-        """The cells of a range ("B2:D4", "$B$2") as rows."""
+    def grid(self, ref: str, limit: int = 0) -> list[list[Cell]]:
+        """The cells of a range ("B2:D4", "$B$2") as rows; WorkbookError beyond `limit` cells (a name
+        covering a whole sheet would be 17 billion of them)."""
         (r1, c1), (r2, c2) = _corners(ref)
+        limit = limit or MAX_CELLS
+        if (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1) > limit:
+            raise WorkbookError(f"covers {ref}: more than the {limit:,} cells an input block can have")
         return [[self.cell(r, c) for c in range(c1, c2 + 1)] for r in range(r1, r2 + 1)]
 
 
@@ -133,6 +137,8 @@ class Workbook:
 
 
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # a worksheet's last row and column (XFD)
+MAX_CELLS = 500_000                      # cells in all sheets: a model workbook has a few ten thousand
 _COLUMNS: dict = {}  # "AB" -> 28, filled as letters are met
 
 
@@ -148,7 +154,10 @@ def _cell_ref(ref: str) -> tuple[int, int]:
         for ch in letters:
             col = col * 26 + ord(ch) - 64
         _COLUMNS[letters] = col
-    return int(m.group(2)), col
+    row = int(m.group(2))
+    if not (1 <= row <= MAX_ROW and col <= MAX_COLUMN):
+        raise ValueError(f"{ref} lies beyond a worksheet's last cell XFD{MAX_ROW}")
+    return row, col
 
 
 def _corners(ref: str):
@@ -212,6 +221,8 @@ def _sheet(root, strings: list, formats: list) -> dict:
     data = root.find(ns + "sheetData")
     for r in (data if data is not None else ()):
         row, column = int(r.get("r") or row + 1), 0
+        if not 1 <= row <= MAX_ROW:
+            raise ValueError(f"row {row} lies beyond a worksheet's last row {MAX_ROW}")
         for c in r.iter(C):
             ref = c.get("r")
             row, column = _cell_ref(ref) if ref else (row, column + 1)
@@ -252,7 +263,10 @@ def _refuse(*_):
 def _safe_bytes(z, part: str) -> bytes:
     """A part's bytes, after a first pass of the C parser that stops at any DTD (Excel and
     LibreOffice never write one) -- so the parse that builds elements meets no entity."""
-    data = z.read(part)
+    return _checked(z.read(part))
+
+
+def _checked(data: bytes) -> bytes:
     checker = expat.ParserCreate()
     checker.StartDoctypeDeclHandler = _refuse
     checker.Parse(data, True)
@@ -277,11 +291,20 @@ def _styles(z, names: set) -> list[str]:
     return [custom.get(i) or BUILTIN_FORMATS.get(i, "General") for i in xfs]
 
 
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+_STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
+
+
 def _read(z) -> Workbook:
-    names = set(z.namelist())
+    names, cells_seen = set(z.namelist()), 0
     wb = _xml(z, "xl/workbook.xml")
     rels = {r.get("Id"): r.get("Target") for r in _xml(z, "xl/_rels/workbook.xml.rels")}
-    strings = ([_text(si) for si in _xml(z, "xl/sharedStrings.xml")] if "xl/sharedStrings.xml" in names else [])
+    strings = []
+    if "xl/sharedStrings.xml" in names:
+        raw = _safe_bytes(z, "xl/sharedStrings.xml")
+        if len(_STRING_TAG.findall(raw)) > MAX_CELLS:  # no more texts than cells: counted before parsing
+            raise WorkbookError(f"more than {MAX_CELLS:,} shared texts; a model workbook has far fewer")
+        strings = [_text(si) for si in fromstring(raw)]
     formats = _styles(z, names)
     sheets, defined = [], {}
     for block in wb:
@@ -290,7 +313,13 @@ def _read(z) -> Workbook:
                 rid = next(v for k, v in s.attrib.items() if k.startswith("{") and _local(k) == "id")
                 target = rels[rid]
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-                cells = _sheet(_xml(z, part), strings, formats) if part in names and "worksheet" in part else {}
+                cells = {}
+                if part in names and "worksheet" in part:
+                    raw = _safe_bytes(z, part)
+                    cells_seen += len(_CELL_TAG.findall(raw))  # counted before any element is built
+                    if cells_seen > MAX_CELLS:
+                        raise WorkbookError(f"more than {MAX_CELLS:,} cells; a model workbook has far fewer")
+                    cells = _sheet(fromstring(raw), strings, formats)
                 sheets.append(Worksheet(s.get("name"), cells))
         elif _local(block.tag) == "definedNames":
             defined = {d.get("name"): destinations(d.text) for d in block if d.get("localSheetId") is None}
@@ -302,6 +331,8 @@ def _reading(path: Path):
     """Turn whatever reading a damaged or hostile archive raises into a WorkbookError naming the file."""
     try:
         yield
+    except WorkbookError as e:
+        raise WorkbookError(f"{path}: {e}") from None
     except UnsafeXml as e:
         raise WorkbookError(f"{path}: refused: its XML has {e}, as XML bombs do") from None
     except Exception as e:  # a damaged part: missing, malformed XML, a bad reference...
@@ -317,8 +348,9 @@ def vet(path) -> None:
     with _reading(path), zipfile.ZipFile(path) as z:
         z.getinfo("xl/workbook.xml")
         for name in z.namelist():
-            if name.endswith((".xml", ".rels")):
-                _safe_bytes(z, name)
+            data = z.read(name)
+            if name.endswith((".xml", ".rels")) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+                _checked(data)  # XML under any name: a content type can declare any extension as XML
 
 
 def open_workbook(path) -> Workbook:

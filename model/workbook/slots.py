@@ -11,8 +11,9 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (FUNDING_ITEMS, REQUIRED_ACTUALS, REST, SEGMENT_ACTUALS, STEP, TOLERANCE, Dataset, Figure, actual_items,
-                   all_driver_items, bound_text, per_segment, raise_year_bound)
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, REQUIRED_ACTUALS, REST, STEP, TOLERANCE, Bound,
+                            Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
+from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
 from ..calc.values import same
@@ -24,11 +25,11 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario | funding | step | claim
-    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, step key, claim id
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim
+    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references and claims: value | tolerance
+    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -44,32 +45,25 @@ class Slot:
         return self.period + ("E" if self.kind == "assumption" else "A")
 
 
-def unit_kind(data: Dataset, slot: Slot) -> str:
-    """pct | amount | text: how the value is shown and written back."""
-    if slot.kind == "scenario":
-        return "text"
-    if slot.kind == "actual":
-        item = actual_items(data).get(slot.key)
-    elif slot.kind == "assumption":
-        item = all_driver_items(data).get(slot.key)
-    elif slot.kind == "reference":
-        return "amount" if _reference(data, slot).unit == "amount" else "pct"  # as the Inputs tab shows it
-    elif slot.kind == "claim":
-        return "pct" if _claim(data, slot).unit == "pct" else "amount"
-    elif slot.kind in ("funding", "step"):
-        return "pct" if slot.kind == "step" else "amount"
-    else:
-        return "amount" if slot.key == "amount" else "pct"
-    return item.unit if item else "amount"
+@dataclass(frozen=True)
+class Resolved:
+    """A slot looked up once in a Dataset: everything carrying over, listing and writing back need."""
+    slot: Slot
+    label: str           # the row label the English Inputs tab shows (how reports name the input)
+    unit: str            # pct | amount | text: how the value is shown and written back
+    value: object = None  # the data files' value (None when gone)
+    gone: str = ""       # why the slot no longer exists in the data ("" when it does)
+    bound: object = None  # the data rule a number must meet (a company.Bound), None: any number
+    bound_unit: str = "amount"
+    choices: tuple = ()  # the selector: the scenarios it may hold
+    blank: str | None = None     # why a blank is refused (None: a blank is allowed for actuals)
+    decides: str | None = None   # the base-year compute figure: why entering or clearing it is refused
+    split: bool = False          # ... whether the data split R&D (compute or its share entered)
+    paired: bool = False         # ... and whether the other of compute / compute share is entered
 
 
-def label(slot: Slot, data: Dataset | None = None) -> str:
-    """The row label the English Inputs tab shows for this slot (the bare key when the data are
-    unknown): how the command-line reports name an input."""
-    if slot.kind in ("actual", "assumption") and data is not None:
-        items = actual_items(data) if slot.kind == "actual" else all_driver_items(data)
-        section = "items" if slot.kind == "actual" else "drivers"
-        return Labels("en", data.company).item(section, items[slot.key]) if slot.key in items else slot.key
+def _label(slot: Slot) -> str:
+    """The English label of a slot that is not an item row (or whose item the data do not know)."""
     if slot.kind in ("actual", "assumption"):
         return slot.key
     if slot.kind == "tolerance":
@@ -83,7 +77,14 @@ def label(slot: Slot, data: Dataset | None = None) -> str:
         return texts.get(f"{'funding' if slot.kind == 'funding' else 'sensitivity'}.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "event":
+        return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
     return "Selected scenario"
+
+
+def label(slot: Slot, data: Dataset | None = None) -> str:
+    """The row label the English Inputs tab shows for this slot (the bare key when the data are unknown)."""
+    return resolve(data, slot).label if data is not None else _label(slot)
 
 
 def show(value, kind: str) -> str:
@@ -111,79 +112,119 @@ def _claim(data: Dataset, slot: Slot):
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
 
 
-def data_value(data: Dataset, slot: Slot):
-    """The value the data files give this slot; raises Gone when the slot no longer exists."""
-    if slot.kind == "actual":
-        if slot.key not in actual_items(data):
-            raise Gone(f"item {slot.key!r} no longer exists (segments changed?)")
-        period = parse_period(slot.period)
-        if period not in data.periods:
-            raise Gone(f"{slot.period} is no longer an actual period in actuals.csv")
-        return data.actual(slot.key, period)
-    if slot.kind == "assumption":
-        if slot.scenario not in data.scenarios:
-            raise Gone(f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
-        year = parse_period(slot.period).year
-        if slot.key.startswith(REST) and year <= data.base_year.year:   # the rest of a year now actual
-            raise Gone(f"{slot.period} is now an actual year (FY{data.base_year.year} actuals are in the data)")
-        if slot.key not in all_driver_items(data):
-            raise Gone(f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
-        if year not in data.forecast_years:
-            last = data.base_year.year
-            if year <= last:
-                raise Gone(f"{slot.period} is now an actual year (FY{last} actuals are in the data)")
-            raise Gone(f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
-        return data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]
-    if slot.kind == "tolerance":
+def _event(data: Dataset, slot: Slot):
+    for ev in data.events:
+        if ev.id == slot.key:
+            return ev
+    raise Gone(f"funding event {slot.key} is no longer in events.csv")
+
+
+EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG}
+
+
+def resolve(data: Dataset, slot: Slot) -> Resolved:
+    """The slot as the data files define it today: label, unit, value and rule; `gone` says why it
+    no longer exists there."""
+    try:
+        return _resolve(data, slot)
+    except Gone as e:
+        return Resolved(slot, _label(slot), "text" if slot.kind == "scenario" else "amount", gone=str(e))
+
+
+def _resolve(data: Dataset, slot: Slot) -> Resolved:
+    kind, base = slot.kind, data.base_year.code
+    if kind in ("actual", "assumption"):
+        items = actual_items(data) if kind == "actual" else all_driver_items(data)
+        item = items.get(slot.key)
+        name = (Labels("en", data.company).item("items" if kind == "actual" else "drivers", item) if item
+                else slot.key)
+        if kind == "assumption" and slot.scenario not in data.scenarios:
+            return Resolved(slot, name, item.unit if item else "amount",
+                            gone=f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
+        if kind == "assumption" and slot.key.startswith(REST) and parse_period(slot.period).year <= data.base_year.year:
+            return Resolved(slot, name, item.unit if item else "pct",  # the rest of a year now actual
+                            gone=f"{slot.period} is now an actual year (FY{data.base_year.year} actuals are in the data)")
+        if item is None:
+            raise Gone(f"item {slot.key!r} no longer exists (segments changed?)" if kind == "actual" else
+                       f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
+        common = dict(label=name, unit=item.unit, bound=item.bound, bound_unit=item.unit)
+        if kind == "actual":
+            period = parse_period(slot.period)
+            if period not in data.periods:
+                return Resolved(slot, name, item.unit,
+                                gone=f"{slot.period} is no longer an actual period in actuals.csv")
+            blank = (f"{slot.key} for {base} is the base of the forecast and cannot be blank"
+                     if slot.period == base and slot.key in REQUIRED_ACTUALS else None)
+            compute = ("rnd_compute", "rnd_compute_share")
+            decides = (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
+                       "with the matching drivers in assumptions.csv"
+                       if slot.key in compute and slot.period == base else None)
+            paired = bool(decides) and data.actual(compute[1 - compute.index(slot.key)], data.base_year) is not None
+            return Resolved(slot, value=data.actual(slot.key, period), blank=blank, decides=decides,
+                            split=data.split_compute, paired=paired, **common)
+        year, last = parse_period(slot.period).year, data.base_year.year
+        why = ("" if year in data.forecast_years
+               else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
+               else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
+        if why:
+            return Resolved(slot, name, item.unit, gone=why)
+        value = data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]
+        return Resolved(slot, value=value, **common)
+    name = _label(slot)
+    if kind == "tolerance":
         if slot.key not in data.tolerances:
             raise Gone(f"tolerance {slot.key!r} no longer exists")
-        return data.tolerances[slot.key]
-    if slot.kind == "reference":
+        return Resolved(slot, name, "amount" if slot.key == "amount" else "pct", data.tolerances[slot.key],
+                        bound=TOLERANCE)
+    if kind == "reference":
         ref = _reference(data, slot)
-        return ref.value if slot.field == "value" else ref.tolerance
-    if slot.kind == "funding":
+        unit = "amount" if ref.unit == "amount" else "pct"  # as the Inputs tab shows it
+        if slot.field == "value":
+            return Resolved(slot, name, unit, ref.value)
+        return Resolved(slot, name, unit, ref.tolerance, bound=TOLERANCE)
+    if kind == "funding":
+        item = "equity_raise" if slot.key == "raise_year" else slot.key
+        if item not in data.funding:
+            raise Gone(f"{item} is no longer in funding.csv" + (" (the funding events are in events.csv)"
+                                                                 if data.events else ""))
         if slot.key == "raise_year":
-            return data.funding["equity_raise"].period.year
-        return data.funding[slot.key].value
-    if slot.kind == "step":
-        return data.sensitivity[slot.key]
-    if slot.kind == "claim":
+            return Resolved(slot, name, "amount", data.funding["equity_raise"].period.year,
+                            bound=raise_year_bound(data), bound_unit="year")
+        return Resolved(slot, name, "amount", data.funding[slot.key].value, bound=FUNDING_ITEMS[slot.key].bound)
+    if kind == "step":
+        return Resolved(slot, name, "pct", data.sensitivity[slot.key], bound=STEP, bound_unit="pct")
+    if kind == "event":
+        bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
+        return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
+    if kind == "claim":
         claim = _claim(data, slot)
-        return claim.reported if slot.field == "value" else claim.tolerance
-    if slot.kind == "scenario":
-        return data.company.get("default_scenario") or data.scenarios[0]
-    raise Gone(f"unknown input kind {slot.kind!r}")
+        unit = "pct" if claim.unit == "pct" else "amount"
+        if slot.field == "value":
+            return Resolved(slot, name, unit, claim.reported)
+        return Resolved(slot, name, unit, claim.tolerance, bound=TOLERANCE)
+    if kind == "scenario":
+        return Resolved(slot, name, "text", data.company.get("default_scenario") or data.scenarios[0],
+                        choices=tuple(data.scenarios))
+    raise Gone(f"unknown input kind {kind!r}")
 
 
-def problem(data: Dataset, slot: Slot, value) -> str | None:
-    """Why `value` cannot go into this slot (the data files' own rules), or None when it can."""
-    if slot.kind == "scenario":
-        return None if value in data.scenarios else f"{value!r} is not a scenario in assumptions.csv"
-    is_number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    base = data.base_year.code
-    if slot.kind == "actual" and slot.key == "rnd_compute" and slot.period == base and (value is None) == data.split_compute:
-        return (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
-                "with the matching drivers in assumptions.csv")
-    if value is None and slot.kind == "actual":
-        required = list(REQUIRED_ACTUALS) + ([] if data.single_segment else list(per_segment(SEGMENT_ACTUALS, data.segments)))
-        if slot.period == base and slot.key in required:
-            return f"{slot.key} for {base} is the base of the forecast and cannot be blank"
-        return None
-    if not is_number:
+def problem(r: Resolved, value) -> str | None:
+    """Why `value` cannot go into the resolved slot (the data files' own rules), or None when it can."""
+    if r.slot.kind == "scenario":
+        return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
+    if r.decides and (value is not None or r.paired) != r.split:
+        return r.decides
+    if value is None and r.slot.kind == "actual":
+        return r.blank
+    if value is None or value == "":
+        return "a number is required here, the cell is blank"
+    if not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
         return f"{value!r} is not a number"
-    if slot.kind in ("actual", "assumption"):
-        item = (actual_items(data) if slot.kind == "actual" else all_driver_items(data))[slot.key]
-        bound, unit = item.bound, item.unit
-    elif slot.kind == "tolerance" or slot.field == "tolerance":
-        bound, unit = TOLERANCE, "amount"
-    elif slot.kind == "step":
-        bound, unit = STEP, "pct"
-    elif slot.kind == "funding":
-        bound, unit = (raise_year_bound(data), "year") if slot.key == "raise_year" else (FUNDING_ITEMS[slot.key].bound,
-                                                                                         "amount")
-    else:
+    if abs(value) > LARGEST or 0 < abs(value) < SMALLEST:  # as the loader refuses it in a data file
+        return f"{value:g} is not a plausible figure: expected 0 or a size between {SMALLEST:g} and {LARGEST:g}"
+    if r.bound is None or r.bound.allows(value):
         return None  # a reference figure or a claim's reported figure: any number
-    return None if bound.allows(value) else f"{show(value, unit)} is not allowed here: expected {bound_text(bound, unit)}"
+    return f"{show(value, r.bound_unit)} is not allowed here: expected {bound_text(r.bound, r.bound_unit)}"
 
 
 def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str | None]:
@@ -209,6 +250,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             out.funding[slot.key].value = value
         elif slot.kind == "step":
             out.sensitivity[slot.key] = value
+        elif slot.kind == "event":
+            setattr(_event(out, slot), slot.field, int(value) if slot.field in ("year", "counted") else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":
@@ -227,6 +270,8 @@ def input_slots(inputs) -> dict:
             slots[cell] = Slot("reference", ref.metric, period=ref.period.code, field=fld)
     slots.update({cell: Slot("funding", key) for key, cell in inputs.funding.items()})
     slots.update({cell: Slot("step", key) for key, cell in inputs.steps.items()})
+    slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
+                  for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")
@@ -236,9 +281,12 @@ def input_slots(inputs) -> dict:
 def note_edits(inputs, defaults: Dataset):
     """Comment every input cell whose value differs from the data files, so the user sees it."""
     for cell, slot in input_slots(inputs).items():
-        value = data_value(defaults, slot)
+        r = resolve(defaults, slot)
+        if r.gone:
+            raise Gone(r.gone)
+        value = r.value
         if slot.kind != "scenario" and not same(cell.content, value):
             t = inputs.book.t
-            shown = t("inputs.blank") if value in (None, "") else show(value, unit_kind(defaults, slot))
+            shown = t("inputs.blank") if value in (None, "") else show(value, r.unit)
             note = t("inputs.carried_over", value=shown)
             cell.comment = f"{cell.comment}\n{note}" if cell.comment else note

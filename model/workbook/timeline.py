@@ -5,6 +5,8 @@ from __future__ import annotations
 from ..data.periods import Period
 
 LABEL_COL, UNIT_COL, FIRST_COL = 0, 1, 2
+NOTE_WIDTH = 70  # the notes column (source / rationale)
+LABEL_WIDTH = 46  # the label column
 
 
 class Timeline:
@@ -93,7 +95,7 @@ class Timeline:
         sheet.put(row, LABEL_COL, "", "head")
         sheet.put(row, UNIT_COL, t("common.unit"), "head")
         sheet.put(row, self.note_col, notes_title or t("common.notes"), "head")
-        sheet.widths.update({LABEL_COL: 46, UNIT_COL: 10, self.note_col: 70})
+        sheet.widths.update({LABEL_COL: LABEL_WIDTH, UNIT_COL: 10, self.note_col: NOTE_WIDTH})
         for p in self.periods:
             sheet.widths[self.col[p]] = 11
         if self.spacer_col is not None:

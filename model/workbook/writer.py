@@ -41,8 +41,12 @@ ROLES = {
     "detail_label": {"indent": 1},
     "total_label": {"bold": True},
     "memo_label": {"italic": True, "font_color": "#595959"},
+    **{f"{k}_wrap": {**v, "text_wrap": True, "valign": "top"} for k, v in (
+        ("label", {}), ("detail_label", {"indent": 1}), ("total_label", {"bold": True}),
+        ("memo_label", {"italic": True, "font_color": "#595959"}))},
     "unit": {"align": "center", "font_color": "#595959"},
     "note": {"italic": True, "font_color": "#7F7F7F"},
+    "note_wrap": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
     "text": {},
     "text_wrap": {"text_wrap": True, "valign": "top"},
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
@@ -63,7 +67,15 @@ ROLES = {
 }
 
 
+# a difference that rounds to zero at the shown precision is written as a true zero is: "–"
+DIFF = {"amount": ("#,##0.00", 0.005), "amount3": ("#,##0.000", 0.0005), "amount4": ("#,##0.0000", 0.00005),
+        "pct": ("0.0%", 0.0005), "pct2": ("0.00%", 0.00005), "x": ('0.00"x"', 0.005), "int": ("0", 0.5)}
+
+
 def number_format(key: str) -> str:
+    if key.startswith("diff_"):   # diff_pct2: a difference shown as pct2, "–" when it rounds to zero
+        body, half = DIFF[key[len("diff_"):]]
+        return f'[>={half}]{body}_);[<=-{half}]({body});"–"_)'
     if key.startswith("period_"):  # period_FYA -> "FY"0"A"
         code = key[len("period_"):]
         return f'"{code[:-1]}"0"{code[-1]}"'
@@ -113,14 +125,23 @@ def _area(rng: Rng) -> list:
     return [rng.first.sheet.name, rng.first.row, rng.first.col, rng.last.row, rng.last.col]
 
 
+def _new_chart(wb, options):
+    """An xlsxwriter chart that keeps a text title or series name as text: xlsxwriter reads any text
+    like "RMB 100m (see Notes!B2)" as a cell reference (a reference is given as a list)."""
+    chart = wb.add_chart(options)
+    process = chart._process_names
+    chart._process_names = lambda name, formula: (name, formula) if isinstance(name, str) else process(name, formula)
+    return chart
+
+
 def add_chart(wb, ws, chart):
     """A Book chart as an xlsxwriter chart: series of another kind are combined into the main one."""
-    main = wb.add_chart({"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
+    main = _new_chart(wb, {"type": chart.kind, **({"subtype": chart.subtype} if chart.subtype else {})})
     parts = {chart.kind: main}
     for s in chart.series:
         kind = s.kind or chart.kind
         if kind not in parts:
-            parts[kind] = wb.add_chart({"type": kind})
+            parts[kind] = _new_chart(wb, {"type": kind})
         name = s.name if isinstance(s.name, str) else [s.name.sheet.name, s.name.row, s.name.col]
         opts = {"name": name, "values": _area(s.values), **s.style, **chart.options}
         if s.categories is not None:
@@ -179,7 +200,9 @@ def print_extent(sh) -> tuple[int, int]:
 
 
 def header_text(text: str) -> str:
-    return text.replace("&", "&&")  # a literal & in Excel's header codes
+    """Text for Excel's header codes: a literal & doubled, and the font code &"-,Regular" before it,
+    which ends the preceding font size (&8), so that a leading digit ("3M") is not read as part of it."""
+    return '&"-,Regular"' + text.replace("&", "&&")
 
 
 # Sheet protection without a password: locked cells stay selectable, rows and columns can be resized
@@ -254,7 +277,9 @@ def _write(book, path, protect):
         # print: landscape A4, one page wide, header rows and label columns repeated, company / tab / page
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
+        ws.fit_to_pages(1, 1 if sh.one_page else 0)
+        if sh.page_breaks:
+            ws.set_h_pagebreaks(sh.page_breaks)
         ws.print_area(0, 0, *print_extent(sh))
         if sh.freeze and sh.freeze[0]:
             ws.repeat_rows(0, sh.freeze[0] - 1)
@@ -264,4 +289,7 @@ def _write(book, path, protect):
         ws.set_footer(f"&R&8{t('common.page')}")
     for name, target in book.names.items():
         wb.define_name(name, ref_text(target))
-    wb.close()
+    try:
+        wb.close()
+    except xlsxwriter.exceptions.FileCreateError as e:  # a full disk, a folder one cannot write: the OSError
+        raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from None

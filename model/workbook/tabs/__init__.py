@@ -38,7 +38,7 @@ def scenario_table(sheet, top, columns, scenarios, values, index, col0=FIRST_COL
     rows = {}
     r = head + 2
     for sc in scenarios:
-        sheet.put(r, LABEL_COL, sc, "label")
+        sheet.put(r, LABEL_COL, t.scenario(sc), "label")
         rows[sc] = [sheet.put(r, col0 + i, expr, "calc", fmt) for i, (expr, (_, _, fmt)) in
                     enumerate(zip(values(sc), columns))]
         r += 1
@@ -56,11 +56,25 @@ def precise(kind: str) -> str:
     return {"amount": "amount4", "pct": "pct2"}.get(kind, kind)
 
 
+def text_width(text) -> float:
+    """The column width a text needs on one line: CJK is twice as wide, a proportional font fits
+    ~1.1 characters per width unit."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text)) / 1.1
+
+
 def fit_rows(sheet, heights):
     """Give each row the height its longest wrapped text needs (viewers do not all fit a row to its
     wrapped text); `heights` holds (row, text, column width). Rows of one line keep the default."""
     for row, text, width in heights:
-        chars = sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text))  # CJK is twice as wide
-        lines = ceil(chars / (width * 1.1))  # a proportional font fits ~1.1 characters per width unit
+        lines = ceil(text_width(text) / width)
         if lines > 1:
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
+
+
+def put_label(sheet, row, text, role, texts, width):
+    """A row label that wraps when it is longer than its column in any edition (`texts`: the label in
+    every edition), with the row as tall as the longest needs, so that the editions keep one layout."""
+    wrap = max(text_width(s) for s in texts) > width
+    sheet.put(row, 0, text, role + ("_wrap" if wrap else ""))
+    if wrap:
+        fit_rows(sheet, [(row, s, width) for s in texts])

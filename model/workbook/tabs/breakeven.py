@@ -63,6 +63,7 @@ class BreakevenTab:
         columns = [(t(f"breakeven.{key}", base=tl.base_year.code), kind, fmt) for key, kind, fmt in COLUMNS]
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
+        sh.put(r, LABEL_COL, t("common.nm_rule", inputs=t("tabs.inputs")), "note")
         self.RequiredRevenue = book.define("RequiredRevenue", self.selected[2])
         self.RequiredCAGR = book.define("RequiredCAGR", self.selected[4])
 

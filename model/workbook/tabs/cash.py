@@ -42,10 +42,17 @@ class CashTab:
         put("opening_year", t("cash.opening_year"), t.unit_of("year"), income.headers[op].ref(), "year")
         put("opening_ani", t("cash.opening_ani", period=op.code), unit, income.lines.at("adjusted_net_income", op),
             note=t("cash.opening_ani_interim" if not op.is_full_year else "cash.opening_ani_full"))
-        put("raise", t("funding.equity_raise"), inputs.funding_units["equity_raise"], fund["equity_raise"].ref(), "amount3")
-        put("fx_rate", t("cash.fx_rate"), inputs.funding_units["fx_rate"], fund["fx_rate"].ref(), "rate")
-        put("raise_converted", t("cash.raise_converted", unit=unit), unit, scalars["raise"].ref() * scalars["fx_rate"].ref())
-        put("raise_year", t("cash.raise_year"), t.unit_of("year"), fund["raise_year"].ref(), "year")
+        events = []
+        for eid, cells in inputs.events.items():
+            ev = next(e for e in data.events if e.id == eid)
+            name = t("funding.equity_raise") if ev.kind == "equity" else \
+                t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat())
+            put(f"ev_{eid}_converted", t("cash.event_converted", event=name, unit=unit), unit,
+                cells["amount"].ref() * cells["fx_rate"].ref())
+            put(f"ev_{eid}_year", t("cash.raise_year"), t.unit_of("year"), cells["year"].ref(), "year")
+            if cells["counted"] is not None:
+                put(f"ev_{eid}_counted", t("cash.event_counted"), t.unit_of("flag"), cells["counted"].ref(), "int")
+            events.append((eid, cells["counted"] is not None))
         put("min_cash", t("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
         self.scalars = scalars
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
@@ -65,7 +72,7 @@ class CashTab:
 
             def drivers(name, p, sc=sc):
                 return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            block = LineBlock(sh, tl, cash_lines(), row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
+            block = LineBlock(sh, tl, cash_lines(events), row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
                               drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
@@ -94,6 +101,7 @@ class CashTab:
         series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash"), years, style=line_style(i))
                   for i, sc in enumerate(scs)]
         sh.put(row, LABEL_COL, t("common.chart_data"), "section")
+        sh.page_breaks.append(row)   # the chart and its data print on a page of their own, not split
         row += 1
         sh.put(row, LABEL_COL, t("cash.min_cash"), "label")
         sh.put(row, UNIT_COL, unit, "unit")

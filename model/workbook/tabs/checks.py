@@ -9,12 +9,13 @@ from . import STATUS_ROW, precise, title_rows
 
 
 def fails_if(cond, *known):
-    """1 when `cond` holds for known figures, else 0 (a check on an unknown figure does not fail)."""
+    """1 when `cond` holds for known figures, 0 when not, n/a when a figure is unknown: a check with
+    nothing to test is shown as not applicable, and it does not fail (the row's total skips text)."""
     test = IF(cond, 1, 0)
     if not known:
         return test
     guard = [ISNUMBER(k) for k in known]
-    return IF(guard[0] if len(guard) == 1 else AND(*guard), test, 0)
+    return IF(guard[0] if len(guard) == 1 else AND(*guard), test, NA)
 
 
 class ChecksTab:
@@ -49,12 +50,15 @@ class ChecksTab:
         segs = [k for k, _ in data.segments]
         if not data.single_segment:  # one segment has no share inputs: its share is 100% by definition
             shares = {p: Rng(inputs.cell(f"share_{segs[0]}", p), inputs.cell(f"share_{segs[-1]}", p)) for p in tl.actuals}
-            check_row("shares", {p: IF(COUNT(shares[p]).eq(0), 0, IF(ABS(SUM(shares[p]) - 1).gt(tol["share_sum"]), 1, 0))
+            check_row("shares", {p: IF(COUNT(shares[p]).eq(0), NA, IF(ABS(SUM(shares[p]) - 1).gt(tol["share_sum"]), 1, 0))
                                  for p in tl.actuals})
         seg_rev = lambda p: Rng(is_.cell(f"rev_{segs[0]}", p), is_.cell(f"rev_{segs[-1]}", p), absolute=False)  # noqa: E731
+        # actual segments are revenue x share: they sum to revenue within the loader's share_sum rule
+        seg_tol = lambda p: (tol["share_sum"] * ABS(is_.at("revenue", p)) + tol["amount"]  # noqa: E731
+                             if tl.is_actual(p) and not data.single_segment else tol["amount"])
         check_row("segments", {p: IF(COUNT(seg_rev(p)).eq(ROWS(seg_rev(p))),
-                                     fails_if(ABS(SUM(seg_rev(p)) - is_.at("revenue", p)).gt(tol["amount"]),
-                                              is_.at("revenue", p)), 0)
+                                     fails_if(ABS(SUM(seg_rev(p)) - is_.at("revenue", p)).gt(seg_tol(p)),
+                                              is_.at("revenue", p)), NA)
                                for p in tl.periods})
         reported_gp = lambda p: inputs.cell("gross_profit", p).ref()  # noqa: E731
         check_row("gross_profit", {p: fails_if(ABS(is_.at("gross_profit", p) - reported_gp(p)).gt(tol["amount"]),
@@ -66,7 +70,7 @@ class ChecksTab:
         if not data.single_segment:
             check_row("margins", {p: IF(COUNT(seg_gp(p)).eq(ROWS(seg_gp(p))),
                                         fails_if(ABS(SUM(seg_gp(p)) / is_.at("revenue", p) - blended(p))
-                                                 .gt(tol["segment_margin"]), blended(p)), 0)
+                                                 .gt(tol["segment_margin"]), blended(p)), NA)
                                   for p in tl.actuals})
         compute_periods = tl.periods if data.split_compute else tl.actuals  # not split: compute is history only
         check_row("compute", {p: fails_if(is_.at("rnd_compute", p).gt(is_.at("rnd", p) + tol["amount"]),
@@ -129,7 +133,7 @@ class ChecksTab:
                 model = sh.put(row, FIRST_COL, block.here(ref.metric, ref.period), "calc", kind)
                 reported = sh.put(row, FIRST_COL + 1, value.ref(), "calc", kind)
                 diff = sh.put(row, FIRST_COL + 2, IF(ISNUMBER(model.ref()), model.ref() - reported.ref(), NA), "calc",
-                              precise(kind))
+                              "diff_" + precise(kind))
                 sh.put(row, FIRST_COL + 3, tolerance.ref(), "calc", precise(kind))
                 row += 1
                 sh.put(row - 1, FIRST_COL + 4, IF(ISNUMBER(diff.ref()), IF(ABS(diff.ref()).gt(tolerance.ref()), 1, 0), 1), "calc", "int")

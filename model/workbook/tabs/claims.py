@@ -8,7 +8,8 @@ from ...calc.formula import (ABS, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, SUM,
                              ratio)
 from ...calc.lines import cagr, first_flagged
 from ..timeline import FIRST_COL, LABEL_COL
-from . import LINE_HEIGHT, title_rows
+from ...data.company import per_edition
+from . import LINE_HEIGHT, fit_rows, title_rows
 from .inputs import claim_format, claim_unit, tolerance_format
 
 # Row statuses (label ids claims.<id>, with claims.<id>_means), by weight: a claim's status is the weightiest
@@ -23,7 +24,7 @@ FAIL = {"source": "differs", "note": "differs", "proxy": "proxy"}
 LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
 COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
            ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
-           ("latest_test", 12), ("id", 8), ("quote", 46), ("explanation", 150)]  # label id claims.<id>
+           ("latest_test", 12), ("id", 8), ("quote", 40), ("explanation", 70)]  # label id claims.<id>
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
 
@@ -180,14 +181,17 @@ class ClaimsTab:
         rep = sh.put(r, COL["reported"], reported, "calc", fmt)
         model = sh.put(r, COL["model"], figure, "calc", fmt)
         m, rp = model.ref(), rep.ref()
-        sh.put(r, COL["difference"], guard([m, rp], m - rp), "calc", "int" if fmt == "year" else fmt)
+        sh.put(r, COL["difference"], guard([m, rp], m - rp), "calc", "diff_" + ("int" if fmt == "year" else fmt))
         tl_ = sh.put(r, COL["tolerance"], tol, "calc", tolerance_format(fmt))
         sh.put(r, COL["test"], t(f"claims.test_{cl.test}"), "unit")
         status = sh.put(r, COL["status"], None, "calc", "text")
         self.later.append(lambda: setattr(status, "content", self.status(cl, kind, m, rp, tl_.ref())))
         sh.put(r, COL["id"], cl.id, "unit")
-        sh.put(r, COL["quote"], cl.quote, "text")
-        sh.put(r, COL["explanation"], t.data_text(cl.fields, "explanation"), "text")
+        sh.put(r, COL["quote"], cl.quote, "text_wrap")
+        sh.put(r, COL["explanation"], t.data_text(cl.fields, "explanation"), "text_wrap")
+        # wrapped within the print area; heights fit every edition's text, so that the editions keep one layout
+        fit_rows(sh, [(r, cl.quote, COLUMNS[COL["quote"]][1])] + [(r, cl.fields.get(k, ""), COLUMNS[COL["explanation"]][1])
+                                                                  for k in ("explanation", *per_edition("explanation"))])
         if cl.latest:
             self.later.append(lambda: self.latest_row(r, cl, rp, tl_.ref()))
         return status

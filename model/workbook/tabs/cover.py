@@ -9,7 +9,7 @@ from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
-WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 8)}}
+WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 10)}}
 
 
 def fiscal_year_text(t, data) -> str:
@@ -40,7 +40,9 @@ BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("run_out", "year", "year", ("cash", 2)),
                ("funding_need", "amount", "amount", ("cash", 3)),
                ("required_cagr", "pct", "pct", ("breakeven", 4)),
-               ("scenario_cagr", "pct", "pct", ("breakeven", 5))]
+               ("scenario_cagr", "pct", "pct", ("breakeven", 5)),
+               ("reported_breakeven", "year", "year", ("scenarios", 7)),
+               ("cash_breakeven", "year", "year", ("scenarios", 8))]
 
 
 class CoverTab:
@@ -54,7 +56,8 @@ class CoverTab:
         unit = t.unit
         other_unit = c["unit"] if unit != c["unit"] else c.get("unit_local")
         tabs = {s.tab: s.name for s in sh.book.sheets}
-        last = income.lines.tl.forecast[-1]
+        tl = income.lines.tl
+        last, op = tl.forecast[-1], inputs.opening_period
         rows = [
             ("company", t.company_name),
             ("as_of", str(c["as_of"])),
@@ -78,10 +81,12 @@ class CoverTab:
         headline = [
             (t("cover.selected"), inputs.Scenario, "calc_left", "text"),
             (t("cover.breakeven"), scenarios.BreakevenYear, "calc_left", "year"),
-            (t("cover.cumulative_loss", unit=unit), scenarios.CumulativeLoss, "calc_left", "amount"),
+            (t("cover.cumulative_loss", unit=unit, period=op.code), scenarios.CumulativeLoss, "calc_left", "amount"),
             (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
             (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
+            (t("cover.reported_breakeven"), scenarios.selected[7].ref(), "calc_left", "year"),
+            (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),
             (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
             (t("cover.required_cagr"), breakeven.RequiredCAGR, "calc_left", "pct"),
             (t("cover.revenue_last", period=last.code, unit=unit), income.lines.cell("revenue", last).ref(),
@@ -94,9 +99,12 @@ class CoverTab:
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
                                    Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),
         ]
+        basis = scenarios.selected[5].ref()  # "until breakeven", or a lower bound over the horizon
         for label, expr, role, fmt in headline:
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, 1, expr, role, fmt)
+            if expr in (scenarios.CumulativeLoss, cash.FundingNeed):
+                sh.put(r, 2, basis, "note", "text")
             r += 1
         r += 1
         r = self.by_scenario(r, scenarios, breakeven, cash)
@@ -122,6 +130,7 @@ class CoverTab:
             sh.links.append((cell, f"'{s.name}'!A1", s.name))
             r += 1
         sh.widths.update(WIDTHS)
+        sh.one_page = True
         sh.freeze = (STATUS_ROW + 1, 0)
 
     def claims_differ(self, claims):
@@ -142,9 +151,12 @@ class CoverTab:
             sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
         r += 2
         for sc in self.data.scenarios:
-            sh.put(r, LABEL_COL, sc, "label")
+            sh.put(r, LABEL_COL, t.scenario(sc), "label")
             for i, (_, _, fmt, (tab, k)) in enumerate(BY_SCENARIO):
                 src = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)
             r += 1
-        return r
+        tl = scenarios.blocks[self.data.scenarios[0]].tl
+        sh.put(r, LABEL_COL, t("cover.by_scenario_note", first=tl.forecast[0].code, last=tl.forecast[-1].code,
+                               period=scenarios.opening_period.code), "note")
+        return r + 1

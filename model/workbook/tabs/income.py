@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from ...data.company import REST, driver_items
-from ..book import SERIES_COLORS, Chart, Series, line_style
+from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
 from .inputs import driver_periods
 from ...calc.lines import income_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import put_label, title_rows
 
 
 class IncomeTab:
@@ -34,7 +35,8 @@ class IncomeTab:
             if tl.rest and drv.startswith(REST) and not any(d.startswith(REST) for d, _ in self.drivers):
                 sh.put(row, tl.note_col, t("income.rest_note", year=tl.stub_year.code, ytd=tl.stub.code,
                                            rest=tl.rest.code), "note")
-            sh.put(row, LABEL_COL, t.item("drivers", item), "detail_label")
+            put_label(sh, row, t.item("drivers", item), "detail_label",
+                      [t.edition(lang).item("drivers", item) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             for p in driver_periods(tl, drv):
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),
@@ -57,7 +59,7 @@ class IncomeTab:
         cats = Rng(self.headers[first], self.headers[last])
         row = lambda key: Rng(self.lines.cell(key, first), self.lines.cell(key, last))  # noqa: E731
         name = lambda key: self.sheet.cell_at(self.lines.rows[key], LABEL_COL)  # noqa: E731
-        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": SERIES_COLORS[i]}})
+        series = [Series(name(f"rev_{key}"), row(f"rev_{key}"), cats, style={"fill": {"color": series_color(i)}})
                   for i, (key, _) in enumerate(data.segments)]
         series += [Series(name("rnd"), row("rnd"), cats, kind="line", style=line_style(2)),
                    Series(name("adjusted_net_income"), row("adjusted_net_income"), cats, kind="line",

@@ -2,12 +2,13 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (CASH_DRIVERS, DEFAULT_NOTES, FUNDING_ITEMS, REST, SENSITIVITY, SIGNED, STEP, TOLERANCE,
-                    TOLERANCES, actual_items, all_driver_items, raise_year_bound, used_tolerances)
+from ...data.company import (AMOUNT, CASH_DRIVERS, DEFAULT_NOTES, FLAG, FUNDING_ITEMS, FX_RATE, REST, SENSITIVITY,
+                    SIGNED, STEP, TOLERANCE, TOLERANCES, Bound, actual_items, all_driver_items, raise_year_bound,
+                    used_tolerances)
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import precise, title_rows
+from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
+from . import fit_rows, precise, title_rows
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -46,6 +47,10 @@ class InputsTab:
         tab = lambda key: t(f"tabs.{key}")  # noqa: E731
         loader = {text: t(f"inputs.{key}") for key, text in DEFAULT_NOTES.items()}
         note = lambda text: loader.get(text, text)  # noqa: E731  (the loader's own notes in this edition's words)
+
+        def fit_note(row, texts):
+            """A wrapped note as tall as its longest text in any edition (the editions keep one layout)."""
+            fit_rows(sh, [(row, text, NOTE_WIDTH) for text in texts])
         title_rows(sh, tab("inputs"), t("inputs.subtitle", unit=t.unit))
         self.headers = tl.write_header(sh, 4, t("inputs.notes"))
         row = 7
@@ -95,18 +100,22 @@ class InputsTab:
         row += 1
         self.funding, self.funding_units = {}, {}
         for key, item in FUNDING_ITEMS.items():
+            if key not in data.funding:   # funding.csv's single raise, when there is one
+                continue
             fig = data.funding[key]
             label = t(f"funding.{key}")
             if item.period == "actual":
                 label = t("inputs.funding_at", label=label, period=fig.period.code)
             sh.put(row, LABEL_COL, label, "label")
             own = fig.unit in ("", data.company["unit"]) and item.unit.startswith("amount")  # in the company's unit
-            self.funding_units[key] = t.unit if own else fig.unit
+            texts = {"unit": fig.unit, "note": fig.note, **fig.local}  # unit_zh, note_zh where given
+            self.funding_units[key] = t.unit if own else t.data_text(texts, "unit")
             sh.put(row, UNIT_COL, self.funding_units[key], "unit")
             self.funding[key] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
             book.define(f"Fund_{key}", self.funding[key])
             sh.put(row, tl.note_col, "; ".join(x for x in (fig.source and t("common.source", sources=fig.source),
-                                                           note(fig.note)) if x), "note")
+                                                           note(t.data_text(texts, "note"))) if x), "note_wrap")
+            fit_note(row, [f"{fig.source}: {v}" for k, v in texts.items() if k.startswith("note")])
             row += 1
             if item.period == "forecast":
                 sh.put(row, LABEL_COL, t("funding.raise_year"), "detail_label")
@@ -117,6 +126,7 @@ class InputsTab:
                 row += 1
         self.opening_period = data.funding["opening_cash"].period
         row += 1
+        row = self.put_events(sh, data, t, row)
 
         # Tolerances for the checks
         sh.put(row, LABEL_COL, t("inputs.tolerances"), "section")
@@ -182,12 +192,14 @@ class InputsTab:
             row += 1
             self.asm_rows[drv] = row
             for sc in data.scenarios:
-                sh.put(row, LABEL_COL, sc, "detail_label")
+                sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
                 values = data.assumptions[(sc, drv)]
                 for p in periods:
                     v = values[data.forecast_years.index(p.year)]
                     self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
-                sh.put(row, tl.note_col, note(data.rationales.get((sc, drv), "")), "note")
+                texts = data.rationales.get((sc, drv), {})
+                sh.put(row, tl.note_col, note(t.data_text(texts, "rationale")), "note_wrap")
+                fit_note(row, texts.values())
                 book.define(f"Asm_{name_part(sc)}_{drv}",
                             Rng(self.asm[(sc, drv, periods[0])], self.asm[(sc, drv, periods[-1])]))
                 row += 1
@@ -216,6 +228,53 @@ class InputsTab:
                 book.define(f"ClaimTol_{cl.id}", tol)
                 self.claims[cl.id] = (value, tol)
                 row += 1
+
+    def put_events(self, sh, data, t, row) -> int:
+        """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,
+        fiscal year the cash arrives and whether it still counts (0: already in the opening cash).
+        self.events: id -> {field: cell}; funding.csv's single raise maps to its Fund_ cells."""
+        self.events = {}
+        if "equity_raise" in self.funding:
+            self.events["equity_raise"] = {"amount": self.funding["equity_raise"], "fx_rate": self.funding["fx_rate"],
+                                           "year": self.funding["raise_year"], "counted": None}
+        listed = [ev for ev in data.events if ev.id != "equity_raise"]
+        if not listed:
+            return row
+        tl = self.tl
+        sh.put(row, LABEL_COL, t("events.section"), "section")
+        row += 1
+        cols = {"amount": FIRST_COL, "fx_rate": FIRST_COL + 1, "year": FIRST_COL + 2, "counted": FIRST_COL + 3}
+        sh.put(row, LABEL_COL, t("events.event"), "subhead")
+        sh.put(row, UNIT_COL, t("events.currency"), "subhead")
+        for key, col in cols.items():
+            sh.put(row, col, t(f"events.{key}"), "subhead")
+        sh.put(row, tl.note_col, t("events.terms"), "subhead")
+        row += 1
+        first = row
+        for ev in listed:
+            sh.put(row, LABEL_COL, t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat()), "label")
+            sh.put(row, UNIT_COL, ev.currency, "unit")
+            year_rule = Bound("event_year", data.base_year.year, data.forecast_years[-1])
+            cells = {"amount": sh.put_input(row, cols["amount"], ev.amount, "amount3", AMOUNT),
+                     "fx_rate": sh.put_input(row, cols["fx_rate"], ev.fx_rate, "rate", FX_RATE),
+                     "year": sh.put_input(row, cols["year"], ev.year, "year", year_rule),
+                     "counted": sh.put_input(row, cols["counted"], ev.counted, "int", FLAG)}
+            for key, cell in cells.items():
+                self.book.define(f"Event_{ev.id}_{key}", cell)
+            self.events[ev.id] = cells
+            terms = []
+            if ev.conversion_price is not None:
+                terms.append(t("events.conversion", price=f"{ev.conversion_price:g}", maturity=ev.maturity.isoformat()))
+            elif ev.maturity is not None:
+                terms.append(t("events.maturity", maturity=ev.maturity.isoformat()))
+            if not ev.counted:
+                terms.append(t("events.in_opening", period=self.opening_period.code))
+            terms += [x for x in (ev.source and t("common.source", sources=ev.source), ev.note) if x]
+            sh.put(row, tl.note_col, "; ".join(terms), "note")
+            row += 1
+        sh.put(row, LABEL_COL, t("events.note", unit=t.unit), "note")
+        sh.groups.append((first, row - 1))
+        return row + 2
 
     def cell(self, item, p):
         return self.hist[(item, p)]

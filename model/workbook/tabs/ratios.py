@@ -16,6 +16,7 @@ class RatiosTab:
         title_rows(sh, sh.name, t("ratios.subtitle"))
         self.headers = tl.write_header(sh, 4)
         sh.put(7, LABEL_COL, t("ratios.section"), "section")
+        sh.put(7, tl.note_col, t("common.nm_rule", inputs=t("tabs.inputs")), "note")
         self.lines = LineBlock(sh, tl, ratio_lines(data), 8, tl.periods, inputs,
                                source=income.lines, headers=self.headers)
         self.lines.fill()

@@ -2,14 +2,17 @@
 the adjusted losses accumulated until then."""
 from __future__ import annotations
 
-from ...calc.formula import CHOOSE, SUM, Rng
+from ...calc.formula import CHOOSE, IF, ISNUMBER, SUM, Rng, Text
 from ..layout import LineBlock
-from ...calc.lines import breakeven_lines, cagr, first_flagged, scenario_lines
+from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
 
+# label id, unit kind, number format; the Cover, Breakeven and Cash tabs read columns by position
 SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"), ("revenue_last", "amount", "amount"),
-           ("adjusted_last", "amount", "amount"), ("cagr", "pct", "pct")]  # label id, unit kind, number format
+           ("adjusted_last", "amount", "amount"), ("cagr", "pct", "pct"), ("loss_basis", "text", "text"),
+           ("net_income_last", "amount", "amount"), ("reported_breakeven", "year", "year"),
+           ("cash_breakeven", "year", "year")]
 
 
 class ScenariosTab:
@@ -23,14 +26,17 @@ class ScenariosTab:
         years = Rng(self.headers[tl.forecast[0]], self.headers[tl.forecast[-1]])
         first, last = tl.forecast[0], tl.forecast[-1]
         top = 7  # the summary table, under the frozen period header; the scenarios' blocks below it
-        row = top + len(scs) + 6
+        row = top + len(scs) + 7
+        op = self.opening_period = inputs.opening_period  # losses count from the opening cash date, as the cash bridge counts them
+        opening = {"opening_year": income.headers[op].ref(True, True),
+                   "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True)}
         self.blocks = {}
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
-            block = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines(), row, tl.years + tl.stub_periods, inputs,
-                              drivers=lambda name, p, sc=sc: inputs.asm[(sc, name, p)], headers=self.headers,
-                              link_actuals=income.lines)
+            block = LineBlock(sh, tl, scenario_lines(data, reported=True) + breakeven_lines() + other_breakeven_lines(),
+                              row, tl.years + tl.stub_periods, inputs, drivers=lambda name, p, sc=sc: opening.get(name) or
+                              inputs.asm[(sc, name, p)], headers=self.headers, link_actuals=income.lines)
             block.fill(notes=False)
             self.blocks[sc] = block
             sh.groups.append((row, block.last_row))
@@ -39,14 +45,20 @@ class ScenariosTab:
         def values(sc):
             b = self.blocks[sc]
             rev_last, rev_base = b.at("revenue", last), b.at("revenue", tl.base_year)
-            return [first_flagged(Rng(b.cell("be_flag", first), b.cell("be_flag", last)), years, t("common.not_reached")),
-                    SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
-                    rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year)]
+            year = lambda flag: first_flagged(Rng(b.cell(flag, first), b.cell(flag, last)), years,  # noqa: E731
+                                              t("common.not_reached"))
+            be = year("be_flag")
+            basis = IF(ISNUMBER(be), Text(t("scenarios.to_breakeven")),
+                       Text(t("scenarios.lower_bound")))
+            return [be, SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
+                    rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
+                    basis, b.at("net_income", last), year("reported_be_flag"), year("cash_be_flag")]
         columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY]
         self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-        sh.put(r, LABEL_COL, t("scenarios.loss_note"), "note")
+        sh.put(r, LABEL_COL, t("scenarios.loss_note", period=op.code), "note")
+        sh.put(r + 1, LABEL_COL, t("scenarios.other_note"), "note")
         self.BreakevenYear = book.define("BreakevenYear", self.selected[0])
         self.CumulativeLoss = book.define("CumulativeLossToBreakeven", self.selected[1])
 

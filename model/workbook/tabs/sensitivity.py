@@ -10,6 +10,7 @@ from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
 from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng, ratio
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
+from .breakeven import target_pick
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
@@ -29,7 +30,7 @@ def tornado_drivers(data):
 
 
 class SensitivityTab:
-    def __init__(self, book, data, tl, inputs, income):
+    def __init__(self, book, data, tl, inputs, income, breakeven):
         t = self.t = book.t
         sh = self.sheet = book.add_sheet("sensitivity", "output")
         unit = t.unit
@@ -53,7 +54,11 @@ class SensitivityTab:
         row += 2
 
         # grid layout first (the blocks below read its delta cells)
-        grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct")]
+        # breakeven year, final-year margin, and the adjusted result in the target year (the Breakeven tab's),
+        # which carries information where the breakeven year reads "not reached"
+        target = breakeven.target.ref(True, True)
+        grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct"),
+                 (t("sensitivity.grid_target"), "amount")]
         grid_top = row
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)
@@ -106,7 +111,9 @@ class SensitivityTab:
                 self.blocks[(i, j)] = block
                 flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
                 self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
-                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last))
+                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
+                                                   inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
+                self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
                 for c, s in zip(cells, src):
@@ -116,6 +123,7 @@ class SensitivityTab:
         items = driver_items(data)
         sh.put(tornado_top, LABEL_COL, t("sensitivity.tornado", period=last.code), "section")
         sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
+        sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps", inputs=t("tabs.inputs")), "note")
         sh.heights[tornado_top + 1] = 2 * LINE_HEIGHT
         heads = ["step", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
         sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")

@@ -4,7 +4,8 @@
 
 writes company.toml, actuals.csv, assumptions.csv, funding.csv, sources.csv and reference.csv in the
 format of templates/README.md: three actual full years (FY2022-FY2024) and two half-years,
-`segments` revenue segments, `scenarios` scenarios and `horizon` forecast years. The figures are
+`segments` revenue segments, `scenarios` scenarios and `horizon` forecast years (the first, FY2025, is
+the 1H2025 interim plus the rest of the year). The figures are
 made up but consistent (shares add to 100%, segment margins reproduce the blended margin, gross
 profit ties), so the model's Checks pass; nothing is random, so every run builds the same workbook.
 """
@@ -73,8 +74,15 @@ def _assumptions(segs, scenarios, horizon):
         rows += [(sc, "rnd_compute_growth", [0.02 + 0.35 * f / m for f in fade]),
                  (sc, "rnd_other_growth", [0.02 + 0.25 * f / m for f in fade]),
                  (sc, "other_opex_growth", [0.02 + 0.20 * f for f in fade]),
-                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)]),
-                 (sc, "non_cash", [0.3 + 0.05 * t for t in range(horizon)]),
+                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)])]
+        # 1H2025 is an interim of the first forecast year: FY2025 = 1H2025 + 2H2025, the rest_ rows drive 2H2025
+        rows = [(s, d, [None] + v[1:]) if s == sc else (s, d, v) for s, d, v in rows]
+        rest = [(sc, f"rest_growth_{k}", 0.1 + 0.2 * m) for k in segs] + [
+            (sc, f"rest_gm_{k}", 0.35 + 0.05 * i) for i, k in enumerate(segs)] + [
+            (sc, "rest_rnd_compute_growth", 0.1), (sc, "rest_rnd_other_growth", 0.1),
+            (sc, "rest_other_opex_growth", 0.1), (sc, "rest_adjustments", 0.3)]
+        rows += [(s, d, [v] + [None] * (horizon - 1)) for s, d, v in rest]
+        rows += [(sc, "non_cash", [0.3 + 0.05 * t for t in range(horizon)]),
                  (sc, "capex", [1.0 + 0.2 * t * m for t in range(horizon)]),
                  (sc, "working_capital", [0.1 * m for _ in range(horizon)])]
     return rows
@@ -103,7 +111,8 @@ def write_company(folder, horizon=25, scenarios=12, segments=6) -> Path:
                [(item, p, repr(v), "SYN", "synthetic") for item, p, v in actuals])
     years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
     _write_csv(folder / "assumptions.csv", ["scenario", "driver", *years, "rationale"],
-               [(sc, drv, *map(repr, vals), "synthetic") for sc, drv, vals in _assumptions(segs, scs, horizon)])
+               [(sc, drv, *("" if v is None else repr(v) for v in vals), "synthetic")
+                for sc, drv, vals in _assumptions(segs, scs, horizon)])
     _write_csv(folder / "funding.csv", ["item", "period", "value", "unit", "source", "note"],
                [("opening_cash", f"FY{LAST_ACTUAL}", "60", "RMB 100m", "SYN", "synthetic"),
                 ("equity_raise", f"FY{LAST_ACTUAL + 2}", "80", "RMB 100m", "SYN", "synthetic"),

@@ -95,3 +95,57 @@ def run(*args, cwd=ROOT):
     """The command-line tool as a user runs it."""
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=600)
+
+
+def hand_forecast(data, sc):
+    """The forecast computed plainly from the data files, an implementation independent of the model's:
+    [(year, revenue, adjusted net income, net income)], the breakeven year and the adjusted losses until
+    then. When an interim of the first forecast year gives revenue, that year is the interim's actual
+    plus the rest of the year: each flow's rest is the interim's figure times (1 + its rest_ growth), the
+    rest's gross profit its revenue times its rest_ margin, its adjustments the rest_ amount."""
+    base = data.full_years[-1]
+    segs = [k for k, _ in data.segments]
+
+    def figures(p):
+        a = lambda item: data.actual(item, p)  # noqa: E731
+        # figures published either way: segment amounts or shares, cost or gross profit, compute or its assumed share
+        rev = {k: (a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}")) if len(segs) > 1
+               else a("revenue") for k in segs}
+        gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
+        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if len(segs) > 1 else {segs[0]: gross}
+        compute = a("rnd_compute") if a("rnd_compute") is not None else (
+            a("rnd") * a("rnd_compute_share") if a("rnd_compute_share") is not None else None)
+        costs = {"rnd_compute": compute, "rnd_other": a("rnd") - compute} if split else {"rnd": a("rnd")}
+        costs["other_opex"] = gross - a("rnd") - a("adjusted_net_income")
+        adj = a("adjusted_net_income") - a("net_income") if a("net_income") is not None else None
+        return rev, gp, costs, adj
+
+    split = any(data.actual(i, base) is not None for i in ("rnd_compute", "rnd_compute_share"))
+    growth = {"rnd_compute": "rnd_compute_growth", "rnd_other": "rnd_other_growth", "rnd": "rnd_growth",
+              "other_opex": "other_opex_growth"}
+    ytd = [p for p in data.periods if not p.is_full_year and p.year == base.year + 1
+           and data.actual("revenue", p) is not None]
+    rev, _, costs, _ = figures(base)
+    out = []
+    for i, year in enumerate(data.forecast_years):
+        d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
+        if i == 0 and ytd:
+            y_rev, y_gp, y_costs, y_adj = figures(max(ytd))
+            r_rev = {k: v * (1 + d(f"rest_growth_{k}")) for k, v in y_rev.items()}
+            rev = {k: y_rev[k] + r_rev[k] for k in segs}
+            gp = sum(y_gp.values()) + sum(r_rev[k] * d(f"rest_gm_{k}") for k in segs)
+            costs = {c: v + v * (1 + d(f"rest_{growth[c]}")) for c, v in y_costs.items()}
+            adj = y_adj + d("rest_adjustments")
+        else:
+            rev = {k: v * (1 + d(f"growth_{k}")) for k, v in rev.items()}
+            gp = sum(v * d(f"gm_{k}") for k, v in rev.items())
+            costs = {c: v * (1 + d(growth[c])) for c, v in costs.items()}
+            adj = d("adjustments")
+        ani = gp - sum(costs.values())
+        out.append((year, sum(rev.values()), ani, ani - adj))
+    be = next((y for y, _, ani, _ in out if ani >= 0), "not reached")
+    # the loss counts from the opening cash date (funding.csv): an interim's loss before it is in that cash already
+    opening = data.funding["opening_cash"].period
+    spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening) or 0}
+    loss = sum(-(ani - spent.get(y, 0)) for y, _, ani, _ in out if be == "not reached" or y < be)
+    return out, be, loss

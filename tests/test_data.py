@@ -61,7 +61,9 @@ def test_unknown_values_stay_blank(zhipu):
 def test_scenarios_and_years_come_from_the_data(zhipu):
     assert zhipu.scenarios == ["base", "bull", "bear"]
     assert zhipu.forecast_years == [2026, 2027, 2028, 2029, 2030]
-    assert zhipu.assumptions[("base", "growth_onprem")][0] == pytest.approx(-0.1)
+    # FY2026 is 1H2026 actual + 2H2026: its column holds the rest_* drivers; the others start in FY2027
+    assert zhipu.assumptions[("base", "growth_onprem")][:2] == [None, pytest.approx(0.15)]
+    assert zhipu.assumptions[("base", "rest_growth_onprem")][:2] == [pytest.approx(1.732), None]
     assert zhipu.rationales[("bear", "gm_cloud")]
 
 
@@ -115,17 +117,17 @@ def test_comment_rows_are_skipped_and_rows_keep_their_file_numbers(copy):
 def test_every_missing_value_is_reported_at_once(copy):
     edit(copy / "company.toml", 'unit = "RMB 100m"', 'unit = ""')
     edit(copy / "actuals.csv", "rnd,FY2024,21.954", "rnd,FY2024,")
-    edit(copy / "assumptions.csv", "bull,gm_cloud,5%,15%", "bull,gm_cloud,,")
-    edit(copy / "assumptions.csv", "bear,adjustments,8.0,4.0,4.0,4.0,4.0,4.0", "bear,adjustments,,,,,,")
+    edit(copy / "assumptions.csv", "bull,gm_cloud,,15%", "bull,gm_cloud,,")
+    edit(copy / "assumptions.csv", "bear,adjustments,,4.0,4.0,4.0,4.0,4.0", "bear,adjustments,,,,,,")
     with pytest.raises(DataError) as e:
         load(copy)
     where = [(p.file, p.row, p.column) for p in e.value.problems]
     assert where == [("company.toml", 6, "unit"), ("actuals.csv", 33, "value"),
-                     ("assumptions.csv", 13, "FY2025"), ("assumptions.csv", 25, "FY2025")]
+                     ("assumptions.csv", 13, "FY2026"), ("assumptions.csv", 25, "FY2026")]   # FY2025: 1H + 2H
     text = str(e.value)
     assert text.startswith("4 problems")
-    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2025..FY2030" in text
-    assert "bull / gm_cloud: no value for FY2025 and FY2026" in text
+    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2026..FY2030" in text
+    assert "bull / gm_cloud: no value for FY2026" in text
 
 
 def test_invalid_fiscal_year_end_names_its_line(copy):
@@ -174,12 +176,13 @@ def test_zhipu_without_base_year_compute_forecasts_rnd_as_one_line(copy):
     lines = (copy / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     out = []
     for ln in lines:
-        if ",rnd_other_growth," in ln:
+        if ",rnd_other_growth," in ln or ",rest_rnd_other_growth," in ln:
             continue
-        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,"))
+        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,").replace(",rest_rnd_compute_growth,", ",rest_rnd_growth,"))
     (copy / "assumptions.csv").write_text("".join(out), encoding="utf-8")
     data = load(copy)
-    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][0] == pytest.approx(0.55)
+    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][1] == pytest.approx(0.25)
+    assert data.assumptions[("base", "rest_rnd_growth")][0] == pytest.approx(0.102)
 
 
 def test_scenario_names_excel_cannot_tell_apart_are_refused(second):
@@ -239,8 +242,10 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     ("actuals.csv", "cost_of_revenue,FY2023,0.44056", "cost_of_revenue,FY2023,-0.44056", 8, "value", "-0.44056"),
     ("actuals.csv", "share_onprem,FY2022,95.5%", "share_onprem,FY2022,120%", 15, "value", "120%"),
     ("actuals.csv", "gm_cloud,FY2024,3.4%", "gm_cloud,FY2024,340", 29, "value", "34000%"),
-    ("assumptions.csv", "bull,gm_cloud,5%", "bull,gm_cloud,150%", None, "FY2025", "150%"),
-    ("assumptions.csv", "base,growth_cloud,150%", "base,growth_cloud,1500%", None, "FY2025", "1500%"),
+    ("assumptions.csv", "bull,gm_cloud,,15%", "bull,gm_cloud,,150%", None, "FY2026", "150%"),
+    ("assumptions.csv", "base,growth_cloud,,150%", "base,growth_cloud,,1500%", None, "FY2026", "1500%"),
+    ("assumptions.csv", "base,rest_growth_cloud,217.3%", "base,rest_growth_cloud,-217%", 37, "FY2025", "-217%"),
+    ("assumptions.csv", "bull,rest_gm_onprem,63.1%", "bull,rest_gm_onprem,163%", 44, "FY2025", "163%"),
     ("reference.csv", "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005", 2, "tolerance", "-0.0005"),
 ])
 def test_values_outside_their_bounds_are_refused(copy, file, old, new, row, column, shown):

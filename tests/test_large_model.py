@@ -45,13 +45,15 @@ def test_libreoffice_recalculates_the_large_model_to_its_cached_values(large, tm
         assert result["names"]["Scenario"]["v"] == sc
 
     # final-year revenue of every scenario, as LibreOffice computes it, against a hand computation:
-    # each segment's FY2024 revenue (total x share) grown year by year at its assumed rates
-    base = Period(2024, 12)
+    # each segment's FY2025 revenue is its 1H2025 revenue (total x share) plus 2H2025 = 1H2025 x (1 + the rest
+    # growth), then grown year by year at its assumed rates
+    h1 = Period(2025, 6)
     summary = books[large.scenarios[0]].summary
     scenarios_tab = results[0]["cells"]["Scenarios"]
     for sc in large.scenarios:
-        expected = sum(large.actual("revenue", base) * large.actual(f"share_{k}", base)
-                       * math.prod(1 + g for g in large.assumptions[(sc, f"growth_{k}")])
+        expected = sum(large.actual("revenue", h1) * large.actual(f"share_{k}", h1)
+                       * (2 + large.assumptions[(sc, f"rest_growth_{k}")][0])
+                       * math.prod(1 + g for g in large.assumptions[(sc, f"growth_{k}")][1:])
                        for k, _ in large.segments)
         cell = summary[sc][2]
         assert scenarios_tab[a1(cell.row, cell.col)]["v"] == pytest.approx(expected, rel=1e-9), sc

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from conftest import hand_forecast
+
 from model.workbook.book import Cell
 from model.workbook.build import build_book
 from model.calc.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
@@ -79,33 +81,6 @@ def test_history_by_hand(book):
     assert line(book, "Ratios", "Revenue CAGR since first actual year", "FY2024") == pytest.approx(cagr)
 
 
-def hand_forecast(data, sc):
-    """The forecast computed plainly, straight from the data: an independent implementation."""
-    base = data.full_years[-1]
-    a = lambda item: data.actual(item, base)  # noqa: E731
-    # figures published either way: segment amounts or shares, cost or gross profit, compute or its assumed share
-    rev = {k: a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}") for k, _ in data.segments}
-    compute = a("rnd_compute") if a("rnd_compute") is not None else a("rnd") * a("rnd_compute_share")
-    other = a("rnd") - compute
-    gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
-    opex = gross - a("rnd") - a("adjusted_net_income")
-    out = []
-    for i, year in enumerate(data.forecast_years):
-        d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
-        rev = {k: v * (1 + d(f"growth_{k}")) for k, v in rev.items()}
-        gp = sum(v * d(f"gm_{k}") for k, v in rev.items())
-        compute *= 1 + d("rnd_compute_growth")
-        other *= 1 + d("rnd_other_growth")
-        opex *= 1 + d("other_opex_growth")
-        out.append((year, sum(rev.values()), gp - compute - other - opex))
-    be = next((y for y, _, adj in out if adj >= 0), "not reached")
-    # the loss counts from the opening cash date (funding.csv): an interim's loss is in that cash already
-    opening = data.funding["opening_cash"].period
-    spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening)}
-    loss = sum(-(adj - spent.get(y, 0)) for y, _, adj in out if be == "not reached" or y < be)
-    return out, be, loss
-
-
 def test_every_scenario_matches_the_hand_forecast(zhipu, book):
     for sc in zhipu.scenarios:
         years, be, loss = hand_forecast(zhipu, sc)
@@ -119,7 +94,7 @@ def test_selected_scenario_drives_the_income_statement(zhipu):
     for sc in zhipu.scenarios:
         b = build_book(zhipu, sc)
         years, be, loss = hand_forecast(zhipu, sc)
-        for year, rev, adj in years:
+        for year, rev, adj, _ in years:
             assert line(b, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
             assert line(b, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
         assert b.names["BreakevenYear"].result() == be
@@ -182,7 +157,10 @@ def relative(f, cell):
 
 def test_one_formula_per_forecast_row(company):
     data, book = company
-    forecast_cols = {2 + len(data.full_years) + i for i in range(len(data.forecast_years))}
+    # a first forecast year that is its year-to-date interim plus the rest (FY2025E = 1H2025A + 2H2025E) is a
+    # boundary column with its own formulas, like the actual years; the one formula runs from the year after
+    stub = 1 if data.stub else 0
+    forecast_cols = {2 + len(data.full_years) + i for i in range(stub, len(data.forecast_years))}
     header_row = {c.sheet.name: c.row for s in book.sheets for c in s.cells.values() if c.fmt.startswith("period_")}
     # summary tables by scenario (a row per scenario, a column per measure) are not timelines
     summary_rows = set(data.scenarios) | {book.t("scenarios.selected")}
@@ -318,7 +296,10 @@ def test_figures_published_either_way_by_hand(tmp_path):
     assert line(b, inc, "Revenue — Cloud / MaaS", "FY2024") == pytest.approx(0.48414)         # the amount, not a share
     assert line(b, inc, "Cost of revenue", "FY2024") == pytest.approx(3.12414 - 1.75889)   # revenue - gross profit
     assert line(b, inc, "R&D — compute", "FY2024") == pytest.approx(21.954 * 0.70)
-    growth = data.assumptions[("base", "rnd_compute_growth")][0]
-    assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(21.954 * 0.70 * (1 + growth))
+    # FY2025 is 1H2025 (compute 11.45, disclosed) + 2H2025E (rest_ growth over 1H); FY2026 grows from that
+    rest = data.assumptions[("base", "rest_rnd_compute_growth")][0]
+    growth = data.assumptions[("base", "rnd_compute_growth")][1]
+    assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(11.45 + 11.45 * (1 + rest))
+    assert line(b, inc, "R&D — compute", "FY2026") == pytest.approx((11.45 + 11.45 * (1 + rest)) * (1 + growth))
     assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == "n/a"   # no margin disclosed: no actual figure
     assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2023") == pytest.approx(1.24538 * 0.096 * 0.31)

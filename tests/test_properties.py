@@ -62,6 +62,8 @@ def companies(draw):
     interim_years = draw(st.lists(st.sampled_from([last, last + 1]), unique=True, min_size=1)) if months else []
     periods = [Period(y, 12) for y in range(first, last + 1)] + [Period(y, m) for y in interim_years for m in months]
     base = Period(last, 12)
+    ytd = [p for p in periods if not p.is_full_year and p.year == last + 1]
+    stub = max(ytd) if ytd else None   # the first forecast year is then this interim plus the rest of the year
 
     actuals = {}   # (item, period) -> value or None (a blank)
 
@@ -70,7 +72,7 @@ def companies(draw):
 
     split = draw(st.booleans())   # compute given for the base year: R&D forecast as compute + the rest
     for p in periods:
-        at_base = p == base
+        at_base = p == base or p == stub   # both need every figure the forecast builds on
         rev = 0.0 if rng.random() < 0.03 else draw(amount(0.01, 1e4))   # now and then no revenue
         actuals["revenue", p] = rev
         if len(keys) > 1:   # a single segment has no share or margin rows
@@ -92,7 +94,8 @@ def companies(draw):
         actuals["selling_marketing", p] = optional(False, amount(0, 1e4))
         adjusted = optional(at_base, amount(-5e4, 1e4))
         actuals["adjusted_net_income", p] = adjusted
-        actuals["net_income", p] = typed(adjusted - draw(amount(0, 100))) if adjusted is not None and draw(st.booleans()) else None
+        actuals["net_income", p] = typed(adjusted - draw(amount(0, 100))) if adjusted is not None and (
+            p == stub or draw(st.booleans())) else None
 
     horizon = count(1, 8)
     years = list(range(last + 1, last + 1 + horizon))
@@ -107,8 +110,17 @@ def companies(draw):
     cash_drivers = [d for d in ("non_cash", "capex", "working_capital") if draw(st.booleans())]   # optional rows
     drivers = ([f"{pre}_{k}" for pre in ("growth", "gm") for k in keys] + rnd_drivers
                + ["other_opex_growth", "adjustments"] + cash_drivers)
+    if stub:   # the rest of the first forecast year has the rest_ twin of each income-statement driver
+        drivers += ["rest_" + d for d in drivers if d not in cash_drivers]
     limits = lambda d: ranges[d] if d in ranges else ranges[d.split("_")[0]]  # noqa: E731
-    assumptions = {(sc, d): [draw(amount(*limits(d))) for _ in years] for sc in scenarios for d in drivers}
+
+    def values(d):
+        plain = d.removeprefix("rest_")
+        drawn = [draw(amount(*limits(plain))) for _ in years]
+        if not stub or d in cash_drivers:
+            return drawn
+        return drawn[:1] + [None] * (len(years) - 1) if d != plain else [None] + drawn[1:]
+    assumptions = {(sc, d): values(d) for sc in scenarios for d in drivers}
     rationales = {key: draw(TEXT) for key in assumptions}
     sources = [(f"S{i}", draw(TEXT.filter(str.strip)), draw(TEXT)) for i in range(1, count(1, 3) + 1)]
     cash_at = [base] + [q for q in periods if not q.is_full_year and q.year == last + 1   # where opening cash may be
@@ -179,8 +191,8 @@ def write_company(spec, folder):
     csv_file("actuals.csv", rows)
     rows = [["scenario", "driver"] + [f"FY{y}" for y in spec["years"]] + ["rationale"]]
     for (sc, d), values in spec["assumptions"].items():
-        rate = d not in ("adjustments", "non_cash", "capex", "working_capital")
-        rows.append([sc, d] + [number(v, spec, rate) for v in values] + [spec["rationales"][sc, d]])
+        rate = d.removeprefix("rest_") not in ("adjustments", "non_cash", "capex", "working_capital")
+        rows.append([sc, d] + ["" if v is None else number(v, spec, rate) for v in values] + [spec["rationales"][sc, d]])
     csv_file("assumptions.csv", rows)
     csv_file("funding.csv", [["item", "period", "value", "unit", "source", "note"]]
              + [[item, period, number(v, spec), "", "", spec["notes"][2]] for item, (period, v) in spec["funding"].items()])

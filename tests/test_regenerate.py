@@ -64,15 +64,16 @@ def built(tmp_path):
 # --- edits survive ---
 
 def test_edits_survive_a_rebuild_and_reset_discards_them(built):
-    # Asm_base_growth_cloud covers FY2025E..FY2030E: offset 2 is FY2027E. Act_ ranges start at FY2022.
-    edit(built, built, {("Asm_base_growth_cloud", 2): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
+    # Asm_base_growth_cloud covers FY2026E..FY2030E (FY2025E is 1H2025 + 2H2025E, driven by the rest_ rows):
+    # offset 1 is FY2027E. Act_ ranges start at FY2022.
+    edit(built, built, {("Asm_base_growth_cloud", 1): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
                         ("Scenario", 0): "bull"})
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "Edits in model.xlsx: 4 kept, 0 dropped" in res.stdout
     assert "kept     Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 200% (data 100%)" in res.stdout
     assert "kept     Act_rnd  R&D expense  FY2023A: 5.5 (data 5.289)" in res.stdout
-    assert named(built, "Asm_base_growth_cloud") == [1.5, 1.5, 2.0, 0.8, 0.6, 0.5]
+    assert named(built, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
     assert named(built, "Act_rnd")[:3] == [0.844, 5.5, 21.954]
     assert named(built, "Tol_amount") == [0.001] and named(built, "Scenario") == ["bull"]
     # the regenerated workbook computes with them (bull selected, cached on the Cover) and marks them
@@ -85,11 +86,11 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
     assert any(v.startswith("Source: note; S2") and v.endswith("the data files give 5.289.") for v in marked.values())
 
     again = run("build", "--data", ZHIPU, "--out", built)   # edits are still recognised as edits a build later
-    assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[2] == 2.0
+    assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[1] == 2.0
 
     reset = run("build", "--data", ZHIPU, "--out", built, "--reset")
     assert reset.returncode == 0 and "--reset" in reset.stdout and "  kept " not in reset.stdout
-    assert named(built, "Asm_base_growth_cloud")[2] == 1.0 and named(built, "Scenario") == ["base"]
+    assert named(built, "Asm_base_growth_cloud")[1] == 1.0 and named(built, "Scenario") == ["base"]
     assert len(backup.backups(built)) == 2 and len(backup.backups(built, "kept")) == 1  # the discarded edits
 
 
@@ -124,7 +125,7 @@ def test_a_data_update_to_the_users_value_is_reported_as_agreed(built, tmp_path)
 
 
 def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
-    edit(built, built, {("Asm_base_growth_onprem", 1): -1.5, ("Asm_base_gm_onprem", 0): "sixty",
+    edit(built, built, {("Asm_base_growth_onprem", 0): -1.5, ("Asm_base_gm_onprem", 0): "sixty",
                         ("Act_revenue", 2): None, ("Scenario", 0): "moon", ("Asm_bull_gm_onprem", 3): 0.7})
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
@@ -133,7 +134,7 @@ def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
     assert "revenue for FY2024 is the base of the forecast and cannot be blank" in res.stdout
     assert "'moon' is not a scenario in assumptions.csv" in res.stdout
     assert "1 kept, 4 dropped" in res.stdout
-    assert named(built, "Asm_base_growth_onprem")[1] == 0.7 and named(built, "Act_revenue")[2] == 3.12414
+    assert named(built, "Asm_base_growth_onprem")[0] == 0.7 and named(built, "Act_revenue")[2] == 3.12414
     assert "Checks: OK" in res.stdout
 
 
@@ -141,13 +142,13 @@ def test_a_workbook_without_build_record_keeps_every_difference(built):
     wb = openpyxl.load_workbook(built)
     del wb["_meta"]
     wb.save(built)
-    edit(built, built, {("Asm_bull_adjustments", 5): 1.25})
+    edit(built, built, {("Asm_bull_adjustments", 4): 1.25})
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "no build record" in res.stdout
     assert ("kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bull: 1.25 "
             "(data 2.5)") in res.stdout
-    assert named(built, "Asm_bull_adjustments")[5] == 1.25
+    assert named(built, "Asm_bull_adjustments")[4] == 1.25
 
 
 def test_a_workbook_that_cannot_be_read_is_left_alone_unless_reset(tmp_path):
@@ -199,15 +200,15 @@ def add_test_source(folder):
 
 
 def test_a_new_actual_year_moves_the_forecast_and_drops_stale_edits(built, tmp_path):
-    edit(built, built, {("Asm_base_growth_cloud", 0): 1.8, ("Asm_base_growth_cloud", 2): 2.0,
-                        ("Asm_bear_gm_cloud", 3): 0.3, ("Act_selling_marketing", 1): 1.1})
+    edit(built, built, {("Asm_base_rest_growth_cloud", 0): 1.8, ("Asm_base_growth_cloud", 1): 2.0,
+                        ("Asm_bear_gm_cloud", 2): 0.3, ("Act_selling_marketing", 1): 1.1})   # FY2028E
     data = data_copy(tmp_path)
     add_full_year_and_drop_bear(data)
     res = run("build", "--data", data, "--out", built)
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "2 kept, 2 dropped" in out
-    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2025E  base: 180%; FY2025 is now an "
+    assert ("dropped  Asm_base_rest_growth_cloud  Rest of year: growth — Cloud / MaaS  FY2025E  base: 180%; FY2025 is now an "
             "actual year (FY2025 actuals are in the data)") in out
     assert "dropped  Asm_bear_gm_cloud  Gross margin — Cloud / MaaS  FY2028E  bear: 30%; scenario 'bear' no longer " \
            "exists in assumptions.csv" in out
@@ -283,9 +284,9 @@ def test_a_fault_mid_write_leaves_the_old_workbook_intact(built, monkeypatch):
 
 def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_path):
     data = data_copy(tmp_path)
-    edit(built, built, {("Asm_base_growth_cloud", 2): 0.655, ("Act_rnd_compute", 2): 14.0,
+    edit(built, built, {("Asm_base_growth_cloud", 1): 0.655, ("Act_rnd_compute", 2): 14.0,   # FY2027E
                         ("Act_selling_marketing", 1): 1.1, ("Tol_amount", 0): 0.001,
-                        ("Asm_bear_adjustments", 0): 9.5})
+                        ("Asm_bear_rest_adjustments", 0): 9.5})   # 2H2025E (the FY2025 column of its row)
     res = run("edits", built, "--data", data)
     assert res.returncode == 0, res.stderr
     rows = [ln.split() for ln in res.stdout.splitlines()]
@@ -299,8 +300,8 @@ def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_pa
     res = run("edits", built, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     asm = (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert "base,growth_cloud,150%,150%,65.5%,80%,60%,50%," in asm
-    assert "bear,adjustments,9.5,4.0,4.0,4.0,4.0,4.0," in asm
+    assert "base,growth_cloud,,150%,65.5%,80%,60%,50%," in asm
+    assert "bear,rest_adjustments,9.5,,,,,," in asm
     act = (data / "actuals.csv").read_text(encoding="utf-8")
     assert "rnd_compute,FY2024,14,S5; S6,70.7% of FY2024 R&D" in act
     assert "selling_marketing,FY2023,1.1,,entered in the workbook" in act
@@ -320,7 +321,7 @@ def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
     from model.workbook.build import build_book
     new = tmp_path / "new.xlsx"
     shutil.copy(built, new)
-    edit(new, new, {("Asm_bear_growth_cloud", 3): 0.9})
+    edit(new, new, {("Asm_bear_growth_cloud", 2): 0.9})   # FY2028E (the range starts at FY2026E)
     res = run("build", "--data", ZHIPU, "--out", new)   # recalculated by the rebuild
     assert res.returncode == 0
     res = run("diff", built, new)
@@ -378,16 +379,17 @@ def test_a_second_company_with_spaced_scenario_names_and_one_rnd_line(tmp_path):
     out = tmp_path / "meridian.xlsx"
     assert run("build", "--data", MERIDIAN, "--out", out).returncode == 0
     base = len(load(MERIDIAN).full_years) - 1  # the base year's column in Act_ ranges
-    edit(out, out, {("Asm_price_war_rnd_growth", 1): 0.33, ("Act_rnd_compute", 1): 4.0,
+    # Asm_price_war_rnd_growth starts at FY2027E (FY2026E is 9M2026 + Q4 2026E)
+    edit(out, out, {("Asm_price_war_rnd_growth", 0): 0.33, ("Act_rnd_compute", 1): 4.0,
                     ("Act_rnd_compute", base): 9.0})
     res = run("build", "--data", MERIDIAN, "--out", out)
     assert res.returncode == 0, res.stderr
     assert "kept     Asm_price_war_rnd_growth  R&D growth  FY2027E  price war: 33% (data 12%)" in res.stdout
     assert "decides how R&D is forecast" in res.stdout and "2 kept, 1 dropped" in res.stdout
-    assert named(out, "Asm_price_war_rnd_growth")[1] == 0.33 and named(out, "Act_rnd_compute")[1] == 4.0
+    assert named(out, "Asm_price_war_rnd_growth")[0] == 0.33 and named(out, "Act_rnd_compute")[1] == 4.0
     data = data_copy(tmp_path, MERIDIAN)
     assert run("edits", out, "--data", data, "--apply").returncode == 0
-    assert "price war,rnd_growth,22%,33%,8%," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert "price war,rnd_growth,,33%,8%," in (data / "assumptions.csv").read_text(encoding="utf-8")
     assert load(data).actual("rnd_compute", load(data).full_years[1]) == 4.0
 
 

@@ -1,6 +1,6 @@
 """Results day, end to end (issue 11): a workbook built from the January 2026 data (actuals to
 1H2025) and edited in LibreOffice as a user would is rebuilt with today's data (FY2025 and 1H2026
-actuals, the 2026 funding events). The FY2026+ edits are kept (but where the new data re-forecast
+actuals, the 2026 funding events). The FY2027+ edits are kept (but where the new data re-forecast
 the same value: the data file wins, with a message), the FY2025 ones reported as dropped because
 actuals replaced them, `diff OLD NEW` shows the update per scenario, and LibreOffice
 recalculates the rebuilt workbook with no mismatch and no error value."""
@@ -35,13 +35,14 @@ def rolled(engine, tmp_path_factory):
     january = tmp / "january.xlsx"
     assert run("build", "--data", ZHIPU_JAN, "--out", january).returncode == 0
     user = tmp / "zhipu_model.xlsx"
-    # the January forecast runs FY2025..FY2030: offset 0 is FY2025, offset 1 FY2026 ...
-    edits = [{"target": address(january, "Asm_bull_adjustments", 1), "value": 3.0},       # FY2026: kept
-             {"target": address(january, "Asm_bull_other_opex_growth", 2), "value": 0.2},  # FY2027: kept
-             {"target": address(january, "Asm_bear_adjustments", 5), "value": 5.0},       # FY2030: kept
-             {"target": address(january, "Asm_base_growth_cloud", 1), "value": 8.0},      # FY2026, re-forecast in the data
-             {"target": address(january, "Asm_base_growth_onprem", 0), "value": 0.9},     # FY2025: now actual
-             {"target": address(january, "Asm_bull_rnd_compute_growth", 0), "value": 0.4}]  # FY2025: now actual
+    # the January forecast runs FY2025..FY2030, FY2025 = 1H2025A + 2H2025E: the full-year drivers' ranges
+    # start at FY2026 (offset 0), the rest_ drivers' are the one 2H2025E cell
+    edits = [{"target": address(january, "Asm_bull_adjustments", 1), "value": 3.0},       # FY2027: kept
+             {"target": address(january, "Asm_bull_other_opex_growth", 1), "value": 0.2},  # FY2027: kept
+             {"target": address(january, "Asm_bear_adjustments", 4), "value": 5.0},       # FY2030: kept
+             {"target": address(january, "Asm_base_growth_cloud", 1), "value": 8.0},      # FY2027, re-forecast in the data
+             {"target": address(january, "Asm_base_rest_growth_onprem", 0), "value": 0.9},     # 2H2025: now actual
+             {"target": address(january, "Asm_bull_rest_rnd_compute_growth", 0), "value": 0.4}]  # 2H2025: now actual
     engine.recalculate_file(january, edits=edits, save_as=user)
     edited = tmp / "edited_copy.xlsx"
     shutil.copy(user, edited)
@@ -56,36 +57,34 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "Edits in zhipu_model.xlsx: 3 kept, 3 dropped" in out
-    # FY2026+ edits of values the new data leave as they were are kept, in their own years
-    assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2026E  bull: 3 (data 2.5)" in out
+    # FY2027+ edits of values the new data leave as they were are kept, in their own years
+    assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2027E  bull: 3 (data 2.5)" in out
     assert "kept     Asm_bull_other_opex_growth  Other operating costs growth  FY2027E  bull: 20% (data 10%)" in out
     assert "kept     Asm_bear_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bear: 5 (data 4)" in out
     # a value the results day re-forecast: the data file wins, and the message says so
-    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2026E  base: 800%; the data files "
-            "changed it from 150% to 900% since the workbook was built: the data file wins") in out
-    # FY2025 edits: actuals replaced them
-    for name, label, value in (("Asm_base_growth_onprem", "Revenue growth — On-premise deployment", "base: 90%"),
-                               ("Asm_bull_rnd_compute_growth", "R&D compute growth", "bull: 40%")):
-        assert (f"dropped  {name}  {label}  FY2025E  {value}; FY2025 is now an actual year (FY2025 actuals are in "
-                "the data)") in out
+    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 800%; the data files "
+            "changed it from 100% to 80% since the workbook was built: the data file wins") in out
+    # 2H2025 edits (the rest of FY2025): actuals replaced them
+    for name, value in (("Asm_base_rest_growth_onprem", "base: 90%"), ("Asm_bull_rest_rnd_compute_growth", "bull: 40%")):
+        assert any(ln.strip().startswith(f"dropped  {name}  ") and f"  {value}; FY2025 is now an actual year (FY2025 actuals "
+                   "are in the data)" in ln for ln in out.splitlines()), name
     assert "Checks: OK" in out
-    # today's forecast runs FY2026..FY2030: the kept edits sit in their own years
+    # today's forecast: FY2026 = 1H2026A + 2H2026E, the full-year drivers' ranges run FY2027..FY2030
     assert named(user, "Asm_bull_adjustments")[0] == 3.0
-    assert named(user, "Asm_bull_other_opex_growth")[1] == 0.2
-    assert named(user, "Asm_bear_adjustments")[4] == 5.0
-    assert named(user, "Asm_base_growth_cloud")[0] == 9.0
+    assert named(user, "Asm_bull_other_opex_growth")[0] == 0.2
+    assert named(user, "Asm_bear_adjustments")[3] == 5.0
+    assert named(user, "Asm_base_growth_cloud")[0] == 0.8
     assert named(user, "Act_revenue")[3] == FY2025_REVENUE
-    # the user's January file, whose FY2025 edits were dropped, is a kept copy no rotation removes
-    saved, = backup.backups(user, "kept")
-    assert saved.name in out
-    assert named(saved, "Asm_base_growth_onprem")[0] == 0.9
+    # the user's January file is kept as a backup
+    saved, = backup.backups(user) + backup.backups(user, "kept")   # dropped edits: a kept copy
+    assert named(saved, "Asm_base_rest_growth_onprem")[0] == 0.9
 
 
 def test_the_rebuild_equals_todays_data_with_the_kept_edits(rolled):
     """The rebuilt workbook equals a build of today's data with the three kept edits applied."""
     _, _, user = rolled
     data = load(ZHIPU)
-    data.assumptions[("bull", "adjustments")][0] = 3.0
+    data.assumptions[("bull", "adjustments")][1] = 3.0        # FY2027 (the list runs from FY2026)
     data.assumptions[("bull", "other_opex_growth")][1] = 0.2
     data.assumptions[("bear", "adjustments")][4] = 5.0
     book = build_book(data)

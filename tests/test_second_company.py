@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from conftest import require_engine
+from conftest import hand_forecast, require_engine
 from model.workbook.build import build_book
 from model.calc.formula import a1
 from model.data.periods import Period
@@ -73,38 +73,23 @@ def test_compute_is_history_only_when_not_given_for_the_base_year(meridian_book)
     assert all(sh.cell_at(rows["Research & development"], c).is_formula for c in forecast_cols)
 
 
-def hand_forecast(data, sc):
-    """The single-segment, one-line-R&D forecast computed plainly from the data files."""
-    base = data.base_year
-    a = lambda item: data.actual(item, base)  # noqa: E731
-    rev, rnd = a("revenue"), a("rnd")
-    opex = (a("revenue") - a("cost_of_revenue")) - a("rnd") - a("adjusted_net_income")
-    out = []
-    for i, year in enumerate(data.forecast_years):
-        d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
-        rev *= 1 + d("growth_platform")
-        rnd *= 1 + d("rnd_growth")
-        opex *= 1 + d("other_opex_growth")
-        adj = rev * d("gm_platform") - rnd - opex
-        out.append((year, rev, adj, adj - d("adjustments")))
-    be = next((y for y, _, adj, _ in out if adj >= 0), "not reached")
-    # the loss counts from the opening cash date (funding.csv: 9M2026): 9M2026's loss is in that cash already
-    spent = {2026: data.actual("adjusted_net_income", M9(2026))}
-    loss = sum(-(adj - spent.get(y, 0)) for y, _, adj, _ in out if be == "not reached" or y < be)
-    return out, be, loss
-
-
-def test_base_case_first_year_by_hand(meridian_book):
+def test_base_case_first_year_by_hand(meridian, meridian_book):
+    # FY2026 = the 9M2026 actual + Q4 2026, each Q4 flow the nine months' times (1 + its rest_ growth)
     b = meridian_book
-    assert line(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(150.0 * 1.70)
-    assert line(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(180.0 * 1.25)
-    adj = 150.0 * 1.70 * 0.65 - 180.0 * 1.25 - 46.0 * 1.20
+    assert line(b, "Income Statement", "Total revenue", "Q4 2026") == pytest.approx(189.0 * (1 - 0.65))
+    assert line(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(189.0 + 189.0 * (1 - 0.65))
+    assert line(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(171.0 + 171.0 * (1 - 0.68))
+    opex_9m = (189.0 - 66.15) - 171.0 + 80.25
+    adj = (189.0 - 66.15) + 189.0 * 0.35 * 0.65 - (171.0 + 171.0 * 0.32) - (opex_9m + opex_9m * 0.72)
     assert line(b, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(adj)
-    assert line(b, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(adj - 30.0)
-    # breakeven in FY2028 after adjusted losses of 114.45 (FY2026, of which 80.25 in 9M2026, before the
-    # opening cash date) and 69.78 (FY2027)
+    assert line(b, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(adj - (20.75 + 9.25))
+    # FY2027 grows from the full year FY2026
+    assert line(b, "Income Statement", "Total revenue", "FY2027") == pytest.approx((189.0 + 189.0 * 0.35) * 1.5)
+    # like-for-like growth of Q4 2026 against Q4 2025 = FY2025 - 9M2025
+    assert line(b, "Ratios", "Revenue growth (like for like)", "Q4 2026") == pytest.approx(
+        189.0 * 0.35 / (150.0 - 105.0) - 1)
     assert b.names["BreakevenYear"].result() == 2028
-    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(114.45 - 80.25 + 69.78)
+    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(hand_forecast(meridian, "base")[2])
 
 
 def test_every_scenario_matches_the_hand_forecast(meridian):
@@ -161,7 +146,7 @@ def test_edits_in_libreoffice_move_outputs_as_the_model_predicts(meridian, tmp_p
     addr = lambda c: f"Inputs!{a1(c.row, c.col)}"  # noqa: E731
     result = engine.recalculate_file(path, edits=[
         {"target": "Scenario", "value": "price war"},
-        {"target": addr(cell("Asm_price_war_rnd_growth", 1)), "value": 0.30},
+        {"target": addr(cell("Asm_price_war_rnd_growth", 0)), "value": 0.30},   # FY2027 (FY2026: 9M + Q4)
         {"target": addr(cell("Act_revenue", 3)), "value": 140.0}])   # FY2025
     assert assert_engine_matches(expected, result) == len(list(expected.formula_cells())) > 500
     assert result["names"]["BreakevenYear"]["v"] == expected.names["BreakevenYear"].result()

@@ -6,10 +6,11 @@ same definition fills the Income Statement (driven by the selected scenario) and
 block on the Scenarios tab (driven by that scenario's own assumption rows). Context methods:
   x.inp(item, p)   the Inputs cell of a historical figure
   x.at(key, p)     this line set's cell for another line at period p
-  x.prev(key, p)   the same, one full year earlier (the previous column)
-  x.drv(name, p)   the scenario driver for forecast year p
+  x.prev(key, p)   the same, one full year earlier (the previous column); in the rest of a year, its year to date
+  x.drv(name, p)   the scenario driver for forecast period p (in the rest of a year: its rest_* twin)
   x.year(p)        the fiscal year number of period p (the header cell)
   x.comparative(p) the like-for-like prior period, or None
+  x.comparative_parts(p)  the periods the like-for-like prior figure is the difference of (2H2025 = FY2025 - 1H2025)
   x.here(key, p)   this block's own line (when `at` reads another block)
   x.run(key, p)    `at`'s cells from the first forecast year to p (a running range)
   x.anchor(key, p) `at` with the column fixed, so every column of a row reads the same cell
@@ -33,6 +34,10 @@ class Line:
     text: str = ""                          # label id (model/labels lines.<text>); default: key
     note: str = ""                          # note id (model/labels notes.<note>); default: text
     segment: str = ""                       # the segment key of a per-segment line
+    rest: str = ""   # in the rest of a first forecast year after its interim (2H2026E): "" no cell; "calc" the
+    # forecast formula (its prev is the year to date, its drivers the rest_* twins); "flow" the same, and the
+    # full year is then the year to date plus the rest (FY2026E = 1H2026A + 2H2026E); "annual" the full year
+    # is forecast as a whole (the unit build) and the rest is the full year less the year to date
 
     def __post_init__(self):
         self.text = self.text or self.key
@@ -72,14 +77,14 @@ def income_lines(data) -> list[Line]:
             actual = given_or(f"rev_{key}", lambda x, p, k=key: guard(  # an amount, else revenue x share
                 [x.at("revenue", p), x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)))
         lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
-                          kind="detail", text="rev_segment", note="rev" + one, segment=key))
+                          kind="detail", text="rev_segment", note="rev" + one, segment=key, rest="flow"))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total"),
+             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total", rest="calc"),
         Line("cost_of_revenue", "amount",
              actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
                                                                     x.at("revenue", p) - x.inp("gross_profit", p))),
-             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p)),
+             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p), rest="calc"),
     ]
     for key in seg_keys:
         if single:
@@ -89,40 +94,44 @@ def income_lines(data) -> list[Line]:
                                                x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p))
         lines.append(Line(f"gp_{key}", "amount", actual=actual,
                           forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
-                          kind="detail", text="gp_segment", note="gp" + one, segment=key))
+                          kind="detail", text="gp_segment", note="gp" + one, segment=key, rest="flow"))
     history = "" if split else "_history"  # without compute for the base year R&D is forecast as one line
     lines += [
         Line("gross_profit", "amount",
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total"),
+             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total", rest="calc"),
         Line("rnd_compute", "amount",
              actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
                                                                 x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
-             note="rnd_compute" + history),
+             note="rnd_compute" + history, rest="flow"),
         Line("rnd_other", "amount",
              actual=lambda x, p: guard([x.inp("rnd", p), x.at("rnd_compute", p)], x.inp("rnd", p) - x.at("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
-             note="rnd_other" + history),
+             note="rnd_other" + history, rest="flow"),
         Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),
+             rest="calc" if split else "flow",
              forecast=(lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p)) if split else grow("rnd", "rnd_growth")),
         Line("other_opex", "amount",
              actual=lambda x, p: guard([x.at("gross_profit", p), x.at("rnd", p), x.at("adjusted_net_income", p)],
                                        x.at("gross_profit", p) - x.at("rnd", p) - x.at("adjusted_net_income", p)),
-             forecast=grow("other_opex", "other_opex_growth")),
+             forecast=grow("other_opex", "other_opex_growth"), rest="flow"),
         Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"),
-             forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total"),
+             forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total",
+             rest="calc"),
         Line("adjustments", "amount",
              actual=lambda x, p: guard([x.inp("adjusted_net_income", p), x.inp("net_income", p)],
                                        x.inp("adjusted_net_income", p) - x.inp("net_income", p)),
-             forecast=lambda x, p: x.drv("adjustments", p)),
+             forecast=lambda x, p: x.drv("adjustments", p), rest="flow"),
         Line("net_income", "amount", actual=link("net_income"),
-             forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total"),
+             forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total",
+             rest="calc"),
         Line("total_costs", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p), x.at("other_opex", p)],
                                        x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p)),
-             forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p), kind="memo"),
+             forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p), kind="memo",
+             rest="calc"),
         Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
@@ -261,13 +270,27 @@ def cash_lines(events=()) -> list[Line]:
     ]
 
 
+def prior_figure(x, key, p):
+    """The like-for-like prior figure of a line and the cells it needs known: the same period a year
+    earlier, or for the rest of a year the prior full year less its year to date; None without them."""
+    parts = x.comparative_parts(p)
+    if not parts:
+        return None
+    cells = [x.at(key, q) for q in parts]
+    return (cells[0] if len(cells) == 1 else cells[0] - cells[1]), cells
+
+
 def _growth(key):
     """Like-for-like growth of an Income Statement line: against the same period a year earlier."""
     def f(x, p):
-        prior = x.comparative(p)
+        prior = prior_figure(x, key, p)
         if prior is None:
             return NA
-        return guard([x.at(key, p), x.at(key, prior)], x.at(key, p) / x.at(key, prior) - 1, nonzero=[x.at(key, prior)])
+        before, known = prior
+        if len(known) == 1:
+            return guard([x.at(key, p), *known], x.at(key, p) / before - 1, nonzero=[before])
+        # a difference of two cells: tested for zero only once both are known (AND does not short-circuit)
+        return guard([x.at(key, p), *known], IF(before.ne(0), x.at(key, p) / before - 1, NA))
     return f
 
 
@@ -291,18 +314,17 @@ def ratio_lines(data) -> list[Line]:
         return guard([g, c], g - c)
 
     def incremental(x, p):
-        prior = x.comparative(p)
-        if prior is None:
+        rev, ani = prior_figure(x, "revenue", p), prior_figure(x, "adjusted_net_income", p)
+        if rev is None:
             return NA
-        d_rev = x.at("revenue", p) - x.at("revenue", prior)
-        known = [x.at(k, q) for k in ("revenue", "adjusted_net_income") for q in (p, prior)]
-        return IF(AND(*[ISNUMBER(v) for v in known]),  # the revenue change is a divisor only when both are known
-                  guard([], (x.at("adjusted_net_income", p) - x.at("adjusted_net_income", prior)) / d_rev,
-                        nonzero=[d_rev]), NA)
+        d_rev = x.at("revenue", p) - rev[0]
+        known = [x.at("revenue", p), x.at("adjusted_net_income", p), *rev[1], *ani[1]]
+        return IF(AND(*[ISNUMBER(v) for v in known]),  # the revenue change is a divisor only when all are known
+                  guard([], (x.at("adjusted_net_income", p) - ani[0]) / d_rev, nonzero=[d_rev]), NA)
 
     def both(key, unit, f, **kw):
-        """A ratio computed alike in actual and forecast columns."""
-        return Line(key, unit, f, f, **kw)
+        """A ratio computed alike in actual and forecast columns (the rest of a year too)."""
+        return Line(key, unit, f, f, rest="calc", **kw)
 
     lines = [both("gross_margin", "pct", of_revenue("gross_profit"))]
     seg_keys = [] if data.single_segment else [k for k, _ in data.segments]  # one segment: its margin and mix are the totals
@@ -314,7 +336,7 @@ def ratio_lines(data) -> list[Line]:
     compute_share = lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p))  # noqa: E731
     lines += [
         both("rnd_to_revenue", "pct", of_revenue("rnd")),
-        Line("compute_share", "pct", compute_share, compute_share if data.split_compute else None),
+        Line("compute_share", "pct", compute_share, compute_share if data.split_compute else None, rest="calc"),
         both("other_opex_to_revenue", "pct", of_revenue("other_opex")),
         both("adjusted_net_margin", "pct", of_revenue("adjusted_net_income"), kind="total"),
         both("net_margin", "pct", of_revenue("net_income")),

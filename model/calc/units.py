@@ -95,7 +95,7 @@ def seam(data, lines: list[Line]) -> list[Line]:
              "rnd_other": "rnd_other_units"}
     for ln in lines:
         if ln.key in forecast:
-            ln.forecast, ln.note = forecast[ln.key], notes[ln.key]
+            ln.forecast, ln.note, ln.rest = forecast[ln.key], notes[ln.key], "annual"
     return lines + unit_lines(data)
 
 

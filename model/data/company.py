@@ -113,6 +113,23 @@ COST_DRIVERS = {
     "adjustments": Item("adjustments", "amount", SIGNED,
                         "adjusted minus reported net income (amount): share-based pay etc."),
 }
+# The rest of the year after a year-to-date interim of the first forecast year (2H2026E after 1H2026A):
+# each income-statement driver has a remainder twin, given in that year's column only. A growth compares
+# the remainder with the year to date (for 1H: 2H over 1H), a margin or an amount is the remainder's own.
+REST = "rest_"
+REST_HELP = {"pct": "of the rest of the first forecast year after its interim, over the year to date",
+             "gm": "of the rest of the first forecast year after its interim",
+             "amount": "for the rest of the first forecast year after its interim"}
+
+
+def rest_items(items: dict[str, Item]) -> dict[str, Item]:
+    """The remainder twin of each income-statement driver: rest_growth_cloud, rest_gm_cloud, ..."""
+    def help_of(drv, item):
+        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") else "pct"
+        return f"{item.help.split(' (')[0]}, {REST_HELP[kind]}"
+    return {REST + drv: replace(item, text=REST + item.text, help=help_of(drv, item)) for drv, item in items.items()}
+
+
 # Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
 CASH_DRIVERS = {
     "non_cash": Item("non_cash", "amount", SIGNED,
@@ -338,6 +355,14 @@ class Dataset:
         return self.full_years[-1]
 
     @property
+    def stub(self) -> Period | None:
+        """The latest interim of the first forecast year that gives revenue (1H2026 when FY2025 is the last
+        full year), or None: that year's forecast is then the year-to-date actual plus the rest of the year
+        (stub.rest()). An interim with no revenue (only the result behind an opening cash date) is not one."""
+        ytd = [p for p in self.interims if p.year == self.base_year.year + 1 and self.actual("revenue", p) is not None]
+        return max(ytd) if ytd else None
+
+    @property
     def single_segment(self) -> bool:
         """One revenue segment: its share is 100% and its margin the blended one, by definition."""
         return len(self.segments) == 1
@@ -368,12 +393,20 @@ def actual_items(data) -> dict[str, Item]:
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
+    """The income-statement drivers per scenario, and their remainder twins when the first forecast year
+    has a year-to-date interim (data.stub)."""
     split = data.split_compute if split_compute is None else split_compute
-    items = dict(_driver_items(tuple(data.segments), split))
+    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None))
     if not data.units:
         return items
-    replaced = unit_build.replaced_drivers(data.units)
+    replaced = unit_replaced(data)
     return {**{k: v for k, v in items.items() if k not in replaced}, **UNIT_DRIVERS}
+
+
+def unit_replaced(data) -> set[str]:
+    """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
+    replaced = unit_build.replaced_drivers(data.units)
+    return replaced | {REST + d for d in replaced}
 
 
 # Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
@@ -386,11 +419,11 @@ def _actual_items(segments: tuple) -> dict[str, Item]:
 
 
 @lru_cache(maxsize=64)
-def _driver_items(segments: tuple, split: bool) -> dict[str, Item]:
+def _driver_items(segments: tuple, split: bool, stub: bool) -> dict[str, Item]:
     items = per_segment(SEGMENT_DRIVERS, segments)
     items.update(RND_DRIVERS[split])
     items.update(COST_DRIVERS)
-    return items
+    return {**items, **rest_items(items)} if stub else items
 
 
 def all_driver_items(data) -> dict[str, Item]:
@@ -573,6 +606,30 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
             at = next((where[i, base] for i in group if (i, base) in where), None)
             problems.append(DataError(path, f"{' or '.join(group)} for {base.code} is required (either; the other is "
                                             "derived): the last full year is the base of the forecast", at, "value"))
+    stub = data.stub
+    if stub is not None:
+        why = f"FY{stub.year} is forecast as {stub.code} actual plus {stub.rest().code}"
+        needed = list(REQUIRED_ACTUALS) + ["net_income"]
+        if not data.single_segment:
+            needed += [f"gm_{key}" for key, _ in data.segments]  # the year to date's segment gross profit
+        for item in needed:
+            if data.actual(item, stub) is None:
+                problems.append(DataError(path, f"{item} for {stub.code} is required: {why}", where.get((item, stub)),
+                                          "value"))
+        for group in EITHER_ACTUALS:
+            if all(data.actual(i, stub) is None for i in group):
+                at = next((where[i, stub] for i in group if (i, stub) in where), None)
+                problems.append(DataError(path, f"{' or '.join(group)} for {stub.code} is required (either; the other "
+                                                f"is derived): {why}", at, "value"))
+        if not data.single_segment:
+            first_key = data.segments[0][0]
+            if all(data.actual(f"{kind}_{first_key}", stub) is None for kind in ("rev", "share")):
+                problems.append(DataError(path, f"segment revenue for {stub.code} is required: give every segment's "
+                                                f"rev_<segment> (amount) or share_<segment>: {why}",
+                                          where.get((f"share_{first_key}", stub)), "value"))
+        if data.split_compute and all(data.actual(i, stub) is None for i in ("rnd_compute", "rnd_compute_share")):
+            problems.append(DataError(path, f"rnd_compute (or an assumed rnd_compute_share) for {stub.code} is "
+                                            f"required: {why}", where.get(("rnd", stub)), "value"))
     if not data.single_segment:
         first_key = data.segments[0][0]
         if all(data.actual(f"{kind}_{first_key}", base) is None for kind in ("rev", "share")):
@@ -663,22 +720,55 @@ def rnd_mode_hint(data, driver) -> str:
             "it R&D is forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
 
 
+def whole_years(drv: str) -> bool:
+    """A driver of every forecast year, the first one whole even after its year-to-date interim: the cash
+    drivers (the cash bridge runs from the opening cash date) and the unit build's (it is annual)."""
+    return drv in CASH_DRIVERS or drv in UNIT_DRIVERS
+
+
+def driver_columns(data, drv: str, year_cols: list[str]) -> list[str]:
+    """The year columns of assumptions.csv that hold a driver's values: every forecast year, but with a
+    year-to-date interim of the first one (data.stub) that year's column holds the remainder drivers
+    only, and the other income-statement drivers start the year after."""
+    if data.stub is None or whole_years(drv):
+        return year_cols
+    return year_cols[:1] if drv.startswith(REST) else year_cols[1:]
+
+
+def remainder_problem(data, drv: str, column: str = "") -> str:
+    """Where a remainder driver applies, in words for an error message."""
+    first = data.base_year.year + 1
+    what = f"{drv} forecasts the rest of FY{first} after its year-to-date interim"
+    if data.stub is None:
+        return (f"{what}, but actuals.csv has no interim of FY{first} (1H, 9M or a quarter) with revenue: FY{first} is forecast "
+                f"from FY{first - 1} as a whole; leave the row blank or remove it")
+    if column:
+        return (f"{what} ({data.stub.rest().code}, after {data.stub.code}), so it takes a value in FY{first} only; "
+                f"{column} has no interim: leave it blank")
+    return f"FY{first} is {data.stub.code} actual plus {data.stub.rest().code}, forecast with the {REST}* drivers"
+
+
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
     every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False]}
-    replaced = {d: every[d] for d in unit_build.replaced_drivers(data.units)}
+    every = {**every, **rest_items(every)}
+    replaced = {d: every[d] for d in unit_replaced(data)}
     other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]
-    known = list(drivers) + list(other_mode) + [d for d in sorted(replaced) if d not in drivers]
+    other_mode = {**other_mode, **rest_items(other_mode)}
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
+    stub = data.stub
+    plain = _driver_items(tuple(data.segments), data.split_compute, False)  # the drivers a remainder twins
+    remainder = rest_items(plain)
+    known = set(drivers) | set(other_mode) | set(remainder) | set(replaced)
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
     header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
     in_file = [h for h in header if is_year(h)]
     for a, b in zip(in_file, in_file[1:]):
         if parse_period(b) <= parse_period(a):
             raise DataError(path, f"year columns must run in order: {b} comes after {a}", 1, b)
-    values, rationales, scenarios, excel_names, where = {}, {}, [], {}, {}
+    values, rationales, scenarios, excel_names, where, ignored = {}, {}, [], {}, {}, []
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
         if not SCENARIO_NAME.fullmatch(sc):
@@ -688,8 +778,14 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             raise DataError(path, unknown("driver", drv, drivers), n, "driver")
         if drv in other_mode:
             if any(r[c] for c in year_cols):
-                raise DataError(path, rnd_mode_hint(data, drv), n, "driver")
+                raise DataError(path, rnd_mode_hint(data, drv.removeprefix(REST)), n, "driver")
             continue
+        if drv in remainder:
+            wrong = [c for c in year_cols if r[c] and (stub is None or c != year_cols[0])]
+            if wrong:
+                raise DataError(path, remainder_problem(data, drv, wrong[0]), n, wrong[0])
+            if stub is None:
+                continue   # a blank remainder row: nothing to forecast with it
         if (sc, drv) in values:
             raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
         same = excel_names.setdefault(name_part(sc).lower(), sc)
@@ -702,18 +798,26 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             scenarios.append(sc)
         rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
         where[sc, drv] = n
-        blank = [c for c in year_cols if not r[c]]
+        cols = driver_columns(data, drv, year_cols)
+        if stub and drv in plain and r[year_cols[0]]:
+            ignored.append(n)
+        blank = [c for c in cols if not r[c]]
         if blank:
-            problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}", n, blank[0]))
+            problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}"
+                                      + (f" ({remainder_problem(data, drv)})" if drv in remainder else ""), n, blank[0]))
             values[(sc, drv)] = None
             continue
         item = drivers.get(drv) or replaced[drv]
-        vals = [parse_number(r[c], path, n, c) for c in year_cols]
+        vals = [parse_number(r[c], path, n, c) if c in cols else None for c in year_cols]
         for c, v in zip(year_cols, vals):
             check_bound(item.bound, item.unit, v, path, n, c)
         values[(sc, drv)] = vals
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
+    if ignored:
+        data.notes.append(f"assumptions.csv: the {year_cols[0]} values of the income-statement drivers are ignored "
+                          f"(rows {', '.join(map(str, ignored))}): {year_cols[0]} is the {stub.code} actual plus the "
+                          f"{stub.rest().code} forecast, driven by the {REST}* rows; blank them when convenient")
     for h in header:
         p = parse_period(h) if h not in ("scenario", "driver", "rationale") else None
         if p and p.year < years[0]:
@@ -730,7 +834,8 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 values[(sc, drv)] = [0.0] * len(years)
                 rationales[(sc, drv)] = {"rationale": CASH_DRIVER_DEFAULT}
             else:
-                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
+                why = f" ({remainder_problem(data, drv)})" if drv in remainder else ""
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}{why}", first, "driver"))
     # rows of drivers the unit build replaces are checked as usual and kept out of the model (they serve
     # the growth-rate build of the same figures: the folder without units.toml)
     values = {k: v for k, v in values.items() if k[1] not in replaced}

@@ -14,6 +14,16 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200   # fiscal years a period may name
 class Period:
     year: int     # fiscal year the period falls in
     months: int   # 12 for a full year; an interim runs from the fiscal year start
+    start: int = 0  # months of the year before it begins: 0, but for the rest of a year after an interim
+
+    @property
+    def is_remainder(self) -> bool:
+        """The rest of a fiscal year after a year-to-date interim (2H2026 after 1H2026): a forecast period."""
+        return self.start > 0
+
+    def rest(self) -> "Period":
+        """The rest of the fiscal year after this year-to-date interim: 2H after 1H, Q4 after 9M."""
+        return Period(self.year, 12 - self.months, self.months)
 
     @property
     def is_full_year(self) -> bool:
@@ -21,6 +31,9 @@ class Period:
 
     @property
     def code(self) -> str:
+        if self.start:
+            head = {6: "2H", 9: "Q4 ", 3: "Q2-Q4 "}.get(self.start, f"M{self.start + 1}-12 ")
+            return f"{head}{self.year}"
         if self.months == 12:
             return f"FY{self.year}"
         if self.months == 6:
@@ -31,7 +44,7 @@ class Period:
 
     def prior(self) -> "Period":
         """The same-length period a year earlier: the like-for-like comparative."""
-        return Period(self.year - 1, self.months)
+        return Period(self.year - 1, self.months, self.start)
 
 
 def parse_period(text: str) -> Period | None:

@@ -16,9 +16,8 @@ from pathlib import Path
 
 from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TEXTS, CLAIM_TESTS,
                       COST_DRIVERS, EDITIONS, EITHER_ACTUALS, FUNDING_ITEMS, FUNDING_TEXTS, PLAIN_KEY, REQUIRED_ACTUALS,
-                      RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS, UNIT_DRIVERS,
-                      per_edition,
-                      per_segment)
+                      RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS,
+                      UNIT_DRIVERS, per_edition, per_segment, rest_items)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
@@ -154,9 +153,19 @@ def actuals_csv(years, interims, segments) -> str:
                            + [[item, p.code, "", "", ""] for item in items for p in periods])
 
 
-def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
+def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) -> str:
+    """The drivers' rows; with an interim of the first forecast year (`stub`) also the rest_* rows of
+    the rest of that year, which take a value in its column only."""
     drivers = {**per_segment(SEGMENT_DRIVERS, segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
     years = [f"FY{y}" for y in range(first_year, forecast_end + 1)]
+    rest = rest_items(drivers) if stub else {}
+    rest_note = [
+        f"{stub.code} is an interim of FY{first_year}: FY{first_year} = {stub.code} actual + {stub.rest().code} forecast.",
+        f"The rest_* rows drive {stub.rest().code} and take a value in the FY{first_year} column only; the other",
+        f"income-statement drivers start in FY{first_year + 1} (leave their FY{first_year} blank). A rest_ growth is",
+        f"over the year to date ({stub.code}); a rest_ margin or amount is the rest of the year's own.",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in rest.items()],
+    ] if stub else []
     head = comment_rows(
         f"assumptions.csv: forecast drivers; one row per scenario and driver. Guide: {GUIDE}",
         "Scenarios: as many as you like; their names and order come from this file. Every scenario needs every driver.",
@@ -166,6 +175,7 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
         "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
+        *rest_note,
         "rationale: a one-line reason shown beside the row in the workbook.",
         edition_note(["rationale"]),
     )
@@ -173,7 +183,7 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end) -> str:
     blanks = [""] * (len(years) + len(texts))
     zeros = ["0"] * len(years) + [""] * len(texts)
     return head + csv_rows([["scenario", "driver", *years, *texts]]
-                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers]
+                           + [[sc, drv, *blanks] for sc in scenarios for drv in {**drivers, **rest}]
                            + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
 
 
@@ -285,7 +295,8 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
     files = {
         "company.toml": company_toml(name, segments, scenarios, forecast_end, year_end),
         "actuals.csv": actuals_csv(years, interims, segments),
-        "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end),
+        "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end,
+                                           max((p for p in interims if p.year == years[-1] + 1), default=None)),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
         "reference.csv": reference_csv(),

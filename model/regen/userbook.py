@@ -16,10 +16,10 @@ from pathlib import Path
 
 from ..workbook.build import TABS
 from ..calc.lines import all_lines
-from ..data.company import COST_DRIVERS, RND_DRIVERS, all_driver_items
+from ..data.company import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
 from ..labels import LANGS, Labels, table
 from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
-from ..data.periods import parse_period
+from ..data.periods import Period, parse_period
 from ..workbook.readback import WorkbookError, open_workbook
 from ..workbook.slots import Slot, label
 from ..calc.values import same
@@ -44,8 +44,18 @@ def header_period(value, number_format):
     m = _PERIOD_FORMAT.match(number_format or "")
     if not m:
         return None
-    period, suffix = parse_period(_literal(m.group(1)) + str(int(value))), _literal(m.group(2))
+    text, suffix = _literal(m.group(1)) + str(int(value)), _literal(m.group(2))
+    period = parse_period(text) or _remainder(text)
     return (period.code, suffix) if period and suffix in ("A", "E") else None
+
+
+def _remainder(text: str):
+    """The rest-of-year period a header such as 2H2026 or Q4 2026 names (Period.code's own forms)."""
+    m = re.match(r"^(2H|Q4 |Q2-Q4 |M(\d+)-12 )(\d{4})$", text)
+    if not m:
+        return None
+    start = {"2H": 6, "Q4 ": 9, "Q2-Q4 ": 3}.get(m.group(1)) or int(m.group(2)) - 1
+    return Period(int(m.group(3)), 12 - start, start)
 
 
 def period_headers(ws) -> dict:
@@ -114,7 +124,8 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
             return None
         drv = drv or m.group(2)
         sc = rest[:-len(drv) - 1]
-        return Slot("assumption", drv, sc, period[0]) if period and period[1] == "E" else None
+        code = f"FY{period[0][-4:]}" if period and drv.startswith(REST) else period and period[0]  # 2H2025E: FY2025's
+        return Slot("assumption", drv, sc, code) if period and period[1] == "E" else None
     if name == "ReferenceFigures" and offset in (0, 1):
         metric, code = ws.cell(row + 1, 1).value, ws.cell(row + 1, 2).value
         p = parse_period(str(code or ""))

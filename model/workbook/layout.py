@@ -2,11 +2,23 @@
 from __future__ import annotations
 
 from ..calc.formula import Expr, Rng
+from ..data.company import REST
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
 from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 
 LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
+
+
+def ytd_plus_rest(key):
+    """A flow in a first forecast year that has a year-to-date interim: the interim actual plus the rest."""
+    return lambda x, p: x.at(key, x.tl.stub) + x.at(key, x.tl.rest)
+
+
+def full_less_ytd(key):
+    """The rest of a first forecast year whose full year another build forecasts (the unit build's lines
+    are annual): the full year less the year-to-date interim actual."""
+    return lambda x, p: x.at(key, x.tl.stub_year) - x.at(key, x.tl.stub)
 
 
 class LineBlock:
@@ -44,10 +56,17 @@ class LineBlock:
 
     def fill(self, notes=True):
         """Write every line's formula into its cells (after all blocks exist, so links resolve)."""
+        tl = self.tl
         for ln in self.lines:
             for p in self.periods:
-                actual = self.tl.is_actual(p)
+                actual = tl.is_actual(p)
                 fn = ln.actual if actual else ln.forecast
+                if p == tl.rest and not ln.rest:
+                    fn = None      # a line with no remainder (breakeven flags, cash): nothing in 2H2026E
+                elif p == tl.stub_year and ln.rest == "flow" and fn is not None:
+                    fn = ytd_plus_rest(ln.key)
+                elif p == tl.rest and ln.rest == "annual":
+                    fn = full_less_ytd(ln.key)
                 cell = self.cells[(ln.key, p)]
                 if fn is None:
                     del self.sheet.cells[(cell.row, cell.col)]
@@ -94,13 +113,16 @@ class LineBlock:
         return Rng(self.cells[(key, self.tl.forecast[0])], self.cells[(key, p)], absolute=False, anchored=True)
 
     def prev(self, key, p):
-        return self.at(key, self.tl.before(p))
+        """The figure a forecast grows from: the previous full year; for the rest of a year (2H2026E), the
+        year to date (1H2026A)."""
+        return self.at(key, self.tl.stub if p == self.tl.rest else self.tl.before(p))
 
     def inp(self, item, p):
         return self.inputs.cell(item, p).ref()
 
     def drv(self, name, p=None):
-        d = self.drivers(name, p)
+        """A scenario driver; for the rest of a year its remainder twin (rest_growth_cloud for growth_cloud)."""
+        d = self.drivers(REST + name if p is not None and p == self.tl.rest else name, p)
         return d if isinstance(d, Expr) else d.ref()
 
     def const(self, key):
@@ -112,6 +134,9 @@ class LineBlock:
 
     def comparative(self, p):
         return self.tl.comparative(p)
+
+    def comparative_parts(self, p):
+        return self.tl.comparative_parts(p)
 
     @property
     def first_year(self):

@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REQUIRED_ACTUALS, STEP, TOLERANCE, Bound, Dataset,
-                            Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REQUIRED_ACTUALS, REST, STEP, TOLERANCE,
+                            Bound, Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -143,6 +143,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if kind == "assumption" and slot.scenario not in data.scenarios:
             return Resolved(slot, name, item.unit if item else "amount",
                             gone=f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
+        if kind == "assumption" and slot.key.startswith(REST) and parse_period(slot.period).year <= data.base_year.year:
+            return Resolved(slot, name, item.unit if item else "pct",  # the rest of a year now actual
+                            gone=f"{slot.period} is now an actual year (FY{data.base_year.year} actuals are in the data)")
         if item is None:
             raise Gone(f"item {slot.key!r} no longer exists (segments changed?)" if kind == "actual" else
                        f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
@@ -267,7 +270,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
 def input_slots(inputs) -> dict:
     """Every input cell of the Inputs tab (an `InputsTab`) -> its slot."""
     slots = {cell: Slot("actual", item, period=p.code) for (item, p), cell in inputs.hist.items()}
-    slots.update({cell: Slot("assumption", drv, sc, p.code) for (sc, drv, p), cell in inputs.asm.items()})
+    # a remainder driver (in the 2H2026E column) is the first forecast year's value of its row in assumptions.csv
+    slots.update({cell: Slot("assumption", drv, sc, f"FY{p.year}") for (sc, drv, p), cell in inputs.asm.items()})
     slots.update({cell: Slot("tolerance", key) for key, cell in inputs.tol.items()})
     for ref, value, tol in inputs.refs:
         for cell, fld in ((value, "value"), (tol, "tolerance")):

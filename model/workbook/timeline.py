@@ -15,15 +15,20 @@ class Timeline:
         self.forecast = [Period(y, 12) for y in data.forecast_years]
         self.interims = data.interims
         self.years = self.actual_years + self.forecast
-        self._forecast = set(self.forecast)
+        # a year-to-date interim of the first forecast year: that year is the interim plus the rest (2H2026E),
+        # a forecast column of its own right after the interim
+        self.stub = data.stub
+        self.rest = self.stub.rest() if self.stub else None
+        self.stub_periods = [self.stub, self.rest] if self.stub else []
+        self._forecast = set(self.forecast) | ({self.rest} if self.rest else set())
         self._year_index = {p: i for i, p in enumerate(self.years)}
         self.col = {p: FIRST_COL + i for i, p in enumerate(self.years)}
         after = FIRST_COL + len(self.years)
         if self.interims:
             self.spacer_col = after
-            for i, p in enumerate(self.interims):
+            for i, p in enumerate(self.interims + ([self.rest] if self.rest else [])):
                 self.col[p] = after + 1 + i
-            after += 1 + len(self.interims)
+            after += 1 + len(self.interims) + (1 if self.rest else 0)
         else:
             self.spacer_col = None
         self.note_col = after
@@ -35,7 +40,12 @@ class Timeline:
 
     @property
     def periods(self) -> list[Period]:
-        return self.years + self.interims
+        return self.years + self.interims + ([self.rest] if self.rest else [])
+
+    @property
+    def stub_year(self) -> Period | None:
+        """The first forecast year when it is a year-to-date interim plus the rest of the year."""
+        return self.forecast[0] if self.stub else None
 
     @property
     def base_year(self) -> Period:
@@ -54,6 +64,16 @@ class Timeline:
         prior = p.prior()
         return prior if prior in self.col else None
 
+    def comparative_parts(self, p: Period) -> list[Period]:
+        """The periods the like-for-like prior figure comes from: [the same period a year earlier]; for the
+        rest of a year (2H2026), [the prior full year, its year to date] (2H2025 = FY2025 - 1H2025); [] when
+        the timeline lacks them."""
+        if p.is_remainder:
+            parts = [Period(p.year - 1, 12), Period(p.year - 1, p.start)]
+            return parts if all(q in self.col for q in parts) else []
+        prior = self.comparative(p)
+        return [prior] if prior else []
+
     def header_format(self, p: Period) -> str:
         suffix = "E" if p in self._forecast else "A"
         return f"period_{p.code[:-4]}{suffix}"   # the code without its year: FY, 1H, 9M, "Q1 "
@@ -67,6 +87,7 @@ class Timeline:
             c = self.col[p]
             cells[p] = sheet.put(row, c, p.year, "head", self.header_format(p))
             kind = "estimate" if p in self._forecast else ("actual" if p.is_full_year else "interim")
+            kind = "remainder" if p == self.rest else kind
             sheet.put(row + 1, c, t(f"common.{kind}"), "subhead")
         if self.interims:
             sheet.put(row - 1, self.col[self.interims[0]], t("common.interims"), "subhead")

@@ -2,7 +2,7 @@
 master check (the number of failures) that every tab's header shows."""
 from __future__ import annotations
 
-from ...calc.formula import ABS, AND, COUNT, NA, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
+from ...calc.formula import ABS, AND, COUNT, NA, NM, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
@@ -93,6 +93,15 @@ class ChecksTab:
                           - SUM(rows("capex")) - SUM(rows("working_capital")) + SUM(rows("equity_raised")))
             check_row("cash_roll", {p: fails_if(ABS(cb.here("opening_cash", p) - cb.here("closing_cash", tl.before(p)))
                                                 .gt(tol["amount"])) for p in tl.forecast[1:]}, scenario=sc)
+            if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
+                rest, ytd = tl.rest, tl.stub
+                keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
+                flows = [(sb.at(k, ytd), sb.at(k, rest)) for k in keys]
+                flows.append(tuple(sb.at("revenue", p) - sb.at("gross_profit", p) for p in (ytd, rest)))  # cost of revenue
+                # negative where its year to date is not (other operating costs, net, may be a net income)
+                below = [AND(y.ge(0), r.lt(-tol["amount"])) for y, r in flows]
+                check_row("remainder", {rest: IF(OR(*below), 1, 0)}, scenario=sc, ytd=tl.stub.code,
+                          rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
         if units:
@@ -130,7 +139,10 @@ class ChecksTab:
                               "diff_" + precise(kind))
                 sh.put(row, FIRST_COL + 3, tolerance.ref(), "calc", precise(kind))
                 row += 1
-                sh.put(row - 1, FIRST_COL + 4, IF(ISNUMBER(diff.ref()), IF(ABS(diff.ref()).gt(tolerance.ref()), 1, 0), 1), "calc", "int")
+                # a ratio the model shows as n.m. ties when the published figure is beyond the n.m. limit too
+                nm = AND(model.ref().eq(NM), ABS(reported.ref()).gt(inputs.tol["nm_ratio"].ref(True, True)))
+                sh.put(row - 1, FIRST_COL + 4, IF(ISNUMBER(diff.ref()), IF(ABS(diff.ref()).gt(tolerance.ref()), 1, 0),
+                                                  IF(nm, 0, 1)), "calc", "int")
             fails = Rng(sh.cell_at(first, FIRST_COL + 4), sh.cell_at(row - 1, FIRST_COL + 4), absolute=False)
             sh.put(row, LABEL_COL, t("checks.not_reproduced"), "label")
             self.totals.append(sh.put(row, UNIT_COL, SUM(fails), "check", "int"))

@@ -1,10 +1,11 @@
 """Income Statement: the selected scenario's drivers, then history and forecast line by line."""
 from __future__ import annotations
 
-from ...data.company import driver_items
+from ...data.company import REST, driver_items
 from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock
+from .inputs import driver_periods
 from ...calc.lines import income_lines
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
@@ -29,10 +30,15 @@ class IncomeTab:
         self.drivers = {}
         first_driver = row
         for drv, item in driver_items(data).items():
+            if not driver_periods(tl, drv):
+                continue
+            if tl.rest and drv.startswith(REST) and not any(d.startswith(REST) for d, _ in self.drivers):
+                sh.put(row, tl.note_col, t("income.rest_note", year=tl.stub_year.code, ytd=tl.stub.code,
+                                           rest=tl.rest.code), "note")
             put_label(sh, row, t.item("drivers", item), "detail_label",
                       [t.edition(lang).item("drivers", item) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
-            for p in tl.forecast:
+            for p in driver_periods(tl, drv):
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),
                                                                       self.index.ref(True, True)), "calc", item.unit)
             row += 1

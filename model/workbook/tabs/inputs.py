@@ -2,9 +2,9 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (AMOUNT, DEFAULT_NOTES, FLAG, FUNDING_ITEMS, FX_RATE, SENSITIVITY, SIGNED, STEP,
-                    TOLERANCE, TOLERANCES, Bound, actual_items, all_driver_items, raise_year_bound, used_tolerances)
-from ...data.company import POSITIVE, UNIT_ACTUALS
+from ...data.company import (AMOUNT, DEFAULT_NOTES, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REST,
+                    SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, UNIT_ACTUALS, Bound, actual_items, all_driver_items,
+                    raise_year_bound, used_tolerances, whole_years)
 from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
@@ -29,6 +29,15 @@ def claim_unit(t, claim) -> str:
     """Unit-column text of a claim: the edition's for the model's kinds, else the data's own (m users),
     in the edition's language where the data give it (unit_zh)."""
     return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
+
+
+def driver_periods(tl, drv: str) -> list:
+    """The periods a driver has a value for: every forecast year; with a year-to-date interim of the
+    first forecast year, the remainder drivers (rest_*) the rest of that year only (2H2026E) and the other
+    income-statement drivers the years after it."""
+    if tl.stub is None or whole_years(drv):
+        return tl.forecast
+    return [tl.rest] if drv.startswith(REST) else tl.forecast[1:]
 
 
 class InputsTab:
@@ -190,19 +199,24 @@ class InputsTab:
         self.asm = {}
         self.asm_rows = {}
         for drv, item in all_driver_items(data).items():
+            periods = driver_periods(tl, drv)
+            if not periods:   # a one-year horizon that is an interim plus the rest: no full-year driver
+                continue
             sh.put(row, LABEL_COL, t.item("drivers", item), "subsection")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             row += 1
             self.asm_rows[drv] = row
             for sc in data.scenarios:
                 sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
-                for p, v in zip(tl.forecast, data.assumptions[(sc, drv)]):
+                values = data.assumptions[(sc, drv)]
+                for p in periods:
+                    v = values[data.forecast_years.index(p.year)]
                     self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
                 texts = data.rationales.get((sc, drv), {})
                 sh.put(row, tl.note_col, note(t.data_text(texts, "rationale")), "note_wrap")
                 fit_note(row, texts.values())
                 book.define(f"Asm_{name_part(sc)}_{drv}",
-                            Rng(self.asm[(sc, drv, tl.forecast[0])], self.asm[(sc, drv, tl.forecast[-1])]))
+                            Rng(self.asm[(sc, drv, periods[0])], self.asm[(sc, drv, periods[-1])]))
                 row += 1
             sh.groups.append((self.asm_rows[drv], row - 1))
         row += 1

@@ -35,7 +35,7 @@ class ScenariosTab:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
             block = LineBlock(sh, tl, scenario_lines(data, reported=True) + breakeven_lines() + other_breakeven_lines(),
-                              row, tl.years, inputs, drivers=lambda name, p, sc=sc: opening.get(name) or
+                              row, tl.years + tl.stub_periods, inputs, drivers=lambda name, p, sc=sc: opening.get(name) or
                               inputs.asm[(sc, name, p)], headers=self.headers, link_actuals=income.lines)
             block.fill(notes=False)
             self.blocks[sc] = block

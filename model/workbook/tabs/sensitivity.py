@@ -6,7 +6,7 @@ Statement, with the shifted drivers written as 'selected driver + delta'."""
 from __future__ import annotations
 
 from ..book import Chart, Series
-from ...data.company import RND_DRIVERS, SENSITIVITY, driver_items
+from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
 from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng, ratio
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
@@ -220,9 +220,11 @@ class SensitivityTab:
 
         def drivers(name, p):
             base = income.drivers[(name, p)].ref()
-            return base + shifts[name] if name in shifts else base
+            shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
+            return base + shifts[shift] if shift in shifts else base
         block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
-                          [self.tl.base_year] + self.tl.forecast, self.inputs, drivers=drivers, headers=self.headers,
+                          [self.tl.base_year] + self.tl.forecast + self.tl.stub_periods, self.inputs, drivers=drivers,
+                          headers=self.headers,
                           link_actuals=income.lines)
         block.fill(notes=False)
         return block, block.last_row + 2

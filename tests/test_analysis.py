@@ -273,7 +273,8 @@ EXPECTED_STATUS = {
 # by claim: the API rows are one claim, GM25H and GM25S one ('stable at 50%'), the six breakeven rows one
 EXPECTED_CLAIMS = {CORROBORATED: 16, FROM_NOTE: 10, "consistent under its condition": 0,
                    "holds against an unsourced benchmark": 1, "cannot be checked": 8,
-                   "not testable (proxy contradicts)": 2, "differs under its condition": 1, "differs": 4}
+                   "not testable (proxy contradicts)": 2, "consistent under assumptions": 0,
+                   "differs under assumptions": 0, "differs under its condition": 1, "differs": 4}
 
 
 def test_claims_statuses_on_the_default_data(book):
@@ -393,6 +394,7 @@ def test_hand_claims_statuses_and_counts(tmp_path):
     assert claims_by_status(tab) == {"consistent — corroborated": 2, "consistent — from the note": 1,
                                      "consistent under its condition": 1, "holds against an unsourced benchmark": 1,
                                      "cannot be checked": 1, "not testable (proxy contradicts)": 1,
+                                     "consistent under assumptions": 0, "differs under assumptions": 0,
                                      "differs under its condition": 0, "differs": 2}
     assert tab.count.result() == 9
     model = {k: m.result() for k, (_, m, _) in tab.rows.items()}

@@ -357,3 +357,59 @@ def test_a_wrong_cached_unit_value_is_caught(tmp_path):
     write_book(b, path)
     rep = compare(cached_values(path), engine.recalculate_file(path))
     assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Unit Economics", a1(target.row, target.col))]
+
+
+def test_operating_leverage_by_hand(unit_book):
+    # FY2025 'double' (above): fixed 29 of all costs 29 + 6.5; the result -20.5 against FY2024's -20 as
+    # revenue went from 10 to 15: of each extra unit of revenue the result lost 0.1; a loss: no leverage ratio
+    u = unit_book.tabs["units"].blocks["double"]
+    assert u.cell("ue_fixed_share", FY(2025)).result() == pytest.approx(29 / 35.5)
+    assert u.cell("ue_incremental", FY(2025)).result() == pytest.approx((-20.5 + 20) / (15 - 10))
+    assert u.cell("ue_dol", FY(2025)).result() == "n.m."
+
+
+def test_operating_leverage_when_the_result_is_positive(book_units):
+    # Zhipu's bull case breaks even in FY2028 (README): from then the ratio is contribution / result
+    u = book_units.tabs["units"].blocks["bull"]
+    contribution, result = (u.cell(k, FY(2029)).result() for k in ("ue_contribution", "ue_result"))
+    assert result > 0 and u.cell("ue_dol", FY(2029)).result() == pytest.approx(contribution / result)
+    assert u.cell("ue_dol", FY(2026)).result() == "n.m."
+
+
+# claims on the unit build's lines: FY2024's inference cost per token 0.03 against the price 0.1 (above)
+UNIT_CLAIMS = """id,claim,reported,unit,calc,metric,periods,test,tolerance,group,basis,latest
+MC25,Marginal cost under 25%,25%,pct,value,u_variable_share,FY2024,at_most,0,MC,assumption,yes
+MC35,Marginal cost under 35%,35%,pct,value,u_variable_share,FY2024,at_most,0,MC,assumption,
+UC,Unit cost falls,1,x,multiple,u_unit_cost,FY2023;FY2024,at_most,0,,assumption,
+REV,Revenue FY2024,10,amount,value,revenue,FY2024,equal,0,,,
+"""
+
+
+def test_claims_on_unit_lines_rest_on_assumptions(tmp_path):
+    data = load(write_company(tmp_path / "handco", {**HAND_UNITS, "claims.csv": UNIT_CLAIMS}))
+    tab = build_book(data).tabs["claims"]
+    model = {k: m.result() for k, (_, m, _) in tab.rows.items()}
+    assert model["MC25"] == pytest.approx(0.3) and model["MC35"] == pytest.approx(0.3)
+    assert {k: s.result() for k, (_, _, s) in tab.rows.items()} == {
+        "MC25": "differs under assumptions", "MC35": "consistent under assumptions",
+        "UC": "cannot be checked",          # FY2023's serving split is not given: no cost per token
+        "REV": "consistent — corroborated"}
+    assert tab.verdicts["MC"].result() == "differs under assumptions"
+    # the unit build is annual: against the latest interim (1H2025) there is no figure, not a zero
+    fy, interim, _ = (c.result() for c in tab.latest_cells["MC25"])
+    assert fy == pytest.approx(0.3) and interim == "n/a"
+
+
+def test_claims_on_unit_lines_are_left_out_without_the_unit_build(tmp_path):
+    data = load(write_company(tmp_path / "handco", {**HAND, "claims.csv": UNIT_CLAIMS}))
+    assert [c.id for c in data.claims] == ["REV"]
+    assert any(n.startswith("claims.csv: claim MC25 (row 2) left out") for n in data.notes)
+
+
+def test_zhipu_marginal_cost_claims_under_the_unit_build(book_units):
+    # FY2025: cloud revenue 1.90379, cost 1.90379 x (1 - 18.9%) (R1), 80% of it fixed serving (operating.csv):
+    # inference per token over price = 20% x 81.1% = 16.2%, above the note's 15% under these assumptions
+    tab = book_units.tabs["claims"]
+    assert tab.rows["API25U"][1].result() == pytest.approx(0.2 * (1 - 0.189), abs=2e-4)
+    assert tab.verdicts["API"].result() == "differs under assumptions"
+    assert tab.verdicts["UNIT"].result() == "consistent under assumptions"   # the cost per token fell FY2024-25

@@ -10,7 +10,7 @@ variable as units.toml says.
 """
 from __future__ import annotations
 
-from .formula import IF, ISNUMBER, NA, SUM, Num, guard, ratio
+from .formula import IF, ISNUMBER, NA, NM, SUM, Num, guard, ratio
 from .lines import Line, grow, link
 
 # Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
@@ -61,6 +61,8 @@ def unit_lines(data) -> list[Line]:
              lambda x, p: x.at("u_tokens_year", p) * x.at("u_unit_cost", p) * x.const("price_scale"), kind="detail"),
         Line("u_unit_cost", "price", _implied(at("u_inference"), at("u_tokens_year"), scale),
              grow("u_unit_cost", "unit_cost_change"), kind="detail"),
+        Line("u_variable_share", "pct", *both(lambda x, p: ratio(x.at("u_unit_cost", p), x.at("u_price", p))),
+             kind="detail"),
         Line("u_training", "amount", share_of("rnd_compute", "training_share"),
              lambda x, p: x.at("u_generations", p) * x.at("u_cost_per_gen", p), kind="detail"),
         Line("u_generations", "count", link("generations"), lambda x, p: x.drv("generations", p), kind="detail"),
@@ -136,6 +138,11 @@ def contribution_lines(data) -> list[Line]:
         cm = x.here("ue_margin", p)
         return IF(ISNUMBER(cm), IF(cm.gt(0), x.here("ue_fixed", p) / cm, NA), NA)
 
+    def incremental(x, p):   # of each extra unit of revenue on the year before, the share the result gains
+        d_rev = x.at("revenue", p) - x.prev("revenue", p)
+        return guard([x.prev("revenue", p), x.prev("adjusted_net_income", p)],
+                     IF(d_rev.ne(0), (x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p)) / d_rev, NA))
+
     line = lambda key, unit, f, **kw: Line(key, unit, forecast=f, **kw)  # noqa: E731
     return ([line("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
             + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in variable]
@@ -147,6 +154,11 @@ def contribution_lines(data) -> list[Line]:
             + [line("ue_fixed", "amount", total(fixed), kind="total"),
                line("ue_result", "amount", lambda x, p: x.here("ue_contribution", p) - x.here("ue_fixed", p),
                     kind="total"),
+               line("ue_fixed_share", "pct", lambda x, p: ratio(x.here("ue_fixed", p),
+                                                                 x.here("ue_fixed", p) + x.here("ue_variable", p))),
+               line("ue_incremental", "pct", incremental),
+               line("ue_dol", "x", lambda x, p: IF(x.here("ue_result", p).gt(0),
+                                                    x.here("ue_contribution", p) / x.here("ue_result", p), NM)),
                line("ue_be_revenue", "amount", be_revenue),
                line("ue_token_margin", "price", token_margin),
                line("ue_token_pays", "flag", lambda x, p: IF(x.here("ue_token_margin", p).gt(0), 1, 0), kind="detail"),

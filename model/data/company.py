@@ -203,7 +203,9 @@ CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 
 CLAIM_TESTS = ("equal", "at_least", "at_most")
 # what the model's figure rests on: another source (agreement corroborates the claim), the note itself (the
 # data took the figure from it: agreement by construction), a proxy (can confirm the claim, cannot refute it)
-CLAIM_BASES = ("source", "note", "proxy")
+# or the dataset's own assumptions (the unit build's split of a cost that is not disclosed: it shows what
+# the claim means under them, it neither corroborates nor refutes)
+CLAIM_BASES = ("source", "note", "proxy", "assumption")
 # a claim's condition the model can hold: revenue growth kept at the last actual year's rate (calc breakeven)
 CLAIM_CONDITIONS = ("growth_kept",)
 # claims.csv's optional columns beyond the texts (templates/README.md)
@@ -1059,6 +1061,10 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
         if r["test"] not in CLAIM_TESTS:
             raise DataError(path, f"unknown test {r['test']!r}; expected one of " + ", ".join(CLAIM_TESTS), n, "test")
         metric = r.get("metric", "")
+        if CLAIM_CALCS[calc] != 0 and metric.startswith("u_") and not data.units:   # a unit build line (u_*)
+            data.notes.append(f"claims.csv: claim {r['id']} (row {n}) left out: its metric {metric} is a line of the "
+                              "unit build, and this folder has no units.toml")
+            continue
         if CLAIM_CALCS[calc] != 0 and metric not in metrics:
             raise DataError(path, unknown("metric", metric, sorted(metrics)), n, "metric")
         codes = [c for c in r.get("periods", "").split(";") if c.strip()]

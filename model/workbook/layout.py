@@ -92,6 +92,11 @@ class LineBlock:
     def cell(self, key, p):
         return self.cells[(key, p)]
 
+    def has(self, key, p) -> bool:
+        """Whether the line has a cell in period p (an annual line has none in interim columns)."""
+        c = self.cells.get((key, p))
+        return c is not None and self.sheet.cells.get((c.row, c.col)) is c
+
     def at(self, key, p):
         block = self.source or self
         return block.cells[(key, p)].ref()

@@ -16,11 +16,12 @@ from .inputs import claim_format, claim_unit, tolerance_format
 # of its rows' (differs outweighs everything). The last two are for the analyst's scenarios shown beside a
 # conditional claim: shown, not counted in the claim's status.
 STATUSES = [("corroborated", "good"), ("from_note", "good"), ("condition_met", "good"), ("unsourced", "neutral"),
-            ("unchecked", "neutral"), ("proxy", "neutral"), ("condition_failed", "bad"), ("differs", "bad"),
+            ("unchecked", "neutral"), ("proxy", "neutral"), ("assumed_holds", "neutral"), ("assumed_differs", "neutral"),
+            ("condition_failed", "bad"), ("differs", "bad"),
             ("scenario_met", "neutral"), ("scenario_not_met", "neutral")]
 SCENARIO_ONLY = ("scenario_met", "scenario_not_met")
-PASS = {"source": "corroborated", "note": "from_note", "proxy": "corroborated"}   # by claims.csv basis
-FAIL = {"source": "differs", "note": "differs", "proxy": "proxy"}
+PASS = {"source": "corroborated", "note": "from_note", "proxy": "corroborated", "assumption": "assumed_holds"}
+FAIL = {"source": "differs", "note": "differs", "proxy": "proxy", "assumption": "assumed_differs"}   # by claims.csv basis
 LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
 COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
            ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
@@ -130,7 +131,7 @@ class ClaimsTab:
     # --- the figures ---
     def metric(self, key, p):
         block = next(b for b in (self.income.lines, self.ratios.lines) if key in b.rows)
-        return block.here(key, p)
+        return block.here(key, p) if block.has(key, p) else NA   # an annual line in an interim: no figure
 
     def figure(self, cl, periods):
         """The model's figure for claim `cl` over `periods` (its own, or the latest actuals')."""

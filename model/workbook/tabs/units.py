@@ -14,7 +14,7 @@ from . import scenario_table, title_rows
 from .breakeven import target_pick
 
 # the unit drivers shown per scenario, actual and forecast: (line of the scenario block, unit)
-DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_generations", "count"),
+DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_variable_share", "pct"), ("u_generations", "count"),
            ("u_cost_per_gen", "amount"), ("u_headcount", "heads"),
            ("u_cost_per_head", "per_head")]
 # the summary's columns: (label id, unit kind, number format)

@@ -11,7 +11,7 @@ variable as units.toml says.
 from __future__ import annotations
 
 from .formula import IF, ISNUMBER, NA, NM, SUM, Num, guard, ratio
-from .lines import Line, grow, link
+from .lines import Line, grow, link, nm_limit
 
 # Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
 COST_LINES = ("inference", "serving_fixed", "delivery", "training", "research_compute", "rnd_people", "rnd_rest",
@@ -140,8 +140,8 @@ def contribution_lines(data) -> list[Line]:
 
     def incremental(x, p):   # of each extra unit of revenue on the year before, the share the result gains
         d_rev = x.at("revenue", p) - x.prev("revenue", p)
-        return guard([x.prev("revenue", p), x.prev("adjusted_net_income", p)],
-                     IF(d_rev.ne(0), (x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p)) / d_rev, NA))
+        return guard([x.prev("revenue", p), x.prev("adjusted_net_income", p)],   # n.m. over a tiny change
+                     ratio(x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p), d_rev, nm_limit(x)))
 
     line = lambda key, unit, f, **kw: Line(key, unit, forecast=f, **kw)  # noqa: E731
     return ([line("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]

@@ -182,7 +182,9 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
     assert filled.returncode == 0, filled.stderr
     direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
-    assert filled.stdout.splitlines()[1:] == direct.stdout.splitlines()[1:]
+    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own
+    summary = lambda res: [ln for ln in res.stdout.splitlines()[1:] if not ln.startswith("note: claims.csv")]  # noqa: E731
+    assert summary(filled) == summary(direct)
     assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout
 
 

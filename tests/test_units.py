@@ -21,6 +21,7 @@ FY = lambda y: Period(y, 12)  # noqa: E731
 # day x 100 days = 500 a year, so the implied price is 5 / (500 x 0.1) = 0.1; 40% of the cost (1.0) is
 # fixed serving, the rest (1.5) inference at 1.5 / 50 = 0.03. Compute 10: training 60% = 6 over 2
 # generations (3 each), research 4. R&D other 10: staff 8 for 40 heads (8 / (40 x 0.5) = 0.4 each), rest 2.
+# Other operating costs 5 (gross profit 5 - R&D 20 + loss 20): 60% fixed (3), the variable 2 is 20% of revenue 10.
 UNITS = {
     "units.toml": """segment = "b"
 days_per_year = 100
@@ -34,7 +35,8 @@ training = "fixed"
 research_compute = "fixed"
 rnd_people = "fixed"
 rnd_rest = "fixed"
-other_opex = "fixed"
+opex_variable = "variable"
+opex_fixed = "fixed"
 """,
     "operating.csv": """item,period,value,source,reliability,note
 tokens_per_day,FY2024,5,X,A,
@@ -43,6 +45,7 @@ training_share,FY2024,60%,,assumption,
 generations,FY2024,2,,assumption,
 rnd_headcount,FY2024,40,X,A,
 rnd_staff_cost,FY2024,8,X,A,
+opex_fixed_share,FY2024,60%,,assumption,
 tokens_per_day,FY2023,2,X,A,
 """,
     "units.csv": "scenario,driver,FY2025,FY2026,FY2027,rationale\n" + "".join(
@@ -50,11 +53,11 @@ tokens_per_day,FY2023,2,X,A,
             ("double", (("token_growth", "100%"), ("price_change", "-50%"), ("unit_cost_change", "-50%"),
                         ("serving_fixed_growth", "0"), ("generations", "2"), ("training_cost_growth", "50%"),
                         ("research_compute_growth", "0"), ("headcount_growth", "0"), ("cost_per_head_growth", "0"),
-                        ("rnd_rest_growth", "0"))),
+                        ("rnd_rest_growth", "0"), ("opex_variable_share", "20%"), ("opex_fixed_growth", "0"))),
             ("slow", (("token_growth", "20%"), ("price_change", "0"), ("unit_cost_change", "0"),
                       ("serving_fixed_growth", "10%"), ("generations", "1"), ("training_cost_growth", "0"),
                       ("research_compute_growth", "0"), ("headcount_growth", "10%"), ("cost_per_head_growth", "0"),
-                      ("rnd_rest_growth", "0"))))
+                      ("rnd_rest_growth", "0"), ("opex_variable_share", "10%"), ("opex_fixed_growth", "10%"))))
         for d, v in drivers),
 }
 # the growth-rate drivers the unit build replaces stay valid rows of assumptions.csv, ignored
@@ -77,7 +80,7 @@ def by_hand(drivers, years=3):
     d = lambda k, i: drivers[k][i]  # noqa: E731
     tokens, price, unit_cost, fixed_serving = 5.0, 0.1, 0.03, 1.0
     cost_gen, research, heads, per_head, rest = 3.0, 4.0, 40.0, 0.4, 2.0
-    rev_a, opex = 5.0, 5.0          # segment a grows 100% ('double') at 50% margin; other costs flat
+    rev_a, opex_fixed = 5.0, 3.0    # segment a grows at 50% margin; other costs: revenue x share + fixed
     out = []
     for i in range(years):
         tokens *= 1 + d("token_growth", i)
@@ -88,12 +91,15 @@ def by_hand(drivers, years=3):
         research *= 1 + d("research_compute_growth", i)
         heads *= 1 + d("headcount_growth", i)
         per_head *= 1 + d("cost_per_head_growth", i)
+        opex_fixed *= 1 + d("opex_fixed_growth", i)
         rev_a *= 1 + d("growth_a", i)
         rev_b = tokens * 100 * price * 0.1
         inference = tokens * 100 * unit_cost * 0.1
         rnd = d("generations", i) * cost_gen + research + heads * per_head * 0.5 + rest
+        opex = (rev_a + rev_b) * d("opex_variable_share", i) + opex_fixed
         ani = (rev_a * 0.5 + rev_b - inference - fixed_serving) - rnd - opex
-        be_tokens = tokens - ani / (100 * (price - unit_cost) * 0.1)
+        # a token a day more brings its price, less inference and the revenue share of other costs
+        be_tokens = tokens - ani / (100 * (price * (1 - d("opex_variable_share", i)) - unit_cost) * 0.1)
         out.append((rev_a + rev_b, ani, be_tokens))
     return out
 
@@ -101,33 +107,38 @@ def by_hand(drivers, years=3):
 DOUBLE = {"token_growth": [1.0] * 3, "price_change": [-0.5] * 3, "unit_cost_change": [-0.5] * 3,
           "serving_fixed_growth": [0] * 3, "generations": [2] * 3, "training_cost_growth": [0.5] * 3,
           "research_compute_growth": [0] * 3, "headcount_growth": [0] * 3, "cost_per_head_growth": [0] * 3,
-          "growth_a": [1.0] * 3}
+          "opex_variable_share": [0.2] * 3, "opex_fixed_growth": [0] * 3, "growth_a": [1.0] * 3}
 
 
 def test_hand_case_first_forecast_year(unit_book):
     # FY2025 'double': 10 tokens/day x 100 x price 0.05 x 0.1 = revenue of b 5; inference 1000 x 0.015 x 0.1
     # = 1.5, fixed serving 1; a: revenue 10, margin 5. Training 2 x 4.5 = 9, research 4, people 40 x 0.4 x 0.5
-    # = 8, rest 2: R&D 23; other costs 5. Adjusted net income 7.5 - 23 - 5 = -20.5.
+    # = 8, rest 2: R&D 23; other costs 20% x revenue 15 + fixed 3 = 6. Adjusted net income 7.5 - 23 - 6 = -21.5.
     b = unit_book.tabs["scenarios"].blocks["double"]
     assert b.cell("rev_b", FY(2025)).result() == pytest.approx(5)
     assert b.cell("gp_b", FY(2025)).result() == pytest.approx(2.5)
     assert b.cell("rnd_compute", FY(2025)).result() == pytest.approx(13)
     assert b.cell("rnd_other", FY(2025)).result() == pytest.approx(10)
-    assert b.cell("adjusted_net_income", FY(2025)).result() == pytest.approx(-20.5)
+    assert b.cell("other_opex", FY(2025)).result() == pytest.approx(6)
+    assert b.cell("adjusted_net_income", FY(2025)).result() == pytest.approx(-21.5)
     u = unit_book.tabs["units"].blocks["double"]
-    # variable: inference 1.5 + delivery of a 5 = 6.5; contribution 8.5; fixed 1 + 9 + 4 + 8 + 2 + 5 = 29
-    assert u.cell("ue_variable", FY(2025)).result() == pytest.approx(6.5)
-    assert u.cell("ue_fixed", FY(2025)).result() == pytest.approx(29)
-    assert u.cell("ue_be_revenue", FY(2025)).result() == pytest.approx(29 / (8.5 / 15))
-    # a token leaves 0.05 - 0.015 = 0.035 per unit: breakeven 10 + 20.5 / (100 x 0.035 x 0.1) tokens a day
-    assert u.cell("ue_be_tokens", FY(2025)).result() == pytest.approx(10 + 20.5 / 0.35)
+    # variable: inference 1.5 + delivery of a 5 + other costs 3 = 9.5; contribution 5.5;
+    # fixed: serving 1 + training 9 + research 4 + people 8 + rest 2 + other costs 3 = 27
+    assert u.cell("ue_opex_variable", FY(2025)).result() == pytest.approx(3)
+    assert u.cell("ue_opex_fixed", FY(2025)).result() == pytest.approx(3)
+    assert u.cell("ue_variable", FY(2025)).result() == pytest.approx(9.5)
+    assert u.cell("ue_fixed", FY(2025)).result() == pytest.approx(27)
+    assert u.cell("ue_be_revenue", FY(2025)).result() == pytest.approx(27 / (5.5 / 15))
+    # a token leaves 0.05 x (1 - 20%) - 0.015 = 0.025 per unit: breakeven 10 + 21.5 / (100 x 0.025 x 0.1) = 96
+    assert u.cell("ue_token_margin", FY(2025)).result() == pytest.approx(0.025)
+    assert u.cell("ue_be_tokens", FY(2025)).result() == pytest.approx(96)
 
 
 def test_hand_case_every_year_and_scenario(unit_data, unit_book):
     slow = {k: [v] * 3 for k, v in {
         "token_growth": 0.2, "price_change": 0, "unit_cost_change": 0, "serving_fixed_growth": 0.1,
         "generations": 1, "training_cost_growth": 0, "research_compute_growth": 0, "headcount_growth": 0.1,
-        "cost_per_head_growth": 0, "growth_a": 0.2}.items()}
+        "cost_per_head_growth": 0, "opex_variable_share": 0.1, "opex_fixed_growth": 0.1, "growth_a": 0.2}.items()}
     for sc, drivers in (("double", DOUBLE), ("slow", slow)):
         s, u = unit_book.tabs["scenarios"].blocks[sc], unit_book.tabs["units"].blocks[sc]
         for year, (rev, ani, be_tokens) in zip((2025, 2026, 2027), by_hand(drivers)):
@@ -145,6 +156,8 @@ def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
     assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(3)
     assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(0.4)
     assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(2)
+    assert is_.cell("u_opex_fixed", FY(2024)).result() == pytest.approx(3)
+    assert is_.cell("u_opex_share", FY(2024)).result() == pytest.approx(0.2)
     # FY2023 has tokens but no compute split: the price is implied, the R&D split n/a (not 0)
     assert is_.cell("u_price", FY(2023)).result() == pytest.approx(2.5 / (2 * 100 * 0.1))
     assert is_.cell("u_training", FY(2023)).result() == "n/a"
@@ -164,7 +177,8 @@ def test_zhipu_calibration_against_the_prospectus(book_units):
     checks = book_units.sheet("Checks")
     labels = {str(c.content): r for (r, col), c in checks.cells.items() if col == 0}
     for label in ("Unit build reproduces the reported revenue and cost of Cloud / MaaS",
-                  "Unit build reproduces the reported R&D split"):
+                  "Unit build reproduces the reported R&D split",
+                  "Unit build reproduces the reported other operating costs"):
         assert checks.cell_at(labels[label], 1).result() == 0
     assert book_units.names["MasterCheck"].result() == 0
 
@@ -191,6 +205,12 @@ def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
     cost = 1.90379 * (1 - 0.189)
     assert rev - is_.cell("gp_cloud", FY(2026)).result() == pytest.approx(cost * 0.2 * 5.5 * 0.4 + cost * 0.8 * 10.5,
                                                                            rel=1e-3)
+    # other operating costs FY2025: gross profit 2.96656 - R&D 31.80443 + adjusted loss 31.81972, 65% fixed
+    # (assumed); FY2026 base: 5% of revenue plus the fixed part + 10%
+    opex = 2.96656 - 31.80443 + 31.81972
+    assert is_.cell("u_opex_share", FY(2025)).result() == pytest.approx(opex * 0.35 / 7.24334)
+    assert is_.cell("other_opex", FY(2026)).result() == pytest.approx(
+        0.05 * is_.cell("revenue", FY(2026)).result() + opex * 0.65 * 1.1)
     assert b.names["MasterCheck"].result() == 0
 
 
@@ -246,13 +266,19 @@ def test_company_without_units_keeps_growth_rates(meridian_book):
     ("units.csv", "double,price_change,-50%,-50%", "double,price_change,-50%,half",
      "units.csv, row 3, column 'FY2026'"),
     ("units.toml", 'training = "fixed"', 'training = "sunk"', "units.toml, line 9, setting 'training'"),
+    ("operating.csv", "opex_fixed_share,FY2024,60%", "opex_fixed_share,FY2024,120%", "operating.csv, row 8, column 'value'"),
+    ("units.csv", "double,opex_variable_share,20%,20%", "double,opex_variable_share,20%,-5%",
+     "units.csv, row 12, column 'FY2026'"),
+    # the one class of other operating costs before they were split into a variable and a fixed part
+    ("units.toml", 'opex_fixed = "fixed"', 'other_opex = "fixed"', "units.toml, line 14, setting 'other_opex': "
+     "other_opex is two cost lines"),
 ])
 def test_bad_unit_data_is_refused_with_file_row_and_column(tmp_path, file, old, new, where):
     assert old in HAND_UNITS[file]
     folder = write_company(tmp_path / "bad", {**HAND_UNITS, file: HAND_UNITS[file].replace(old, new)})
     with pytest.raises(DataError) as e:
         load(folder)
-    assert str(e.value).startswith(where), str(e.value)
+    assert where in str(e.value), str(e.value)
     out = tmp_path / "out.xlsx"
     res = run("build", "--data", folder, "--out", out)
     assert res.returncode == 2 and "Traceback" not in res.stderr and where in res.stderr + res.stdout

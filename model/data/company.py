@@ -147,6 +147,8 @@ UNIT_ACTUALS = {
     "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
     "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
     "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
+    "opex_fixed_share": Item("opex_fixed_share", "pct", SHARE,
+                             "share of other operating costs (selling; administration; net other items) that is fixed"),
 }
 UNIT_DRIVERS = {
     "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
@@ -159,6 +161,9 @@ UNIT_DRIVERS = {
     "headcount_growth": Item("headcount_growth", "pct", GROWTH, "growth of R&D headcount"),
     "cost_per_head_growth": Item("cost_per_head_growth", "pct", GROWTH, "growth of the cost per R&D head"),
     "rnd_rest_growth": Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people; not compute)"),
+    "opex_variable_share": Item("opex_variable_share", "pct", SHARE,
+                                "variable part of other operating costs as a share of revenue"),
+    "opex_fixed_growth": Item("opex_fixed_growth", "pct", GROWTH, "growth of the fixed part of other operating costs"),
 }
 
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
@@ -751,7 +756,7 @@ def remainder_problem(data, drv: str, column: str = "") -> str:
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
-    every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False]}
+    every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
     every = {**every, **rest_items(every)}
     replaced = {d: every[d] for d in unit_replaced(data)}
     other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]

@@ -22,6 +22,8 @@ from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
 
+VARIABLE_LINES = ("inference", "delivery", "opex_variable")   # the scaffold's default classes: the rest fixed
+
 GUIDE = "templates/README.md"
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
@@ -259,7 +261,7 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
             f"# Guide: {GUIDE}. Every setting must be a positive number; every cost line \"fixed\" or \"variable\".",
             f'segment = "{segment}"']
     toml += [f"{key} = 0   # {help_}" for key, (_, help_) in UNIT_SETTINGS.items()]
-    toml += ["", "[cost_classes]"] + [f'{key} = "{"variable" if key in ("inference", "delivery") else "fixed"}"'
+    toml += ["", "[cost_classes]"] + [f'{key} = "{"variable" if key in VARIABLE_LINES else "fixed"}"'
                                       for key in COST_LINES]
     operating = comment_rows(
         f"operating.csv: operating metrics of the unit build by full year. Guide: {GUIDE}",

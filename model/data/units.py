@@ -34,9 +34,9 @@ SETTINGS = {
     "head_scale": ("amount4", "company units per (one head x one cost-per-head unit); RMB m into RMB 100m: 0.01"),
 }
 CLASSES = ("fixed", "variable")
-# Drivers of assumptions.csv the unit build replaces: the unit segment's, and every R&D driver (units.csv
-# has its own), whichever way assumptions.csv forecasts R&D.
-REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth")
+# Drivers of assumptions.csv the unit build replaces: the unit segment's, every R&D driver (units.csv
+# has its own), whichever way assumptions.csv forecasts R&D, and other operating costs' growth.
+REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth", "other_opex_growth")
 
 
 def replaced_drivers(units: UnitBuild | None) -> set[str]:
@@ -78,7 +78,10 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
                                 + ", ".join(COST_LINES))
         classes = {}
     for key, v in classes.items():
-        if key not in COST_LINES:
+        if key == "other_opex":   # one line before the unit build split it
+            problem(key, "other_opex is two cost lines in the unit build: opex_variable (a share of revenue) and "
+                         "opex_fixed; give each a class instead")
+        elif key not in COST_LINES:
             problem(key, unknown("cost line", key, COST_LINES))
         elif v not in CLASSES:
             problem(key, f"cost class of {key} must be \"fixed\" or \"variable\", found {v!r}")

@@ -183,8 +183,13 @@ class ChecksTab:
             compute, other = at("rnd_compute", p), at("rnd_other", p)
             return fails_if(OR(off(training + research, compute), off(people + rest, other), people.gt(other + amount)),
                             training, research, people, rest, compute, other)
+        def opex_split(p):
+            variable, fixed, share, rev, opex = (at(k, p) for k in ("u_opex_variable", "u_opex_fixed", "u_opex_share",
+                                                                   "revenue", "other_opex"))
+            return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
         check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
         check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
+        check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         for sc, b in units.blocks.items():
             check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
                                       for p in tl.forecast}, scenario=sc)

@@ -39,7 +39,8 @@ def tornado_drivers(data):
     unit = [("price_change", "growth_step"), ("unit_cost_change", "cost_growth_step")] if data.units else []
     return ([(d, "growth_step") for d in revenue_drivers(data)] + unit
             + [(f"gm_{k}", "margin_step") for k, _ in data.segments if f"gm_{k}" in items]
-            + [(d, "cost_growth_step") for d in rnd_drivers(data) + ["other_opex_growth"]])
+            + [(d, "cost_growth_step") for d in rnd_drivers(data)
+               + ["opex_fixed_growth" if data.units else "other_opex_growth"]])
 
 
 class SensitivityTab:

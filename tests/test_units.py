@@ -81,6 +81,7 @@ def by_hand(drivers, years=3):
     tokens, price, unit_cost, fixed_serving = 5.0, 0.1, 0.03, 1.0
     cost_gen, research, heads, per_head, rest = 3.0, 4.0, 40.0, 0.4, 2.0
     rev_a, opex_fixed = 5.0, 3.0    # segment a grows at 50% margin; other costs: revenue x share + fixed
+    customers, per_customer = 10.0, 1.0   # with customers (CUSTOMERS below): a's 5 = 10 x 1.0 x 0.5
     out = []
     for i in range(years):
         tokens *= 1 + d("token_growth", i)
@@ -92,7 +93,12 @@ def by_hand(drivers, years=3):
         heads *= 1 + d("headcount_growth", i)
         per_head *= 1 + d("cost_per_head_growth", i)
         opex_fixed *= 1 + d("opex_fixed_growth", i)
-        rev_a *= 1 + d("growth_a", i)
+        if "customer_growth" in drivers:   # a = customers x revenue per customer x head scale
+            customers *= 1 + d("customer_growth", i)
+            per_customer *= 1 + d("revenue_per_customer_change", i)
+            rev_a = customers * per_customer * 0.5
+        else:
+            rev_a *= 1 + d("growth_a", i)
         rev_b = tokens * 100 * price * 0.1
         inference = tokens * 100 * unit_cost * 0.1
         rnd = d("generations", i) * cost_gen + research + heads * per_head * 0.5 + rest
@@ -149,6 +155,49 @@ def test_hand_case_every_year_and_scenario(unit_data, unit_book):
     assert unit_book.names["MasterCheck"].result() == 0
 
 
+# Segment a as customers x revenue per customer: FY2024 10 customers, a's revenue 5 = 10 x 1.0 x head scale 0.5
+# (FY2023: 4 customers, 2.5 / (4 x 0.5) = 1.25 each). 'double' adds 50% customers a year at the same revenue
+# each (a x 1.5, not the growth path's x 2); 'slow' 10% more customers each paying 10% more (x 1.21).
+CUSTOMERS = {
+    "units.toml": UNITS["units.toml"].replace('segment = "b"\n', 'segment = "b"\ncustomer_segment = "a"\n'),
+    "operating.csv": UNITS["operating.csv"] + "customers,FY2024,10,X,A,\ncustomers,FY2023,4,X,A,\n",
+    "units.csv": UNITS["units.csv"] + "".join(f"{sc},{d},{v},{v},{v},hand\n" for sc, d, v in (
+        ("double", "customer_growth", "50%"), ("double", "revenue_per_customer_change", "0"),
+        ("slow", "customer_growth", "10%"), ("slow", "revenue_per_customer_change", "10%"))),
+}
+
+
+def test_hand_case_with_customers(tmp_path):
+    """The other segment's revenue from customers x revenue per customer (units.toml customer_segment):
+    every year and scenario as computed by hand; its growth_a rows (still in assumptions.csv) unused."""
+    data = load(write_company(tmp_path / "handco", {**HAND_UNITS, **CUSTOMERS}))
+    b = build_book(data)
+    is_ = b.tabs["income"].lines
+    assert is_.cell("u_rev_per_customer", FY(2024)).result() == pytest.approx(1.0)
+    assert is_.cell("u_rev_per_customer", FY(2023)).result() == pytest.approx(1.25)
+    assert "Asm_double_growth_a" not in b.names and "Asm_double_customer_growth" in b.names
+    slow = {k: [v] * 3 for k, v in {
+        "token_growth": 0.2, "price_change": 0, "unit_cost_change": 0, "serving_fixed_growth": 0.1,
+        "generations": 1, "training_cost_growth": 0, "research_compute_growth": 0, "headcount_growth": 0.1,
+        "cost_per_head_growth": 0, "opex_variable_share": 0.1, "opex_fixed_growth": 0.1,
+        "customer_growth": 0.1, "revenue_per_customer_change": 0.1}.items()}
+    double = {**DOUBLE, "customer_growth": [0.5] * 3, "revenue_per_customer_change": [0] * 3}
+    # FY2025 'double' by hand: a = 15 x 1.0 x 0.5 = 7.5 (margin 3.75); b 5 (gross profit 2.5); R&D 23;
+    # other costs 20% x 12.5 + 3 = 5.5: adjusted net income 6.25 - 23 - 5.5 = -22.25
+    assert b.tabs["scenarios"].blocks["double"].cell("rev_a", FY(2025)).result() == pytest.approx(7.5)
+    assert b.tabs["scenarios"].blocks["double"].cell("adjusted_net_income", FY(2025)).result() == pytest.approx(-22.25)
+    for sc, drivers in (("double", double), ("slow", slow)):
+        s, u = b.tabs["scenarios"].blocks[sc], b.tabs["units"].blocks[sc]
+        for year, (rev, ani, be_tokens) in zip((2025, 2026, 2027), by_hand(drivers)):
+            assert s.cell("revenue", FY(year)).result() == pytest.approx(rev, rel=1e-12)
+            assert s.cell("adjusted_net_income", FY(year)).result() == pytest.approx(ani, rel=1e-12)
+            assert u.cell("ue_be_tokens", FY(year)).result() == pytest.approx(be_tokens, rel=1e-12)
+    checks = b.sheet("Checks")
+    row = next(r for (r, c), cell in checks.cells.items() if c == 0 and cell.content == "Unit build reproduces the "
+               "reported revenue of A (customers)")
+    assert checks.cell_at(row, 1).result() == 0 and b.names["MasterCheck"].result() == 0
+
+
 def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
     is_ = unit_book.tabs["income"].lines
     assert is_.cell("u_price", FY(2024)).result() == pytest.approx(0.1)
@@ -174,11 +223,14 @@ def test_zhipu_calibration_against_the_prospectus(book_units):
     assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.53 * 0.7 / 2)
     assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(3.24 / (600 * 0.01))   # RMB m a head
     assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(21.954 - 15.53 - 3.24)
+    # on-premise: 84.5% of revenue (S7; S8; S10) over 123 customers (S29): RMB m a customer
+    assert is_.cell("u_rev_per_customer", FY(2024)).result() == pytest.approx(3.12414 * 0.845 / (123 * 0.01))
     checks = book_units.sheet("Checks")
     labels = {str(c.content): r for (r, col), c in checks.cells.items() if col == 0}
     for label in ("Unit build reproduces the reported revenue and cost of Cloud / MaaS",
                   "Unit build reproduces the reported R&D split",
-                  "Unit build reproduces the reported other operating costs"):
+                  "Unit build reproduces the reported other operating costs",
+                  "Unit build reproduces the reported revenue of On-premise deployment (customers)"):
         assert checks.cell_at(labels[label], 1).result() == 0
     assert book_units.names["MasterCheck"].result() == 0
 
@@ -211,6 +263,10 @@ def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
     assert is_.cell("u_opex_share", FY(2025)).result() == pytest.approx(opex * 0.35 / 7.24334)
     assert is_.cell("other_opex", FY(2026)).result() == pytest.approx(
         0.05 * is_.cell("revenue", FY(2026)).result() + opex * 0.65 * 1.1)
+    # on-premise FY2026 base: 220 customers (assumed) held, revenue per customer -10%: FY2025's 5.33955 x 0.9,
+    # its rest of the year the full year less the 1H2026 actual (13.5% of 9.539)
+    assert is_.cell("rev_onprem", FY(2026)).result() == pytest.approx(5.33955 * 0.9)
+    assert is_.cell("u_rev_per_customer", FY(2025)).result() == pytest.approx(5.33955 / (220 * 0.01))
     assert b.names["MasterCheck"].result() == 0
 
 
@@ -253,6 +309,11 @@ def test_default_build_has_the_unit_economics_tab_and_inputs(book_units):
               "Unit_days_per_year", "Unit_price_scale"):
         assert n in book_units.names
     assert "Asm_base_growth_cloud" not in book_units.names   # the unit build replaces it
+    for n in ("Act_customers", "Asm_base_customer_growth", "Asm_base_revenue_per_customer_change",
+              "Asm_base_opex_variable_share", "Asm_base_opex_fixed_growth", "Act_opex_fixed_share"):
+        assert n in book_units.names
+    for n in ("Asm_base_growth_onprem", "Asm_base_other_opex_growth", "Asm_base_rest_other_opex_growth"):
+        assert n not in book_units.names
 
 
 def test_company_without_units_keeps_growth_rates(meridian_book):
@@ -272,6 +333,11 @@ def test_company_without_units_keeps_growth_rates(meridian_book):
     # the one class of other operating costs before they were split into a variable and a fixed part
     ("units.toml", 'opex_fixed = "fixed"', 'other_opex = "fixed"', "units.toml, line 14, setting 'other_opex': "
      "other_opex is two cost lines"),
+    # a customer count needs a customer segment; the customer segment must be another segment
+    ("operating.csv", "tokens_per_day,FY2023,2,X,A,", "customers,FY2023,2,X,A,",
+     "operating.csv, row 9, column 'item': customers needs customer_segment in units.toml"),
+    ("units.toml", 'segment = "b"\n', 'segment = "b"\ncustomer_segment = "b"\n', "units.toml, line 2, setting "
+     "'customer_segment': customer_segment (optional) must be the key"),
 ])
 def test_bad_unit_data_is_refused_with_file_row_and_column(tmp_path, file, old, new, where):
     assert old in HAND_UNITS[file]
@@ -290,12 +356,14 @@ def test_new_company_with_units_lists_every_unit_blank(tmp_path):
               "--scenarios", "base,bear", "--units", "api")
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "acme"
-    assert 'segment = "api"' in (folder / "units.toml").read_text(encoding="utf-8")
+    toml = (folder / "units.toml").read_text(encoding="utf-8")
+    assert 'segment = "api"' in toml and '# customer_segment = "box"' in toml and 'opex_variable = "variable"' in toml
+    assert "customer_growth" not in (folder / "units.csv").read_text(encoding="utf-8").split("scenario,driver")[1]
     res = run("build", "--data", folder, "--out", tmp_path / "x.xlsx")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     for item in ("tokens_per_day", "training_share", "rnd_headcount"):
         assert f"operating.csv, row" in res.stderr and f"{item} for FY2024 is required" in res.stderr
-    assert "units.toml, line 4, setting 'days_per_year'" in res.stderr
+    assert "units.toml, line 5, setting 'days_per_year'" in res.stderr   # line 4: customer_segment, commented
     assert "units.csv, row" in res.stderr and "base / token_growth: no value for FY2025" in res.stderr
     assert run("new", "acme2", "--dir", tmp_path, "--units", "nope").returncode == 2
 

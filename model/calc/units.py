@@ -1,7 +1,8 @@
 """The unit build's line items: tokens x price for the unit (cloud / MaaS) segment, inference cost per
 token plus fixed serving capacity for its cost, training generations x cost per generation plus
-research compute for R&D compute, headcount x cost per head plus the rest for R&D other, and other
-operating costs (selling, administration) as a share of revenue plus a fixed part.
+research compute for R&D compute, headcount x cost per head plus the rest for R&D other, other
+operating costs (selling, administration) as a share of revenue plus a fixed part, and with a
+customer segment (units.toml customer_segment) its revenue as customers x revenue per customer.
 
 In actual columns the drivers are implied by the reported figures (price = revenue / tokens, ...),
 so the base year reproduces them; in forecast years they follow the scenario's unit drivers and the
@@ -83,6 +84,13 @@ def unit_lines(data) -> list[Line]:
         Line("u_opex_share", "pct", _implied(at("u_opex_variable"), at("revenue")),
              lambda x, p: x.drv("opex_variable_share", p), kind="detail"),
     ]
+    cseg = data.units.customer_segment
+    if cseg:
+        lines += [
+            Line("u_customers", "customers", link("customers"), grow("u_customers", "customer_growth"), kind="detail"),
+            Line("u_rev_per_customer", "per_customer", _implied(at(f"rev_{cseg}"), at("u_customers"), const("head_scale")),
+                 grow("u_rev_per_customer", "revenue_per_customer_change"), kind="detail"),
+        ]
     for ln in lines:   # the unit build is annual: no interim columns
         ln.actual = (lambda f: lambda x, p: f(x, p) if p.is_full_year else None)(ln.actual)
     return lines
@@ -101,6 +109,10 @@ def seam(data, lines: list[Line]) -> list[Line]:
     }
     notes = {f"rev_{seg}": "rev_units", f"gp_{seg}": "gp_units", "rnd_compute": "rnd_compute_units",
              "rnd_other": "rnd_other_units", "other_opex": "other_opex_units"}
+    cseg = data.units.customer_segment
+    if cseg:
+        forecast[f"rev_{cseg}"] = lambda x, p: x.at("u_customers", p) * x.at("u_rev_per_customer", p) * x.const("head_scale")
+        notes[f"rev_{cseg}"] = "rev_customers"
     for ln in lines:
         if ln.key in forecast:
             ln.forecast, ln.note, ln.rest = forecast[ln.key], notes[ln.key], "annual"

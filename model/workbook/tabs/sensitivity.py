@@ -28,9 +28,11 @@ def rnd_drivers(data) -> list[str]:
 
 def revenue_drivers(data) -> list[str]:
     """The revenue growth drivers the grid's rows shift: each segment's growth; with the unit build
-    token growth in place of the unit segment's."""
+    token growth in place of the unit segment's (and customer growth in place of a customer segment's)."""
     items = driver_items(data)
-    return [f"growth_{k}" for k, _ in data.segments if f"growth_{k}" in items] + (["token_growth"] if data.units else [])
+    customers = ["customer_growth"] if data.units and data.units.customer_segment else []
+    return ([f"growth_{k}" for k, _ in data.segments if f"growth_{k}" in items]
+            + (["token_growth"] if data.units else []) + customers)
 
 
 def tornado_drivers(data):

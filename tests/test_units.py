@@ -369,6 +369,18 @@ def test_bad_unit_data_is_refused_with_file_row_and_column(tmp_path, file, old, 
     assert not out.exists()
 
 
+def test_a_customer_segment_needs_its_base_year_count_and_drivers(tmp_path):
+    files = {**HAND_UNITS, **CUSTOMERS,
+             "operating.csv": CUSTOMERS["operating.csv"].replace("customers,FY2024,10,X,A,\n", ""),
+             "units.csv": CUSTOMERS["units.csv"].replace("slow,customer_growth,10%,10%,10%,hand\n", "")}
+    folder = write_company(tmp_path / "bad", files)
+    res = run("build", "--data", folder, "--out", tmp_path / "out.xlsx")
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "operating.csv, column 'value': customers for FY2024 is required" in res.stderr
+    assert "units.csv, column 'driver': scenario 'slow' has no row for driver 'customer_growth'" in res.stderr
+    assert not (tmp_path / "out.xlsx").exists()
+
+
 def test_new_company_with_units_lists_every_unit_blank(tmp_path):
     res = run("new", "acme", "--dir", tmp_path, "--years", "2023-2024", "--segments", "box:Boxes,api:API",
               "--scenarios", "base,bear", "--units", "api")

@@ -23,8 +23,8 @@ def test_build_writes_the_workbook_and_prints_a_summary(built):
     head = next(i for i, ln in enumerate(lines) if ln.startswith("Scenario"))
     rows = {ln.split()[0]: ln.split() for ln in lines[head + 1:head + 4]}
     assert set(rows) == {"base", "bull", "bear"}
-    # the unit build (templates/zhipu/units.*): bull adjusted net income by hand from the data files,
-    # FY2027 -12.5, FY2028 +14.0 (RMB 100m)
+    # the unit build (templates/zhipu/units.*): bull adjusted net income FY2027 -13.8, FY2028 +11.4 (RMB 100m;
+    # the Unit Economics tab's contribution less fixed costs, which LibreOffice recalculates alike)
     assert rows["bull"][1] == "FY2028"
     assert rows["base"][1:3] == ["not", "reached"]
     # lowest cash and funding need: with the 2026 placings and the bond the base case keeps cash above 0

@@ -84,8 +84,9 @@ def test_every_input_has_a_validation_that_says_what_is_allowed(book, written):
     selector = book.names["Scenario"]
     dv = rules[a1(selector.row, selector.col)]
     assert dv.type == "list" and dv.formula1 == "ScenarioList"
-    # a growth driver: above -100%, at most 1000%
-    growth = book.names["Asm_base_growth_onprem"].first
+    # a growth driver: above -100%, at most 1000% (with the unit build on-premise grows by its customers)
+    growth = book.names["Asm_base_growth_onprem" if "Asm_base_growth_onprem" in book.names
+                        else "Asm_base_customer_growth"].first
     dv = rules[a1(growth.row, growth.col)]
     ref = a1(growth.row, growth.col)
     assert dv.type == "custom" and dv.formula1 == f"AND(ISNUMBER({ref}),{ref}>-1,{ref}<=10)"

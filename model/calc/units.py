@@ -1,6 +1,8 @@
 """The unit build's line items: tokens x price for the unit (cloud / MaaS) segment, inference cost per
 token plus fixed serving capacity for its cost, training generations x cost per generation plus
-research compute for R&D compute, and headcount x cost per head plus the rest for R&D other.
+research compute for R&D compute, headcount x cost per head plus the rest for R&D other, other
+operating costs (selling, administration) as a share of revenue plus a fixed part, and with a
+customer segment (units.toml customer_segment) its revenue as customers x revenue per customer.
 
 In actual columns the drivers are implied by the reported figures (price = revenue / tokens, ...),
 so the base year reproduces them; in forecast years they follow the scenario's unit drivers and the
@@ -15,7 +17,7 @@ from .lines import Line, grow, link, nm_limit
 
 # Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
 COST_LINES = ("inference", "serving_fixed", "delivery", "training", "research_compute", "rnd_people", "rnd_rest",
-              "other_opex")
+              "opex_variable", "opex_fixed")
 
 
 def _implied(num, *den):
@@ -77,7 +79,20 @@ def unit_lines(data) -> list[Line]:
              grow("u_cost_per_head", "cost_per_head_growth"), kind="detail"),
         Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_rest_growth"),
              kind="detail"),
+        Line("u_opex_fixed", "amount", share_of("other_opex", "opex_fixed_share"),
+             grow("u_opex_fixed", "opex_fixed_growth"), kind="detail"),
+        Line("u_opex_variable", "amount", minus("other_opex", "u_opex_fixed"),
+             lambda x, p: x.at("revenue", p) * x.at("u_opex_share", p), kind="detail"),
+        Line("u_opex_share", "pct", _implied(at("u_opex_variable"), at("revenue")),
+             lambda x, p: x.drv("opex_variable_share", p), kind="detail"),
     ]
+    cseg = data.units.customer_segment
+    if cseg:
+        lines += [
+            Line("u_customers", "customers", link("customers"), grow("u_customers", "customer_growth"), kind="detail"),
+            Line("u_rev_per_customer", "per_customer", _implied(at(f"rev_{cseg}"), at("u_customers"), const("head_scale")),
+                 grow("u_rev_per_customer", "revenue_per_customer_change"), kind="detail"),
+        ]
     for ln in lines:   # the unit build is annual: no interim columns
         ln.actual = (lambda f: lambda x, p: f(x, p) if p.is_full_year else None)(ln.actual)
     return lines
@@ -85,16 +100,21 @@ def unit_lines(data) -> list[Line]:
 
 def seam(data, lines: list[Line]) -> list[Line]:
     """The Income Statement's lines with the unit build's forecasts: the unit segment's revenue and
-    gross profit, R&D compute and R&D other; the unit lines appended below them."""
+    gross profit, R&D compute, R&D other and other operating costs; the unit lines appended below them."""
     seg = data.units.segment
     forecast = {
         f"rev_{seg}": lambda x, p: x.at("u_tokens_year", p) * x.at("u_price", p) * x.const("price_scale"),
         f"gp_{seg}": lambda x, p: x.at(f"rev_{seg}", p) - x.at("u_cloud_cost", p),
         "rnd_compute": lambda x, p: x.at("u_training", p) + x.at("u_research_compute", p),
         "rnd_other": lambda x, p: x.at("u_rnd_people", p) + x.at("u_rnd_rest", p),
+        "other_opex": lambda x, p: x.at("u_opex_variable", p) + x.at("u_opex_fixed", p),
     }
     notes = {f"rev_{seg}": "rev_units", f"gp_{seg}": "gp_units", "rnd_compute": "rnd_compute_units",
-             "rnd_other": "rnd_other_units"}
+             "rnd_other": "rnd_other_units", "other_opex": "other_opex_units"}
+    cseg = data.units.customer_segment
+    if cseg:
+        forecast[f"rev_{cseg}"] = lambda x, p: x.at("u_customers", p) * x.at("u_rev_per_customer", p) * x.const("head_scale")
+        notes[f"rev_{cseg}"] = "rev_customers"
     for ln in lines:
         if ln.key in forecast:
             ln.forecast, ln.note, ln.rest = forecast[ln.key], notes[ln.key], "annual"
@@ -111,7 +131,7 @@ def _cost(data, key):
         return lambda x, p: SUM(*[x.at(f"rev_{k}", p) - x.at(f"gp_{k}", p) for k in others])
     source = {"inference": "u_inference", "serving_fixed": "u_serving_fixed", "training": "u_training",
               "research_compute": "u_research_compute", "rnd_people": "u_rnd_people", "rnd_rest": "u_rnd_rest",
-              "other_opex": "other_opex"}[key]
+              "opex_variable": "u_opex_variable", "opex_fixed": "u_opex_fixed"}[key]
     return lambda x, p: x.at(source, p)
 
 
@@ -119,15 +139,19 @@ def contribution_lines(data) -> list[Line]:
     """Per forecast year: revenue, each cost line under its class, the contribution margin, the
     breakeven revenue, the margin each million tokens leaves, and the breakeven tokens per day: the
     volume at which adjusted net income is 0 with price, unit cost and every other line as that year
-    has them (n/a when a token does not cover its own variable cost)."""
+    has them (n/a when a token does not cover its own variable cost). A token's variable cost is its
+    inference cost and, when the variable part of other costs is classed variable, its share of the price."""
     classes = data.units.classes
     variable = [k for k in COST_LINES if classes[k] == "variable"]
     fixed = [k for k in COST_LINES if classes[k] == "fixed"]
     total = lambda keys: lambda x, p: SUM(*[x.here(f"ue_{k}", p) for k in keys]) if keys else Num(0)  # noqa: E731
     per_token_cost = classes["inference"] == "variable"
+    per_revenue_cost = classes["opex_variable"] == "variable"
 
     def token_margin(x, p):
-        return x.at("u_price", p) - x.at("u_unit_cost", p) if per_token_cost else x.at("u_price", p)
+        price = x.at("u_price", p)
+        kept = price * (1 - x.at("u_opex_share", p)) if per_revenue_cost else price
+        return kept - x.at("u_unit_cost", p) if per_token_cost else kept
 
     def be_tokens(x, p):
         m = x.here("ue_token_margin", p)

@@ -147,6 +147,15 @@ UNIT_ACTUALS = {
     "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
     "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
     "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
+    "opex_fixed_share": Item("opex_fixed_share", "pct", SHARE,
+                             "share of other operating costs (selling; administration; net other items) that is fixed"),
+}
+# With customer_segment in units.toml that segment's revenue is customers x revenue per customer.
+CUSTOMER_ACTUALS = {"customers": Item("customers", "customers", AMOUNT, "customers of the customer segment in the year")}
+CUSTOMER_DRIVERS = {
+    "customer_growth": Item("customer_growth", "pct", GROWTH, "growth of the customer segment's customers"),
+    "revenue_per_customer_change": Item("revenue_per_customer_change", "pct", GROWTH,
+                                        "change of the customer segment's revenue per customer"),
 }
 UNIT_DRIVERS = {
     "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
@@ -159,7 +168,19 @@ UNIT_DRIVERS = {
     "headcount_growth": Item("headcount_growth", "pct", GROWTH, "growth of R&D headcount"),
     "cost_per_head_growth": Item("cost_per_head_growth", "pct", GROWTH, "growth of the cost per R&D head"),
     "rnd_rest_growth": Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people; not compute)"),
+    "opex_variable_share": Item("opex_variable_share", "pct", SHARE,
+                                "variable part of other operating costs as a share of revenue"),
+    "opex_fixed_growth": Item("opex_fixed_growth", "pct", GROWTH, "growth of the fixed part of other operating costs"),
 }
+UNIT_ACTUALS.update(CUSTOMER_ACTUALS)   # every item the unit build may have (Inputs rows, edits --apply)
+UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
+
+
+def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
+    """The unit build's actual items or drivers this company has: the customer ones only with a
+    customer segment."""
+    return items if units.customer_segment else {k: v for k, v in items.items()
+                                                 if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
 
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
 # workbook shows them in its edition's language.
@@ -391,7 +412,7 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
-    return {**items, **UNIT_ACTUALS} if data.units else items
+    return {**items, **unit_items(data.units, UNIT_ACTUALS)} if data.units else items
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
@@ -402,7 +423,7 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    return {**{k: v for k, v in items.items() if k not in replaced}, **UNIT_DRIVERS}
+    return {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
 
 
 def unit_replaced(data) -> set[str]:
@@ -753,7 +774,7 @@ def remainder_problem(data, drv: str, column: str = "") -> str:
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
-    every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False]}
+    every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
     every = {**every, **rest_items(every)}
     replaced = {d: every[d] for d in unit_replaced(data)}
     other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]
@@ -1138,7 +1159,8 @@ def load(folder) -> Dataset:
     load_actuals(folder, data, ids, problems)
     data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
     if data.units:
-        unit_build.load_operating(folder, data, UNIT_ACTUALS, {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
+        unit_build.load_operating(folder, data, unit_items(data.units, UNIT_ACTUALS),
+                                  {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
         if not data.split_compute:
             problems.append(DataError(folder / "operating.csv", f"rnd_compute for {data.base_year.code} is required "
                                       "by the unit build (units.toml), in actuals.csv or here as an assumption: it "
@@ -1154,7 +1176,7 @@ def load(folder) -> Dataset:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
     if data.units:
-        unit_build.load_drivers(folder, data, UNIT_DRIVERS, problems)
+        unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "

@@ -16,11 +16,13 @@ from pathlib import Path
 
 from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TEXTS, CLAIM_TESTS,
                       COST_DRIVERS, EDITIONS, EITHER_ACTUALS, FUNDING_ITEMS, FUNDING_TEXTS, PLAIN_KEY, REQUIRED_ACTUALS,
-                      RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS,
-                      UNIT_DRIVERS, per_edition, per_segment, rest_items)
+                      CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY,
+                      SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS, UNIT_DRIVERS, per_edition, per_segment, rest_items)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
+
+VARIABLE_LINES = ("inference", "delivery", "opex_variable")   # the scaffold's default classes: the rest fixed
 
 GUIDE = "templates/README.md"
 FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -252,28 +254,36 @@ def reference_csv() -> str:
 
 def units_files(segment: str, segments, years: list[int], scenarios, forecast_end: int) -> dict[str, str]:
     """The unit build's three files (--units SEGMENT): settings and cost classes, operating metrics for
-    the last actual year, unit drivers per scenario; values blank (settings 0) to fill."""
+    the last actual year, unit drivers per scenario; values blank (settings 0) to fill. The optional
+    customer segment is described in comments (its rows are added with the setting)."""
     if segment not in [k for k, _ in segments]:
         raise ValueError(f"--units {segment!r}: expected one of the segment keys ({', '.join(k for k, _ in segments)})")
     toml = ["# units.toml: the unit build (tokens x price for one segment; R&D from training and headcount).",
             f"# Guide: {GUIDE}. Every setting must be a positive number; every cost line \"fixed\" or \"variable\".",
             f'segment = "{segment}"']
+    others = [k for k, _ in segments if k != segment]
+    if others:
+        toml.append(f'# customer_segment = "{others[0]}"   # optional: that segment\'s revenue = customers x revenue per '
+                    "customer x head_scale; then add its rows to operating.csv and units.csv (see their comments)")
     toml += [f"{key} = 0   # {help_}" for key, (_, help_) in UNIT_SETTINGS.items()]
-    toml += ["", "[cost_classes]"] + [f'{key} = "{"variable" if key in ("inference", "delivery") else "fixed"}"'
+    toml += ["", "[cost_classes]"] + [f'{key} = "{"variable" if key in VARIABLE_LINES else "fixed"}"'
                                       for key in COST_LINES]
     operating = comment_rows(
         f"operating.csv: operating metrics of the unit build by full year. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_ACTUALS.items()],
+        f"  ({'; '.join(CUSTOMER_ACTUALS)}: only with customer_segment in units.toml)",
         "reliability: A; B; C or assumption (not disclosed: give the rationale in note).",
     ) + csv_rows([["item", "period", "value", "source", "reliability", "note"]]
-                 + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS])
+                 + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS if key not in CUSTOMER_ACTUALS])
     cols = [f"FY{y}" for y in range(years[-1] + 1, forecast_end + 1)]
     drivers = comment_rows(
         f"units.csv: unit drivers per scenario and forecast year. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_DRIVERS.items()],
+        f"  ({'; '.join(CUSTOMER_DRIVERS)}: only with customer_segment in units.toml)",
         "Rates as 25% or 0.25; generations as a count. rationale: a one-line reason.",
     ) + csv_rows([["scenario", "driver", *cols, "rationale"]]
-                 + [[sc, drv, *[""] * (len(cols) + 1)] for sc in scenarios for drv in UNIT_DRIVERS])
+                 + [[sc, drv, *[""] * (len(cols) + 1)] for sc in scenarios for drv in UNIT_DRIVERS
+                    if drv not in CUSTOMER_DRIVERS])
     return {"units.toml": "\n".join(toml) + "\n", "operating.csv": operating, "units.csv": drivers}
 
 

@@ -24,6 +24,7 @@ class UnitBuild:
     settings: dict[str, float]                 # SETTINGS key -> value
     classes: dict[str, str]                    # COST_LINES key -> fixed | variable
     setting_lines: dict[str, int] = field(default_factory=dict)
+    customer_segment: str = ""                 # the segment whose revenue is customers x revenue per customer, or ""
 
 
 # Scalar settings (units.toml): key -> (number format, help). Labels: model/labels units.<key>.
@@ -31,16 +32,21 @@ SETTINGS = {
     "days_per_year": ("int", "days a year of serving (tokens per day x days = tokens a year)"),
     "price_scale": ("amount4", "company units per (trillion tokens x one price unit); RMB per million "
                                "tokens into RMB 100m: 1e12 / 1e6 / 1e8 = 0.01"),
-    "head_scale": ("amount4", "company units per (one head x one cost-per-head unit); RMB m into RMB 100m: 0.01"),
+    "head_scale": ("amount4", "company units per (one head or customer x one per-head or per-customer unit): "
+                              "R&D headcount x cost per head, customers x revenue per customer; RMB m into RMB 100m: 0.01"),
 }
 CLASSES = ("fixed", "variable")
-# Drivers of assumptions.csv the unit build replaces: the unit segment's, and every R&D driver (units.csv
-# has its own), whichever way assumptions.csv forecasts R&D.
-REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth")
+# Drivers of assumptions.csv the unit build replaces: the unit segment's, every R&D driver (units.csv
+# has its own), whichever way assumptions.csv forecasts R&D, and other operating costs' growth; with a
+# customer segment, its growth.
+REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth", "other_opex_growth")
 
 
 def replaced_drivers(units: UnitBuild | None) -> set[str]:
-    return {d.format(seg=units.segment) for d in REPLACED} if units else set()
+    if not units:
+        return set()
+    return {d.format(seg=units.segment) for d in REPLACED} | (
+        {f"growth_{units.customer_segment}"} if units.customer_segment else set())
 
 
 def load_settings(folder: Path, segments: list[str], problems: Problems) -> UnitBuild | None:
@@ -57,7 +63,7 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
         raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
     def problem(key, message):
         problems.append(DataError(path, message, toml_line(text, key), key))
-    known = ("segment", "cost_classes", *SETTINGS)
+    known = ("segment", "customer_segment", "cost_classes", *SETTINGS)
     for key in table:
         if key not in known:
             problem(key, unknown("setting", key, known))
@@ -65,6 +71,11 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
     if segment not in segments:
         problem("segment", f"segment must be the key of the segment whose revenue is tokens x price, one of "
                            f"{', '.join(segments)}; found {segment!r}")
+    customers = table.get("customer_segment", "")
+    if customers and (customers not in segments or customers == segment):
+        problem("customer_segment", "customer_segment (optional) must be the key of the segment whose revenue is "
+                                    "customers x revenue per customer, another than segment: one of "
+                                    f"{', '.join(s for s in segments if s != segment)}; found {customers!r}")
     settings = {}
     for key in SETTINGS:
         v = table.get(key)
@@ -78,14 +89,17 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
                                 + ", ".join(COST_LINES))
         classes = {}
     for key, v in classes.items():
-        if key not in COST_LINES:
+        if key == "other_opex":   # one line before the unit build split it
+            problem(key, "other_opex is two cost lines in the unit build: opex_variable (a share of revenue) and "
+                         "opex_fixed; give each a class instead")
+        elif key not in COST_LINES:
             problem(key, unknown("cost line", key, COST_LINES))
         elif v not in CLASSES:
             problem(key, f"cost class of {key} must be \"fixed\" or \"variable\", found {v!r}")
     for key in COST_LINES:
         if key not in classes and isinstance(table.get("cost_classes"), dict):
             problem("cost_classes", f"[cost_classes] has no class for {key} (\"fixed\" or \"variable\")")
-    return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS})
+    return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS}, customers)
 
 
 def load_operating(folder: Path, data, items: dict, optional: dict, sources: set[str], problems: Problems):
@@ -97,10 +111,13 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
-    from .company import Figure, check_bound, check_sources
+    from .company import CUSTOMER_ACTUALS, Figure, check_bound, check_sources
     seen, known = {}, {**items, **optional}
     for n, r in rows:
         item = r["item"]
+        if item in CUSTOMER_ACTUALS and item not in known:
+            raise DataError(path, f"{item} needs customer_segment in units.toml (the segment whose revenue is "
+                                  "customers x revenue per customer)", n, "item")
         if item not in known:
             raise DataError(path, unknown("item", item, known), n, "item")
         period = parse_period(r["period"])

@@ -106,7 +106,8 @@ class ChecksTab:
                       scenario=sc, last=last.code)
         if units:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,
-                           t.segment(data.units.segment))
+                           t.segment(data.units.segment), inputs.units["head_scale"].ref(True, True),
+                           t.segment(data.units.customer_segment) if data.units.customer_segment else "")
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
         check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
@@ -164,7 +165,7 @@ class ChecksTab:
         self.MasterCheck = book.define("MasterCheck", self.master)
 
     @staticmethod
-    def unit_rows(data, tl, is_, scale, units, tol, check_row, segment):
+    def unit_rows(data, tl, is_, scale, units, tol, check_row, segment, head_scale, customer_segment):
         """The unit build's calibration (actual years: its drivers reproduce the reported figures) and
         its tie to the income statement (forecast years, each scenario)."""
         seg, amount = data.units.segment, tol["amount"]
@@ -183,8 +184,19 @@ class ChecksTab:
             compute, other = at("rnd_compute", p), at("rnd_other", p)
             return fails_if(OR(off(training + research, compute), off(people + rest, other), people.gt(other + amount)),
                             training, research, people, rest, compute, other)
+        def opex_split(p):
+            variable, fixed, share, rev, opex = (at(k, p) for k in ("u_opex_variable", "u_opex_fixed", "u_opex_share",
+                                                                   "revenue", "other_opex"))
+            return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
         check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
         check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
+        check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
+        cseg = data.units.customer_segment
+        if cseg:
+            def customers(p):
+                n, per, rev = at("u_customers", p), at("u_rev_per_customer", p), at(f"rev_{cseg}", p)
+                return fails_if(off(n * per * head_scale, rev), n, per, rev)
+            check_row("unit_customers", {p: customers(p) for p in tl.actual_years}, segment=customer_segment)
         for sc, b in units.blocks.items():
             check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
                                       for p in tl.forecast}, scenario=sc)

@@ -28,9 +28,11 @@ def rnd_drivers(data) -> list[str]:
 
 def revenue_drivers(data) -> list[str]:
     """The revenue growth drivers the grid's rows shift: each segment's growth; with the unit build
-    token growth in place of the unit segment's."""
+    token growth in place of the unit segment's (and customer growth in place of a customer segment's)."""
     items = driver_items(data)
-    return [f"growth_{k}" for k, _ in data.segments if f"growth_{k}" in items] + (["token_growth"] if data.units else [])
+    customers = ["customer_growth"] if data.units and data.units.customer_segment else []
+    return ([f"growth_{k}" for k, _ in data.segments if f"growth_{k}" in items]
+            + (["token_growth"] if data.units else []) + customers)
 
 
 def tornado_drivers(data):
@@ -39,7 +41,8 @@ def tornado_drivers(data):
     unit = [("price_change", "growth_step"), ("unit_cost_change", "cost_growth_step")] if data.units else []
     return ([(d, "growth_step") for d in revenue_drivers(data)] + unit
             + [(f"gm_{k}", "margin_step") for k, _ in data.segments if f"gm_{k}" in items]
-            + [(d, "cost_growth_step") for d in rnd_drivers(data) + ["other_opex_growth"]])
+            + [(d, "cost_growth_step") for d in rnd_drivers(data)
+               + ["opex_fixed_growth" if data.units else "other_opex_growth"]])
 
 
 class SensitivityTab:

@@ -1,5 +1,6 @@
 """Unit Economics (companies with the unit build): per scenario and year the unit drivers (tokens,
-price, cost per token, training per generation, headcount), the costs by class, the contribution
+price, cost per token, training per generation, headcount, other costs' variable share; customers and
+revenue per customer with a customer segment), the costs by class, the contribution
 margin and the breakeven volume; the selected scenario's breakeven tokens per day in the target year
 (defined name BreakevenTokensPerDay); a chart of tokens per day against the breakeven volume."""
 from __future__ import annotations
@@ -16,7 +17,8 @@ from .breakeven import target_pick
 # the unit drivers shown per scenario, actual and forecast: (line of the scenario block, unit)
 DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_variable_share", "pct"), ("u_generations", "count"),
            ("u_cost_per_gen", "amount"), ("u_headcount", "heads"),
-           ("u_cost_per_head", "per_head")]
+           ("u_cost_per_head", "per_head"), ("u_opex_share", "pct")]
+CUSTOMERS = [("u_customers", "customers"), ("u_rev_per_customer", "per_customer")]
 # the summary's columns: (label id, unit kind, number format)
 COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tokens", "tokens"),
            ("ue.tokens_target", "tokens", "tokens"), ("ue.token_pays", "year", "year")]
@@ -44,7 +46,8 @@ class UnitsTab:
         table_top = top + 2
         row = table_top + len(scs) + 6
 
-        lines = [view(k, u) for k, u in DRIVERS] + contribution_lines(data)
+        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else [])
+        lines = [view(k, u) for k, u in drivers] + contribution_lines(data)
         self.blocks = {}
         for sc in scs:
             sh.put(row, LABEL_COL, t("ue.contribution", scenario=sc), "section")

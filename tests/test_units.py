@@ -506,11 +506,11 @@ def test_a_wrong_cached_unit_value_is_caught(tmp_path):
 
 
 def test_operating_leverage_by_hand(unit_book):
-    # FY2025 'double' (above): fixed 29 of all costs 29 + 6.5; the result -20.5 against FY2024's -20 as
-    # revenue went from 10 to 15: of each extra unit of revenue the result lost 0.1; a loss: no leverage ratio
+    # FY2025 'double' (above): fixed 27 of all costs 27 + 9.5; the result -21.5 against FY2024's -20 as
+    # revenue went from 10 to 15: of each extra unit of revenue the result lost 0.3; a loss: no leverage ratio
     u = unit_book.tabs["units"].blocks["double"]
-    assert u.cell("ue_fixed_share", FY(2025)).result() == pytest.approx(29 / 35.5)
-    assert u.cell("ue_incremental", FY(2025)).result() == pytest.approx((-20.5 + 20) / (15 - 10))
+    assert u.cell("ue_fixed_share", FY(2025)).result() == pytest.approx(27 / 36.5)
+    assert u.cell("ue_incremental", FY(2025)).result() == pytest.approx((-21.5 + 20) / (15 - 10))
     assert u.cell("ue_dol", FY(2025)).result() == "n.m."
 
 

@@ -3,8 +3,10 @@
     python benchmarks/bench_build.py [--repeat N] [--no-check] [--no-growth]
 
 Prints, in one run, markdown tables of:
-  1. build vs floor: the default Zhipu model and a large synthetic model (25 forecast years, 12
-     scenarios, 6 segments; benchmarks/synthetic.py writes it to a temp folder) built in process
+  1. build vs floor: the default Zhipu model (the unit build) and the same data on growth rates (its
+     folder without the unit files), a large synthetic model (25 forecast years, 12 scenarios, 6
+     segments; benchmarks/synthetic.py writes it to a temp folder) on growth rates and with the unit
+     build, each built in process
      (load + build + write, imports done), against the floor: the same formula cells, same text and
      cached values, written by bare xlsxwriter in a loop (benchmarks/floor.py);
   2. end to end, interpreter start included: `python cli.py build` against `python floor.py`;
@@ -23,6 +25,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,6 +41,7 @@ CLI = ROOT / "cli.py"
 FLOOR = ROOT / "benchmarks" / "floor.py"
 ZHIPU = ROOT / "templates" / "zhipu"
 LARGE = dict(horizon=25, scenarios=12, segments=6)
+UNIT_FILES = ("units.toml", "operating.csv", "units.csv")   # the unit build's files: without them, growth rates
 GROWTH = [(h, s) for s in (3, 6, 12) for h in (6, 12, 25)] + [(30, 20)]  # the most the data allow (model.data MAX_*)
 
 
@@ -222,8 +226,11 @@ def main():
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         large = write_company(tmp / "large", **LARGE)
-        cases = [("default (Zhipu)", ZHIPU),
-                 (f"large ({LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments)", large)]
+        large_units = write_company(tmp / "large_units", **LARGE, units=True)
+        growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES))
+        size = f"{LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments"
+        cases = [("default (Zhipu, unit build)", ZHIPU), ("Zhipu, growth rates (no unit files)", growth_zhipu),
+                 (f"large ({size})", large), (f"large, unit build ({size})", large_units)]
         build_vs_floor(cases, tmp, a.repeat)
         if not a.no_check:
             check_split(cases, tmp, a.repeat)

@@ -1,6 +1,6 @@
 """A synthetic company folder of any size, for benchmarks and the large-model test.
 
-    write_company(folder, horizon=25, scenarios=12, segments=6)
+    write_company(folder, horizon=25, scenarios=12, segments=6, units=False)
 
 writes company.toml, actuals.csv, assumptions.csv, funding.csv, sources.csv and reference.csv in the
 format of templates/README.md: three actual full years (FY2022-FY2024) and two half-years,
@@ -8,6 +8,8 @@ format of templates/README.md: three actual full years (FY2022-FY2024) and two h
 the 1H2025 interim plus the rest of the year). The figures are
 made up but consistent (shares add to 100%, segment margins reproduce the blended margin, gross
 profit ties), so the model's Checks pass; nothing is random, so every run builds the same workbook.
+With `units=True` it also writes the unit build (units.toml, operating.csv, units.csv): the first
+segment served by tokens, the second by customers.
 """
 from __future__ import annotations
 
@@ -95,7 +97,49 @@ def _write_csv(path, header, rows):
         w.writerows(rows)
 
 
-def write_company(folder, horizon=25, scenarios=12, segments=6) -> Path:
+UNIT_TOML = """segment = "{seg}"
+customer_segment = "{cust}"
+days_per_year = 365
+price_scale = 0.01
+head_scale = 0.01
+[cost_classes]
+inference = "variable"
+serving_fixed = "fixed"
+delivery = "variable"
+training = "fixed"
+research_compute = "fixed"
+rnd_people = "fixed"
+rnd_rest = "fixed"
+opex_variable = "variable"
+opex_fixed = "fixed"
+"""
+
+
+def _units(folder, segs, scs, horizon):
+    """The unit build's files: base-year operating metrics, and unit drivers that fade over the horizon."""
+    (folder / "units.toml").write_text(UNIT_TOML.format(seg=segs[0], cust=segs[1]), encoding="utf-8")
+    base = f"FY{LAST_ACTUAL}"
+    metrics = [("tokens_per_day", 0.5), ("serving_fixed_share", 0.5), ("training_share", 0.6), ("generations", 2),
+               ("rnd_headcount", 300), ("rnd_staff_cost", 1.5), ("opex_fixed_share", 0.6), ("customers", 40)]
+    _write_csv(folder / "operating.csv", ["item", "period", "value", "source", "reliability", "note"],
+               [(k, base, repr(v), "SYN", "assumption", "synthetic") for k, v in metrics])
+    rows = []
+    for sc, m in scs.items():
+        fade = [0.85 ** t for t in range(horizon)]
+        for drv, f in (("token_growth", lambda x: 0.05 + m * 1.2 * x), ("price_change", lambda x: -0.2 * x),
+                       ("unit_cost_change", lambda x: -0.3 * x), ("serving_fixed_growth", lambda x: 0.03 + 0.5 * x),
+                       ("generations", lambda x: 2), ("training_cost_growth", lambda x: 0.03 + 0.8 * x / m),
+                       ("research_compute_growth", lambda x: 0.02 + 0.5 * x), ("headcount_growth", lambda x: 0.02 + 0.1 * x),
+                       ("cost_per_head_growth", lambda x: 0.04), ("rnd_rest_growth", lambda x: 0.02 + 0.5 * x),
+                       ("opex_variable_share", lambda x: 0.08), ("opex_fixed_growth", lambda x: 0.02 + 0.5 * x),
+                       ("customer_growth", lambda x: 0.02 + m * 0.3 * x),
+                       ("revenue_per_customer_change", lambda x: 0.03)):
+            rows.append((sc, drv, *(repr(f(x)) for x in fade), "synthetic"))
+    years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
+    _write_csv(folder / "units.csv", ["scenario", "driver", *years, "rationale"], rows)
+
+
+def write_company(folder, horizon=25, scenarios=12, segments=6, units=False) -> Path:
     """Write the synthetic company into `folder` (created if needed); returns the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -123,4 +167,6 @@ def write_company(folder, horizon=25, scenarios=12, segments=6) -> Path:
     revenue = {p: v for item, p, v in actuals if item == "revenue"}
     _write_csv(folder / "reference.csv", ["metric", "period", "value", "tolerance", "source", "claim"],
                [("revenue", p, repr(v), "0.0001", "SYN", "synthetic") for p, v in revenue.items()])
+    if units:
+        _units(folder, segs, scs, horizon)
     return folder

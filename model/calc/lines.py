@@ -164,14 +164,10 @@ def breakeven_lines() -> list[Line]:
 
 
 def other_breakeven_lines() -> list[Line]:
-    """Breakeven on two other measures: reported (IFRS) net income ≥ 0, and operating cash flow ≥ 0 —
-    adjusted net income after the opening cash date + non-cash items − the increase in working
-    capital (the cash bridge's items before capital expenditure and equity)."""
+    """Breakeven on reported (IFRS) net income ≥ 0. (Operating-cash breakeven is the cash-flow statement's
+    cash_be_flag: cash_lines.)"""
     return [
         Line("reported_be_flag", "flag", forecast=lambda x, p: IF(x.at("net_income", p).ge(0), 1, 0), kind="detail"),
-        Line("operating_cash", "amount", kind="detail",
-             forecast=lambda x, p: x.here("ani_after_open", p) + x.drv("non_cash", p) - x.drv("working_capital", p)),
-        Line("cash_be_flag", "flag", forecast=lambda x, p: IF(x.here("operating_cash", p).ge(0), 1, 0), kind="detail"),
     ]
 
 
@@ -330,6 +326,8 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("operating_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("receivables_change", p)
              - x.here("working_capital", p)),
+        Line("cash_be_flag", "flag", kind="detail",
+             forecast=lambda x, p: IF(x.here("operating_cash_flow", p).ge(0), 1, 0)),
         Line("revenue_after_open", "amount", kind="memo", forecast=revenue_after),
         Line("capex", "amount", kind="detail", text="cash_capex",
              forecast=lambda x, p: x.here("revenue_after_open", p) * x.drv("capex_pct", p) + x.drv("capex", p)),

@@ -135,7 +135,8 @@ class CashTab:
                     first_flagged(line(b, "plug_flag"), years, t("cash.not_within")), SUM(line(b, "plug"))]
         columns = [(t(f"cash.{key}", period=last.code), kind, fmt) for key, kind, fmt in COLUMNS]
         self.headings = [heading for heading, _, _ in columns]
-        self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index)
+        self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index,
+                                                               skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(r, LABEL_COL, t("cash.need_note", none=t("cash.not_within")), "note")
         self.LowestCash = book.define("LowestCash", self.selected[0])
@@ -153,7 +154,8 @@ class CashTab:
                         per_share, per_share / scalar["share_price"] - 1]
             cols = [(t(f"cash.{key}", period=last.code, first=first.code, currency=fund_unit(inputs)), kind, fmt)
                     for key, kind, fmt in VALUE_COLUMNS]
-            self.value_summary, self.value_selected, r = scenario_table(sh, value_top, cols, scs, value, income.index)
+            self.value_summary, self.value_selected, r = scenario_table(sh, value_top, cols, scs, value, income.index,
+                                                                        title=t("cash.value_title"), skip=tl.spacer_col)
             sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
             sh.put(r, LABEL_COL, t("cash.value_note", period=last.code), "note")
             self.SharesOutstanding = book.define("SharesOutstanding", self.value_selected[0])

@@ -3,7 +3,7 @@ share, on a small company worked out by hand (the numbers in the comments), then
 for it and for the default data; and the loader's refusal of bad capital inputs."""
 import pytest
 
-from conftest import ZHIPU, require_engine, run
+from conftest import require_engine, run
 from model.calc.formula import a1
 from model.data.company import DataError, load
 from model.data.periods import Period

@@ -396,7 +396,8 @@ def cash_lines(events=(), shares=False) -> list[Line]:
 
 def value_lines() -> list[Line]:
     """EV / revenue on each forecast year: today's enterprise value (a scalar) over the scenario's revenue."""
-    return [Line("ev_to_sales", "x", kind="memo", forecast=lambda x, p: x.drv("enterprise_value") / x.at("revenue", p))]
+    return [Line("ev_to_sales", "x", kind="memo",
+                 forecast=lambda x, p: ratio(x.drv("enterprise_value"), x.at("revenue", p)))]
 
 
 def prior_figure(x, key, p):

@@ -152,6 +152,7 @@ CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
 
 FX_RATE = Bound("fx_rate", 0, low_open=True)
 FLAG = Bound("flag", 0, 1)
+POSITIVE = Bound("positive", 0, low_open=True)    # a price, a share count, a unit's size
 RATE = Bound("rate", 0, 1)                        # an annual interest or discount rate
 STEP = Bound("step", 0, 1)                        # a sensitivity step: 0 to 100 percentage points
 
@@ -170,15 +171,15 @@ FUNDING_ITEMS = {
                                 "net proceeds of a raise in the forecast year given; in the raise currency"),
     "fx_rate": FundingItem("rate", "", FX_RATE, "company currency per unit of the raise currency (1 when the same)"),
     "min_cash": FundingItem("amount", "", AMOUNT, "floor the cash must stay above (0)"),
-    "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; 0: no plug (cash may "
-                        "fall below it and the funding need shows the shortfall)"),
-    "plug_price": FundingItem("amount", "", FX_RATE, "issue price of the plug's new shares, in the share currency"),
+    "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; "
+                        "0: no plug (cash may fall below it and the funding need shows the shortfall)"),
+    "plug_price": FundingItem("amount", "", POSITIVE, "issue price of the plug's new shares, in the share currency"),
     "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
     "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
-    "shares_outstanding": FundingItem("amount3", "actual", AMOUNT, "shares in issue at the opening cash date, million"),
-    "share_price": FundingItem("amount", "", FX_RATE, "today's share price, in the share currency"),
+    "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
+    "share_price": FundingItem("amount", "", POSITIVE, "today's share price, in the share currency"),
     "share_fx": FundingItem("rate", "", FX_RATE, "company currency per unit of the share currency (1 when the same)"),
-    "unit_millions": FundingItem("rate", "", FX_RATE, "millions in the company's amount unit (100 for RMB 100m)"),
+    "unit_millions": FundingItem("rate", "", POSITIVE, "millions in the company's amount unit (100 for RMB 100m)"),
     "exit_multiple": FundingItem("x", "", Bound("multiple", 0), "EV / revenue multiple in the last forecast year"),
     "discount_rate": FundingItem("pct", "", RATE, "annual rate the exit value is discounted at"),
 }

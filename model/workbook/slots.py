@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, RATE, REQUIRED_ACTUALS, REST, STEP, TOLERANCE, Bound,
-                            Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, RATE, REQUIRED_ACTUALS, REST, STEP,
+                            TOLERANCE, Bound, Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -120,7 +120,7 @@ def _event(data: Dataset, slot: Slot):
 
 
 EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
-                "conversion_price": FX_RATE, "maturity_year": Bound("any_year", 1900, 2200)}
+                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200)}
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:

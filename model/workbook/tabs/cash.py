@@ -86,8 +86,10 @@ class CashTab:
                                     "shares" in cells and share_data, converts))
         put("opening_revenue", t("cash.opening_revenue", period=op.code), unit,
             income.lines.at("revenue", op) if data.actual("revenue", op) is not None else lift(0))
-        put("opening_share", t("cash.opening_share", period=op.code), t.unit_of("pct"), inputs.calendar["opening_share"].ref(), "pct")
-        put("days_in_year", t("inputs.days_in_year"), t.unit_of("days"), inputs.calendar["days_in_year"].ref(), "int")
+        calendar = inputs.calendar
+        put("opening_share", t("cash.opening_share", period=op.code), t.unit_of("pct"), calendar["opening_share"].ref(),
+            "pct")
+        put("days_in_year", t("inputs.days_in_year"), t.unit_of("days"), calendar["days_in_year"].ref(), "int")
         for key in ("plug", "plug_price", "cash_rate", "debt_rate", "shares_outstanding", "share_price", "share_fx",
                     "unit_millions", "exit_multiple", "discount_rate"):
             if key in fund:
@@ -116,7 +118,8 @@ class CashTab:
 
             def drivers(name, p, sc=sc):
                 return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            block = LineBlock(sh, tl, cash_lines(events, share_data) + (value_lines() if share_data else []), row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
+            lines = cash_lines(events, share_data) + (value_lines() if share_data else [])
+            block = LineBlock(sh, tl, lines, row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
                               drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block

@@ -2,9 +2,9 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (AMOUNT, CASH_DRIVERS, DEFAULT_NOTES, EQUITY_KINDS, FLAG, FUNDING_ITEMS, FX_RATE,
-                    RATE, REST, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, Bound, actual_items, all_driver_items, raise_year_bound,
-                    used_tolerances)
+from ...data.company import (AMOUNT, CASH_DRIVERS, DEFAULT_NOTES, EQUITY_KINDS, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE,
+                             RATE, REST, SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, Bound, actual_items,
+                             all_driver_items, raise_year_bound, used_tolerances)
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
@@ -274,7 +274,7 @@ class InputsTab:
             for key, value, fmt, bound, unit in (
                     ("shares", ev.shares, "amount3", AMOUNT, t("events.shares_unit")),
                     ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
-                    ("conversion_price", ev.conversion_price, "amount", FX_RATE, t("events.share_currency")),
+                    ("conversion_price", ev.conversion_price, "amount", POSITIVE, t("events.share_currency")),
                     ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
                      Bound("any_year", 1900, 2200), t.unit_of("year"))):
                 if value is None:

@@ -383,9 +383,12 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("bal_retained", "amount", actual=zero,
              forecast=lambda x, p: x.before_here("bal_retained", p) + x.here("ani_after_open", p)
              + x.here("interest_income", p) - x.here("interest_expense", p)),
-        Line("bal_check", "amount", kind="total",
+        Line("bal_gap", "amount", kind="detail",
              forecast=lambda x, p: x.here("bal_assets", p) - x.here("bal_debt", p) - x.here("bal_equity", p)
              - x.here("bal_retained", p)),
+        Line("bal_check", "amount", kind="total",   # rounding noise within the amount tolerance reads 0
+             forecast=lambda x, p: IF(ABS(x.here("bal_gap", p)).gt(x.inputs.tol["amount"].ref(True, True)),
+                                      x.here("bal_gap", p), 0)),
     ]
     if shares:
         lines.append(Line("new_shares", "shares", kind="detail", forecast=new_shares))

@@ -106,7 +106,7 @@ class ChecksTab:
                           rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
-            check_row("balance", {p: fails_if(ABS(cb.here("bal_check", p)).gt(tol["amount"])) for p in tl.forecast},
+            check_row("balance", {p: fails_if(ABS(cb.here("bal_gap", p)).gt(tol["amount"])) for p in tl.forecast},
                       scenario=sc)
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)

@@ -672,15 +672,17 @@ def test_the_new_checks_can_fail():
     need = b.tabs["breakeven"].blocks["bull"].cell("required_revenue", FY(2029))
     need.content = need.content * 0.5    # bull revenue 87.9 in FY2029 is above half of 96.8, yet still a loss
     reevaluate(b)
-    assert failing_checks(b) == {"Cash: opening = prior closing — bull", "Sensitivity grid centre = selected scenario",
-                                 "Revenue needed agrees with breakeven — bull"}
-    assert b.names["MasterCheck"].result() == 4   # FY2027's opening and FY2028's both disagree with a closing
-    # a flow left out of the running total breaks the bridge's total
+    # the opening is the prior closing by construction: the broken closing shows in the bridge's total and in
+    # the balance of every year from FY2027 to FY2030 (the cash no longer equals what funds it)
+    assert failing_checks(b) == {"Cash bridge adds up — bull", "Balance ties — bull",
+                                 "Sensitivity grid centre = selected scenario", "Revenue needed agrees with breakeven — bull"}
+    assert b.names["MasterCheck"].result() == 1 + 4 + 1 + 1
+    # a flow left out of the running total breaks the bridge's total and the balance
     b = build_book(zhipu)
     cash = b.tabs["cash"].blocks["base"].cell("net_change", FY(2026))
     cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
-    assert failing_checks(b) == {"Cash bridge adds up — base"}
+    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance ties — base"}
 
 
 @pytest.mark.parametrize("old,new,column,message", [

@@ -164,6 +164,7 @@ class CashTab:
             self.SharesOutstanding = book.define("SharesOutstanding", self.value_selected[0])
             self.ValuePerShare = book.define("ValuePerShare", self.value_selected[3])
             self.MarketCap = book.define("MarketCap", scalars["market_cap"])
+            self.share_currency = fund_unit(inputs)
 
         # chart: closing cash per scenario against the minimum
         series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash"), years, style=line_style(i))

@@ -89,7 +89,8 @@ class CoverTab:
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
         ] + ([(t("cover.shares", period=last.code), cash.SharesOutstanding, "calc_left", "shares"),
               (t("cover.market_cap", unit=unit), cash.MarketCap, "calc_left", "amount"),
-              (t("cover.value_per_share", period=last.code), cash.ValuePerShare, "calc_left", "price")]
+              (t("cover.value_per_share", period=last.code, currency=getattr(cash, "share_currency", "")),
+               cash.ValuePerShare, "calc_left", "price")]
              if hasattr(cash, "value_summary") else []) + [
             (t("cover.reported_breakeven"), scenarios.selected[7].ref(), "calc_left", "year"),
             (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),

@@ -188,8 +188,9 @@ def test_hand_case_several_funding_events(tmp_path):
     funding = HAND["funding.csv"].replace("equity_raise,FY2026,10,HKD 100m\nfx_rate,,0.9,RMB per HKD\n", "")
     b = build_book(load(write_company(tmp_path / "co", dict(HAND, **{"funding.csv": funding, "events.csv": EVENTS}))))
     blocks = b.tabs["cash"].blocks
-    # FY2025: loan 4; FY2026: placing 10 x 0.9 = 9; FY2027: bond 2 x 7 = 14 (the IPO's 45 is in the 30)
-    assert block_values(blocks["double"], "equity_raised", (2025, 2026, 2027)) == pytest.approx([4, 9, 14])
+    # equity: FY2026 placing 10 x 0.9 = 9 (the IPO's 45 is in the 30); debt: FY2025 loan 4, FY2027 bond 2 x 7 = 14
+    assert block_values(blocks["double"], "equity_raised", (2025, 2026, 2027)) == pytest.approx([0, 9, 0])
+    assert block_values(blocks["double"], "debt_raised", (2025, 2026, 2027)) == pytest.approx([4, 0, 14])
     # double, as the one-raise case (21, 23, 36) plus the loan from FY2025 and the bond in FY2027
     assert block_values(blocks["double"], "closing_cash", (2025, 2026, 2027)) == pytest.approx([25, 27, 54])
     assert [b.names[f"Event_{e}_counted"].content for e in ("ipo", "loan", "placing", "cb")] == [0, 1, 1, 1]
@@ -673,15 +674,17 @@ def test_the_new_checks_can_fail():
     need = b.tabs["breakeven"].blocks["bull"].cell("required_revenue", FY(2029))
     need.content = need.content * 0.5    # bull revenue 87.9 in FY2029 is above half of 96.8, yet still a loss
     reevaluate(b)
-    assert failing_checks(b) == {"Cash: opening = prior closing — bull", "Sensitivity grid centre = selected scenario",
-                                 "Revenue needed agrees with breakeven — bull"}
-    assert b.names["MasterCheck"].result() == 4   # FY2027's opening and FY2028's both disagree with a closing
-    # a flow left out of the running total breaks the bridge's total
+    # the opening is the prior closing by construction: the broken closing shows in the bridge's total and in
+    # the balance of every year from FY2027 to FY2030 (the cash no longer equals what funds it)
+    assert failing_checks(b) == {"Cash bridge adds up — bull", "Balance ties — bull",
+                                 "Sensitivity grid centre = selected scenario", "Revenue needed agrees with breakeven — bull"}
+    assert b.names["MasterCheck"].result() == 1 + 4 + 1 + 1
+    # a flow left out of the running total breaks the bridge's total and the balance
     b = build_book(zhipu)
     cash = b.tabs["cash"].blocks["base"].cell("net_change", FY(2026))
     cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
-    assert failing_checks(b) == {"Cash bridge adds up — base"}
+    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance ties — base"}
 
 
 @pytest.mark.parametrize("old,new,column,message", [

@@ -130,7 +130,7 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     with pytest.raises(DataError) as e:
         load(tmp_path / "acme")
     err = "\n".join(map(str, e.value.problems))
-    assert "funding.csv, row 12, column 'value': opening_cash: a number is required" in err
+    assert "funding.csv, row 24, column 'value': opening_cash: a number is required" in err  # after the comment rows
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
     # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
     assert res.stderr.startswith("error: 29 problems") and len(e.value.problems) == 29

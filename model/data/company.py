@@ -135,7 +135,13 @@ CASH_DRIVERS = {
     "non_cash": Item("non_cash", "amount", SIGNED,
                      "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
     "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
-    "working_capital": Item("working_capital", "amount", SIGNED, "increase in working capital (a decrease is negative)"),
+    "working_capital": Item("working_capital", "amount", SIGNED,
+                            "other increase in working capital, beyond receivables (a decrease is negative)"),
+    "capex_pct": Item("capex_pct", "pct", FRACTION, "capital expenditure as a share of revenue (added to capex)"),
+    "receivable_days": Item("receivable_days", "days", Bound("days", 0, 365),
+                            "trade receivables at the year end, in days of that year's revenue"),
+    "plug_debt": Item("plug_debt", "pct", FRACTION,
+                      "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity"),
 }
 # The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
 # are actual items, and per-scenario unit drivers.
@@ -185,11 +191,15 @@ def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
 # workbook shows them in its edition's language.
 DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
-                 "no_min_cash": "not given: 0 assumed"}
+                 "no_min_cash": "not given: 0 assumed", "no_plug": "not given: no plug (0) assumed",
+                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)",
+                 "plug_at_price": "not given: today's share price assumed"}
 CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
 
 FX_RATE = Bound("fx_rate", 0, low_open=True)
-POSITIVE = Bound("positive", 0, low_open=True)    # a unit build setting (units.toml)
+FLAG = Bound("flag", 0, 1)
+POSITIVE = Bound("positive", 0, low_open=True)    # a price, a share count, a unit's size
+RATE = Bound("rate", 0, 1)                        # an annual interest or discount rate
 STEP = Bound("step", 0, 1)                        # a sensitivity step: 0 to 100 percentage points
 
 
@@ -207,7 +217,22 @@ FUNDING_ITEMS = {
                                 "net proceeds of a raise in the forecast year given; in the raise currency"),
     "fx_rate": FundingItem("rate", "", FX_RATE, "company currency per unit of the raise currency (1 when the same)"),
     "min_cash": FundingItem("amount", "", AMOUNT, "floor the cash must stay above (0)"),
+    "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; "
+                        "0: no plug (cash may fall below it and the funding need shows the shortfall)"),
+    "plug_price": FundingItem("amount", "", POSITIVE, "issue price of the plug's new shares, in the share currency"),
+    "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
+    "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
+    "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
+    "share_price": FundingItem("amount", "", POSITIVE, "today's share price, in the share currency"),
+    "share_fx": FundingItem("rate", "", FX_RATE, "company currency per unit of the share currency (1 when the same)"),
+    "unit_millions": FundingItem("rate", "", POSITIVE, "millions in the company's amount unit (100 for RMB 100m)"),
+    "exit_multiple": FundingItem("x", "", Bound("multiple", 0), "EV / revenue multiple in the last forecast year"),
+    "discount_rate": FundingItem("pct", "", RATE, "annual rate the exit value is discounted at"),
 }
+# Capital items that default when funding.csv leaves them out (value, note id in DEFAULT_NOTES), and the share
+# items needed for shares and value (all of them, or none: without them the workbook shows no shares or value).
+FUNDING_DEFAULTS = {"plug": (0.0, "no_plug"), "cash_rate": (0.0, "no_rate"), "debt_rate": (0.0, "no_rate")}
+SHARE_ITEMS = ("shares_outstanding", "share_price", "unit_millions", "exit_multiple", "discount_rate")
 
 
 def raise_year_bound(data) -> Bound:
@@ -294,8 +319,8 @@ class Funding:
 
 
 EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan")
+EQUITY_KINDS = ("ipo", "placing", "equity")   # the others are debt: repaid at maturity (a bond may convert)
 LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
-FLAG = Bound("flag", 0, 1)
 
 
 @dataclass
@@ -312,6 +337,9 @@ class Event:
     date: datetime.date | None = None
     conversion_price: float | None = None   # a convertible bond's, in its share currency
     maturity: datetime.date | None = None
+    shares: float | None = None  # an equity event's new shares, million (counted events add them in their year)
+    rate: float = 0.0            # a debt event's annual interest rate (0: zero-coupon)
+    maturity_year: int | None = None   # the fiscal year of the maturity date
     source: str = ""
     note: str = ""
 
@@ -929,14 +957,14 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
             period = parse_period(r.get("period", ""))
             if period is None:
                 raise DataError(path, f"{item} needs a period code such as FY2026 or 1H2025, found {r.get('period', '')!r}", n, "period")
-            if rule == "actual" and not (period == last_fy or (not period.is_full_year and period in periods
+            if rule == "actual" and item == "opening_cash" and not (period == last_fy or (not period.is_full_year and period in periods
                                                                  and period.year == last_fy.year + 1)):
                 stale = " (before the end of the last actual year: give the cash at that date or later)" \
                     if period < Period(last_fy.year + 1, 1) else ""
                 raise DataError(path, f"opening cash must be at the end of the last actual full year ({last_fy.code}) "
                                 f"or of an interim of {last_fy.year + 1} in actuals.csv, found {period.code}{stale}",
                                 n, "period")
-            if rule == "actual" and not period.is_full_year and data.actual("adjusted_net_income", period) is None:
+            if rule == "actual" and item == "opening_cash" and not period.is_full_year and data.actual("adjusted_net_income", period) is None:
                 problems.append(DataError(path, f"opening cash at the end of {period.code} needs adjusted_net_income for "
                                           f"{period.code} in actuals.csv: the cash already reflects that result, which "
                                           f"the forecast of FY{period.year} deducts", n, "period"))
@@ -947,7 +975,8 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
         if value is None:
             problems.append(DataError(path, f"{item}: a number is required here, the cell is empty", n, "value"))
             continue
-        check_bound(FUNDING_ITEMS[item].bound, "amount", value, path, n, "value")
+        check_bound(FUNDING_ITEMS[item].bound, "pct" if FUNDING_ITEMS[item].unit == "pct" else "amount", value, path,
+                    n, "value")
         out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""),
                             {k: r[k] for k in per_edition(*FUNDING_TEXTS) if r.get(k)})
     if not any(r["item"] == "opening_cash" for _, r in rows):
@@ -959,6 +988,20 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     if "fx_rate" in out and "equity_raise" not in out:
         problems.append(DataError(path, "fx_rate applies to an equity_raise row, and there is none", column="item"))
     out.setdefault("min_cash", Funding(0.0, None, "", "", DEFAULT_NOTES["no_min_cash"]))
+    for key, (value, note) in FUNDING_DEFAULTS.items():
+        out.setdefault(key, Funding(value, None, "", "", DEFAULT_NOTES[note]))
+    given = [k for k in SHARE_ITEMS if k in out]
+    if given and len(given) < len(SHARE_ITEMS):
+        problems.append(DataError(path, "shares and value need all of " + ", ".join(SHARE_ITEMS) + "; missing: "
+                                  + ", ".join(k for k in SHARE_ITEMS if k not in out), column="item"))
+    opening = out.get("opening_cash")
+    if "shares_outstanding" in out and opening and out["shares_outstanding"].period != opening.period:
+        problems.append(DataError(path, f"shares_outstanding must be at the opening cash date ({opening.period.code}), "
+                                  f"found {out['shares_outstanding'].period.code}", column="period"))
+    if given:
+        out.setdefault("share_fx", Funding(1.0, None, "", "", DEFAULT_NOTES["no_share_fx"]))
+        price = out.get("share_price", Funding(1.0))
+        out.setdefault("plug_price", Funding(price.value, None, price.unit, "", DEFAULT_NOTES["plug_at_price"], price.local))
     return out
 
 
@@ -996,7 +1039,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
                                   "events: move the raise into events.csv", column="item"))
     _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
-                       ["in_opening_cash", "conversion_price", "maturity", "source", "note"])
+                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "source", "note"])
     year_end = parse_year_end(str(data.company["fiscal_year_end"]))
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
@@ -1049,9 +1092,22 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
                             "conversion_price")
         if maturity is not None and maturity <= date:
             raise DataError(path, f"event {eid}: maturity {maturity} is not after the event date {date}", n, "maturity")
+        shares = parse_number(r.get("shares", ""), path, n, "shares", required=False)
+        if shares is not None:
+            if kind not in EQUITY_KINDS:
+                raise DataError(path, f"event {eid}: shares apply to an equity event ({', '.join(EQUITY_KINDS)}); a "
+                                "convertible bond's shares follow from its conversion price", n, "shares")
+            check_bound(AMOUNT, "amount", shares, path, n, "shares")
+        rate = parse_number(r.get("rate", ""), path, n, "rate", required=False)
+        if rate is not None:
+            if kind in EQUITY_KINDS:
+                raise DataError(path, f"event {eid}: an interest rate applies to debt (convertible_bond, bank_loan)",
+                                n, "rate")
+            check_bound(RATE, "pct", rate, path, n, "rate")
         check_sources(r.get("source", ""), sources, path, n, "source")
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
-                            maturity, r.get("source", ""), r.get("note", "")))
+                            maturity, shares, rate or 0.0, fiscal_year_of(maturity, year_end) if maturity else None,
+                            r.get("source", ""), r.get("note", "")))
     return events
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from .company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TEXTS, CLAIM_TESTS,
                       COST_DRIVERS, EDITIONS, EITHER_ACTUALS, FUNDING_ITEMS, FUNDING_TEXTS, PLAIN_KEY, REQUIRED_ACTUALS,
                       CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SENSITIVITY,
-                      SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS, UNIT_DRIVERS, per_edition, per_segment, rest_items)
+                      SHARE_ITEMS, SOURCE_TEXTS, TOLERANCES, UNIT_ACTUALS, UNIT_DRIVERS, per_edition, per_segment,
+                      rest_items)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
 from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
@@ -199,13 +200,18 @@ def funding_csv(years, interims) -> str:
         "opening_cash is required: its period is the actual period whose end the cash is measured at.",
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
         "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide).",
+        "Shares and value (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx and plug_price",
+        "default to 1 and the share price); without them the workbook shows no shares or value.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
         edition_note(FUNDING_TEXTS),
     )
     more = [""] * len(per_edition(*FUNDING_TEXTS))
     return head + csv_rows([["item", "period", "value", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)],
                             ["opening_cash", opening.code, "", "", "", "", *more],
-                            ["min_cash", "", "0", "", "", "the floor cash must stay above", *more]])
+                            ["min_cash", "", "0", "", "", "the floor cash must stay above", *more],
+                            ["plug", "", "0", "", "", "1 turns the funding plug on", *more],
+                            ["cash_rate", "", "0", "", "", "interest earned on cash", *more],
+                            ["debt_rate", "", "0", "", "", "interest on the plug's debt", *more]])
 
 
 def edition_note(columns) -> str:

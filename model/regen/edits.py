@@ -234,13 +234,15 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
             elif s.kind == "funding":
                 k, column = (s.key,), "value"
             elif s.kind == "event":
-                k, column = (s.key,), {"counted": "in_opening_cash", "year": "date"}.get(s.field, s.field)
-                if s.field in ("counted", "year"):  # a flag as yes/no; a year moves the date by whole years
+                k, column = (s.key,), {"counted": "in_opening_cash", "year": "date", "maturity_year": "maturity"}.get(
+                    s.field, s.field)
+                if s.field in ("counted", "year", "maturity_year"):  # a flag as yes/no; a year moves its date
                     ev = next(e for e in data.events if e.id == s.key)
                     value = int(d.cell.value)
+                    date, year = (ev.maturity, ev.maturity_year) if s.field == "maturity_year" else (ev.date, ev.year)
                     updates.setdefault(k, {})[column] = ("no" if value else "yes") if s.field == "counted" else \
-                        ev.date.replace(year=ev.date.year + value - ev.year, day=min(ev.date.day, 28)
-                                        if ev.date.month == 2 else ev.date.day).isoformat()
+                        date.replace(year=date.year + value - year, day=min(date.day, 28)
+                                     if date.month == 2 else date.day).isoformat()
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"

@@ -61,6 +61,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
+    scenarios.link_cash(cash)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (

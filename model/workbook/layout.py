@@ -114,6 +114,11 @@ class LineBlock:
         block = self.source or self
         return Rng(block.cells[(key, self.tl.forecast[0])], block.cells[(key, p)], absolute=False, anchored=True)
 
+    def before_here(self, key, p):
+        """This block's own line one column back along its periods: a balance's opening (the first forecast
+        year's is the opening column, e.g. the cash at the opening date)."""
+        return self.cells[(key, self.periods[self.periods.index(p) - 1])].ref()
+
     def run_here(self, key, p):
         return Rng(self.cells[(key, self.tl.forecast[0])], self.cells[(key, p)], absolute=False, anchored=True)
 

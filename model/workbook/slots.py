@@ -11,8 +11,8 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REQUIRED_ACTUALS, REST, STEP, TOLERANCE,
-                            Bound, Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
+from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, RATE, REQUIRED_ACTUALS, REST, STEP,
+                            TOLERANCE, Bound, Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period
@@ -121,7 +121,8 @@ def _event(data: Dataset, slot: Slot):
     raise Gone(f"funding event {slot.key} is no longer in events.csv")
 
 
-EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG}
+EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
+                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200)}
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -259,7 +260,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
         elif slot.kind == "unit":
             out.units.settings[slot.key] = value
         elif slot.kind == "event":
-            setattr(_event(out, slot), slot.field, int(value) if slot.field in ("year", "counted") else value)
+            setattr(_event(out, slot), slot.field, int(value) if slot.field in ("year", "counted", "maturity_year")
+                    else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
         elif slot.kind == "scenario":

@@ -17,36 +17,38 @@ def title_rows(sheet, tab, subtitle):
     sheet.put(1, LABEL_COL, subtitle, "subtitle")
 
 
-def scenario_table(sheet, top, columns, scenarios, values, index, col0=FIRST_COL):
+def scenario_table(sheet, top, columns, scenarios, values, index, col0=FIRST_COL, title=None, skip=None):
     """A summary table under the frozen period header, with its own heads: a title row at `top`, a
     heading row and a unit row, one row per scenario, then the selected scenario's row picked by INDEX
     with the scenario number `index` (a cell).
     columns: [(heading text, unit kind, fmt)]; values(scenario) -> one Expr per column.
+    `skip`: a column left out (the timeline's narrow spacer column).
     Returns ({scenario: [cells]}, [selected cells], the next free row)."""
     from ...calc.formula import INDEX, Rng
     t = sheet.book.t
-    sheet.put(top, LABEL_COL, t("scenarios.summary"), "section")
+    cols = [c for c in range(col0, col0 + len(columns) + 1) if c != skip][:len(columns)]
+    sheet.put(top, LABEL_COL, title or t("scenarios.summary"), "section")
     head = top + 1
     sheet.heights[head] = 4 * LINE_HEIGHT
     sheet.put(head, LABEL_COL, t("scenarios.scenario"), "head")
     sheet.put(head + 1, LABEL_COL, t("common.unit"), "subhead")
     for i, (heading, unit, _) in enumerate(columns):
-        sheet.put(head, col0 + i, heading, "head_wrap")
-        sheet.put(head + 1, col0 + i, t.unit_of(unit), "subhead")
+        sheet.put(head, cols[i], heading, "head_wrap")
+        sheet.put(head + 1, cols[i], t.unit_of(unit), "subhead")
     if col0 > LABEL_COL + 1:
         sheet.put(head, LABEL_COL + 1, "", "head")
     rows = {}
     r = head + 2
     for sc in scenarios:
         sheet.put(r, LABEL_COL, t.scenario(sc), "label")
-        rows[sc] = [sheet.put(r, col0 + i, expr, "calc", fmt) for i, (expr, (_, _, fmt)) in
+        rows[sc] = [sheet.put(r, cols[i], expr, "calc", fmt) for i, (expr, (_, _, fmt)) in
                     enumerate(zip(values(sc), columns))]
         r += 1
     sheet.put(r, LABEL_COL, t("scenarios.selected"), "total_label")
     selected = []
     for i, (_, _, fmt) in enumerate(columns):
         col = Rng(rows[scenarios[0]][i], rows[scenarios[-1]][i])
-        selected.append(sheet.put(r, col0 + i, INDEX(col, index.ref(True, True)), "calc_total", fmt))
+        selected.append(sheet.put(r, cols[i], INDEX(col, index.ref(True, True)), "calc_total", fmt))
     return rows, selected, r + 1
 
 

@@ -90,9 +90,9 @@ class ChecksTab:
                                                b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
             rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
             components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("non_cash"))
-                          - SUM(rows("capex")) - SUM(rows("working_capital")) + SUM(rows("equity_raised")))
-            check_row("cash_roll", {p: fails_if(ABS(cb.here("opening_cash", p) - cb.here("closing_cash", tl.before(p)))
-                                                .gt(tol["amount"])) for p in tl.forecast[1:]}, scenario=sc)
+                          - SUM(rows("receivables_change")) - SUM(rows("working_capital")) - SUM(rows("capex"))
+                          + SUM(rows("equity_raised")) + SUM(rows("debt_raised")) - SUM(rows("debt_repaid"))
+                          + SUM(rows("interest_income")) - SUM(rows("interest_expense")) + SUM(rows("plug")))
             if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
                 rest, ytd = tl.rest, tl.stub
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
@@ -104,6 +104,8 @@ class ChecksTab:
                           rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
+            check_row("balance", {p: fails_if(ABS(cb.here("bal_gap", p)).gt(tol["amount"])) for p in tl.forecast},
+                      scenario=sc)
         if units:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,
                            t.segment(data.units.segment), inputs.units["head_scale"].ref(True, True),

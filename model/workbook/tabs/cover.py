@@ -9,7 +9,7 @@ from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
-WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 10)}}
+WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 12)}}
 
 
 def fiscal_year_text(t, data) -> str:
@@ -43,6 +43,8 @@ BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("scenario_cagr", "pct", "pct", ("breakeven", 5)),
                ("reported_breakeven", "year", "year", ("scenarios", 7)),
                ("cash_breakeven", "year", "year", ("scenarios", 8))]
+# with share data (the Cash & Funding tab's value table)
+BY_SCENARIO_VALUE = [("dilution", "pct", "pct", ("value", 1)), ("value_per_share", "share_price", "share_price", ("value", 3))]
 
 
 class CoverTab:
@@ -85,6 +87,11 @@ class CoverTab:
             (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
             (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
+        ] + ([(t("cover.shares", period=last.code), cash.SharesOutstanding, "calc_left", "shares"),
+              (t("cover.market_cap", unit=unit), cash.MarketCap, "calc_left", "amount"),
+              (t("cover.value_per_share", period=last.code, currency=getattr(cash, "share_currency", "")),
+               cash.ValuePerShare, "calc_left", "share_price")]
+             if hasattr(cash, "value_summary") else []) + [
             (t("cover.reported_breakeven"), scenarios.selected[7].ref(), "calc_left", "year"),
             (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),
             (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
@@ -146,14 +153,16 @@ class CoverTab:
         sh.heights[r] = 3 * LINE_HEIGHT
         sh.put(r, LABEL_COL, t("scenarios.scenario"), "head")
         sh.put(r + 1, LABEL_COL, "", "subhead")
-        for i, (key, unit, _, _) in enumerate(BY_SCENARIO):
+        columns = BY_SCENARIO + (BY_SCENARIO_VALUE if hasattr(cash, "value_summary") else [])
+        for i, (key, unit, _, _) in enumerate(columns):
             sh.put(r, 1 + i, t(f"cover.{key}_head"), "head_wrap")
             sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
         r += 2
         for sc in self.data.scenarios:
             sh.put(r, LABEL_COL, t.scenario(sc), "label")
-            for i, (_, _, fmt, (tab, k)) in enumerate(BY_SCENARIO):
-                src = {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
+            for i, (_, _, fmt, (tab, k)) in enumerate(columns):
+                src = cash.value_summary[sc][k] if tab == "value" else \
+                    {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)
             r += 1
         tl = scenarios.blocks[self.data.scenarios[0]].tl

@@ -2,9 +2,9 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (AMOUNT, DEFAULT_NOTES, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, REST,
-                    SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, UNIT_ACTUALS, Bound, actual_items, all_driver_items,
-                    raise_year_bound, used_tolerances, whole_years)
+from ...data.company import (AMOUNT, DEFAULT_NOTES, EQUITY_KINDS, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, RATE, REST,
+                             SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, UNIT_ACTUALS, Bound, actual_items,
+                             all_driver_items, raise_year_bound, used_tolerances, whole_years)
 from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
@@ -111,7 +111,8 @@ class InputsTab:
             sh.put(row, LABEL_COL, label, "label")
             own = fig.unit in ("", data.company["unit"]) and item.unit.startswith("amount")  # in the company's unit
             texts = {"unit": fig.unit, "note": fig.note, **fig.local}  # unit_zh, note_zh where given
-            self.funding_units[key] = t.unit if own else t.data_text(texts, "unit")
+            self.funding_units[key] = t.unit if own else t.unit_of(item.unit) if item.unit in ("pct", "x") \
+                else t.data_text(texts, "unit")
             sh.put(row, UNIT_COL, self.funding_units[key], "unit")
             self.funding[key] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
             book.define(f"Fund_{key}", self.funding[key])
@@ -126,7 +127,17 @@ class InputsTab:
                 book.define("Fund_raise_year", self.funding["raise_year"])
                 sh.put(row, tl.note_col, t("inputs.raise_year_note"), "note")
                 row += 1
-        self.opening_period = data.funding["opening_cash"].period
+        self.opening_period = op = data.funding["opening_cash"].period
+        # calendar facts the cash-flow statement uses, here so that no formula holds a typed number
+        self.calendar = {}
+        for key, value, fmt, unit in (
+                ("opening_share", (12 - op.months) / 12 if not op.is_full_year else 1.0, "pct", t.unit_of("pct")),
+                ("days_in_year", 365, "int", t.unit_of("days"))):
+            sh.put(row, LABEL_COL, t(f"inputs.{key}", period=op.code, year=op.year), "label")
+            sh.put(row, UNIT_COL, unit, "unit")
+            self.calendar[key] = sh.put(row, FIRST_COL, value, "calc", fmt)   # a fact, not an assumption: no input
+            sh.put(row, tl.note_col, t(f"inputs.{key}_note", period=op.code), "note")
+            row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
 
@@ -274,6 +285,19 @@ class InputsTab:
                      "fx_rate": sh.put_input(row, cols["fx_rate"], ev.fx_rate, "rate", FX_RATE),
                      "year": sh.put_input(row, cols["year"], ev.year, "year", year_rule),
                      "counted": sh.put_input(row, cols["counted"], ev.counted, "int", FLAG)}
+            terms_row = row
+            for key, value, fmt, bound, unit in (
+                    ("shares", ev.shares, "amount3", AMOUNT, t("events.shares_unit")),
+                    ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
+                    ("conversion_price", ev.conversion_price, "amount", POSITIVE, t("events.share_currency")),
+                    ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
+                     Bound("any_year", 1900, 2200), t.unit_of("year"))):
+                if value is None:
+                    continue
+                row += 1
+                sh.put(row, LABEL_COL, t(f"events.{key}"), "detail_label")
+                sh.put(row, UNIT_COL, unit, "unit")
+                cells[key] = sh.put_input(row, cols["amount"], value, fmt, bound)
             for key, cell in cells.items():
                 self.book.define(f"Event_{ev.id}_{key}", cell)
             self.events[ev.id] = cells
@@ -285,7 +309,7 @@ class InputsTab:
             if not ev.counted:
                 terms.append(t("events.in_opening", period=self.opening_period.code))
             terms += [x for x in (ev.source and t("common.source", sources=ev.source), ev.note) if x]
-            sh.put(row, tl.note_col, "; ".join(terms), "note")
+            sh.put(terms_row, tl.note_col, "; ".join(terms), "note")
             row += 1
         sh.put(row, LABEL_COL, t("events.note", unit=t.unit), "note")
         sh.groups.append((first, row - 1))

@@ -2,7 +2,7 @@
 the adjusted losses accumulated until then."""
 from __future__ import annotations
 
-from ...calc.formula import CHOOSE, IF, ISNUMBER, SUM, Rng, Text
+from ...calc.formula import CHOOSE, IF, ISNUMBER, SUM, Rng, Text, lift
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
@@ -12,7 +12,9 @@ from . import scenario_table, title_rows
 SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"), ("revenue_last", "amount", "amount"),
            ("adjusted_last", "amount", "amount"), ("cagr", "pct", "pct"), ("loss_basis", "text", "text"),
            ("net_income_last", "amount", "amount"), ("reported_breakeven", "year", "year"),
-           ("cash_breakeven", "year", "year")]
+           ("cash_breakeven", "year", "year"), ("funding_need", "amount", "amount")]
+# with share data: dilution and value per share (the Cash & Funding tab's value table)
+VALUE = [("dilution", "pct", "pct"), ("value_per_share", "share_price", "share_price")]
 
 
 class ScenariosTab:
@@ -52,10 +54,13 @@ class ScenariosTab:
                        Text(t("scenarios.lower_bound")))
             return [be, SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
-                    basis, b.at("net_income", last), year("reported_be_flag"), year("cash_be_flag")]
-        columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY]
+                    basis, b.at("net_income", last), year("reported_be_flag")] + [lift(0)] * (len(columns) - 8)
+        # the operating-cash breakeven and the capital columns are the Cash & Funding tab's: link_cash fills them
+        columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY + (
+            VALUE if "shares_outstanding" in data.funding else [])]
         self.headings = [heading for heading, _, _ in columns]
-        self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index)
+        self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index,
+                                                               skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(r, LABEL_COL, t("scenarios.loss_note", period=op.code), "note")
         sh.put(r + 1, LABEL_COL, t("scenarios.other_note"), "note")
@@ -73,3 +78,18 @@ class ScenariosTab:
                 opts = [self.blocks[sc].cell(key, p).ref() for sc in scs]
                 self.tie[(key, p)] = sh.put(row, tl.col[p], CHOOSE(income.index.ref(True, True), *opts), "calc", "amount")
             row += 1
+
+    def link_cash(self, cash):
+        """The columns the cash-flow statement answers: operating-cash breakeven year, funding need, and with
+        share data dilution and value per share (placeholders until the Cash & Funding tab exists)."""
+        t = self.sheet.book.t
+        for sc, cells in self.summary.items():
+            b = cash.blocks[sc]
+            first, last = b.periods[1], b.periods[-1]
+            years = Rng(b.headers[first], b.headers[last])
+            links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
+                                   t("common.not_reached")), cash.summary[sc][3].ref()]
+            if len(cells) > len(SUMMARY):
+                links += [cash.value_summary[sc][1].ref(), cash.value_summary[sc][3].ref()]
+            for cell, expr in zip(cells[8:], links):
+                cell.content = expr

@@ -515,13 +515,23 @@ def test_hand_claims_in_libreoffice(tmp_path):
 
 # --- sensitivity against the model rebuilt with the shifts applied to the data ---
 def shifted(data, sc, shifts):
-    """A copy of the data with `shifts` (driver -> delta) added to scenario `sc` in every forecast year."""
+    """A copy of the data with scenario `sc`'s drivers shifted in every forecast year: `shifts` maps a driver
+    to a delta (added) or to a function of the driver's value."""
     out = copy.deepcopy(data)
     for drv, delta in shifts.items():   # the rest of a year after its interim shifts with the driver (rest_ twin)
+        f = delta if callable(delta) else (lambda v, d=delta: v + d)
         for d in (drv, "rest_" + drv):
             if (sc, d) in out.assumptions:
-                out.assumptions[(sc, d)] = [v if v is None else v + delta for v in out.assumptions[(sc, d)]]
+                out.assumptions[(sc, d)] = [v if v is None else f(v) for v in out.assumptions[(sc, d)]]
     return out
+
+
+def tornado_data_shift(kind, step, sign):
+    """The tornado's shock applied to a data value, written out here: growth g -> g +- step (1 + g), margin
+    m -> m +- step (1 - m)."""
+    if kind == "growth":
+        return lambda g: g + step * (1 + g) if sign > 0 else g - step * (1 + g)
+    return lambda m: m + step * (1 - m) if sign > 0 else m - step * (1 - m)
 
 
 def grid_expectations(data, sc):
@@ -547,12 +557,37 @@ def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
     from model.workbook.tabs.sensitivity import tornado_drivers
     tab = book.tabs["sensitivity"]
     last = FY(zhipu.forecast_years[-1])
-    for (drv, step_key), cells in zip(tornado_drivers(zhipu), tab.tornado):
-        step = zhipu.sensitivity[step_key]
-        for sign, cell in ((-1, cells[1]), (1, cells[2])):
-            b = build_book(shifted(zhipu, "base", {drv: sign * step}), "base")
+    step = zhipu.sensitivity["tornado_step"]
+    for (drv, kind), cells in zip(tornado_drivers(zhipu), tab.tornado):
+        for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
+            b = build_book(shifted(zhipu, "base", {drv: tornado_data_shift(kind, step, sign)}), "base")
             want = b.tabs["scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
             assert cell.result() == pytest.approx(want, rel=1e-12), (drv, sign)
+
+
+# The hand company's tornado (scenario "double", step 10%), FY2027 adjusted net income worked out by hand:
+# segment a 5 grows 100% a year to 40 (b alike), gross profit 50% of 80 = 40, R&D 20 (compute 10, other 10)
+# and other costs 5 flat: 40 - 25 = 15. Growth a +10%: 5 x 2.2^3 = 53.24, gross profit 46.62, 21.62; -10%:
+# 5 x 1.8^3 = 29.16, 9.58. Margin a 50% +- 10% x 50% = 55% / 45%: 17 / 13. Compute growth 0 +- 10%: compute
+# 13.31 / 7.29: 11.69 / 17.71. Other costs 6.655 / 3.645: 13.345 / 16.355.
+HAND_TORNADO = {"growth_a": (9.58, 21.62), "growth_b": (9.58, 21.62), "gm_a": (13, 17), "gm_b": (13, 17),
+                "rnd_compute_growth": (17.71, 11.69), "rnd_other_growth": (17.71, 11.69),
+                "other_opex_growth": (16.355, 13.345)}
+HAND_RANKS = [1, 2, 5, 6, 3, 4, 7]  # by swing, ties in row order
+
+
+def hand_tornado(b, data, got=lambda cell: cell.result()):
+    from model.workbook.tabs.sensitivity import tornado_drivers
+    tab = b.tabs["sensitivity"]
+    return ({drv: (got(c["at_minus"]), got(c["at_plus"])) for (drv, _), c in zip(tornado_drivers(data), tab.tornado)},
+            [got(c["rank"]) for c in tab.tornado], [got(c["step_pp"]) for c in tab.tornado])
+
+
+def test_tornado_steps_worked_by_hand(hand, hand_book):
+    bars, ranks, pp = hand_tornado(hand_book, hand)
+    assert bars == {k: pytest.approx(v, rel=1e-12) for k, v in HAND_TORNADO.items()}
+    assert ranks == HAND_RANKS
+    assert pp == pytest.approx([0.2, 0.2, 0.05, 0.05, 0.1, 0.1, 0.1])   # 10% of 1 + 100%, of 1 - 50%, of 1 + 0
 
 
 @pytest.fixture(scope="module")
@@ -594,9 +629,12 @@ def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_
         assert len(years) >= 3   # the grid spans different breakeven years, not one repeated answer
 
 
-def test_hand_case_in_libreoffice(engine_runs):
+def test_hand_case_in_libreoffice(hand, engine_runs):
     b, result = engine_runs["hand"]
     assert result["error"] is None
+    sens = result["cells"]["Sensitivity"]
+    bars, ranks, _ = hand_tornado(b, hand, lambda cell: sens[a1(cell.row, cell.col)]["v"])
+    assert bars == {k: pytest.approx(v, rel=1e-9) for k, v in HAND_TORNADO.items()} and ranks == HAND_RANKS
     names = {k: v["v"] for k, v in result["names"].items()}
     assert names["MasterCheck"] == 0
     assert names["BreakevenYear"] == 2027

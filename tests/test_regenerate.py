@@ -425,10 +425,10 @@ def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
     data = data_copy(tmp_path, MERIDIAN)
     out = tmp_path / "m.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
-    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_margin_step", 0): 0.02})
+    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_tornado_step", 0): 0.02})
     res = run("edits", out, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     assert "downside,capex,0,0,12.5,0,0,0," in (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert "[sensitivity]\nmargin_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
+    assert "[sensitivity]\ntornado_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
     d = load(data)
-    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["margin_step"] == 0.02
+    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["tornado_step"] == 0.02

@@ -169,7 +169,8 @@ def raise_year_bound(data) -> Bound:
 
 
 # Sensitivity steps (company.toml [sensitivity]): key -> default. Labels and notes: model/labels sensitivity.*
-SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "margin_step": 0.05}
+SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "tornado_step": 0.10}
+OLD_SENSITIVITY = ("margin_step",)  # no longer used (the tornado has one relative step): accepted, ignored
 
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
 CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 2, "sum": None, "max": None,
@@ -1054,7 +1055,7 @@ def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
     if not isinstance(table, dict):
         raise DataError(folder / "company.toml", "sensitivity must be a [sensitivity] table of numbers", column="sensitivity")
     for key in table:
-        if key not in SENSITIVITY:
+        if key not in SENSITIVITY and key not in OLD_SENSITIVITY:
             raise DataError(folder / "company.toml", unknown("sensitivity step", key, SENSITIVITY), column=key)
     out = {}
     for key, default in SENSITIVITY.items():

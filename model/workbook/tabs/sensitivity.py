@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..book import Chart, Series
 from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
-from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng, ratio
+from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
@@ -15,6 +15,8 @@ from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
+# the tornado table's columns (label ids sensitivity.<id>)
+TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
 
 
 def rnd_drivers(data) -> list[str]:
@@ -23,10 +25,19 @@ def rnd_drivers(data) -> list[str]:
 
 
 def tornado_drivers(data):
-    """(driver, step key) pairs the tornado shifts, one at a time."""
+    """(driver, kind) pairs the tornado shifts, one at a time: growth rates and gross margins."""
     segs = data.segments
-    return ([(f"growth_{k}", "growth_step") for k, _ in segs] + [(f"gm_{k}", "margin_step") for k, _ in segs]
-            + [(d, "cost_growth_step") for d in rnd_drivers(data) + ["other_opex_growth"]])
+    return ([(f"growth_{k}", "growth") for k, _ in segs] + [(f"gm_{k}", "margin") for k, _ in segs]
+            + [(d, "growth") for d in rnd_drivers(data) + ["other_opex_growth"]])
+
+
+def tornado_shift(kind, step, sign):
+    """The tornado's comparable shock: the line a driver drives moves by the same relative step. A growth
+    rate g becomes g ± step × (1 + g) (the line's yearly growth factor × (1 ± step)); a gross margin m
+    becomes m ± step × (1 − m) (the segment's cost of revenue × (1 ∓ step)). Returns base -> Expr."""
+    if kind == "growth":
+        return (lambda base: base + step * (1 + base)) if sign > 0 else (lambda base: base - step * (1 + base))
+    return (lambda base: base + step * (1 - base)) if sign > 0 else (lambda base: base - step * (1 - base))
 
 
 class SensitivityTab:
@@ -106,7 +117,8 @@ class SensitivityTab:
         for i in range(n):
             for j in range(n):
                 rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
-                shifts = {**{d: rd for d in seg_growth}, **{d: cd for d in rnd_drivers(data)}}
+                shifts = {**{d: lambda base, rd=rd: base + rd for d in seg_growth},
+                          **{d: lambda base, cd=cd: base + cd for d in rnd_drivers(data)}}
                 block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
                 self.blocks[(i, j)] = block
                 flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
@@ -119,47 +131,50 @@ class SensitivityTab:
                 for c, s in zip(cells, src):
                     c.content = s.ref()
 
-        # tornado: each driver shifted down and up by its step, the rest as selected
+        # tornado: each driver shifted down and up by the same relative step, the rest as selected
         items = driver_items(data)
         sh.put(tornado_top, LABEL_COL, t("sensitivity.tornado", period=last.code), "section")
         sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
-        sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps", inputs=t("tabs.inputs")), "note")
-        sh.heights[tornado_top + 1] = 2 * LINE_HEIGHT
-        heads = ["step", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+        sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps"), "note")
+        sh.heights[tornado_top + 1] = 3 * LINE_HEIGHT
+        col = {h: FIRST_COL + k for k, h in enumerate(TORNADO_COLUMNS)}
         sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")
         sh.put(tornado_top + 1, UNIT_COL, "", "head")
-        for k, h in enumerate(heads):
-            sh.put(tornado_top + 1, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
+        for h in TORNADO_COLUMNS:
+            sh.put(tornado_top + 1, col[h], t(f"sensitivity.{h}", period=last.code), "head_wrap")
         centre = income.lines.at("adjusted_net_income", last)
+        step = steps["tornado_step"]
         t_rows = []
         r = tornado_top + 2
-        for drv, step_key in drivers:
-            step = steps[step_key]
+        for drv, kind in drivers:
             label = t.item("drivers", items[drv])
-            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: Neg(step)})
-            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: step})
+            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: tornado_shift(kind, step, -1)})
+            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: tornado_shift(kind, step, 1)})
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            cells = [sh.put(r, FIRST_COL, step, "calc", "pct"),
-                     sh.put(r, FIRST_COL + 1, lo.at("adjusted_net_income", last), "calc", "amount"),
-                     sh.put(r, FIRST_COL + 2, hi.at("adjusted_net_income", last), "calc", "amount")]
-            cells += [sh.put(r, FIRST_COL + 3, cells[1].ref() - centre, "calc", "amount"),
-                      sh.put(r, FIRST_COL + 4, cells[2].ref() - centre, "calc", "amount")]
-            cells.append(sh.put(r, FIRST_COL + 5, ABS(cells[2].ref() - cells[1].ref()), "calc", "amount"))
+            base = income.drivers[(drv, last)].ref()
+            cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
+                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc", "pct"),
+                     "at_minus": sh.put(r, col["at_minus"], lo.at("adjusted_net_income", last), "calc", "amount"),
+                     "at_plus": sh.put(r, col["at_plus"], hi.at("adjusted_net_income", last), "calc", "amount")}
+            cells["change_minus"] = sh.put(r, col["change_minus"], cells["at_minus"].ref() - centre, "calc", "amount")
+            cells["change_plus"] = sh.put(r, col["change_plus"], cells["at_plus"].ref() - centre, "calc", "amount")
+            cells["swing"] = sh.put(r, col["swing"], ABS(cells["at_plus"].ref() - cells["at_minus"].ref()), "calc",
+                                    "amount")
             t_rows.append(cells)
             r += 1
         sh.groups.append((group_first, row - 1))
         first_t, last_t = tornado_top + 2, r - 1
-        swing = Rng(sh.cell_at(first_t, FIRST_COL + 5), sh.cell_at(last_t, FIRST_COL + 5))
+        swing = Rng(sh.cell_at(first_t, col["swing"]), sh.cell_at(last_t, col["swing"]))
         for k, cells in enumerate(t_rows):
-            me = cells[5]
+            me = cells["swing"]
             upto = Rng(swing.first, me, absolute=False, anchored=True)
-            cells.append(sh.put(first_t + k, FIRST_COL + 6, SUMPRODUCT(Flags(swing, ">", me.ref())) +
-                                SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int"))
+            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref())) +
+                                   SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int")
         sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
         sh.put(r, UNIT_COL, unit, "unit")
-        self.centre = sh.put(r, FIRST_COL + 1, centre, "calc_total", "amount")
-        sh.put(r, FIRST_COL + 3, t("sensitivity.rank_note"), "note")
+        self.centre = sh.put(r, col["at_minus"], centre, "calc_total", "amount")
+        sh.put(r, col["change_minus"], t("sensitivity.rank_note"), "note")
 
         # sorted for the chart: largest swing first
         r += 2
@@ -168,10 +183,10 @@ class SensitivityTab:
         sh.put(r, UNIT_COL, t("sensitivity.rank"), "head")
         sh.put(r, FIRST_COL, t("sensitivity.change_minus"), "head_wrap")
         sh.put(r, FIRST_COL + 1, t("sensitivity.change_plus"), "head_wrap")
-        ranks = Rng(sh.cell_at(first_t, FIRST_COL + 6), sh.cell_at(last_t, FIRST_COL + 6))
+        ranks = Rng(sh.cell_at(first_t, col["rank"]), sh.cell_at(last_t, col["rank"]))
         names = Rng(sh.cell_at(first_t, LABEL_COL), sh.cell_at(last_t, LABEL_COL))
-        lows = Rng(sh.cell_at(first_t, FIRST_COL + 3), sh.cell_at(last_t, FIRST_COL + 3))
-        highs = Rng(sh.cell_at(first_t, FIRST_COL + 4), sh.cell_at(last_t, FIRST_COL + 4))
+        lows = Rng(sh.cell_at(first_t, col["change_minus"]), sh.cell_at(last_t, col["change_minus"]))
+        highs = Rng(sh.cell_at(first_t, col["change_plus"]), sh.cell_at(last_t, col["change_plus"]))
         r += 1
         sorted_first = r
         for k in range(len(t_rows)):
@@ -191,7 +206,7 @@ class SensitivityTab:
              Series(t("sensitivity.series_plus"), Rng(sh.cell_at(sorted_first, FIRST_COL + 1),
                                                       sh.cell_at(r - 1, FIRST_COL + 1)), cats,
                     style={"fill": {"color": "#1F3864"}})],
-            (tornado_top, FIRST_COL + 8), size=(620, 330), options={"overlap": 100, "gap": 40},
+            (tornado_top, col["rank"] + 2), size=(620, 330), options={"overlap": 100, "gap": 40},
             axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
         self.tornado = t_rows
 
@@ -200,7 +215,8 @@ class SensitivityTab:
         return self.grid[g][SIDE][SIDE]
 
     def block(self, row, title, shifts):
-        """A forecast of the selected scenario with `shifts` (driver -> delta Expr) added to its drivers."""
+        """A forecast of the selected scenario with its drivers shifted: `shifts` maps a driver to a function
+        of the selected driver's cell giving the shifted driver (Expr)."""
         sh, income = self.sheet, self.income
         sh.put(row, LABEL_COL, title, "subsection")
         row += 1
@@ -208,7 +224,7 @@ class SensitivityTab:
         def drivers(name, p):
             base = income.drivers[(name, p)].ref()
             shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
-            return base + shifts[shift] if shift in shifts else base
+            return shifts[shift](base) if shift in shifts else base
         block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
                           [self.tl.base_year] + self.tl.forecast + self.tl.stub_periods, self.inputs, drivers=drivers,
                           headers=self.headers,

@@ -648,6 +648,47 @@ def test_hand_case_in_libreoffice(hand, engine_runs):
     assert cash[a1(slow[2].row, slow[2].col)]["v"] == 2027
 
 
+def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_path):
+    """The lowest cash and funding need of a tornado bar and of a grid cell (hand company, "slow" selected:
+    it needs funding) equal the Cash & Funding tab's once the same shift is typed into the scenario's
+    assumptions in LibreOffice; a planted wrong cached funding need is caught."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from model.engine.verify import cached_values, compare
+    from model.workbook.tabs.sensitivity import SIDE, tornado_drivers
+    b = build_book(hand, "slow")
+    tab = b.tabs["sensitivity"]
+    sens, cash, asm = tab.sheet.name, b.tabs["cash"].sheet.name, tab.inputs.asm
+    years = [FY(y) for y in hand.forecast_years]
+    assert b.cash_summary["slow"][3].result() > 0    # the selected scenario itself needs funding
+
+    def typed(values):    # driver -> value in every forecast year, typed into slow's Inputs cells
+        return [{"target": f"{asm[('slow', d, p)].sheet.name}!{a1(asm[('slow', d, p)].row, asm[('slow', d, p)].col)}",
+                 "value": v} for d, v in values.items() for p in years]
+    bar = next(c for (d, _), c in zip(tornado_drivers(hand), tab.tornado) if d == "growth_a")
+    cell = (SIDE - 1, SIDE + 1)   # revenue growth one step down, R&D growth one step up
+    g, c = hand.sensitivity["growth_step"], hand.sensitivity["cost_growth_step"]
+    path = tmp_path / "slow.xlsx"
+    planted = tab.grid[4][SIDE + 1][SIDE - 1]
+    planted._cache = planted.result() + 1
+    write_book(b, path)
+    runs = engine.recalculate([{"path": path}] + [{"path": path, "edits": typed(e)} for e in (
+        {"growth_a": (1 + 0.2) * (1 + hand.sensitivity["tornado_step"]) - 1},
+        {"growth_a": 0.2 - g, "growth_b": 0.2 - g, "rnd_compute_growth": c, "rnd_other_growth": c})])
+    assert all(r["error"] is None for r in runs)
+    at = lambda r, sheet, x: r["cells"][sheet][a1(x.row, x.col)]["v"]  # noqa: E731
+    lowest, need = (at(runs[1], cash, x) for x in (b.cash_summary["slow"][0], b.cash_summary["slow"][3]))
+    assert (at(runs[0], sens, bar["lowest_plus"]), at(runs[0], sens, bar["need_plus"])) == (
+        pytest.approx(lowest, rel=1e-9), pytest.approx(need, rel=1e-9))
+    lowest, need = (at(runs[2], cash, x) for x in (b.cash_summary["slow"][0], b.cash_summary["slow"][3]))
+    assert need > b.cash_summary["slow"][3].result()   # slower revenue, costlier R&D: more funding
+    assert (at(runs[0], sens, tab.grid[3][cell[0]][cell[1]]), at(runs[0], sens, tab.grid[4][cell[0]][cell[1]])) == (
+        pytest.approx(lowest, rel=1e-9), pytest.approx(need, rel=1e-9))
+    rep = compare(cached_values(path), runs[0])
+    assert [(sh, x) for sh, x, _, _ in rep.mismatches] == [(sens, a1(planted.row, planted.col))]
+    assert rep.errors == [] and rep.master == 0
+
+
 def test_claims_audit_in_libreoffice(engine_runs):
     b, result = engine_runs["base"]
     cells = result["cells"]["Claims Audit"]
@@ -717,7 +758,8 @@ def test_the_new_checks_can_fail():
     cash = b.tabs["cash"].blocks["base"].cell("net_change", FY(2026))
     cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
-    assert failing_checks(b) == {"Cash bridge adds up — base"}
+    # ... and base is selected: the Sensitivity's own bridge at the centre no longer agrees on the lowest cash
+    assert failing_checks(b) == {"Cash bridge adds up — base", "Sensitivity grid centre = selected scenario"}
 
 
 @pytest.mark.parametrize("old,new,column,message", [

@@ -49,7 +49,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     scenarios = ScenariosTab(book, data, tl, inputs, income)
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     cash = CashTab(book, data, tl, inputs, income, scenarios)
-    sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven)
+    sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
         [claims.sheet] if claims else [])

@@ -106,9 +106,12 @@ class ChecksTab:
                       scenario=sc, last=last.code)
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
+        cash_centre = [ABS(sensitivity.grid_centre(g).ref() - name).gt(tol["amount"])   # lowest cash, funding need
+                       for g, name in ((3, cash.LowestCash), (4, cash.FundingNeed))]
         check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
                                               IF(AND(ISNUMBER(margin_centre), ISNUMBER(margin)),   # n/a without revenue
-                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin))),
+                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin)),
+                                              *cash_centre),
                                            1, 0)})
         row += 1
 

@@ -1,22 +1,24 @@
 """Sensitivity: the selected scenario recomputed with its drivers shifted — a two-way grid of revenue
 growth against R&D growth (breakeven year and final-year adjusted margin) and a tornado of the main
-drivers' effect on final-year adjusted net income. Plain formulas only: every grid cell and tornado
-bar has its own recomputed forecast below, built from the same line definitions as the Income
-Statement, with the shifted drivers written as 'selected driver + delta'."""
+drivers' effect on final-year adjusted net income, each with the lowest cash and the funding need. Plain
+formulas only: every grid cell and tornado bar has its own recomputed forecast below, built from the same
+line definitions as the Income Statement and the Cash & Funding bridge, with the shifted drivers written
+over the selected scenario's cells."""
 from __future__ import annotations
 
 from ..book import Chart, Series
 from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
-from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
+from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock
-from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
+from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 # the tornado table's columns (label ids sensitivity.<id>)
-TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank",
+                   "lowest_minus", "lowest_plus", "need_minus", "need_plus"]
 
 
 def rnd_drivers(data) -> list[str]:
@@ -41,13 +43,14 @@ def tornado_shift(kind, step, sign):
 
 
 class SensitivityTab:
-    def __init__(self, book, data, tl, inputs, income, breakeven):
+    def __init__(self, book, data, tl, inputs, income, breakeven, cash):
         t = self.t = book.t
         sh = self.sheet = book.add_sheet("sensitivity", "output")
         unit = t.unit
         last = tl.forecast[-1]
         title_rows(sh, sh.name, t("sensitivity.subtitle"))
-        self.data, self.tl, self.inputs, self.income = data, tl, inputs, income
+        self.data, self.tl, self.inputs, self.income, self.cash = data, tl, inputs, income, cash
+        self.events = [(eid, cells["counted"] is not None) for eid, cells in inputs.events.items()]  # as Cash & Funding
         seg_growth = [f"growth_{k}" for k, _ in data.segments]
         n = 2 * SIDE + 1
         row = 4
@@ -69,12 +72,13 @@ class SensitivityTab:
         # which carries information where the breakeven year reads "not reached"
         target = breakeven.target.ref(True, True)
         grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct"),
-                 (t("sensitivity.grid_target"), "amount")]
+                 (t("sensitivity.grid_target"), "amount"), (t("sensitivity.grid_lowest"), "amount"),
+                 (t("sensitivity.grid_need"), "amount")]
         grid_top = row
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)
         drivers = tornado_drivers(data)
-        header_row = tornado_top + 2 * len(drivers) + 10
+        header_row = tornado_top + max(2 * len(drivers) + 10, len(drivers) + 26)  # below the tornado and its chart
         self.headers = tl.write_header(sh, header_row)
         # the grids and the tornado come first: only the title rows (with the master check) stay in view; the
         # period header sits above the recomputed forecasts it heads
@@ -126,6 +130,7 @@ class SensitivityTab:
                 self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
                                                    inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
                 self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
+                self.grid[3][i][j].content, self.grid[4][i][j].content = self.cash_results(block)
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
                 for c, s in zip(cells, src):
@@ -161,6 +166,10 @@ class SensitivityTab:
             cells["change_plus"] = sh.put(r, col["change_plus"], cells["at_plus"].ref() - centre, "calc", "amount")
             cells["swing"] = sh.put(r, col["swing"], ABS(cells["at_plus"].ref() - cells["at_minus"].ref()), "calc",
                                     "amount")
+            for side, b in (("minus", lo), ("plus", hi)):
+                lowest, need = self.cash_results(b)
+                cells[f"lowest_{side}"] = sh.put(r, col[f"lowest_{side}"], lowest, "calc", "amount")
+                cells[f"need_{side}"] = sh.put(r, col[f"need_{side}"], need, "calc", "amount")
             t_rows.append(cells)
             r += 1
         sh.groups.append((group_first, row - 1))
@@ -206,7 +215,7 @@ class SensitivityTab:
              Series(t("sensitivity.series_plus"), Rng(sh.cell_at(sorted_first, FIRST_COL + 1),
                                                       sh.cell_at(r - 1, FIRST_COL + 1)), cats,
                     style={"fill": {"color": "#1F3864"}})],
-            (tornado_top, col["rank"] + 2), size=(620, 330), options={"overlap": 100, "gap": 40},
+            (sorted_first - 1, FIRST_COL + 3), size=(620, 330), options={"overlap": 100, "gap": 40},
             axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
         self.tornado = t_rows
 
@@ -230,4 +239,20 @@ class SensitivityTab:
                           headers=self.headers,
                           link_actuals=income.lines)
         block.fill(notes=False)
-        return block, block.last_row + 2
+        # its cash bridge, as on Cash & Funding: the same lines, the selected scenario's cash drivers
+        scalars = self.cash.scalars
+        index = income.index.ref(True, True)
+
+        def cash_drivers(name, p):
+            return scalars[name].ref(True, True) if name in scalars else INDEX(self.inputs.driver_column(name, p), index)
+        bridge = LineBlock(sh, self.tl, cash_lines(self.events), block.last_row + 1, [self.inputs.opening_period] +
+                           self.tl.forecast, self.inputs, source=block, drivers=cash_drivers, headers=self.headers)
+        bridge.fill(notes=False)
+        block.bridge = bridge
+        return block, bridge.last_row + 2
+
+    def cash_results(self, block):
+        """The lowest closing cash and the funding need to breakeven of a block, as Cash & Funding has them."""
+        tl, b = self.tl, block.bridge
+        line = lambda key: Rng(b.cell(key, tl.forecast[0]), b.cell(key, tl.forecast[-1]))  # noqa: E731
+        return MIN(line("closing_cash")), MAX(0, self.cash.scalars["min_cash"].ref(True, True) - MIN(line("cash_to_breakeven")))

@@ -21,7 +21,7 @@ from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
-NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0"}  # the same in every language
+NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0", "#N/A"}  # the same in every language (#N/A: a chart's gap)
 
 
 def tabs(book):
@@ -295,6 +295,8 @@ def test_both_editions_recalculate_to_identical_numbers(editions):
             if isinstance(e["v"], float):
                 assert z["v"] == e["v"], (se, addr)   # identical, not merely close
                 numbers += 1
+            elif e["e"]:
+                assert z["e"] == e["e"] == "#N/A", (se, addr)   # a chart's gap, alike in both
             else:
                 assert isinstance(z["v"], str), (se, addr)
     assert numbers > 500

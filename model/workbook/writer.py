@@ -4,7 +4,7 @@ from __future__ import annotations
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from .book import gc_paused
+from .book import chart_bottom, gc_paused
 from ..data.company import bound_text
 from ..calc.formula import Rng, a1, quote_sheet
 
@@ -131,7 +131,19 @@ def _new_chart(wb, options):
     chart = wb.add_chart(options)
     process = chart._process_names
     chart._process_names = lambda name, formula: (name, formula) if isinstance(name, str) else process(name, formula)
+    # the chart's cached points: a value that is not a number (#N/A in chart data) is left out, a gap, where
+    # xlsxwriter would write 0 (readers that draw from the cache, LibreOffice's among them, plot it)
+    cache = chart._write_num_cache
+    chart._write_num_cache = lambda data: cache([v if _is_numeric(v) else None for v in data or []])
     return chart
+
+
+def _is_numeric(v) -> bool:
+    try:
+        float(v)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def add_chart(wb, ws, chart):
@@ -153,13 +165,16 @@ def add_chart(wb, ws, chart):
         if part is not main:
             main.combine(part)
     main.set_title({"name": chart.title, "name_font": {"size": 11, "bold": True, "color": NAVY}})
-    main.set_legend({"position": "bottom"})
+    main.set_legend({"position": "bottom", "delete_series": [i for i, s in enumerate(chart.series) if not s.legend]})
     for axis, opts in chart.axes.items():
         opts = dict(opts)
         if "fmt" in opts:
             opts["num_format"] = number_format(opts.pop("fmt"))
         {"x": main.set_x_axis, "y": main.set_y_axis, "y2": main.set_y2_axis}[axis](opts)
     main.set_size({"width": chart.size[0], "height": chart.size[1]})
+    # a point the chart data hold as #N/A (not available) is not plotted; empty cells are gaps: dispBlanksAs
+    # written out ("gap" is xlsxwriter's default, which it leaves out, and readers differ on the missing element)
+    main._write_disp_blanks_as = lambda: main._xml_empty_tag("c:dispBlanksAs", [("val", "gap")])
     ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_offset": 4, "y_offset": 4})
 
 
@@ -189,9 +204,8 @@ def print_extent(sh) -> tuple[int, int]:
     """(last row, last column) to print: the used cells and the charts placed below or beside them."""
     last_row, last_col = sh.last_row(), sh.last_col()
     for chart in sh.charts:
-        row, col = chart.anchor
-        width, height = chart.size
-        last_row = max(last_row, row + -(-height // 20))        # rows of the default 15 points (20 px)
+        col, width = chart.anchor[1], chart.size[0]
+        last_row = max(last_row, chart_bottom(chart))
         while width > 0:                                          # columns of their set widths (~7 px a unit)
             width -= sh.widths.get(col, 8.43) * 7 + 5
             col += 1

@@ -17,8 +17,8 @@ from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 # the tornado table's columns (label ids sensitivity.<id>)
-TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank",
-                   "lowest_minus", "lowest_plus", "need_minus", "need_plus"]
+TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+CASH_COLUMNS = ["lowest_minus", "lowest_plus", "need_minus", "need_plus"]   # the table below it, by driver
 
 
 def rnd_drivers(data) -> list[str]:
@@ -78,7 +78,7 @@ class SensitivityTab:
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)
         drivers = tornado_drivers(data)
-        header_row = tornado_top + max(2 * len(drivers) + 10, len(drivers) + 26)  # below the tornado and its chart
+        header_row = tornado_top + 3 * len(drivers) + 27  # below the tornado, its cash table, the sorted bars and chart
         self.headers = tl.write_header(sh, header_row)
         # the grids and the tornado come first: only the title rows (with the master check) stay in view; the
         # period header sits above the recomputed forecasts it heads
@@ -100,8 +100,8 @@ class SensitivityTab:
         for g, (title, fmt) in enumerate(grids):
             top = grid_top + g * grid_rows
             sh.put(top, LABEL_COL, title, "section")
-            sh.put(top, FIRST_COL, t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute
-                                                                       else "sensitivity.rnd_total")), "note")
+            note = t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute else "sensitivity.rnd_total"))
+            sh.put(top, FIRST_COL, note + (" " + t("sensitivity.need_note") if g == len(grids) - 1 else ""), "note")
             sh.put(top + 1, LABEL_COL, t("sensitivity.axes"), "subsection")
             cols = [sh.put(top + 1, FIRST_COL + j, None, "head", "pct") for j in range(n)]
             rows = [sh.put(top + 2 + i, UNIT_COL, None, "head", "pct") for i in range(n)]
@@ -147,6 +147,12 @@ class SensitivityTab:
         sh.put(tornado_top + 1, UNIT_COL, "", "head")
         for h in TORNADO_COLUMNS:
             sh.put(tornado_top + 1, col[h], t(f"sensitivity.{h}", period=last.code), "head_wrap")
+        cash_top = tornado_top + len(drivers) + 4   # lowest cash and funding need per bar, below the centre row
+        sh.heights[cash_top] = 2 * LINE_HEIGHT
+        sh.put(cash_top, LABEL_COL, t("sensitivity.tornado_cash"), "head")
+        sh.put(cash_top, UNIT_COL, "", "head")
+        for k, h in enumerate(CASH_COLUMNS):
+            sh.put(cash_top, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
         centre = income.lines.at("adjusted_net_income", last)
         step = steps["tornado_step"]
         t_rows = []
@@ -166,10 +172,13 @@ class SensitivityTab:
             cells["change_plus"] = sh.put(r, col["change_plus"], cells["at_plus"].ref() - centre, "calc", "amount")
             cells["swing"] = sh.put(r, col["swing"], ABS(cells["at_plus"].ref() - cells["at_minus"].ref()), "calc",
                                     "amount")
-            for side, b in (("minus", lo), ("plus", hi)):
-                lowest, need = self.cash_results(b)
-                cells[f"lowest_{side}"] = sh.put(r, col[f"lowest_{side}"], lowest, "calc", "amount")
-                cells[f"need_{side}"] = sh.put(r, col[f"need_{side}"], need, "calc", "amount")
+            cr = cash_top + 1 + len(t_rows)
+            sh.put(cr, LABEL_COL, label, "label")
+            sh.put(cr, UNIT_COL, unit, "unit")
+            (cells["lowest_minus"], cells["need_minus"]), (cells["lowest_plus"], cells["need_plus"]) = (
+                self.cash_results(b) for b in (lo, hi))
+            for k, h in enumerate(CASH_COLUMNS):
+                cells[h] = sh.put(cr, FIRST_COL + k, cells[h], "calc", "amount")
             t_rows.append(cells)
             r += 1
         sh.groups.append((group_first, row - 1))
@@ -185,8 +194,10 @@ class SensitivityTab:
         self.centre = sh.put(r, col["at_minus"], centre, "calc_total", "amount")
         sh.put(r, col["change_minus"], t("sensitivity.rank_note"), "note")
 
+        sh.put(cash_top + 1 + len(t_rows), LABEL_COL, t("sensitivity.need_note"), "note")
+
         # sorted for the chart: largest swing first
-        r += 2
+        r = cash_top + len(t_rows) + 3
         sh.heights[r] = 2 * LINE_HEIGHT
         sh.put(r, LABEL_COL, t("sensitivity.sorted"), "head")
         sh.put(r, UNIT_COL, t("sensitivity.rank"), "head")

@@ -163,7 +163,8 @@ class SensitivityTab:
             hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: tornado_shift(kind, step, 1)})
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            base = income.drivers[(drv, last)].ref()
+            # the final year's driver (in a one-year horizon after an interim: its rest of the year's)
+            base = income.drivers.get((drv, last), income.drivers.get((REST + drv, tl.rest))).ref()
             cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
                      "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc", "pct"),
                      "at_minus": sh.put(r, col["at_minus"], lo.at("adjusted_net_income", last), "calc", "amount"),

@@ -266,6 +266,7 @@ class Event:
     maturity: datetime.date | None = None
     source: str = ""
     note: str = ""
+    local: dict = field(default_factory=dict)   # note_zh: the note in another edition
 
 
 @dataclass
@@ -923,7 +924,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
                                   "events: move the raise into events.csv", column="item"))
     _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
-                       ["in_opening_cash", "conversion_price", "maturity", "source", "note"])
+                       ["in_opening_cash", "conversion_price", "maturity", "source", "note", *per_edition("note")])
     year_end = parse_year_end(str(data.company["fiscal_year_end"]))
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
@@ -978,7 +979,8 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
             raise DataError(path, f"event {eid}: maturity {maturity} is not after the event date {date}", n, "maturity")
         check_sources(r.get("source", ""), sources, path, n, "source")
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
-                            maturity, r.get("source", ""), r.get("note", "")))
+                            maturity, r.get("source", ""), r.get("note", ""),
+                            {k: r[k] for k in per_edition("note") if r.get(k)}))
     return events
 
 

@@ -132,6 +132,10 @@ class Sheet:
         self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
         self.page_breaks: list[int] = []   # rows that start a new printed page (a chart kept whole)
         self.one_page = False              # print the tab on a single page (the Cover)
+        # a table too wide for one readable page: (scale %, first columns of the later bands); the bands print
+        # side by side, across then down, the label columns repeated on each (the Claims Audit)
+        self.print_bands: tuple[int, list[int]] | None = None
+        self.print_rows: tuple[int, int] | None = None   # rows repeated on every printed page (default: frozen)
         self.chart_data_top: int | None = None   # first row of the charts' data at the tab's foot (chartdata.py)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:

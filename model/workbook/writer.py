@@ -291,11 +291,20 @@ def _write(book, path, protect):
         # print: landscape A4, one page wide, header rows and label columns repeated, company / tab / page
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 1 if sh.one_page else 0)
+        if sh.print_bands:   # bands of columns at a readable scale, instead of one page wide
+            scale, starts = sh.print_bands
+            ws.set_print_scale(scale)
+            ws.set_v_pagebreaks(starts)
+            ws.set_margins(left=0.4, right=0.4)
+            ws.print_across()
+        else:
+            ws.fit_to_pages(1, 1 if sh.one_page else 0)
         if sh.page_breaks:
             ws.set_h_pagebreaks(sh.page_breaks)
         ws.print_area(0, 0, *print_extent(sh))
-        if sh.freeze and sh.freeze[0]:
+        if sh.print_rows:
+            ws.repeat_rows(*sh.print_rows)
+        elif sh.freeze and sh.freeze[0]:
             ws.repeat_rows(0, sh.freeze[0] - 1)
         if sh.freeze and sh.freeze[1]:
             ws.repeat_columns(0, sh.freeze[1] - 1)

@@ -26,7 +26,7 @@ class Report:
         return not self.mismatches and not self.errors and self.master == 0
 
 
-GAP_FORMULA = re.compile(r"=IF\(ISNUMBER\((\$?[A-Z]{1,3}\$?[0-9]+)\),\1,NA\(\)\)")
+GAP_FORMULA = re.compile(r"=IF\(ISNUMBER\(((?:(?:'(?:[^']|'')+'|[^'!(),]+)!)?\$?[A-Z]{1,3}\$?[0-9]+)\),\1,NA\(\)\)")
 
 
 def cached_values(path) -> dict:

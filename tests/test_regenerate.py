@@ -432,3 +432,20 @@ def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
     assert "[sensitivity]\ntornado_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
     d = load(data)
     assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["tornado_step"] == 0.02
+
+
+def test_an_edit_of_the_old_margin_step_is_dropped_with_its_reason(tmp_path):
+    """The tornado's margin_step gave way to one relative step (tornado_step): a workbook whose
+    Step_margin_step was edited rebuilds, the edit dropped with its reason (not a traceback)."""
+    from model.workbook.slots import Slot, resolve
+    data = load(ZHIPU)
+    assert "margin_step" not in data.sensitivity and "tornado_step" in data.sensitivity
+    assert resolve(data, Slot("step", "margin_step")).gone == "sensitivity step 'margin_step' no longer exists"
+    assert resolve(data, Slot("step", "tornado_step")).value == data.sensitivity["tornado_step"]
+    # company.toml files that still give margin_step load (it is ignored)
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU, folder)
+    toml = folder / "company.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[sensitivity]", "[sensitivity]\nmargin_step = 0.05"),
+                    encoding="utf-8")
+    assert load(folder).sensitivity == data.sensitivity

@@ -1,6 +1,7 @@
-"""Sensitivity: the selected scenario recomputed with its drivers shifted — a two-way grid of revenue
-growth against R&D growth (breakeven year and final-year adjusted margin) and a tornado of the main
-drivers' effect on final-year adjusted net income, each with the lowest cash and the funding need. Plain
+"""Sensitivity: the selected scenario recomputed with its drivers shifted — two-way grids of revenue
+growth against R&D growth (breakeven year, final-year adjusted margin, the target year's adjusted net
+income, lowest cash, funding need) and a tornado of the main drivers' effect on final-year adjusted net
+income at one relative step (tornado_shift), with each bar's lowest cash and funding need. Plain
 formulas only: every grid cell and tornado bar has its own recomputed forecast below, built from the same
 line definitions as the Income Statement and the Cash & Funding bridge, with the shifted drivers written
 over the selected scenario's cells."""

@@ -518,13 +518,23 @@ def test_hand_claims_in_libreoffice(tmp_path):
 
 # --- sensitivity against the model rebuilt with the shifts applied to the data ---
 def shifted(data, sc, shifts):
-    """A copy of the data with `shifts` (driver -> delta) added to scenario `sc` in every forecast year."""
+    """A copy of the data with scenario `sc`'s drivers shifted in every forecast year: `shifts` maps a driver
+    to a delta (added) or to a function of the driver's value."""
     out = copy.deepcopy(data)
     for drv, delta in shifts.items():   # the rest of a year after its interim shifts with the driver (rest_ twin)
+        f = delta if callable(delta) else (lambda v, d=delta: v + d)
         for d in (drv, "rest_" + drv):
             if (sc, d) in out.assumptions:
-                out.assumptions[(sc, d)] = [v if v is None else v + delta for v in out.assumptions[(sc, d)]]
+                out.assumptions[(sc, d)] = [v if v is None else f(v) for v in out.assumptions[(sc, d)]]
     return out
+
+
+def tornado_data_shift(kind, step, sign):
+    """The tornado's shock applied to a data value, written out here: growth g -> g +- step (1 + g), margin
+    m -> m +- step (1 - m)."""
+    if kind == "growth":
+        return lambda g: g + step * (1 + g) if sign > 0 else g - step * (1 + g)
+    return lambda m: m + step * (1 - m) if sign > 0 else m - step * (1 - m)
 
 
 def grid_expectations(data, sc):
@@ -550,12 +560,37 @@ def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
     from model.workbook.tabs.sensitivity import tornado_drivers
     tab = book.tabs["sensitivity"]
     last = FY(zhipu.forecast_years[-1])
-    for (drv, step_key), cells in zip(tornado_drivers(zhipu), tab.tornado):
-        step = zhipu.sensitivity[step_key]
-        for sign, cell in ((-1, cells[1]), (1, cells[2])):
-            b = build_book(shifted(zhipu, "base", {drv: sign * step}), "base")
+    step = zhipu.sensitivity["tornado_step"]
+    for (drv, kind), cells in zip(tornado_drivers(zhipu), tab.tornado):
+        for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
+            b = build_book(shifted(zhipu, "base", {drv: tornado_data_shift(kind, step, sign)}), "base")
             want = b.tabs["scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
             assert cell.result() == pytest.approx(want, rel=1e-12), (drv, sign)
+
+
+# The hand company's tornado (scenario "double", step 10%), FY2027 adjusted net income worked out by hand:
+# segment a 5 grows 100% a year to 40 (b alike), gross profit 50% of 80 = 40, R&D 20 (compute 10, other 10)
+# and other costs 5 flat: 40 - 25 = 15. Growth a +10%: 5 x 2.2^3 = 53.24, gross profit 46.62, 21.62; -10%:
+# 5 x 1.8^3 = 29.16, 9.58. Margin a 50% +- 10% x 50% = 55% / 45%: 17 / 13. Compute growth 0 +- 10%: compute
+# 13.31 / 7.29: 11.69 / 17.71. Other costs 6.655 / 3.645: 13.345 / 16.355.
+HAND_TORNADO = {"growth_a": (9.58, 21.62), "growth_b": (9.58, 21.62), "gm_a": (13, 17), "gm_b": (13, 17),
+                "rnd_compute_growth": (17.71, 11.69), "rnd_other_growth": (17.71, 11.69),
+                "other_opex_growth": (16.355, 13.345)}
+HAND_RANKS = [1, 2, 5, 6, 3, 4, 7]  # by swing, ties in row order
+
+
+def hand_tornado(b, data, got=lambda cell: cell.result()):
+    from model.workbook.tabs.sensitivity import tornado_drivers
+    tab = b.tabs["sensitivity"]
+    return ({drv: (got(c["at_minus"]), got(c["at_plus"])) for (drv, _), c in zip(tornado_drivers(data), tab.tornado)},
+            [got(c["rank"]) for c in tab.tornado], [got(c["step_pp"]) for c in tab.tornado])
+
+
+def test_tornado_steps_worked_by_hand(hand, hand_book):
+    bars, ranks, pp = hand_tornado(hand_book, hand)
+    assert bars == {k: pytest.approx(v, rel=1e-12) for k, v in HAND_TORNADO.items()}
+    assert ranks == HAND_RANKS
+    assert pp == pytest.approx([0.2, 0.2, 0.05, 0.05, 0.1, 0.1, 0.1])   # 10% of 1 + 100%, of 1 - 50%, of 1 + 0
 
 
 @pytest.fixture(scope="module")
@@ -597,9 +632,12 @@ def test_sensitivity_grid_in_libreoffice_equals_the_rebuilt_model(zhipu, engine_
         assert len(years) >= 3   # the grid spans different breakeven years, not one repeated answer
 
 
-def test_hand_case_in_libreoffice(engine_runs):
+def test_hand_case_in_libreoffice(hand, engine_runs):
     b, result = engine_runs["hand"]
     assert result["error"] is None
+    sens = result["cells"]["Sensitivity"]
+    bars, ranks, _ = hand_tornado(b, hand, lambda cell: sens[a1(cell.row, cell.col)]["v"])
+    assert bars == {k: pytest.approx(v, rel=1e-9) for k, v in HAND_TORNADO.items()} and ranks == HAND_RANKS
     names = {k: v["v"] for k, v in result["names"].items()}
     assert names["MasterCheck"] == 0
     assert names["BreakevenYear"] == 2027
@@ -611,6 +649,47 @@ def test_hand_case_in_libreoffice(engine_runs):
     cash = result["cells"]["Cash & Funding"]
     assert cash[a1(slow[3].row, slow[3].col)]["v"] == pytest.approx(12.16)
     assert cash[a1(slow[2].row, slow[2].col)]["v"] == 2027
+
+
+def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_path):
+    """The lowest cash and funding need of a tornado bar and of a grid cell (hand company, "slow" selected:
+    it needs funding) equal the Cash & Funding tab's once the same shift is typed into the scenario's
+    assumptions in LibreOffice; a planted wrong cached funding need is caught."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from model.engine.verify import cached_values, compare
+    from model.workbook.tabs.sensitivity import SIDE, tornado_drivers
+    b = build_book(hand, "slow")
+    tab = b.tabs["sensitivity"]
+    sens, cash, asm = tab.sheet.name, b.tabs["cash"].sheet.name, tab.inputs.asm
+    years = [FY(y) for y in hand.forecast_years]
+    assert b.cash_summary["slow"][3].result() > 0    # the selected scenario itself needs funding
+
+    def typed(values):    # driver -> value in every forecast year, typed into slow's Inputs cells
+        return [{"target": f"{asm[('slow', d, p)].sheet.name}!{a1(asm[('slow', d, p)].row, asm[('slow', d, p)].col)}",
+                 "value": v} for d, v in values.items() for p in years]
+    bar = next(c for (d, _), c in zip(tornado_drivers(hand), tab.tornado) if d == "growth_a")
+    cell = (SIDE - 1, SIDE + 1)   # revenue growth one step down, R&D growth one step up
+    g, c = hand.sensitivity["growth_step"], hand.sensitivity["cost_growth_step"]
+    path = tmp_path / "slow.xlsx"
+    planted = tab.grid[4][SIDE + 1][SIDE - 1]
+    planted._cache = planted.result() + 1
+    write_book(b, path)
+    runs = engine.recalculate([{"path": path}] + [{"path": path, "edits": typed(e)} for e in (
+        {"growth_a": (1 + 0.2) * (1 + hand.sensitivity["tornado_step"]) - 1},
+        {"growth_a": 0.2 - g, "growth_b": 0.2 - g, "rnd_compute_growth": c, "rnd_other_growth": c})])
+    assert all(r["error"] is None for r in runs)
+    at = lambda r, sheet, x: r["cells"][sheet][a1(x.row, x.col)]["v"]  # noqa: E731
+    lowest, need = (at(runs[1], cash, x) for x in (b.cash_summary["slow"][0], b.cash_summary["slow"][3]))
+    assert (at(runs[0], sens, bar["lowest_plus"]), at(runs[0], sens, bar["need_plus"])) == (
+        pytest.approx(lowest, rel=1e-9), pytest.approx(need, rel=1e-9))
+    lowest, need = (at(runs[2], cash, x) for x in (b.cash_summary["slow"][0], b.cash_summary["slow"][3]))
+    assert need > b.cash_summary["slow"][3].result()   # slower revenue, costlier R&D: more funding
+    assert (at(runs[0], sens, tab.grid[3][cell[0]][cell[1]]), at(runs[0], sens, tab.grid[4][cell[0]][cell[1]])) == (
+        pytest.approx(lowest, rel=1e-9), pytest.approx(need, rel=1e-9))
+    rep = compare(cached_values(path), runs[0])
+    assert [(sh, x) for sh, x, _, _ in rep.mismatches] == [(sens, a1(planted.row, planted.col))]
+    assert rep.errors == [] and rep.master == 0
 
 
 def test_claims_audit_in_libreoffice(engine_runs):
@@ -684,7 +763,9 @@ def test_the_new_checks_can_fail():
     cash = b.tabs["cash"].blocks["base"].cell("net_change", FY(2026))
     cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
-    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance ties — base"}
+    # ... and base is selected: the Sensitivity's own bridge at the centre no longer agrees on the lowest cash
+    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance ties — base",
+                                 "Sensitivity grid centre = selected scenario"}
 
 
 @pytest.mark.parametrize("old,new,column,message", [

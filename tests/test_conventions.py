@@ -160,11 +160,35 @@ def test_gridlines_off_except_on_inputs(written):
         assert ws.sheet_view.showGridLines is (None if ws.title == "Inputs" else False), ws.title
 
 
+def claims_print(ws):
+    """The Claims Audit prints in bands of columns side by side (across, then down) at 72%, the claim
+    column and the table's heading row repeated; each band, with the claim column, fits the printable
+    width of a landscape A4 page with 0.4-inch side margins (Excel: about 7 pixels per width unit + 5)."""
+    setup = ws.page_setup
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    assert setup.scale == 72 and setup.pageOrder == "overThenDown" and ws.page_margins.left == 0.4
+    starts = [b.id for b in ws.col_breaks.brk]
+    assert len(starts) == 3 and ws.print_title_cols == "$A:$A"
+    heading = int(ws.print_title_rows.split(":")[0].strip("$"))
+    assert ws.print_title_rows == f"${heading}:${heading}" and ws.cell(heading, 1).value == "Claim"
+    width = lambda c: ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width * 7 + 5  # noqa: E731
+    last = openpyxl.utils.cell.coordinate_to_tuple(ws.print_area.split("!")[1].replace("$", "").split(":")[1])[1]
+    printable = (11.69 - 0.8) * 96
+    bands = list(zip([2] + [s + 1 for s in starts], [s for s in starts] + [last]))
+    for first, end in bands:
+        px = width(1) + sum(width(c) for c in range(first, end + 1))
+        assert px * 0.72 <= printable, (first, end, px)
+    assert printable / sum(width(c) for c in range(1, last + 1)) < 0.5   # one page wide: under half size
+
+
 def test_print_setup(book, written):
     for sh in [s for s in book.sheets if s.kind != "hidden"]:
         ws = written[sh.name]
         setup = ws.page_setup
         assert setup.orientation == "landscape"
+        if sh.tab == "claims":   # too wide for one readable page: bands of columns at a set scale
+            claims_print(ws)
+            continue
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         if sh.tab == "cover":                                                # the Cover on one page
             assert setup.fitToWidth in (None, 1) and setup.fitToHeight in (None, 1)

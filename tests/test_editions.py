@@ -21,7 +21,7 @@ from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
-NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0"}  # the same in every language
+NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0", "#N/A"}  # the same in every language (#N/A: a chart's gap)
 
 
 def tabs(book):
@@ -299,6 +299,8 @@ def test_both_editions_recalculate_to_identical_numbers(editions):
             if isinstance(e["v"], float):
                 assert z["v"] == e["v"], (se, addr)   # identical, not merely close
                 numbers += 1
+            elif e["e"]:
+                assert z["e"] == e["e"] == "#N/A", (se, addr)   # a chart's gap, alike in both
             else:
                 assert isinstance(z["v"], str), (se, addr)
     assert numbers > 500
@@ -338,6 +340,14 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
         assert CJK.search(row["unit_zh"]) and CJK.search(row["note_zh"]), row["item"]
         assert row["note_zh"] in {t.split("; ")[-1] for t in shown} and row["note"] not in shown
     assert not {"HKD 100m", "RMB per HKD"} & shown   # (the raises are events.csv rows, in their currency code)
+    english = {str(c.result()) for sh in build_book(load(ZHIPU)).sheets for c in sh.cells.values()
+               if isinstance(c.result(), str)}
+    events = csv_rows(ZHIPU / "events.csv")
+    assert len(events) == 4
+    for row in events:   # events.csv note_zh: the Chinese edition's note beside each event, the English one's note
+        assert CJK.search(row["note_zh"]), row["id"]
+        assert any(t.endswith("; " + row["note_zh"]) for t in shown) and not any(row["note"] in t for t in shown)
+        assert any(t.endswith("; " + row["note"]) for t in english) and not any(row["note_zh"] in t for t in english)
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
     grades = {c.result() for (r, col), c in sources.cells.items() if col == 4 and r > STATUS_ROW + 2}
     assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "假设"}   # A-D: the results' grades, as in English

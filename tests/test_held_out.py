@@ -153,9 +153,63 @@ def test_ten_segments_build(tmp_path):
     assert len(data.segments) == SEGMENTS
     b = build_book(data)
     chart = next(c for c in b.sheet("Income Statement").charts)
-    colours = [s.style["fill"]["color"] for s in chart.series[:SEGMENTS]]
+    colours = [s.style["fill"]["color"] for s in [s for s in chart.series if s.legend][:SEGMENTS]]
     assert len(set(colours)) == SEGMENTS                         # each segment its own colour
     assert line(b, "Income Statement", "Revenue — Segment 3", "FY2024") == pytest.approx(3.05)
+
+
+def test_charts_leave_gaps_where_a_figure_is_not_available(lumen, tmp_path):
+    """FY2022 has no revenue (margins n/a), FY2023's adjusted net margin is n.m.: every chart plots its
+    chart-data rows, which hold #N/A there (a gap) and the figure elsewhere. In LibreOffice #N/A stands in
+    those rows only, and a #N/A planted outside them or another error planted inside them fails the
+    Checks tab's scans (MasterCheck) and the engine comparison."""
+    require_engine()
+    from model.calc.formula import GAP, NotAvailable, lift
+    from model.engine import libreoffice as engine
+    b = build_book(lumen)
+    ratios = b.sheet("Ratios")
+    margin = line(b, "Ratios", "Adjusted net margin", "FY2023")
+    assert margin == "n.m." and line(b, "Ratios", "Gross margin — blended", "FY2022") == "n/a"
+    charts = [(sh, c) for sh in b.sheets for c in sh.charts]
+    assert len(charts) == 5
+    for sh, chart in charts:    # every series (but the blank one) plots chart-data rows: the figure or #N/A
+        for s in chart.series:
+            assert s.values.first.row > sh.chart_data_top, (sh.name, chart.title)
+            for cell in (c for row in s.values.cells() for c in row):
+                if not s.legend:
+                    assert cell is None or cell.content is None
+                    continue
+                src = cell.content.args[1].cell   # IF(ISNUMBER(src), src, NA())
+                want = src.result() if isinstance(src.result(), float) else GAP
+                assert cell.result() == want and src.row < sh.chart_data_top
+    gaps = {(sh.name, c.row, c.col) for sh in b.sheets for c in sh.cells.values() if c.result() is GAP}
+    assert ("Ratios", next(s for _, ch in charts for s in ch.series if s.name == ratios.cell_at(
+        next(r for (r, c), x in ratios.cells.items() if c == 0 and x.content == "Adjusted net margin"), 0)
+        ).values.first.row, 3) in gaps     # FY2023 (column D) of the adjusted net margin's chart row
+    clean = tmp_path / "clean.xlsx"
+    write_book(b, clean)
+    # planted: a #N/A above the chart data (a Ratios figure), then a #DIV/0! inside them
+    target = next(c for c in ratios.cells.values() if c.row < ratios.chart_data_top and c.is_formula)
+    target.content, target._cache = NotAvailable(), GAP
+    outside = tmp_path / "outside.xlsx"
+    write_book(b, outside)
+    b = build_book(lumen)
+    inside = next(c for c in b.sheet("Ratios").cells.values() if c.result() is GAP)
+    inside.content = lift(1) / 0
+    planted = tmp_path / "inside.xlsx"
+    write_book(b, planted)
+    runs = engine.recalculate([{"path": p} for p in (clean, outside, planted)])
+    errors = {(sheet, addr): cell["e"] for sheet, cells in runs[0]["cells"].items() for addr, cell in cells.items()
+              if cell.get("e")}
+    from model.calc.formula import a1
+    assert errors and set(errors.values()) == {"#N/A"}
+    assert set(errors) == {(sheet, a1(r, c)) for sheet, r, c in gaps}   # #N/A exactly where the model has gaps
+    rep = compare(cached_values(clean), runs[0])
+    assert rep.ok, (rep.mismatches[:3], rep.errors[:3])
+    rep = compare(cached_values(outside), runs[1])
+    assert rep.master >= 1 and not rep.ok     # the Checks tab counts the #N/A outside the chart data
+    rep = compare(cached_values(planted), runs[2])
+    assert rep.master >= 1 and [(s, x, e) for s, x, e in rep.errors] == [("Ratios", a1(inside.row, inside.col), "#DIV/0!")]
 
 
 def test_held_out_companies_recalculate_in_libreoffice(lumen, tmp_path):

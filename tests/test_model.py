@@ -109,7 +109,7 @@ def test_bull_case_breaks_even_and_base_does_not(book):
 
 
 # --- structure (both companies) ---
-PORTABLE = {"SUM", "IF", "INDEX", "MATCH", "MIN", "MAX", "ABS", "AND", "OR", "ISNUMBER", "ISERROR", "IFERROR",
+PORTABLE = {"SUM", "IF", "INDEX", "MATCH", "MIN", "MAX", "ABS", "AND", "OR", "ISNUMBER", "ISERROR", "ISERR", "NA", "IFERROR",
             "SUMPRODUCT", "CHOOSE", "COUNT", "ROWS", "COLUMNS", "ROUND"}
 REF = re.compile(r"(?<![A-Za-z0-9_])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
 

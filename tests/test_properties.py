@@ -175,7 +175,7 @@ def write_company(spec, folder):
     tolerances = (f'\n[tolerances]\nshare_sum = {spec["share_sum"]!r}\namount = {spec["amount"]!r}\nsegment_margin = 0.005\n'
                   if spec["tolerances"] else "")
     steps = "" if spec["steps"] is None else "\n[sensitivity]\n" + "".join(
-        f"{key} = {v!r}\n" for key, v in zip(("growth_step", "cost_growth_step", "margin_step"), spec["steps"]))
+        f"{key} = {v!r}\n" for key, v in zip(("growth_step", "cost_growth_step", "tornado_step"), spec["steps"]))
     toml = (f'name = {q(spec["notes"][0].strip() or "Co")}\ncurrency = "RMB"\nunit = "RMB m"\n'
             f'fiscal_year_end = {q(spec["year_end"])}\nas_of = {spec["years"][0] + 1}-01-28\nforecast_end = {spec["years"][-1]}\n'
             f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}{steps}')

@@ -426,10 +426,27 @@ def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
     data = data_copy(tmp_path, MERIDIAN)
     out = tmp_path / "m.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
-    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_margin_step", 0): 0.02})
+    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_tornado_step", 0): 0.02})
     res = run("edits", out, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     assert "downside,capex,0,0,12.5,0,0,0," in (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert "[sensitivity]\nmargin_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
+    assert "[sensitivity]\ntornado_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
     d = load(data)
-    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["margin_step"] == 0.02
+    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["tornado_step"] == 0.02
+
+
+def test_an_edit_of_the_old_margin_step_is_dropped_with_its_reason(tmp_path):
+    """The tornado's margin_step gave way to one relative step (tornado_step): a workbook whose
+    Step_margin_step was edited rebuilds, the edit dropped with its reason (not a traceback)."""
+    from model.workbook.slots import Slot, resolve
+    data = load(ZHIPU)
+    assert "margin_step" not in data.sensitivity and "tornado_step" in data.sensitivity
+    assert resolve(data, Slot("step", "margin_step")).gone == "sensitivity step 'margin_step' no longer exists"
+    assert resolve(data, Slot("step", "tornado_step")).value == data.sensitivity["tornado_step"]
+    # company.toml files that still give margin_step load (it is ignored)
+    folder = tmp_path / "co"
+    shutil.copytree(ZHIPU, folder)
+    toml = folder / "company.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("[sensitivity]", "[sensitivity]\nmargin_step = 0.05"),
+                    encoding="utf-8")
+    assert load(folder).sensitivity == data.sensitivity

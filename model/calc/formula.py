@@ -16,6 +16,14 @@ class XlError(Exception):
     """An Excel error value (#DIV/0!, #VALUE!, #N/A) met while evaluating."""
 
 
+class GapValue(str):
+    """The #N/A a chart-data cell holds on purpose (NA()): Excel's only gap marker in a chart. A cell's
+    value, cached as the error; only charts and the error scans read it."""
+
+
+GAP = GapValue("#N/A")
+
+
 @lru_cache(maxsize=None)
 def col_letter(col: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
@@ -363,14 +371,14 @@ def _sumproduct(*rngs):
     return total
 
 
-def _count_errors(rng):
+def _count_errors(rng, gaps=True):
     n = 0
     for row in rng.cells():
         for c in row:
             if c is None:
                 continue
             try:
-                c.result()
+                n += gaps and isinstance(c.result(), GapValue)
             except XlError:
                 n += 1
     return float(n)
@@ -437,17 +445,18 @@ class Fn(Expr):
 class CountErrors(Expr):
     """Number of error values in a range: the array formula {=SUM(IF(ISERROR(range),1,0))}.
     Excel, LibreOffice and Gnumeric all evaluate it cell by cell; SUMPRODUCT(--ISERROR(range)) is
-    not portable: Gnumeric takes ISERROR of the one cell beside the formula."""
+    not portable: Gnumeric takes ISERROR of the one cell beside the formula. gaps=False counts the
+    errors other than #N/A (ISERR): the scan of chart data, whose #N/A are gaps."""
     array = True
 
-    def __init__(self, rng: Rng):
-        self.rng = rng
+    def __init__(self, rng: Rng, gaps=True):
+        self.rng, self.gaps = rng, gaps
 
     def xl(self, sheet):
-        return f"SUM(IF(ISERROR({self.rng.xl(sheet)}),1,0))"
+        return f"SUM(IF({'ISERROR' if self.gaps else 'ISERR'}({self.rng.xl(sheet)}),1,0))"
 
     def value(self):
-        return _count_errors(self.rng)
+        return _count_errors(self.rng, self.gaps)
 
     def refs(self):
         return self.rng.refs()
@@ -499,6 +508,24 @@ def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
 NA = Text("n/a")
+
+
+class NotAvailable(Expr):
+    """NA(): #N/A, only in chart data (model/workbook/book.py chart_data), where a chart shows it as a gap."""
+
+    def xl(self, sheet):
+        return "NA()"
+
+    def value(self):
+        return GAP
+
+    def refs(self):
+        return ()
+
+
+def gap_if_not_number(x):
+    """A chart-data cell: the figure, or #N/A (a gap in the chart) where it is not a number (n/a, n.m.)."""
+    return IF(ISNUMBER(x), x, NotAvailable())
 NM = Text("n.m.")   # not meaningful: a ratio over a tiny base (the limit is an input)
 
 

@@ -241,7 +241,8 @@ def raise_year_bound(data) -> Bound:
 
 
 # Sensitivity steps (company.toml [sensitivity]): key -> default. Labels and notes: model/labels sensitivity.*
-SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "margin_step": 0.05}
+SENSITIVITY = {"growth_step": 0.05, "cost_growth_step": 0.05, "tornado_step": 0.10}
+OLD_SENSITIVITY = ("margin_step",)  # no longer used (the tornado has one relative step): accepted, ignored
 
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
 CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 2, "sum": None, "max": None,
@@ -342,6 +343,7 @@ class Event:
     maturity_year: int | None = None   # the fiscal year of the maturity date
     source: str = ""
     note: str = ""
+    local: dict = field(default_factory=dict)   # note_zh: the note in another edition
 
 
 @dataclass
@@ -1039,7 +1041,8 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
                                   "events: move the raise into events.csv", column="item"))
     _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
-                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "source", "note"])
+                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "source", "note",
+                        *per_edition("note")])
     year_end = parse_year_end(str(data.company["fiscal_year_end"]))
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
@@ -1107,7 +1110,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         check_sources(r.get("source", ""), sources, path, n, "source")
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
                             maturity, shares, rate or 0.0, fiscal_year_of(maturity, year_end) if maturity else None,
-                            r.get("source", ""), r.get("note", "")))
+                            r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)}))
     return events
 
 
@@ -1188,7 +1191,7 @@ def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:
     if not isinstance(table, dict):
         raise DataError(folder / "company.toml", "sensitivity must be a [sensitivity] table of numbers", column="sensitivity")
     for key in table:
-        if key not in SENSITIVITY:
+        if key not in SENSITIVITY and key not in OLD_SENSITIVITY:
             raise DataError(folder / "company.toml", unknown("sensitivity step", key, SENSITIVITY), column=key)
     out = {}
     for key, default in SENSITIVITY.items():

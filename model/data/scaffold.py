@@ -199,7 +199,8 @@ def funding_csv(years, interims) -> str:
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in FUNDING_ITEMS.items()],
         "opening_cash is required: its period is the actual period whose end the cash is measured at.",
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
-        "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide).",
+        "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide;"
+        f" its notes may be given per edition too: {' / '.join(per_edition('note'))}).",
         "Shares and value (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx and plug_price",
         "default to 1 and the share price); without them the workbook shows no shares or value.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",

@@ -26,6 +26,7 @@ class Series:
     kind: str | None = None
     y2: bool = False
     style: dict = field(default_factory=dict)
+    legend: bool = True          # False: left out of the legend (chartdata.py's blank series)
 
 
 # ten distinct colours: as many as the loader allows segments (later series repeat them)
@@ -59,6 +60,11 @@ class Chart:
     subtype: str | None = None   # e.g. stacked
     axes: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)   # chart-level: e.g. {"overlap": 100, "gap": 60}
+
+
+def chart_bottom(chart) -> int:
+    """The last row a chart covers, in rows of the default 15 points (20 px)."""
+    return chart.anchor[0] + -(-chart.size[1] // 20)
 
 
 @contextmanager
@@ -126,6 +132,11 @@ class Sheet:
         self.highlights: list[tuple[Rng, str, str]] = []  # (range, text, role): style cells equal to text
         self.page_breaks: list[int] = []   # rows that start a new printed page (a chart kept whole)
         self.one_page = False              # print the tab on a single page (the Cover)
+        # a table too wide for one readable page: (scale %, first columns of the later bands); the bands print
+        # side by side, across then down, the label columns repeated on each (the Claims Audit)
+        self.print_bands: tuple[int, list[int]] | None = None
+        self.print_rows: tuple[int, int] | None = None   # rows repeated on every printed page (default: frozen)
+        self.chart_data_top: int | None = None   # first row of the charts' data at the tab's foot (chartdata.py)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:
@@ -150,10 +161,10 @@ class Sheet:
     def last_col(self) -> int:
         return max((c for _, c in self.cells), default=0)
 
-    def used_range(self, first_row=0) -> Rng:
-        """The used area below `first_row` as a range (blank corners get placeholder cells)."""
+    def used_range(self, first_row=0, last_row=None) -> Rng:
+        """The used area from `first_row` (to `last_row`) as a range (blank corners get placeholder cells)."""
         first = self.cell_at(first_row, 0) or self.put(first_row, 0, None)
-        r, c = self.last_row(), self.last_col()
+        r, c = self.last_row() if last_row is None else last_row, self.last_col()
         last = self.cell_at(r, c) or self.put(r, c, None)
         return Rng(first, last)
 

@@ -7,6 +7,7 @@ from .book import Book, gc_paused
 from ..data.company import Dataset
 from ..calc.formula import IF, Text
 from ..labels import Labels
+from .chartdata import add_chart_data
 from .record import add_meta_sheet
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
@@ -62,8 +63,10 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     scenarios.link_cash(cash)
-    sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven)
+    sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
+    for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
+        add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
         [claims.sheet] if claims else []) + ([units.sheet] if units else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)

@@ -195,6 +195,8 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
                             bound=raise_year_bound(data), bound_unit="year")
         return Resolved(slot, name, "amount", data.funding[slot.key].value, bound=FUNDING_ITEMS[slot.key].bound)
     if kind == "step":
+        if slot.key not in data.sensitivity:   # margin_step: the tornado now has one relative step
+            raise Gone(f"sensitivity step {slot.key!r} no longer exists")
         return Resolved(slot, name, "pct", data.sensitivity[slot.key], bound=STEP, bound_unit="pct")
     if kind == "unit":
         if not data.units or slot.key not in data.units.settings:

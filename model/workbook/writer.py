@@ -4,7 +4,7 @@ from __future__ import annotations
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
-from .book import gc_paused
+from .book import chart_bottom, gc_paused
 from ..data.company import bound_text
 from ..calc.formula import Rng, a1, quote_sheet
 
@@ -143,7 +143,19 @@ def _new_chart(wb, options):
     chart = wb.add_chart(options)
     process = chart._process_names
     chart._process_names = lambda name, formula: (name, formula) if isinstance(name, str) else process(name, formula)
+    # the chart's cached points: a value that is not a number (#N/A in chart data) is left out, a gap, where
+    # xlsxwriter would write 0 (readers that draw from the cache, LibreOffice's among them, plot it)
+    cache = chart._write_num_cache
+    chart._write_num_cache = lambda data: cache([v if _is_numeric(v) else None for v in data or []])
     return chart
+
+
+def _is_numeric(v) -> bool:
+    try:
+        float(v)
+        return True
+    except (TypeError, ValueError):
+        return False
 
 
 def add_chart(wb, ws, chart):
@@ -165,13 +177,16 @@ def add_chart(wb, ws, chart):
         if part is not main:
             main.combine(part)
     main.set_title({"name": chart.title, "name_font": {"size": 11, "bold": True, "color": NAVY}})
-    main.set_legend({"position": "bottom"})
+    main.set_legend({"position": "bottom", "delete_series": [i for i, s in enumerate(chart.series) if not s.legend]})
     for axis, opts in chart.axes.items():
         opts = dict(opts)
         if "fmt" in opts:
             opts["num_format"] = number_format(opts.pop("fmt"))
         {"x": main.set_x_axis, "y": main.set_y_axis, "y2": main.set_y2_axis}[axis](opts)
     main.set_size({"width": chart.size[0], "height": chart.size[1]})
+    # a point the chart data hold as #N/A (not available) is not plotted; empty cells are gaps: dispBlanksAs
+    # written out ("gap" is xlsxwriter's default, which it leaves out, and readers differ on the missing element)
+    main._write_disp_blanks_as = lambda: main._xml_empty_tag("c:dispBlanksAs", [("val", "gap")])
     ws.insert_chart(chart.anchor[0], chart.anchor[1], main, {"x_offset": 4, "y_offset": 4})
 
 
@@ -201,9 +216,8 @@ def print_extent(sh) -> tuple[int, int]:
     """(last row, last column) to print: the used cells and the charts placed below or beside them."""
     last_row, last_col = sh.last_row(), sh.last_col()
     for chart in sh.charts:
-        row, col = chart.anchor
-        width, height = chart.size
-        last_row = max(last_row, row + -(-height // 20))        # rows of the default 15 points (20 px)
+        col, width = chart.anchor[1], chart.size[0]
+        last_row = max(last_row, chart_bottom(chart))
         while width > 0:                                          # columns of their set widths (~7 px a unit)
             width -= sh.widths.get(col, 8.43) * 7 + 5
             col += 1
@@ -289,11 +303,20 @@ def _write(book, path, protect):
         # print: landscape A4, one page wide, header rows and label columns repeated, company / tab / page
         ws.set_landscape()
         ws.set_paper(9)
-        ws.fit_to_pages(1, 1 if sh.one_page else 0)
+        if sh.print_bands:   # bands of columns at a readable scale, instead of one page wide
+            scale, starts = sh.print_bands
+            ws.set_print_scale(scale)
+            ws.set_v_pagebreaks(starts)
+            ws.set_margins(left=0.4, right=0.4)
+            ws.print_across()
+        else:
+            ws.fit_to_pages(1, 1 if sh.one_page else 0)
         if sh.page_breaks:
             ws.set_h_pagebreaks(sh.page_breaks)
         ws.print_area(0, 0, *print_extent(sh))
-        if sh.freeze and sh.freeze[0]:
+        if sh.print_rows:
+            ws.repeat_rows(*sh.print_rows)
+        elif sh.freeze and sh.freeze[0]:
             ws.repeat_rows(0, sh.freeze[0] - 1)
         if sh.freeze and sh.freeze[1]:
             ws.repeat_columns(0, sh.freeze[1] - 1)

@@ -23,6 +23,13 @@ VALUE_COLUMNS = [("shares_last", "shares", "shares"), ("dilution", "pct", "pct")
                  ("value_per_share", "share_price", "share_price"), ("upside", "pct", "pct")]
 
 
+
+def lowest_and_need(b, first, last, min_cash):
+    """A cash-flow block's lowest closing cash, and its funding need to breakeven: the plug drawn until
+    breakeven plus any shortfall below the minimum cash (with the plug off)."""
+    line = lambda key: Rng(b.cell(key, first), b.cell(key, last))  # noqa: E731
+    return MIN(line("closing_cash")), SUM(line("plug_to_breakeven")) + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
+
 class CashTab:
     def __init__(self, book, data, tl, inputs, income, scenarios):
         t = book.t
@@ -100,6 +107,7 @@ class CashTab:
             self.value_scalars(data, put, scalars, unit, t)
         put("min_cash", t("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
         self.scalars = scalars
+        self.events = events   # the cash-flow statement's events (the Sensitivity tab's bridges use them too)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
         row += 1
         sh.put(row, LABEL_COL, t("cash.timing", period=op.code) + " " + (
@@ -131,9 +139,9 @@ class CashTab:
         def values(sc):
             b = self.blocks[sc]
             closing = line(b, "closing_cash")
-            return [MIN(closing), INDEX(years, MATCH(MIN(closing), closing)),
-                    first_flagged(line(b, "below_min"), years, t("cash.not_within")),
-                    SUM(line(b, "plug_to_breakeven")) + MAX(0, scalar["min_cash"] - MIN(line(b, "cash_to_breakeven"))),
+            lowest, need = lowest_and_need(b, first, last, scalar["min_cash"])
+            return [lowest, INDEX(years, MATCH(MIN(closing), closing)),
+                    first_flagged(line(b, "below_min"), years, t("cash.not_within")), need,
                     scenarios.summary[sc][0].ref(), b.here("closing_cash", last),
                     first_flagged(line(b, "plug_flag"), years, t("cash.not_within")), SUM(line(b, "plug"))]
         columns = [(t(f"cash.{key}", period=last.code), kind, fmt) for key, kind, fmt in COLUMNS]

@@ -112,9 +112,12 @@ class ChecksTab:
                            t.segment(data.units.customer_segment) if data.units.customer_segment else "")
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
+        cash_centre = [ABS(sensitivity.grid_centre(g).ref() - name).gt(tol["amount"])   # lowest cash, funding need
+                       for g, name in ((3, cash.LowestCash), (4, cash.FundingNeed))]
         check_row("grid_centre", {last: IF(OR(be_centre.ne(scenarios.BreakevenYear),
                                               IF(AND(ISNUMBER(margin_centre), ISNUMBER(margin)),   # n/a without revenue
-                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin))),
+                                                 ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin)),
+                                              *cash_centre),
                                            1, 0)})
         row += 1
 
@@ -156,11 +159,17 @@ class ChecksTab:
         sh.put(row, LABEL_COL, t("checks.errors"), "section")
         row += 1
         for target in scan_sheets:
+            top = target.chart_data_top   # chart data at the tab's foot: #N/A is a gap there, nothing else passes
+            above = target.used_range(STATUS_ROW + 1, None if top is None else top - 1)
             sh.put(row, LABEL_COL, t("checks.errors_on", tab=target.name), "label")
-            self.totals.append(sh.put(row, UNIT_COL, CountErrors(target.used_range(first_row=STATUS_ROW + 1)),
-                                      "check", "int"))
+            self.totals.append(sh.put(row, UNIT_COL, CountErrors(above), "check", "int"))
             sh.put(row, tl.note_col, t("checks.errors_note"), "note")
             row += 1
+            if top is not None:
+                sh.put(row, LABEL_COL, t("checks.errors_chart_data", tab=target.name), "label")
+                self.totals.append(sh.put(row, UNIT_COL, CountErrors(target.used_range(top), gaps=False), "check", "int"))
+                sh.put(row, tl.note_col, t("checks.errors_chart_data_note"), "note")
+                row += 1
         row += 1
         sh.put(row, LABEL_COL, t("checks.master"), "total_label")
         self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")

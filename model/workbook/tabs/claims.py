@@ -25,7 +25,7 @@ FAIL = {"source": "differs", "note": "differs", "proxy": "proxy", "assumption": 
 LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
 COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
            ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
-           ("latest_test", 12), ("id", 8), ("quote", 40), ("explanation", 70)]  # label id claims.<id>
+           ("latest_test", 12), ("id", 8), ("quote", 34), ("explanation", 48)]  # label id claims.<id>
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
 
@@ -93,6 +93,11 @@ class ClaimsTab:
             sh.put(head, c, text, "head_wrap")
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
+        # print: the table's heading row on every page (the status legend above prints once), in four bands of
+        # columns at 72% with the claim column repeated: figures and test; statuses; the latest actuals; the
+        # note's words and the explanation (one page wide it printed at about 40%, too small to read)
+        sh.print_rows = (head, head)
+        sh.print_bands = (72, [COL["status"], COL["latest_year"], COL["quote"]])
 
         self.rows, self.verdicts, self.latest_cells, self.later = {}, {}, {}, []
         groups = {}   # group -> [(row, status cell, kind of row: see cases_of)]

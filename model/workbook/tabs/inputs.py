@@ -308,7 +308,8 @@ class InputsTab:
                 terms.append(t("events.maturity", maturity=ev.maturity.isoformat()))
             if not ev.counted:
                 terms.append(t("events.in_opening", period=self.opening_period.code))
-            terms += [x for x in (ev.source and t("common.source", sources=ev.source), ev.note) if x]
+            note = t.data_text({"note": ev.note, **ev.local}, "note")   # note_zh in the Chinese edition
+            terms += [x for x in (ev.source and t("common.source", sources=ev.source), note) if x]
             sh.put(terms_row, tl.note_col, "; ".join(terms), "note")
             row += 1
         sh.put(row, LABEL_COL, t("events.note", unit=t.unit), "note")

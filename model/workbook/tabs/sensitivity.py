@@ -1,20 +1,26 @@
-"""Sensitivity: the selected scenario recomputed with its drivers shifted — a two-way grid of revenue
-growth against R&D growth (breakeven year and final-year adjusted margin) and a tornado of the main
-drivers' effect on final-year adjusted net income. Plain formulas only: every grid cell and tornado
-bar has its own recomputed forecast below, built from the same line definitions as the Income
-Statement, with the shifted drivers written as 'selected driver + delta'."""
+"""Sensitivity: the selected scenario recomputed with its drivers shifted — two-way grids of revenue
+growth against R&D growth (breakeven year, final-year adjusted margin, the target year's adjusted net
+income, lowest cash, funding need) and a tornado of the main drivers' effect on final-year adjusted net
+income at one relative step (tornado_shift), with each bar's lowest cash and funding need. Plain
+formulas only: every grid cell and tornado bar has its own recomputed forecast below, built from the same
+line definitions as the Income Statement and the Cash & Funding bridge, with the shifted drivers written
+over the selected scenario's cells."""
 from __future__ import annotations
 
 from ..book import Chart, Series
 from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
-from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Neg, Num, Rng, ratio
+from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock
-from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
+from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
+from .cash import lowest_and_need
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
+# the tornado table's columns (label ids sensitivity.<id>)
+TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+CASH_COLUMNS = ["lowest_minus", "lowest_plus", "need_minus", "need_plus"]   # the table below it, by driver
 
 
 UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_rest_growth"]
@@ -36,23 +42,37 @@ def revenue_drivers(data) -> list[str]:
 
 
 def tornado_drivers(data):
-    """(driver, step key) pairs the tornado shifts, one at a time."""
+    """(driver, kind) pairs the tornado shifts, one at a time: growth rates, gross margins and levels (a
+    count or a share: generations a year, the variable share of other costs). With the unit build its
+    drivers replace the growth rates of the lines it forecasts."""
     items = driver_items(data)
-    unit = [("price_change", "growth_step"), ("unit_cost_change", "cost_growth_step")] if data.units else []
-    return ([(d, "growth_step") for d in revenue_drivers(data)] + unit
-            + [(f"gm_{k}", "margin_step") for k, _ in data.segments if f"gm_{k}" in items]
-            + [(d, "cost_growth_step") for d in rnd_drivers(data)
-               + ["opex_fixed_growth" if data.units else "other_opex_growth"]])
+    unit = ([("price_change", "growth"), ("unit_cost_change", "growth"), ("generations", "level"),
+             ("opex_variable_share", "level")] if data.units else [])
+    return ([(d, "growth") for d in revenue_drivers(data)] + unit
+            + [(f"gm_{k}", "margin") for k, _ in data.segments if f"gm_{k}" in items]
+            + [(d, "growth") for d in rnd_drivers(data) + ["opex_fixed_growth" if data.units else "other_opex_growth"]])
+
+
+def tornado_shift(kind, step, sign):
+    """The tornado's comparable shock: the line a driver drives moves by the same relative step. A growth
+    rate g becomes g ± step × (1 + g) (the line's yearly growth factor × (1 ± step)); a gross margin m
+    becomes m ± step × (1 − m) (the segment's cost of revenue × (1 ∓ step)); a level v (a count, a share of
+    revenue) becomes v × (1 ± step). Returns base -> Expr."""
+    if kind == "growth":
+        return (lambda base: base + step * (1 + base)) if sign > 0 else (lambda base: base - step * (1 + base))
+    if kind == "level":
+        return (lambda base: base * (1 + step)) if sign > 0 else (lambda base: base * (1 - step))
+    return (lambda base: base + step * (1 - base)) if sign > 0 else (lambda base: base - step * (1 - base))
 
 
 class SensitivityTab:
-    def __init__(self, book, data, tl, inputs, income, breakeven):
+    def __init__(self, book, data, tl, inputs, income, breakeven, cash):
         t = self.t = book.t
         sh = self.sheet = book.add_sheet("sensitivity", "output")
         unit = t.unit
         last = tl.forecast[-1]
         title_rows(sh, sh.name, t("sensitivity.subtitle"))
-        self.data, self.tl, self.inputs, self.income = data, tl, inputs, income
+        self.data, self.tl, self.inputs, self.income, self.cash = data, tl, inputs, income, cash
         seg_growth = revenue_drivers(data)
         n = 2 * SIDE + 1
         row = 4
@@ -74,12 +94,13 @@ class SensitivityTab:
         # which carries information where the breakeven year reads "not reached"
         target = breakeven.target.ref(True, True)
         grids = [(t("sensitivity.grid_breakeven"), "year"), (t("sensitivity.grid_margin", period=last.code), "pct"),
-                 (t("sensitivity.grid_target"), "amount")]
+                 (t("sensitivity.grid_target"), "amount"), (t("sensitivity.grid_lowest"), "amount"),
+                 (t("sensitivity.grid_need"), "amount")]
         grid_top = row
         grid_rows = n + 4
         tornado_top = grid_top + grid_rows * len(grids)
         drivers = tornado_drivers(data)
-        header_row = tornado_top + 2 * len(drivers) + 10
+        header_row = tornado_top + 3 * len(drivers) + 27  # below the tornado, its cash table, the sorted bars and chart
         self.headers = tl.write_header(sh, header_row)
         # the grids and the tornado come first: only the title rows (with the master check) stay in view; the
         # period header sits above the recomputed forecasts it heads
@@ -101,8 +122,8 @@ class SensitivityTab:
         for g, (title, fmt) in enumerate(grids):
             top = grid_top + g * grid_rows
             sh.put(top, LABEL_COL, title, "section")
-            sh.put(top, FIRST_COL, t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute
-                                                                       else "sensitivity.rnd_total")), "note")
+            note = t("sensitivity.grid_note", rnd=t("sensitivity.rnd_split" if data.split_compute else "sensitivity.rnd_total"))
+            sh.put(top, FIRST_COL, note + (" " + t("sensitivity.need_note") if g == len(grids) - 1 else ""), "note")
             sh.put(top + 1, LABEL_COL, t("sensitivity.axes"), "subsection")
             cols = [sh.put(top + 1, FIRST_COL + j, None, "head", "pct") for j in range(n)]
             rows = [sh.put(top + 2 + i, UNIT_COL, None, "head", "pct") for i in range(n)]
@@ -122,7 +143,8 @@ class SensitivityTab:
         for i in range(n):
             for j in range(n):
                 rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
-                shifts = {**{d: rd for d in seg_growth}, **{d: cd for d in rnd_drivers(data)}}
+                shifts = {**{d: lambda base, rd=rd: base + rd for d in seg_growth},
+                          **{d: lambda base, cd=cd: base + cd for d in rnd_drivers(data)}}
                 block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
                 self.blocks[(i, j)] = block
                 flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
@@ -130,64 +152,84 @@ class SensitivityTab:
                 self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
                                                    inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
                 self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
+                self.grid[3][i][j].content, self.grid[4][i][j].content = self.cash_results(block)
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
                 for c, s in zip(cells, src):
                     c.content = s.ref()
 
-        # tornado: each driver shifted down and up by its step, the rest as selected
+        # tornado: each driver shifted down and up by the same relative step, the rest as selected
         items = driver_items(data)
         sh.put(tornado_top, LABEL_COL, t("sensitivity.tornado", period=last.code), "section")
         sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
-        sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps", inputs=t("tabs.inputs")), "note")
-        sh.heights[tornado_top + 1] = 2 * LINE_HEIGHT
-        heads = ["step", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+        sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps"), "note")
+        sh.heights[tornado_top + 1] = 3 * LINE_HEIGHT
+        col = {h: FIRST_COL + k for k, h in enumerate(TORNADO_COLUMNS)}
         sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")
         sh.put(tornado_top + 1, UNIT_COL, "", "head")
-        for k, h in enumerate(heads):
-            sh.put(tornado_top + 1, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
+        for h in TORNADO_COLUMNS:
+            sh.put(tornado_top + 1, col[h], t(f"sensitivity.{h}", period=last.code), "head_wrap")
+        cash_top = tornado_top + len(drivers) + 4   # lowest cash and funding need per bar, below the centre row
+        sh.heights[cash_top] = 2 * LINE_HEIGHT
+        sh.put(cash_top, LABEL_COL, t("sensitivity.tornado_cash"), "head")
+        sh.put(cash_top, UNIT_COL, "", "head")
+        for k, h in enumerate(CASH_COLUMNS):
+            sh.put(cash_top, FIRST_COL + k, t(f"sensitivity.{h}"), "head_wrap")
         centre = income.lines.at("adjusted_net_income", last)
+        step = steps["tornado_step"]
         t_rows = []
         r = tornado_top + 2
-        for drv, step_key in drivers:
-            step = steps[step_key]
+        for drv, kind in drivers:
             label = t.item("drivers", items[drv])
-            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: Neg(step)})
-            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: step})
+            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: tornado_shift(kind, step, -1)})
+            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: tornado_shift(kind, step, 1)})
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            cells = [sh.put(r, FIRST_COL, step, "calc", "pct"),
-                     sh.put(r, FIRST_COL + 1, lo.at("adjusted_net_income", last), "calc", "amount"),
-                     sh.put(r, FIRST_COL + 2, hi.at("adjusted_net_income", last), "calc", "amount")]
-            cells += [sh.put(r, FIRST_COL + 3, cells[1].ref() - centre, "calc", "amount"),
-                      sh.put(r, FIRST_COL + 4, cells[2].ref() - centre, "calc", "amount")]
-            cells.append(sh.put(r, FIRST_COL + 5, ABS(cells[2].ref() - cells[1].ref()), "calc", "amount"))
+            # the final year's driver (in a one-year horizon after an interim: its rest of the year's)
+            base = income.drivers.get((drv, last), income.drivers.get((REST + drv, tl.rest))).ref()
+            cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
+                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc", "pct"),
+                     "at_minus": sh.put(r, col["at_minus"], lo.at("adjusted_net_income", last), "calc", "amount"),
+                     "at_plus": sh.put(r, col["at_plus"], hi.at("adjusted_net_income", last), "calc", "amount")}
+            cells["change_minus"] = sh.put(r, col["change_minus"], cells["at_minus"].ref() - centre, "calc", "amount")
+            cells["change_plus"] = sh.put(r, col["change_plus"], cells["at_plus"].ref() - centre, "calc", "amount")
+            cells["swing"] = sh.put(r, col["swing"], ABS(cells["at_plus"].ref() - cells["at_minus"].ref()), "calc",
+                                    "amount")
+            cr = cash_top + 1 + len(t_rows)
+            sh.put(cr, LABEL_COL, label, "label")
+            sh.put(cr, UNIT_COL, unit, "unit")
+            (cells["lowest_minus"], cells["need_minus"]), (cells["lowest_plus"], cells["need_plus"]) = (
+                self.cash_results(b) for b in (lo, hi))
+            for k, h in enumerate(CASH_COLUMNS):
+                cells[h] = sh.put(cr, FIRST_COL + k, cells[h], "calc", "amount")
             t_rows.append(cells)
             r += 1
         sh.groups.append((group_first, row - 1))
         first_t, last_t = tornado_top + 2, r - 1
-        swing = Rng(sh.cell_at(first_t, FIRST_COL + 5), sh.cell_at(last_t, FIRST_COL + 5))
+        swing = Rng(sh.cell_at(first_t, col["swing"]), sh.cell_at(last_t, col["swing"]))
         for k, cells in enumerate(t_rows):
-            me = cells[5]
+            me = cells["swing"]
             upto = Rng(swing.first, me, absolute=False, anchored=True)
-            cells.append(sh.put(first_t + k, FIRST_COL + 6, SUMPRODUCT(Flags(swing, ">", me.ref())) +
-                                SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int"))
+            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref())) +
+                                   SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int")
         sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
         sh.put(r, UNIT_COL, unit, "unit")
-        self.centre = sh.put(r, FIRST_COL + 1, centre, "calc_total", "amount")
-        sh.put(r, FIRST_COL + 3, t("sensitivity.rank_note"), "note")
+        self.centre = sh.put(r, col["at_minus"], centre, "calc_total", "amount")
+        sh.put(r, col["change_minus"], t("sensitivity.rank_note"), "note")
+
+        sh.put(cash_top + 1 + len(t_rows), LABEL_COL, t("sensitivity.need_note"), "note")
 
         # sorted for the chart: largest swing first
-        r += 2
+        r = cash_top + len(t_rows) + 3
         sh.heights[r] = 2 * LINE_HEIGHT
         sh.put(r, LABEL_COL, t("sensitivity.sorted"), "head")
         sh.put(r, UNIT_COL, t("sensitivity.rank"), "head")
         sh.put(r, FIRST_COL, t("sensitivity.change_minus"), "head_wrap")
         sh.put(r, FIRST_COL + 1, t("sensitivity.change_plus"), "head_wrap")
-        ranks = Rng(sh.cell_at(first_t, FIRST_COL + 6), sh.cell_at(last_t, FIRST_COL + 6))
+        ranks = Rng(sh.cell_at(first_t, col["rank"]), sh.cell_at(last_t, col["rank"]))
         names = Rng(sh.cell_at(first_t, LABEL_COL), sh.cell_at(last_t, LABEL_COL))
-        lows = Rng(sh.cell_at(first_t, FIRST_COL + 3), sh.cell_at(last_t, FIRST_COL + 3))
-        highs = Rng(sh.cell_at(first_t, FIRST_COL + 4), sh.cell_at(last_t, FIRST_COL + 4))
+        lows = Rng(sh.cell_at(first_t, col["change_minus"]), sh.cell_at(last_t, col["change_minus"]))
+        highs = Rng(sh.cell_at(first_t, col["change_plus"]), sh.cell_at(last_t, col["change_plus"]))
         r += 1
         sorted_first = r
         for k in range(len(t_rows)):
@@ -207,7 +249,7 @@ class SensitivityTab:
              Series(t("sensitivity.series_plus"), Rng(sh.cell_at(sorted_first, FIRST_COL + 1),
                                                       sh.cell_at(r - 1, FIRST_COL + 1)), cats,
                     style={"fill": {"color": "#1F3864"}})],
-            (tornado_top, FIRST_COL + 8), size=(620, 330), options={"overlap": 100, "gap": 40},
+            (sorted_first - 1, FIRST_COL + 3), size=(620, 330), options={"overlap": 100, "gap": 40},
             axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
         self.tornado = t_rows
 
@@ -216,7 +258,8 @@ class SensitivityTab:
         return self.grid[g][SIDE][SIDE]
 
     def block(self, row, title, shifts):
-        """A forecast of the selected scenario with `shifts` (driver -> delta Expr) added to its drivers."""
+        """A forecast of the selected scenario with its drivers shifted: `shifts` maps a driver to a function
+        of the selected driver's cell giving the shifted driver (Expr)."""
         sh, income = self.sheet, self.income
         sh.put(row, LABEL_COL, title, "subsection")
         row += 1
@@ -224,10 +267,25 @@ class SensitivityTab:
         def drivers(name, p):
             base = income.drivers[(name, p)].ref()
             shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
-            return base + shifts[shift] if shift in shifts else base
+            return shifts[shift](base) if shift in shifts else base
         block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
                           [self.tl.base_year] + self.tl.forecast + self.tl.stub_periods, self.inputs, drivers=drivers,
                           headers=self.headers,
                           link_actuals=income.lines)
         block.fill(notes=False)
-        return block, block.last_row + 2
+        # its cash bridge, as on Cash & Funding: the same lines, the selected scenario's cash drivers
+        scalars = self.cash.scalars
+        index = income.index.ref(True, True)
+
+        def cash_drivers(name, p):
+            return scalars[name].ref(True, True) if name in scalars else INDEX(self.inputs.driver_column(name, p), index)
+        bridge = LineBlock(sh, self.tl, cash_lines(self.cash.events), block.last_row + 1, [self.inputs.opening_period] +
+                           self.tl.forecast, self.inputs, source=block, drivers=cash_drivers, headers=self.headers)
+        bridge.fill(notes=False)
+        block.bridge = bridge
+        return block, bridge.last_row + 2
+
+    def cash_results(self, block):
+        """The lowest closing cash and the funding need to breakeven of a block, as Cash & Funding has them."""
+        return lowest_and_need(block.bridge, self.tl.forecast[0], self.tl.forecast[-1],
+                               self.cash.scalars["min_cash"].ref(True, True))

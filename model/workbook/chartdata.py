@@ -1,0 +1,67 @@
+"""Chart data: every chart plots rows at the foot of its tab that hold each charted figure, or #N/A
+where the figure is not a number (n/a, n.m.): Excel's only gap marker in a chart, so that a figure not
+available is left out instead of plotted as 0. These rows are the one place an error value may stand:
+the Checks tab scans them for errors other than #N/A, and everything above them for any error."""
+from __future__ import annotations
+
+from ..calc.formula import Rng, gap_if_not_number
+from .book import Cell, Series, chart_bottom
+from .timeline import FIRST_COL, LABEL_COL, UNIT_COL
+
+
+def add_chart_data(sheet):
+    """Point every chart of `sheet` at chart-data rows below everything else on it."""
+    if not sheet.charts:
+        return
+    t = sheet.book.t
+    top = max([sheet.last_row()] + [chart_bottom(c) for c in sheet.charts]) + 2
+    sheet.chart_data_top = top
+    sheet.put(top, LABEL_COL, t("common.charted"), "section")
+    sheet.put(top, FIRST_COL, t("common.charted_note"), "note")
+    row = top + 1
+    for chart in sheet.charts:
+        down = [s for s in chart.series if s.values.first.row != s.values.last.row]
+        if down:   # columns of a table (the tornado's bars): copied as a block, each name above its column
+            first = min(s.values.first.row for s in down)
+            for s in down:
+                name(sheet, row, s.values.first.col, s.name, "head")
+                s.values = copy(sheet, s.values, row + 1 - first)
+            row = max(s.values.last.row for s in down) + 1
+        for s in chart.series:
+            if s in down:
+                continue
+            src = s.values.first.row
+            name(sheet, row, LABEL_COL, s.name, "label")
+            unit = s.values.first.sheet.cell_at(src, UNIT_COL)
+            if unit is not None and isinstance(unit.content, str):
+                sheet.put(row, UNIT_COL, unit.content, "unit")
+            s.values = copy(sheet, s.values, row - src)
+            row += 1
+        # LibreOffice (7.4) leaves a #N/A point as a gap only when the chart's data hold a blank cell too, and
+        # plots it at 0 otherwise: each column or line chart gets one blank series first (the empty row below
+        # its data), out of the legend, which draws nothing. (A bar at 0 is no bar: the tornado needs none.)
+        if chart.kind != "bar":
+            first = chart.series[0].values
+            blank = [sheet.cell_at(row, c) or sheet.put(row, c, None) for c in (first.first.col, first.last.col)]
+            chart.series.insert(0, Series("", Rng(blank[0], blank[1]), chart.series[0].categories, legend=False))
+        row += 1
+
+
+def name(sheet, row, col, text, role):
+    """A series' name: a link to its label cell, or its text."""
+    if isinstance(text, Cell):
+        sheet.put(row, col, text.ref(), "text", "text")
+    else:
+        sheet.put(row, col, text, role)
+
+
+def copy(sheet, rng: Rng, shift: int) -> Rng:
+    """The chart-data copy of `rng`, `shift` rows further down: each cell the figure or #N/A."""
+    src = rng.first.sheet
+    cells = []
+    for r in range(rng.first.row, rng.last.row + 1):
+        for c in range(rng.first.col, rng.last.col + 1):
+            cell = src.cell_at(r, c) or src.put(r, c, None)   # a blank plots as a gap too
+            fmt = cell.fmt if cell.fmt != "general" else "amount"
+            cells.append(sheet.put(r + shift, c, gap_if_not_number(cell.ref()), "calc", fmt))
+    return Rng(cells[0], cells[-1])

@@ -531,9 +531,11 @@ def shifted(data, sc, shifts):
 
 def tornado_data_shift(kind, step, sign):
     """The tornado's shock applied to a data value, written out here: growth g -> g +- step (1 + g), margin
-    m -> m +- step (1 - m)."""
+    m -> m +- step (1 - m), a level v -> v (1 +- step)."""
     if kind == "growth":
         return lambda g: g + step * (1 + g) if sign > 0 else g - step * (1 + g)
+    if kind == "level":
+        return lambda v: v * (1 + step) if sign > 0 else v * (1 - step)
     return lambda m: m + step * (1 - m) if sign > 0 else m - step * (1 - m)
 
 

@@ -202,16 +202,17 @@ def test_tornado_with_customers_and_other_costs_equals_the_rebuilt_model(tmp_pat
     """The tornado shifts customer growth and the fixed part of other costs (not the replaced growth
     rates): each bar is the final-year result of the model rebuilt from the shifted data."""
     from model.workbook.tabs.sensitivity import tornado_drivers
-    from test_analysis import shifted
+    from test_analysis import shifted, tornado_data_shift
     data = load(write_company(tmp_path / "handco", {**HAND_UNITS, **CUSTOMERS}))
     drivers = [d for d, _ in tornado_drivers(data)]
     assert "customer_growth" in drivers and "opex_fixed_growth" in drivers
     assert "growth_a" not in drivers and "other_opex_growth" not in drivers
     book, last = build_book(data, "double"), FY(data.forecast_years[-1])
-    for (drv, step_key), cells in zip(tornado_drivers(data), book.tabs["sensitivity"].tornado):
-        step = data.sensitivity[step_key]
-        for sign, cell in ((-1, cells[1]), (1, cells[2])):
-            want = build_book(shifted(data, "double", {drv: sign * step}), "double")
+    assert ("generations", "level") in tornado_drivers(data) and ("opex_variable_share", "level") in tornado_drivers(data)
+    step = data.sensitivity["tornado_step"]
+    for (drv, kind), cells in zip(tornado_drivers(data), book.tabs["sensitivity"].tornado):
+        for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
+            want = build_book(shifted(data, "double", {drv: tornado_data_shift(kind, step, sign)}), "double")
             assert cell.result() == pytest.approx(
                 want.tabs["scenarios"].blocks["double"].cell("adjusted_net_income", last).result(), rel=1e-12), drv
 

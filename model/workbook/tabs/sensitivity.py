@@ -188,7 +188,8 @@ class SensitivityTab:
             # the final year's driver (in a one-year horizon after an interim: its rest of the year's)
             base = income.drivers.get((drv, last), income.drivers.get((REST + drv, tl.rest))).ref()
             cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
-                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc", "pct"),
+                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc",
+                                       "count" if items[drv].unit == "count" else "pct"),   # generations: a count
                      "at_minus": sh.put(r, col["at_minus"], lo.at("adjusted_net_income", last), "calc", "amount"),
                      "at_plus": sh.put(r, col["at_plus"], hi.at("adjusted_net_income", last), "calc", "amount")}
             cells["change_minus"] = sh.put(r, col["change_minus"], cells["at_minus"].ref() - centre, "calc", "amount")

@@ -12,7 +12,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN, run
+from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN, ZHIPU_UNITS, run
 from model.regen import backup
 from test_regenerate import cell_of, data_copy, edit
 
@@ -295,12 +295,13 @@ def test_apply_into_a_folder_that_cannot_be_written_is_a_message(from_copy, monk
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
 
 
-def test_a_deeply_nested_company_toml_is_a_data_error(tmp_path):
-    data = data_copy(tmp_path)
-    with open(data / "company.toml", "a", encoding="utf-8") as f:
+@pytest.mark.parametrize("name", ["company.toml", "units.toml"])
+def test_a_deeply_nested_toml_is_a_data_error(tmp_path, name):
+    data = data_copy(tmp_path, ZHIPU_UNITS)   # the shipped folder: units.toml too
+    with open(data / name, "a", encoding="utf-8") as f:
         f.write("deep = " + "[" * 100_000 + "]" * 100_000 + "\n")
     res = clean(run("build", "--data", data, "--out", tmp_path / "m.xlsx"), 2)
-    assert "company.toml" in res.stderr and "nested too deeply" in res.stderr
+    assert name in res.stderr and "nested too deeply" in res.stderr
 
 
 def test_an_out_name_too_long_for_the_file_system_is_a_message(tmp_path):

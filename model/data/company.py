@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import NamedTuple
 from ..calc.formula import AND, ISNUMBER, name_part
 from ..labels import LANGS
 from .files import (DataError, DataErrors, Problems, excel_precision, parse_number, read_csv,  # noqa: F401 (API)
-                       read_text, toml_line, unknown)
+                       read_text, read_toml, toml_line, unknown)
 from .periods import Period, parse_period, parse_year_end, period_end_date, period_problem
 from . import units as unit_build
 
@@ -544,14 +543,7 @@ def valid_date(text: str) -> bool:
 
 def load_company(folder: Path, problems: Problems) -> dict:
     path = folder / "company.toml"
-    text = read_text(path)
-    try:
-        company = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        at = re.search(r"line (\d+)", str(e))
-        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
-    except RecursionError:  # tomllib parses nested tables and arrays recursively
-        raise DataError(path, "not valid TOML for a company: tables or arrays nested too deeply") from None
+    text, company = read_toml(path)
 
     def problem(key, message, nth=0):
         problems.append(DataError(path, message, toml_line(text, key, nth), key))

@@ -9,6 +9,7 @@ import csv
 import difflib
 import io
 import re
+import tomllib
 from pathlib import Path
 
 MAX_FILE_BYTES = 5_000_000   # a company's data files are a few kB; anything this big is the wrong file
@@ -100,6 +101,19 @@ def parse_number(text: str, file, row, column, required=True) -> float | None:
         raise DataError(file, f"{s} is not a plausible figure: expected 0 or a size between {SMALLEST:g} and "
                         f"{LARGEST:g}", row, column)
     return -v if neg else v
+
+
+def read_toml(path: Path) -> tuple[str, dict]:
+    """A TOML data file (company.toml, units.toml): its text and table; a DataError naming the line where
+    it is not valid TOML, or where tables or arrays nest too deeply (tomllib parses them recursively)."""
+    text = read_text(path)
+    try:
+        return text, tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        at = re.search(r"line (\d+)", str(e))
+        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
+    except RecursionError:
+        raise DataError(path, "not valid TOML for these settings: tables or arrays nested too deeply") from None
 
 
 def read_text(path: Path) -> str:

@@ -7,13 +7,11 @@ from volume, price and unit cost (model/calc/units.py) instead of growth rates. 
 """
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calc.units import COST_LINES
-from .files import DataError, Problems, parse_number, read_csv, read_text, toml_line, unknown
+from .files import DataError, Problems, parse_number, read_csv, read_toml, toml_line, unknown
 from .periods import parse_period
 
 
@@ -55,12 +53,8 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
     path = folder / "units.toml"
     if not path.exists():
         return None
-    text = read_text(path)
-    try:
-        table = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        at = re.search(r"line (\d+)", str(e))
-        raise DataError(path, f"not valid TOML: {e}", int(at.group(1)) if at else None) from None
+    text, table = read_toml(path)
+
     def problem(key, message):
         problems.append(DataError(path, message, toml_line(text, key), key))
     known = ("segment", "customer_segment", "cost_classes", *SETTINGS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import errno
+import gc
 import os
 import sys
 from pathlib import Path
@@ -52,7 +53,9 @@ def read_book(file, data=None):
 
 @click.group(help="Generate and check formula-driven financial model workbooks of AI companies.")
 def main():
-    pass
+    # one command, then the process exits: the cyclic garbage collector would only walk the book's large
+    # graph of live objects again (book.gc_paused pauses it for library callers)
+    gc.disable()
 
 
 @main.command(help="Build the model workbook from a company data folder and print a summary per scenario.")

@@ -39,6 +39,7 @@ def a1(row: int, col: int, abs_row: bool = False, abs_col: bool = False) -> str:
     return f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
 
 
+@lru_cache(maxsize=256)
 def quote_sheet(name: str) -> str:
     """A sheet name as a formula writes it: bare only when plainly safe (ASCII letters, digits, _, not
     like a cell address); quoted otherwise, e.g. 'Income Statement' or '利润表'."""

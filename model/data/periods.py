@@ -16,6 +16,13 @@ class Period:
     months: int   # 12 for a full year; an interim runs from the fiscal year start
     start: int = 0  # months of the year before it begins: 0, but for the rest of a year after an interim
 
+    def __hash__(self):   # periods key every cell of a line block: hashed once, not on every lookup
+        try:
+            return self._hash
+        except AttributeError:
+            object.__setattr__(self, "_hash", hash((self.year, self.months, self.start)))
+            return self._hash
+
     @property
     def is_remainder(self) -> bool:
         """The rest of a fiscal year after a year-to-date interim (2H2026 after 1H2026): a forecast period."""

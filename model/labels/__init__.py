@@ -40,6 +40,8 @@ class Labels:
         self.lang, self.texts = lang, table(lang)
         self.company = company or {}
         self.base = base  # the base year's code (FY2024): labels of the growth needed from it
+        self._lines = {}  # (text, note, segment) -> (label, note) of a line
+        self._editions = {}
 
     def __call__(self, key: str, **fill):
         if "scenario" in fill:
@@ -50,8 +52,12 @@ class Labels:
         return text.format(**fill)  # a placeholder left unfilled is an error, not a stray "{unit}"
 
     def edition(self, lang: str) -> "Labels":
-        """The same company's texts in another edition."""
-        return Labels(lang, self.company, self.base)
+        """The same company's texts in another edition (made once)."""
+        if lang == self.lang:
+            return self
+        if lang not in self._editions:
+            self._editions[lang] = Labels(lang, self.company, self.base)
+        return self._editions[lang]
 
     def scenario(self, name: str) -> str:
         """A scenario's name as a row label: this edition's word for a common name (scenario_names:
@@ -109,5 +115,8 @@ class Labels:
 
     def line(self, ln) -> tuple[str, str]:
         """(label, note) of a line item of lines.py."""
-        names = self._names(ln)
-        return self(f"lines.{ln.text}", **names), self.texts.get(f"notes.{ln.note}", "").format(**names)
+        key = (ln.text, ln.note, ln.segment)
+        if key not in self._lines:   # every block of a tab labels the same lines
+            names = self._names(ln)
+            self._lines[key] = self(f"lines.{ln.text}", **names), self.texts.get(f"notes.{ln.note}", "").format(**names)
+        return self._lines[key]

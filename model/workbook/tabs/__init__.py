@@ -1,4 +1,5 @@
 """One module per tab; each lays out its cells on a `Sheet` of the `Book`."""
+from functools import lru_cache
 from math import ceil
 from unicodedata import east_asian_width
 
@@ -58,6 +59,7 @@ def precise(kind: str) -> str:
     return {"amount": "amount4", "pct": "pct2"}.get(kind, kind)
 
 
+@lru_cache(maxsize=4096)   # line labels repeat in every block of a tab
 def text_width(text) -> float:
     """The column width a text needs on one line: CJK is twice as wide, a proportional font fits
     ~1.1 characters per width unit."""

@@ -560,3 +560,50 @@ def test_zhipu_marginal_cost_claims_under_the_unit_build(book_units):
     assert tab.rows["API25U"][1].result() == pytest.approx(0.2 * (1 - 0.189), abs=2e-4)
     assert tab.verdicts["API"].result() == "differs under assumptions"
     assert tab.verdicts["UNIT"].result() == "consistent under assumptions"   # the cost per token fell FY2024-25
+
+
+@pytest.mark.parametrize("sc", ["base", "bull"])
+def test_unit_build_grid_equals_the_rebuilt_model(sc):
+    """Every cell of the default (unit build) grids is the model rebuilt with that row's delta on the
+    revenue drivers (token, customer and any other segment's growth) and that column's on the R&D
+    drivers (training cost per generation, research compute, headcount, the rest): breakeven year,
+    final-year margin, lowest cash and funding need. The grid's forecasts share the lines a shift does
+    not move, so this is what shows that the sharing reads only lines that truly stay put."""
+    from model.workbook.tabs.sensitivity import SIDE, revenue_drivers, rnd_drivers
+    from test_analysis import shifted
+    data = load(ZHIPU_UNITS)
+    tab = build_book(data, sc).tabs["sensitivity"]
+    g, c = data.sensitivity["growth_step"], data.sensitivity["cost_growth_step"]
+    last = FY(data.forecast_years[-1])
+    lowest = set()
+    for i in range(2 * SIDE + 1):
+        for j in range(2 * SIDE + 1):
+            want = build_book(shifted(data, sc, {**{d: (i - SIDE) * g for d in revenue_drivers(data)},
+                                                 **{d: (j - SIDE) * c for d in rnd_drivers(data)}}), sc)
+            blk = want.tabs["scenarios"].blocks[sc]
+            margin = blk.cell("adjusted_net_income", last).result() / blk.cell("revenue", last).result()
+            assert tab.grid[0][i][j].result() == want.names["BreakevenYear"].result(), (i, j)
+            assert tab.grid[1][i][j].result() == pytest.approx(margin, rel=1e-12), (i, j)
+            assert tab.grid[3][i][j].result() == pytest.approx(want.names["LowestCash"].result(), rel=1e-12), (i, j)
+            assert tab.grid[4][i][j].result() == pytest.approx(want.names["FundingNeed"].result(), abs=1e-9), (i, j)
+            lowest.add(round(tab.grid[3][i][j].result(), 6))
+    assert len(lowest) == (2 * SIDE + 1) ** 2   # every cell its own cash path, not one repeated answer
+
+
+def test_a_shift_writes_only_the_cells_it_moves(book_units):
+    """The tornado's training-cost bar recomputes R&D and what follows from it, not revenue: its revenue
+    cells are the Income Statement's, and its funding events the centre's cash bridge's; the grid's R&D
+    lines are written once per column, not once per cell."""
+    from model.workbook.tabs.sensitivity import SIDE
+    tab, income = book_units.tabs["sensitivity"], book_units.tabs["income"].lines
+    bar = tab.bars[("training_cost_growth", -1)]
+    fc = FY(2028)
+    assert bar.cell("revenue", fc) is income.cell("revenue", fc)
+    assert bar.cell("u_training", fc) is not income.cell("u_training", fc)
+    assert bar.cell("u_training", fc).sheet is tab.sheet
+    centre = tab.blocks[(SIDE, SIDE)]
+    assert bar.bridge.cell("equity_raised", fc) is centre.bridge.cell("equity_raised", fc)
+    assert bar.bridge.cell("closing_cash", fc) is not centre.bridge.cell("closing_cash", fc)
+    # a grid column's R&D lines: one set of cells for its five rows
+    assert len({id(tab.blocks[(i, 0)].cell("rnd", fc)) for i in range(2 * SIDE + 1)}) == 1
+    assert len({id(tab.blocks[(i, 0)].cell("adjusted_net_income", fc)) for i in range(2 * SIDE + 1)}) == 5

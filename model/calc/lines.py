@@ -11,6 +11,7 @@ block on the Scenarios tab (driven by that scenario's own assumption rows). Cont
   x.year(p)        the fiscal year number of period p (the header cell)
   x.comparative(p) the like-for-like prior period, or None
   x.comparative_parts(p)  the periods the like-for-like prior figure is the difference of (2H2025 = FY2025 - 1H2025)
+  x.total(keys, p) the sum of `at`'s lines `keys` at p
   x.here(key, p)   this block's own line (when `at` reads another block)
   x.run(key, p)    `at`'s cells from the first forecast year to p (a running range)
   x.anchor(key, p) `at` with the column fixed, so every column of a row reads the same cell
@@ -66,7 +67,7 @@ def income_lines(data) -> list[Line]:
     rest when compute is given for the base year (else R&D is one line and compute history only)."""
     single, split = data.single_segment, data.split_compute
     seg_keys = [k for k, _ in data.segments]
-    first_last = lambda x, p, pre: (x.at(f"{pre}_{seg_keys[0]}", p), x.at(f"{pre}_{seg_keys[-1]}", p))  # noqa: E731
+    segments = lambda x, p, pre: x.total([f"{pre}_{k}" for k in seg_keys], p)  # noqa: E731
     one = "_single" if single else "_segment"  # note ids: one segment is the total by definition
 
     lines = []
@@ -80,7 +81,7 @@ def income_lines(data) -> list[Line]:
                           kind="detail", text="rev_segment", note="rev" + one, segment=key, rest="flow"))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "rev"))), kind="total", rest="calc"),
+             forecast=lambda x, p: segments(x, p, "rev"), kind="total", rest="calc"),
         Line("cost_of_revenue", "amount",
              actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
                                                                     x.at("revenue", p) - x.inp("gross_profit", p))),
@@ -100,7 +101,7 @@ def income_lines(data) -> list[Line]:
         Line("gross_profit", "amount",
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
-             forecast=lambda x, p: SUM(x.range(*first_last(x, p, "gp"))), kind="total", rest="calc"),
+             forecast=lambda x, p: segments(x, p, "gp"), kind="total", rest="calc"),
         Line("rnd_compute", "amount",
              actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
                                                                 x.inp("rnd", p) * x.inp("rnd_compute_share", p))),

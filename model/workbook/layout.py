@@ -1,7 +1,7 @@
 """Placing line items on a sheet: one row per line, one cell per period, formulas from `lines.py`."""
 from __future__ import annotations
 
-from ..calc.formula import Expr, Rng
+from ..calc.formula import SUM, Expr, Num, Rng
 from ..data.company import REST
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
@@ -21,11 +21,30 @@ def full_less_ytd(key):
     return lambda x, p: x.at(key, x.tl.stub_year) - x.at(key, x.tl.stub)
 
 
+def line_formula(tl, ln, p):
+    """A line's definition for period p as a function of the context, or None (no cell there)."""
+    fn = ln.actual if tl.is_actual(p) else ln.forecast
+    if p == tl.rest and not ln.rest:
+        return None      # a line with no remainder (breakeven flags, cash): nothing in 2H2026E
+    if p == tl.stub_year and ln.rest == "flow" and fn is not None:
+        return ytd_plus_rest(ln.key)
+    if p == tl.rest and ln.rest == "annual":
+        return full_less_ytd(ln.key)
+    return fn
+
+
+def _row_run(block, key, first, p):
+    """A line's cells from period `first` to p as a range that grows along the row."""
+    a, b = block.cells[(key, first)], block.cells[(key, p)]
+    assert a.sheet is b.sheet and a.row == b.row, f"{key}: its cells are in different blocks"
+    return Rng(a, b, absolute=False, anchored=True)
+
+
 class LineBlock:
     """Rows of line items on one sheet, and the context their formulas are written in."""
 
     def __init__(self, sheet, tl, lines, first_row, periods, inputs, source=None, drivers=None,
-                 headers=None, link_actuals=None):
+                 headers=None, link_actuals=None, owners=None):
         self.sheet, self.tl, self.lines = sheet, tl, lines
         self.periods = periods
         self.inputs = inputs            # InputsTab: .cell(item, p)
@@ -33,21 +52,34 @@ class LineBlock:
         self.drivers = drivers          # (name, p) -> Cell, or an Expr (a shifted driver, a fixed scalar)
         self.headers = headers          # p -> header cell (fiscal year)
         self.link_actuals = link_actuals  # a LineBlock whose actual cells this one links to
-        self.rows = {ln.key: first_row + i for i, ln in enumerate(lines)}
-        self.cells = {}
+        # (key, p) -> the LineBlock whose cell this one uses instead of a cell of its own, or None: a line
+        # that no period of its own needs gets no row (the Sensitivity tab's recomputed forecasts)
+        owners = owners or (lambda key, p: None)
+        self.cells, owned = {}, {}
+        for ln in lines:
+            owned[ln.key] = []
+            for p in periods:
+                other = owners(ln.key, p)
+                if other is None:
+                    owned[ln.key].append(p)
+                else:
+                    self.cells[(ln.key, p)] = other.cells[(ln.key, p)]
+        rowed = [ln for ln in lines if owned[ln.key]]
+        self.rows = {ln.key: first_row + i for i, ln in enumerate(rowed)}
         t = sheet.book.t
         self.editions = [t.edition(lang) for lang in LANGS]  # texts of every edition: one layout for all
-        for ln in lines:
+        for ln in rowed:
             r = self.rows[ln.key]
             put_label(sheet, r, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"), [e.line(ln)[0] for e in self.editions],
                       LABEL_WIDTH)
             sheet.put(r, UNIT_COL, t.unit_of(ln.unit), "unit")
-            for p in periods:
+            for p in owned[ln.key]:
                 self.cells[(ln.key, p)] = sheet.put(r, tl.col[p], None, "calc", ln.unit)
-        self.last_row = first_row + len(lines) - 1
+        self.own = {(ln.key, p) for ln in rowed for p in owned[ln.key]}
+        self.last_row = first_row + len(rowed) - 1
         # detail lines (segments, R&D parts) are grouped under the total they add up to
         run = []
-        for ln in lines + [None]:
+        for ln in rowed + [None]:
             if ln is not None and ln.kind == "detail":
                 run.append(self.rows[ln.key])
             elif run:
@@ -58,15 +90,13 @@ class LineBlock:
         """Write every line's formula into its cells (after all blocks exist, so links resolve)."""
         tl = self.tl
         for ln in self.lines:
+            if ln.key not in self.rows:
+                continue
             for p in self.periods:
+                if (ln.key, p) not in self.own:
+                    continue
                 actual = tl.is_actual(p)
-                fn = ln.actual if actual else ln.forecast
-                if p == tl.rest and not ln.rest:
-                    fn = None      # a line with no remainder (breakeven flags, cash): nothing in 2H2026E
-                elif p == tl.stub_year and ln.rest == "flow" and fn is not None:
-                    fn = ytd_plus_rest(ln.key)
-                elif p == tl.rest and ln.rest == "annual":
-                    fn = full_less_ytd(ln.key)
+                fn = line_formula(tl, ln, p)
                 cell = self.cells[(ln.key, p)]
                 if fn is None:
                     del self.sheet.cells[(cell.row, cell.col)]
@@ -95,7 +125,7 @@ class LineBlock:
     def has(self, key, p) -> bool:
         """Whether the line has a cell in period p (an annual line has none in interim columns)."""
         c = self.cells.get((key, p))
-        return c is not None and self.sheet.cells.get((c.row, c.col)) is c
+        return c is not None and c.sheet.cells.get((c.row, c.col)) is c
 
     def at(self, key, p):
         block = self.source or self
@@ -112,7 +142,7 @@ class LineBlock:
     def run(self, key, p):
         """`at`'s cells from the first forecast year to p: a range that grows along the row."""
         block = self.source or self
-        return Rng(block.cells[(key, self.tl.forecast[0])], block.cells[(key, p)], absolute=False, anchored=True)
+        return _row_run(block, key, self.tl.forecast[0], p)
 
     def before_here(self, key, p):
         """This block's own line one column back along its periods: a balance's opening (the first forecast
@@ -120,7 +150,7 @@ class LineBlock:
         return self.cells[(key, self.periods[self.periods.index(p) - 1])].ref()
 
     def run_here(self, key, p):
-        return Rng(self.cells[(key, self.tl.forecast[0])], self.cells[(key, p)], absolute=False, anchored=True)
+        return _row_run(self, key, self.tl.forecast[0], p)
 
     def prev(self, key, p):
         """The figure a forecast grows from: the previous full year; for the rest of a year (2H2026E), the
@@ -156,6 +186,85 @@ class LineBlock:
     def base_year(self):
         return self.tl.base_year
 
-    @staticmethod
-    def range(a, b):
-        return Rng(a.cell, b.cell, absolute=False)
+    def total(self, keys, p):
+        """The sum of lines `keys` at p: over their range when their cells stand one under another in one
+        column, else cell by cell (some lines read from another block)."""
+        block = self.source or self
+        cells = [block.cells[(k, p)] for k in keys]
+        first = cells[0]
+        if all(c.sheet is first.sheet and c.col == first.col and c.row == first.row + i for i, c in enumerate(cells)):
+            return SUM(Rng(first, cells[-1], absolute=False))
+        return SUM(*[c.ref() for c in cells])
+
+
+class Reads(LineBlock):
+    """What a line's definition reads, found by calling it in a context that records instead of writing:
+    the lines of its own block (`own`), those of the block `at` reads when there is one (`other`), and
+    the drivers (`drivers`, a remainder's rest_* twin under its year's name). No cells are placed."""
+
+    def __init__(self, tl, inputs, headers, has_source=False):   # noqa: the sheet-free context
+        self.tl, self.inputs, self.headers, self.source = tl, inputs, headers, has_source
+        self.own, self.other, self.drivers = set(), set(), set()
+
+    def _read(self, key, own=False):
+        (self.own if own or not self.source else self.other).add(key)
+        return Num(1)
+
+    def at(self, key, p):
+        return self._read(key)
+
+    anchor = run = at
+
+    def here(self, key, p):
+        return self._read(key, own=True)
+
+    before_here = run_here = here
+
+    def total(self, keys, p):
+        for k in keys:
+            self._read(k)
+        return Num(1)
+
+    def drv(self, name, p=None):
+        self.drivers.add(name)
+        return Num(1)
+
+
+def reads(tl, lines, periods, inputs, headers, has_source=False) -> dict:
+    """Per line of `lines`: the Reads of its definitions in `periods`."""
+    out = {}
+    for ln in lines:
+        probe = Reads(tl, inputs, headers, has_source)
+        for p in periods:
+            fn = line_formula(tl, ln, p)
+            if fn is not None:
+                fn(probe, p)
+        out[ln.key] = probe
+    return out
+
+
+def upstream(keys, read) -> set:
+    """`keys` and every line they read, directly or not (`read`: key -> the keys it reads)."""
+    seen, todo = set(), list(keys)
+    while todo:
+        k = todo.pop()
+        if k not in seen:
+            seen.add(k)
+            todo.extend(read(k))
+    return seen
+
+
+def moved_by(read, shifts, source=None) -> dict:
+    """Per line: the shifted drivers that move it, directly or through the lines it reads, as a frozenset
+    of (driver, shift id) pairs from `shifts` (driver -> id). `read`: the lines' Reads; `source`: this
+    function's result for the block their `at` reads. A line moved by none equals the unshifted forecast."""
+    source = source or {}
+    moved = {k: {(d, shifts[d]) for d in r.drivers if d in shifts} for k, r in read.items()}
+    changed = True
+    while changed:   # to a fixed point: a balance reads its own earlier column, so reads have cycles
+        changed = False
+        for k, r in read.items():
+            new = moved[k].union(*(moved[o] for o in r.own if o in moved), *(source.get(o, ()) for o in r.other))
+            if new != moved[k]:
+                moved[k], changed = new, True
+    return {k: frozenset(v) for k, v in moved.items()}

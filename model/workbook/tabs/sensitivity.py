@@ -4,13 +4,14 @@ income, lowest cash, funding need) and a tornado of the main drivers' effect on 
 income at one relative step (tornado_shift), with each bar's lowest cash and funding need. Plain
 formulas only: every grid cell and tornado bar has its own recomputed forecast below, built from the same
 line definitions as the Income Statement and the Cash & Funding bridge, with the shifted drivers written
-over the selected scenario's cells."""
+over the selected scenario's cells. A forecast carries only the lines its results need, and of those only
+the cells its shift moves (layout.moved_by); the rest it reads from where they are already computed."""
 from __future__ import annotations
 
 from ..book import Chart, Series
 from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
-from ..layout import LineBlock
+from ..layout import LineBlock, moved_by, reads, upstream
 from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
 from .cash import lowest_and_need
@@ -137,22 +138,26 @@ class SensitivityTab:
 
         row = header_row + 3
         sh.put(row, LABEL_COL, t("sensitivity.recomputed"), "section")
+        sh.put(row, FIRST_COL, t("sensitivity.recomputed_note"), "note")
         row += 1
         group_first = row
+        self.plan()
         self.blocks = {}
-        for i in range(n):
-            for j in range(n):
-                rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
-                shifts = {**{d: lambda base, rd=rd: base + rd for d in seg_growth},
-                          **{d: lambda base, cd=cd: base + cd for d in rnd_drivers(data)}}
-                block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
-                self.blocks[(i, j)] = block
-                flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
-                self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
-                self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
-                                                   inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
-                self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
-                self.grid[3][i][j].content, self.grid[4][i][j].content = self.cash_results(block)
+        # the centre first (its deltas are 0: the selected scenario, which Checks verifies): the other forecasts
+        # read the cash lines no shift moves from its bridge
+        cells = [(SIDE, SIDE)] + [(i, j) for i in range(n) for j in range(n) if (i, j) != (SIDE, SIDE)]
+        for i, j in cells:
+            rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
+            shifts = {**{d: (("row", i), lambda base, rd=rd: base + rd) for d in seg_growth},
+                      **{d: (("col", j), lambda base, cd=cd: base + cd) for d in rnd_drivers(data)}}
+            block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
+            self.blocks[(i, j)] = block
+            flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
+            self.grid[0][i][j].content = first_flagged(flags, years, t("common.not_reached"))
+            self.grid[1][i][j].content = ratio(block.at("adjusted_net_income", last), block.at("revenue", last),
+                                               inputs.tol["nm_ratio"].ref(True, True))  # as on Ratios
+            self.grid[2][i][j].content = target_pick(block, "adjusted_net_income", target, years)
+            self.grid[3][i][j].content, self.grid[4][i][j].content = self.cash_results(block)
         for g in range(1, len(grids)):  # later grids repeat the first grid's deltas
             for cells, src in ((self.row_deltas[g], self.row_deltas[0]), (self.col_deltas[g], self.col_deltas[0])):
                 for c, s in zip(cells, src):
@@ -178,11 +183,15 @@ class SensitivityTab:
         centre = income.lines.at("adjusted_net_income", last)
         step = steps["tornado_step"]
         t_rows = []
+        self.bars = {}   # (driver, -1 | 1) -> its recomputed forecast
         r = tornado_top + 2
         for drv, kind in drivers:
             label = t.item("drivers", items[drv])
-            lo, row = self.block(row, t("sensitivity.minus_block", driver=label), {drv: tornado_shift(kind, step, -1)})
-            hi, row = self.block(row, t("sensitivity.plus_block", driver=label), {drv: tornado_shift(kind, step, 1)})
+            lo, row = self.block(row, t("sensitivity.minus_block", driver=label),
+                                 {drv: ((drv, -1), tornado_shift(kind, step, -1))})
+            hi, row = self.block(row, t("sensitivity.plus_block", driver=label),
+                                 {drv: ((drv, 1), tornado_shift(kind, step, 1))})
+            self.bars[(drv, -1)], self.bars[(drv, 1)] = lo, hi
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
             # the final year's driver (in a one-year horizon after an interim: its rest of the year's)
@@ -258,21 +267,53 @@ class SensitivityTab:
         """Grid g's centre cell: the selected scenario itself."""
         return self.grid[g][SIDE][SIDE]
 
+    def plan(self):
+        """The lines the recomputed forecasts carry: those the grids' and the tornado's results need, and
+        what each line reads (to find the lines a shift moves)."""
+        tl, inputs = self.tl, self.inputs
+        results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
+        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.cash_periods = [inputs.opening_period] + tl.forecast
+        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events)
+        every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
+        keep = upstream(results, lambda k: every[k].own)
+        self.bridge_lines = [ln for ln in bridge if ln.key in keep]
+        needs = {"adjusted_net_income", "revenue", "be_flag"}.union(*(every[k].other for k in keep))
+        # the lines' actual cells are the Income Statement's: only their forecasts are written here
+        forecast = [p for p in self.periods if not tl.is_actual(p)]
+        every = reads(tl, lines, forecast, inputs, self.headers)
+        keep = upstream(needs, lambda k: every[k].own)
+        self.lines = [ln for ln in lines if ln.key in keep]
+        self.reads = {k: every[k] for k in keep}
+        self.bridge_reads = reads(tl, self.bridge_lines, tl.forecast, inputs, self.headers, True)
+        # (tab part, line, period, what moves it) -> the block that has the cell: the Income Statement for the
+        # selected scenario's own lines, then each block for the cells it adds
+        self.owner = {("lines", k, p, frozenset()): self.income.lines for k, p in self.income.lines.cells
+                      if tl.is_actual(p) or k in keep}
+
     def block(self, row, title, shifts):
-        """A forecast of the selected scenario with its drivers shifted: `shifts` maps a driver to a function
-        of the selected driver's cell giving the shifted driver (Expr)."""
-        sh, income = self.sheet, self.income
+        """A forecast of the selected scenario with its drivers shifted: `shifts` maps a driver to (an id of
+        the shift, a function of the selected driver's cell giving the shifted driver (Expr)). Only the cells a
+        shift moves are its own; the rest it reads from the Income Statement, the centre's forecast or an
+        earlier block with the same shift (a grid row's revenue lines, a grid column's R&D lines)."""
+        sh, income, tl = self.sheet, self.income, self.tl
         sh.put(row, LABEL_COL, title, "subsection")
         row += 1
+        ids = {d: sid for d, (sid, _) in shifts.items()}
+        moved = moved_by(self.reads, ids)
+        bridge_moved = moved_by(self.bridge_reads, ids, moved)
+
+        def owners(part, moves):
+            def owner(key, p):
+                return self.owner.get((part, key, p, frozenset() if tl.is_actual(p) else moves[key]))
+            return owner
 
         def drivers(name, p):
             base = income.drivers[(name, p)].ref()
             shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
-            return shifts[shift](base) if shift in shifts else base
-        block = LineBlock(sh, self.tl, scenario_lines(self.data) + breakeven_lines()[:1], row,
-                          [self.tl.base_year] + self.tl.forecast + self.tl.stub_periods, self.inputs, drivers=drivers,
-                          headers=self.headers,
-                          link_actuals=income.lines)
+            return shifts[shift][1](base) if shift in shifts else base
+        block = LineBlock(sh, tl, self.lines, row, self.periods, self.inputs, drivers=drivers, headers=self.headers,
+                          owners=owners("lines", moved))
         block.fill(notes=False)
         # its cash bridge, as on Cash & Funding: the same lines, the selected scenario's cash drivers
         scalars = self.cash.scalars
@@ -280,11 +321,14 @@ class SensitivityTab:
 
         def cash_drivers(name, p):
             return scalars[name].ref(True, True) if name in scalars else INDEX(self.inputs.driver_column(name, p), index)
-        bridge = LineBlock(sh, self.tl, cash_lines(self.cash.events), block.last_row + 1, [self.inputs.opening_period] +
-                           self.tl.forecast, self.inputs, source=block, drivers=cash_drivers, headers=self.headers)
+        bridge = LineBlock(sh, tl, self.bridge_lines, max(block.last_row, row - 1) + 1, self.cash_periods, self.inputs,
+                           source=block, drivers=cash_drivers, headers=self.headers, owners=owners("bridge", bridge_moved))
         bridge.fill(notes=False)
+        for part, b, moves in (("lines", block, moved), ("bridge", bridge, bridge_moved)):
+            for key, p in b.own:
+                self.owner.setdefault((part, key, p, frozenset() if tl.is_actual(p) else moves[key]), b)
         block.bridge = bridge
-        return block, bridge.last_row + 2
+        return block, max(bridge.last_row, row - 1) + 2
 
     def cash_results(self, block):
         """The lowest closing cash and the funding need to breakeven of a block, as Cash & Funding has them."""

@@ -71,8 +71,9 @@ class UnitsTab:
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         self.BreakevenTokensPerDay = book.define("BreakevenTokensPerDay", self.selected[1])
 
-        # chart data: the selected scenario's tokens per day and breakeven volume
-        sh.put(row, LABEL_COL, t("common.chart_data"), "section")
+        # the selected scenario's tokens per day and breakeven volume, which the chart plots: picked by CHOOSE
+        # from the blocks above, as no other row holds them
+        sh.put(row, LABEL_COL, t("ue.selected", inputs=t("tabs.inputs")), "section")
         row += 1
         series = []
         for key, text, style in (("v_u_tokens", "ue.selected_tokens", line_style(0)),

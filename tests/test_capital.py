@@ -222,6 +222,26 @@ def test_closing_cash_never_below_the_minimum_with_the_plug(engine_results, zhip
                 assert abs(cells[a1(check.row, check.col)]["v"]) < 1e-9, (name, sc, p)
 
 
+def test_the_cash_chart_plots_closing_cash_and_the_minimum_from_its_charted_figures(engine_results):
+    """Capco's cash chart after LibreOffice recalculates: each scenario's closing cash (by hand, as in
+    the cash-flow tests) and the minimum cash of funding.csv (10) as a flat line in every forecast year,
+    all read from the charted figures at the tab's foot, the tab's only chart data."""
+    books, _, results, _ = engine_results
+    b = books["capco"]
+    sh = b.tabs["cash"].sheet
+    cells = results["capco"]["cells"][sh.name]
+    chart, = sh.charts
+    plotted = {}
+    for s in chart.series[1:]:                       # after the blank series (chartdata.py)
+        assert s.values.first.row > sh.chart_data_top and s.values.first.row == s.values.last.row
+        row = [cells[a1(s.values.first.row, c)]["v"] for c in range(s.values.first.col, s.values.last.col + 1)]
+        plotted[s.name if isinstance(s.name, str) else s.name.content] = row
+    assert plotted == {"Closing cash — double": pytest.approx([31, 16.6, 21.26]),
+                       "Closing cash — slow": pytest.approx([28.6, 10, 10]),
+                       "Minimum cash balance": pytest.approx([10, 10, 10])}
+    assert sum(c.content == "Chart data" for c in sh.cells.values()) == 0   # one chart-data section
+
+
 def test_a_wrong_cached_plug_is_caught(engine_results):
     _, paths, results, plug = engine_results
     rep = compare(cached_values(paths["tampered"]), results["tampered"])

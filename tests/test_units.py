@@ -114,6 +114,10 @@ DOUBLE = {"token_growth": [1.0] * 3, "price_change": [-0.5] * 3, "unit_cost_chan
           "serving_fixed_growth": [0] * 3, "generations": [2] * 3, "training_cost_growth": [0.5] * 3,
           "research_compute_growth": [0] * 3, "headcount_growth": [0] * 3, "cost_per_head_growth": [0] * 3,
           "opex_variable_share": [0.2] * 3, "opex_fixed_growth": [0] * 3, "growth_a": [1.0] * 3}
+SLOW = {k: [v] * 3 for k, v in {
+    "token_growth": 0.2, "price_change": 0, "unit_cost_change": 0, "serving_fixed_growth": 0.1,
+    "generations": 1, "training_cost_growth": 0, "research_compute_growth": 0, "headcount_growth": 0.1,
+    "cost_per_head_growth": 0, "opex_variable_share": 0.1, "opex_fixed_growth": 0.1, "growth_a": 0.2}.items()}
 
 
 def test_hand_case_first_forecast_year(unit_book):
@@ -141,11 +145,7 @@ def test_hand_case_first_forecast_year(unit_book):
 
 
 def test_hand_case_every_year_and_scenario(unit_data, unit_book):
-    slow = {k: [v] * 3 for k, v in {
-        "token_growth": 0.2, "price_change": 0, "unit_cost_change": 0, "serving_fixed_growth": 0.1,
-        "generations": 1, "training_cost_growth": 0, "research_compute_growth": 0, "headcount_growth": 0.1,
-        "cost_per_head_growth": 0, "opex_variable_share": 0.1, "opex_fixed_growth": 0.1, "growth_a": 0.2}.items()}
-    for sc, drivers in (("double", DOUBLE), ("slow", slow)):
+    for sc, drivers in (("double", DOUBLE), ("slow", SLOW)):
         s, u = unit_book.tabs["scenarios"].blocks[sc], unit_book.tabs["units"].blocks[sc]
         for year, (rev, ani, be_tokens) in zip((2025, 2026, 2027), by_hand(drivers)):
             assert s.cell("revenue", FY(year)).result() == pytest.approx(rev, rel=1e-12)
@@ -153,6 +153,20 @@ def test_hand_case_every_year_and_scenario(unit_data, unit_book):
             assert u.cell("ue_be_tokens", FY(year)).result() == pytest.approx(be_tokens, rel=1e-12)
             assert u.cell("ue_result", FY(year)).result() == pytest.approx(ani, rel=1e-12)
     assert unit_book.names["MasterCheck"].result() == 0
+
+
+def test_the_chart_plots_the_selected_scenarios_tokens_and_breakeven_volume(unit_data):
+    """The chart's two lines, read from the charted figures at the tab's foot (its only chart data), are the
+    selected scenario's tokens per day (FY2024's 5 growing 100% a year in 'double', 20% in 'slow') and its
+    breakeven tokens per day computed by hand."""
+    for sc, drivers, tokens in (("double", DOUBLE, [10, 20, 40]), ("slow", SLOW, [6, 7.2, 8.64])):
+        sh = build_book(unit_data, sc).tabs["units"].sheet
+        chart, = sh.charts
+        lines = [s.values for s in chart.series if s.legend]
+        assert all(v.first.row > sh.chart_data_top for v in lines)
+        got = [[c.result() for row in v.cells() for c in row] for v in lines]
+        assert got == [pytest.approx(tokens), pytest.approx([be for _, _, be in by_hand(drivers)])], sc
+        assert sum(c.content == "Chart data" for c in sh.cells.values()) == 0   # one chart-data section
 
 
 # Segment a as customers x revenue per customer: FY2024 10 customers, a's revenue 5 = 10 x 1.0 x head scale 0.5

@@ -1,7 +1,9 @@
 """Chart data: every chart plots rows at the foot of its tab that hold each charted figure, or #N/A
 where the figure is not a number (n/a, n.m.): Excel's only gap marker in a chart, so that a figure not
-available is left out instead of plotted as 0. These rows are the one place an error value may stand:
-the Checks tab scans them for errors other than #N/A, and everything above them for any error."""
+available is left out instead of plotted as 0. A tab's charts name the figures where they stand (a series
+of one cell, such as a floor, is drawn as a flat line across its categories), and these rows, the tab's
+only chart data, copy them. They are the one place an error value may stand: the Checks tab scans them
+for errors other than #N/A, and everything above them for any error."""
 from __future__ import annotations
 
 from ..calc.formula import Rng, gap_if_not_number
@@ -35,7 +37,11 @@ def add_chart_data(sheet):
             unit = s.values.first.sheet.cell_at(src, UNIT_COL)
             if unit is not None and isinstance(unit.content, str):
                 sheet.put(row, UNIT_COL, unit.content, "unit")
-            s.values = copy(sheet, s.values, row - src)
+            cols = range(s.categories.first.col, s.categories.last.col + 1) if s.categories else ()
+            if s.values.first is s.values.last and len(cols) > 1:   # one figure (a floor): a flat line
+                s.values = spread(sheet, s.values.first, row, cols)
+            else:
+                s.values = copy(sheet, s.values, row - src)
             row += 1
         # LibreOffice (7.4) leaves a #N/A point as a gap only when the chart's data hold a blank cell too, and
         # plots it at 0 otherwise: each column or line chart gets one blank series first (the empty row below
@@ -55,6 +61,17 @@ def name(sheet, row, col, text, role):
         sheet.put(row, col, text, role)
 
 
+def charted(sheet, row, col, cell, ref):
+    """One charted figure: `cell`'s figure (`ref` to it) or #N/A, in `cell`'s number format."""
+    return sheet.put(row, col, gap_if_not_number(ref), "calc", cell.fmt if cell.fmt != "general" else "amount")
+
+
+def spread(sheet, cell, row, cols) -> Rng:
+    """The chart-data copy of one figure on `row`, under each category column: a flat line (a floor)."""
+    cells = [charted(sheet, row, c, cell, cell.ref(True, True)) for c in cols]
+    return Rng(cells[0], cells[-1])
+
+
 def copy(sheet, rng: Rng, shift: int) -> Rng:
     """The chart-data copy of `rng`, `shift` rows further down: each cell the figure or #N/A."""
     src = rng.first.sheet
@@ -62,6 +79,5 @@ def copy(sheet, rng: Rng, shift: int) -> Rng:
     for r in range(rng.first.row, rng.last.row + 1):
         for c in range(rng.first.col, rng.last.col + 1):
             cell = src.cell_at(r, c) or src.put(r, c, None)   # a blank plots as a gap too
-            fmt = cell.fmt if cell.fmt != "general" else "amount"
-            cells.append(sheet.put(r + shift, c, gap_if_not_number(cell.ref()), "calc", fmt))
+            cells.append(charted(sheet, r + shift, c, cell, cell.ref()))
     return Rng(cells[0], cells[-1])

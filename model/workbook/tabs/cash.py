@@ -174,20 +174,15 @@ class CashTab:
             self.MarketCap = book.define("MarketCap", scalars["market_cap"])
             self.share_currency = fund_unit(inputs)
 
-        # chart: closing cash per scenario against the minimum
+        # chart: closing cash per scenario against the minimum (one cell above: a flat line)
         series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash"), years, style=line_style(i))
                   for i, sc in enumerate(scs)]
-        sh.put(row, LABEL_COL, t("common.chart_data"), "section")
-        sh.page_breaks.append(row)   # the chart and its data print on a page of their own, not split
-        row += 1
-        sh.put(row, LABEL_COL, t("cash.min_cash"), "label")
-        sh.put(row, UNIT_COL, unit, "unit")
-        floor = {p: sh.put(row, tl.col[p], scalar["min_cash"], "calc", "amount") for p in tl.forecast}
-        series.append(Series(sh.cell_at(row, LABEL_COL), Rng(floor[first], floor[last]), years, style=REFERENCE_LINE))
-        sh.charts.append(Chart("line", t("cash.chart", unit=unit), series, (row + 2, LABEL_COL),
+        floor = scalars["min_cash"]
+        series.append(Series(sh.cell_at(floor.row, LABEL_COL), Rng(floor, floor), years, style=REFERENCE_LINE))
+        sh.page_breaks.append(row)   # the chart and its figures print on a page of their own, not split
+        sh.charts.append(Chart("line", t("cash.chart", unit=unit), series, (row + 1, LABEL_COL),
                                size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
-
 
     @staticmethod
     def value_scalars(data, put, scalars, unit, t):

@@ -14,20 +14,19 @@ from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
 from .breakeven import target_pick
 
-# the unit drivers shown per scenario, actual and forecast: (line of the scenario block, unit)
-DRIVERS = [("u_tokens", "tokens"), ("u_price", "price"), ("u_unit_cost", "price"), ("u_variable_share", "pct"), ("u_generations", "count"),
-           ("u_cost_per_gen", "amount"), ("u_headcount", "heads"),
-           ("u_cost_per_head", "per_head"), ("u_opex_share", "pct")]
-CUSTOMERS = [("u_customers", "customers"), ("u_rev_per_customer", "per_customer")]
+# the unit drivers shown per scenario, actual and forecast: lines of the scenario block
+DRIVERS = ["u_tokens", "u_price", "u_unit_cost", "u_variable_share", "u_generations", "u_cost_per_gen", "u_headcount",
+           "u_cost_per_head", "u_opex_share"]
+CUSTOMERS = ["u_customers", "u_rev_per_customer"]
 # the summary's columns: (label id, unit kind, number format)
 COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tokens", "tokens"),
            ("ue.tokens_target", "tokens", "tokens"), ("ue.token_pays", "year", "year")]
 
 
-def view(key, unit):
-    """A unit line of the scenario block, shown here in actual and forecast columns alike."""
-    f = lambda x, p: x.at(key, p)  # noqa: E731
-    return Line(f"v_{key}", unit, f, f, text=key, note="-")
+def view(line):
+    """A unit line of the scenario block, shown here in actual and forecast columns alike, in its unit."""
+    f = lambda x, p: x.at(line.key, p)  # noqa: E731
+    return Line(f"v_{line.key}", line.unit, f, f, text=line.key, note="-")
 
 
 class UnitsTab:
@@ -47,7 +46,7 @@ class UnitsTab:
         row = table_top + len(scs) + 6
 
         drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else [])
-        lines = [view(k, u) for k, u in drivers] + contribution_lines(data)
+        lines = [view(scenarios.blocks[scs[0]].line(key)) for key in drivers] + contribution_lines(data)
         self.blocks = {}
         for sc in scs:
             sh.put(row, LABEL_COL, t("ue.contribution", scenario=sc), "section")
@@ -72,8 +71,9 @@ class UnitsTab:
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         self.BreakevenTokensPerDay = book.define("BreakevenTokensPerDay", self.selected[1])
 
-        # chart data: the selected scenario's tokens per day and breakeven volume
-        sh.put(row, LABEL_COL, t("common.chart_data"), "section")
+        # the selected scenario's tokens per day and breakeven volume, which the chart plots: picked by CHOOSE
+        # from the blocks above, as no other row holds them
+        sh.put(row, LABEL_COL, t("ue.selected", inputs=t("tabs.inputs")), "section")
         row += 1
         series = []
         for key, text, style in (("v_u_tokens", "ue.selected_tokens", line_style(0)),

@@ -1,9 +1,11 @@
-"""Shared test helpers: the repo on sys.path, the two companies' data, and the engine requirement."""
+"""Shared test helpers: the repo on sys.path, the two companies' data, the engine requirement and the
+planted wrong cached value that proves an engine comparison can fail."""
 import os
 import shutil
 import subprocess
 import tempfile
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,37 @@ def require_tool(available: bool, msg: str):
 def require_gnumeric():
     from model.engine.gnumeric import gnumeric_available
     require_tool(gnumeric_available(), "Gnumeric (ssconvert) is not installed")
+
+
+@dataclass
+class Planted:
+    """A workbook written to `path` with one wrong cached value, in the cell `where` (sheet, A1)."""
+    path: Path
+    where: tuple
+
+    def assert_caught(self, result):
+        """The engine's recalculation of `path` reports that cell and no other: no other mismatch, no
+        error value, MasterCheck 0."""
+        from model.engine.verify import cached_values, compare
+        rep = compare(cached_values(self.path), result)
+        assert [(s, c) for s, c, _, _ in rep.mismatches] == [self.where]
+        assert rep.errors == [] and rep.master == 0
+
+
+def plant_wrong_cache(book, target, path, value=None) -> Planted:
+    """Write `book` to `path` with the cell `target` (a cell or a defined name) caching `value` (default:
+    its value + 1) instead of its value; the book itself keeps its value. Recalculate `path` in an engine
+    (alone or in a batch) and hand the result to `assert_caught`."""
+    from model.calc.formula import a1
+    from model.workbook.writer import write_book
+    cell = book.names[target] if isinstance(target, str) else target
+    right = cell.result()
+    cell._cache = right + 1.0 if value is None else value
+    try:
+        write_book(book, path)
+    finally:
+        cell._cache = right
+    return Planted(Path(path), (cell.sheet.name, a1(cell.row, cell.col)))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, hand_forecast, require_engine, run
+from conftest import MERIDIAN, ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -200,12 +200,10 @@ def test_every_scenario_recalculates_in_libreoffice(zh, q1, tmp_path):
             jobs.append((data, sc, book, path))
     # the comparison can fail: a wrong cached value planted in the rest-of-year column is reported
     tampered = build_book(zh)
-    planted = cell(tampered, "Income Statement", "Total revenue", "2H2026")
-    planted._cache = planted.result() + 1.0
-    write_book(tampered, tmp_path / "tampered.xlsx")
-    results = engine.recalculate([{"path": p} for *_, p in jobs] + [{"path": tmp_path / "tampered.xlsx"}])
-    rep = compare(cached_values(tmp_path / "tampered.xlsx"), results.pop())
-    assert ("Income Statement", a1(planted.row, planted.col)) in [(s, c) for s, c, _, _ in rep.mismatches]
+    planted = plant_wrong_cache(tampered, cell(tampered, "Income Statement", "Total revenue", "2H2026"),
+                                tmp_path / "tampered.xlsx")
+    results = engine.recalculate([{"path": p} for *_, p in jobs] + [{"path": planted.path}])
+    planted.assert_caught(results.pop())
     for (data, sc, book, path), result in zip(jobs, results):
         rep = compare(cached_values(path), result)
         assert rep.formulas == len(list(book.formula_cells())) > 500, (path.name, sc)

@@ -130,6 +130,21 @@ def run(*args, cwd=ROOT):
                           cwd=cwd, timeout=600)
 
 
+def cell(book, sheet, label, code):
+    """The cell of the row labelled `label` on `sheet` in the column headed `code` (FY2026, 2H2026)."""
+    sh = book.sheet(sheet)
+    cols = {f"{c.fmt[len('period_'):-1]}{int(c.content)}": col for (r, col), c in sh.cells.items()
+            if c.role == "head" and c.fmt.startswith("period_")}
+    rows = [r for (r, col), c in sh.cells.items() if col == 0 and str(c.content).strip() == label]
+    assert len(rows) == 1, f"{label!r} found {len(rows)} times on {sheet}"
+    return sh.cell_at(rows[0], cols[code])
+
+
+def line(book, sheet, label, code):
+    """The value of that cell."""
+    return cell(book, sheet, label, code).result()
+
+
 def hand_forecast(data, sc):
     """The forecast computed plainly from the data files, an implementation independent of the model's:
     [(year, revenue, adjusted net income, net income)], the breakeven year and the adjusted losses until
@@ -182,3 +197,16 @@ def hand_forecast(data, sc):
     spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening) or 0}
     loss = sum(-(ani - spent.get(y, 0)) for y, _, ani, _ in out if be == "not reached" or y < be)
     return out, be, loss
+
+
+def assert_hand_forecast(data, sc, book):
+    """`book`, built with `sc` selected, shows hand_forecast's revenue, adjusted and reported net income
+    in every forecast year, its breakeven year and its cumulative loss; returns the breakeven year."""
+    years, be, loss = hand_forecast(data, sc)
+    for year, rev, adj, net in years:
+        assert line(book, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
+        assert line(book, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
+        assert line(book, "Income Statement", "Net income (loss), reported", f"FY{year}") == pytest.approx(net, rel=1e-12)
+    assert book.names["BreakevenYear"].result() == be
+    assert book.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
+    return be

@@ -9,12 +9,11 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT, plant_wrong_cache, require_engine, run
+from conftest import ROOT, line, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.engine.verify import cached_values, compare
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
-from test_model import line
 
 LUMEN = ROOT / "tests" / "data" / "lumen"
 NAME = "3M Lumen Labs & Co"

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, ZHIPU_JAN, plant_wrong_cache, require_engine, run
+from conftest import ZHIPU, ZHIPU_JAN, hand_forecast, plant_wrong_cache, require_engine, run
 from model.workbook.build import TABS, build_book
 from model.data.company import DataError, load
 from model.calc.formula import a1
@@ -314,7 +314,6 @@ def test_claims_model_figures_by_hand(book):
     fy = {2022: (0.57409, -0.97417), 2023: (1.24538, -6.21), 2024: (3.12414, -24.656)}
     assert model("GSPRD") == pytest.approx(max(spread(fy[2022], fy[2023]), spread(fy[2023], fy[2024])))
     assert model("USERS") == "n/a"
-    from test_model import hand_forecast
     data = load(ZHIPU)
     assert [model(f"BE_{sc}") for sc in data.scenarios] == [hand_forecast(data, sc)[1] for sc in data.scenarios]
     # the condition: FY2025's growth (7.24334 / 3.12414 - 1, published) kept every year, against the revenue

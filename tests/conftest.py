@@ -1,9 +1,11 @@
-"""Shared test helpers: the repo on sys.path, the two companies' data, and the engine requirement."""
+"""Shared test helpers: the repo on sys.path, the two companies' data, the engine requirement and the
+planted wrong cached value that proves an engine comparison can fail."""
 import os
 import shutil
 import subprocess
 import tempfile
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,37 @@ def require_tool(available: bool, msg: str):
 def require_gnumeric():
     from model.engine.gnumeric import gnumeric_available
     require_tool(gnumeric_available(), "Gnumeric (ssconvert) is not installed")
+
+
+@dataclass
+class Planted:
+    """A workbook written to `path` with one wrong cached value, in the cell `where` (sheet, A1)."""
+    path: Path
+    where: tuple
+
+    def assert_caught(self, result):
+        """The engine's recalculation of `path` reports that cell and no other: no other mismatch, no
+        error value, MasterCheck 0."""
+        from model.engine.verify import cached_values, compare
+        rep = compare(cached_values(self.path), result)
+        assert [(s, c) for s, c, _, _ in rep.mismatches] == [self.where]
+        assert rep.errors == [] and rep.master == 0
+
+
+def plant_wrong_cache(book, target, path, value=None) -> Planted:
+    """Write `book` to `path` with the cell `target` (a cell or a defined name) caching `value` (default:
+    its value + 1) instead of its value; the book itself keeps its value. Recalculate `path` in an engine
+    (alone or in a batch) and hand the result to `assert_caught`."""
+    from model.calc.formula import a1
+    from model.workbook.writer import write_book
+    cell = book.names[target] if isinstance(target, str) else target
+    right = cell.result()
+    cell._cache = right + 1.0 if value is None else value
+    try:
+        write_book(book, path)
+    finally:
+        cell._cache = right
+    return Planted(Path(path), (cell.sheet.name, a1(cell.row, cell.col)))
 
 
 @pytest.fixture(scope="session")
@@ -95,6 +128,21 @@ def run(*args, cwd=ROOT):
     """The command-line tool as a user runs it."""
     return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], capture_output=True, text=True,
                           cwd=cwd, timeout=600)
+
+
+def cell(book, sheet, label, code):
+    """The cell of the row labelled `label` on `sheet` in the column headed `code` (FY2026, 2H2026)."""
+    sh = book.sheet(sheet)
+    cols = {f"{c.fmt[len('period_'):-1]}{int(c.content)}": col for (r, col), c in sh.cells.items()
+            if c.role == "head" and c.fmt.startswith("period_")}
+    rows = [r for (r, col), c in sh.cells.items() if col == 0 and str(c.content).strip() == label]
+    assert len(rows) == 1, f"{label!r} found {len(rows)} times on {sheet}"
+    return sh.cell_at(rows[0], cols[code])
+
+
+def line(book, sheet, label, code):
+    """The value of that cell."""
+    return cell(book, sheet, label, code).result()
 
 
 def hand_forecast(data, sc):
@@ -149,3 +197,16 @@ def hand_forecast(data, sc):
     spent = {} if opening.is_full_year else {opening.year: data.actual("adjusted_net_income", opening) or 0}
     loss = sum(-(ani - spent.get(y, 0)) for y, _, ani, _ in out if be == "not reached" or y < be)
     return out, be, loss
+
+
+def assert_hand_forecast(data, sc, book):
+    """`book`, built with `sc` selected, shows hand_forecast's revenue, adjusted and reported net income
+    in every forecast year, its breakeven year and its cumulative loss; returns the breakeven year."""
+    years, be, loss = hand_forecast(data, sc)
+    for year, rev, adj, net in years:
+        assert line(book, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
+        assert line(book, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
+        assert line(book, "Income Statement", "Net income (loss), reported", f"FY{year}") == pytest.approx(net, rel=1e-12)
+    assert book.names["BreakevenYear"].result() == be
+    assert book.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
+    return be

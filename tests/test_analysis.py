@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, ZHIPU_JAN, require_engine, run
+from conftest import ZHIPU, ZHIPU_JAN, hand_forecast, plant_wrong_cache, require_engine, run
 from model.workbook.build import TABS, build_book
 from model.data.company import DataError, load
 from model.calc.formula import a1
@@ -314,7 +314,6 @@ def test_claims_model_figures_by_hand(book):
     fy = {2022: (0.57409, -0.97417), 2023: (1.24538, -6.21), 2024: (3.12414, -24.656)}
     assert model("GSPRD") == pytest.approx(max(spread(fy[2022], fy[2023]), spread(fy[2023], fy[2024])))
     assert model("USERS") == "n/a"
-    from test_model import hand_forecast
     data = load(ZHIPU)
     assert [model(f"BE_{sc}") for sc in data.scenarios] == [hand_forecast(data, sc)[1] for sc in data.scenarios]
     # the condition: FY2025's growth (7.24334 / 3.12414 - 1, published) kept every year, against the revenue
@@ -499,21 +498,15 @@ def test_hand_claims_in_libreoffice(tmp_path):
     is caught."""
     require_engine()
     from model.engine import libreoffice as engine
-    from model.engine.verify import cached_values, compare
     b = hand_claims_book(tmp_path)
     tab = b.tabs["claims"]
-    planted = tab.verdicts["LOSS"]
-    planted._cache = "consistent — corroborated"
-    path = tmp_path / "claims.xlsx"
-    write_book(b, path)
-    result = engine.recalculate_file(path)
+    planted = plant_wrong_cache(b, tab.verdicts["LOSS"], tmp_path / "claims.xlsx", value="consistent — corroborated")
+    result = engine.recalculate_file(planted.path)
     got = lambda cell: result["cells"][tab.sheet.name][a1(cell.row, cell.col)]["v"]  # noqa: E731
     assert {k: got(s) for k, (_, _, s) in tab.rows.items()} == HAND_STATUS
     assert {k: got(v) for k, v in tab.verdicts.items()} == HAND_VERDICTS
     assert got(tab.count) == 9 and got(tab.counts["differs"]) == 2
-    rep = compare(cached_values(path), result)
-    assert [(s, c) for s, c, _, _ in rep.mismatches] == [(tab.sheet.name, a1(planted.row, planted.col))]
-    assert rep.errors == [] and rep.master == 0
+    planted.assert_caught(result)
 
 
 # --- sensitivity against the model rebuilt with the shifts applied to the data ---
@@ -659,7 +652,6 @@ def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_p
     assumptions in LibreOffice; a planted wrong cached funding need is caught."""
     require_engine()
     from model.engine import libreoffice as engine
-    from model.engine.verify import cached_values, compare
     from model.workbook.tabs.sensitivity import SIDE, tornado_drivers
     b = build_book(hand, "slow")
     tab = b.tabs["sensitivity"]
@@ -673,10 +665,8 @@ def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_p
     bar = next(c for (d, _), c in zip(tornado_drivers(hand), tab.tornado) if d == "growth_a")
     cell = (SIDE - 1, SIDE + 1)   # revenue growth one step down, R&D growth one step up
     g, c = hand.sensitivity["growth_step"], hand.sensitivity["cost_growth_step"]
-    path = tmp_path / "slow.xlsx"
-    planted = tab.grid[4][SIDE + 1][SIDE - 1]
-    planted._cache = planted.result() + 1
-    write_book(b, path)
+    planted = plant_wrong_cache(b, tab.grid[4][SIDE + 1][SIDE - 1], tmp_path / "slow.xlsx")
+    path = planted.path
     runs = engine.recalculate([{"path": path}] + [{"path": path, "edits": typed(e)} for e in (
         {"growth_a": (1 + 0.2) * (1 + hand.sensitivity["tornado_step"]) - 1},
         {"growth_a": 0.2 - g, "growth_b": 0.2 - g, "rnd_compute_growth": c, "rnd_other_growth": c})])
@@ -689,9 +679,7 @@ def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_p
     assert need > b.cash_summary["slow"][3].result()   # slower revenue, costlier R&D: more funding
     assert (at(runs[0], sens, tab.grid[3][cell[0]][cell[1]]), at(runs[0], sens, tab.grid[4][cell[0]][cell[1]])) == (
         pytest.approx(lowest, rel=1e-9), pytest.approx(need, rel=1e-9))
-    rep = compare(cached_values(path), runs[0])
-    assert [(sh, x) for sh, x, _, _ in rep.mismatches] == [(sens, a1(planted.row, planted.col))]
-    assert rep.errors == [] and rep.master == 0
+    planted.assert_caught(runs[0])
 
 
 def test_claims_audit_in_libreoffice(engine_runs):

@@ -9,7 +9,7 @@ import copy
 
 import pytest
 
-from conftest import require_engine
+from conftest import plant_wrong_cache, require_engine
 from model.workbook.build import build_book
 from model.calc.formula import a1
 from model.data.periods import Period
@@ -60,13 +60,9 @@ def test_engine_sees_the_selected_scenario(company, per_scenario):
 
 def test_a_wrong_cached_value_is_caught(zhipu, engine, tmp_path):
     """The comparison can fail: plant a wrong cache in one cell and watch it reported."""
-    b = build_book(zhipu)
-    target = b.names["CumulativeLossToBreakeven"]
-    target._cache = target.result() + 1.0
-    path = tmp_path / "tampered.xlsx"
-    write_book(b, path)
-    rep = compare(cached_values(path), engine.recalculate_file(path))
-    assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Scenarios", a1(target.row, target.col))]
+    planted = plant_wrong_cache(build_book(zhipu), "CumulativeLossToBreakeven", tmp_path / "tampered.xlsx")
+    assert planted.where[0] == "Scenarios"
+    planted.assert_caught(engine.recalculate_file(planted.path))
 
 
 def assert_engine_matches(expected, result) -> int:

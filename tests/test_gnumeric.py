@@ -8,8 +8,7 @@ import pytest
 import xlsxwriter
 
 from benchmarks.synthetic import write_company
-from conftest import require_gnumeric, run
-from model.calc.formula import a1
+from conftest import plant_wrong_cache, require_gnumeric, run
 from model.data.company import load
 from model.engine.verify import cached_values, compare
 from model.workbook.build import build_book
@@ -35,7 +34,8 @@ def old_forms(path):
 
 @pytest.fixture(scope="module")
 def runs(zhipu, meridian, zhipu_units, tmp_path_factory):
-    """name -> (book or None, path, Gnumeric's result), all recalculated in one batch."""
+    """name -> (book, path, Gnumeric's result), all recalculated in one batch; the book is None for the old
+    forms and the planted wrong cached value (a Planted) for "tampered"."""
     require_gnumeric()
     from model.engine import gnumeric
     folder = tmp_path_factory.mktemp("gnumeric")
@@ -47,13 +47,11 @@ def runs(zhipu, meridian, zhipu_units, tmp_path_factory):
     books.update({f"large {sc}": build_book(large, sc) for sc in (large.scenarios[0], large.scenarios[-1])})
     # one scenario: each driver's scenario range is a single cell (Gnumeric's INDEX fails on one)
     books["one scenario"] = build_book(load(write_company(folder / "one", horizon=2, scenarios=1, segments=2)))
-    tampered = build_book(zhipu)
-    target = tampered.names["CumulativeLossToBreakeven"]
-    target._cache = target.result() + 1.0
-    books["tampered"] = tampered
     paths = {name: folder / f"book{i}.xlsx" for i, name in enumerate(books)}
     for name, b in books.items():
         write_book(b, paths[name])
+    books["tampered"] = plant_wrong_cache(books["en"], "CumulativeLossToBreakeven", folder / "tampered.xlsx")
+    paths["tampered"] = books["tampered"].path
     paths["old forms"] = folder / "old_forms.xlsx"
     old_forms(paths["old forms"])
     results = gnumeric.recalculate(list(paths.values()))
@@ -80,11 +78,9 @@ def test_every_scenario_of_both_companies_is_judged(zhipu, meridian):
 
 
 def test_a_wrong_cached_value_is_caught(runs):
-    book, path, result = runs["tampered"]
-    target = book.names["CumulativeLossToBreakeven"]
-    rep = compare(cached_values(path), result)
-    assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Scenarios", a1(target.row, target.col))]
-    assert rep.errors == [] and rep.master == 0
+    planted, _, result = runs["tampered"]
+    assert planted.where[0] == "Scenarios"
+    planted.assert_caught(result)
 
 
 def test_the_forms_gnumeric_disagrees_with_are_caught(runs):

@@ -11,7 +11,8 @@ import shutil
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, hand_forecast, require_engine, run
+from conftest import (MERIDIAN, ZHIPU, assert_hand_forecast, cell, hand_forecast, line, plant_wrong_cache,
+                      require_engine, run)
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -106,20 +107,6 @@ def q1(tmp_path_factory):
     return load(meridian_q1(tmp_path_factory.mktemp("q1") / "q1"))
 
 
-def cell(book, sheet, label, code):
-    """The cell of the row labelled `label` in the column headed `code` (FY2026, 2H2026)."""
-    sh = book.sheet(sheet)
-    cols = {f"{c.fmt[len('period_'):-1]}{int(c.content)}": col for (r, col), c in sh.cells.items()
-            if c.role == "head" and c.fmt.startswith("period_")}
-    found = [r for (r, col), c in sh.cells.items() if col == 0 and str(c.content).strip() == label]
-    assert len(found) == 1, (label, found)
-    return sh.cell_at(found[0], cols[code])
-
-
-def value(book, sheet, label, code):
-    return cell(book, sheet, label, code).result()
-
-
 def test_the_rest_of_the_year_is_a_column_beside_the_interim(zh):
     book = build_book(zh)
     sh = book.sheet("Income Statement")
@@ -137,53 +124,46 @@ def test_first_forecast_year_by_hand(zh):
     book = build_book(zh, "base")
     on, cl = 9.539 * 0.135, 9.539 * 0.865
     rest_on, rest_cl = on * 2.5, cl * 1.3
-    assert value(book, "Income Statement", "Total revenue", "2H2026") == pytest.approx(rest_on + rest_cl)
-    assert value(book, "Income Statement", "Total revenue", "FY2026") == pytest.approx(9.539 + rest_on + rest_cl)
+    assert line(book, "Income Statement", "Total revenue", "2H2026") == pytest.approx(rest_on + rest_cl)
+    assert line(book, "Income Statement", "Total revenue", "FY2026") == pytest.approx(9.539 + rest_on + rest_cl)
     gp = on * 0.379 + cl * 0.246 + rest_on * 0.45 + rest_cl * 0.25
-    assert value(book, "Income Statement", "Gross profit", "FY2026") == pytest.approx(gp)
+    assert line(book, "Income Statement", "Gross profit", "FY2026") == pytest.approx(gp)
     other_1h = 2.516 - 21.31 + 19.639          # the balancing figure of 1H2026
     ani = gp - 21.31 * 2.1 - other_1h * 2.1
-    assert value(book, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(ani)
-    assert value(book, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(
+    assert line(book, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(ani)
+    assert line(book, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(
         ani - ((-19.639 + 20.72) + 1.0))
     # FY2027 grows from the full year FY2026: on-premise +15%, cloud +80% (the base case's FY2027 drivers)
-    assert value(book, "Income Statement", "Total revenue", "FY2027") == pytest.approx(
+    assert line(book, "Income Statement", "Total revenue", "FY2027") == pytest.approx(
         (on + rest_on) * 1.15 + (cl + rest_cl) * 1.80)
     # every scenario, every year, against the plain implementation
     for sc in zh.scenarios:
-        b = build_book(zh, sc)
-        years, be, loss = hand_forecast(zh, sc)
-        for year, rev, adj, net in years:
-            assert value(b, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
-            assert value(b, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
-            assert value(b, "Income Statement", "Net income (loss), reported", f"FY{year}") == pytest.approx(net, rel=1e-12)
-        assert b.names["BreakevenYear"].result() == be
-        assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
+        assert_hand_forecast(zh, sc, build_book(zh, sc))
 
 
 def test_like_for_like_growth_of_the_rest(zh, q1, meridian_book):
     book = build_book(zh)
     h2_2025 = 7.24334 - 1.90877                  # FY2025 less 1H2025
     rest = 9.539 * 0.135 * 2.5 + 9.539 * 0.865 * 1.3
-    assert value(book, "Ratios", "Revenue growth (like for like)", "2H2026") == pytest.approx(rest / h2_2025 - 1)
-    assert value(book, "Ratios", "R&D growth", "2H2026") == pytest.approx(21.31 * 1.1 / (31.80443 - 15.947) - 1)
+    assert line(book, "Ratios", "Revenue growth (like for like)", "2H2026") == pytest.approx(rest / h2_2025 - 1)
+    assert line(book, "Ratios", "R&D growth", "2H2026") == pytest.approx(21.31 * 1.1 / (31.80443 - 15.947) - 1)
     # Q4 2026 against Q4 2025 (FY2025 - 9M2025); the rest after Q1 2026 against FY2025 - Q1 2025
-    assert value(meridian_book, "Ratios", "Revenue growth (like for like)", "Q4 2026") == pytest.approx(
+    assert line(meridian_book, "Ratios", "Revenue growth (like for like)", "Q4 2026") == pytest.approx(
         189 * 0.35 / (150 - 105) - 1)
     qb = build_book(q1)
-    assert value(qb, "Ratios", "Revenue growth (like for like)", "Q2-Q4 2026") == pytest.approx(60 * 3.4 / (150 - 28) - 1)
-    assert value(qb, "Ratios", "R&D growth", "Q2-Q4 2026") == "n/a"   # no R&D for Q1 2025
+    assert line(qb, "Ratios", "Revenue growth (like for like)", "Q2-Q4 2026") == pytest.approx(60 * 3.4 / (150 - 28) - 1)
+    assert line(qb, "Ratios", "R&D growth", "Q2-Q4 2026") == "n/a"   # no R&D for Q1 2025
 
 
 def test_q1_case_by_hand(q1):
     b = build_book(q1, "base")
-    assert value(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(60 + 60 * 3.4)
-    assert value(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(55 + 55 * 2.8)
+    assert line(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(60 + 60 * 3.4)
+    assert line(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(55 + 55 * 2.8)
     for sc in q1.scenarios:
         years, be, loss = hand_forecast(q1, sc)
         bk = build_book(q1, sc)
         for year, rev, adj, net in years:
-            assert value(bk, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
+            assert line(bk, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
         assert bk.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
 
 
@@ -200,12 +180,10 @@ def test_every_scenario_recalculates_in_libreoffice(zh, q1, tmp_path):
             jobs.append((data, sc, book, path))
     # the comparison can fail: a wrong cached value planted in the rest-of-year column is reported
     tampered = build_book(zh)
-    planted = cell(tampered, "Income Statement", "Total revenue", "2H2026")
-    planted._cache = planted.result() + 1.0
-    write_book(tampered, tmp_path / "tampered.xlsx")
-    results = engine.recalculate([{"path": p} for *_, p in jobs] + [{"path": tmp_path / "tampered.xlsx"}])
-    rep = compare(cached_values(tmp_path / "tampered.xlsx"), results.pop())
-    assert ("Income Statement", a1(planted.row, planted.col)) in [(s, c) for s, c, _, _ in rep.mismatches]
+    planted = plant_wrong_cache(tampered, cell(tampered, "Income Statement", "Total revenue", "2H2026"),
+                                tmp_path / "tampered.xlsx")
+    results = engine.recalculate([{"path": p} for *_, p in jobs] + [{"path": planted.path}])
+    planted.assert_caught(results.pop())
     for (data, sc, book, path), result in zip(jobs, results):
         rep = compare(cached_values(path), result)
         assert rep.formulas == len(list(book.formula_cells())) > 500, (path.name, sc)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import hand_forecast
+from conftest import hand_forecast, line
 
 from model.workbook.book import Cell
 from model.workbook.build import build_book
@@ -20,19 +20,6 @@ H1 = lambda y: Period(y, 6)  # noqa: E731
 @pytest.fixture(scope="module")
 def tabs(book):
     return {s.name: s for s in book.sheets}
-
-
-def line(book, sheet, label, period_code):
-    """Value of the row labelled `label` on `sheet` in the column headed `period_code`."""
-    sh = book.sheet(sheet)
-    header = {}
-    for (r, c), cell in sh.cells.items():
-        if cell.role == "head" and cell.fmt.startswith("period_"):
-            code = cell.fmt[len("period_"):-1]
-            header[f"{code}{int(cell.content)}"] = c
-    rows = [r for (r, c), cell in sh.cells.items() if c == 0 and str(cell.content).strip() == label]
-    assert len(rows) == 1, f"{label!r} found {len(rows)} times on {sheet}"
-    return sh.cell_at(rows[0], header[period_code]).result()
 
 
 # --- the research note's own figures (independent of our data files) ---

@@ -6,13 +6,12 @@ import copy
 
 import pytest
 
-from conftest import hand_forecast, require_engine
+from conftest import assert_hand_forecast, hand_forecast, line, require_engine
 from model.workbook.build import build_book
 from model.calc.formula import a1
 from model.data.periods import Period
 from model.workbook.writer import write_book
 from test_engine import assert_engine_matches
-from test_model import line
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 M9 = lambda y: Period(y, 9)  # noqa: E731
@@ -96,15 +95,8 @@ def test_every_scenario_matches_the_hand_forecast(meridian):
     breakevens = {}
     for sc in meridian.scenarios:
         b = build_book(meridian, sc)
-        years, be, loss = hand_forecast(meridian, sc)
-        for year, rev, adj, net in years:
-            assert line(b, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
-            assert line(b, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
-            assert line(b, "Income Statement", "Net income (loss), reported", f"FY{year}") == pytest.approx(net, rel=1e-12)
-        assert b.names["BreakevenYear"].result() == be
-        assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
+        breakevens[sc] = assert_hand_forecast(meridian, sc, b)
         assert b.names["MasterCheck"].result() == 0
-        breakevens[sc] = be
     assert breakevens == {"base": 2028, "upside": 2028, "downside": "not reached", "price war": 2030}
 
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU_UNITS, require_engine, run
+from conftest import MERIDIAN, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import DataError, load
 from model.data.periods import Period
@@ -510,14 +510,9 @@ def test_a_wrong_cached_unit_value_is_caught(tmp_path):
     """The engine comparison can fail on the new tab: plant a wrong cached BreakevenTokensPerDay."""
     require_engine()
     from model.engine import libreoffice as engine
-    from model.engine.verify import cached_values, compare
-    b = build_book(load(ZHIPU_UNITS))
-    target = b.names["BreakevenTokensPerDay"]
-    target._cache = target.result() + 1.0
-    path = tmp_path / "tampered.xlsx"
-    write_book(b, path)
-    rep = compare(cached_values(path), engine.recalculate_file(path))
-    assert [(s, c) for s, c, _, _ in rep.mismatches] == [("Unit Economics", a1(target.row, target.col))]
+    planted = plant_wrong_cache(build_book(load(ZHIPU_UNITS)), "BreakevenTokensPerDay", tmp_path / "tampered.xlsx")
+    assert planted.where[0] == "Unit Economics"
+    planted.assert_caught(engine.recalculate_file(planted.path))
 
 
 def test_operating_leverage_by_hand(unit_book):

@@ -56,7 +56,7 @@ ROLES = {
     **{f"{k}_wrap": {**v, "text_wrap": True, "valign": "top"} for k, v in (
         ("label", {}), ("detail_label", {"indent": 1}), ("total_label", {"bold": True}),
         ("memo_label", {"italic": True, "font_color": "#595959"}))},
-    "unit": {"align": "center", "font_color": "#595959"},
+    "unit": {"align": "center", "font_color": "#595959", "shrink": True},   # a long unit (RMB/百万Token) fits its column
     "note": {"italic": True, "font_color": "#7F7F7F"},
     "note_wrap": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
     "text": {},

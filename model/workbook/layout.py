@@ -202,7 +202,7 @@ class Reads(LineBlock):
     the lines of its own block (`own`), those of the block `at` reads when there is one (`other`), and
     the drivers (`drivers`, a remainder's rest_* twin under its year's name). No cells are placed."""
 
-    def __init__(self, tl, inputs, headers, has_source=False):   # noqa: the sheet-free context
+    def __init__(self, tl, inputs, headers, has_source=False):   # no sheet, no cells: LineBlock's set-up is not run
         self.tl, self.inputs, self.headers, self.source = tl, inputs, headers, has_source
         self.own, self.other, self.drivers = set(), set(), set()
 

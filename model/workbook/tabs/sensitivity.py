@@ -288,8 +288,7 @@ class SensitivityTab:
         self.bridge_reads = reads(tl, self.bridge_lines, tl.forecast, inputs, self.headers, True)
         # (tab part, line, period, what moves it) -> the block that has the cell: the Income Statement for the
         # selected scenario's own lines, then each block for the cells it adds
-        self.owner = {("lines", k, p, frozenset()): self.income.lines for k, p in self.income.lines.cells
-                      if tl.is_actual(p) or k in keep}
+        self.owner = {("lines", k, p, frozenset()): self.income.lines for k, p in self.income.lines.cells}
 
     def block(self, row, title, shifts):
         """A forecast of the selected scenario with its drivers shifted: `shifts` maps a driver to (an id of
@@ -303,10 +302,11 @@ class SensitivityTab:
         moved = moved_by(self.reads, ids)
         bridge_moved = moved_by(self.bridge_reads, ids, moved)
 
+        def shared(part, moves, key, p):   # self.owner's key of a cell: an actual cell no shift moves
+            return part, key, p, frozenset() if tl.is_actual(p) else moves[key]
+
         def owners(part, moves):
-            def owner(key, p):
-                return self.owner.get((part, key, p, frozenset() if tl.is_actual(p) else moves[key]))
-            return owner
+            return lambda key, p: self.owner.get(shared(part, moves, key, p))
 
         def drivers(name, p):
             base = income.drivers[(name, p)].ref()
@@ -321,14 +321,14 @@ class SensitivityTab:
 
         def cash_drivers(name, p):
             return scalars[name].ref(True, True) if name in scalars else INDEX(self.inputs.driver_column(name, p), index)
-        bridge = LineBlock(sh, tl, self.bridge_lines, max(block.last_row, row - 1) + 1, self.cash_periods, self.inputs,
+        bridge = LineBlock(sh, tl, self.bridge_lines, block.last_row + 1, self.cash_periods, self.inputs,
                            source=block, drivers=cash_drivers, headers=self.headers, owners=owners("bridge", bridge_moved))
         bridge.fill(notes=False)
         for part, b, moves in (("lines", block, moved), ("bridge", bridge, bridge_moved)):
             for key, p in b.own:
-                self.owner.setdefault((part, key, p, frozenset() if tl.is_actual(p) else moves[key]), b)
+                self.owner.setdefault(shared(part, moves, key, p), b)
         block.bridge = bridge
-        return block, max(bridge.last_row, row - 1) + 2
+        return block, bridge.last_row + 2
 
     def cash_results(self, block):
         """The lowest closing cash and the funding need to breakeven of a block, as Cash & Funding has them."""

@@ -36,7 +36,8 @@ def default_out(data_dir: Path, lang: str = "en") -> Path:
 
 
 def load_data(data_dir):
-    from model.data.company import DataError, load
+    from model.data.company import load
+    from model.data.files import DataError
     try:
         return load(data_dir)
     except DataError as e:
@@ -76,7 +77,7 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
     from model.regen.backup import ReadOnly
     from model.regen.carryover import InUse, regenerate, report
     from model.regen.userbook import WorkbookError
-    from model.data.company import unknown
+    from model.data.files import unknown
     data = load_data(data_dir)
     if scenario is not None and scenario not in data.scenarios:
         fail(unknown("scenario", scenario, data.scenarios))
@@ -209,7 +210,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
 def edits(file, data_dir, apply_):
     from model.regen import edits as ed
     from model.regen.backup import ReadOnly
-    from model.data.company import DataError
+    from model.data.files import DataError
     from model.workbook.record import project_folder
     book = read_book(file)
     if data_dir is None:

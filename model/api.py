@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .data.company import Dataset, load as load_data
+from .data.company import load as load_data
+from .data.dataset import Dataset
 from .workbook.book import Book
 from .workbook.build import build_book
 

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import ZHIPU, ZHIPU_JAN, hand_forecast, plant_wrong_cache, require_engine, run
 from model.workbook.build import TABS, build_book
-from model.data.company import DataError, load
+from model.data.company import load
+from model.data.files import DataError
 from model.calc.formula import a1
 from model.data.periods import Period
 from model.labels import table

@@ -5,7 +5,8 @@ import pytest
 
 from conftest import plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
-from model.data.company import DataError, load
+from model.data.company import load
+from model.data.files import DataError
 from model.data.periods import Period
 from model.engine.verify import cached_values, compare
 from model.workbook.build import build_book

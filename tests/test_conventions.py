@@ -3,7 +3,7 @@ openpyxl: protection and locking, input styling and data validation, the frozen 
 master-check status, grouped detail rows, gridlines and print setup."""
 import pytest
 
-from model.data.company import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
+from model.data.bounds import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
 from model.calc.formula import a1
 from model.workbook.writer import INPUT_BLUE, INPUT_FILL, write_book
 

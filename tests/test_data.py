@@ -4,7 +4,8 @@ import shutil
 import pytest
 
 from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN
-from model.data.company import DataError, load
+from model.data.company import load
+from model.data.files import DataError
 from model.labels import Labels
 from model.data.periods import Period, parse_period, parse_year_end, period_end_date
 
@@ -215,8 +216,9 @@ def test_a_reference_to_a_line_without_forecast_is_refused(second):
 
 def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridian):
     from conftest import ROOT
-    from model.data.company import (ACTUAL_ITEMS, CASH_DRIVERS, CLAIM_CALCS, COST_DRIVERS, FUNDING_ITEMS, REQUIRED_SETTINGS,
-                            RND_DRIVERS, SENSITIVITY, TOLERANCES)
+    from model.data.claims import CLAIM_CALCS
+    from model.data.items import ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, FUNDING_ITEMS, RND_DRIVERS
+    from model.data.settings import REQUIRED_SETTINGS, SENSITIVITY, TOLERANCES
     from model.calc.lines import income_lines, ratio_lines
     guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
     tables = {"segments", "tolerances", "sensitivity"}

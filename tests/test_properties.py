@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import ZHIPU, require_engine
 from model.workbook.build import build_book
-from model.data.company import DataError, load
+from model.data.company import load
+from model.data.files import DataError
 from model.data.files import SMALLEST, excel_precision
 from model.data.periods import Period
 from model.calc.formula import name_part

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import MERIDIAN, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
-from model.data.company import DataError, load
+from model.data.company import load
+from model.data.files import DataError
 from model.data.periods import Period
 from model.workbook.build import build_book
 from model.workbook.writer import write_book

@@ -1,5 +1,9 @@
-"""A company's data: reading the files safely (`files`), periods and fiscal years (`periods`),
-loading and validating a company folder into a `Dataset` (`company`), and writing a new folder
-to fill (`scaffold`).
+"""A company's data: reading the files safely (`files`), periods and fiscal years (`periods`), the
+values an input may take (`bounds`), the items and drivers a company may give (`items`), and one
+module per data file: company.toml (`settings`), actuals.csv (`actuals`), assumptions.csv
+(`assumptions`), sources.csv and reference.csv (`sources`), funding.csv (`funding`), events.csv
+(`events`), claims.csv (`claims`) and the unit build's files (`units`); `fields` reads the typed
+cells they share, `dataset` holds what is loaded, and `company.load` loads a whole folder. `scaffold`
+writes a new folder to fill.
 
 May import `calc` and `labels`; never the workbook, regeneration or engine layers."""

@@ -105,7 +105,10 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
-    from .company import CUSTOMER_ACTUALS, Figure, check_bound, check_sources
+    from .bounds import check_bound
+    from .dataset import Figure
+    from .fields import check_sources
+    from .items import CUSTOMER_ACTUALS
     seen, known = {}, {**items, **optional}
     for n, r in rows:
         item = r["item"]
@@ -149,7 +152,8 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
 def load_drivers(folder: Path, data, items: dict, problems: Problems):
     """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
     data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
-    from .company import RATIONALE_TEXTS, check_bound
+    from .bounds import check_bound
+    from .settings import RATIONALE_TEXTS
     path = folder / "units.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "

@@ -17,7 +17,7 @@ from pathlib import Path
 from . import backup
 from ..workbook import writer
 from ..workbook.build import build_book
-from ..data.company import Dataset
+from ..data.dataset import Dataset
 from ..workbook.slots import problem, resolve, show, with_values
 from .userbook import MISSING, InputCell, UserBook, WorkbookError, read_user_book
 from ..calc.values import same

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup
-from ..data.company import UNIT_ACTUALS, UNIT_DRIVERS, DataError, Dataset, load
-from ..data.files import is_comment, toml_line
+from ..data.company import load
+from ..data.dataset import Dataset
+from ..data.files import DataError, is_comment, toml_line
+from ..data.items import UNIT_ACTUALS, UNIT_DRIVERS
 from ..data.periods import parse_period
 from .carryover import describe, value_text
 from ..workbook.slots import Resolved, problem, resolve

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..workbook.build import TABS
 from ..calc.lines import all_lines
-from ..data.company import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
+from ..data.items import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
 from ..labels import LANGS, Labels, table
 from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
 from ..data.periods import Period, parse_period

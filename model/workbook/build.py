@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from .book import Book, gc_paused
-from ..data.company import Dataset
+from ..data.dataset import Dataset
 from ..calc.formula import IF, Text
 from ..labels import Labels
 from .chartdata import add_chart_data

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr, Num, Rng
-from ..data.company import REST
+from ..data.items import REST
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
 from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL

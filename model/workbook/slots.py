@@ -11,8 +11,9 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.company import (AMOUNT, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, RATE, REQUIRED_ACTUALS, REST, STEP,
-                            TOLERANCE, Bound, Dataset, Figure, actual_items, all_driver_items, bound_text, raise_year_bound)
+from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.dataset import Dataset, Figure
+from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
 from ..data.periods import parse_period

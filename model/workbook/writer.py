@@ -5,7 +5,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from .book import chart_bottom, gc_paused
-from ..data.company import bound_text
+from ..data.bounds import bound_text
 from ..calc.formula import Rng, a1, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"

@@ -8,7 +8,7 @@ import datetime
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import IF, INDEX, MATCH, MAX, MIN, SUM, Rng, lift
-from ...data.company import EQUITY_KINDS
+from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
 from ...calc.lines import CashEvent, cash_lines, first_flagged, value_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL

@@ -8,7 +8,7 @@ from ...calc.formula import (ABS, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, SUM,
                              ratio)
 from ...calc.lines import cagr, first_flagged
 from ..timeline import FIRST_COL, LABEL_COL
-from ...data.company import per_edition
+from ...data.settings import per_edition
 from . import LINE_HEIGHT, fit_rows, title_rows
 from .inputs import claim_format, claim_unit, tolerance_format
 

@@ -1,7 +1,7 @@
 """Income Statement: the selected scenario's drivers, then history and forecast line by line."""
 from __future__ import annotations
 
-from ...data.company import REST, driver_items
+from ...data.items import REST, driver_items
 from ..book import Chart, Series, line_style, series_color
 from ...calc.formula import INDEX, MATCH, Rng
 from ..layout import LineBlock

@@ -2,9 +2,11 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.company import (AMOUNT, DEFAULT_NOTES, EQUITY_KINDS, FLAG, FUNDING_ITEMS, FX_RATE, POSITIVE, RATE, REST,
-                             SENSITIVITY, SIGNED, STEP, TOLERANCE, TOLERANCES, UNIT_ACTUALS, Bound, actual_items,
-                             all_driver_items, raise_year_bound, used_tolerances, whole_years)
+from ...data.assumptions import whole_years
+from ...data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
+from ...data.events import EQUITY_KINDS
+from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
+from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines

@@ -9,7 +9,8 @@ the cells its shift moves (layout.moved_by); the rest it reads from where they a
 from __future__ import annotations
 
 from ..book import Chart, Series
-from ...data.company import REST, RND_DRIVERS, SENSITIVITY, driver_items
+from ...data.items import REST, RND_DRIVERS, driver_items
+from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, moved_by, reads, upstream
 from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines

@@ -1,7 +1,7 @@
 """Sources: every source with its address, what it supports and how far to trust it."""
 from __future__ import annotations
 
-from ...data.company import per_edition
+from ...data.settings import per_edition
 from . import STATUS_ROW, fit_rows, title_rows
 
 COLUMNS = [("id", 8), ("title", 48), ("address", 60), ("supports", 60), ("reliability", 12)]

@@ -1,0 +1,233 @@
+"""Every historical item and forecast driver a company's data may give (`Item`: label id, unit,
+bound, help), and which of them a dataset has."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import NamedTuple
+
+from .bounds import AMOUNT, Bound, FRACTION, FX_RATE, GROWTH, MARGIN, POSITIVE, RATE, SHARE, SIGNED
+from . import units as unit_build
+
+
+@dataclass(frozen=True)
+class Item:
+    """A historical item or forecast driver. Its label, per language, is model/labels
+    items.<text> / drivers.<text>; `help` explains it in the data files' comment rows."""
+    text: str                  # label id
+    unit: str                  # amount (the company's unit) | pct
+    bound: Bound               # the values it may take
+    help: str
+    segment: str = ""          # the segment key of a per-segment item
+    detail: bool = False       # shown indented, as part of the item above
+
+
+# Historical line items. Segment items (share, margin) exist only with two or more segments.
+ACTUAL_ITEMS = {
+    "revenue": Item("revenue", "amount", AMOUNT, "total revenue"),
+    "cost_of_revenue": Item("cost_of_revenue", "amount", AMOUNT,
+                            "cost of revenue (positive); blank: revenue - gross profit"),
+    "gross_profit": Item("gross_profit", "amount", SIGNED,
+                         "reported gross profit; give it or cost of revenue (both: they must tie)"),
+    "rnd": Item("rnd", "amount", AMOUNT, "research and development expense (positive)"),
+    "rnd_compute": Item("rnd_compute", "amount", AMOUNT,
+                        "compute within R&D; given for the base year it splits the R&D forecast in two", detail=True),
+    "rnd_compute_share": Item("rnd_compute_share", "pct", FRACTION,
+                              "ASSUMPTION for a period that does not disclose compute: its share of R&D "
+                              "(e.g. the last disclosed); compute = R&D x share", detail=True),
+    "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
+    "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
+    "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
+                                "adjusted net income as the company reports it; a loss is negative"),
+}
+SEGMENT_ACTUALS = {
+    "rev": Item("rev_segment", "amount", AMOUNT, "segment revenue (an amount; or give the shares)"),
+    "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin (blank where not disclosed)"),
+}
+REQUIRED_ACTUALS = ("revenue", "rnd", "adjusted_net_income")  # for the base year
+# For the base year one of each group is required (the other is derived, and must tie when both are given).
+EITHER_ACTUALS = (("cost_of_revenue", "gross_profit"),)
+
+# Forecast drivers per scenario.
+SEGMENT_DRIVERS = {
+    "growth": Item("growth_segment", "pct", GROWTH, "segment revenue growth on the prior year (above -100%)"),
+    "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin"),
+}
+RND_DRIVERS = {  # split (compute given for the base year) -> drivers
+    True: {"rnd_compute_growth": Item("rnd_compute_growth", "pct", GROWTH, "growth of compute within R&D"),
+           "rnd_other_growth": Item("rnd_other_growth", "pct", GROWTH, "growth of the rest of R&D")},
+    False: {"rnd_growth": Item("rnd_growth", "pct", GROWTH,
+                               "growth of total R&D (when compute is not given for the base year)")},
+}
+COST_DRIVERS = {
+    "other_opex_growth": Item("other_opex_growth", "pct", GROWTH,
+                              "growth of other operating costs (selling; G&A; net other items)"),
+    "adjustments": Item("adjustments", "amount", SIGNED,
+                        "adjusted minus reported net income (amount): share-based pay etc."),
+}
+# The rest of the year after a year-to-date interim of the first forecast year (2H2026E after 1H2026A):
+# each income-statement driver has a remainder twin, given in that year's column only. A growth compares
+# the remainder with the year to date (for 1H: 2H over 1H), a margin or an amount is the remainder's own.
+REST = "rest_"
+REST_HELP = {"pct": "of the rest of the first forecast year after its interim, over the year to date",
+             "gm": "of the rest of the first forecast year after its interim",
+             "amount": "for the rest of the first forecast year after its interim"}
+
+
+def rest_items(items: dict[str, Item]) -> dict[str, Item]:
+    """The remainder twin of each income-statement driver: rest_growth_cloud, rest_gm_cloud, ..."""
+    def help_of(drv, item):
+        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") else "pct"
+        return f"{item.help.split(' (')[0]}, {REST_HELP[kind]}"
+    return {REST + drv: replace(item, text=REST + item.text, help=help_of(drv, item)) for drv, item in items.items()}
+
+
+# Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
+CASH_DRIVERS = {
+    "non_cash": Item("non_cash", "amount", SIGNED,
+                     "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
+    "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
+    "working_capital": Item("working_capital", "amount", SIGNED,
+                            "other increase in working capital, beyond receivables (a decrease is negative)"),
+    "capex_pct": Item("capex_pct", "pct", FRACTION, "capital expenditure as a share of revenue (added to capex)"),
+    "receivable_days": Item("receivable_days", "days", Bound("days", 0, 365),
+                            "trade receivables at the year end, in days of that year's revenue"),
+    "plug_debt": Item("plug_debt", "pct", FRACTION,
+                      "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity"),
+}
+# The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
+# are actual items, and per-scenario unit drivers.
+UNIT_ACTUALS = {
+    "tokens_per_day": Item("tokens_per_day", "tokens", AMOUNT, "average tokens served per day, trillion"),
+    "serving_fixed_share": Item("serving_fixed_share", "pct", SHARE,
+                                "share of the unit segment's cost of revenue that is fixed serving capacity"),
+    "training_share": Item("training_share", "pct", SHARE, "share of compute within R&D that trains models"),
+    "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
+    "rnd_headcount": Item("rnd_headcount", "heads", AMOUNT, "average R&D headcount"),
+    "rnd_staff_cost": Item("rnd_staff_cost", "amount", AMOUNT, "R&D staff cost (part of R&D other than compute)"),
+    "opex_fixed_share": Item("opex_fixed_share", "pct", SHARE,
+                             "share of other operating costs (selling; administration; net other items) that is fixed"),
+}
+# With customer_segment in units.toml that segment's revenue is customers x revenue per customer.
+CUSTOMER_ACTUALS = {"customers": Item("customers", "customers", AMOUNT, "customers of the customer segment in the year")}
+CUSTOMER_DRIVERS = {
+    "customer_growth": Item("customer_growth", "pct", GROWTH, "growth of the customer segment's customers"),
+    "revenue_per_customer_change": Item("revenue_per_customer_change", "pct", GROWTH,
+                                        "change of the customer segment's revenue per customer"),
+}
+UNIT_DRIVERS = {
+    "token_growth": Item("token_growth", "pct", GROWTH, "growth of tokens served per day"),
+    "price_change": Item("price_change", "pct", GROWTH, "change of the average price per million tokens"),
+    "unit_cost_change": Item("unit_cost_change", "pct", GROWTH, "change of the inference cost per million tokens"),
+    "serving_fixed_growth": Item("serving_fixed_growth", "pct", GROWTH, "growth of the fixed serving capacity cost"),
+    "generations": Item("generations", "count", AMOUNT, "model generations trained in the year"),
+    "training_cost_growth": Item("training_cost_growth", "pct", GROWTH, "growth of the training cost per generation"),
+    "research_compute_growth": Item("research_compute_growth", "pct", GROWTH, "growth of research compute"),
+    "headcount_growth": Item("headcount_growth", "pct", GROWTH, "growth of R&D headcount"),
+    "cost_per_head_growth": Item("cost_per_head_growth", "pct", GROWTH, "growth of the cost per R&D head"),
+    "rnd_rest_growth": Item("rnd_rest_growth", "pct", GROWTH, "growth of the rest of R&D (not people; not compute)"),
+    "opex_variable_share": Item("opex_variable_share", "pct", SHARE,
+                                "variable part of other operating costs as a share of revenue"),
+    "opex_fixed_growth": Item("opex_fixed_growth", "pct", GROWTH, "growth of the fixed part of other operating costs"),
+}
+UNIT_ACTUALS.update(CUSTOMER_ACTUALS)   # every item the unit build may have (Inputs rows, edits --apply)
+UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
+
+
+def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
+    """The unit build's actual items or drivers this company has: the customer ones only with a
+    customer segment."""
+    return items if units.customer_segment else {k: v for k, v in items.items()
+                                                 if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+
+# Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
+# workbook shows them in its edition's language.
+DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
+                 "no_min_cash": "not given: 0 assumed", "no_plug": "not given: no plug (0) assumed",
+                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)",
+                 "plug_at_price": "not given: today's share price assumed"}
+CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
+
+class FundingItem(NamedTuple):
+    unit: str      # number-format kind of the input
+    period: str    # actual | forecast | "" (no period)
+    bound: Bound
+    help: str      # label: model/labels funding.<key>
+
+
+FUNDING_ITEMS = {
+    "opening_cash": FundingItem("amount", "actual", AMOUNT,
+                                "cash at the end of the period given: the last actual year or an interim after it"),
+    "equity_raise": FundingItem("amount3", "forecast", AMOUNT,
+                                "net proceeds of a raise in the forecast year given; in the raise currency"),
+    "fx_rate": FundingItem("rate", "", FX_RATE, "company currency per unit of the raise currency (1 when the same)"),
+    "min_cash": FundingItem("amount", "", AMOUNT, "floor the cash must stay above (0)"),
+    "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; "
+                        "0: no plug (cash may fall below it and the funding need shows the shortfall)"),
+    "plug_price": FundingItem("amount", "", POSITIVE, "issue price of the plug's new shares, in the share currency"),
+    "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
+    "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
+    "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
+    "share_price": FundingItem("amount", "", POSITIVE, "today's share price, in the share currency"),
+    "share_fx": FundingItem("rate", "", FX_RATE, "company currency per unit of the share currency (1 when the same)"),
+    "unit_millions": FundingItem("rate", "", POSITIVE, "millions in the company's amount unit (100 for RMB 100m)"),
+    "exit_multiple": FundingItem("x", "", Bound("multiple", 0), "EV / revenue multiple in the last forecast year"),
+    "discount_rate": FundingItem("pct", "", RATE, "annual rate the exit value is discounted at"),
+}
+# Capital items that default when funding.csv leaves them out (value, note id in DEFAULT_NOTES), and the share
+# items needed for shares and value (all of them, or none: without them the workbook shows no shares or value).
+FUNDING_DEFAULTS = {"plug": (0.0, "no_plug"), "cash_rate": (0.0, "no_rate"), "debt_rate": (0.0, "no_rate")}
+SHARE_ITEMS = ("shares_outstanding", "share_price", "unit_millions", "exit_multiple", "discount_rate")
+
+
+def raise_year_bound(data) -> Bound:
+    """The fiscal year an equity raise arrives in: a forecast year."""
+    return Bound("forecast_year", data.forecast_years[0], data.forecast_years[-1])
+
+def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
+    return {f"{prefix}_{key}": replace(item, segment=key) for prefix, item in templates.items() for key, _ in segments}
+
+
+def actual_items(data) -> dict[str, Item]:
+    items = dict(_actual_items(tuple(data.segments)))
+    return {**items, **unit_items(data.units, UNIT_ACTUALS)} if data.units else items
+
+
+def driver_items(data, split_compute=None) -> dict[str, Item]:
+    """The income-statement drivers per scenario, and their remainder twins when the first forecast year
+    has a year-to-date interim (data.stub)."""
+    split = data.split_compute if split_compute is None else split_compute
+    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None))
+    if not data.units:
+        return items
+    replaced = unit_replaced(data)
+    return {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+
+
+def unit_replaced(data) -> set[str]:
+    """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
+    replaced = unit_build.replaced_drivers(data.units)
+    return replaced | {REST + d for d in replaced}
+
+
+# Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
+@lru_cache(maxsize=64)
+def _actual_items(segments: tuple) -> dict[str, Item]:
+    items = dict(ACTUAL_ITEMS)
+    if len(segments) > 1:
+        items.update(per_segment(SEGMENT_ACTUALS, segments))
+    return items
+
+
+@lru_cache(maxsize=64)
+def _driver_items(segments: tuple, split: bool, stub: bool) -> dict[str, Item]:
+    items = per_segment(SEGMENT_DRIVERS, segments)
+    items.update(RND_DRIVERS[split])
+    items.update(COST_DRIVERS)
+    return {**items, **rest_items(items)} if stub else items
+
+
+def all_driver_items(data) -> dict[str, Item]:
+    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
+    return {**driver_items(data), **CASH_DRIVERS}

@@ -286,11 +286,13 @@ class SensitivityTab:
         sh.groups.append((group_first, row - 1))
         first_t, last_t = tornado_top + 2, r - 1
         swing = Rng(sh.cell_at(first_t, col["swing"]), sh.cell_at(last_t, col["swing"]))
-        for k, cells in enumerate(t_rows):
+        tie = inputs.tol["amount"].ref(True, True)   # swings within the amount tolerance tie (two drivers of one
+        for k, cells in enumerate(t_rows):           # line, such as headcount and cost per head): row order decides
             me = cells["swing"]
             upto = Rng(swing.first, me, absolute=False, anchored=True)
-            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref())) +
-                                   SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int")
+            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref() + tie)) +
+                                   SUMPRODUCT(Flags(upto, ">=", me.ref() - tie), Flags(upto, "<=", me.ref() + tie)),
+                                   "calc", "int")
         sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
         sh.put(r, UNIT_COL, unit, "unit")
         self.centre = sh.put(r, col["at_minus"], centre, "calc_total", "amount")

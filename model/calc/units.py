@@ -56,7 +56,7 @@ def unit_lines(data) -> list[Line]:
         Line("u_price", "price", _implied(at(f"rev_{seg}"), at("u_tokens_year"), scale),
              grow("u_price", "price_change"), kind="detail"),
         Line("u_cloud_cost", "amount", cloud_cost, lambda x, p: x.at("u_inference", p) + x.at("u_serving_fixed", p),
-             kind="detail"),
+             kind="detail", segment=seg),
         Line("u_serving_fixed", "amount", share_of("u_cloud_cost", "serving_fixed_share"),
              grow("u_serving_fixed", "serving_fixed_growth"), kind="detail"),
         Line("u_inference", "amount", minus("u_cloud_cost", "u_serving_fixed"),
@@ -168,13 +168,22 @@ def contribution_lines(data) -> list[Line]:
                      ratio(x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p), d_rev, nm_limit(x)))
 
     line = lambda key, unit, f, **kw: Line(key, unit, forecast=f, **kw)  # noqa: E731
+    others = [k for k, _ in data.segments if k != data.units.segment]
+
+    def cost_line(k):
+        """A cost line, labelled with the company's own segment where it is one segment's cost of revenue."""
+        if k != "delivery":
+            return line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}")
+        one = len(others) == 1
+        return line("ue_delivery", "amount", _cost(data, k), kind="detail", text="ue_delivery" if one else
+                    "ue_delivery_others", note="ue_delivery", segment=others[0] if one else "")
     return ([line("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
-            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in variable]
+            + [cost_line(k) for k in variable]
             + [line("ue_variable", "amount", total(variable), kind="total"),
                line("ue_contribution", "amount", lambda x, p: x.here("ue_revenue", p) - x.here("ue_variable", p),
                     kind="total"),
                line("ue_margin", "pct", lambda x, p: ratio(x.here("ue_contribution", p), x.here("ue_revenue", p)))]
-            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in fixed]
+            + [cost_line(k) for k in fixed]
             + [line("ue_fixed", "amount", total(fixed), kind="total"),
                line("ue_result", "amount", lambda x, p: x.here("ue_contribution", p) - x.here("ue_fixed", p),
                     kind="total"),

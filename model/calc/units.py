@@ -56,7 +56,7 @@ def unit_lines(data) -> list[Line]:
         Line("u_price", "price", _implied(at(f"rev_{seg}"), at("u_tokens_year"), scale),
              grow("u_price", "price_change"), kind="detail"),
         Line("u_cloud_cost", "amount", cloud_cost, lambda x, p: x.at("u_inference", p) + x.at("u_serving_fixed", p),
-             kind="detail"),
+             kind="detail", segment=seg),
         Line("u_serving_fixed", "amount", share_of("u_cloud_cost", "serving_fixed_share"),
              grow("u_serving_fixed", "serving_fixed_growth"), kind="detail"),
         Line("u_inference", "amount", minus("u_cloud_cost", "u_serving_fixed"),
@@ -199,15 +199,24 @@ def contribution_lines(data) -> list[Line]:
         c, r = x.here("ue_contribution", p), x.here("ue_result", p)
         return guard([c, r], IF(r.gt(0), c / r, NM))
     cost = {k: f for k, _, f in costs}
+    others = [k for k, _ in data.segments if k != data.units.segment]
+
+    def cost_line(k):
+        """A cost line, labelled with the company's own segment where it is one segment's cost of revenue."""
+        if k != "delivery":
+            return both(f"ue_{k}", "amount", cost[k], kind="detail", text=f"ue_{k}")
+        one = len(others) == 1
+        return both("ue_delivery", "amount", cost[k], kind="detail", text="ue_delivery" if one else
+                    "ue_delivery_others", note="ue_delivery", segment=others[0] if one else "")
     return ([both("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
-            + [both(f"ue_{k}", "amount", cost[k], kind="detail", text=f"ue_{k}") for k in variable]
+            + [cost_line(k) for k in variable]
             + [both("ue_variable", "amount", total(variable), kind="total"),
                both("ue_contribution", "amount", lambda x, p: guard([x.here("ue_variable", p), x.here("ue_revenue", p)],
                                                                      x.here("ue_revenue", p) - x.here("ue_variable", p)),
                     kind="total"),
                both("ue_margin", "pct", lambda x, p: contribution_margin(x.here("ue_variable", p),
                                                                          x.here("ue_revenue", p)))]
-            + [both(f"ue_{k}", "amount", cost[k], kind="detail", text=f"ue_{k}") for k in fixed]
+            + [cost_line(k) for k in fixed]
             + [both("ue_fixed", "amount", total(fixed), kind="total"),
                both("ue_result", "amount", result, kind="total"),
                both("ue_fixed_share", "pct", lambda x, p: guard([x.here("ue_fixed", p), x.here("ue_variable", p)], ratio(

@@ -31,7 +31,8 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"]}
 
 
 def data_file(slot) -> str:
@@ -42,6 +43,13 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    from ..data.compute import COMPUTE_ACTUALS, COMPUTE_DRIVERS   # the compute build's own files
+    if slot.kind == "actual" and slot.key in COMPUTE_ACTUALS:
+        return "compute_operating.csv"
+    if slot.kind == "assumption" and slot.key in COMPUTE_DRIVERS:
+        return "compute.csv"
+    if slot.kind == "benchmark":
+        return "reference_class.csv"
     return FILES[slot.kind]
 
 
@@ -248,6 +256,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind == "benchmark":
+                k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":

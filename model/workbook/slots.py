@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from ..data.bounds import AMOUNT, FLAG, FX_RATE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.assumptions import whole_years
 from ..data.dataset import Dataset, Figure
 from ..data.events import CONVERSION_PRICE
 from ..data.units import SETTING_BOUNDS
@@ -172,6 +173,11 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         why = ("" if year in data.forecast_years
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
                else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
+        stub = data.stub
+        if not why and stub and year == stub.year and not slot.key.startswith(REST) and not whole_years(slot.key):
+            why = (f"{slot.period} is now {stub.code} actual plus {stub.rest().code}E ({stub.code} actuals are in the "
+                   f"data): its {stub.rest().code}E drivers forecast the rest of the year; enter the edit there if you "
+                   "meant it")
         if why:
             return Resolved(slot, name, item.unit, gone=why)
         value = data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]

@@ -19,6 +19,8 @@ from pathlib import Path
 import pandas as pd
 
 from .data.company import load as load_data
+from .labels import LANGS
+from .regen.journal import recover
 from .data.dataset import Dataset
 from .workbook.book import Book
 from .workbook.build import build_book
@@ -26,8 +28,12 @@ from .workbook.build import build_book
 
 def load(folder, lang: str = "en") -> "Model":
     """The model of a company folder (e.g. "templates/zhipu"), in the edition `lang` ("en" or "zh"):
-    its data loaded and validated (a `DataError` names the file, row and column of bad input)."""
-    return Model(load_data(Path(folder)), lang)
+    its data loaded and validated (a `DataError` names the file, row and column of bad input). An
+    `edits --apply` a kill interrupted in the folder is settled first (noted in `data.notes`)."""
+    settled = recover(Path(folder))
+    data = load_data(Path(folder))
+    data.notes[:0] = settled
+    return Model(data, lang)
 
 
 def compare(folders, lang: str = "en", scenario: str | None = None) -> pd.DataFrame:
@@ -74,6 +80,8 @@ class Model:
     """A company's model: one built workbook per selected scenario, made when first asked for."""
 
     def __init__(self, data: Dataset, lang: str = "en"):
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, not {lang!r}")
         self.data, self.lang = data, lang
         self._books: dict[str, Book] = {}
 

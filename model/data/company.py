@@ -41,6 +41,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     ids = {s["id"] for s in data.sources}
     load_actuals(folder, data, ids, problems)
     data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
+    data.notes += unit_build.orphan_files(folder)
     if data.units:
         unit_build.load_operating(folder, data, unit_items(data.units, UNIT_ACTUALS),
                                   {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import backup
+from . import backup, journal
 from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
@@ -297,7 +297,9 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
     """Write the applicable differences into the data files, all or nothing; returns (file, kept copy)
     pairs. The new files are first loaded from a scratch copy of the folder: if they do not load,
     the DataError is raised with nothing changed. Each changed file is copied to a kept copy (no
-    rotation removes it), then every new file is moved into place at once."""
+    rotation removes it), then the new files replace the old as one (journal.replace_all: a kill
+    leaves the folder as it was or, after the next command, fully applied). Call it holding
+    journal.locked(folder), from before `data` was loaded."""
     folder = Path(folder)
     texts = new_texts(folder, [d for d in diffs if not d.reason], data)
     for path in texts:
@@ -305,14 +307,18 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
     encoded = {path: text.encode(_read(path)[1]) for path, text in texts.items()}
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / folder.name
-        shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if ".kept-" in n or ".backup-" in n])
+        shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if not_data(n)])
         for path, raw in encoded.items():
             (trial / path.name).write_bytes(raw)
         load(trial, beside=folder.parent)   # its peers are read where the folder's own are
-    done = [(path, backup.backup(path, kept=True)) for path in encoded]
-    try:
-        backup.write_all(encoded)
-    except OSError:  # failed while moving the files into place: put back those already moved
-        backup.write_all({path: saved.read_bytes() for path, saved in done})
-        raise
+    with journal.locked(folder):
+        done = [(path, backup.backup(path, kept=True)) for path in encoded]
+        journal.replace_all(folder, encoded, dict(done))
     return done
+
+
+def not_data(name: str) -> bool:
+    """Files of a data folder that are not data: kept copies and backups, a journal and staged copies,
+    temporary files, an editor's lock file (.~lock.actuals.csv#)."""
+    return ".kept-" in name or ".backup-" in name or journal.is_ours(name) or name.startswith((".~", "~$")) \
+        or name.endswith(".tmp")

@@ -11,9 +11,11 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.bounds import AMOUNT, FLAG, FX_RATE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.assumptions import whole_years
 from ..data.dataset import Dataset, Figure
+from ..data.events import CONVERSION_PRICE
+from ..data.units import SETTING_BOUNDS
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
@@ -176,7 +178,7 @@ def _event(data: Dataset, slot: Slot):
 
 
 EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
-                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200)}
+                "conversion_price": CONVERSION_PRICE, "maturity_year": Bound("any_year", 1900, 2200)}
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -260,7 +262,7 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "unit":
         if not data.units or slot.key not in data.units.settings:
             raise Gone("the unit build (units.toml) is no longer in the data")
-        return Resolved(slot, name, "amount", data.units.settings[slot.key], bound=POSITIVE)
+        return Resolved(slot, name, "amount", data.units.settings[slot.key], bound=SETTING_BOUNDS[slot.key])
     if kind == "event":
         bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
         return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)

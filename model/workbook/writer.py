@@ -1,6 +1,8 @@
 """Write a `Book` to .xlsx with xlsxwriter: styles, number formats, cached values, names, layout."""
 from __future__ import annotations
 
+import io
+
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -237,6 +239,15 @@ PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "forma
               "format_rows": True}
 
 
+def out_problem(path) -> str | None:
+    """Why a workbook cannot be written at `path` ("PATH must end in .xlsx"), or None."""
+    if path.suffix.lower() != ".xlsx":
+        return f"{path} must end in .xlsx (an Excel workbook)"
+    if path.exists() and not path.is_file():
+        return f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}; give a file name ending in .xlsx"
+    return None
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -244,8 +255,12 @@ def write_book(book, path, protect=True):
 
 
 def _write(book, path, protect):
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
+    # assembled in memory (no temporary part files either), then written in one go: a full disk fails in
+    # our own write, which closes the file, instead of inside xlsxwriter's zip file, whose destructor
+    # retried the write at exit and printed "Exception ignored ... Traceback" after the error message
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                      "strings_to_urls": False, "in_memory": True})
     styles = Styles(wb)
     good, bad = styles.highlight("good"), styles.highlight("bad")
     t = book.t
@@ -326,5 +341,7 @@ def _write(book, path, protect):
         wb.define_name(name, ref_text(target))
     try:
         wb.close()
-    except xlsxwriter.exceptions.FileCreateError as e:  # a full disk, a folder one cannot write: the OSError
+    except xlsxwriter.exceptions.FileCreateError as e:  # an OSError while assembling: raised as itself
         raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from None
+    with open(path, "wb") as f:
+        f.write(buffer.getbuffer())

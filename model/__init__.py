@@ -13,7 +13,7 @@ __all__ = ["DataError", "Model", "WorkbookError", "load"]
 
 
 def __getattr__(name):  # the API is imported on first use only (it needs pandas)
-    if name in ("load", "Model"):
+    if name in ("load", "Model", "compare"):
         from . import api
         return getattr(api, name)
     raise AttributeError(f"module 'model' has no attribute {name!r}")

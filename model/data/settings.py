@@ -35,7 +35,7 @@ def per_edition(*keys: str) -> tuple[str, ...]:
 _TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
 TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + per_edition(*_TEXTS)
 SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
-                                                                                                 "sensitivity")
+                                                                                                 "sensitivity", "peers")
 SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
 CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)

@@ -28,8 +28,9 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
-KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
+         "peer": "company.toml"}   # a peer's rate and scale; its figures live in its own folder (not applied)
+KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
 
@@ -78,7 +79,7 @@ def differences(book: UserBook, data: Dataset) -> tuple[list[Difference], list[s
             out.append(Difference(cell, r.value, f"the data files changed it from {value_text(cell, cell.built)} "
                                   "since the workbook was built", resolved=r, conflict=True))
         else:
-            out.append(Difference(cell, r.value, problem(r, cell.value) or "", resolved=r))
+            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere, resolved=r))
     return out, notes
 
 
@@ -214,6 +215,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 s = d.cell.slot
                 if s.kind == "unit":
                     text = set_toml(text, "", s.key, format(round(d.cell.value, 12), ".15g"))
+                elif s.kind == "peer":
+                    text = set_toml(text, f"peers.{s.field}", s.key, format(round(d.cell.value, 12), ".15g"))
                 elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
                 else:
@@ -248,6 +251,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind == "market":
+                k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":
@@ -305,7 +310,7 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
         shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if not_data(n)])
         for path, raw in encoded.items():
             (trial / path.name).write_bytes(raw)
-        load(trial)
+        load(trial, beside=folder.parent)   # its peers are read where the folder's own are
     with journal.locked(folder):
         done = [(path, backup.backup(path, kept=True)) for path in encoded]
         journal.replace_all(folder, encoded, dict(done))

@@ -12,6 +12,8 @@ from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
+from .market import put_market_inputs
+from .peers import put_peer_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -256,6 +258,9 @@ class InputsTab:
                 book.define(f"ClaimTol_{cl.id}", tol)
                 self.claims[cl.id] = (value, tol)
                 row += 1
+            row += 1
+        row = put_market_inputs(self, sh, row)
+        put_peer_inputs(self, sh, row)
 
     def put_events(self, sh, data, t, row) -> int:
         """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,

@@ -110,6 +110,8 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     compute: bool = False                       # the compute build (compute.csv, with the unit build)
     benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
+    market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
+    peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 
     @property
     def full_years(self) -> list[Period]:

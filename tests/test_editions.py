@@ -180,7 +180,7 @@ def expected_texts(folder, data, lang):
         if row["id"] not in kept:
             continue
         claim, explanation = edition_text(row, "claim", lang), edition_text(row, "explanation", lang)
-        labels = [claim] if row["calc"] != "breakeven" else \
+        labels = [claim] if row["calc"] not in ("breakeven", "released") else \
             [table(lang)["claims.per_scenario"].format(claim=claim, scenario=Labels(lang).scenario(sc))
              for sc in data.scenarios] + \
             [table(lang)["claims.per_condition"].format(claim=claim, scenario=Labels(lang).scenario(sc),

@@ -10,7 +10,6 @@ import pytest
 from conftest import ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
-from model.data.files import DataError
 from model.data.periods import Period
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
@@ -211,14 +210,17 @@ def test_the_hand_tornado_shocks_are_comparable(data, book):
     assert_comparable_shocks(data, book)
 
 
-def test_without_the_unit_build_the_compute_build_is_refused(tmp_path):
+def test_without_the_unit_build_the_compute_files_are_noted_and_not_used(tmp_path):
+    """The compute build needs the unit build's tokens: without units.toml the compute files are named as not
+    used in the build report (as the unit files are without it), and the growth-rate build is written."""
     from test_analysis import HAND
-    folder = write_company(tmp_path / "bad", {**HAND, **COMPUTE})
-    with pytest.raises(DataError) as e:
-        load(folder)
-    assert "compute.csv" in str(e.value) and "needs the unit build" in str(e.value)
+    folder = write_company(tmp_path / "co", {**HAND, **COMPUTE})
+    data = load(folder)
+    assert not data.compute and not data.benchmarks
+    assert any(n.startswith("compute.csv, compute_operating.csv and reference_class.csv not used") for n in data.notes)
     res = run("build", "--data", folder, "--out", tmp_path / "x.xlsx")
-    assert res.returncode == 2 and "Traceback" not in res.stderr and not (tmp_path / "x.xlsx").exists()
+    assert res.returncode == 0 and "compute.csv, compute_operating.csv and reference_class.csv not used" in res.stdout
+    assert "Compute References" not in [s.name for s in build_book(data).sheets]
 
 
 @pytest.mark.parametrize("file,old,new,where", [
@@ -333,25 +335,34 @@ def test_editing_cost_per_hour_utilisation_or_throughput_in_libreoffice_moves_th
     """Each of the three edited on Inputs (every forecast year of the base scenario, one job each, recalculated
     by LibreOffice): every formula equals the model rebuilt from the same change in the data (0 mismatches, 0
     errors), MasterCheck 0, and the loss to breakeven or BreakevenTokensPerDay moves; dearer accelerator-hours
-    raise the loss, higher utilisation or throughput lower it."""
+    raise the loss, higher utilisation or throughput lower it. The Chinese edition, edited alike, recalculates
+    to the same figures."""
     require_engine()
     from model.engine import libreoffice as engine
     from test_engine import assert_engine_matches
     data = load(ZHIPU_UNITS)
     b = build_book(data, "base")
-    path = tmp_path / "model.xlsx"
+    path, path_zh = tmp_path / "model.xlsx", tmp_path / "model_zh.xlsx"
     write_book(b, path)
-    jobs, expected = [], []
+    write_book(build_book(data, "base", lang="zh"), path_zh)
+    jobs, expected, datasets = [], [], []
     for driver in LIVE:
         changed = copy.deepcopy(data)
+        datasets.append(changed)
         new = [v * 1.2 if driver != "utilisation" else min(1.0, v * 1.2) for v in data.assumptions[("base", driver)]]
         changed.assumptions[("base", driver)] = new
         expected.append(build_book(changed, "base"))
         cells = b.names[f"Asm_base_{driver}"].cells()[0]
         jobs.append({"path": path, "edits": [{"target": f"Inputs!{a1(c.row, c.col)}", "value": v}
                                              for c, v in zip(cells, new)]})
+    # the Chinese edition, the cost per accelerator-hour edited on its 输入 tab: the same figures
+    zh_job = dict(jobs[0], path=path_zh, edits=[dict(e, target=e["target"].replace("Inputs!", "输入!")) for e in jobs[0]["edits"]])
+    results = engine.recalculate(jobs + [zh_job])
+    zh = results.pop()
+    assert zh["error"] is None and zh["names"]["MasterCheck"]["v"] == 0
+    assert assert_engine_matches(build_book(datasets[0], "base", lang="zh"), zh) > 5000
     before = [b.names[n].result() for n in OUTPUTS]
-    for driver, want, result in zip(LIVE, expected, engine.recalculate(jobs)):
+    for driver, want, result in zip(LIVE, expected, results):
         assert result["error"] is None
         assert assert_engine_matches(want, result) > 5000
         names = result["names"]

@@ -90,12 +90,13 @@ def has_compute(folder: Path) -> bool:
 
 def load(folder: Path, data, sources: set[str], problems: Problems):
     """The compute build into `data` (data.compute, its actuals and drivers, the reference class), when the
-    folder has compute.csv; it needs the unit build (units.toml)."""
+    folder has compute.csv and the unit build (units.toml; without it the compute files are noted as not used)."""
     if not has_compute(folder):
         return
-    if not data.units:
-        raise DataError(folder / "compute.csv", "the compute build needs the unit build: add units.toml, "
-                        "operating.csv and units.csv (tokens per day are its volume), or remove compute.csv")
+    if not data.units:   # as the unit build's files without units.toml: noted, not used (nothing silently dead)
+        data.notes.append("compute.csv, compute_operating.csv and reference_class.csv not used: the compute build "
+                          "needs the unit build (tokens per day are its volume), and units.toml is not in the folder")
+        return
     data.compute = True
     load_operating(folder, data, sources, problems)
     from .units import load_drivers

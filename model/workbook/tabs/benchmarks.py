@@ -10,7 +10,7 @@ from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, fit_rows, title_rows
 
 # the table's columns: (label id refs.<id>, width)
-COLUMNS = [("item", 46), ("unit", 11), ("low", 11), ("high", 11), ("metric", 40), ("periods", 20), ("model_low", 11),
+COLUMNS = [("item", 46), ("unit", 11), ("low", 11), ("high", 11), ("metric", 40), ("periods", 31), ("model_low", 11),
            ("model_high", 11), ("flag", 9), ("source", 12), ("grade", 9), ("note", 70)]
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 

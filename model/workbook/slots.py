@@ -11,7 +11,7 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.bounds import AMOUNT, FLAG, FX_RATE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.assumptions import whole_years
 from ..data.dataset import Dataset, Figure
 from ..data.events import CONVERSION_PRICE

@@ -212,6 +212,7 @@ def seam(data, lines: list[Line]) -> list[Line]:
     gone = ("u_serving_fixed", "u_inference")
     lines = [ln for ln in lines if ln.key not in gone]
     by_key = {ln.key: ln for ln in lines}
+    by_key[f"gp_{data.units.segment}"].note = "gp_compute"
     by_key["u_cloud_cost"].forecast = lambda x, p: x.at("c_serving_cost", p)
     by_key["u_cloud_cost"].note = "u_cloud_cost_compute"
     by_key["u_training"].forecast = lambda x, p: x.at("c_training_cost", p)

@@ -42,6 +42,7 @@ FLOOR = ROOT / "benchmarks" / "floor.py"
 ZHIPU = ROOT / "templates" / "zhipu"
 LARGE = dict(horizon=25, scenarios=12, segments=6)
 UNIT_FILES = ("units.toml", "operating.csv", "units.csv")   # the unit build's files: without them, growth rates
+RISK_FILES = ("risk.csv", "risk.toml")   # the Monte Carlo's, whose ranges are on unit drivers
 GROWTH = [(h, s) for s in (3, 6, 12) for h in (6, 12, 25)] + [(30, 20)]  # the most the data allow (model.data MAX_*)
 
 
@@ -227,7 +228,7 @@ def main():
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         large = write_company(tmp / "large", **LARGE)
         large_units = write_company(tmp / "large_units", **LARGE, units=True)
-        growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES))
+        growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES, *RISK_FILES))
         size = f"{LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments"
         cases = [("default (Zhipu, unit build)", ZHIPU), ("Zhipu, growth rates (no unit files)", growth_zhipu),
                  (f"large ({size})", large), (f"large, unit build ({size})", large_units)]

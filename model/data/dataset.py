@@ -107,6 +107,7 @@ class Dataset:
     sensitivity: dict[str, float] = field(default_factory=dict)
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
+    risk: object = None   # the Monte Carlo (data/risk.py: risk.csv, risk.toml), or None: no Risk tab
 
     @property
     def full_years(self) -> list[Period]:

@@ -28,10 +28,10 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "weight": "risk.toml"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"], "risk.csv": ["driver"]}
 
 
 def data_file(slot) -> str:
@@ -42,6 +42,8 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    if slot.kind == "risk":   # a range's point in risk.csv, a Monte Carlo setting in risk.toml
+        return "risk.csv" if slot.field else "risk.toml"
     return FILES[slot.kind]
 
 
@@ -174,6 +176,11 @@ def set_toml(text: str, section: str, key: str, value: str) -> str:
     return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
 
 
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (a scenario named "Downside case")."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
 def _add_to_section(lines: list[str], section: str, setting: str) -> str:
     """The lines with `setting` added at the top of [section], or in a new [section] at the end."""
     for i, line in enumerate(lines):
@@ -216,6 +223,10 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     text = set_toml(text, "", s.key, format(round(d.cell.value, 12), ".15g"))
                 elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
+                elif s.kind in ("risk", "weight"):
+                    value = d.cell.value if s.key == "factor_weight" or s.kind == "weight" else int(d.cell.value)
+                    text = set_toml(text, "weights" if s.kind == "weight" else "", toml_key(s.key),
+                                    format(round(value, 12), ".15g"))
                 else:
                     section = "tolerances" if s.kind == "tolerance" else "sensitivity"
                     text = set_toml(text, section, s.key, format(round(d.cell.value, 12), ".15g"))
@@ -248,6 +259,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind == "risk":
+                k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":
@@ -275,7 +288,7 @@ def locate(folder: Path, d: Difference) -> str:
     except (OSError, DataError):
         return name
     if name.endswith(".toml"):
-        key = "default_scenario" if s.kind == "scenario" else s.key
+        key = "default_scenario" if s.kind == "scenario" else toml_key(s.key)
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]

@@ -20,19 +20,22 @@ from .tabs.cover import CoverTab
 from .tabs.income import IncomeTab
 from .tabs.inputs import InputsTab
 from .tabs.ratios import RatiosTab
+from .tabs.risk import RiskTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
+from .tabs.trials import TrialsTab
 from .tabs.units import UnitsTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without claims
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "risk", "trials", "claims",
+        "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without
+# claims, no Risk and Trials without the Monte Carlo's data (risk.csv, risk.toml)
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
-    "claims" without claims."""
-    tabs = [tab for tab in TABS if data.claims or tab != "claims"]
+    "claims" without claims, no "risk" and "trials" without the Monte Carlo."""
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.risk or tab not in ("risk", "trials"))]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + tabs[i:]
@@ -64,12 +67,20 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     scenarios.link_cash(cash)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
+    risk = trials = None
+    if data.risk:
+        risk = RiskTab(book, data, tl, inputs, income, scenarios, breakeven, cash)
+        trials = TrialsTab(book, data, tl, inputs, income, cash, risk)
+        risk.results(trials)
+        breakeven.add_probability(risk)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else [])
-    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + (
+        [risk.sheet, trials.sheet] if risk else [])
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
+                       risk, trials)
     SourcesTab(book, data)
     cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
@@ -83,7 +94,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
-                 "claims": claims, "checks": checks}  # by tab id
+                 "risk": risk, "trials": trials, "claims": claims, "checks": checks}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()
     return book

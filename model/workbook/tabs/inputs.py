@@ -12,6 +12,7 @@ from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
+from .risk_inputs import put_risk_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -181,6 +182,7 @@ class InputsTab:
             sh.put(row, tl.note_col, t("inputs.steps_note", note=t(f"sensitivity.{key}_note")), "note")
             row += 1
         row += 1
+        row = put_risk_inputs(self, sh, data, t, row)   # the Monte Carlo's (risk.csv, risk.toml), when given
 
         # Reference figures the checks compare against (published numbers from reference.csv)
         self.refs = []

@@ -1,0 +1,281 @@
+"""Trials: the Monte Carlo's trials, one row each. A row draws a uniform number for the shared factor and
+for each driver with a range (the HDR generator, in the cell's own arithmetic, from the trial number, the
+variable and the seed), ties each driver's draw to the factor's, turns it into the driver's shift
+(triangular), and recomputes the selected scenario's forecast with its drivers shifted, from the same line
+definitions as the Income Statement and Cash & Funding: revenue, adjusted net income, cash before new
+funding and closing cash per forecast year, then the year of breakeven and the year cash first falls below
+the minimum (0: not within the horizon). A line no shift moves is read from the selected scenario's; a line
+that grows from its own last year (tokens, price, cash) has a cell per year; the rest is composed into the
+formulas (workbook/inline.py).
+
+Every column holds one formula, written once and evaluated for all rows at once (calc/vector.py)."""
+from __future__ import annotations
+
+from ...calc.formula import Fn, Name, Neg, Op, Ref, Rng, col_letter
+from ...calc.lines import cash_lines, scenario_lines
+from ...calc.risk import hdr_formula, triangular, with_factor
+from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
+from ...data.items import REST, driver_items
+from ..inline import InlineRow
+from ..layout import moved_by, reads, upstream
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import LINE_HEIGHT, title_rows
+from .sensitivity import tornado_shift
+
+OUTPUTS = ("revenue", "adjusted_net_income")          # income lines every trial keeps, per forecast year
+CASH_OUTPUTS = ("cash_before_plug", "closing_cash")   # and cash-flow lines
+HEAD = 4            # the group headings' row; the parameter rows below it
+PARAMS = ("variable", "factor", "low", "likely", "high")   # label ids trials.<id>, one row each
+
+
+class TrialsTab:
+    def __init__(self, book, data, tl, inputs, income, cash, risk):
+        """`risk`: the Risk tab (its settings cells, and the trial it shows, whose cash bridge holds the
+        lines no shift moves)."""
+        t = book.t
+        sh = self.sheet = book.add_sheet("trials", "calc")
+        self.tl, self.data = tl, data
+        settings = data.risk
+        n = settings.trials
+        ranges = settings.ranges
+        title_rows(sh, sh.name, t("trials.subtitle", risk=t("tabs.risk"), inputs=t("tabs.inputs")))
+        fc = tl.forecast
+        self.top = top = HEAD + 1 + len(PARAMS) + 1     # the first trial's row
+        self.rows = range(top, top + n)
+        param = {key: HEAD + 1 + i for i, key in enumerate(PARAMS)}
+        for key, r in param.items():
+            sh.put(r, LABEL_COL, t(f"trials.{key}"), "detail_label")
+        sh.put(HEAD, LABEL_COL, "", "head")
+        sh.put(top - 1, LABEL_COL, t("trials.trial_head"), "head")
+        sh.put(top - 1, UNIT_COL, t("trials.trial"), "head")
+        sh.widths.update({LABEL_COL: 30, UNIT_COL: 8})
+        sh.freeze = (top, FIRST_COL)
+
+        # columns: the factor's draw, each driver's draw, each driver's shift, then the forecast lines
+        col = FIRST_COL
+        self.col = {}
+        self.col["u0"] = col
+        col += 1
+        for r in ranges:
+            self.col[("u", r.driver)] = col
+            col += 1
+        for r in ranges:
+            self.col[("d", r.driver)] = col
+            col += 1
+        rin = inputs.risk
+        var = {}
+        heads = [(self.col["u0"], t("trials.factor_draw"), "head_wrap")]
+        for i, r in enumerate(ranges):
+            label = t.item("drivers", _items(data)[r.driver])
+            heads.append((self.col[("u", r.driver)], t("trials.draw", driver=label), "head_wrap"))
+            heads.append((self.col[("d", r.driver)], t("trials.shift", driver=label), "head_wrap"))
+        for c, text, role in heads:
+            sh.put(top - 1, c, text, role)
+            sh.widths[c] = 12
+        sh.heights[top - 1] = 4 * LINE_HEIGHT
+        sh.put(HEAD, self.col["u0"], t("trials.draws"), "head")
+        sh.merges.append((HEAD, self.col["u0"], self.col[("u", ranges[-1].driver)]))
+        sh.put(HEAD, self.col[("d", ranges[0].driver)], t("trials.shifts"), "head")
+        if len(ranges) > 1:
+            sh.merges.append((HEAD, self.col[("d", ranges[0].driver)], self.col[("d", ranges[-1].driver)]))
+        # the generator's variable ids: 1 for the factor, then one per driver (the column's position)
+        first_var = self.col["u0"]
+        for c in [self.col["u0"]] + [self.col[("u", r.driver)] for r in ranges]:
+            anchor = sh.cell_at(top - 1, first_var)
+            var[c] = sh.put(param["variable"], c, _columns(anchor, sh.cell_at(top - 1, c)), "calc", "int")
+        for r in ranges:
+            c = self.col[("u", r.driver)]
+            sh.put(param["factor"], c, rin[(r.driver, "factor")].ref(), "calc", "rate")
+            c = self.col[("d", r.driver)]
+            for key in ("low", "likely", "high"):
+                sh.put(param[key], c, rin[(r.driver, key)].ref(), "calc", "pct")
+
+        # the forecast, one row per trial: the lines the outputs need, with the shifted drivers
+        self.plan(data, tl, inputs, income, cash, risk)
+        columns = {}     # key -> (template Expr, number format)
+        trial = Column("trial", UNIT_COL)
+        seed, weight = risk.seed.ref(True, True), risk.factor_weight.ref(True, True)
+        u0 = Column("u0", self.col["u0"])
+        columns["u0"] = (hdr_formula(trial, var[self.col["u0"]].ref(abs_row=True), seed), "rate")
+        for r in ranges:
+            c = self.col[("u", r.driver)]
+            own = hdr_formula(trial, var[c].ref(abs_row=True), seed)
+            direction = sh.cell_at(param["factor"], c).ref(abs_row=True)
+            columns[("u", r.driver)] = (with_factor(own, u0, direction, weight), "rate")
+        for r in ranges:
+            c = self.col[("d", r.driver)]
+            low, likely, high = (sh.cell_at(param[k], c).ref(abs_row=True) for k in ("low", "likely", "high"))
+            columns[("d", r.driver)] = (triangular(Column(("u", r.driver), self.col[("u", r.driver)]), low, likely,
+                                                   high), "pct")
+        kind = {r.driver: r.kind for r in ranges}
+
+        def drivers(name, p):
+            base = income.drivers[(name, p)].ref(True, True)
+            drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
+            if drv not in kind:
+                return base
+            return tornado_shift(kind[drv], Column(("d", drv), self.col[("d", drv)]), 1)(base)
+
+        stored = self.stored_lines(drivers, risk)
+        col = max(self.col.values()) + 1
+        for key, part in stored:
+            ln = (self.lines if part == "lines" else self.bridge_lines)[key]
+            sh.put(HEAD, col, t.line(ln)[0], "head")
+            sh.merges.append((HEAD, col, col + len(fc) - 1))
+            for p in fc:
+                self.col[("line", key, p)] = col
+                sh.put(top - 1, col, risk.headers[p].ref(), "head", "year")   # the fiscal year, as the Risk tab
+                sh.widths[col] = 11
+                col += 1
+        self.col["be"], self.col["runout"] = col, col + 1
+        for c, key in ((col, "be_year"), (col + 1, "runout_year")):
+            sh.put(top - 1, c, t(f"trials.{key}"), "head_wrap")
+            sh.widths[c] = 12
+        rows = self.compose(drivers, stored)
+        for (key, part), (p, expr) in rows:
+            ln = (self.lines if part == "lines" else self.bridge_lines)[key]
+            columns[("line", key, p)] = (expr, ln.unit)
+        ani = [Column(("line", "adjusted_net_income", p), self.col[("line", "adjusted_net_income", p)]) for p in fc]
+        cbp = [Column(("line", "cash_before_plug", p), self.col[("line", "cash_before_plug", p)]) for p in fc]
+        fiscal = [risk.headers[p].ref(True, True) for p in fc]   # the fiscal years, as the Risk tab heads them
+        columns["be"] = (RowFirst(ani, ">=", 0, fiscal), "year")
+        columns["runout"] = (RowFirst(cbp, "<", cash.scalars["min_cash"].ref(True, True), fiscal), "year")
+        self.write(sh, columns, n)
+
+    # --- which lines a trial needs, what moves them, and which it keeps in cells of its own ---
+    def plan(self, data, tl, inputs, income, cash, risk):
+        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.cash_periods = [inputs.opening_period] + tl.forecast
+        bridge = cash_lines(cash.events)
+        every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
+        keep = upstream(CASH_OUTPUTS, lambda k: every[k].own)
+        self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep}
+        bridge_reads = {k: every[k] for k in keep}
+        needs = set(OUTPUTS).union(*(every[k].other for k in keep))
+        lines = scenario_lines(data)
+        forecast = [p for p in self.periods if not tl.is_actual(p)]
+        every = reads(tl, lines, forecast, inputs, risk.headers)
+        keep = upstream(needs, lambda k: every[k].own)
+        self.lines = {ln.key: ln for ln in lines if ln.key in keep}
+        ids = {r.driver: r.driver for r in data.risk.ranges}
+        ids.update({REST + d: d for d in ids})
+        self.moved = moved_by({k: every[k] for k in keep}, ids)
+        self.bridge_moved = moved_by(bridge_reads, ids, self.moved)
+        self.fixed, self.fixed_bridge = income.lines, risk.viewer.bridge
+        self.inputs, self.headers = inputs, risk.headers
+
+    def rows_for(self, drivers, stored_lines, stored_bridge):
+        tl = self.tl
+        lines = InlineRow(tl, self.lines.values(), self.periods, self.moved, self.fixed, drivers, stored_lines,
+                          self.inputs, self.headers)
+        cash = self.fixed_bridge
+        bridge = InlineRow(tl, self.bridge_lines.values(), self.cash_periods, self.bridge_moved, cash,
+                           lambda name, p: cash.drivers(name, p), stored_bridge, self.inputs, self.headers, source=lines)
+        return lines, bridge
+
+    def stored_lines(self, drivers, risk) -> list:
+        """(line, part) the trial keeps a cell per forecast year for: the outputs, and every line moved by a
+        shift that reads itself at an earlier period (composed inline it would repeat its history)."""
+        out = [(k, "lines") for k in OUTPUTS] + [(k, "bridge") for k in CASH_OUTPUTS]
+        stub = {(k, p): Column(None, 0) for k in OUTPUTS for p in self.tl.forecast}
+        stub_b = {(k, p): Column(None, 0) for k in CASH_OUTPUTS for p in self.tl.forecast}
+        lines, bridge = self.rows_for(drivers, stub, stub_b)
+        for row, keys in ((lines, OUTPUTS), (bridge, CASH_OUTPUTS)):
+            for k in keys:
+                for p in self.tl.forecast:
+                    row.formula(k, p)
+        out += [(k, "lines") for k in self.lines if k in lines.recursive and (k, "lines") not in out]
+        out += [(k, "bridge") for k in self.bridge_lines if k in bridge.recursive and (k, "bridge") not in out]
+        return out
+
+    def compose(self, drivers, stored) -> list:
+        """((line, part), (period, formula)) for every stored cell of a trial row, in the order of periods."""
+        fc = self.tl.forecast
+        cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt in stored if pt == part
+                       for p in fc} for part in ("lines", "bridge")}
+        lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
+        return [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for p in fc for k, part in stored]
+
+    def write(self, sh, columns, n):
+        """Every column's formula rendered once and its values computed for all n rows at once (in the order
+        the columns read each other), then written row by row."""
+        self.values = values = {"trial": [float(i + 1) for i in range(n)]}
+        head = sh.cell_at(self.top - 1, UNIT_COL)
+        trial_text = f"=ROWS({col_letter(UNIT_COL)}${head.row + 1}:{col_letter(UNIT_COL)}{ROW})"
+        for i, r in enumerate(self.rows):   # the trial number: the rows above it, from the heading
+            sh.put(r, UNIT_COL, Computed(trial_text, r - 1, float(i + 1), False, ()), "calc", "int")
+        for key in _order(columns):
+            expr, fmt = columns[key]
+            values[key] = evaluate(expr, values, n)
+            text = render(expr, sh)
+            links = tuple(c for c in _cells_read(expr) if c.sheet is not sh)[:1]
+            c = self.col[key]
+            for r, v in zip(self.rows, values[key]):
+                sh.put(r, c, Computed(text, r, v, expr.array, links), "calc", fmt)
+
+    def column(self, key) -> Rng:
+        """A column of the trials as a range (rows fixed, the column relative: it moves along a timeline)."""
+        c = self.col[key]
+        return Rng(self.sheet.cell_at(self.rows[0], c), self.sheet.cell_at(self.rows[-1], c), absolute=False,
+                   fixed_rows=True)
+
+    def trial_numbers(self) -> Rng:
+        return Rng(self.sheet.cell_at(self.rows[0], UNIT_COL), self.sheet.cell_at(self.rows[-1], UNIT_COL))
+
+
+def _columns(first, cell):
+    """The number of columns from `first` to `cell`: the generator's variable id of a draw column."""
+    return Fn("COLUMNS", Rng(first, cell, anchored=True))
+
+
+def _items(data):
+    return driver_items(data)
+
+
+def _cells_read(expr) -> list:
+    """The cells a column's formula reads (a range by its first cell)."""
+    out, todo = [], [expr]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, (Ref, Name)):
+            out.append(e.cell)
+        elif isinstance(e, Rng):
+            out.append(e.first)
+        elif isinstance(e, Op):
+            todo += [e.a, e.b]
+        elif isinstance(e, Neg):
+            todo.append(e.a)
+        elif isinstance(e, Fn):
+            todo += e.args
+        elif isinstance(e, RowFirst):
+            todo += [e.x, *e.years]
+    return out
+
+
+def _order(columns) -> list:
+    """The column keys in an order where each comes after the columns its formula reads (same row)."""
+    deps = {k: {c.key for c in _leaves(e)} for k, (e, _) in columns.items()}
+    done, out = {"trial"}, []
+    while len(out) < len(columns):
+        ready = [k for k in columns if k not in done and deps[k] <= done]
+        if not ready:
+            raise ValueError(f"trial columns read each other in a cycle: {[k for k in columns if k not in done]}")
+        for k in ready:
+            done.add(k)
+            out.append(k)
+    return out
+
+
+def _leaves(expr):
+    out, todo = [], [expr]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, Column):
+            out.append(e)
+        elif isinstance(e, RowFirst):
+            out.extend(e.cols)
+        for child in (getattr(e, "a", None), getattr(e, "b", None), *getattr(e, "args", ())):
+            if child is not None:
+                todo.append(child)
+    return out
+

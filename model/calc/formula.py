@@ -177,7 +177,14 @@ class Rng(Expr):
         return [v for row in self.values() for v in row]
 
     def values(self):
-        return [[c.result() if c is not None else None for c in row] for row in self.cells()]
+        """The range's values by row. Read once per range: a cell's value does not change once computed (the
+        Trials tab's columns are read by dozens of formulas each)."""
+        sheet = self.first.sheet
+        key = (self.first.row, self.first.col, self.last.row, self.last.col)
+        cache = sheet.__dict__.setdefault("range_values", {})
+        if key not in cache:
+            cache[key] = [[c.result() if c is not None else None for c in row] for row in self.cells()]
+        return cache[key]
 
     def xl(self, sheet):
         ab, start, rows = self.absolute, self.absolute or self.anchored, self.absolute or self.fixed_rows
@@ -376,13 +383,13 @@ def _sumproduct(*rngs):
 
 
 def _count_errors(rng, gaps=True):
+    """Error values in a range: over the sheet's cells that stand in it (a scan of a whole tab)."""
+    r0, r1, c0, c1 = rng.first.row, rng.last.row, rng.first.col, rng.last.col
     n = 0
-    for row in rng.cells():
-        for c in row:
-            if c is None:
-                continue
+    for (r, c), cell in rng.first.sheet.cells.items():
+        if r0 <= r <= r1 and c0 <= c <= c1:
             try:
-                n += gaps and isinstance(c.result(), GapValue)
+                n += gaps and isinstance(cell.result(), GapValue)
             except XlError:
                 n += 1
     return float(n)

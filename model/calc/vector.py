@@ -133,7 +133,26 @@ def _fast_mod(a, d, n):
     return [r + y if (r := fmod(x, y)) and (r < 0) != (y < 0) else r for x, y in _pairs(a, d, n)]
 
 
-_FAST_FUNCS = {"TAN": math.tan, "ABS": abs}
+_FAST_FUNCS = {"TAN": math.tan, "ABS": abs}   # of one float argument
+
+
+def _fast_func(name, args, n):
+    """A function over plain floats, or None when it needs the general path (a negative square root ...)."""
+    if name in _FAST_FUNCS:
+        f = _FAST_FUNCS[name]
+        return [f(x) for x in args[0]] if isinstance(args[0], list) else None
+    cols = [a if isinstance(a, list) else repeat(a, n) for a in args]
+    if name == "MAX":
+        return [max(v) for v in zip(*cols)]
+    if name == "MIN":
+        return [min(v) for v in zip(*cols)]
+    if name == "SQRT" and isinstance(args[0], list) and all(x >= 0 for x in args[0]):
+        return [math.sqrt(x) for x in args[0]]
+    if name == "ATAN2" and not any(x == 0 and y == 0 for x, y in zip(*cols)):
+        return [math.atan2(y, x) for x, y in zip(*[a if isinstance(a, list) else repeat(a, n) for a in args])]
+    if name == "SUM":
+        return [compensated_sum(v) for v in zip(*cols)]
+    return None
 
 
 def evaluate(expr: Expr, columns: dict, n: int):
@@ -208,10 +227,7 @@ def evaluate(expr: Expr, columns: dict, n: int):
         else:
             args = [ev(a) for a in e.args]
             if all(floats(a) for a in args):
-                if e.name in _FAST_FUNCS:
-                    v = [_FAST_FUNCS[e.name](x) for x in args[0]]
-                elif e.name == "MOD":
-                    v = _fast_mod(args[0], args[1], n)
+                v = _fast_mod(args[0], args[1], n) if e.name == "MOD" else _fast_func(e.name, args, n)
                 if v is not None:
                     clean[id(v)] = True
             if v is None:

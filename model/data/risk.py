@@ -143,9 +143,9 @@ def _load_settings(path: Path, data, ranges, problems: Problems) -> Risk:
         v = table.get(key)
         whole = key in WHOLE
         if not isinstance(v, (int, float)) or isinstance(v, bool) or (whole and v != int(v)) or not bound.allows(v):
-            kind = "a whole number" if whole else "a number"
-            problem(key, f"{key} must be {kind} from {bound.low:g}{' (not included)' if bound.low_open else ''} to "
-                         f"{bound.high:g}, found {v!r}")
+            kind, show = ("a whole number", "{:,.0f}") if whole else ("a number", "{:g}")
+            problem(key, f"{key} must be {kind} from {show.format(bound.low)}{' (not included)' if bound.low_open else ''}"
+                         f" to {show.format(bound.high)}, found {v!r}")
         else:
             values[key] = int(v) if whole else float(v)
     for key in texts:

@@ -14,8 +14,9 @@ from ...calc.formula import (CHOOSE, CORREL, COUNTIFS, IF, IFERROR, INDEX, ISNUM
 from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
 from ...data.items import REST, driver_items
 from ..layout import LineBlock
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import LINE_HEIGHT, put_label, title_rows
 from .sensitivity import tornado_shift
 
 FANS = (("revenue", "lines"), ("adjusted_net_income", "lines"), ("closing_cash", "bridge"))
@@ -57,10 +58,16 @@ class RiskTab:
             self.sheet.put(self.row, FIRST_COL, note.format(**fill), "note")
         self.row += 1
 
+    def label(self, key, role, **fill):
+        """A row label in this edition, wrapped (the row as tall as needed) where any edition's is longer
+        than the label column."""
+        put_label(self.sheet, self.row, self.t(key, **fill), role,
+                  [self.t.edition(lang)(key, **fill) for lang in LANGS], LABEL_WIDTH)
+
     def put(self, key, unit, expr, fmt, note=None, **fill):
         """A labelled result in the first value column; returns its cell."""
         sh, t = self.sheet, self.t
-        sh.put(self.row, LABEL_COL, t(key, **fill), "label")
+        self.label(key, "label", **fill)
         sh.put(self.row, UNIT_COL, unit, "unit")
         cell = sh.put(self.row, FIRST_COL, expr, "calc", fmt)
         if note:
@@ -71,7 +78,7 @@ class RiskTab:
     def timeline_row(self, key, unit, fmt, role="label", **fill):
         """A row with a cell per forecast year (contents filled later); returns {period: cell}."""
         sh, t, tl = self.sheet, self.t, self.tl
-        sh.put(self.row, LABEL_COL, t(key, **fill), role)
+        self.label(key, role, **fill)
         sh.put(self.row, UNIT_COL, unit, "unit")
         cells = {p: sh.put(self.row, tl.col[p], None, "calc", fmt) for p in tl.forecast}
         note = t.texts.get(key + "_note")
@@ -115,7 +122,7 @@ class RiskTab:
             sh.put(self.row, FIRST_COL + i, t(f"risk.{key}"), "head_wrap")
         sh.put(self.row, LABEL_COL, t("scenarios.scenario"), "head")
         sh.put(self.row, UNIT_COL, "", "head")
-        sh.heights[self.row] = 3 * 16
+        sh.heights[self.row] = 3 * LINE_HEIGHT
         self.row += 1
         self.weighted = {}
         for sc in self.data.scenarios:
@@ -128,7 +135,7 @@ class RiskTab:
         self.w_flags = self.timeline_row("risk.median_flag", t.unit_of("flag"), "int", "detail_label")
         self.w_target = self.put("risk.weighted_target", pct, None, "pct")
         self.w_median = self.put("risk.weighted_median", t.unit_of("year"), None, "year", "risk.median_year_note")
-        self.w_mean = self.put("risk.weighted_mean", t.unit_of("year"), None, "amount", None)
+        self.w_mean = self.put("risk.weighted_mean", t.unit_of("year"), None, "count", None)
         self.w_basis = self.sheet.cell_at(self.row - 1, FIRST_COL + 1) or self.sheet.put(self.row - 1, FIRST_COL + 1, None)
         self.w_missing = self.put("risk.weighted_missing", pct, None, "pct", None, period=self.tl.forecast[-1].code)
         self.row += 1
@@ -140,7 +147,7 @@ class RiskTab:
         sh.put(self.row, UNIT_COL, "", "head")
         for j, r in enumerate(ranges):
             sh.put(self.row, FIRST_COL + j, self.labels[r.driver], "head_wrap")
-        sh.heights[self.row] = 3 * 16
+        sh.heights[self.row] = 5 * LINE_HEIGHT
         self.row += 1
         self.corr = {}
         for r in ranges:

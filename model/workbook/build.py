@@ -20,6 +20,7 @@ from .tabs.cover import CoverTab
 from .tabs.income import IncomeTab
 from .tabs.inputs import InputsTab
 from .tabs.ratios import RatiosTab
+from .tabs.peers import PeersTab
 from .tabs.risk import RiskTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
@@ -27,15 +28,16 @@ from .tabs.sources import SourcesTab
 from .tabs.trials import TrialsTab
 from .tabs.units import UnitsTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "risk", "trials", "claims",
-        "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without
-# claims, no Risk and Trials without the Monte Carlo's data (risk.csv, risk.toml)
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "sensitivity", "risk", "trials",
+        "claims", "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without claims,
+# no Peers without peers, no Risk and Trials without the Monte Carlo's data (risk.csv, risk.toml)
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
-    "claims" without claims, no "risk" and "trials" without the Monte Carlo."""
-    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.risk or tab not in ("risk", "trials"))]
+    "claims" without claims, no "peers" without peers, no "risk" and "trials" without the Monte Carlo."""
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")
+            and (data.risk or tab not in ("risk", "trials"))]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + tabs[i:]
@@ -66,6 +68,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     scenarios.link_cash(cash)
+    peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     risk = trials = None
     if data.risk:
@@ -77,7 +80,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + (
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([peers.sheet] if peers else []) + (
         [risk.sheet, trials.sheet] if risk else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
                        risk, trials)
@@ -94,7 +97,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
-                 "risk": risk, "trials": trials, "claims": claims, "checks": checks}  # by tab id
+                 "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()
     return book

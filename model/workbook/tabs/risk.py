@@ -12,12 +12,12 @@ from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import (CHOOSE, CORREL, COUNTIFS, IF, IFERROR, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, ROWS, SUM,
                              SUMPRODUCT, Flags, PercentileIf, ROUND, Rng, Text)
 from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
+from ...calc.risk import shifted
 from ...data.items import REST, driver_items
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
 from . import LINE_HEIGHT, put_label, title_rows
-from .sensitivity import tornado_shift
 
 FANS = (("revenue", "lines"), ("adjusted_net_income", "lines"), ("closing_cash", "bridge"))
 PERCENTILES = ("p_low", "p_mid", "p_high")
@@ -189,7 +189,7 @@ class RiskTab:
             drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
             if drv not in kind:
                 return base
-            return tornado_shift(kind[drv], self.shown_shift[drv].ref(True, True), 1)(base.ref())
+            return shifted(kind[drv], base.ref(), self.shown_shift[drv].ref(True, True), rest=name != drv)
         periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.viewer = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines()[:1], self.row, periods, inputs,
                                 drivers=drivers, headers=self.headers, link_actuals=income.lines)

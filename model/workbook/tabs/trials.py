@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from ...calc.formula import Fn, Name, Neg, Op, Ref, Rng, col_letter
 from ...calc.lines import cash_lines, scenario_lines
-from ...calc.risk import hdr_formula, triangular, with_factor
+from ...calc.risk import hdr_formula, shifted, triangular, with_factor
 from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
 from ...data.items import REST, driver_items
 from ..inline import InlineRow
 from ..layout import moved_by, reads, upstream
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, title_rows
-from .sensitivity import tornado_shift
 
 OUTPUTS = ("revenue", "adjusted_net_income")          # income lines every trial keeps, per forecast year
 CASH_OUTPUTS = ("cash_before_plug", "closing_cash")   # and cash-flow lines
@@ -114,7 +113,7 @@ class TrialsTab:
             drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
             if drv not in kind:
                 return base
-            return tornado_shift(kind[drv], Column(("d", drv), self.col[("d", drv)]), 1)(base)
+            return shifted(kind[drv], base, Column(("d", drv), self.col[("d", drv)]), rest=name != drv)
 
         stored = self.stored_lines(drivers, risk)
         col = max(self.col.values()) + 1

@@ -326,6 +326,18 @@ def test_one_risk_file_without_the_other_is_refused(tmp_path):
     assert res.returncode == 2 and "risk.toml: missing: risk.csv turns the Monte Carlo on" in res.stderr
 
 
+def test_ranges_on_unit_drivers_without_the_unit_build_are_noted_not_used(tmp_path):
+    """As units.csv without units.toml: each range on a unit-build driver is named in the build report and
+    not used; with none left, no Risk tab."""
+    folder = tmp_path / "zhipu"
+    shutil.copytree(ZHIPU_UNITS, folder, ignore=shutil.ignore_patterns("units.toml"))
+    data = load(folder)
+    assert data.risk is None
+    assert "risk.csv, row 5: the range on token_growth is not used: units.toml" in " ".join(data.notes)
+    assert any("risk.csv and risk.toml not used (no Risk tab)" in n for n in data.notes)
+    assert "ProbBreakevenByTarget" not in build_book(data).names
+
+
 def test_risk_inputs_survive_a_rebuild_and_edits_apply_writes_them(tmp_path):
     """A range, a setting and a scenario weight edited in the workbook are carried over by a rebuild, and
     `edits --apply` writes them into risk.csv and risk.toml."""

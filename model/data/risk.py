@@ -15,7 +15,7 @@ from pathlib import Path
 from .bounds import Bound, check_bound
 from .fields import check_sources
 from .files import DataError, Problems, excel_precision, parse_number, read_csv, read_toml, toml_line, unknown
-from .items import REST, driver_items
+from .items import REST, UNIT_DRIVERS, driver_items
 from .settings import RATIONALE_TEXTS
 from ..calc.risk import MAX_SEED, MAX_VARIABLE
 
@@ -89,6 +89,10 @@ def load_risk(folder: Path, data, problems: Problems) -> Risk | None:
             raise DataError(path, f"missing: {other.name} turns the Monte Carlo on, which needs {path.name} too "
                                   "(see templates/README.md)")
     ranges = _load_ranges(csv_path, data)
+    if not ranges:   # every range is on the unit build's drivers, and units.toml is not in the folder
+        data.notes.append("risk.csv and risk.toml not used (no Risk tab): every range is on a driver of the unit "
+                          "build, which units.toml turns on; give ranges on this company's growth rates")
+        return None
     return _load_settings(toml_path, data, ranges, problems)
 
 
@@ -98,6 +102,10 @@ def _load_ranges(path: Path, data) -> list[Range]:
     seen, ranges = {}, []
     for n, r in rows:
         drv = r["driver"]
+        if drv in UNIT_DRIVERS and not data.units:   # as units.csv without units.toml: noted, not used
+            data.notes.append(f"risk.csv, row {n}: the range on {drv} is not used: units.toml, which turns the unit "
+                              "build on, is not in the folder")
+            continue
         if drv not in known:
             raise DataError(path, unknown("driver", drv, known) + " (an income-statement driver of this company)",
                             n, "driver")
@@ -121,7 +129,7 @@ def _load_ranges(path: Path, data) -> list[Range]:
         ranges.append(Range(drv, shift_kind(drv, known[drv]), values["low"], values["likely"], values["high"],
                             excel_precision(loading), r.get("source", ""),
                             {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}))
-    if not ranges:
+    if not rows:
         raise DataError(path, "no driver has a range: give at least one row (driver,low,likely,high,factor,rationale)")
     if len(ranges) > MAX_VARIABLE - 1:
         raise DataError(path, f"{len(ranges)} ranges; at most {MAX_VARIABLE - 1}")

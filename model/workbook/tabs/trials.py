@@ -29,83 +29,71 @@ PARAMS = ("variable", "factor", "low", "likely", "high")   # label ids trials.<i
 
 class TrialsTab:
     def __init__(self, book, data, tl, inputs, income, cash, risk):
-        """`risk`: the Risk tab (its settings cells, and the trial it shows, whose cash bridge holds the
-        lines no shift moves)."""
-        t = book.t
+        """`risk`: the Risk tab (its settings cells, its period header, and the trial it shows, whose cash
+        bridge holds the lines no shift moves)."""
+        t = self.t = book.t
         sh = self.sheet = book.add_sheet("trials", "calc")
-        self.tl, self.data = tl, data
-        settings = data.risk
-        n = settings.trials
-        ranges = settings.ranges
+        self.tl, self.data, self.risk = tl, data, risk
         title_rows(sh, sh.name, t("trials.subtitle", risk=t("tabs.risk"), inputs=t("tabs.inputs")))
-        fc = tl.forecast
-        self.top = top = HEAD + 1 + len(PARAMS) + 1     # the first trial's row
-        self.rows = range(top, top + n)
-        param = {key: HEAD + 1 + i for i, key in enumerate(PARAMS)}
+        self.top = HEAD + 1 + len(PARAMS) + 1     # the first trial's row, under the headings and parameters
+        self.rows = range(self.top, self.top + data.risk.trials)
+        self.param = {key: HEAD + 1 + i for i, key in enumerate(PARAMS)}
+        self.plan(data, tl, inputs, income, cash, risk)
+        columns = self.draw_columns(data.risk.ranges, inputs.risk)
+        columns.update(self.forecast_columns(data.risk.ranges, income, cash))
+        self.write(sh, columns, data.risk.trials)
+
+    def draw_columns(self, ranges, rin) -> dict:
+        """The draws' columns, each under its heading and parameters: the shared factor's draw, each driver's
+        draw tied to it, each driver's shift. Returns key -> (formula of the row, number format)."""
+        sh, t, top, param = self.sheet, self.t, self.top, self.param
         for key, r in param.items():
             sh.put(r, LABEL_COL, t(f"trials.{key}"), "detail_label")
         sh.put(HEAD, LABEL_COL, "", "head")
         sh.put(top - 1, LABEL_COL, t("trials.trial_head"), "head")
         sh.put(top - 1, UNIT_COL, t("trials.trial"), "head")
         sh.widths.update({LABEL_COL: 30, UNIT_COL: 8})
-        sh.freeze = (top, FIRST_COL)
-
-        # columns: the factor's draw, each driver's draw, each driver's shift, then the forecast lines
-        col = FIRST_COL
-        self.col = {}
-        self.col["u0"] = col
-        col += 1
-        for r in ranges:
-            self.col[("u", r.driver)] = col
-            col += 1
-        for r in ranges:
-            self.col[("d", r.driver)] = col
-            col += 1
-        rin = inputs.risk
-        var = {}
-        heads = [(self.col["u0"], t("trials.factor_draw"), "head_wrap")]
-        for i, r in enumerate(ranges):
-            label = t.item("drivers", _items(data)[r.driver])
-            heads.append((self.col[("u", r.driver)], t("trials.draw", driver=label), "head_wrap"))
-            heads.append((self.col[("d", r.driver)], t("trials.shift", driver=label), "head_wrap"))
-        for c, text, role in heads:
-            sh.put(top - 1, c, text, role)
-            sh.widths[c] = 12
         sh.heights[top - 1] = 4 * LINE_HEIGHT
-        sh.put(HEAD, self.col["u0"], t("trials.draws"), "head")
-        sh.merges.append((HEAD, self.col["u0"], self.col[("u", ranges[-1].driver)]))
-        sh.put(HEAD, self.col[("d", ranges[0].driver)], t("trials.shifts"), "head")
-        if len(ranges) > 1:
-            sh.merges.append((HEAD, self.col[("d", ranges[0].driver)], self.col[("d", ranges[-1].driver)]))
-        # the generator's variable ids: 1 for the factor, then one per driver (the column's position)
-        first_var = self.col["u0"]
-        for c in [self.col["u0"]] + [self.col[("u", r.driver)] for r in ranges]:
-            anchor = sh.cell_at(top - 1, first_var)
-            var[c] = sh.put(param["variable"], c, _columns(anchor, sh.cell_at(top - 1, c)), "calc", "int")
+        sh.freeze = (top, FIRST_COL)
+        keys = ["u0"] + [("u", r.driver) for r in ranges] + [("d", r.driver) for r in ranges]
+        self.col = {key: FIRST_COL + i for i, key in enumerate(keys)}
+        items = driver_items(self.data)
+        sh.put(top - 1, self.col["u0"], t("trials.factor_draw"), "head_wrap")
+        for r in ranges:
+            label = t.item("drivers", items[r.driver])
+            sh.put(top - 1, self.col[("u", r.driver)], t("trials.draw", driver=label), "head_wrap")
+            sh.put(top - 1, self.col[("d", r.driver)], t("trials.shift", driver=label), "head_wrap")
+        for c in self.col.values():
+            sh.widths[c] = 12
+        for key, first, last in (("draws", "u0", ("u", ranges[-1].driver)),
+                                 ("shifts", ("d", ranges[0].driver), ("d", ranges[-1].driver))):
+            sh.put(HEAD, self.col[first], t(f"trials.{key}"), "head")
+            if self.col[last] > self.col[first]:
+                sh.merges.append((HEAD, self.col[first], self.col[last]))
+        # the generator's variable ids: the draw column's position, 1 for the shared factor
+        var = {c: sh.put(param["variable"], c, _columns(sh.cell_at(top - 1, self.col["u0"]), sh.cell_at(top - 1, c)),
+                         "calc", "int").ref(abs_row=True)
+               for c in [self.col["u0"]] + [self.col[("u", r.driver)] for r in ranges]}
+        here = lambda key, c: sh.cell_at(param[key], c).ref(abs_row=True)   # noqa: E731  (its column's parameter)
+        trial, seed = Column("trial", UNIT_COL), self.risk.seed.ref(True, True)
+        u0 = Column("u0", self.col["u0"])
+        columns = {"u0": (hdr_formula(trial, var[self.col["u0"]], seed), "rate")}
         for r in ranges:
             c = self.col[("u", r.driver)]
             sh.put(param["factor"], c, rin[(r.driver, "factor")].ref(), "calc", "rate")
+            columns[("u", r.driver)] = (with_factor(hdr_formula(trial, var[c], seed), u0, here("factor", c),
+                                                    self.risk.factor_weight.ref(True, True)), "rate")
             c = self.col[("d", r.driver)]
             for key in ("low", "likely", "high"):
                 sh.put(param[key], c, rin[(r.driver, key)].ref(), "calc", "pct")
+            columns[("d", r.driver)] = (triangular(Column(("u", r.driver), self.col[("u", r.driver)]),
+                                                   here("low", c), here("likely", c), here("high", c)), "pct")
+        return columns
 
-        # the forecast, one row per trial: the lines the outputs need, with the shifted drivers
-        self.plan(data, tl, inputs, income, cash, risk)
-        columns = {}     # key -> (template Expr, number format)
-        trial = Column("trial", UNIT_COL)
-        seed, weight = risk.seed.ref(True, True), risk.factor_weight.ref(True, True)
-        u0 = Column("u0", self.col["u0"])
-        columns["u0"] = (hdr_formula(trial, var[self.col["u0"]].ref(abs_row=True), seed), "rate")
-        for r in ranges:
-            c = self.col[("u", r.driver)]
-            own = hdr_formula(trial, var[c].ref(abs_row=True), seed)
-            direction = sh.cell_at(param["factor"], c).ref(abs_row=True)
-            columns[("u", r.driver)] = (with_factor(own, u0, direction, weight), "rate")
-        for r in ranges:
-            c = self.col[("d", r.driver)]
-            low, likely, high = (sh.cell_at(param[k], c).ref(abs_row=True) for k in ("low", "likely", "high"))
-            columns[("d", r.driver)] = (triangular(Column(("u", r.driver), self.col[("u", r.driver)]), low, likely,
-                                                   high), "pct")
+    def forecast_columns(self, ranges, income, cash) -> dict:
+        """The forecast's columns: a cell per forecast year for each line the row keeps (stored_lines), then
+        the breakeven year and the year cash first falls below the minimum."""
+        sh, t, fc, top = self.sheet, self.t, self.tl.forecast, self.top
         kind = {r.driver: r.kind for r in ranges}
 
         def drivers(name, p):
@@ -115,31 +103,31 @@ class TrialsTab:
                 return base
             return shifted(kind[drv], base, Column(("d", drv), self.col[("d", drv)]), rest=name != drv)
 
-        stored = self.stored_lines(drivers, risk)
+        stored = self.stored_lines(drivers)
         col = max(self.col.values()) + 1
         for key, part in stored:
-            ln = (self.lines if part == "lines" else self.bridge_lines)[key]
-            sh.put(HEAD, col, t.line(ln)[0], "head")
+            sh.put(HEAD, col, t.line(self.line(key, part))[0], "head")
             sh.merges.append((HEAD, col, col + len(fc) - 1))
             for p in fc:
                 self.col[("line", key, p)] = col
-                sh.put(top - 1, col, risk.headers[p].ref(), "head", "year")   # the fiscal year, as the Risk tab
+                sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # the fiscal year, as on Risk
                 sh.widths[col] = 11
                 col += 1
         self.col["be"], self.col["runout"] = col, col + 1
         for c, key in ((col, "be_year"), (col + 1, "runout_year")):
             sh.put(top - 1, c, t(f"trials.{key}"), "head_wrap")
             sh.widths[c] = 12
-        rows = self.compose(drivers, stored)
-        for (key, part), (p, expr) in rows:
-            ln = (self.lines if part == "lines" else self.bridge_lines)[key]
-            columns[("line", key, p)] = (expr, ln.unit)
-        ani = [Column(("line", "adjusted_net_income", p), self.col[("line", "adjusted_net_income", p)]) for p in fc]
-        cbp = [Column(("line", "cash_before_plug", p), self.col[("line", "cash_before_plug", p)]) for p in fc]
-        fiscal = [risk.headers[p].ref(True, True) for p in fc]   # the fiscal years, as the Risk tab heads them
-        columns["be"] = (RowFirst(ani, ">=", 0, fiscal), "year")
-        columns["runout"] = (RowFirst(cbp, "<", cash.scalars["min_cash"].ref(True, True), fiscal), "year")
-        self.write(sh, columns, n)
+        columns = {("line", key, p): (expr, self.line(key, part).unit)
+                   for (key, part), (p, expr) in self.compose(drivers, stored)}
+        line = lambda key: [Column(("line", key, p), self.col[("line", key, p)]) for p in fc]   # noqa: E731
+        fiscal = [self.risk.headers[p].ref(True, True) for p in fc]   # the fiscal years, as the Risk tab heads them
+        columns["be"] = (RowFirst(line("adjusted_net_income"), ">=", 0, fiscal), "year")
+        columns["runout"] = (RowFirst(line("cash_before_plug"), "<", cash.scalars["min_cash"].ref(True, True), fiscal),
+                             "year")
+        return columns
+
+    def line(self, key, part):
+        return (self.lines if part == "lines" else self.bridge_lines)[key]
 
     # --- which lines a trial needs, what moves them, and which it keeps in cells of its own ---
     def plan(self, data, tl, inputs, income, cash, risk):
@@ -172,13 +160,12 @@ class TrialsTab:
                            lambda name, p: cash.drivers(name, p), stored_bridge, self.inputs, self.headers, source=lines)
         return lines, bridge
 
-    def stored_lines(self, drivers, risk) -> list:
+    def stored_lines(self, drivers) -> list:
         """(line, part) the trial keeps a cell per forecast year for: the outputs, and every line moved by a
         shift that reads itself at an earlier period (composed inline it would repeat its history)."""
         out = [(k, "lines") for k in OUTPUTS] + [(k, "bridge") for k in CASH_OUTPUTS]
-        stub = {(k, p): Column(None, 0) for k in OUTPUTS for p in self.tl.forecast}
-        stub_b = {(k, p): Column(None, 0) for k in CASH_OUTPUTS for p in self.tl.forecast}
-        lines, bridge = self.rows_for(drivers, stub, stub_b)
+        kept = lambda keys: {(k, p): Column(k, 0) for k in keys for p in self.tl.forecast}   # noqa: E731
+        lines, bridge = self.rows_for(drivers, kept(OUTPUTS), kept(CASH_OUTPUTS))
         for row, keys in ((lines, OUTPUTS), (bridge, CASH_OUTPUTS)):
             for k in keys:
                 for p in self.tl.forecast:
@@ -225,10 +212,6 @@ class TrialsTab:
 def _columns(first, cell):
     """The number of columns from `first` to `cell`: the generator's variable id of a draw column."""
     return Fn("COLUMNS", Rng(first, cell, anchored=True))
-
-
-def _items(data):
-    return driver_items(data)
 
 
 def _cells_read(expr) -> list:

@@ -168,12 +168,14 @@ def test_the_workbooks_draws_are_uniform_and_tied_as_set(data, book):
 # --- one trial, by hand ----------------------------------------------------------------------------
 
 def shifted(data, shifts):
-    """The data with the selected scenario's ranged drivers shifted (a growth factor x (1 + shift)), no
-    Monte Carlo."""
+    """The data with the selected scenario's ranged drivers shifted, no Monte Carlo: a growth rate's growth
+    factor x (1 + shift), a level (cost per accelerator-hour, throughput) x (1 + shift)."""
     out = copy.deepcopy(data)
     out.risk = None
     for drv, d in shifts.items():
-        out.assumptions[("base", drv)] = [g + d * (1 + g) for g in data.assumptions[("base", drv)]]
+        growth = data.risk.range(drv).kind == "growth"
+        out.assumptions[("base", drv)] = [g + d * (1 + g) if growth else g * (1 + d)
+                                          for g in data.assumptions[("base", drv)]]
     return out
 
 
@@ -388,7 +390,8 @@ def test_a_wrong_cached_trial_is_caught(tmp_path, book):
     require_engine()
     from model.engine import libreoffice
     trials = book.tabs["trials"]
-    cell = trials.sheet.cell_at(trials.rows[499], trials.col[("line", "adjusted_net_income", book.tabs["risk"].tl.forecast[2])])
+    fy2028 = book.tabs["risk"].tl.forecast[2]
+    cell = trials.sheet.cell_at(trials.rows[499], trials.col[("line", "adjusted_net_income", fy2028)])
     planted = plant_wrong_cache(book, cell, tmp_path / "tampered.xlsx")
     planted.assert_caught(libreoffice.recalculate_file(planted.path))
 

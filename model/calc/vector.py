@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from itertools import repeat
 
-from .formula import (_FUNCS, Expr, Fn, Neg, Op, XlError, approx_equal, binary, col_letter, atan2, compensated_sum, lift, mod,
-                      num, sqrt, _is_number)
+from .formula import (_FUNCS, Expr, Fn, Neg, Op, XlError, _is_number, approx_equal, atan2, binary, col_letter,
+                      compensated_sum, lift, mod, num, sqrt)
 
 ROW = "\x00"   # the row number's place in a rendered formula
 

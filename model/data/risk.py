@@ -78,6 +78,19 @@ def risk_drivers(data) -> dict:
     return {k: v for k, v in driver_items(data).items() if not k.startswith(REST) and k != "adjustments"}
 
 
+def _not_used(drv: str, data) -> str | None:
+    """Why a driver of one of the optional builds has no place in this company's forecast, or None when it is
+    not such a driver."""
+    from .compute import COMPUTE_DRIVERS, REPLACED_DRIVERS
+    if drv in UNIT_DRIVERS and not data.units:
+        return "units.toml, which turns the unit build on, is not in the folder"
+    if drv in COMPUTE_DRIVERS and not data.compute:
+        return "compute.csv, which turns the compute build on, is not in the folder"
+    if drv in REPLACED_DRIVERS and data.compute:
+        return "the compute build (compute.csv) forecasts that cost from accelerator capacity instead"
+    return None
+
+
 def load_risk(folder: Path, data, problems: Problems) -> Risk | None:
     """risk.csv and risk.toml, or None when the folder has neither (no Risk tab). One without the other
     is an error."""
@@ -90,8 +103,8 @@ def load_risk(folder: Path, data, problems: Problems) -> Risk | None:
                                   "(see templates/README.md)")
     ranges = _load_ranges(csv_path, data)
     if not ranges:   # every range is on the unit build's drivers, and units.toml is not in the folder
-        data.notes.append("risk.csv and risk.toml not used (no Risk tab): every range is on a driver of the unit "
-                          "build, which units.toml turns on; give ranges on this company's growth rates")
+        data.notes.append("risk.csv and risk.toml not used (no Risk tab): no range is on a driver this company's "
+                          "forecast uses (see the rows above); give ranges on its drivers")
         return None
     return _load_settings(toml_path, data, ranges, problems)
 
@@ -102,9 +115,9 @@ def _load_ranges(path: Path, data) -> list[Range]:
     seen, ranges = {}, []
     for n, r in rows:
         drv = r["driver"]
-        if drv in UNIT_DRIVERS and not data.units:   # as units.csv without units.toml: noted, not used
-            data.notes.append(f"risk.csv, row {n}: the range on {drv} is not used: units.toml, which turns the unit "
-                              "build on, is not in the folder")
+        why = _not_used(drv, data) if drv not in known else None
+        if why:   # a driver of a build the folder does not turn on (as units.csv without units.toml): noted
+            data.notes.append(f"risk.csv, row {n}: the range on {drv} is not used: {why}")
             continue
         if drv not in known:
             raise DataError(path, unknown("driver", drv, known) + " (an income-statement driver of this company)",

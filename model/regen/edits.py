@@ -34,7 +34,9 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "weight": "risk.toml"}
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"], "risk.csv": ["driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"],
+        "risk.csv": ["driver"]}
 
 
 def data_file(slot) -> str:
@@ -45,6 +47,13 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    from ..data.compute import COMPUTE_ACTUALS, COMPUTE_DRIVERS   # the compute build's own files
+    if slot.kind == "actual" and slot.key in COMPUTE_ACTUALS:
+        return "compute_operating.csv"
+    if slot.kind == "assumption" and slot.key in COMPUTE_DRIVERS:
+        return "compute.csv"
+    if slot.kind == "benchmark":
+        return "reference_class.csv"
     if slot.kind == "risk":   # a range's point in risk.csv, a Monte Carlo setting in risk.toml
         return "risk.csv" if slot.field else "risk.toml"
     return FILES[slot.kind]
@@ -264,7 +273,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
-            elif s.kind in ("risk", "market"):
+            elif s.kind in ("benchmark", "market", "risk"):
                 k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field

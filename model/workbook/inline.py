@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ..calc.formula import SUM, Expr
 from ..data.items import REST
-from .layout import line_formula
+from .layout import LineBlock, line_formula
 
 
 class InlineRow:
@@ -82,7 +82,7 @@ class InlineRow:
         return self.headers[p].ref(True, True)
 
     def const(self, key):
-        return self.inputs.units[key].ref(True, True)
+        return LineBlock.const(self, key)   # a fixed cell, as every block reads it
 
     def inp(self, item, p):
         return self.inputs.cell(item, p).ref(True, True)

@@ -31,6 +31,7 @@ class Gone(Exception):
 @dataclass(frozen=True)
 class Slot:
     kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
+    #                     | benchmark (the compute build's reference class: key its id, field low | high)
     #                     | risk (a range's point or factor, or a Monte Carlo setting) | weight (a scenario's probability)
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id,
     #                     risk: the driver of a range or the setting (trials, seed, factor_weight); weight: the scenario
@@ -88,6 +89,8 @@ def _label(slot: Slot) -> str:
         return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "benchmark":
+        return f"Reference class {slot.key} ({slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
     if slot.kind == "risk":
@@ -130,6 +133,13 @@ def _claim(data: Dataset, slot: Slot):
         if claim.id == slot.key:
             return claim
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
+
+
+def _benchmark(data: Dataset, slot: Slot):
+    for b in data.benchmarks:
+        if b.id == slot.key:
+            return b
+    raise Gone(f"reference figure {slot.key} is no longer in reference_class.csv")
 
 
 def _estimate(estimates, eid: str, where="market.csv"):
@@ -281,6 +291,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if slot.field == "value":
             return Resolved(slot, name, unit, claim.reported)
         return Resolved(slot, name, unit, claim.tolerance, bound=TOLERANCE)
+    if kind == "benchmark":
+        b = _benchmark(data, slot)
+        return Resolved(slot, name, "pct" if b.unit == "pct" else "amount", getattr(b, slot.field))
     if kind == "market":
         from ..data.market import BOUNDS
         est = _estimate(data.market, slot.key)
@@ -378,6 +391,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             setattr(out.risk, slot.key, int(value) if slot.key in RISK_WHOLE else value)
         elif slot.kind == "weight":
             out.risk.weights[slot.key] = value
+        elif slot.kind == "benchmark":
+            setattr(_benchmark(out, slot), slot.field, value)
         elif slot.kind == "market":
             setattr(_estimate(out.market, slot.key), slot.field, value)
         elif slot.kind == "peer":
@@ -424,6 +439,9 @@ def input_slots(inputs) -> dict:
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     for (key, fld), cell in inputs.risk.items():   # the Monte Carlo's inputs (tabs/risk_inputs.py)
         slots[cell] = Slot("weight", key) if fld == "weight" else Slot("risk", key, field=fld)
+    for bid, cells in inputs.benchmarks.items():
+        for cell, fld in zip(cells, ("low", "high")):
+            slots[cell] = Slot("benchmark", bid, field=fld)
     slots.update(getattr(inputs, "market_slots", {}))
     slots.update(getattr(inputs, "peer_slots", {}))
     slots[inputs.selector] = Slot("scenario")

@@ -201,8 +201,9 @@ class RiskTab:
 
         def cash_drivers(name, p):
             return scalars[name].ref(True, True) if name in scalars else INDEX(inputs.driver_column(name, p), index)
-        self.viewer.bridge = LineBlock(sh, tl, cash_lines(cash.events), self.row, [inputs.opening_period] + tl.forecast,
-                                       inputs, source=self.viewer, drivers=cash_drivers, headers=self.headers)
+        self.viewer.bridge = LineBlock(sh, tl, cash_lines(cash.events, compute=data.compute), self.row,
+                                       [inputs.opening_period] + tl.forecast, inputs, source=self.viewer,
+                                       drivers=cash_drivers, headers=self.headers)
         self.viewer.bridge.fill(notes=False)
         self.row = self.viewer.bridge.last_row + 2
 

@@ -59,13 +59,14 @@ def put_risk_inputs(inputs, sh, data, t, row) -> int:
     for rng in risk.ranges:
         sh.put(row, LABEL_COL, t.item("drivers", items[rng.driver]), "detail_label")
         sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
-        cells = [sh.put_input(row, FIRST_COL + i, getattr(rng, key), "pct" if key != "factor" else "rate",
+        cells = [sh.put_input(row, FIRST_COL + i, getattr(rng, key), "pct" if key != "factor" else "count",
                               SHIFT if key != "factor" else LOADING) for i, key in enumerate(POINTS)]
         for key, cell in zip(POINTS, cells):
             inputs.risk[(rng.driver, key)] = cell
         book.define(f"Risk_{name_part(rng.driver)}", Rng(cells[0], cells[-1]))
+        editions = [t.edition(lang) for lang in LANGS]
         notes = ["; ".join(x for x in (rng.source and e("common.source", sources=rng.source),
-                                       e.data_text(rng.texts, "rationale")) if x) for e in (t.edition(lang) for lang in LANGS)]
+                                       e.data_text(rng.texts, "rationale")) if x) for e in editions]
         sh.put(row, tl.note_col, notes[LANGS.index(t.lang)], "note_wrap")
         fit_rows(sh, [(row, note, NOTE_WIDTH) for note in notes])
         row += 1

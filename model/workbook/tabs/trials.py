@@ -80,7 +80,7 @@ class TrialsTab:
         columns = {"u0": (hdr_formula(trial, var[self.col["u0"]], seed), "rate")}
         for r in ranges:
             c = self.col[("u", r.driver)]
-            sh.put(param["factor"], c, rin[(r.driver, "factor")].ref(), "calc", "rate")
+            sh.put(param["factor"], c, rin[(r.driver, "factor")].ref(), "calc", "count")
             columns[("u", r.driver)] = (with_factor(hdr_formula(trial, var[c], seed), u0, here("factor", c),
                                                     self.risk.factor_weight.ref(True, True)), "rate")
             c = self.col[("d", r.driver)]
@@ -133,7 +133,7 @@ class TrialsTab:
     def plan(self, data, tl, inputs, income, cash, risk):
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        bridge = cash_lines(cash.events)
+        bridge = cash_lines(cash.events, compute=data.compute)
         every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
         keep = upstream(CASH_OUTPUTS, lambda k: every[k].own)
         self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep}

@@ -59,8 +59,9 @@ def test_tab_names_are_translated_and_defined_names_are_not(editions):
     books, _ = editions
     en, zh = books["en"], books["zh"]
     units = (["单位经济"] if books["data"].units else []) + (["算力参照"] if books["data"].benchmarks else [])
+    risk = ["风险分析", "模拟明细"] if books["data"].risk else []
     assert [s.name for s in zh.sheets] == ["封面", "输入", "利润表", "比率", "情景", "盈亏平衡", *units, "现金与融资", "敏感性",
-                                           "表述核查", "检查", "来源", META_SHEET]
+                                           *risk, "表述核查", "检查", "来源", META_SHEET]
     assert list(en.names) == list(zh.names)
 
     def place(book, target):  # (tab position, first cell, last cell) of a cell or a range

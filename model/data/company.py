@@ -1,5 +1,5 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
-optional reference.csv and claims.csv).
+optional reference.csv, claims.csv, the unit build's files and the Monte Carlo's risk.csv and risk.toml).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -16,6 +16,7 @@ from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
 from .funding import load_funding
+from .risk import load_risk
 from .market import load_market
 from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
@@ -70,6 +71,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.events = load_events(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
+    data.risk = load_risk(folder, data, problems)
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
     data.market = load_market(folder, data, ids)

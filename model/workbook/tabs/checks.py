@@ -2,7 +2,7 @@
 master check (the number of failures) that every tab's header shows."""
 from __future__ import annotations
 
-from ...calc.formula import ABS, AND, COUNT, NA, NM, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
+from ...calc.formula import ABS, AND, COUNT, INDEX, NA, NM, CountErrors, IF, ISNUMBER, OR, ROUND, ROWS, SUM, Rng
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
@@ -20,7 +20,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets, units=None, benchmarks=None):
+                 scan_sheets, units=None, benchmarks=None, risk=None, trials=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -119,6 +119,8 @@ class ChecksTab:
                                                  ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin)),
                                               *cash_centre),
                                            1, 0)})
+        if risk:
+            self.risk_rows(data, tl, inputs, risk, trials, tol, check_row)
         row += 1
         if units and data.compute:
             row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
@@ -270,3 +272,26 @@ class ChecksTab:
         for sc, b in units.blocks.items():
             check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
                                       for p in tl.forecast}, scenario=sc)
+
+    @staticmethod
+    def risk_rows(data, tl, inputs, risk, trials, tol, check_row):
+        """The Monte Carlo's checks: the trial the Risk tab shows line by line equals its row of the Trials
+        tab; every range runs low <= likely <= high; the scenario weights add to 100%; the trials asked for
+        are in the workbook."""
+        last = tl.forecast[-1]
+        shown = risk.shown.ref(True, True)
+        viewer = risk.viewer
+
+        def off(p):
+            pairs = [(viewer.at(k, p), ("line", k, p)) for k in ("revenue", "adjusted_net_income")]
+            pairs.append((viewer.bridge.here("closing_cash", p), ("line", "closing_cash", p)))
+            return OR(*[ABS(a - INDEX(trials.column(key), shown)).gt(tol["amount"]) for a, key in pairs])
+        check_row("risk_shown", {p: IF(off(p), 1, 0) for p in tl.forecast}, risk=risk.sheet.name,
+                  trials=trials.sheet.name)
+        rin = inputs.risk
+        order = [rin[(r.driver, a)].ref().gt(rin[(r.driver, b)].ref()) for r in data.risk.ranges
+                 for a, b in (("low", "likely"), ("likely", "high"))]
+        check_row("risk_ranges", {last: IF(OR(*order), 1, 0)})
+        check_row("risk_weights", {last: IF(ABS(inputs.risk_weight_total.ref() - 1).gt(tol["share_sum"]), 1, 0)})
+        check_row("risk_trials", {last: IF(risk.used.ref().lt(ROUND(rin[("trials", "")].ref(), 0)), 1, 0)},
+                  trials=trials.sheet.name)

@@ -15,6 +15,7 @@ from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, put_label, title_rows
 from .market import put_market_inputs
 from .peer_inputs import put_peer_inputs
+from .risk_inputs import put_risk_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -188,6 +189,7 @@ class InputsTab:
             sh.put(row, tl.note_col, t("inputs.steps_note", note=t(f"sensitivity.{key}_note")), "note")
             row += 1
         row += 1
+        row = put_risk_inputs(self, sh, data, t, row)   # the Monte Carlo's (risk.csv, risk.toml), when given
 
         # Reference figures the checks compare against (published numbers from reference.csv)
         self.refs = []

@@ -746,7 +746,7 @@ def test_the_new_checks_can_fail():
     reevaluate(b)
     # the opening is the prior closing by construction: the broken closing shows in the bridge's total and in
     # the balance of every year from FY2027 to FY2030 (the cash no longer equals what funds it)
-    assert failing_checks(b) == {"Cash bridge adds up — bull", "Balance ties — bull",
+    assert failing_checks(b) == {"Cash bridge adds up — bull", "Balance sheet balances — bull",
                                  "Sensitivity grid centre = selected scenario", "Revenue needed agrees with breakeven — bull"}
     assert b.names["MasterCheck"].result() == 1 + 4 + 1 + 1
     # a flow left out of the running total breaks the bridge's total and the balance
@@ -755,7 +755,7 @@ def test_the_new_checks_can_fail():
     cash.content = cash.content - b.tabs["cash"].blocks["base"].cell("equity_raised", FY(2026)).ref()
     reevaluate(b)
     # ... and base is selected: the Sensitivity's own bridge at the centre no longer agrees on the lowest cash
-    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance ties — base",
+    assert failing_checks(b) == {"Cash bridge adds up — base", "Balance sheet balances — base",
                                  "Sensitivity grid centre = selected scenario"}
 
 

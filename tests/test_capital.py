@@ -131,15 +131,75 @@ def test_shares_dilution_and_value_by_hand(capco_book):
 
 
 def test_balance_ties_by_hand(capco_book):
+    """Without balance.csv: equity at the opening date is cash less the debt owed (30); receivables, property
+    and other assets show their change since then."""
     b = capco_book
-    # slow FY2027: assets 10 + 1.728 + (1.2 + 1.44 + 1.728 of capex above non-cash) = 16.096
-    #              = debt 11.174 + equity (31 + 4 + 2.26 + 8.914 + 6) + result (-53.16 + 5.908)
-    assert values(b, "slow", "bal_assets")[-1] == pytest.approx(16.096)
-    assert values(b, "slow", "bal_debt")[-1] == pytest.approx(11.174)
-    assert values(b, "slow", "bal_equity")[-1] == pytest.approx(52.174)
-    assert values(b, "slow", "bal_retained")[-1] == pytest.approx(-47.252)
+    # slow FY2027: cash 10 + receivables 1.728 - 1 (the opening estimate) + capex 2.2 + 2.44 + 2.728 (no
+    # depreciation) - other non-cash 3 = 15.096 = plug debt 2.26 + 8.914 + equity 30 - 53.16 + 5.908 (interest
+    # 2.86 + 2.8 + 1.0 - 0.5 - 0.452) + 4 + 2.26 + 8.914 + 6
+    assert values(b, "slow", "bs_assets")[-1] == pytest.approx(15.096)
+    assert values(b, "slow", "bs_liabilities")[-1] == pytest.approx(11.174)
+    assert values(b, "slow", "bs_equity")[-1] == pytest.approx(3.922)
+    assert values(b, "slow", "bs_total_le")[-1] == pytest.approx(15.096)
+    assert b.tabs["cash"].blocks["slow"].cell("bs_equity", FY(2024)).result() == pytest.approx(30)
     for sc in ("double", "slow"):
-        assert values(b, sc, "bal_gap") == pytest.approx([0, 0, 0], abs=1e-9)
+        assert values(b, sc, "bs_gap") == pytest.approx([0, 0, 0], abs=1e-9)
+    assert b.names["MasterCheck"].result() == 0
+
+
+BALANCE = """item,period,value,rate,repaid,unit,source,grade,note
+short_term_investments,FY2024,5,10%,,RMB 100m,X,B,
+receivables,FY2024,2,,,RMB 100m,X,B,
+ppe,FY2024,8,,,RMB 100m,X,B,
+bank_loans,FY2024,12,5%,25%,RMB 100m,X,B,
+lease_liabilities,FY2024,4,10%,50%,RMB 100m,X,B,
+equity,FY2024,40,,,RMB 100m,X,A,
+"""
+
+
+@pytest.fixture(scope="module")
+def balanced(tmp_path_factory):
+    """Capco with its opening balance sheet (balance.csv): short-term investments 5 at 10%, receivables 2,
+    property 8, bank loans 12 at 5% (a quarter repaid a year), leases 4 at 10% (half a year), reported
+    equity 40; other assets and liabilities not disclosed."""
+    return build_book(load(write_company(tmp_path_factory.mktemp("balanced") / "capco", capco_files(
+        **{"balance.csv": BALANCE}))), "double")
+
+
+def test_opening_balance_sheet_by_hand(balanced):
+    cb = balanced.tabs["cash"].blocks["double"]
+    at = lambda key: cb.cell(key, FY(2024)).result()  # noqa: E731
+    # undisclosed: equity 40 + loans 12 + leases 4 - (cash 30 + investments 5 + receivables 2 + property 8) = 11
+    assert at("bs_undisclosed") == pytest.approx(11)
+    assert (at("bs_assets"), at("bs_liabilities"), at("bs_equity")) == (pytest.approx(56), pytest.approx(16), 40)
+    assert at("bs_other_assets") == "n/a" and at("bs_other_liabilities") == "n/a"
+    # net debt includes the loans and the leases: 12 + 4 - 30 - 5
+    assert at("bs_net_debt") == pytest.approx(-19)
+
+
+def test_balance_sheet_carried_by_the_cash_flow_by_hand(balanced):
+    b = balanced
+    expected = {
+        # receivables 2, 4, 8 against the disclosed 2: increases 0, 2, 4; operating -15 + 1, -5 + 1 - 2, 15 + 1 - 4
+        "operating_cash_flow": [-14, -6, 12],
+        # a quarter of the loans (3) a year; half the leases (2) a year until none is owed
+        "loans_repaid": [3, 3, 3], "leases_repaid": [2, 2, 0],
+        # interest on the opening balances: cash 30, 26.5, 10 and investments 5 at 10%; loans 12, 9, 6 at 5%,
+        # leases 4, 2, 0 at 10%, the event loan's 10 at 5% in FY2026
+        "interest_income": [3.5, 3.15, 1.5], "interest_expense": [1.0, 1.15, 0.3],
+        # 30 - 17 + 16 - 3 - 2 + 3.5 - 1 = 26.5; 26.5 - 11 + 4 - 10 - 3 - 2 + 3.15 - 1.15 = 6.5: plug 3.5 (equity)
+        "cash_before_plug": [26.5, 6.5, 11.2], "plug": [0, 3.5, 0],
+        # cash + investments 5 + receivables + property 8 + capex to date (3, 8, 17) - other non-cash to date + 11:
+        # 26.5 + 5 + 2 + 11 - 1 + 11, 10 + 5 + 4 + 16 - 2 + 11, 11.2 + 5 + 8 + 25 - 3 + 11
+        "bs_assets": [54.5, 44, 57.2],
+        # loans 9, 6, 3 + leases 2, 0, 0 + the event loan (to FY2026) and the bond (to its conversion in FY2027)
+        "bs_liabilities": [9 + 2 + 16, 6 + 6, 3],
+    }
+    for key, figures in expected.items():
+        assert values(b, "double", key) == pytest.approx(figures), key
+    assert values(b, "double", "bs_equity")[-1] == pytest.approx(54.2)
+    assert values(b, "double", "bs_total_le") == pytest.approx(values(b, "double", "bs_assets"))
+    assert values(b, "double", "bs_net_debt")[-1] == pytest.approx(3 - 11.2 - 5)
     assert b.names["MasterCheck"].result() == 0
 
 
@@ -156,8 +216,22 @@ def test_a_balance_that_does_not_tie_fails_the_checks(capco, monkeypatch):
     monkeypatch.setattr(cash_tab, "cash_lines", without_debt)
     b = build_book(capco, "slow")
     # cash is 16 short of the debt the events' terms say is owed
-    assert values(b, "double", "bal_gap")[0] == values(b, "double", "bal_check")[0] == pytest.approx(-16)
+    assert values(b, "double", "bs_gap")[0] == values(b, "double", "bs_check")[0] == pytest.approx(-16)
     assert b.names["MasterCheck"].result() > 0
+
+
+def test_an_opening_balance_that_does_not_tie_fails_the_checks(tmp_path):
+    """The derived line one short of what the reported equity holds: the Checks tab fails the opening column
+    (right of the forecast when the opening date is an interim's; here the last actual year) and every
+    period after it."""
+    from test_analysis import reevaluate
+    b = build_book(load(write_company(tmp_path / "capco", capco_files(**{"balance.csv": BALANCE}))), "double")
+    block = b.tabs["cash"].blocks["double"]
+    undisclosed = block.cell("bs_undisclosed", FY(2024))
+    undisclosed.content = undisclosed.content - 1
+    reevaluate(b)
+    assert [block.cell("bs_check", FY(y)).result() for y in (2024, *YEARS)] == pytest.approx([-1, -1, -1, -1])
+    assert b.names["MasterCheck"].result() == 4     # four periods of double's balance row; nothing else
 
 
 def test_a_company_without_capital_data_keeps_its_cash_bridge(tmp_path):
@@ -170,13 +244,13 @@ def test_a_company_without_capital_data_keeps_its_cash_bridge(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def engine_results(capco, capco_book, zhipu, tmp_path_factory):
-    """LibreOffice's recalculation of Capco (slow selected), every Zhipu scenario, and a Capco workbook with
-    one wrong cached value, in one engine run."""
+def engine_results(capco, capco_book, balanced, zhipu, tmp_path_factory):
+    """LibreOffice's recalculation of Capco (slow selected), Capco with its opening balance sheet, every Zhipu
+    scenario, and a Capco workbook with one wrong cached value, in one engine run."""
     require_engine()
     from model.engine import libreoffice as engine
     folder = tmp_path_factory.mktemp("capital")
-    books = {"capco": capco_book, **{sc: build_book(zhipu, sc) for sc in zhipu.scenarios}}
+    books = {"capco": capco_book, "balanced": balanced, **{sc: build_book(zhipu, sc) for sc in zhipu.scenarios}}
     paths = {}
     for name, b in books.items():
         paths[name] = folder / f"{name}.xlsx"
@@ -190,7 +264,7 @@ def engine_results(capco, capco_book, zhipu, tmp_path_factory):
 
 def test_capital_names_in_libreoffice(engine_results, zhipu):
     books, paths, results, _ = engine_results
-    for name in ["capco", *zhipu.scenarios]:
+    for name in ["capco", "balanced", *zhipu.scenarios]:
         res = results[name]
         assert res["error"] is None
         rep = compare(cached_values(paths[name]), res)
@@ -214,11 +288,14 @@ def test_closing_cash_never_below_the_minimum_with_the_plug(engine_results, zhip
         cells = results[name]["cells"][b.tabs["cash"].sheet.name]
         floor = cells[a1(b.tabs["cash"].scalars["min_cash"].row, b.tabs["cash"].scalars["min_cash"].col)]["v"]
         for sc, block in data_scs.items():
-            for p in block.periods[1:]:
+            for p in [b.tabs["cash"].spec.opening] + block.tl.forecast:   # the opening balance sheet too
                 c = block.cell("closing_cash", p)
                 assert cells[a1(c.row, c.col)]["v"] >= floor - 1e-9, (name, sc, p)
-                check = block.cell("bal_gap", p)
+                check = block.cell("bs_gap", p)
                 assert abs(cells[a1(check.row, check.col)]["v"]) < 1e-9, (name, sc, p)
+                assets, total = (cells[a1(c.row, c.col)]["v"] for c in (block.cell("bs_assets", p),
+                                                                        block.cell("bs_total_le", p)))
+                assert assets == pytest.approx(total, rel=1e-12), (name, sc, p)
 
 
 def test_the_cash_chart_plots_closing_cash_and_the_minimum_from_its_charted_figures(engine_results):
@@ -258,9 +335,17 @@ def test_a_wrong_cached_plug_is_caught(engine_results):
     ("assumptions.csv", "double,receivable_days,36.5", "double,receivable_days,400", None, "FY2025",
      "not allowed here"),
     ("assumptions.csv", "slow,plug_debt,50%", "slow,plug_debt,150%", None, "FY2025", "not allowed here"),
+    ("balance.csv", "bank_loans,FY2024,12,", "bank_loans,FY2024,-12,", 5, "value", "not allowed here"),
+    ("balance.csv", "equity,FY2024,40,", "equity,FY2024,,", 7, "value", "equity is required"),
+    ("balance.csv", "receivables,FY2024,2,,", "receivables,FY2024,2,5%,", 3, "rate", "takes no rate"),
+    ("balance.csv", "ppe,FY2024,8,", "ppe,1H2024,8,", 4, "period", "opening cash date"),
+    ("balance.csv", "lease_liabilities,FY2024,4,10%,50%", "lease_liabilities,FY2024,4,10%,150%", 6, "repaid",
+     "not allowed here"),
+    ("balance.csv", ",RMB 100m,X,A,", ",RMB 100m,X,AA,", 7, "grade", "expected one of"),
+    ("balance.csv", "short_term_investments,", "short_term_investment,", 2, "item", "did you mean"),
 ])
 def test_bad_capital_inputs_exit_2_naming_file_row_column(tmp_path, file, old, new, row, column, message):
-    files = capco_files()
+    files = capco_files(**{"balance.csv": BALANCE})
     assert old in files[file]
     files[file] = files[file].replace(old, new)
     folder = write_company(tmp_path / "bad", files)
@@ -274,3 +359,4 @@ def test_bad_capital_inputs_exit_2_naming_file_row_column(tmp_path, file, old, n
     res = run("build", "--data", folder, "--out", out)
     assert res.returncode == 2 and "Traceback" not in res.stderr and not out.exists()
     assert file in res.stderr + res.stdout
+

@@ -82,8 +82,8 @@ def test_new_scaffolds_every_file_and_refuses_to_overwrite(tmp_path):
     res = run("new", "acme", "--dir", tmp_path, "--years", "2022-2024", "--segments", "cloud:Cloud,onprem:On-premise")
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "acme"
-    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "claims.csv", "company.toml",
-                                                        "funding.csv", "reference.csv", "sources.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "balance.csv", "claims.csv",
+                                                        "company.toml", "funding.csv", "reference.csv", "sources.csv"]
     assert "python cli.py build --data" in res.stdout
     actuals = (folder / "actuals.csv").read_text(encoding="utf-8")
     assert "revenue,FY2024,,," in actuals and "share_onprem,FY2022,,," in actuals
@@ -132,8 +132,9 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     err = "\n".join(map(str, e.value.problems))
     assert "funding.csv, row 24, column 'value': opening_cash: a number is required" in err  # after the comment rows
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
-    # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
-    assert res.stderr.startswith("error: 29 problems") and len(e.value.problems) == 29
+    assert "balance.csv, row 23, column 'value': equity is required" in err          # the opening balance sheet
+    # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim + equity
+    assert res.stderr.startswith("error: 30 problems") and len(e.value.problems) == 30
     assert "opening cash at the end of 9M2026 needs adjusted_net_income for 9M2026" in err   # result before the cash date
 
 

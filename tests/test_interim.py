@@ -296,6 +296,7 @@ def test_no_interim_of_the_first_forecast_year_means_no_rest_column(tmp_path):
     (folder / "assumptions.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     (folder / "funding.csv").write_text((folder / "funding.csv").read_text(encoding="utf-8").replace(
         "opening_cash,1H2026,39.937", "opening_cash,FY2025,22.59147"), encoding="utf-8")
+    (folder / "balance.csv").unlink()   # the 30 June 2026 balance sheet: not at the FY2025 cash date
     data = load(folder)
     book = build_book(data)
     assert data.stub is None and not any(n.startswith("Asm_base_rest_") for n in book.names)

@@ -39,6 +39,20 @@ class Funding:
 
 
 @dataclass
+class BalanceFigure:
+    """An item of the opening balance sheet (balance.csv); value None: not disclosed."""
+    value: float | None
+    period: Period
+    rate: float | None = None     # annual interest rate (earned or paid); None: not given (0)
+    repaid: float | None = None   # share of the opening balance repaid each year; None: not given (0, rolled over)
+    unit: str = ""
+    source: str = ""
+    grade: str = ""               # A | B | C | D | assumption, as the reference files grade a figure
+    note: str = ""
+    local: dict = field(default_factory=dict)   # unit_zh, note_zh
+
+
+@dataclass
 class Event:
     """A funding event (events.csv): cash that arrives in its fiscal year, converted to the company's
     currency; one already inside the opening cash is shown but not counted again (counted = 0)."""
@@ -107,6 +121,7 @@ class Dataset:
     sensitivity: dict[str, float] = field(default_factory=dict)
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
+    balance: dict[str, BalanceFigure] = field(default_factory=dict)   # balance.csv: the opening balance sheet
 
     @property
     def full_years(self) -> list[Period]:

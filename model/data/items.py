@@ -36,6 +36,8 @@ ACTUAL_ITEMS = {
                               "ASSUMPTION for a period that does not disclose compute: its share of R&D "
                               "(e.g. the last disclosed); compute = R&D x share", detail=True),
     "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
+    "operating_cash_flow": Item("operating_cash_flow", "amount", SIGNED,
+                                "operating cash flow as reported (shown beside the forecast on Cash & Funding)"),
     "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
     "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
                                 "adjusted net income as the company reports it; a loss is negative"),
@@ -85,8 +87,10 @@ def rest_items(items: dict[str, Item]) -> dict[str, Item]:
 
 # Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
 CASH_DRIVERS = {
+    "depreciation": Item("depreciation", "amount", AMOUNT,
+                         "depreciation and amortisation of property, equipment and right-of-use assets (non-cash)"),
     "non_cash": Item("non_cash", "amount", SIGNED,
-                     "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
+                     "other non-cash items left in adjusted net income, not D&A (share-based pay is already out)"),
     "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
     "working_capital": Item("working_capital", "amount", SIGNED,
                             "other increase in working capital, beyond receivables (a decrease is negative)"),

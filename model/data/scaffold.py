@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
 from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment, rest_items)
+from .balance import BALANCE_ITEMS, BALANCE_TEXTS, GRADES
 from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, PLAIN_KEY, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
@@ -213,6 +214,27 @@ def funding_csv(years, interims) -> str:
                             ["debt_rate", "", "0", "", "", "interest on the plug's debt", *more]])
 
 
+def balance_csv(years, interims) -> str:
+    """The opening balance sheet at the opening cash date, every item blank: fill what the filing discloses."""
+    after = [p for p in interims if p.year == years[-1] + 1]
+    opening = max(after) if after else Period(years[-1], 12)
+    head = comment_rows(
+        f"balance.csv (optional): the latest reported balance sheet at the opening cash date; one item per row. "
+        f"Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in BALANCE_ITEMS.items()],
+        "value: at the opening cash date (funding.csv opening_cash); blank = not disclosed: the workbook shows n/a",
+        "and what equity holds beyond the figures given becomes one derived line. equity is required.",
+        "rate: annual interest earned or paid. repaid: share of the opening balance repaid a year (0 = rolled over).",
+        "grade: " + " / ".join(GRADES) + " as the reference files grade a figure. Delete this file if no balance sheet "
+        "is given.",
+        edition_note(BALANCE_TEXTS),
+    )
+    more = [""] * len(per_edition(*BALANCE_TEXTS))
+    return head + csv_rows([["item", "period", "value", "rate", "repaid", "unit", "source", "grade", "note",
+                             *per_edition(*BALANCE_TEXTS)]]
+                           + [[key, opening.code, "", "", "", "", "", "", "", *more] for key in BALANCE_ITEMS])
+
+
 def edition_note(columns) -> str:
     """The comment row on the optional per-edition text columns (claim_zh ...)."""
     langs = " / ".join(f"--lang {lang}" for lang in EDITIONS)
@@ -314,6 +336,7 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
                                            max((p for p in interims if p.year == years[-1] + 1), default=None)),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
+        "balance.csv": balance_csv(years, interims),
         "reference.csv": reference_csv(),
         "claims.csv": claims_csv(),
     }

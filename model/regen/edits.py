@@ -28,9 +28,10 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "balance": "balance.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
+        "balance.csv": ["item"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
 
 
@@ -248,6 +249,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind == "balance":
+                k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":
@@ -258,8 +261,9 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 continue
             if (k, column) not in original:
                 period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
-                                      and data.funding[s.key].period else "")
-                append.append({keys[0]: s.key, "period": period, "value": number_text(d.cell.value, kind),
+                                      and data.funding[s.key].period else "") or (
+                    data.funding["opening_cash"].period.code if s.kind == "balance" else "")
+                append.append({keys[0]: s.key, "period": period, column: number_text(d.cell.value, kind),
                                "note": "entered in the workbook"})
                 continue
             updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])

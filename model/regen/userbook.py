@@ -113,6 +113,12 @@ def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot 
                               ("ClaimTol_", "claim", "tolerance")):
         if name.startswith(prefix):
             return Slot(kind, name[len(prefix):], field=fld) if offset == 0 else None
+    if name.startswith("Bal_") and offset == 0:
+        key, field = name[4:], "value"
+        for f in ("rate", "repaid"):
+            if key.endswith("_" + f):
+                key, field = key[:-len(f) - 1], f
+        return Slot("balance", key, field=field)
     if name.startswith("Act_"):
         return Slot("actual", name[4:], period=period[0]) if period and period[1] == "A" else None
     if name.startswith("Asm_"):

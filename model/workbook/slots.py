@@ -11,8 +11,9 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
-from ..data.dataset import Dataset, Figure
+from ..data.balance import BALANCE_ITEMS
+from ..data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.dataset import BalanceFigure, Dataset, Figure
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
@@ -26,11 +27,12 @@ class Gone(Exception):
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
+    kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit | balance
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted
+    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted;
+    # balance: value | rate | repaid
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -82,6 +84,9 @@ def _label(slot: Slot) -> str:
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
+    if slot.kind == "balance":
+        name = texts.get(f"balance.{slot.key}", slot.key)
+        return name if slot.field == "value" else f"{name}: {texts[f'balance.{slot.field}'].lower()}"
     return "Selected scenario"
 
 
@@ -206,6 +211,16 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "event":
         bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
         return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
+    if kind == "balance":
+        item = BALANCE_ITEMS.get(slot.key)
+        if not data.balance or item is None:
+            raise Gone(f"{slot.key} is no longer in balance.csv" if data.balance else "balance.csv is no longer in the data")
+        fig = data.balance.get(slot.key)
+        if slot.field == "value":
+            return Resolved(slot, name, "amount", fig.value if fig else None, bound=item.bound,
+                            blank="equity is required: the balance sheet ties to it" if slot.key == "equity" else None)
+        return Resolved(slot, name, "pct", (getattr(fig, slot.field) if fig else None) or 0.0,
+                        bound=RATE if slot.field == "rate" else FRACTION, bound_unit="pct")
     if kind == "claim":
         claim = _claim(data, slot)
         unit = "pct" if claim.unit == "pct" else "amount"
@@ -224,7 +239,7 @@ def problem(r: Resolved, value) -> str | None:
         return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
     if r.decides and (value is not None or r.paired) != r.split:
         return r.decides
-    if value is None and r.slot.kind == "actual":
+    if value is None and (r.slot.kind == "actual" or (r.slot.kind, r.slot.field) == ("balance", "value")):
         return r.blank
     if value is None or value == "":
         return "a number is required here, the cell is blank"
@@ -267,6 +282,10 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
                     else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "balance":
+            fig = out.balance.setdefault(slot.key, BalanceFigure(None, out.funding["opening_cash"].period,
+                                                                 note="entered in the workbook"))
+            setattr(fig, slot.field, value)
         elif slot.kind == "scenario":
             scenario = value
     return out, scenario
@@ -286,6 +305,7 @@ def input_slots(inputs) -> dict:
     slots.update({cell: Slot("unit", key) for key, cell in inputs.units.items()})
     slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
                   for f, cell in cells.items()})
+    slots.update({cell: Slot("balance", key, field=f) for key, cells in inputs.balance.items() for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")

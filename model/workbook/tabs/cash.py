@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
-from ...calc.formula import IF, INDEX, MATCH, MAX, MIN, SUM, Rng, lift
+from ...calc.cashflow import BALANCE_SINCE, CashEvent, CashSpec, cash_lines, sum_terms, value_lines
+from ...calc.formula import IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Rng, guard, lift
+from ...calc.lines import first_flagged
+from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
-from ...calc.lines import CashEvent, cash_lines, first_flagged, value_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
 
@@ -103,11 +105,22 @@ class CashTab:
                 fmt = {"plug": "int", "cash_rate": "pct", "debt_rate": "pct", "discount_rate": "pct",
                        "exit_multiple": "x", "shares_outstanding": "shares"}.get(key, "share_price")
                 put(key, t(f"funding.{key}"), inputs.funding_units[key], fund[key].ref(), fmt)
+        for key, item in BALANCE_ITEMS.items() if data.balance else ():
+            cells = inputs.balance[key]
+            put(f"bal_{key}", t(f"balance.{key}") + " " + t("cash.at_open", period=op.code), unit,
+                guard([cells["value"].ref()], cells["value"].ref()))
+            for field in ("rate", "repaid"):
+                if field in cells:
+                    put(f"bal_{key}_{field}", t(f"cash.bal_{field}", item=t(f"balance.{key}")), t.unit_of("pct"),
+                        cells[field].ref(), "pct")
         if share_data:
             self.value_scalars(data, put, scalars, unit, t)
         put("min_cash", t("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
         self.scalars = scalars
-        self.events = events   # the cash-flow statement's events (the Sensitivity tab's bridges use them too)
+        # the cash-flow statement's events and balance (the Sensitivity tab's bridges use the same lines)
+        undisclosed = frozenset(k for k, item in BALANCE_SINCE.items()
+                                if data.balance.get(item) is None or data.balance[item].value is None)
+        self.spec = CashSpec(tuple(events), share_data, bool(data.balance), op, undisclosed)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
         row += 1
         sh.put(row, LABEL_COL, t("cash.timing", period=op.code) + " " + (
@@ -120,14 +133,15 @@ class CashTab:
         value_top = table_top + len(scs) + 6
         row = value_top + (len(scs) + 6 if share_data else 0)  # below the summary tables and their notes
         self.blocks = {}
+        history = [p for p in tl.actuals if p != op]   # the reported operating cash flow beside the forecast
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
 
             def drivers(name, p, sc=sc):
                 return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            lines = cash_lines(events, share_data) + (value_lines() if share_data else [])
-            block = LineBlock(sh, tl, lines, row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
+            lines = cash_lines(self.spec) + (value_lines() if share_data else [])
+            block = LineBlock(sh, tl, lines, row, history + [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
                               drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
@@ -158,8 +172,11 @@ class CashTab:
                 b = self.blocks[sc]
                 shares_last = b.here("shares", last)
                 years_out = b.year(last) - scalar["opening_year"]
-                worth = (scalar["exit_multiple"] * b.at("revenue", last) + b.here("closing_cash", last)
-                         - b.here("bal_debt", last)) * scalar["unit_millions"] / scalar["share_fx"] / shares_last
+                known = lambda key: IF(ISNUMBER(b.here(key, last)), b.here(key, last), 0)  # noqa: E731
+                debt = sum_terms([known(k) for k in DEBT_LINES if k in b.rows])
+                cash = b.here("closing_cash", last) + (known("bs_sti") if "bs_sti" in b.rows else 0)
+                worth = (scalar["exit_multiple"] * b.at("revenue", last) + cash - debt) * scalar["unit_millions"] \
+                    / scalar["share_fx"] / shares_last
                 per_share = worth / (1 + scalar["discount_rate"]) ** years_out
                 return [shares_last, 1 - scalar["shares_today"] / shares_last, b.here("ev_to_sales", first),
                         per_share, per_share / scalar["share_price"] - 1]
@@ -190,7 +207,9 @@ class CashTab:
         debt plus the funding events counted up to the as-of date."""
         as_of = datetime.date.fromisoformat(str(data.company["as_of"]))
         ref = {k: c.ref(True, True) for k, c in scalars.items()}
-        shares, cash, debt = ref["shares_outstanding"], ref["opening_cash"], lift(0)
+        known = lambda key: IF(ISNUMBER(ref[key]), ref[key], 0) if key in ref else lift(0)  # noqa: E731
+        shares, cash = ref["shares_outstanding"], ref["opening_cash"] + known("bal_short_term_investments")
+        debt = known("bal_bank_loans") + known("bal_lease_liabilities")
         for ev in data.events:
             amount = ref.get(f"ev_{ev.id}_converted")
             if ev.kind not in EQUITY_KINDS and not ev.counted and amount is not None:
@@ -209,6 +228,9 @@ class CashTab:
         put("debt_today", t("cash.debt_today", date=as_of.isoformat()), unit, debt)
         put("enterprise_value", t("cash.enterprise_value"), unit, scalars["market_cap"].ref(True, True)
             + scalars["debt_today"].ref(True, True) - scalars["cash_today"].ref(True, True))
+
+
+DEBT_LINES = ("bs_bank_loans", "bs_leases", "bs_event_debt", "bs_plug_debt")   # net debt: all but other liabilities
 
 
 def fund_unit(inputs):

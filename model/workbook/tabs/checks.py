@@ -89,10 +89,13 @@ class ChecksTab:
                                                        b.here("required_revenue", p)), 1, 0))),
                                                b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
             rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
-            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("non_cash"))
+            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("depreciation"))
+                          + SUM(rows("non_cash"))
                           - SUM(rows("receivables_change")) - SUM(rows("working_capital")) - SUM(rows("capex"))
                           + SUM(rows("equity_raised")) + SUM(rows("debt_raised")) - SUM(rows("debt_repaid"))
                           + SUM(rows("interest_income")) - SUM(rows("interest_expense")) + SUM(rows("plug")))
+            if data.balance:
+                components = components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
             if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
                 rest, ytd = tl.rest, tl.stub
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
@@ -104,7 +107,8 @@ class ChecksTab:
                           rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
-            check_row("balance", {p: fails_if(ABS(cb.here("bal_gap", p)).gt(tol["amount"])) for p in tl.forecast},
+            check_row("balance", {p: fails_if(ABS(cb.here("bs_gap", p)).gt(tol["amount"]))   # left to right: one range
+                                  for p in sorted([inputs.opening_period] + tl.forecast, key=tl.col.get)},
                       scenario=sc)
         if units:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,

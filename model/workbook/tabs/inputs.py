@@ -3,7 +3,8 @@ every scenario's forecast assumptions side by side. The only tab with typed-in n
 from __future__ import annotations
 
 from ...data.assumptions import whole_years
-from ...data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
+from ...data.balance import BALANCE_ITEMS
+from ...data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
 from ...data.events import EQUITY_KINDS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
@@ -142,6 +143,7 @@ class InputsTab:
             row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
+        row = self.put_balance(sh, data, t, row)
 
         # Unit build settings (units.toml): the scalars the unit lines convert with
         self.units = {}
@@ -269,15 +271,8 @@ class InputsTab:
         if not listed:
             return row
         tl = self.tl
-        sh.put(row, LABEL_COL, t("events.section"), "section")
-        row += 1
         cols = {"amount": FIRST_COL, "fx_rate": FIRST_COL + 1, "year": FIRST_COL + 2, "counted": FIRST_COL + 3}
-        sh.put(row, LABEL_COL, t("events.event"), "subhead")
-        sh.put(row, UNIT_COL, t("events.currency"), "subhead")
-        for key, col in cols.items():
-            sh.put(row, col, t(f"events.{key}"), "subhead")
-        sh.put(row, tl.note_col, t("events.terms"), "subhead")
-        row += 1
+        row = self.table_head(sh, row, "events", "section", "event", "currency", "terms", cols)
         first = row
         for ev in listed:
             sh.put(row, LABEL_COL, t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat()), "label")
@@ -315,6 +310,54 @@ class InputsTab:
             sh.put(terms_row, tl.note_col, "; ".join(terms), "note")
             row += 1
         sh.put(row, LABEL_COL, t("events.note", unit=t.unit), "note")
+        sh.groups.append((first, row - 1))
+        return row + 2
+
+    def table_head(self, sh, row, part, title, first, unit, notes, cols, **fill) -> int:
+        """A section title and the heads of its table: the label, unit, value and notes columns, each text
+        <part>.<id> of the labels. Returns the first row below them."""
+        t = self.book.t
+        sh.put(row, LABEL_COL, t(f"{part}.{title}", **fill), "section")
+        for col, key in ((LABEL_COL, first), (UNIT_COL, unit), (self.tl.note_col, notes), *((c, k) for k, c in cols.items())):
+            sh.put(row + 1, col, t(f"{part}.{key}"), "subhead")
+        return row + 2
+
+    def put_balance(self, sh, data, t, row) -> int:
+        """The opening balance sheet of balance.csv, one row per item: its figure at the opening date (blank:
+        not disclosed), the rate it earns or pays and the share repaid a year where it has them, its source,
+        grade and note. self.balance: item -> {field: cell}; cash is the opening cash above."""
+        self.balance = {}
+        if not data.balance:
+            return row
+        tl, op = self.tl, self.opening_period
+        cols = {"value": FIRST_COL, "rate": FIRST_COL + 1, "repaid": FIRST_COL + 2}
+        row = self.table_head(sh, row, "balance", "section", "item", "unit", "source", cols, period=op.code)
+        first = row
+        sh.put(row, LABEL_COL, t("balance.cash"), "label")
+        sh.put(row, UNIT_COL, t.unit, "unit")
+        sh.put(row, FIRST_COL, self.funding["opening_cash"].ref(), "calc", "amount")
+        sh.put(row, tl.note_col, t("balance.cash_note"), "note")
+        row += 1
+        for key, item in BALANCE_ITEMS.items():
+            fig = data.balance.get(key)
+            sh.put(row, LABEL_COL, t(f"balance.{key}"), "total_label" if key == "equity" else "label")
+            sh.put(row, UNIT_COL, t.unit, "unit")
+            cells = {"value": sh.put_input(row, FIRST_COL, fig.value if fig else None, "amount", item.bound)}
+            for field, allowed, fmt, bound in (("rate", item.rate, "pct", RATE), ("repaid", item.repaid, "pct", FRACTION)):
+                if allowed:
+                    cells[field] = sh.put_input(row, cols[field], (getattr(fig, field) if fig else None) or 0.0, fmt, bound)
+            for field, cell in cells.items():
+                self.book.define(f"Bal_{key}" + ("" if field == "value" else f"_{field}"), cell)
+            texts = {"note": fig.note, **fig.local} if fig else {}
+            parts = [t("common.source", sources=fig.source) if fig and fig.source else "",
+                     t("balance.grade", grade=fig.grade) if fig and fig.grade else "",
+                     t.data_text(texts, "note") if fig else t("balance.not_given")]
+            text = "; ".join(x for x in parts if x) or t("common.not_disclosed")
+            sh.put(row, tl.note_col, text, "note_wrap")
+            fit_rows(sh, [(row, "; ".join(x for x in parts[:2] + [v] if x), NOTE_WIDTH) for v in texts.values()] or [])
+            self.balance[key] = cells
+            row += 1
+        sh.put(row, LABEL_COL, t("balance.note"), "note")
         sh.groups.append((first, row - 1))
         return row + 2
 

@@ -85,7 +85,7 @@ class ScenariosTab:
         t = self.sheet.book.t
         for sc, cells in self.summary.items():
             b = cash.blocks[sc]
-            first, last = b.periods[1], b.periods[-1]
+            first, last = b.tl.forecast[0], b.tl.forecast[-1]
             years = Rng(b.headers[first], b.headers[last])
             links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
                                    t("common.not_reached")), cash.summary[sc][3].ref()]

@@ -13,7 +13,8 @@ from ...data.items import REST, RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, moved_by, reads, upstream
-from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
+from ...calc.cashflow import cash_lines
+from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
 from .cash import lowest_and_need
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -275,7 +276,7 @@ class SensitivityTab:
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events)
+        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.spec)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
         self.bridge_lines = [ln for ln in bridge if ln.key in keep]

@@ -118,15 +118,23 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
 
 def summary(book, data) -> str:
     """Per scenario: breakeven year, cumulative adjusted loss until then, final-year revenue, the lowest
-    cash balance and the funding still needed to reach breakeven."""
+    cash balance and the funding still needed to reach breakeven. Where breakeven is not reached the loss
+    and the funding need are totals over the horizon: lower bounds, marked ≥."""
     last = data.forecast_years[-1]
     lines = [f"{'Scenario':<12} {'Breakeven':>11} {'Cum. adj. loss':>15} {f'Revenue FY{last}E':>16} "
              f"{'Lowest cash':>12} {'Funding need':>13}   ({data.company['unit']})"]
+    bounded = False
     for sc, cells in book.summary.items():
         be, loss, rev = (c.result() for c in cells[:3])
         low, need = book.cash_summary[sc][0].result(), book.cash_summary[sc][3].result()
+        at_least = "≥ " if isinstance(be, str) else ""   # not reached: a total over the horizon
+        bounded = bounded or bool(at_least)
         be = be if isinstance(be, str) else f"FY{int(be)}"
-        lines.append(f"{sc:<12} {be:>11} {loss:>15,.2f} {rev:>16,.2f} {low:>12,.2f} {need:>13,.2f}")
+        lines.append(f"{sc:<12} {be:>11} {at_least + f'{loss:,.2f}':>15} {rev:>16,.2f} {low:>12,.2f} "
+                     f"{at_least + f'{need:,.2f}':>13}")
+    if bounded:
+        lines.append(f"≥ a lower bound: where breakeven is not reached by FY{last}, the loss and the funding need are "
+                     f"totals to FY{last} only")
     master = book.names["MasterCheck"].result()
     lines.append("Checks: OK" if master == 0 else f"Checks: {int(master)} failing — see the Checks tab")
     return "\n".join(lines)
@@ -238,7 +246,7 @@ def edits(file, data_dir, apply_):
     if conflicts:
         fail("nothing applied: the data files changed these inputs since the workbook was built, and the workbook "
              "has other values; settle each in the data file (or rebuild the workbook) first:\n" + "\n".join(
-                 f"  {ed.locate(data_dir, d)}: {d.cell.name} {d.cell.slot.period_label()} {d.cell.slot.scenario}"
+                 f"  {ed.locate(data_dir, d)}: {d.cell.name} {d.cell.period_label} {d.cell.slot.scenario}"
                  .rstrip() + f": workbook {ed.value_text(d.cell, d.cell.value)}, data file now "
                  f"{ed.value_text(d.cell, d.data)}" for d in conflicts))
     try:

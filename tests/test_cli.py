@@ -28,8 +28,12 @@ def test_build_writes_the_workbook_and_prints_a_summary(built):
     assert rows["bull"][1] == "FY2028"
     assert rows["base"][1:3] == ["not", "reached"]
     # lowest cash and funding need: with the 2026 placings and the bond the base case keeps cash above 0
-    assert float(rows["base"][-2].replace(",", "")) > 0
+    # base never breaks even: its loss and funding need are totals to FY2030, lower bounds, and say so
+    assert rows["base"][3] == "≥" and rows["base"][-2] == "≥" and "≥" not in rows["bull"]
+    assert float(rows["base"][-3].replace(",", "")) > 0
     assert float(rows["base"][-1].replace(",", "")) == 0
+    assert "≥ a lower bound: where breakeven is not reached by FY2030, the loss and the funding need are totals " \
+           "to FY2030 only" in lines
     assert "Checks: OK" in res.stdout
 
 
@@ -132,9 +136,9 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     err = "\n".join(map(str, e.value.problems))
     assert "funding.csv, row 24, column 'value': opening_cash: a number is required" in err  # after the comment rows
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
-    assert "balance.csv, row 23, column 'value': equity is required" in err          # the opening balance sheet
-    # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim + equity
-    assert res.stderr.startswith("error: 30 problems") and len(e.value.problems) == 30
+    assert "balance.csv" not in err                               # an opening balance sheet left blank: none given
+    # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
+    assert res.stderr.startswith("error: 29 problems") and len(e.value.problems) == 29
     assert "opening cash at the end of 9M2026 needs adjusted_net_income for 9M2026" in err   # result before the cash date
 
 
@@ -170,7 +174,7 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     original = lambda file: list(csv.reader((source / file).open(encoding="utf-8")))  # noqa: E731
     fill_csv(folder / "actuals.csv", ["item", "period"], {tuple(r[:2]): r for r in original("actuals.csv")[1:]})
     fill_csv(folder / "assumptions.csv", ["scenario", "driver"], {tuple(r[:2]): r for r in original("assumptions.csv")[1:]})
-    for extra in ("funding.csv", "events.csv"):   # events.csv: optional, not scaffolded
+    for extra in ("funding.csv", "events.csv", "balance.csv"):   # events.csv: optional, not scaffolded
         if (source / extra).exists():
             shutil.copy(source / extra, folder / extra)
     with open(folder / "sources.csv", "a", encoding="utf-8") as f:   # the sources the figures cite
@@ -183,8 +187,10 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
     assert filled.returncode == 0, filled.stderr
     direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
-    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own
-    summary = lambda res: [ln for ln in res.stdout.splitlines()[1:] if not ln.startswith("note: claims.csv")]  # noqa: E731
+    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own; a
+    # company without a balance sheet keeps the scaffold's blank balance.csv, which the build notes
+    summary = lambda res: [ln for ln in res.stdout.splitlines()[1:]  # noqa: E731
+                           if not ln.startswith(("note: claims.csv", "note: balance.csv"))]
     assert summary(filled) == summary(direct)
     assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout
 

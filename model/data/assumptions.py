@@ -115,7 +115,7 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
         item = drivers.get(drv) or replaced[drv]
         vals = [parse_number(r[c], path, n, c) if c in cols else None for c in year_cols]
         for c, v in zip(year_cols, vals):
-            check_bound(item.bound, item.unit, v, path, n, c)
+            check_bound(item.bound, item.unit, v, path, n, c, data.notes)
         values[(sc, drv)] = vals
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")

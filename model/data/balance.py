@@ -42,7 +42,8 @@ BALANCE_TEXTS = FUNDING_TEXTS   # unit, note (and unit_zh, note_zh)
 
 
 def load_balance(folder: Path, data: Dataset, sources: set[str], problems: Problems) -> dict[str, BalanceFigure]:
-    """balance.csv, when the folder has one: the opening balance sheet, at the opening cash date."""
+    """balance.csv, when the folder has one and it gives a figure: the opening balance sheet, at the opening
+    cash date."""
     path = folder / "balance.csv"
     if not path.exists():
         return {}
@@ -80,6 +81,10 @@ def load_balance(folder: Path, data: Dataset, sources: set[str], problems: Probl
         out[item] = BalanceFigure(value, period, terms["rate"], terms["repaid"], r.get("unit", ""),
                                   r.get("source", ""), grade, r.get("note", ""),
                                   {k: r[k] for k in per_edition(*BALANCE_TEXTS) if r.get(k)})
+    if all(fig.value is None for fig in out.values()):   # a scaffold not filled in: no balance sheet given
+        data.notes.append("balance.csv gives no figure: the balance sheet opens with cash and the funding events' "
+                          "debt only")
+        return {}
     if "equity" not in out or out["equity"].value is None:
         n = next((n for n, r in rows if r["item"].strip() == "equity"), None)
         problems.append(DataError(path, "equity is required: total equity as reported at the opening date, which the "

@@ -127,7 +127,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
             raise DataError(path, f"{item} for {period.code} is given twice (also in row {seen[item, period]})", n, "period")
         seen[item, period] = n
         value = parse_number(r["value"], path, n, "value", required=False)
-        check_bound(known[item].bound, known[item].unit, value, path, n, "value")
+        check_bound(known[item].bound, known[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
         if period not in data.periods:   # a later year: used once actuals.csv has it
             continue
@@ -186,7 +186,7 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems):
             continue
         vals = [parse_number(r[c], path, n, c) for c in cols]
         for c, v in zip(cols, vals):
-            check_bound(items[drv].bound, items[drv].unit, v, path, n, c)
+            check_bound(items[drv].bound, items[drv].unit, v, path, n, c, data.notes)
         data.assumptions[(sc, drv)] = vals
         data.rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
     for sc in data.scenarios:

@@ -88,7 +88,7 @@ def table(diffs: list[Difference]) -> list[str]:
     rows = [("Defined name", "Label", "Period", "Scenario", "Data value", "Workbook value", "")]
     for d in diffs:
         c = d.cell
-        rows.append((c.name, c.label, c.slot.period_label(), c.slot.scenario,
+        rows.append((c.name, c.label, c.period_label, c.slot.scenario,
                      value_text(c, d.data) if d.exists else "—", value_text(c, c.value),
                      f"not applicable: {d.reason}" if d.reason else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]

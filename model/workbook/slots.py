@@ -11,6 +11,7 @@ import copy
 import math
 from dataclasses import dataclass
 
+from ..data.assumptions import whole_years
 from ..data.balance import BALANCE_ITEMS
 from ..data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.dataset import BalanceFigure, Dataset, Figure
@@ -175,6 +176,11 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         why = ("" if year in data.forecast_years
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
                else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
+        stub = data.stub
+        if not why and stub and year == stub.year and not slot.key.startswith(REST) and not whole_years(slot.key):
+            why = (f"{slot.period} is now {stub.code} actual plus {stub.rest().code}E ({stub.code} actuals are in the "
+                   f"data): its {stub.rest().code}E drivers forecast the rest of the year; enter the edit there if you "
+                   "meant it")
         if why:
             return Resolved(slot, name, item.unit, gone=why)
         value = data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]

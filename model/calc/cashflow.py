@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift, ratio
+from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift
 from .lines import Line, before_open, link
 
 
@@ -55,6 +55,8 @@ class CashSpec:
     balance: bool = False
     opening: object = None   # the opening Period; None: the block's first period
     undisclosed: frozenset = frozenset(BALANCE_SINCE)   # balance lines whose opening figure is not given
+    valuation: bool = False   # with valuation.csv: the DCF of unlevered free cash flow, which decides conversions
+    plug_shares: bool = False   # the plug's new equity issues shares (a plug price is given)
 
 
 def sum_terms(terms):
@@ -104,9 +106,25 @@ def outstanding(x, p, ev, during=True):
     return IF(AND(arrived(x, p, ev, during), left), 1, 0)
 
 
-def at_maturity(x, p, ev, converted):
+def pinned(x, key, p):
+    """This block's line `key` at period p with its column fixed: a reference every column of a row shares
+    (a recording context records the read)."""
+    if not hasattr(x, "cells"):
+        return x.here(key, p)
+    return x.cells[(key, p)].ref(abs_col=True)
+
+
+def converts(x, ev, valued):
+    """1 when a convertible bond converts at maturity: the scenario's DCF test (dcf_converts_<id>, in the last
+    forecast period) when the company is `valued`, else 0 (repaid)."""
+    if not ev.converts or not valued:
+        return lift(0)
+    return pinned(x, f"dcf_converts_{ev.id}", x.tl.forecast[-1])
+
+
+def at_maturity(x, p, ev, converted, valued):
     """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash."""
-    share = x.drv(f"ev_{ev.id}_converts") if ev.converts else lift(0)
+    share = converts(x, ev, valued)
     part = share if converted else 1 - share
     return IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_converted") * part, 0)
 
@@ -216,7 +234,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("equity_raised", "amount", forecast=flows(False)),
         Line("debt_raised", "amount", forecast=flows(True)),
         Line("debt_repaid", "amount", forecast=lambda x, p: sum_terms(
-            [at_maturity(x, p, ev, False) for ev in debts if ev.matures])),
+            [at_maturity(x, p, ev, False, spec.valuation) for ev in debts if ev.matures])),
         Line("loans_repaid", "amount", forecast=repaid("bs_bank_loans", "bank_loans")),
         Line("leases_repaid", "amount", forecast=repaid("bs_leases", "lease_liabilities")),
         Line("interest_income", "amount", forecast=interest_income),
@@ -244,7 +262,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("plug_to_breakeven", "amount", kind="detail",
              forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("plug", p), 0)),
         Line("converted", "amount", kind="memo", forecast=lambda x, p: sum_terms(
-            [at_maturity(x, p, ev, True) for ev in debts if ev.converts and ev.matures])),
+            [at_maturity(x, p, ev, True, spec.valuation) for ev in debts if ev.converts and ev.matures])),
         # the balance sheet at the end of each period: assets, then liabilities and equity
         Line("bs_cash", "amount", actual=at_open(lambda x, p: x.here("closing_cash", p)),
              forecast=lambda x, p: x.here("closing_cash", p)),
@@ -292,10 +310,92 @@ def cash_lines(spec: CashSpec) -> list[Line]:
             ln.text = ln.key + "_since"
     lines = [ln for ln in lines if bal or ln.key not in BALANCE_ONLY]
     if spec.shares:
-        lines.append(Line("new_shares", "shares", kind="detail", forecast=new_shares_of(events)))
-        lines.append(Line("shares", "shares", kind="total", actual=at_open(lambda x, p: x.drv("shares_outstanding")),
-                          forecast=lambda x, p: x.before_here("shares", p) + x.here("new_shares", p)))
+        def diluted(x, p):
+            """Shares outstanding + the shares of each bond still owed that this scenario converts."""
+            return x.here("shares", p) + sum_terms([
+                outstanding(x, p, ev) * converts(x, ev, True) * x.drv(f"ev_{ev.id}_shares")
+                for ev in debts if ev.converts and ev.matures and spec.valuation])
+        lines += [
+            Line("new_shares", "shares", kind="detail", forecast=new_shares_of(events, spec.valuation, spec.plug_shares)),
+            Line("shares", "shares", kind="total", actual=at_open(lambda x, p: x.drv("shares_outstanding")),
+                 forecast=lambda x, p: x.before_here("shares", p) + x.here("new_shares", p)),
+            Line("diluted_shares", "shares", kind="total", actual=at_open(diluted), forecast=diluted),
+        ]
+    if spec.valuation:
+        lines += dcf_lines(debts)
     return lines
+
+
+def dcf_lines(debts) -> list[Line]:
+    """The DCF of unlevered free cash flow, each period after the opening date: the adjusted result less the
+    adjustments (share-based pay counted as a cost) before the modelled interest, taxed where positive after
+    the losses since the opening date, + depreciation and other non-cash items − working capital − capex;
+    discounted from the middle (or end) of its period. In the last forecast period only: the terminal value
+    (exit multiple of revenue, or perpetual growth), the enterprise value, the equity value with the bonds
+    as debt and per share, each bond's conversion test (that value per share at or above its conversion
+    price) and the equity value and value per share after the conversions. Scalars: discount_rate,
+    terminal_method, exit_multiple, terminal_growth, mid_period, tax_rate, net_cash_today, shares_today,
+    unit_millions, share_fx, opening_adj, ev_<id>_converted | _shares | _price."""
+    bonds = [ev for ev in debts if ev.converts and ev.matures]
+
+    def last_only(f):
+        return lambda x, p: f(x, p) if p == x.tl.forecast[-1] else None
+
+    def result(x, p):
+        adj = x.at("adjustments", p) - IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_adj"), 0)
+        return x.here("ani_after_open", p) - adj
+
+    def discount(x, years):
+        return 1 / (1 + x.drv("discount_rate")) ** years
+
+    def terminal(x, p):
+        growth, rate = x.drv("terminal_growth"), x.drv("discount_rate")
+        perpetuity = IF(rate.gt(growth), x.here("dcf_ufcf", p) * (1 + growth) / (rate - growth), NA)
+        return IF(x.drv("terminal_method").eq(1), x.drv("exit_multiple") * x.at("revenue", p), perpetuity)
+
+    def per_share(x, equity, shares):
+        return equity * x.drv("unit_millions") / x.drv("share_fx") / shares
+
+    def conversion(ev):
+        return lambda x, p: IF(x.here("dcf_value_before", p).ge(x.drv(f"ev_{ev.id}_price")), 1, 0)
+
+    def after(kind):
+        def f(x, p):
+            base = x.here("dcf_equity_before", p) if kind == "equity" else x.drv("shares_today")
+            part = "converted" if kind == "equity" else "shares"
+            return base + sum_terms([x.here(f"dcf_converts_{ev.id}", p) * x.drv(f"ev_{ev.id}_{part}") for ev in bonds])
+        return f
+
+    pv_range = lambda x, p: SUM(x.run_here("dcf_pv", p))  # noqa: E731
+    return [
+        Line("dcf_result", "amount", forecast=result),
+        Line("dcf_losses", "amount", kind="detail",
+             forecast=lambda x, p: MAX(0, level(x, "dcf_losses", p) - x.here("dcf_result", p))),
+        Line("dcf_tax", "amount", forecast=lambda x, p: MAX(0, x.here("dcf_result", p) - level(x, "dcf_losses", p))
+             * x.drv("tax_rate")),
+        Line("dcf_ufcf", "amount", kind="total",
+             forecast=lambda x, p: x.here("dcf_result", p) - x.here("dcf_tax", p) + x.here("depreciation", p)
+             + x.here("non_cash", p) - x.here("receivables_change", p) - x.here("working_capital", p)
+             - x.here("capex", p)),
+        Line("dcf_time", "years", kind="detail", forecast=lambda x, p: SUM(x.run_here("period_years", p))
+             - IF(x.drv("mid_period").eq(1), x.here("period_years", p) / 2, 0)),
+        Line("dcf_pv", "amount", forecast=lambda x, p: x.here("dcf_ufcf", p) * discount(x, x.here("dcf_time", p))),
+        Line("dcf_terminal", "amount", forecast=last_only(terminal)),
+        Line("dcf_terminal_pv", "amount", forecast=last_only(
+            lambda x, p: x.here("dcf_terminal", p) * discount(x, SUM(x.run_here("period_years", p))))),
+        Line("dcf_ev", "amount", kind="total", forecast=last_only(lambda x, p: pv_range(x, p)
+                                                                  + x.here("dcf_terminal_pv", p))),
+        Line("dcf_equity_before", "amount", forecast=last_only(
+            lambda x, p: x.here("dcf_ev", p) + x.drv("net_cash_today"))),
+        Line("dcf_value_before", "share_price", forecast=last_only(
+            lambda x, p: per_share(x, x.here("dcf_equity_before", p), x.drv("shares_today")))),
+        *[Line(f"dcf_converts_{ev.id}", "flag", forecast=last_only(conversion(ev)), text="dcf_converts")
+          for ev in bonds],
+        Line("dcf_equity", "amount", kind="total", forecast=last_only(after("equity"))),
+        Line("dcf_shares", "shares", forecast=last_only(after("shares"))),
+        Line("dcf_value", "share_price", kind="total", forecast=last_only(
+            lambda x, p: per_share(x, x.here("dcf_equity", p), x.here("dcf_shares", p)))),
+    ]
 
 
 
@@ -310,18 +410,15 @@ def _within(x, p):
     return IF(ABS(gap).gt(x.inputs.tol["amount"].ref(True, True)), gap, 0)
 
 
-def new_shares_of(events):
-    """Shares issued in a period: each counted equity event's, a bond's on conversion, and the plug's."""
+def new_shares_of(events, valued, plug_shares):
+    """Shares issued in a period: each counted equity event's (a share issue's follow from its size and price),
+    a bond's on conversion, the shares of share-based pay (a driver) and the plug's new equity at its price."""
     def f(x, p):
         terms = [IF(due(x, p, ev), x.drv(f"ev_{ev.id}_shares"), 0) for ev in events if ev.shares]
-        terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * x.drv(
-            f"ev_{ev.id}_converts"), 0) for ev in events if ev.debt and ev.converts and ev.matures]
-        terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))
+        terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * converts(x, ev, valued),
+                     0) for ev in events if ev.debt and ev.converts and ev.matures and valued]
+        terms.append(x.drv("sbc_shares", p))
+        if plug_shares:
+            terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))
         return sum_terms(terms)
     return f
-
-
-def value_lines() -> list[Line]:
-    """EV / revenue on each forecast year: today's enterprise value (a scalar) over the scenario's revenue."""
-    return [Line("ev_to_sales", "x", kind="memo",
-                 forecast=lambda x, p: ratio(x.drv("enterprise_value"), x.at("revenue", p)))]

@@ -1,5 +1,5 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
-optional events.csv, balance.csv, reference.csv and claims.csv).
+optional events.csv, balance.csv, valuation.csv, reference.csv and claims.csv).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .actuals import load_actuals
 from .balance import load_balance
+from .valuation import load_valuation
 from .assumptions import load_assumptions
 from .claims import load_claims
 from .dataset import Dataset
@@ -63,6 +64,7 @@ def load(folder) -> Dataset:
     data.funding = load_funding(folder, data, problems)
     data.events = load_events(folder, data, ids, problems)
     data.balance = load_balance(folder, data, ids, problems)
+    data.valuation = load_valuation(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
     data.references = load_references(folder, data, ids)

@@ -53,6 +53,18 @@ class BalanceFigure:
 
 
 @dataclass
+class ValuationFigure:
+    """A valuation input (valuation.csv); value None: not available (a market price not in the sources)."""
+    value: float | None
+    date: datetime.date | None = None   # the date a quote, a multiple or a run rate is as of
+    unit: str = ""
+    source: str = ""
+    grade: str = ""
+    note: str = ""
+    local: dict = field(default_factory=dict)
+
+
+@dataclass
 class Event:
     """A funding event (events.csv): cash that arrives in its fiscal year, converted to the company's
     currency; one already inside the opening cash is shown but not counted again (counted = 0)."""
@@ -72,6 +84,8 @@ class Event:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # note_zh: the note in another edition
+    price: float | None = None   # a share issue's price per share, in its currency
+    stake: float | None = None   # a share issue's share of the enlarged capital
 
 
 @dataclass
@@ -122,6 +136,7 @@ class Dataset:
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
     balance: dict[str, BalanceFigure] = field(default_factory=dict)   # balance.csv: the opening balance sheet
+    valuation: dict[tuple[str, str], ValuationFigure] = field(default_factory=dict)   # valuation.csv
 
     @property
     def full_years(self) -> list[Period]:

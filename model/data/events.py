@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from .bounds import AMOUNT, check_bound, FX_RATE, RATE
+from .bounds import AMOUNT, Bound, check_bound, FX_RATE, RATE
 from .dataset import Dataset, Event
 from .fields import check_sources, read_date
 from .files import DataError, parse_number, Problems, read_csv, unknown
@@ -13,8 +13,11 @@ from .periods import parse_year_end, Period, period_end_date
 from .settings import per_edition, PLAIN_KEY
 
 
-EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan")
-EQUITY_KINDS = ("ipo", "placing", "equity")   # the others are debt: repaid at maturity (a bond may convert)
+EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan", "share_issue")
+EQUITY_KINDS = ("ipo", "placing", "equity", "share_issue")   # the others are debt: repaid at maturity (a bond may convert)
+# share_issue: an approved issue not yet priced (an A-share listing): its size is a share of the enlarged capital
+# (`stake`) at an issue `price`, its `amount` the most it may raise; the new shares follow from them
+STAKE = Bound("stake", 0, 1, low_open=True)   # a share of the enlarged capital: above 0, below 100%
 LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
 
 
@@ -46,8 +49,8 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
                                   "events: move the raise into events.csv", column="item"))
     _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
-                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "source", "note",
-                        *per_edition("note")])
+                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "price", "stake", "source",
+                        "note", *per_edition("note")])
     year_end = parse_year_end(str(data.company["fiscal_year_end"]))
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
@@ -106,6 +109,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
                 raise DataError(path, f"event {eid}: shares apply to an equity event ({', '.join(EQUITY_KINDS)}); a "
                                 "convertible bond's shares follow from its conversion price", n, "shares")
             check_bound(AMOUNT, "amount", shares, path, n, "shares")
+        issue = share_issue_terms(r, kind, shares, path, n)
         rate = parse_number(r.get("rate", ""), path, n, "rate", required=False)
         if rate is not None:
             if kind in EQUITY_KINDS:
@@ -115,5 +119,26 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         check_sources(r.get("source", ""), sources, path, n, "source")
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
                             maturity, shares, rate or 0.0, fiscal_year_of(maturity, year_end) if maturity else None,
-                            r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)}))
+                            r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)},
+                            *issue))
     return events
+
+
+def share_issue_terms(r, kind, shares, path, n) -> tuple:
+    """A share issue's issue price and its share of the enlarged capital: both required for `share_issue`
+    (whose shares follow from them), refused for every other kind."""
+    price = parse_number(r.get("price", ""), path, n, "price", required=False)
+    stake = parse_number(r.get("stake", ""), path, n, "stake", required=False)
+    if kind != "share_issue":
+        for column, value in (("price", price), ("stake", stake)):
+            if value is not None:
+                raise DataError(path, f"{column} applies to a share_issue (its size and issue price)", n, column)
+        return ()
+    for column, value in (("price", price), ("stake", stake)):
+        if value is None:
+            raise DataError(path, f"a share_issue needs its {column} ({'issue price per share, in its currency' if column == 'price' else 'share of the enlarged capital, e.g. 5%'})", n, column)
+    check_bound(FX_RATE, "amount", price, path, n, "price")
+    check_bound(STAKE, "pct", stake, path, n, "stake")
+    if shares is not None:
+        raise DataError(path, "a share_issue's shares follow from its stake and price: leave shares blank", n, "shares")
+    return price, stake

@@ -6,7 +6,7 @@ from pathlib import Path
 from .bounds import check_bound
 from .dataset import Dataset, Funding
 from .files import DataError, parse_number, Problems, read_csv, unknown
-from .items import DEFAULT_NOTES, FUNDING_DEFAULTS, FUNDING_ITEMS, SHARE_ITEMS
+from .items import DEFAULT_NOTES, FUNDING_DEFAULTS, FUNDING_ITEMS, MOVED_TO_VALUATION, SHARE_ITEMS
 from .periods import parse_period, Period
 from .settings import FUNDING_TEXTS, per_edition
 
@@ -20,6 +20,10 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
     for n, r in rows:
         item = r["item"]
+        if item in MOVED_TO_VALUATION:
+            raise DataError(path, f"{item} is now valuation.csv's {MOVED_TO_VALUATION[item]} (the Valuation tab's "
+                            "inputs are there: a market price with its date and source, the discount rate, the "
+                            "terminal value)", n, "item")
         if item not in FUNDING_ITEMS:
             raise DataError(path, unknown("item", item, FUNDING_ITEMS), n, "item")
         if item in out:
@@ -65,7 +69,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
         out.setdefault(key, Funding(value, None, "", "", DEFAULT_NOTES[note]))
     given = [k for k in SHARE_ITEMS if k in out]
     if given and len(given) < len(SHARE_ITEMS):
-        problems.append(DataError(path, "shares and value need all of " + ", ".join(SHARE_ITEMS) + "; missing: "
+        problems.append(DataError(path, "shares need all of " + ", ".join(SHARE_ITEMS) + "; missing: "
                                   + ", ".join(k for k in SHARE_ITEMS if k not in out), column="item"))
     opening = out.get("opening_cash")
     if "shares_outstanding" in out and opening and out["shares_outstanding"].period != opening.period:
@@ -73,6 +77,7 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
                                   f"found {out['shares_outstanding'].period.code}", column="period"))
     if given:
         out.setdefault("share_fx", Funding(1.0, None, "", "", DEFAULT_NOTES["no_share_fx"]))
-        price = out.get("share_price", Funding(1.0))
-        out.setdefault("plug_price", Funding(price.value, None, price.unit, "", DEFAULT_NOTES["plug_at_price"], price.local))
+        if "plug_price" not in out and out["plug"].value:
+            problems.append(DataError(path, "plug_price is required with shares and the plug on: the price the plug's "
+                                      "new shares are issued at (an assumption: say why in note)", column="item"))
     return out

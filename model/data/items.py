@@ -99,6 +99,8 @@ CASH_DRIVERS = {
                             "trade receivables at the year end, in days of that year's revenue"),
     "plug_debt": Item("plug_debt", "pct", FRACTION,
                       "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity"),
+    "sbc_shares": Item("sbc_shares", "shares", AMOUNT,
+                       "new shares issued a year under share-based pay (options and awards vesting), million"),
 }
 # The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
 # are actual items, and per-scenario unit drivers.
@@ -155,8 +157,7 @@ def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
 # workbook shows them in its edition's language.
 DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
                  "no_min_cash": "not given: 0 assumed", "no_plug": "not given: no plug (0) assumed",
-                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)",
-                 "plug_at_price": "not given: today's share price assumed"}
+                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)"}
 CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
 
 class FundingItem(NamedTuple):
@@ -179,16 +180,15 @@ FUNDING_ITEMS = {
     "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
     "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
     "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
-    "share_price": FundingItem("amount", "", POSITIVE, "today's share price, in the share currency"),
     "share_fx": FundingItem("rate", "", FX_RATE, "company currency per unit of the share currency (1 when the same)"),
     "unit_millions": FundingItem("rate", "", POSITIVE, "millions in the company's amount unit (100 for RMB 100m)"),
-    "exit_multiple": FundingItem("x", "", Bound("multiple", 0), "EV / revenue multiple in the last forecast year"),
-    "discount_rate": FundingItem("pct", "", RATE, "annual rate the exit value is discounted at"),
 }
 # Capital items that default when funding.csv leaves them out (value, note id in DEFAULT_NOTES), and the share
 # items needed for shares and value (all of them, or none: without them the workbook shows no shares or value).
 FUNDING_DEFAULTS = {"plug": (0.0, "no_plug"), "cash_rate": (0.0, "no_rate"), "debt_rate": (0.0, "no_rate")}
-SHARE_ITEMS = ("shares_outstanding", "share_price", "unit_millions", "exit_multiple", "discount_rate")
+SHARE_ITEMS = ("shares_outstanding", "unit_millions")
+# moved to valuation.csv: funding.csv refuses them with this hint
+MOVED_TO_VALUATION = {"share_price": "market_price", "exit_multiple": "exit_multiple", "discount_rate": "discount_rate"}
 
 
 def raise_year_bound(data) -> Bound:

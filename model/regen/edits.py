@@ -28,10 +28,11 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "balance": "balance.csv"}
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "balance": "balance.csv",
+         "valuation": "valuation.csv"}
 KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "balance.csv": ["item"],
+        "balance.csv": ["item"], "valuation.csv": ["item", "scenario"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
 
 
@@ -251,6 +252,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
             elif s.kind == "balance":
                 k, column = (s.key,), s.field
+            elif s.kind == "valuation":
+                k, column = (s.key, s.scenario), "value"
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":
@@ -263,7 +266,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
                                       and data.funding[s.key].period else "") or (
                     data.funding["opening_cash"].period.code if s.kind == "balance" else "")
-                append.append({keys[0]: s.key, "period": period, column: number_text(d.cell.value, kind),
+                append.append({keys[0]: s.key, "period": period, "scenario": s.scenario, column: number_text(d.cell.value, kind),
                                "note": "entered in the workbook"})
                 continue
             updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
@@ -283,7 +286,8 @@ def locate(folder: Path, d: Difference) -> str:
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]
-    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key)}.get(s.kind) or (
+    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key), "valuation": (s.key, s.scenario)}.get(
+        s.kind) or (
         (s.key, s.period) if s.kind == "reference" else ("equity_raise",) if s.key == "raise_year" else (s.key,))
     _, header, rows = csv_rows(text)
     for i, cells in rows:

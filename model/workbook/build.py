@@ -24,15 +24,17 @@ from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 from .tabs.units import UnitsTab
+from .tabs.valuation import ValuationTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without claims
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "valuation", "sensitivity", "claims",
+        "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without
+# claims, no Valuation without valuation.csv
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
-    "claims" without claims."""
-    tabs = [tab for tab in TABS if data.claims or tab != "claims"]
+    "claims" without claims, no "valuation" without valuation.csv."""
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.valuation or tab != "valuation")]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + tabs[i:]
@@ -62,16 +64,18 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
-    scenarios.link_cash(cash)
+    valuation = ValuationTab(book, data, tl, inputs, income, cash) if data.valuation else None
+    scenarios.link_cash(cash, valuation)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else [])
-    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([valuation.sheet] if valuation else [])
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
+                       valuation)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims, valuation)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:
@@ -83,7 +87,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
-                 "claims": claims, "checks": checks}  # by tab id
+                 "claims": claims, "checks": checks, "valuation": valuation}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()
     return book

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..data.assumptions import whole_years
 from ..data.balance import BALANCE_ITEMS
+from ..data.events import STAKE
+from ..data.valuation import VALUATION_ITEMS
 from ..data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.dataset import BalanceFigure, Dataset, Figure
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
@@ -85,6 +87,9 @@ def _label(slot: Slot) -> str:
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
+    if slot.kind == "valuation":
+        name = texts.get(f"valuation.{slot.key}", slot.key)
+        return f"{name} — {slot.scenario}" if slot.scenario else name
     if slot.kind == "balance":
         name = texts.get(f"balance.{slot.key}", slot.key)
         return name if slot.field == "value" else f"{name}: {texts[f'balance.{slot.field}'].lower()}"
@@ -129,7 +134,8 @@ def _event(data: Dataset, slot: Slot):
 
 
 EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
-                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200)}
+                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200), "price": POSITIVE,
+                "stake": STAKE}
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -217,6 +223,16 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "event":
         bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
         return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
+    if kind == "valuation":
+        item = VALUATION_ITEMS.get(slot.key)
+        if not data.valuation or item is None or (slot.key, slot.scenario) not in data.valuation:
+            raise Gone("valuation.csv is no longer in the data" if not data.valuation else
+                       f"scenario {slot.scenario!r} no longer exists in assumptions.csv" if slot.scenario else
+                       f"{slot.key} is no longer in valuation.csv")
+        return Resolved(slot, name, "pct" if item.unit == "pct" else "amount",
+                        data.valuation[(slot.key, slot.scenario)].value, bound=item.bound,
+                        bound_unit="pct" if item.unit == "pct" else "amount", blank=None if item.blank else
+                        f"{slot.key} is required (valuation.csv)")
     if kind == "balance":
         item = BALANCE_ITEMS.get(slot.key)
         if not data.balance or item is None:
@@ -245,7 +261,7 @@ def problem(r: Resolved, value) -> str | None:
         return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
     if r.decides and (value is not None or r.paired) != r.split:
         return r.decides
-    if value is None and (r.slot.kind == "actual" or (r.slot.kind, r.slot.field) == ("balance", "value")):
+    if value is None and (r.slot.kind in ("actual", "valuation") or (r.slot.kind, r.slot.field) == ("balance", "value")):
         return r.blank
     if value is None or value == "":
         return "a number is required here, the cell is blank"
@@ -288,6 +304,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
                     else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "valuation":
+            out.valuation[(slot.key, slot.scenario)].value = value
         elif slot.kind == "balance":
             fig = out.balance.setdefault(slot.key, BalanceFigure(None, out.funding["opening_cash"].period,
                                                                  note="entered in the workbook"))
@@ -312,6 +330,7 @@ def input_slots(inputs) -> dict:
     slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
                   for f, cell in cells.items()})
     slots.update({cell: Slot("balance", key, field=f) for key, cells in inputs.balance.items() for f, cell in cells.items()})
+    slots.update({cell: Slot("valuation", key, sc, field="value") for (key, sc), cell in inputs.valuation.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     slots[inputs.selector] = Slot("scenario")

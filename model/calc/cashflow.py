@@ -378,7 +378,7 @@ def dcf_lines(debts) -> list[Line]:
              + x.here("non_cash", p) - x.here("receivables_change", p) - x.here("working_capital", p)
              - x.here("capex", p)),
         Line("dcf_time", "years", kind="detail", forecast=lambda x, p: SUM(x.run_here("period_years", p))
-             - IF(x.drv("mid_period").eq(1), x.here("period_years", p) / 2, 0)),
+             - x.here("period_years", p) * x.drv("mid_period")),
         Line("dcf_pv", "amount", forecast=lambda x, p: x.here("dcf_ufcf", p) * discount(x, x.here("dcf_time", p))),
         Line("dcf_terminal", "amount", forecast=last_only(terminal)),
         Line("dcf_terminal_pv", "amount", forecast=last_only(

@@ -36,6 +36,7 @@ class Funding:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # unit_zh, note_zh: the texts of another edition
+    date: datetime.date | None = None   # the date a market price is quoted at
 
 
 @dataclass
@@ -137,6 +138,8 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     balance: dict[str, BalanceFigure] = field(default_factory=dict)   # balance.csv: the opening balance sheet
     valuation: dict[tuple[str, str], ValuationFigure] = field(default_factory=dict)   # valuation.csv
+    market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
+    peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 
     @property
     def full_years(self) -> list[Period]:

@@ -19,6 +19,13 @@ EQUITY_KINDS = ("ipo", "placing", "equity", "share_issue")   # the others are de
 # (`stake`) at an issue `price`, its `amount` the most it may raise; the new shares follow from them
 STAKE = Bound("stake", 0, 1, low_open=True)   # a share of the enlarged capital: above 0, below 100%
 LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
+# A company's funding rounds, placings, bonds and loans over the horizon are a few dozen at most; each
+# event adds inputs and formulas to every scenario's cash bridge (1,000 loans took 27 s and 779 MB).
+MAX_EVENTS = 60
+# A conversion price below a cent per share is a typing mistake (1e-9 would create 10^19 shares).
+CONVERSION_PRICE = Bound("share_price", 0.01)
+TERMS = ("date", "kind", "currency", "amount", "fx_rate", "in_opening_cash", "conversion_price", "maturity", "shares",
+         "rate", "price", "stake")   # what makes two events the same: all but the id, source and note
 
 
 def fiscal_year_of(date: datetime.date, year_end) -> int:
@@ -55,6 +62,9 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
     last = data.forecast_years[-1]
+    if len(rows) > MAX_EVENTS:
+        raise DataError(path, f"{len(rows)} events; at most {MAX_EVENTS} (merge small ones: each event adds inputs and "
+                        "formulas to every scenario's cash bridge)", rows[MAX_EVENTS][0], "id")
     events, where = [], {}
     for n, r in rows:
         eid = r["id"]
@@ -95,7 +105,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         if kind == "convertible_bond":
             if price is None:
                 raise DataError(path, f"event {eid}: a convertible bond needs its conversion price", n, "conversion_price")
-            check_bound(FX_RATE, "amount", price, path, n, "conversion_price")
+            check_bound(CONVERSION_PRICE, "amount", price, path, n, "conversion_price")
             if maturity is None:
                 raise DataError(path, f"event {eid}: a convertible bond needs its maturity date", n, "maturity")
         elif price is not None:
@@ -117,6 +127,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
                                 n, "rate")
             check_bound(RATE, "pct", rate, path, n, "rate")
         check_sources(r.get("source", ""), sources, path, n, "source")
+        refuse_repeat(path, rows, n, r)
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
                             maturity, shares, rate or 0.0, fiscal_year_of(maturity, year_end) if maturity else None,
                             r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)},
@@ -142,3 +153,16 @@ def share_issue_terms(r, kind, shares, path, n) -> tuple:
     if shares is not None:
         raise DataError(path, "a share_issue's shares follow from its stake and price: leave shares blank", n, "shares")
     return price, stake
+
+
+def refuse_repeat(path: Path, rows: list, n: int, r: dict) -> None:
+    """An event whose terms repeat an earlier row's under another id is a copied row: it would count the
+    cash twice."""
+    key = lambda row: tuple(row.get(c, "").strip().lower() for c in TERMS)  # noqa: E731
+    for m, earlier in rows:
+        if m >= n:
+            return
+        if key(earlier) == key(r):
+            raise DataError(path, f"event {r['id']} repeats event {earlier['id']} of row {m} (same date, kind, currency, "
+                            "amount and terms): its cash would be counted twice; remove the copy, or give two "
+                            "equal tranches as one event", n, "id")

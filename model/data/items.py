@@ -102,6 +102,7 @@ CASH_DRIVERS = {
     "sbc_shares": Item("sbc_shares", "shares", AMOUNT,
                        "new shares issued a year under share-based pay (options and awards vesting), million"),
 }
+SHARE_DRIVERS = ("sbc_shares",)   # cash drivers that need share data (funding.csv shares_outstanding)
 # The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
 # are actual items, and per-scenario unit drivers.
 UNIT_ACTUALS = {
@@ -177,6 +178,8 @@ FUNDING_ITEMS = {
     "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; "
                         "0: no plug (cash may fall below it and the funding need shows the shortfall)"),
     "plug_price": FundingItem("amount", "", POSITIVE, "issue price of the plug's new shares, in the share currency"),
+    "share_price": FundingItem("amount", "", POSITIVE, "the market price of a share (a quote, with its date: not a "
+                               "placing price), in the share currency; leave the row out when the sources quote none"),
     "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
     "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
     "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
@@ -187,8 +190,7 @@ FUNDING_ITEMS = {
 # items needed for shares and value (all of them, or none: without them the workbook shows no shares or value).
 FUNDING_DEFAULTS = {"plug": (0.0, "no_plug"), "cash_rate": (0.0, "no_rate"), "debt_rate": (0.0, "no_rate")}
 SHARE_ITEMS = ("shares_outstanding", "unit_millions")
-# moved to valuation.csv: funding.csv refuses them with this hint
-MOVED_TO_VALUATION = {"share_price": "market_price", "exit_multiple": "exit_multiple", "discount_rate": "discount_rate"}
+MOVED_TO_VALUATION = ("exit_multiple", "discount_rate")   # valuation.csv's now: funding.csv refuses them with a hint
 
 
 def raise_year_bound(data) -> Bound:
@@ -239,5 +241,8 @@ def _driver_items(segments: tuple, split: bool, stub: bool) -> dict[str, Item]:
 
 
 def all_driver_items(data) -> dict[str, Item]:
-    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
-    return {**driver_items(data), **CASH_DRIVERS}
+    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers; once
+    funding.csv is read, share-based pay's shares only with share data (they dilute the shares)."""
+    cash = CASH_DRIVERS if not data.funding or "shares_outstanding" in data.funding else {
+        k: v for k, v in CASH_DRIVERS.items() if k not in SHARE_DRIVERS}
+    return {**driver_items(data), **cash}

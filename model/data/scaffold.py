@@ -17,6 +17,7 @@ from pathlib import Path
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
 from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment, rest_items)
 from .balance import BALANCE_ITEMS, BALANCE_TEXTS, GRADES
+from .valuation import VALUATION_ITEMS, VALUATION_TEXTS
 from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, PLAIN_KEY, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
 from ..labels import table
 from .periods import Period, parse_period, parse_year_end
@@ -200,8 +201,11 @@ def funding_csv(years, interims) -> str:
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
         "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide;"
         f" its notes may be given per edition too: {' / '.join(per_edition('note'))}).",
-        "Shares and value (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx and plug_price",
-        "default to 1 and the share price); without them the workbook shows no shares or value.",
+        "Shares (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx defaults to 1; plug_price is",
+        "required with the plug on); without them the workbook shows no shares. share_price: a market quote with its date",
+        "(date column); leave it out when the sources quote none (a placing price is not a quote).",
+        "An approved share issue not yet priced (an A-share listing) is a share_issue event in events.csv: its stake of",
+        "the enlarged capital; its issue price; its date; its amount the most it may raise.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
         edition_note(FUNDING_TEXTS),
     )
@@ -233,6 +237,23 @@ def balance_csv(years, interims) -> str:
     return head + csv_rows([["item", "period", "value", "rate", "repaid", "unit", "source", "grade", "note",
                              *per_edition(*BALANCE_TEXTS)]]
                            + [[key, opening.code, "", "", "", "", "", "", "", *more] for key in BALANCE_ITEMS])
+
+
+def valuation_csv(scenarios) -> str:
+    """The Valuation tab's inputs, every value blank: fill them (or leave the file blank: no Valuation tab)."""
+    head = comment_rows(
+        f"valuation.csv (optional): the Valuation tab's inputs; one item per row. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in VALUATION_ITEMS.items()],
+        "weight: one row per scenario; the weights add to 100%. date: the date a peer multiple is as of.",
+        "It needs shares_outstanding and unit_millions in funding.csv. Left all blank: no Valuation tab.",
+        "The market price is funding.csv's share_price (a quote with its date); the ARR market.csv's latest claim.",
+        edition_note(VALUATION_TEXTS),
+    )
+    more = [""] * len(per_edition(*VALUATION_TEXTS))
+    rows = [[key, "", "", "", "", "", "", "", *more] for key in VALUATION_ITEMS if key != "weight"]
+    rows += [["weight", sc, "", "", "", "", "", "", *more] for sc in scenarios]
+    return head + csv_rows([["item", "scenario", "value", "date", "unit", "source", "grade", "note",
+                             *per_edition(*VALUATION_TEXTS)]] + rows)
 
 
 def edition_note(columns) -> str:
@@ -337,6 +358,7 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
         "balance.csv": balance_csv(years, interims),
+        "valuation.csv": valuation_csv(scenarios),
         "reference.csv": reference_csv(),
         "claims.csv": claims_csv(),
     }

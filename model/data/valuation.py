@@ -1,15 +1,15 @@
 """valuation.csv (optional): what the Valuation tab needs beyond the forecast — the discount rate, the
-terminal value's method and figures, the mid-period convention, the tax rate on profits, the market
-price (with its date and source; blank when no quote is in the sources), the peers' multiples and the
-ARR they apply to, each scenario's probability weight, and the steps of the sensitivity grids. One item
-per row; `weight` one row per scenario."""
+terminal value's method and figures, the mid-period convention, the tax rate on profits, the peers'
+multiples (while the company names no peer), each scenario's probability weight, and the steps of the
+sensitivity grids. One item per row; `weight` one row per scenario. The market price is funding.csv's
+share_price (a quote with its date), the ARR market.csv's latest claim."""
 from __future__ import annotations
 
 import datetime
 from pathlib import Path
 from typing import NamedTuple
 
-from .bounds import AMOUNT, Bound, check_bound, FLAG, FRACTION, POSITIVE, RATE, STEP
+from .bounds import Bound, check_bound, FRACTION, RATE, STEP
 from .dataset import Dataset, ValuationFigure
 from .fields import check_sources, read_date
 from .files import DataError, parse_number, Problems, read_csv, unknown
@@ -37,19 +37,14 @@ VALUATION_ITEMS = {
     "exit_multiple": ValuationItem("x", MULTIPLE, None, "EV / revenue at the end of the horizon (terminal method 1)"),
     "terminal_growth": ValuationItem("pct", TERMINAL_GROWTH, None, "perpetual growth after the horizon (terminal "
                                      "method 2); below the discount rate"),
-    "mid_period": ValuationItem("int", FLAG, 1.0, "1: each period's cash flow is discounted from its middle "
-                                "(mid-period convention); 0: from its end"),
+    "mid_period": ValuationItem("pct", FRACTION, 0.5, "how far back from its end each period's cash flow is "
+                                "discounted from: 50% the mid-period convention, 0% the period's end"),
     "tax_rate": ValuationItem("pct", RATE, 0.0, "tax on a positive operating result, after the losses since the "
                               "opening date; 0 when not given"),
-    "market_price": ValuationItem("share_price", POSITIVE, None, "the share price quoted on the market, share "
-                                  "currency, with its date; blank when no quote is in the sources", blank=True,
-                                  dated=True),
     "peer_ev_sales": ValuationItem("x", MULTIPLE, None, "peers' EV / revenue of the first forecast year, with its "
                                    "date", blank=True, dated=True),
     "peer_ev_arr": ValuationItem("x", MULTIPLE, None, "peers' EV / annualised recurring revenue (ARR), with its date",
                                  blank=True, dated=True),
-    "arr": ValuationItem("amount", AMOUNT, None, "the company's annualised recurring revenue, company unit, with "
-                         "its date", blank=True, dated=True),
     "weight": ValuationItem("pct", FRACTION, None, "a scenario's probability weight; one row per scenario, adding "
                             "to 100%"),
     "grid_rate_step": ValuationItem("pct", STEP, 0.01, "the grids' step in the discount rate"),
@@ -67,6 +62,9 @@ def load_valuation(folder: Path, data: Dataset, sources: set[str], problems: Pro
         return {}
     _, rows = read_csv(path, ["item", "value"], ["scenario", "date", "source", "grade", *VALUATION_TEXTS,
                                                  *per_edition(*VALUATION_TEXTS)])
+    if all(not r["value"].strip() for _, r in rows):   # a scaffold not filled in: no valuation
+        data.notes.append("valuation.csv gives no figure: no Valuation tab")
+        return {}
     out, where, before = {}, {}, len(problems)
     for n, r in rows:
         item = r["item"].strip()

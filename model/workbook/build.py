@@ -20,21 +20,23 @@ from .tabs.cover import CoverTab
 from .tabs.income import IncomeTab
 from .tabs.inputs import InputsTab
 from .tabs.ratios import RatiosTab
+from .tabs.peers import PeersTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 from .tabs.units import UnitsTab
 from .tabs.valuation import ValuationTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "valuation", "sensitivity", "claims",
-        "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without
-# claims, no Valuation without valuation.csv
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "valuation", "sensitivity",
+        "claims", "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without
+# claims, no Peers without peers, no Valuation without valuation.csv
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
-    "claims" without claims, no "valuation" without valuation.csv."""
-    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.valuation or tab != "valuation")]
+    "claims" without claims, no "peers" without peers, no "valuation" without valuation.csv."""
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")
+            and (data.valuation or tab != "valuation")]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + tabs[i:]
@@ -64,6 +66,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
+    peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
     valuation = ValuationTab(book, data, tl, inputs, income, cash) if data.valuation else None
     scenarios.link_cash(cash, valuation)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
@@ -71,7 +74,8 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([valuation.sheet] if valuation else [])
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([peers.sheet] if peers else []) + (
+        [valuation.sheet] if valuation else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
                        valuation)
     SourcesTab(book, data)
@@ -87,7 +91,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
-                 "claims": claims, "checks": checks, "valuation": valuation}  # by tab id
+                 "claims": claims, "checks": checks, "peers": peers, "valuation": valuation}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()
     return book

@@ -27,7 +27,7 @@ SHARE_COLUMNS = [("shares_today_head", "shares", "shares"), ("shares_last", "sha
                  ("diluted_last", "shares", "shares"), ("dilution", "pct", "pct")]
 # the valuation inputs the DCF lines read (valuation.csv), one scalar each
 VALUATION_SCALARS = {"discount_rate": "pct", "terminal_method": "int", "exit_multiple": "x", "terminal_growth": "pct",
-                     "mid_period": "int", "tax_rate": "pct"}
+                     "mid_period": "pct", "tax_rate": "pct"}
 
 
 def lowest_and_need(b, first, last, min_cash):
@@ -192,8 +192,8 @@ class CashTab:
             issue = ev.kind == "share_issue"
             if issue and share_data:
                 before = sum_terms([ref("shares_outstanding")] + [ref(f"ev_{e.id}_shares") for e in data.events
-                                                               if e.counted and e.date and e.date < ev.date
-                                                               and f"ev_{e.id}_shares" in self.scalars])
+                                                               if e.kind in EQUITY_KINDS and e.counted and e.date
+                                                               and e.date < ev.date and f"ev_{e.id}_shares" in self.scalars])
                 stake, price = cells["stake"].ref(), cells["price"].ref()
                 put(f"ev_{eid}_shares", t("cash.issue_shares", event=name), t.unit_of("shares"),
                     MIN(stake / (1 - stake) * before, cells["amount"].ref() * ref("unit_millions") / price), "shares",

@@ -20,7 +20,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets, units=None):
+                 scan_sheets, units=None, valuation=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -114,6 +114,8 @@ class ChecksTab:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,
                            t.segment(data.units.segment), inputs.units["head_scale"].ref(True, True),
                            t.segment(data.units.customer_segment) if data.units.customer_segment else "")
+        if valuation:
+            self.valuation_rows(valuation, tol, check_row, last)
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
         cash_centre = [ABS(sensitivity.grid_centre(g).ref() - name).gt(tol["amount"])   # lowest cash, funding need
@@ -178,6 +180,17 @@ class ChecksTab:
         sh.put(row, LABEL_COL, t("checks.master"), "total_label")
         self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")
         self.MasterCheck = book.define("MasterCheck", self.master)
+
+    @staticmethod
+    def valuation_rows(valuation, tol, check_row, last):
+        """The scenarios' probability weights add to 100%; the valuation grid's centre (the selected terminal
+        method's) equals the selected scenario's DCF value per share, computed apart."""
+        weights = valuation.cells["weights"].ref()
+        check_row("weights", {last: fails_if(ABS(weights - 1).gt(tol.get("share_sum", tol["amount"])))})
+        method = valuation.inputs.valuation[("terminal_method", "")].ref()
+        centre = IF(method.eq(1), valuation.grid_centre("multiple").ref(), valuation.grid_centre("growth").ref())
+        check_row("valuation_centre", {last: fails_if(ABS(centre - valuation.ValuePerShareDCF).gt(tol["amount"]),
+                                                      valuation.ValuePerShareDCF, centre)})
 
     @staticmethod
     def unit_rows(data, tl, is_, scale, units, tol, check_row, segment, head_scale, customer_segment):

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from ...data.assumptions import whole_years
 from ...data.balance import BALANCE_ITEMS
-from ...data.valuation import VALUATION_ITEMS
 from ...data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
-from ...data.events import EQUITY_KINDS, STAKE
+from ...data.events import CONVERSION_PRICE, EQUITY_KINDS, STAKE
+from ...data.valuation import VALUATION_ITEMS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
-from ...data.units import SETTINGS as UNIT_SETTINGS
+from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
+from .market import put_market_inputs
+from .peers import put_peer_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -155,7 +157,7 @@ class InputsTab:
             row += 1
             for key, (fmt, _) in UNIT_SETTINGS.items():
                 sh.put(row, LABEL_COL, t(f"unit_settings.{key}"), "label")
-                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, POSITIVE)
+                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, SETTING_BOUNDS[key])
                 book.define(f"Unit_{key}", self.units[key])
                 sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
                 row += 1
@@ -261,6 +263,9 @@ class InputsTab:
                 book.define(f"ClaimTol_{cl.id}", tol)
                 self.claims[cl.id] = (value, tol)
                 row += 1
+            row += 1
+        row = put_market_inputs(self, sh, row)
+        put_peer_inputs(self, sh, row)
 
     def put_events(self, sh, data, t, row) -> int:
         """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,
@@ -289,7 +294,7 @@ class InputsTab:
             for key, value, fmt, bound, unit in (
                     ("shares", ev.shares, "amount3", AMOUNT, t("events.shares_unit")),
                     ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
-                    ("conversion_price", ev.conversion_price, "amount", POSITIVE, t("events.share_currency")),
+                    ("conversion_price", ev.conversion_price, "amount", CONVERSION_PRICE, t("events.share_currency")),
                     ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
                      Bound("any_year", 1900, 2200), t.unit_of("year")),
                     ("price", ev.price, "amount", POSITIVE, t("events.per_share", currency=ev.currency)),
@@ -347,10 +352,10 @@ class InputsTab:
         self.valuation = {}
         if not data.valuation:
             return row
-        row = self.table_head(sh, row, "valuation", "section", "item", "unit", "source", {"value": FIRST_COL,
+        row = self.table_head(sh, row, "valuation", "section", "item", "unit", "source", {"head_value": FIRST_COL,
                                                                                            "date": FIRST_COL + 1})
         first = row
-        self.share_currency = data.valuation[("market_price", "")].unit or self.funding_units.get("plug_price", "")
+        self.share_currency = self.funding_units.get("share_price") or self.funding_units.get("plug_price", "")
         for (key, sc), fig in sorted(data.valuation.items(), key=lambda kv: (list(VALUATION_ITEMS).index(kv[0][0]),
                                                                             data.scenarios.index(kv[0][1])
                                                                             if kv[0][1] else 0)):
@@ -365,8 +370,7 @@ class InputsTab:
             self.book.define(f"Val_{key}" + (f"_{name_part(sc)}" if sc else ""), self.valuation[(key, sc)])
             if fig.date:
                 sh.put(row, FIRST_COL + 1, fig.date.isoformat(), "text")
-            self.source_note(row, fig.source, fig.grade, texts, "inputs.default_value" if fig.note == "default" else
-                             "valuation.no_quote" if key == "market_price" and fig.value is None else "")
+            self.source_note(row, fig.source, fig.grade, texts, "inputs.default_value" if fig.note == "default" else "")
             row += 1
         sh.put(row, LABEL_COL, t("valuation.inputs_note"), "note")
         sh.groups.append((first, row - 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...calc.cashflow import sum_terms
 from ...calc.formula import CHOOSE, IF, MAX, MIN, NA, SUM, SUMPRODUCT, Num, Rng, Text, guard
+from ...data.market import latest_arr
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, scenario_table, title_rows
 
@@ -20,6 +21,15 @@ COLUMNS = [("pv_flows", "amount", "amount"), ("pv_terminal", "amount", "amount")
            ("ev_sales", "x", "x"), ("weight", "pct", "pct")]
 PEER_COLUMNS = [("peer_ev_sales_value", "share_price", "share_price"), ("peer_ev_arr_value", "share_price", "share_price"),
                 ("ev_arr", "x", "x")]
+
+
+def around(cells, centre, step):
+    """A grid's axis: the centre cell the selected input, each neighbour one step further out."""
+    cells[SIDE].content = centre
+    for i in range(SIDE + 1, len(cells)):
+        cells[i].content = cells[i - 1].ref() + step
+    for i in range(SIDE - 1, -1, -1):
+        cells[i].content = cells[i + 1].ref() - step
 
 
 class ValuationTab:
@@ -58,8 +68,9 @@ class ValuationTab:
         method = IF(value["terminal_method"].eq(1), Text(t("valuation.method_multiple")),
                     Text(t("valuation.method_growth")))
         put("method", t("valuation.terminal_method"), "", method, "text")
+        self.cells["method"].role = "calc_left"
         for key, fmt in (("discount_rate", "pct"), ("exit_multiple", "x"), ("terminal_growth", "pct"),
-                         ("mid_period", "int"), ("tax_rate", "pct")):
+                         ("mid_period", "pct"), ("tax_rate", "pct")):
             put(key, t(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"), value[key], fmt)
         for key, label in (("shares_today", "shares_today"), ("cash_today", "cash_today"), ("debt_today", "debt_today"),
                            ("net_cash_today", "net_cash_today")):
@@ -105,23 +116,26 @@ class ValuationTab:
         self.ValueWeighted = book.define("ValuePerShareWeighted", self.cells["weighted"])
         row += 1
 
-        # the market: a quoted price with its date, or none
+        # the market: a quoted price with its date (funding.csv's share_price), or none
         sh.put(row, LABEL_COL, t("valuation.market_title"), "section")
         row += 1
-        price = inputs.valuation[("market_price", "")].ref(True, True)
-        fig = data.valuation[("market_price", "")]
-        put("market_price", t("valuation.market_price"), currency, guard([price], price), "share_price",
-            t("valuation.quote", date=fig.date.isoformat(), source=fig.source) if fig.value is not None and fig.date
-            else t("valuation.no_quote"))
-        cap = guard([price], scalar["shares_today"] * price * scalar["share_fx"] / scalar["unit_millions"])
-        put("market_cap", t("valuation.market_cap", unit=unit), unit, cap, "amount")
-        self.MarketCap = book.define("MarketCap", self.cells["market_cap"])
-        market_ev = self.cells["market_cap"].ref(True, True)
-        put("market_ev", t("valuation.market_ev"), unit, guard([market_ev], market_ev - scalar["net_cash_today"]),
-            "amount")
-        put("against_market", t("valuation.against_market"), t.unit_of("pct"),
-            guard([price], self.cells["weighted"].ref(True, True) / price - 1), "pct",
-            t("valuation.against_market_note"))
+        quote = data.funding.get("share_price")
+        if quote is None:
+            sh.put(row, LABEL_COL, t("valuation.no_quote"), "note")
+            self.MarketCap = None
+            row += 1
+        else:
+            price = inputs.funding["share_price"].ref(True, True)
+            put("market_price", t("valuation.market_price"), currency, price, "share_price",
+                t("valuation.quote", date=quote.date.isoformat() if quote.date else t("valuation.no_date"),
+                  source=quote.source or t("valuation.no_source")))
+            put("market_cap", t("valuation.market_cap", unit=unit), unit,
+                scalar["shares_today"] * price * scalar["share_fx"] / scalar["unit_millions"], "amount")
+            self.MarketCap = book.define("MarketCap", self.cells["market_cap"])
+            market_ev = self.cells["market_cap"].ref(True, True)
+            put("market_ev", t("valuation.market_ev", unit=unit), unit, market_ev - scalar["net_cash_today"], "amount")
+            put("against_market", t("valuation.against_market"), t.unit_of("pct"),
+                self.cells["weighted"].ref(True, True) / price - 1, "pct", t("valuation.against_market_note"))
         row += 1
 
         # peers: EV / revenue and EV / ARR
@@ -136,22 +150,37 @@ class ValuationTab:
         currency = inputs.share_currency
         sh.put(row, LABEL_COL, t("valuation.peers_title"), "section")
         row += 1
-        ref = {key: inputs.valuation[(key, "")].ref(True, True) for key in ("peer_ev_sales", "peer_ev_arr", "arr")}
-        for key, fmt in (("peer_ev_sales", "x"), ("peer_ev_arr", "x"), ("arr", "amount")):
+        ref = {key: inputs.valuation[(key, "")].ref(True, True) for key in ("peer_ev_sales", "peer_ev_arr")}
+        for key in ("peer_ev_sales", "peer_ev_arr"):
             fig = data.valuation[(key, "")]
             sh.put(row, LABEL_COL, t(f"valuation.{key}"), "label")
-            sh.put(row, UNIT_COL, t.unit if fmt == "amount" else t.unit_of(fmt), "unit")
-            sh.put(row, FIRST_COL, guard([ref[key]], ref[key]), "calc", fmt)
+            sh.put(row, UNIT_COL, t.unit_of("x"), "unit")
+            sh.put(row, FIRST_COL, guard([ref[key]], ref[key]), "calc", "x")
             sh.put(row, FIRST_COL + 1, t("valuation.dated", date=fig.date.isoformat(), source=fig.source)
                    if fig.date else t("valuation.not_given"), "note")
             row += 1
-        per_share = lambda ev: guard([ev], (ev + scalar["net_cash_today"]) * scalar["unit_millions"]  # noqa: E731
-                                     / scalar["share_fx"] / scalar["shares_today"])
+        arr = latest_arr(data.market)   # the latest ARR claim of market.csv, in the company's currency
+        sh.put(row, LABEL_COL, t("valuation.arr"), "label")
+        sh.put(row, UNIT_COL, t.unit, "unit")
+        if arr is None:
+            ref["arr"] = sh.put(row, FIRST_COL, NA, "calc", "amount").ref(True, True)
+            sh.put(row, FIRST_COL + 1, t("valuation.no_arr"), "note")
+        else:
+            cells = inputs.market[arr.id]
+            ref["arr"] = sh.put(row, FIRST_COL, cells["value"].ref() * (cells["fx_rate"].ref() if "fx_rate" in cells
+                                                                         else 1), "calc", "amount").ref(True, True)
+            sh.put(row, FIRST_COL + 1, t("valuation.arr_claim", broker=t.data_text(arr.fields, "broker"),
+                                         date=arr.date.isoformat(), grade=arr.grade), "note")
+        row += 1
+        def per_share(multiple, base):   # the value per share at a multiple of a base; n/a without either
+            ev = multiple * base
+            return guard([multiple, base], (ev + scalar["net_cash_today"]) * scalar["unit_millions"]
+                         / scalar["share_fx"] / scalar["shares_today"])
         last = self.tl.forecast[-1]
 
         def values(sc):
             b = cash.blocks[sc]
-            return [per_share(ref["peer_ev_sales"] * b.at("revenue", first)), per_share(ref["peer_ev_arr"] * ref["arr"]),
+            return [per_share(ref["peer_ev_sales"], b.at("revenue", first)), per_share(ref["peer_ev_arr"], ref["arr"]),
                     guard([ref["arr"]], b.here("dcf_ev", last) / ref["arr"], nonzero=[ref["arr"]])]
         cols = [(t(f"valuation.{key}", currency=currency, first=first.code), kind, fmt) for key, kind, fmt in PEER_COLUMNS]
         self.peer_summary, _, row = scenario_table(sh, row + 1, cols, data.scenarios, values, income.index,
@@ -193,12 +222,12 @@ class ValuationTab:
         row += 1
         rates, factors = [], []
         for i in range(n):
-            rate = sh.put(row, UNIT_COL, value["discount_rate"] + (i - SIDE) * step["grid_rate_step"], "calc", "pct")
+            rates.append(sh.put(row, UNIT_COL, None, "calc", "pct"))
             sh.put(row, LABEL_COL, t("valuation.factor_row", n=i + 1), "detail_label")
-            rates.append(rate)
-            factors.append([sh.put(row, tl.col[p], 1 / (1 + rate.ref(True, True)) ** picked["dcf_time"][p].ref(True, False),
+            factors.append([sh.put(row, tl.col[p], 1 / (1 + rates[i].ref(True, True)) ** picked["dcf_time"][p].ref(True, False),
                                    "calc", "rate") for p in tl.forecast])
             row += 1
+        around(rates, value["discount_rate"], step["grid_rate_step"])
         row += 1
         self.grid = {}
         for kind, axis, fmt in (("multiple", "exit_multiple", "x"), ("growth", "terminal_growth", "pct")):
@@ -206,8 +235,8 @@ class ValuationTab:
             sh.put(row, FIRST_COL, t(f"valuation.grid_{kind}_note"), "note")
             row += 1
             sh.put(row, LABEL_COL, t(f"valuation.grid_{kind}_axes"), "subsection")
-            heads = [sh.put(row, FIRST_COL + j, value[axis] + (j - SIDE) * step[f"grid_{kind}_step"], "head", fmt)
-                     for j in range(n)]
+            heads = [sh.put(row, FIRST_COL + j, None, "head", fmt) for j in range(n)]
+            around(heads, value[axis], step[f"grid_{kind}_step"])
             row += 1
             cells = []
             for i in range(n):

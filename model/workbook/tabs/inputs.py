@@ -16,7 +16,7 @@ from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
 from .market import put_market_inputs
-from .peers import put_peer_inputs
+from .peer_inputs import put_peer_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}

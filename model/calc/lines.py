@@ -135,6 +135,8 @@ def income_lines(data) -> list[Line]:
              rest="calc"),
         Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
+    from .functions import function_lines   # by function where the data give it (model/calc/functions.py)
+    lines = function_lines(data, lines)
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
         from .units import seam
         lines = seam(data, lines)
@@ -145,8 +147,10 @@ def income_lines(data) -> list[Line]:
 def scenario_lines(data, reported=False) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
-    if reported:
+    if reported or data.by_function:   # by function, adjusted net income is reported net income + the adjustments
         keep |= {"adjustments", "net_income"}
+    if data.by_function:
+        keep |= {"selling_marketing", "general_admin", "other_income", "operating_profit"}
     return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith("u_")) and ln.forecast is not None]
 
 

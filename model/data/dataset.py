@@ -173,6 +173,20 @@ class Dataset:
         of R&D is assumed there (rnd_compute_share)."""
         return any(self.actual(i, self.base_year) is not None for i in ("rnd_compute", "rnd_compute_share"))
 
+    @property
+    def by_function(self) -> bool:
+        """The income statement is forecast by function (selling and marketing, general and administrative,
+        other income and gains, each with its own driver) when the data give selling, G&A (itself or the two
+        together) and other income or the operating result for the base year and for the year-to-date interim
+        of the first forecast year, and no unit build splits those costs its own way; else other operating
+        costs are one derived line."""
+        if self.units or not self.periods:
+            return False
+        given = lambda item, p: self.actual(item, p) is not None  # noqa: E731
+        return all(given("selling_marketing", p) and (given("general_admin", p) or given("selling_general_admin", p))
+                   and (given("other_income", p) or given("operating_profit", p))
+                   for p in [self.base_year] + ([self.stub] if self.stub else []))
+
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)
         return fig.value if fig else None

@@ -47,6 +47,19 @@ SEGMENT_ACTUALS = {
     "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
     "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin (blank where not disclosed)"),
 }
+# The income statement by function: where the data give selling and G&A (dataset.by_function) they are
+# forecast one by one, each a share of revenue plus a fixed part, with other income and gains an amount.
+FUNCTION_ACTUALS = {
+    "general_admin": Item("general_admin", "amount", AMOUNT, "general and administrative expense (positive)"),
+    "selling_general_admin": Item("selling_general_admin", "amount", AMOUNT,
+                                  "selling and marketing with general and administrative (G&A) together where the "
+                                  "filing gives only the total: G&A = it less selling_marketing"),
+    "other_income": Item("other_income", "amount", SIGNED, "other income and gains net (income positive)"),
+    "operating_profit": Item("operating_profit", "amount", SIGNED, "operating profit as reported; a loss is negative"),
+    "share_based_pay": Item("share_based_pay", "amount", AMOUNT,
+                            "share-based pay inside the costs above (the main adjustment to adjusted net income)"),
+}
+ACTUAL_ITEMS.update(FUNCTION_ACTUALS)
 REQUIRED_ACTUALS = ("revenue", "rnd", "adjusted_net_income")  # for the base year
 # For the base year one of each group is required (the other is derived, and must tie when both are given).
 EITHER_ACTUALS = (("cost_of_revenue", "gross_profit"),)
@@ -68,6 +81,14 @@ COST_DRIVERS = {
     "adjustments": Item("adjustments", "amount", SIGNED,
                         "adjusted minus reported net income (amount): share-based pay etc."),
 }
+FUNCTION_DRIVERS = {
+    "sm_share": Item("sm_share", "pct", FRACTION, "selling and marketing: the share of revenue (the part that moves "
+                     "with revenue)"),
+    "sm_fixed": Item("sm_fixed", "amount", AMOUNT, "selling and marketing: the fixed part (amount)"),
+    "ga_share": Item("ga_share", "pct", FRACTION, "general and administrative: the share of revenue"),
+    "ga_fixed": Item("ga_fixed", "amount", AMOUNT, "general and administrative: the fixed part (amount)"),
+    "other_income": Item("other_income", "amount", SIGNED, "other income and gains net (an amount; income positive)"),
+}
 # The rest of the year after a year-to-date interim of the first forecast year (2H2026E after 1H2026A):
 # each income-statement driver has a remainder twin, given in that year's column only. A growth compares
 # the remainder with the year to date (for 1H: 2H over 1H), a margin or an amount is the remainder's own.
@@ -80,7 +101,7 @@ REST_HELP = {"pct": "of the rest of the first forecast year after its interim, o
 def rest_items(items: dict[str, Item]) -> dict[str, Item]:
     """The remainder twin of each income-statement driver: rest_growth_cloud, rest_gm_cloud, ..."""
     def help_of(drv, item):
-        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") else "pct"
+        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") or drv.endswith("_share") else "pct"
         return f"{item.help.split(' (')[0]}, {REST_HELP[kind]}"
     return {REST + drv: replace(item, text=REST + item.text, help=help_of(drv, item)) for drv, item in items.items()}
 
@@ -210,7 +231,7 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     """The income-statement drivers per scenario, and their remainder twins when the first forecast year
     has a year-to-date interim (data.stub)."""
     split = data.split_compute if split_compute is None else split_compute
-    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None))
+    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None, data.by_function))
     if not data.units:
         return items
     replaced = unit_replaced(data)
@@ -233,10 +254,10 @@ def _actual_items(segments: tuple) -> dict[str, Item]:
 
 
 @lru_cache(maxsize=64)
-def _driver_items(segments: tuple, split: bool, stub: bool) -> dict[str, Item]:
+def _driver_items(segments: tuple, split: bool, stub: bool, by_function: bool = False) -> dict[str, Item]:
     items = per_segment(SEGMENT_DRIVERS, segments)
     items.update(RND_DRIVERS[split])
-    items.update(COST_DRIVERS)
+    items.update({**FUNCTION_DRIVERS, "adjustments": COST_DRIVERS["adjustments"]} if by_function else COST_DRIVERS)
     return {**items, **rest_items(items)} if stub else items
 
 

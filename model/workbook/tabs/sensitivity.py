@@ -71,7 +71,7 @@ def tornado_drivers(data):
     if data.units:
         costs = [d for d in UNIT_COSTS if d in items]
     else:
-        costs = list(RND_DRIVERS[data.split_compute]) + ["other_opex_growth"]
+        costs = list(RND_DRIVERS[data.split_compute]) + [d for d in ("other_opex_growth",) if d in items]  # not by function
     return [(d, tornado_kind(d)) for d in revenue + margins + costs]
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .actuals import load_actuals
 from .balance import load_balance
-from .valuation import load_valuation
+from .valuation import load_valuation, PEER_MULTIPLES
 from .assumptions import load_assumptions
 from .claims import load_claims
 from .dataset import Dataset
@@ -78,5 +78,9 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.market = load_market(folder, data, ids)
     if peers:
         data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))
+    given = [k for (k, _), f in data.valuation.items() if k in PEER_MULTIPLES and f.value is not None]
+    if data.peers and given:
+        data.notes.append("valuation.csv: " + " and ".join(given) + " not used: the Valuation tab takes the peers' "
+                          "multiples from the Peers tab (the company names its peers in company.toml)")
     data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
     return data

@@ -52,6 +52,7 @@ VALUATION_ITEMS = {
     "grid_growth_step": ValuationItem("pct", STEP, 0.005, "the grid's step in the terminal growth"),
 }
 VALUATION_TEXTS = FUNDING_TEXTS   # unit, note (and unit_zh, note_zh)
+PEER_MULTIPLES = ("peer_ev_sales", "peer_ev_arr")   # used while the company names no peer (company.toml [peers])
 
 
 def load_valuation(folder: Path, data: Dataset, sources: set[str], problems: Problems) -> dict:

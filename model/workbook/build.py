@@ -67,7 +67,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
-    valuation = ValuationTab(book, data, tl, inputs, income, cash) if data.valuation else None
+    valuation = ValuationTab(book, data, tl, inputs, income, cash, peers) if data.valuation else None
     scenarios.link_cash(cash, valuation)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None

@@ -7,7 +7,7 @@ against the exit multiple and against the terminal growth for the selected scena
 from __future__ import annotations
 
 from ...calc.cashflow import sum_terms
-from ...calc.formula import CHOOSE, IF, MAX, MIN, NA, SUM, SUMPRODUCT, Num, Rng, Text, guard
+from ...calc.formula import CHOOSE, IF, ISNUMBER, MAX, MIN, NA, SUM, SUMPRODUCT, Num, Rng, Text, guard
 from ...data.market import latest_arr
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, scenario_table, title_rows
@@ -33,10 +33,10 @@ def around(cells, centre, step):
 
 
 class ValuationTab:
-    def __init__(self, book, data, tl, inputs, income, cash):
+    def __init__(self, book, data, tl, inputs, income, cash, peers=None):
         t = self.t = book.t
         sh = self.sheet = book.add_sheet("valuation", "output")
-        self.data, self.tl, self.inputs, self.cash = data, tl, inputs, cash
+        self.data, self.tl, self.inputs, self.cash, self.peers_tab = data, tl, inputs, cash, peers
         first, last = tl.forecast[0], tl.forecast[-1]
         unit, currency = t.unit, inputs.share_currency
         value = {key: cell.ref(True, True) for (key, sc), cell in inputs.valuation.items() if not sc}
@@ -150,14 +150,23 @@ class ValuationTab:
         currency = inputs.share_currency
         sh.put(row, LABEL_COL, t("valuation.peers_title"), "section")
         row += 1
-        ref = {key: inputs.valuation[(key, "")].ref(True, True) for key in ("peer_ev_sales", "peer_ev_arr")}
-        for key in ("peer_ev_sales", "peer_ev_arr"):
+        ref = {}
+        for key, measure, cols in (("peer_ev_sales", "ev_sales", ("interim", "fy")), ("peer_ev_arr", "ev_arr", ("today",))):
             fig = data.valuation[(key, "")]
             sh.put(row, LABEL_COL, t(f"valuation.{key}"), "label")
             sh.put(row, UNIT_COL, t.unit_of("x"), "unit")
-            sh.put(row, FIRST_COL, guard([ref[key]], ref[key]), "calc", "x")
-            sh.put(row, FIRST_COL + 1, t("valuation.dated", date=fig.date.isoformat(), source=fig.source)
-                   if fig.date else t("valuation.not_given"), "note")
+            cells = self.peer_cells(measure, cols)
+            if cells:   # the company names peers: the mean of their multiples on the Peers tab
+                known = [IF(ISNUMBER(c.ref()), 1, 0) for c in cells]
+                total = sum_terms([IF(ISNUMBER(c.ref()), c.ref(), 0) for c in cells])
+                mean = IF(sum_terms(known).gt(0), total / sum_terms(known), NA)
+                ref[key] = sh.put(row, FIRST_COL, mean, "calc", "x").ref(True, True)
+                sh.put(row, FIRST_COL + 1, t("valuation.from_peers", peers=t("tabs.peers"), n=len(cells)), "note")
+            else:
+                value = inputs.valuation[(key, "")].ref(True, True)
+                ref[key] = sh.put(row, FIRST_COL, guard([value], value), "calc", "x").ref(True, True)
+                sh.put(row, FIRST_COL + 1, t("valuation.dated", date=fig.date.isoformat(), source=fig.source)
+                       if fig.date else t("valuation.not_given"), "note")
             row += 1
         arr = latest_arr(data.market)   # the latest ARR claim of market.csv, in the company's currency
         sh.put(row, LABEL_COL, t("valuation.arr"), "label")
@@ -188,6 +197,21 @@ class ValuationTab:
         sh.put(row - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         sh.put(row, LABEL_COL, t("valuation.peers_note", first=first.code), "note")
         return row + 1
+
+    def peer_cells(self, measure, cols) -> list:
+        """Each peer's `measure` on the Peers tab, in the first of `cols` it has (the last twelve months before
+        the latest full year); [] without peers."""
+        tab = self.peers_tab
+        if tab is None:
+            return []
+        out = []
+        for c in tab.companies:
+            if c["own"]:
+                continue
+            cell = next((tab.cells[(c["key"], measure, k)] for k in cols if (c["key"], measure, k) in tab.cells), None)
+            if cell is not None:
+                out.append(cell)
+        return out
 
     def grids(self, row, scalar, value, bonds, income):
         """Value per share of the selected scenario for a grid of discount rates against exit multiples, and one

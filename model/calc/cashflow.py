@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift
+from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Num, Rng, lift
 from .lines import Line, before_open, link
 
 
@@ -56,6 +56,12 @@ class CashSpec:
     opening: object = None   # the opening Period; None: the block's first period
     undisclosed: frozenset = frozenset(BALANCE_SINCE)   # balance lines whose opening figure is not given
     valuation: bool = False   # with valuation.csv: the DCF of unlevered free cash flow, which decides conversions
+    held: bool = False   # conversions held at the selected scenario's (ev_<id>_converts), no DCF lines: Sensitivity
+
+    @property
+    def conversion(self) -> str:
+        """How a convertible bond's conversion is decided: "dcf", "held" or "" (never: repaid)."""
+        return "held" if self.held else "dcf" if self.valuation else ""
     plug_shares: bool = False   # the plug's new equity issues shares (a plug price is given)
 
 
@@ -114,17 +120,20 @@ def pinned(x, key, p):
     return x.cells[(key, p)].ref(abs_col=True)
 
 
-def converts(x, ev, valued):
-    """1 when a convertible bond converts at maturity: the scenario's DCF test (dcf_converts_<id>, in the last
-    forecast period) when the company is `valued`, else 0 (repaid)."""
-    if not ev.converts or not valued:
+def converts(x, ev, mode):
+    """1 when a convertible bond converts at maturity: by its scenario's DCF test (mode "dcf": the block's
+    dcf_converts_<id> in the last forecast period), as the selected scenario's ("held": the scalar
+    ev_<id>_converts, for the Sensitivity tab's shifted forecasts), or never ("": repaid)."""
+    if not ev.converts or not mode:
         return lift(0)
+    if mode == "held":
+        return x.drv(f"ev_{ev.id}_converts")
     return pinned(x, f"dcf_converts_{ev.id}", x.tl.forecast[-1])
 
 
-def at_maturity(x, p, ev, converted, valued):
+def at_maturity(x, p, ev, converted, mode):
     """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash."""
-    share = converts(x, ev, valued)
+    share = converts(x, ev, mode)
     part = share if converted else 1 - share
     return IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_converted") * part, 0)
 
@@ -234,7 +243,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("equity_raised", "amount", forecast=flows(False)),
         Line("debt_raised", "amount", forecast=flows(True)),
         Line("debt_repaid", "amount", forecast=lambda x, p: sum_terms(
-            [at_maturity(x, p, ev, False, spec.valuation) for ev in debts if ev.matures])),
+            [at_maturity(x, p, ev, False, spec.conversion) for ev in debts if ev.matures])),
         Line("loans_repaid", "amount", forecast=repaid("bs_bank_loans", "bank_loans")),
         Line("leases_repaid", "amount", forecast=repaid("bs_leases", "lease_liabilities")),
         Line("interest_income", "amount", forecast=interest_income),
@@ -262,7 +271,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("plug_to_breakeven", "amount", kind="detail",
              forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("plug", p), 0)),
         Line("converted", "amount", kind="memo", forecast=lambda x, p: sum_terms(
-            [at_maturity(x, p, ev, True, spec.valuation) for ev in debts if ev.converts and ev.matures])),
+            [at_maturity(x, p, ev, True, spec.conversion) for ev in debts if ev.converts and ev.matures])),
         # the balance sheet at the end of each period: assets, then liabilities and equity
         Line("bs_cash", "amount", actual=at_open(lambda x, p: x.here("closing_cash", p)),
              forecast=lambda x, p: x.here("closing_cash", p)),
@@ -313,15 +322,15 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         def diluted(x, p):
             """Shares outstanding + the shares of each bond still owed that this scenario converts."""
             return x.here("shares", p) + sum_terms([
-                outstanding(x, p, ev) * converts(x, ev, True) * x.drv(f"ev_{ev.id}_shares")
-                for ev in debts if ev.converts and ev.matures and spec.valuation])
+                outstanding(x, p, ev) * converts(x, ev, spec.conversion) * x.drv(f"ev_{ev.id}_shares")
+                for ev in debts if ev.converts and ev.matures and spec.conversion])
         lines += [
-            Line("new_shares", "shares", kind="detail", forecast=new_shares_of(events, spec.valuation, spec.plug_shares)),
+            Line("new_shares", "shares", kind="detail", forecast=new_shares_of(events, spec.conversion, spec.plug_shares)),
             Line("shares", "shares", kind="total", actual=at_open(lambda x, p: x.drv("shares_outstanding")),
                  forecast=lambda x, p: x.before_here("shares", p) + x.here("new_shares", p)),
             Line("diluted_shares", "shares", kind="total", actual=at_open(diluted), forecast=diluted),
         ]
-    if spec.valuation:
+    if spec.valuation and not spec.held:
         lines += dcf_lines(debts)
     return lines
 
@@ -366,7 +375,6 @@ def dcf_lines(debts) -> list[Line]:
             return base + sum_terms([x.here(f"dcf_converts_{ev.id}", p) * x.drv(f"ev_{ev.id}_{part}") for ev in bonds])
         return f
 
-    pv_range = lambda x, p: SUM(x.run_here("dcf_pv", p))  # noqa: E731
     return [
         Line("dcf_result", "amount", forecast=result),
         Line("dcf_losses", "amount", kind="detail",
@@ -379,11 +387,13 @@ def dcf_lines(debts) -> list[Line]:
              - x.here("capex", p)),
         Line("dcf_time", "years", kind="detail", forecast=lambda x, p: SUM(x.run_here("period_years", p))
              - x.here("period_years", p) * x.drv("mid_period")),
-        Line("dcf_pv", "amount", forecast=lambda x, p: x.here("dcf_ufcf", p) * discount(x, x.here("dcf_time", p))),
+        Line("dcf_factor", "rate", kind="detail", forecast=lambda x, p: discount(x, x.here("dcf_time", p))),
+        Line("dcf_pv_flows", "amount", forecast=last_only(
+            lambda x, p: SUMPRODUCT(x.run_here("dcf_ufcf", p), x.run_here("dcf_factor", p)))),
         Line("dcf_terminal", "amount", forecast=last_only(terminal)),
         Line("dcf_terminal_pv", "amount", forecast=last_only(
             lambda x, p: x.here("dcf_terminal", p) * discount(x, SUM(x.run_here("period_years", p))))),
-        Line("dcf_ev", "amount", kind="total", forecast=last_only(lambda x, p: pv_range(x, p)
+        Line("dcf_ev", "amount", kind="total", forecast=last_only(lambda x, p: x.here("dcf_pv_flows", p)
                                                                   + x.here("dcf_terminal_pv", p))),
         Line("dcf_equity_before", "amount", forecast=last_only(
             lambda x, p: x.here("dcf_ev", p) + x.drv("net_cash_today"))),
@@ -410,13 +420,13 @@ def _within(x, p):
     return IF(ABS(gap).gt(x.inputs.tol["amount"].ref(True, True)), gap, 0)
 
 
-def new_shares_of(events, valued, plug_shares):
+def new_shares_of(events, mode, plug_shares):
     """Shares issued in a period: each counted equity event's (a share issue's follow from its size and price),
     a bond's on conversion, the shares of share-based pay (a driver) and the plug's new equity at its price."""
     def f(x, p):
         terms = [IF(due(x, p, ev), x.drv(f"ev_{ev.id}_shares"), 0) for ev in events if ev.shares]
-        terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * converts(x, ev, valued),
-                     0) for ev in events if ev.debt and ev.converts and ev.matures and valued]
+        terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * converts(x, ev, mode),
+                     0) for ev in events if ev.debt and ev.converts and ev.matures and mode]
         terms.append(x.drv("sbc_shares", p))
         if plug_shares:
             terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))

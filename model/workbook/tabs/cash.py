@@ -6,11 +6,12 @@ dilution of a holder today; with valuation.csv, each scenario's DCF below its ba
 tab reads it), which decides whether a convertible bond converts in that scenario."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.cashflow import BALANCE_SINCE, CashEvent, CashSpec, cash_lines, sum_terms
-from ...calc.formula import IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Rng, guard, lift
+from ...calc.formula import CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Rng, guard, lift
 from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS
@@ -92,8 +93,10 @@ class CashTab:
         # the cash-flow statement's events and balance (the Sensitivity tab's bridges use the same lines)
         undisclosed = frozenset(k for k, item in BALANCE_SINCE.items()
                                 if data.balance.get(item) is None or data.balance[item].value is None)
-        self.spec = CashSpec(tuple(events), share_data, bool(data.balance), op, undisclosed, valued,
-                             share_data and "plug_price" in fund)
+        self.spec = CashSpec(tuple(events), share_data, bool(data.balance), op, undisclosed, valuation=valued,
+                             plug_shares=share_data and "plug_price" in fund)
+        # the Sensitivity tab's shifted forecasts: the same lines, the bonds converting as the selected scenario's
+        self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
         row = self.row + 1
         sh.put(row, LABEL_COL, t("cash.timing", period=op.code) + " " + (
@@ -118,6 +121,11 @@ class CashTab:
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
             row = block.last_row + 2
+
+        for ev in events if valued else ():
+            if f"ev_{ev.id}_converts" in scalars:
+                scalars[f"ev_{ev.id}_converts"].content = CHOOSE(income.index.ref(True, True), *[
+                    self.blocks[sc].cell(f"dcf_converts_{ev.id}", last).ref() for sc in scs])
 
         def line(b, key):
             return Rng(b.cell(key, first), b.cell(key, last))
@@ -218,6 +226,9 @@ class CashTab:
                 price = cells["conversion_price"].ref()
                 put(f"ev_{eid}_price", t("events.conversion_price"), fund_unit(inputs), price, "share_price",
                     note=t("cash.converts_note" if data.valuation else "cash.converts_none"))
+                if data.valuation:   # filled once the blocks exist: the selected scenario's DCF test
+                    put(f"ev_{eid}_converts", t("cash.converts_selected"), t.unit_of("flag"), lift(0), "int",
+                        note=t("cash.converts_selected_note", sensitivity=t("tabs.sensitivity")))
                 put(f"ev_{eid}_shares", t("cash.conversion_shares"), t.unit_of("shares"),
                     ref(f"ev_{eid}_converted") * ref("unit_millions") / ref("share_fx") / price, "shares")
             if "shares" in cells and share_data:

@@ -353,7 +353,7 @@ class SensitivityTab:
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.spec)
+        lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
         self.bridge_lines = [ln for ln in bridge if ln.key in keep]

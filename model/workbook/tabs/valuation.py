@@ -86,7 +86,7 @@ class ValuationTab:
             b = cash.blocks[sc]
             at = lambda key: b.here(key, last)  # noqa: E731
             converted = sum_terms([b.here(f"dcf_converts_{ev.id}", last) for ev in bonds]) if bonds else Num(0)
-            return [SUM(Rng(b.cell("dcf_pv", first), b.cell("dcf_pv", last))), at("dcf_terminal_pv"), at("dcf_ev"),
+            return [at("dcf_pv_flows"), at("dcf_terminal_pv"), at("dcf_ev"),
                     guard([at("dcf_ev")], at("dcf_terminal_pv") / at("dcf_ev"), nonzero=[at("dcf_ev")]),
                     scalar["net_cash_today"], at("dcf_equity_before"), converted, at("dcf_equity"), at("dcf_value"),
                     guard([at("dcf_ev")], at("dcf_ev") / b.at("revenue", first), nonzero=[b.at("revenue", first)]),

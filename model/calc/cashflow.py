@@ -63,6 +63,7 @@ class CashSpec:
         """How a convertible bond's conversion is decided: "dcf", "held" or "" (never: repaid)."""
         return "held" if self.held else "dcf" if self.valuation else ""
     plug_shares: bool = False   # the plug's new equity issues shares (a plug price is given)
+    compute: bool = False   # the compute build: its owned accelerators' capex and depreciation join the lines
 
 
 def sum_terms(terms):
@@ -207,6 +208,11 @@ def cash_lines(spec: CashSpec) -> list[Line]:
     revenue_after = lambda x, p: x.at("revenue", p) - IF(x.year(p).eq(x.drv("opening_year")),  # noqa: E731
                                                            x.drv("opening_revenue"), 0)
     share_of_year = lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_share"), 1)  # noqa: E731
+
+    def with_accelerators(x, p, amount, line):
+        """With the compute build, plus its owned accelerators' line (model/calc/compute.py: a full year's) for
+        the part of the period after the opening date: their depreciation, their capital expenditure."""
+        return amount + x.at(line, p) * x.here("period_years", p) if spec.compute else amount
     assets = [k for k in ASSET_LINES if bal or k not in BALANCE_ONLY]
     liabilities = [k for k in LIABILITY_LINES if bal or k not in BALANCE_ONLY]
 
@@ -220,8 +226,9 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
         Line("ani_before_open", "amount", kind="detail", forecast=before_open),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
-        Line("depreciation", "amount", forecast=lambda x, p: x.drv("depreciation", p), kind="detail",
-             text="cash_depreciation"),
+        Line("depreciation", "amount", forecast=lambda x, p: with_accelerators(x, p, x.drv("depreciation", p),
+                                                                             "accelerator_depreciation"),
+             kind="detail", text="cash_depreciation", note="cash_depreciation_compute" if spec.compute else ""),
         Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
         Line("receivables", "amount", kind="memo", actual=at_open(receivables_open),
              forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")),
@@ -236,8 +243,9 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("cash_be_flag", "flag", kind="detail",
              forecast=lambda x, p: IF(x.here("operating_cash_flow", p).ge(0), 1, 0)),
         Line("revenue_after_open", "amount", kind="memo", forecast=revenue_after),
-        Line("capex", "amount", kind="detail", text="cash_capex",
-             forecast=lambda x, p: x.here("revenue_after_open", p) * x.drv("capex_pct", p) + x.drv("capex", p)),
+        Line("capex", "amount", kind="detail", text="cash_capex", note="cash_capex_compute" if spec.compute else "",
+             forecast=lambda x, p: with_accelerators(x, p, x.here("revenue_after_open", p) * x.drv("capex_pct", p)
+                                                     + x.drv("capex", p), "accelerator_capex")),
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("operating_cash_flow", p) - x.here("capex", p)),
         Line("equity_raised", "amount", forecast=flows(False)),

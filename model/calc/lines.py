@@ -140,6 +140,9 @@ def income_lines(data) -> list[Line]:
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
         from .units import seam
         lines = seam(data, lines)
+    if data.compute:   # the compute build forecasts serving and training from capacity (model/calc/compute.py)
+        from .compute import seam as compute_seam
+        lines = compute_seam(data, lines)
     return lines
 
 
@@ -151,7 +154,8 @@ def scenario_lines(data, reported=False) -> list[Line]:
         keep |= {"adjustments", "net_income"}
     if data.by_function:
         keep |= {"selling_marketing", "general_admin", "other_income", "operating_profit"}
-    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith("u_")) and ln.forecast is not None]
+    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith(("u_", "c_", "accelerator_")))
+            and ln.forecast is not None]
 
 
 def before_open(x, p):

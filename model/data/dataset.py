@@ -15,6 +15,7 @@ class Figure:
     value: float | None
     source: str = ""
     note: str = ""
+    local: dict = field(default_factory=dict)   # note_zh: the note in another edition
 
 
 @dataclass
@@ -138,6 +139,8 @@ class Dataset:
     events: list[Event] = field(default_factory=list)
     balance: dict[str, BalanceFigure] = field(default_factory=dict)   # balance.csv: the opening balance sheet
     valuation: dict[tuple[str, str], ValuationFigure] = field(default_factory=dict)   # valuation.csv
+    compute: bool = False                       # the compute build (compute.csv, with the unit build)
+    benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 

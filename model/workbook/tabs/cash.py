@@ -94,7 +94,7 @@ class CashTab:
         undisclosed = frozenset(k for k, item in BALANCE_SINCE.items()
                                 if data.balance.get(item) is None or data.balance[item].value is None)
         self.spec = CashSpec(tuple(events), share_data, bool(data.balance), op, undisclosed, valuation=valued,
-                             plug_shares=share_data and "plug_price" in fund)
+                             plug_shares=share_data and "plug_price" in fund, compute=bool(data.compute))
         # the Sensitivity tab's shifted forecasts: the same lines, the bonds converting as the selected scenario's
         self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}

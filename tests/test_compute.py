@@ -281,6 +281,7 @@ def test_the_shipped_build_reproduces_the_reported_costs(shipped_book):
     labels = {str(c.content): r for (r, col), c in checks.cells.items() if col == 0}
     assert checks.cell_at(labels["Compute build reproduces reported compute costs"],
                           1).result() == 0
+    assert checks.cell_at(labels["Unit build reproduces the reported revenue of Cloud / MaaS"], 1).result() == 0
     assert shipped_book.names["MasterCheck"].result() == 0
 
 

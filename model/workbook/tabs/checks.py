@@ -274,7 +274,8 @@ class ChecksTab:
             variable, fixed, share, rev, opex = (at(k, p) for k in ("u_opex_variable", "u_opex_fixed", "u_opex_share",
                                                                    "revenue", "other_opex"))
             return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
-        check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
+        check_row("unit_calibration_compute" if data.compute else "unit_calibration",
+                  {p: calibration(p) for p in tl.actual_years}, segment=segment)
         check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
         check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         cseg = data.units.customer_segment

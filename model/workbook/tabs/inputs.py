@@ -13,8 +13,8 @@ from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ...labels import LANGS
-from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
-from . import fit_rows, precise, title_rows
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
+from . import fit_rows, precise, put_label, title_rows
 from .market import put_market_inputs
 from .peer_inputs import put_peer_inputs
 
@@ -279,6 +279,7 @@ class InputsTab:
         """The compute build's conversions (model/calc/compute.py): facts of its units, not assumptions, so
         calculated cells rather than inputs; self.facts: key -> cell (LineBlock.const reads them)."""
         tl = self.tl
+        editions = [t.edition(lang) for lang in LANGS]
         sh.put(row, LABEL_COL, t("inputs.compute_facts"), "section")
         row += 1
         months = sorted({p.months for p in tl.periods}, reverse=True)
@@ -289,8 +290,9 @@ class InputsTab:
                  ("hours_scale", 0.001, "amount4"),
                  ("cost_scale", None, "general")]
         for key, value, fmt in facts:
-            label = t("facts.year_share", months=key.rsplit("_", 1)[1]) if key.startswith("year_share_") else t(f"facts.{key}")
-            sh.put(row, LABEL_COL, label, "label")
+            texts = [e("facts.year_share", months=key.rsplit("_", 1)[1]) if key.startswith("year_share_")
+                     else e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
+            put_label(sh, row, texts[editions.index(t)], "label", texts, LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of("pct") if fmt == "pct" else "", "unit")
             self.facts[key] = sh.put(row, FIRST_COL, value, "calc", fmt)
             note = t("facts.year_share_note") if key.startswith("year_share_") else t(f"facts.{key}_note")
@@ -314,8 +316,10 @@ class InputsTab:
                        (tl.note_col, "source")):
             sh.put(row, col, t(f"refs.{h}"), "subhead")
         row += 1
+        editions = [t.edition(lang) for lang in LANGS]
         for b in data.benchmarks:
-            sh.put(row, LABEL_COL, t.data_text(b.fields, "item"), "label")
+            put_label(sh, row, t.data_text(b.fields, "item"), "label", [e.data_text(b.fields, "item") for e in editions],
+                      LABEL_WIDTH)
             sh.put(row, UNIT_COL, benchmark_unit(t, b.unit), "unit")
             fmt = b.unit if b.unit in ("pct", "x") else "amount4" if b.unit == "price" else b.unit
             cells = [sh.put_input(row, FIRST_COL + i, v, fmt, SIGNED) for i, v in enumerate((b.low, b.high))]

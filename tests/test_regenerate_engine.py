@@ -90,11 +90,13 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
     assert named(user, "Act_selling_marketing")[1] == 1.1 and named(user, "Asm_bear_adjustments")[4] == 6.0
     warned = [ln.strip() for ln in res.stderr.splitlines()[1:]]
-    assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' (added)",
+    assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' not carried: its row is not one the model "
+                                     "writes (a row you inserted?)",
                                      "Income Statement!H30: formula replaced by 5",
-                                     "Income Statement!T30: 'side calc' (added)",
                                      "sheet 'Notes' (added)"])
-    assert "4 item(s) you added" in res.stderr
+    assert "3 item(s) you added" in res.stderr
+    assert "value    Income Statement!T30 -> Income Statement!T30" in res.stdout   # beside the model's columns
+    assert openpyxl.load_workbook(user)["Income Statement"]["T30"].value == "side calc"
     assert "Notes" not in openpyxl.load_workbook(user).sheetnames
     saved, = backup.backups(user, "kept")   # it holds what the rebuild dropped: no rotation removes it
     kept = openpyxl.load_workbook(saved)

@@ -219,7 +219,7 @@ HOSTILE_BOOKS = {
     # within the size limits, but more cells than a model workbook could have
     "many-cells": (lambda good, p: rewrite_part(good, p, sheet_part(good, "Cover"), lambda x: add_rows(
         x, "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in "KLMNOPQRST") + "</row>"
-                   for r in range(2000, 62000)))), "more than 500,000 cells"),
+                   for r in range(2000, 62000)))), "more than the 200,000 one sheet may have; a model tab has far fewer"),
     "many-texts": (lambda good, p: rewrite_part(good, p, "xl/sharedStrings.xml", lambda x: re.sub(
         "</sst>", "".join(f"<si><t>{i}</t></si>" for i in range(600_000)) + "</sst>", x)), "more than 500,000 shared"),
 }

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..labels import table
 from ..calc.values import same
 from .userbook import period_at, period_headers, read_user_book
-from .carryover import describe, value_text
+from .report import describe, value_text
 
 
 def _text(ws, r, c=1):

@@ -130,6 +130,19 @@ def run(*args, cwd=ROOT):
                           cwd=cwd, timeout=600)
 
 
+def copy_folder(src, dst):
+    """A copy of a company folder to change in a test; returns it."""
+    shutil.copytree(src, dst)
+    return dst
+
+
+def replace_in(path, old, new):
+    """Replace the first `old` in a data file (which must hold it)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def cell(book, sheet, label, code):
     """The cell of the row labelled `label` on `sheet` in the column headed `code` (FY2026, 2H2026)."""
     sh = book.sheet(sheet)

@@ -1,20 +1,6 @@
 """What every build reports beside the workbook (the loader's notes): values outside the usual range
 that are accepted (growth above 1,000% a year), each with its file, row and column."""
-import shutil
-
-from conftest import MERIDIAN, ZHIPU_UNITS, run
-
-
-def copy(src, tmp_path):
-    dst = tmp_path / src.name
-    shutil.copytree(src, dst)
-    return dst
-
-
-def replace(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from conftest import MERIDIAN, ZHIPU_UNITS, copy_folder, replace_in as replace, run
 
 
 def test_twenty_fold_token_growth_is_accepted_and_noted(tmp_path):
@@ -22,7 +8,7 @@ def test_twenty_fold_token_growth_is_accepted_and_noted(tmp_path):
     build notes it with the row, and the workbook's validation accepts the same value."""
     from model.data.company import load
     from model.workbook.build import build_book
-    folder = copy(ZHIPU_UNITS, tmp_path)
+    folder = copy_folder(ZHIPU_UNITS, tmp_path / "zhipu")
     replace(folder / "units.csv", "base,token_growth,450%", "base,token_growth,1900%")
     data = load(folder)
     row = next(n for n, line in enumerate((folder / "units.csv").read_text().splitlines(), 1)
@@ -42,7 +28,7 @@ def test_twenty_fold_token_growth_is_accepted_and_noted(tmp_path):
 def test_a_rate_typed_without_percent_is_built_and_noted(tmp_path):
     """Before, 217 typed for 217% stopped the build ('at most 1000%'); now it is accepted, the note says
     what to check, and nothing is refused."""
-    folder = copy(MERIDIAN, tmp_path)
+    folder = copy_folder(MERIDIAN, tmp_path / "meridian")
     replace(folder / "assumptions.csv", "base,growth_platform,,50%", "base,growth_platform,,50")
     out = run("build", "--data", folder, "--out", tmp_path / "m.xlsx")
     assert out.returncode == 0, out.stderr

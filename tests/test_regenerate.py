@@ -208,7 +208,7 @@ def test_a_new_actual_year_moves_the_forecast_and_drops_stale_edits(built, tmp_p
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "2 kept, 2 dropped" in out
-    assert ("dropped  Asm_base_rest_growth_cloud  Rest of year: growth — Cloud / MaaS  FY2025E  base: 180%; FY2025 is now an "
+    assert ("dropped  Asm_base_rest_growth_cloud  Rest of year: growth — Cloud / MaaS  2H2025E  base: 180%; FY2025 is now an "
             "actual year (FY2025 actuals are in the data)") in out
     assert "dropped  Asm_bear_gm_cloud  Gross margin — Cloud / MaaS  FY2028E  bear: 30%; scenario 'bear' no longer " \
            "exists in assumptions.csv" in out

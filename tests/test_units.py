@@ -14,7 +14,7 @@ from model.data.files import DataError
 from model.data.periods import Period
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
-from test_analysis import HAND, write_company
+from test_analysis import HAND, assert_comparable_shocks, write_company
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 
@@ -145,6 +145,35 @@ def test_hand_case_first_forecast_year(unit_book):
     assert u.cell("ue_be_tokens", FY(2025)).result() == pytest.approx(96)
 
 
+def test_hand_case_contribution_in_the_actual_year(unit_book):
+    """FY2024A by hand: revenue 10; variable: inference 1.5, delivery of a 5 - 2.5 = 2.5, other costs' variable
+    part 2 = 6, contribution 4 (40%); fixed: serving 1, training 6, research 4, people 8, rest 2, other costs'
+    fixed part 3 = 24; contribution less fixed = -20, the reported adjusted net income. FY2023: no R&D split, n/a."""
+    for sc in ("double", "slow"):
+        u = unit_book.tabs["units"].blocks[sc]
+        got = [u.cell(k, FY(2024)).result() for k in ("ue_variable", "ue_contribution", "ue_margin", "ue_fixed",
+                                                      "ue_result", "ue_be_revenue")]
+        assert got == pytest.approx([6, 4, 0.4, 24, -20, 24 / 0.4])
+        assert u.cell("ue_margin", FY(2023)).result() == "n/a"
+
+
+def test_breakeven_tab_and_unit_economics_agree_on_the_breakeven_revenue(unit_data, unit_book, units_book,
+                                                                        zhipu_units):
+    """One definition of fixed and variable cost (model/calc/costs.py): the Breakeven tab's revenue needed
+    equals Unit Economics' breakeven revenue for every scenario and forecast year, in the hand company and
+    the shipped data. FY2025 'double' by hand: fixed 27 over a contribution margin of 5.5 / 15."""
+    for data, book in ((unit_data, unit_book), (zhipu_units, units_book)):
+        be, ue = book.tabs["breakeven"], book.tabs["units"]
+        for sc in data.scenarios:
+            for year in data.forecast_years:
+                need = be.blocks[sc].cell("required_revenue", FY(year)).result()
+                assert need == ue.blocks[sc].cell("ue_be_revenue", FY(year)).result(), (sc, year)
+                assert be.blocks[sc].cell("fixed_costs", FY(year)).result() == ue.blocks[sc].cell(
+                    "ue_fixed", FY(year)).result()
+    assert unit_book.tabs["breakeven"].blocks["double"].cell("required_revenue", FY(2025)).result() == pytest.approx(
+        27 / (5.5 / 15))
+
+
 def test_hand_case_every_year_and_scenario(unit_data, unit_book):
     for sc, drivers in (("double", DOUBLE), ("slow", SLOW)):
         s, u = unit_book.tabs["scenarios"].blocks[sc], unit_book.tabs["units"].blocks[sc]
@@ -217,19 +246,20 @@ def test_tornado_with_customers_and_other_costs_equals_the_rebuilt_model(tmp_pat
     """The tornado shifts customer growth and the fixed part of other costs (not the replaced growth
     rates): each bar is the final-year result of the model rebuilt from the shifted data."""
     from model.workbook.tabs.sensitivity import tornado_drivers
-    from test_analysis import shifted, tornado_data_shift
+    from test_analysis import tornado_shifted
     data = load(write_company(tmp_path / "handco", {**HAND_UNITS, **CUSTOMERS}))
     drivers = [d for d, _ in tornado_drivers(data)]
     assert "customer_growth" in drivers and "opex_fixed_growth" in drivers
     assert "growth_a" not in drivers and "other_opex_growth" not in drivers
     book, last = build_book(data, "double"), FY(data.forecast_years[-1])
-    assert ("generations", "level") in tornado_drivers(data) and ("opex_variable_share", "level") in tornado_drivers(data)
+    assert ("opex_variable_share", "level") in tornado_drivers(data) and "generations" not in drivers   # whole numbers
     step = data.sensitivity["tornado_step"]
     for (drv, kind), cells in zip(tornado_drivers(data), book.tabs["sensitivity"].tornado):
         for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
-            want = build_book(shifted(data, "double", {drv: tornado_data_shift(kind, step, sign)}), "double")
+            want = build_book(tornado_shifted(data, "double", drv, kind, step, sign), "double")
             assert cell.result() == pytest.approx(
                 want.tabs["scenarios"].blocks["double"].cell("adjusted_net_income", last).result(), rel=1e-12), drv
+    assert_comparable_shocks(data, book)
 
 
 def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
@@ -617,3 +647,8 @@ def test_a_shift_writes_only_the_cells_it_moves(book_units):
     # a grid column's R&D lines: one set of cells for its five rows
     assert len({id(tab.blocks[(i, 0)].cell("rnd", fc)) for i in range(2 * SIDE + 1)}) == 1
     assert len({id(tab.blocks[(i, 0)].cell("adjusted_net_income", fc)) for i in range(2 * SIDE + 1)}) == 5
+
+
+def test_the_shipped_tornado_shocks_are_comparable(zhipu_units, units_book):
+    """Every bar of the shipped data's tornado moves its line by the tornado step in the last forecast year."""
+    assert_comparable_shocks(zhipu_units, units_book)

@@ -135,11 +135,17 @@ UNIT_ACTUALS.update(CUSTOMER_ACTUALS)   # every item the unit build may have (In
 UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
 
 
+# the unit items about one segment, labelled with its name: the unit segment's, the customer segment's
+UNIT_SEGMENT_ITEMS = {"serving_fixed_share": "segment", "customers": "customer_segment"}
+
+
 def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
     """The unit build's actual items or drivers this company has: the customer ones only with a
-    customer segment."""
-    return items if units.customer_segment else {k: v for k, v in items.items()
+    customer segment; an item about one segment names it."""
+    kept = items if units.customer_segment else {k: v for k, v in items.items()
                                                  if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+    return {k: replace(v, segment=getattr(units, UNIT_SEGMENT_ITEMS[k])) if k in UNIT_SEGMENT_ITEMS else v
+            for k, v in kept.items()}
 
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
 # workbook shows them in its edition's language.

@@ -86,14 +86,18 @@ def scenario_lines(wb, t) -> dict:
     return out
 
 
-def moved(old: dict, new: dict) -> list[tuple[str, str]]:
-    """(label, text) per line that moved: its periods with old → new."""
+def moved(old: dict, new: dict, actuals: dict | None = None) -> list[tuple[str, str]]:
+    """(label, text) per line that moved: its periods with old → new. `actuals`: the new workbook's
+    Income Statement lines, where an actual period the new tab no longer shows is still found (a
+    scenario block shows only the latest interim; the earlier one is still an actual column there)."""
     out = []
     for label in list(new) + [k for k in old if k not in new]:
         a, b = old.get(label, {}), new.get(label, {})
         changes = []
         for code in list(b) + [k for k in a if k not in b]:
             va, vb = a.get(code), b.get(code)
+            if va and not vb and va[2] == "A":   # an actual is the same in every scenario
+                vb = (actuals or {}).get(label, {}).get(code)
             if va and vb and same(va[0], vb[0]):
                 continue
             fmt = (vb or va)[1]
@@ -134,7 +138,7 @@ def compare(old_path, new_path) -> list[str]:
         for cells in by_block([book[t] for t in tokens]):
             first = cells[0]
             head = "  ".join(x for x in (first.name, first.label, first.slot.scenario) if x)
-            values = ", ".join(f"{c.slot.period_label()} {value_text(c, c.value)}".strip() for c in cells)
+            values = ", ".join(f"{c.period_label} {value_text(c, c.value)}".strip() for c in cells)
             lines.append(f"  {word}  {head}: {values}")
 
     ta, tb = table(old.lang), table(new.lang)
@@ -151,7 +155,7 @@ def compare(old_path, new_path) -> list[str]:
 
     la, lb = scenario_lines(old.values, ta), scenario_lines(new.values, tb)
     for sc in [s for s in lb if s != SELECTED and s in la]:
-        m = moved(la[sc], lb[sc])
+        m = moved(la[sc], lb[sc], lb.get(SELECTED))
         lines.append(f"Scenario {sc}: {len(m)} lines moved" if m else f"Scenario {sc}: no line moved")
         lines += [text for _, text in m]
     sel = [next((c.value for c in book.inputs if c.slot.kind == "scenario"), None) for book in (old, new)]

@@ -13,12 +13,12 @@ KINDS = {"comment": "comment", "value": "value", "formula": "formula"}
 
 def describe(cell: InputCell) -> str:
     """Defined name, label, period and scenario of an input: how every report names it."""
-    return "  ".join(p for p in (cell.name, cell.label, cell.slot.period_label(), cell.slot.scenario) if p)
+    return "  ".join(p for p in (cell.name, cell.label, cell.period_label, cell.slot.scenario) if p)
 
 
 def title(cell: InputCell) -> str:
     """An input as the Review tab names it: R&D expense, FY2024A (Act_rnd)."""
-    text = ", ".join(p for p in (cell.label, cell.slot.period_label(), cell.slot.scenario) if p)
+    text = ", ".join(p for p in (cell.label, cell.period_label, cell.slot.scenario) if p)
     return f"{text} ({cell.name})" if cell.name else text
 
 

@@ -41,10 +41,17 @@ class InputCell:
     label: str = ""
     pct: bool = False    # shown as a percentage
     formula: bool = False
+    header: str = ""     # the period its column is headed with in the user's workbook (2H2025E), if any
 
     @property
     def edited(self) -> bool:
         return self.built is not MISSING and not same(self.value, self.built)
+
+    @property
+    def period_label(self) -> str:
+        """The period as the user's workbook showed it: a rest-of-year driver's 2H2025E (its slot keeps the
+        year of its assumptions.csv column, FY2025)."""
+        return self.header or self.slot.period_label()
 
 
 @dataclass
@@ -172,7 +179,7 @@ def read_user_book(path, data=None) -> UserBook:
             by_head = {h: Slot.from_token(tok) for h, (*_, tok, _) in zip(record["heads"], record["cells"])}
         elif record and record["shape"] == [len(grid), len(grid[0])]:
             by_offset = {(r, c): Slot.from_token(tok) for r, c, tok, _ in record["cells"]}
-        if not by_offset and sheet not in headers:
+        if sheet not in headers:
             headers[sheet] = period_headers(ws)
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
@@ -189,8 +196,10 @@ def read_user_book(path, data=None) -> UserBook:
                         book.extras.append(f"{address}: {cell.value!r} in {name} outside its input periods")
                     continue
                 text = record["label"] if record and slot.kind in ("actual", "assumption") else label(slot, data)
+                head = period_at(headers[sheet], cell.row - 1, cell.column - 1) if slot.period else None
                 book.inputs.append(InputCell(name, slot, address, cell.value, built.get(slot.token(), MISSING), text,
-                                             "%" in (cell.number_format or ""), cell.is_formula))
+                                             "%" in (cell.number_format or ""), cell.is_formula,
+                                             "".join(head) if head else ""))
     if meta:
         book.choices = review_choices(values, meta, book.lang, claimed)
     ours = set(meta.layouts) if meta else {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS + ["units"]}

@@ -116,7 +116,7 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
         fail(f"cannot write {out}: {reason(e)}", 2 if e.errno == errno.ENAMETOOLONG else 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
     if done.plan:
-        for line in report(done.plan, out.name, done.placed):
+        for line in report(done.plan, out.name, done.placed, done.carried):
             click.echo(line)
     for note in done.notes:
         click.echo(f"note: {note}")

@@ -135,7 +135,7 @@ class Model:
         from .regen.regenerate import regenerate
         from .regen.report import report
         result = regenerate(self.data, Path(path), scenario, self.lang, protect)
-        lines = report(result.plan, Path(path).name, result.placed) if result.plan else []
+        lines = report(result.plan, Path(path).name, result.placed, result.carried) if result.plan else []
         if result.backup:
             lines.append(f"previous workbook backed up to {result.backup}" + (
                 " (a kept copy: it holds what the new workbook leaves out; no rotation removes it)" if result.kept else ""))

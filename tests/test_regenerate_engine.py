@@ -92,15 +92,14 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     warned = [ln.strip() for ln in res.stderr.splitlines()[1:]]
     assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' not carried: its row is not one the model "
                                      "writes (a row you inserted?)",
-                                     "Income Statement!H30: formula replaced by 5",
-                                     "sheet 'Notes' (added)"])
-    assert "3 item(s) you added" in res.stderr
+                                     "Income Statement!H30: formula replaced by 5"])
+    assert "2 item(s) you added" in res.stderr
     assert "value    Income Statement!T30 -> Income Statement!T30" in res.stdout   # beside the model's columns
     assert openpyxl.load_workbook(user)["Income Statement"]["T30"].value == "side calc"
-    assert "Notes" not in openpyxl.load_workbook(user).sheetnames
+    assert openpyxl.load_workbook(user)["Notes"]["A1"].value == "call with the CFO"   # the user's sheet, carried
     saved, = backup.backups(user, "kept")   # it holds what the rebuild dropped: no rotation removes it
     kept = openpyxl.load_workbook(saved)
-    assert kept["Notes"]["A1"].value == "call with the CFO" and kept["Inputs"]["A19"].value == "my note on the actuals"
+    assert kept["Inputs"]["A19"].value == "my note on the actuals"
     rep = compare(cached_values(user), engine.recalculate_file(user))
     assert rep.mismatches == [] and rep.errors == [] and rep.master == 0
 
@@ -149,7 +148,7 @@ def test_data_updates_roll_the_model_forward_over_an_edited_workbook(engine, tmp
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "2 kept, 2 dropped" in res.stdout
-    assert "FY2025E  base: 180%; FY2025 is now an actual year (FY2025 actuals are in the data)" in res.stdout
+    assert "Q4 2025E  base: 180%; FY2025 is now an actual year (FY2025 actuals are in the data)" in res.stdout   # named by its column
     assert "FY2028E  bear: 30%; scenario 'bear' no longer exists in assumptions.csv" in res.stdout
     assert "note: assumptions.csv: column FY2025 ignored" in res.stdout
     assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]

@@ -6,7 +6,7 @@ changed again, the input edited again. The console report stays."""
 import openpyxl
 import pytest
 
-from conftest import ZHIPU_JAN as ZHIPU, run
+from conftest import run
 from model.regen import backup
 from test_regenerate import data_copy, edit, named
 

@@ -242,15 +242,43 @@ def compensated_sum(values) -> float:
 
 
 def _text(v):
+    """A value as text joins it (&): a number as the engine shows it in General format (15 digits)."""
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.15g}"
     return str(v)
 
 
 _CMP = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a < b,
         ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+
+
+def operate(op: str, a, b):
+    """a op b, two values, as the engine computes it: the model's formulas and a user's (calc/excel.py)."""
+    if op in _CMP:
+        return _CMP[op](_order(a, b), _order(b, a))
+    if op == "&":
+        return _text(a) + _text(b)
+    a, b = num(a), num(b)
+    if op == "+":
+        return approx_add(a, b)
+    if op == "-":
+        return approx_add(a, -b)
+    if op == "*":
+        return a * b
+    if op == "/":
+        if b == 0:
+            raise XlError("#DIV/0!")
+        return a / b
+    if a < 0 and not float(b).is_integer():
+        raise XlError("#NUM!")
+    try:
+        return math.pow(a, b)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        raise XlError("#NUM!" if a or b >= 0 else "#DIV/0!") from None
 
 
 class Op(Expr):
@@ -270,26 +298,7 @@ class Op(Expr):
         return f"{left}{self.op}{right}"
 
     def value(self):
-        a, b = self.a.value(), self.b.value()
-        op = self.op
-        if op in _CMP:
-            return _CMP[op](_order(a, b), _order(b, a))
-        if op == "&":
-            return _text(a) + _text(b)
-        a, b = num(a), num(b)
-        if op == "+":
-            return approx_add(a, b)
-        if op == "-":
-            return approx_add(a, -b)
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise XlError("#DIV/0!")
-            return a / b
-        if a < 0 and not float(b).is_integer():
-            raise XlError("#NUM!")
-        return math.pow(a, b)
+        return operate(self.op, self.a.value(), self.b.value())
 
     def refs(self):
         return self.a.refs() + self.b.refs()

@@ -11,8 +11,9 @@ from . import backup
 from ..data.dataset import Dataset
 from ..workbook import writer
 from ..workbook.build import build_book
+from ..workbook.splice import splice
 from ..workbook.tabs.review import add_review_tab
-from .carry import Placed, place_added
+from .carry import Carried, Placed, carry_sheets, place_added
 from .plan import Plan, plan_edits
 from .report import review_content
 from .userbook import UserBook, WorkbookError, read_user_book
@@ -30,6 +31,7 @@ class Rebuild:
     notes: list[str]
     kept: bool = False         # the backup holds what the new workbook does not: no rotation removes it
     placed: list[Placed] = field(default_factory=list)   # what the user added to our tabs, and where it went
+    carried: Carried = field(default_factory=Carried)   # the user's own sheets, and what did not come with them
 
 
 def loses(p: Plan | None, reset: bool) -> bool:
@@ -71,14 +73,24 @@ def regenerate(data: Dataset, out, scenario: str | None = None, lang="en", prote
             notes.append(f"--scenario {scenario} replaces the selection {selected!r} made in the workbook")
     book = build_book(effective, scenario or selected, lang, defaults=data)    # 3. build
     placed = place_added(book, user.added) if user and not reset else []      # 4. carry
+    carried = carry_sheets(book, user, data, placed) if user and not reset else Carried()
     unplaced = [x for x in placed if not x.now]
-    lost = existing and (user is None or loses(plan, reset) or bool(unplaced) or (reset and bool(user.added)))
+    lost = existing and (user is None or loses(plan, reset) or bool(unplaced) or (reset and bool(user.added))
+                         or any(x.kind != "formula" for x in carried.lost))
     saved = backup.backup(out, kept=lost) if existing else None
     if reset and existing:
         notes.append(f"--reset: the edits in the previous {out.name} were discarded (they stay in "
                      f"{'the kept copy' if lost else 'the backup'})")
     if plan and not reset:                                             # 5. report: the Review tab
-        add_review_tab(book, *review_content(book, plan, placed, saved.name if lost else ""))
+        add_review_tab(book, *review_content(book, plan, placed, carried.lost, saved.name if lost else ""))
         plan.extras += [f"{x.item.address}: {str(x.item.content)[:40]!r} not carried: {x.why}" for x in unplaced]
-    backup.replace_atomically(out, lambda tmp: writer.write_book(book, tmp, protect))
-    return Rebuild(book, plan if not reset else None, saved, notes, lost, placed)
+        plan.extras += [f"{x.where}: {x.content[:60] + ' ' if x.content else ''}not carried: {x.why}"
+                        for x in carried.lost if x.kind != "formula"]
+    carried.place(book)
+
+    def write(tmp):
+        writer.write_book(book, tmp, protect)
+        if carried.sheets or carried.names:
+            splice(tmp, carried.sheets, carried.styles, carried.strings, carried.names)
+    backup.replace_atomically(out, write)
+    return Rebuild(book, plan if not reset else None, saved, notes, lost, placed, carried)

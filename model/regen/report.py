@@ -30,7 +30,7 @@ def value_text(cell: InputCell, value) -> str:
     return show(value, unit(cell))
 
 
-def report(p: Plan, book_name: str, placed=()) -> list[str]:
+def report(p: Plan, book_name: str, placed=(), carried=None) -> list[str]:
     """What the rebuild kept, dropped, left to decide and carried over, and why."""
     lines = []
     counts = {s: sum(o.status == s for o in p.outcomes) for s in ("kept", "dropped", "data", "agreed")}
@@ -51,20 +51,28 @@ def report(p: Plan, book_name: str, placed=()) -> list[str]:
                 "workbook was built")) + ": the data file's value stands until you choose on the Review tab")
         else:
             lines.append(f"  in data  {describe(c)}: {v}; the data files now hold the same value")
-    carried = [x for x in placed if x.now]
-    if carried:
+    moved = [x for x in placed if x.now]
+    sheets = carried.carried if carried else []
+    if moved or sheets:
         kinds = {}
-        for x in carried:
+        for x in moved:
             kinds[x.item.kind] = kinds.get(x.item.kind, 0) + 1
-        lines.append(f"Carried over from {book_name}: " + ", ".join(f"{n} {k}{'s' if n > 1 else ''}"
-                                                                     for k, n in kinds.items()))
-        lines += [f"  {x.item.kind:<8} {x.item.address} -> {x.now}" for x in carried]
+        counts = [f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items()]
+        counts += [f"{len(sheets)} sheet{'s' if len(sheets) > 1 else ''} of yours ({', '.join(map(repr, sheets))})"] \
+            if sheets else []
+        lines.append(f"Carried over from {book_name}: " + ", ".join(counts))
+        lines += [f"  {x.item.kind:<8} {x.item.address} -> {x.now}" for x in moved]
+        lines += [f"  renamed  sheet {old!r} -> {new!r} (the model now has a tab of that name)"
+                  for old, new in (carried.renamed.items() if carried else ())]
+    for x in carried.lost if carried else ():
+        lines.append(f"  {'kept as value' if x.kind == 'reference' else 'not recalculated' if x.kind == 'formula' else 'not carried'}"
+                     f"  {x.where}: {x.content}; {x.why}")
     for note in p.notes:
         lines.append(f"note: {note}")
     return lines
 
 
-def review_content(book, p: Plan, placed, kept_copy: str) -> tuple[list[Conflict], list[Carried]]:
+def review_content(book, p: Plan, placed, lost, kept_copy: str) -> tuple[list[Conflict], list[Carried]]:
     """The Review tab's rows: each conflict to decide, and what was carried over or has no place."""
     t = book.t
     cells = {slot: cell for cell, slot in input_slots(book.tabs["inputs"]).items()}
@@ -78,4 +86,6 @@ def review_content(book, p: Plan, placed, kept_copy: str) -> tuple[list[Conflict
     carried = [Carried(x.item.kind, x.item.address, "", str(x.item.content)[:300], f"{x.why}. {kept}".strip())
                for x in placed if not x.now]
     carried += [Carried("part", text.partition(": ")[0] if ": " in text else "", "", text, kept) for text in p.extras]
+    carried += [Carried(x.kind, x.where, x.where if x.kind in ("reference", "formula") else "", x.content,
+                        f"{x.why}. {kept if x.kind != 'formula' else ''}".strip()) for x in lost]
     return conflicts, carried

@@ -14,18 +14,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..workbook.build import TABS
+from ..workbook.build import TABS, blocks_of
 from ..calc.lines import all_lines
 from ..data.items import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
 from ..labels import LANGS, Labels, table
 from ..workbook.cellkeys import header_period, period_at, period_headers  # noqa: F401 (diff and tests use them from here)
-from ..workbook.record import META_SHEET, MetaError, blocks_of, read_meta
+from ..workbook.record import META_SHEET, MetaError, read_meta
 from ..workbook.tabs.review import REVIEW_CHOICES
 from ..data.periods import parse_period
 from ..workbook.readback import WorkbookError, open_workbook
 from ..workbook.slots import EVENT_BOUNDS, Slot, label
 from ..calc.values import same
 from .usercontent import Added, tab_content
+from .usersheets import Reader, UserName, UserSheet, user_names, user_sheet
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
 MAX_BLOCK_CELLS = 10_000  # an input block's cells; a name covering a whole sheet is refused before it is read
@@ -79,6 +80,9 @@ class UserBook:
     added: list[Added] = field(default_factory=list)   # comments and values on our tabs
     choices: list[Choice] = field(default_factory=list)  # what the user chose on the Review tab
     tabs: dict = field(default_factory=dict)   # our tab's name -> its TabMap (where each cell stands)
+    sheets: list[UserSheet] = field(default_factory=list)   # the user's own sheets
+    names: list[UserName] = field(default_factory=list)     # the names the user defined
+    package: dict = field(default_factory=dict)  # the styles and shared-strings parts the user's sheets point into
     values: object = None        # the workbook as read (readback.Workbook; for diff)
 
 
@@ -159,6 +163,7 @@ def read_user_book(path, data=None) -> UserBook:
     rebuilt = blocks_of(data) if meta is None and data is not None else {}
     headers = {}
     claimed = set()  # (sheet, row, col) of every cell inside an input block
+    inputs_at = {}   # (sheet, row, col) of an input cell -> its slot token
     names = [n for n in values.defined_names
              if (n in meta.blocks if meta else n in rebuilt or INPUT_NAME.match(n))]
     book.notes += [f"input block {n} is no longer in the workbook; nothing carried over from it"
@@ -191,6 +196,8 @@ def read_user_book(path, data=None) -> UserBook:
                     slot = by_head.get("".join(period)) if by_head and period else None
                     slot = slot or _slot_from_name(name, period, ws, cell.row - 1, c, data)
                 address = f"{sheet}!{cell.coordinate}"
+                if slot is not None:
+                    inputs_at[(sheet, cell.row - 1, cell.column - 1)] = slot.token()
                 if slot is None:
                     if cell.value not in (None, ""):
                         book.extras.append(f"{address}: {cell.value!r} in {name} outside its input periods")
@@ -202,11 +209,9 @@ def read_user_book(path, data=None) -> UserBook:
                                              "".join(head) if head else ""))
     if meta:
         book.choices = review_choices(values, meta, book.lang, claimed)
-    ours = set(meta.layouts) if meta else {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS + ["units"]}
-    gone = [n for n in ours if n not in values.sheetnames] if meta else []
+    ours = set(meta.layouts) if meta else {table(lang)[f"tabs.{tab}"] for lang in LANGS
+                                            for tab in TABS + ["units", "review"]}
     for ws in values.worksheets:
-        if ws.title == META_SHEET:
-            continue
         if ws.title in ours:
             if ws.refused:   # one of our tabs far larger than a build makes it: not a workbook to carry from
                 raise WorkbookError(f"{path}: sheet {ws.title!r} has {ws.refused}; a model tab has far fewer")
@@ -214,10 +219,23 @@ def read_user_book(path, data=None) -> UserBook:
                 book.tabs[ws.title], added, lost = tab_content(ws, meta, claimed)
                 book.added += added
                 book.extras += lost
-            continue
-        renamed = (f", or {', '.join(map(repr, gone))} renamed: a rebuild writes the tab under its own name"
-                   if gone else "")
-        book.extras.append(f"sheet {ws.title!r} (added{renamed})")
+    if meta and not meta.keys and any(ws.notes for ws in values.worksheets if ws.title in ours):
+        book.extras.append("comments on the model's tabs: the workbook was built by an earlier version, whose record "
+                           "does not tell yours from the model's")
+    theirs = {ws.title for ws in values.worksheets if ws.title not in ours and ws.title != META_SHEET}
+    reader = Reader(meta, book.tabs, inputs_at) if meta else None
+    for item in book.added:
+        if item.kind == "formula":
+            item.formula = reader.formula(item.content[1:], item.sheet, item.cached)
+    gone = [n for n in ours if n not in values.sheetnames] if meta else []
+    for ws in values.worksheets:
+        if ws.title in theirs:
+            book.sheets.append(user_sheet(values, ws, reader, theirs))
+            if gone:
+                book.notes.append(f"sheet {ws.title!r} is carried over as your own; if it is {', '.join(map(repr, gone))}"
+                                  " renamed, the rebuild writes that tab under its own name")
+    book.names = user_names(values, meta, reader, theirs)
+    book.package = {part: values.parts[part] for part in ("xl/styles.xml", "xl/sharedStrings.xml") if part in values.parts}
     values.parts = {}   # the raw parts are no longer needed: what the carry needs was taken above
     return book
 

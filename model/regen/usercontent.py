@@ -18,6 +18,7 @@ class Added:
     content: object      # the comment's text, the typed value, or the formula ("=...")
     key: tuple | None    # (row key, column key) of where it stands; None: a row the tool did not write
     cached: object = None  # a formula's cached value
+    formula: object = None  # a formula's usersheets.Formula: what of the model it reads
 
 
 def user_comment(text: str, ours: str | None) -> str:
@@ -35,7 +36,8 @@ def tab_content(ws, meta, claimed) -> tuple[TabMap, list[Added], list[str]]:
     tab = TabMap(ws, meta.layouts[ws.title], meta.keys.get(ws.title), [r - 1 for r, _ in ws.notes])
     ours = meta.notes.get(ws.title, {})
     added, lost = [], []
-    for (row, col), text in sorted(ws.notes.items()):
+    older = not meta.keys   # a record from before rows had keys: comments cannot be told from ours, nor placed
+    for (row, col), text in sorted(ws.notes.items()) if not older else ():
         r, c = row - 1, col - 1
         rec = tab.rows.get(r)
         mine = user_comment(text, ours.get((rec, c)) if rec is not None else None)
@@ -49,6 +51,8 @@ def tab_content(ws, meta, claimed) -> tuple[TabMap, list[Added], list[str]]:
         if rec and c in rec[1]:
             if not cell.is_formula:
                 lost.append(f"{where}: formula replaced by {cell.value!r}")
+        elif older and not (rec and c in rec[2]):
+            lost.append(f"{where}: {str(cell.formula or cell.value)[:40]!r} (added)")
         elif not (rec and c in rec[2]):
             kind, content = ("formula", cell.formula) if cell.is_formula else ("value", cell.value)
             added.append(Added(kind, ws.title, where, content, tab.key(r, c), cell.value if cell.is_formula else None))

@@ -74,12 +74,14 @@ def check_archive(path: Path):
 
 class Cell:
     """One cell: its cached value, its formula text ("=..."; "=" for a shared formula's follower;
-    None for a constant), its number format and whether the value is an error (#REF!, ...)."""
-    __slots__ = ("row", "column", "value", "formula", "number_format", "error")
+    None for a constant), its number format and whether the value is an error (#REF!, ...); for a
+    formula of a kind other than plain, `shared` holds ("shared", group index) or ("array" | "dataTable", None)."""
+    __slots__ = ("row", "column", "value", "formula", "number_format", "error", "shared")
 
-    def __init__(self, row, column, value=None, formula=None, number_format="General", error=False):
+    def __init__(self, row, column, value=None, formula=None, number_format="General", error=False, shared=None):
         self.row, self.column, self.value = row, column, value
         self.formula, self.number_format, self.error = formula, number_format, error
+        self.shared = shared
 
     @property
     def is_formula(self) -> bool:
@@ -236,12 +238,14 @@ def _sheet(root, strings: list, formats: list) -> dict:
         for c in r.iter(C):
             ref = c.get("r")
             row, column = _cell_ref(ref) if ref else (row, column + 1)
-            kind, v, f, inline = c.get("t", "n"), None, None, None
+            kind, v, f, inline, shared = c.get("t", "n"), None, None, None, None
             for part in c:
                 if part.tag == V:
                     v = part.text
                 elif part.tag == F:
                     f = "=" + (part.text or "")
+                    if part.get("t") in ("shared", "array", "dataTable"):
+                        shared = (part.get("t"), int(part.get("si") or 0) if part.get("t") == "shared" else None)
                 elif part.tag == IS:
                     inline = _text(part)
             if kind == "inlineStr":
@@ -258,7 +262,7 @@ def _sheet(root, strings: list, formats: list) -> dict:
                 value = v
             style = int(c.get("s") or 0)
             cells[row, column] = Cell(row, column, value, f, formats[style] if style < len(formats) else "General",
-                                      kind == "e")
+                                      kind == "e", shared)
     return cells
 
 

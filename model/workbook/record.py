@@ -30,12 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calc.formula import Rng
-from ..labels import LANGS, Labels
-from .book import Book
+from ..labels import LANGS
 from .cellkeys import label_key, row_keys
 from .slots import Gone, input_slots, resolve
-from .tabs.inputs import InputsTab
-from .timeline import Timeline
 
 PROJECT = Path(__file__).resolve().parents[2]  # the checkout: data folders are recorded relative to it
 META_SHEET = "_meta"
@@ -68,23 +65,6 @@ def input_blocks(book, slots: dict, defaults) -> dict:
                 raise Gone(gone)
             blocks[name] = {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
                             "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}
-    return blocks
-
-
-def blocks_of(data) -> dict:
-    """The input blocks a build of `data` names (as input_blocks, each with "heads": the period header
-    over each cell, FY2027E, or ""), from its Inputs tab alone, in a few milliseconds: what a workbook
-    without a build record is read against, so that every family of input names is known from the one
-    place that names them."""
-    book = Book(Labels("en", data.company, data.base_year.code))
-    tl = Timeline(data)
-    inputs = InputsTab(book, data, tl, data.scenarios[0])
-    blocks = input_blocks(book, input_slots(inputs), data)
-    heads = {tl.col[p]: p.code + tl.header_format(p)[-1] for p in tl.periods}
-    for name, block in blocks.items():
-        target = book.names[name]
-        col = target.first.col if isinstance(target, Rng) else target.col
-        block["heads"] = [heads.get(col + c, "") if s.split("|")[3] else "" for _, c, s, _ in block["cells"]]
     return blocks
 
 

@@ -98,12 +98,10 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
     if scenario is not None and scenario not in data.scenarios:
         fail(unknown("scenario", scenario, data.scenarios))
     out = out or default_out(Path(data_dir), lang)
-    if out.suffix.lower() != ".xlsx":
-        fail(f"--out {out} must end in .xlsx")
+    from model.workbook.writer import out_problem
     try:
-        if out.exists() and not out.is_file():
-            fail(f"--out {out} is {'a folder' if out.is_dir() else 'not a regular file'}; give a file name ending "
-                 "in .xlsx")
+        if out_problem(out):
+            fail(f"--out {out_problem(out)}")
         done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
         fail(str(e), 1)

@@ -22,6 +22,7 @@ from .data.company import load as load_data
 from .labels import LANGS
 from .regen.journal import recover
 from .data.dataset import Dataset
+from .data.files import unknown
 from .workbook.book import Book
 from .workbook.build import build_book
 
@@ -134,6 +135,12 @@ class Model:
         user's edits are carried over and the old file is backed up first. Returns the build report."""
         from .regen.regenerate import regenerate
         from .regen.report import report
+        from .workbook.writer import out_problem
+        problem = out_problem(Path(path))
+        if problem:
+            raise ValueError(f"write: {problem}")
+        if scenario is not None and scenario not in self.data.scenarios:
+            raise ValueError(f"write: {unknown('scenario', scenario, self.data.scenarios)}")
         result = regenerate(self.data, Path(path), scenario, self.lang, protect)
         lines = report(result.plan, Path(path).name, result.placed, result.carried) if result.plan else []
         if result.backup:

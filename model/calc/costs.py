@@ -11,7 +11,7 @@ Each cost is (key, class, definition); a definition reads the line set `x.at` po
 """
 from __future__ import annotations
 
-from .formula import IF, ISNUMBER, NA, SUM, Num, guard, ratio
+from .formula import IF, NA, SUM, Num, guard, ratio
 from .lines import Line, cagr, nm_limit
 
 CLASSES = ("variable", "fixed")
@@ -25,6 +25,9 @@ def cost_lines(data) -> list[tuple[str, str, object]]:
             return guard([x.at("revenue", p), x.at("gross_profit", p)], x.at("revenue", p) - x.at("gross_profit", p))
         return [("cost_of_revenue", "variable", cost_of_revenue), ("rnd", "fixed", at("rnd")),
                 ("other_opex", "fixed", at("other_opex"))]
+    if data.compute:
+        from .compute import compute_costs
+        return compute_costs(data)
     from .units import unit_costs
     return unit_costs(data)
 
@@ -52,8 +55,9 @@ def contribution_margin(variable, revenue):
 
 def breakeven_revenue(fixed, margin):
     """Fixed costs ÷ contribution margin: the revenue at which the result is 0 with that year's margin and
-    fixed costs (n/a when the margin is not positive: no revenue at that margin breaks even)."""
-    return IF(ISNUMBER(margin), IF(margin.gt(0), fixed / margin, NA), NA)
+    fixed costs (n/a when the margin is not positive: no revenue at that margin breaks even; n/a when
+    either is not known, as the fixed costs of a year whose training share is not disclosed)."""
+    return guard([fixed, margin], IF(margin.gt(0), fixed / margin, NA))
 
 
 def required_revenue_lines(data) -> list:

@@ -6,6 +6,7 @@ B names A) and both build. A peer folder that is missing or does not load is ref
 naming company.toml's line, as any data problem is."""
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,12 @@ def latest_interim(data: Dataset) -> Period | None:
     second column."""
     later = [p for p in data.interims if p.year == data.base_year.year + 1]
     return max(later) if later else None
+
+
+def as_of_date(data: Dataset) -> datetime.date:
+    """The date of a company's latest data (company.toml as_of)."""
+    as_of = data.company["as_of"]
+    return as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(str(as_of))
 
 
 def periods_of(data: Dataset):

@@ -210,7 +210,7 @@ def read_user_book(path, data=None) -> UserBook:
     if meta:
         book.choices = review_choices(values, meta, book.lang, claimed)
     ours = set(meta.layouts) if meta else {table(lang)[f"tabs.{tab}"] for lang in LANGS
-                                            for tab in TABS + ["units", "review"]}
+                                            for tab in TABS + ["units", "compute_refs", "review"]}
     for ws in values.worksheets:
         if ws.title in ours:
             if ws.refused:   # one of our tabs far larger than a build makes it: not a workbook to carry from

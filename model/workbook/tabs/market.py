@@ -3,14 +3,13 @@ Scenarios tab with where each stands against the scenarios' range, the review fl
 scenarios do not bracket, and the Cover's summary of them."""
 from __future__ import annotations
 
-from ...calc.formula import AND, IF, ISNUMBER, NA, OR, SUM, Rng, Text, guard, lift, ratio
-from ...data.bounds import FX_RATE, SIGNED, Bound
-from ...data.market import METRICS, YEAR
+from ...calc.formula import AND, IF, ISNUMBER, NA, OR, SUM, Text, guard, lift, ratio
+from ...data.bounds import FX_RATE
+from ...data.market import BOUNDS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
 from . import LINE_HEIGHT, put_label
 
 FORMATS = {"amount": "amount", "pct": "pct", "year": "year", "share_price": "share_price"}
-BOUNDS = {"amount": SIGNED, "pct": SIGNED, "year": YEAR, "share_price": Bound("positive", 0, low_open=True)}
 COVER_METRICS = ("revenue", "adjusted_net_income", "net_income", "breakeven_year", "profit_year")
 
 
@@ -32,7 +31,7 @@ def put_market_inputs(inputs, sh, row) -> int:
     inputs.market, inputs.market_slots = {}, {}
     if not data.market:
         return row
-    sh.put(row, LABEL_COL, t("market.inputs", scenarios=t("tabs.scenarios")), "section")
+    sh.put(row, LABEL_COL, t("market.inputs"), "section")
     row += 1
     heads = {LABEL_COL: "figure", UNIT_COL: "unit", FIRST_COL: "value", FIRST_COL + 1: "fx_rate", FIRST_COL + 2: "period",
              FIRST_COL + 3: "grade", tl.note_col: "source"}
@@ -60,7 +59,7 @@ def put_market_inputs(inputs, sh, row) -> int:
             inputs.market_slots[cell] = Slot("market", est.id, field=key)
         inputs.market[est.id] = cells
         row += 1
-    sh.put(row, LABEL_COL, t("market.inputs_note", unit=t.unit), "note")
+    sh.put(row, LABEL_COL, t("market.inputs_note", unit=t.unit, scenarios=t("tabs.scenarios")), "note")
     sh.groups.append((first, row - 1))
     return row + 2
 

@@ -309,3 +309,36 @@ def test_a_failure_while_splicing_leaves_the_workbook_as_it_was(annotated, monke
     with pytest.raises(OSError):
         rebuild.regenerate(load(data), out)
     assert out.read_bytes() == before and not list(out.parent.glob(".model.xlsx.*.tmp"))
+
+
+def test_a_part_that_cannot_be_carried_is_named_and_the_sheet_still_comes(annotated, tmp_path):
+    """An ActiveX control on the user's sheet (its own relationship and part): left out and named, with the
+    kept copy; the sheet and the rest of it carried, and the file still passes the Open XML validator."""
+    from test_user_safety import sheet_part
+    out, data = annotated
+    part = sheet_part(out, SHEET)
+    rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+    edited = tmp_path / "control.xlsx"
+    with zipfile.ZipFile(out) as zin, zipfile.ZipFile(edited, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            raw = zin.read(item.filename)
+            if item.filename == part:
+                raw = raw.replace(b"</worksheet>", b'<controls xmlns:r="http://schemas.openxmlformats.org/officeDocument/'
+                                  b'2006/relationships"><control shapeId="1025" r:id="rIdCtl" name="Button 1"/>'
+                                  b"</controls></worksheet>")
+            elif item.filename == rels:
+                raw = raw.replace(b"</Relationships>", b'<Relationship Id="rIdCtl" Type="http://schemas.openxmlformats.org/'
+                                  b'officeDocument/2006/relationships/ctrlProp" Target="../ctrlProps/ctrlProp1.xml"/>'
+                                  b"</Relationships>")
+            zout.writestr(item.filename, raw)
+        zout.writestr("xl/ctrlProps/ctrlProp1.xml", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                      '<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" objectType="Button"/>')
+    shutil.copy(edited, out)
+    res = build(data, out)
+    assert f"not carried  {SHEET}: ctrlProp; a form control, left out of the sheet" in res.stdout, res.stdout
+    kept, = backup.backups(out, "kept")
+    assert f"{SHEET}: ctrlProp not carried: a form control" in res.stderr and kept.name in res.stderr
+    assert values(out)["B8"] == 42.5 and "ctrlProp" not in str(zipfile.ZipFile(out).namelist())
+    pytest.importorskip("openxml_audit")
+    from openxml_audit import FileFormat, OpenXmlValidator
+    assert [str(e) for e in OpenXmlValidator(file_format=FileFormat("microsoft365"), max_errors=0).validate(out).errors] == []

@@ -27,6 +27,9 @@ NO_ROW = "its row is not one the model writes (a row you inserted?)"
 NO_PLACE = "its line or period is no longer on the tab"
 TAKEN = "the model now fills that cell"
 MAX_NAME = 31   # characters in a sheet's name
+PARTS = {"ctrlProp": "a form control", "control": "an ActiveX control", "oleObject": "an embedded object",
+         "pivotTable": "a pivot table", "threadedComment": "threaded replies (the notes themselves are carried)",
+         "slicer": "a slicer", "timeline": "a timeline filter", "queryTable": "a query table"}
 
 
 @dataclass
@@ -215,7 +218,8 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
                 part_texts[text] = "#REF!"
                 out.lost.append(Lost("reference", name, text, f"{e} (a chart, a conditional format or a validation "
                                                                 "of the sheet now reads #REF!)"))
-        out.lost += [Lost("part", name, kind, "not carried over") for _, kind in sheet.dropped]
+        out.lost += [Lost("part", name, kind, f"{PARTS.get(kind, 'a part of the kind ' + kind)}, left out of the sheet")
+                     for _, kind in sheet.dropped]
         out.sheets.append(SheetPart(name, sheet.state, 0, sheet.part, dict(sheet.parts), dict(sheet.types),
                                     {rid for rid, _ in sheet.dropped}, cells, notes, part_texts))
         out.carried.append(name)

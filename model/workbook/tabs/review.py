@@ -95,7 +95,7 @@ def add_review_tab(book, conflicts: list[Conflict], carried: list[Carried]):
                 sh.put(row, col, text, "text_wrap")
             fit_rows(sh, [(row, text, width) for text, (_, width) in zip(texts, CARRIED_COLUMNS)])
             row += 1
-    sh.freeze = (STATUS_ROW + 1, 1)
+    sh.freeze = (STATUS_ROW + 1, 0)   # rows only: a section heading runs on across the columns
     add_records(book, sheet_records(sh) + [("names", "", [REVIEW_CHOICES] if choices else []),
                                            ("review", "", [[c.slot, c.mine, c.old, c.new] for c in conflicts])])
     for cell in sh.cells.values():   # the tab comes after the build evaluated the book

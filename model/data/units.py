@@ -105,6 +105,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
+    from .actuals import ASSUMPTION, assumption_sources, is_assumed
     from .bounds import check_bound
     from .dataset import Figure
     from .fields import check_sources
@@ -138,10 +139,11 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
                                             f"({item}_share): remove one", n, "item"))
             continue
         reliability, source = r.get("reliability", ""), r.get("source", "")
-        if reliability.lower() == "assumption":   # shown as such in the Inputs tab's source column
-            source = "; ".join(x for x in ("assumption", source) if x)
+        assumed = reliability.strip().lower() == ASSUMPTION or is_assumed(item, source, assumption_sources(data))
+        if reliability.strip().lower() == ASSUMPTION:   # shown as such in the Inputs tab's source column
+            source = "; ".join(x for x in (ASSUMPTION, source) if x)
         note = "; ".join(x for x in (reliability and f"reliability {reliability}", r.get("note")) if x)
-        data.actuals.setdefault(item, {})[period] = Figure(value, source, note)
+        data.actuals.setdefault(item, {})[period] = Figure(value, source, note, assumed)
     base = data.base_year
     for item in items:
         if data.actual(item, base) is None:

@@ -8,6 +8,7 @@ from ..data.dataset import Dataset
 from ..calc.formula import IF, Text
 from ..labels import Labels
 from .chartdata import add_chart_data
+from .provenance import mark
 from .record import add_meta_sheet
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
@@ -85,5 +86,6 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
                  "claims": claims, "checks": checks}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    mark(book, data, inputs, income)
     book.evaluate()
     return book

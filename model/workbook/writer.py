@@ -9,6 +9,10 @@ from ..data.bounds import bound_text
 from ..calc.formula import Rng, a1, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
+# actual-column figures that are not reported ones (model/workbook/provenance.py): derived by the model where the
+# data leave a figure blank (orange, italic), or resting on an assumption the data mark as one (purple, italic;
+# an assumed input: blue on lilac)
+DERIVED, ASSUMED, ASSUMED_FILL = "#C55A11", "#7030A0", "#E4DFEC"
 MASTER = "MasterCheck"  # the defined name the status cells follow
 
 FORMATS = {
@@ -62,6 +66,12 @@ ROLES = {
     "text": {},
     "text_wrap": {"text_wrap": True, "valign": "top"},
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
+    "input_assumed": {"font_color": INPUT_BLUE, "bg_color": ASSUMED_FILL, "locked": False, "border": 1,
+                      "border_color": "#BFBFBF", "italic": True},
+    "derived": {"align": "right", "italic": True, "font_color": DERIVED},
+    "derived_total": {"align": "right", "italic": True, "font_color": DERIVED, "bold": True, "top": 1},
+    "assumed": {"align": "right", "italic": True, "font_color": ASSUMED},
+    "assumed_total": {"align": "right", "italic": True, "font_color": ASSUMED, "bold": True, "top": 1},
     "calc": {"align": "right"},
     "calc_left": {"align": "left"},  # a value beside its label (Cover)
     "calc_total": {"align": "right", "bold": True, "top": 1},
@@ -72,6 +82,10 @@ ROLES = {
     "legend_calc": {"align": "right"},
     "legend_link": {"font_color": LINK_GREEN, "align": "right"},
     "legend_check": {"bold": True, "align": "right"},
+    "legend_input_assumed": {"font_color": INPUT_BLUE, "bg_color": ASSUMED_FILL, "border": 1, "border_color": "#BFBFBF",
+                             "align": "right", "italic": True},
+    "legend_derived": {"align": "right", "italic": True, "font_color": DERIVED},
+    "legend_assumed": {"align": "right", "italic": True, "font_color": ASSUMED},
     # conditional highlights (Sheet.highlights)
     "good": {"font_color": "#006100", "bg_color": "#C6EFCE"},
     "bad": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},

@@ -7,7 +7,9 @@ from ...data.periods import parse_year_end, period_end_date
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 
-LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
+LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
+          # actual-column figures that are not reported ones (model/workbook/provenance.py)
+          ("derived", "123.45"), ("assumed", "123.45"), ("input_assumed", "123.45")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
 WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 12)}}
 
@@ -126,7 +128,10 @@ class CoverTab:
         sh.put(r, LABEL_COL, t("cover.legend"), "section")
         r += 1
         for role, sample in LEGEND:
-            sh.put(r, 1, t(f"cover.legend_{role}"), "text")
+            text = t(f"cover.legend_{role}")
+            sh.put(r, 1, text, "text_wrap")   # across the About texts' columns, wrapped
+            sh.merges.append((r, *TEXT_COLS))
+            fit_rows(sh, [(r, text, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1

@@ -92,7 +92,8 @@ class InputsTab:
                     comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), fig.note) if x)
                     if fig.source and fig.source not in sources:
                         sources.append(fig.source)
-                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
+                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment,
+                                                   assumed=bool(fig and fig.assumed and value is not None))
             sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
                    else t("common.not_disclosed"), "note")
             book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))

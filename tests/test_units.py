@@ -145,6 +145,35 @@ def test_hand_case_first_forecast_year(unit_book):
     assert u.cell("ue_be_tokens", FY(2025)).result() == pytest.approx(96)
 
 
+def test_hand_case_contribution_in_the_actual_year(unit_book):
+    """FY2024A by hand: revenue 10; variable: inference 1.5, delivery of a 5 - 2.5 = 2.5, other costs' variable
+    part 2 = 6, contribution 4 (40%); fixed: serving 1, training 6, research 4, people 8, rest 2, other costs'
+    fixed part 3 = 24; contribution less fixed = -20, the reported adjusted net income. FY2023: no R&D split, n/a."""
+    for sc in ("double", "slow"):
+        u = unit_book.tabs["units"].blocks[sc]
+        got = [u.cell(k, FY(2024)).result() for k in ("ue_variable", "ue_contribution", "ue_margin", "ue_fixed",
+                                                      "ue_result", "ue_be_revenue")]
+        assert got == pytest.approx([6, 4, 0.4, 24, -20, 24 / 0.4])
+        assert u.cell("ue_margin", FY(2023)).result() == "n/a"
+
+
+def test_breakeven_tab_and_unit_economics_agree_on_the_breakeven_revenue(unit_data, unit_book, units_book,
+                                                                        zhipu_units):
+    """One definition of fixed and variable cost (model/calc/costs.py): the Breakeven tab's revenue needed
+    equals Unit Economics' breakeven revenue for every scenario and forecast year, in the hand company and
+    the shipped data. FY2025 'double' by hand: fixed 27 over a contribution margin of 5.5 / 15."""
+    for data, book in ((unit_data, unit_book), (zhipu_units, units_book)):
+        be, ue = book.tabs["breakeven"], book.tabs["units"]
+        for sc in data.scenarios:
+            for year in data.forecast_years:
+                need = be.blocks[sc].cell("required_revenue", FY(year)).result()
+                assert need == ue.blocks[sc].cell("ue_be_revenue", FY(year)).result(), (sc, year)
+                assert be.blocks[sc].cell("fixed_costs", FY(year)).result() == ue.blocks[sc].cell(
+                    "ue_fixed", FY(year)).result()
+    assert unit_book.tabs["breakeven"].blocks["double"].cell("required_revenue", FY(2025)).result() == pytest.approx(
+        27 / (5.5 / 15))
+
+
 def test_hand_case_every_year_and_scenario(unit_data, unit_book):
     for sc, drivers in (("double", DOUBLE), ("slow", SLOW)):
         s, u = unit_book.tabs["scenarios"].blocks[sc], unit_book.tabs["units"].blocks[sc]

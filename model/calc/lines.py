@@ -226,35 +226,6 @@ def cagr(x, p, end, start, since, limit=None):
     return guard([end, start], IF(change.ge(0), rate, NA), nonzero=[start])
 
 
-def required_revenue_lines() -> list[Line]:
-    """What breakeven needs, year by year: revenue that covers that year's fixed costs at that year's
-    blended gross margin, and the growth from the last actual year that revenue implies."""
-    def required(x, p):
-        gm, fixed = x.here("gross_margin", p), x.here("fixed_costs", p)
-        return IF(ISNUMBER(gm), IF(gm.gt(0), fixed / gm, NA), NA)
-
-    def since_base(key_at=None, key_here=None, nm=False):
-        def f(x, p):
-            end = x.at(key_at, p) if key_at else x.here(key_here, p)
-            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year, nm_limit(x) if nm else None)
-        return f
-
-    def gap(a, b):
-        return lambda x, p: guard([x.here(a, p), x.here(b, p)], x.here(a, p) - x.here(b, p))
-
-    return [
-        Line("scenario_revenue", "amount", forecast=lambda x, p: x.at("revenue", p)),
-        Line("gross_margin", "pct", forecast=lambda x, p: ratio(x.at("gross_profit", p), x.at("revenue", p)),
-             text="gross_margin_mix"),
-        Line("fixed_costs", "amount", forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p)),
-        Line("required_revenue", "amount", forecast=required, kind="total"),
-        Line("revenue_gap", "amount", forecast=gap("required_revenue", "scenario_revenue")),
-        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue", nm=True), kind="total"),
-        Line("scenario_cagr", "pct", forecast=since_base(key_at="revenue")),
-        Line("cagr_gap", "pct", forecast=gap("required_cagr", "scenario_cagr")),
-    ]
-
-
 class CashEvent(NamedTuple):
     """A funding event as the cash-flow statement uses it: equity or debt, whether its `counted` flag is an
     input (else it counts), whether it matures within the data (debt: repaid, or a bond converts) and

@@ -97,6 +97,10 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
                 at = next((where[i, stub] for i in group if (i, stub) in where), None)
                 problems.append(DataError(path, f"{' or '.join(group)} for {stub.code} is required (either; the other "
                                                 f"is derived): {why}", at, "value"))
+        if data.split_compute and not data.compute_given(stub) and data.compute_carried_from(stub) is None:
+            problems.append(DataError(path, f"rnd_compute (or an assumed rnd_compute_share) for {stub.code} is "
+                                            f"required: {why}, and no earlier period has a share of R&D to carry",
+                                      where.get(("rnd", stub)), "value"))
         if not data.single_segment:
             first_key = data.segments[0][0]
             if all(data.actual(f"{kind}_{first_key}", stub) is None for kind in ("rev", "share")):

@@ -149,10 +149,10 @@ class Dataset:
     def compute_carried_from(self, p: Period) -> Period | None:
         """For a forecast base whose compute is not given: the latest earlier period whose compute the model
         knows (given, or itself carried), whose share of R&D p carries: the last disclosed share. None when
-        no earlier period has compute with R&D, or p's compute is given."""
+        no earlier period has compute with R&D (not 0: a share of nothing is none), or p's compute is given."""
         if p not in self.forecast_bases or self.compute_given(p):
             return None
-        known = [q for q in self.periods if q < p and self.actual("rnd", q) is not None and (
+        known = [q for q in self.periods if q < p and self.actual("rnd", q) and (
             self.compute_given(q) or (q in self.forecast_bases and self.compute_carried_from(q)))]
         return max(known) if known else None
 

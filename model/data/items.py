@@ -139,11 +139,14 @@ UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
 UNIT_SEGMENT_ITEMS = {"serving_fixed_share": "segment", "customers": "customer_segment"}
 
 
-def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
+def unit_items(units, items: dict[str, Item], rnd: bool = True) -> dict[str, Item]:
     """The unit build's actual items or drivers this company has: the customer ones only with a
-    customer segment; an item about one segment names it."""
+    customer segment, the R&D ones only when it forecasts R&D (`rnd`: units.rnd_by_units); an item about
+    one segment names it."""
     kept = items if units.customer_segment else {k: v for k, v in items.items()
                                                  if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+    if not rnd:
+        kept = {k: v for k, v in kept.items() if k not in unit_build.RND_ACTUALS + unit_build.RND_DRIVERS}
     return {k: replace(v, segment=getattr(units, UNIT_SEGMENT_ITEMS[k])) if k in UNIT_SEGMENT_ITEMS else v
             for k, v in kept.items()}
 
@@ -197,7 +200,7 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
-    return {**items, **unit_items(data.units, UNIT_ACTUALS)} if data.units else items
+    return {**items, **unit_items(data.units, UNIT_ACTUALS, data.split_compute)} if data.units else items
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
@@ -208,12 +211,13 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    return {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    return {**{k: v for k, v in items.items() if k not in replaced},
+            **unit_items(data.units, UNIT_DRIVERS, data.split_compute)}
 
 
 def unit_replaced(data) -> set[str]:
     """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
-    replaced = unit_build.replaced_drivers(data.units)
+    replaced = unit_build.replaced_drivers(data.units, data.split_compute)
     return replaced | {REST + d for d in replaced}
 
 

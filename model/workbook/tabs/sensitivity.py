@@ -31,7 +31,7 @@ UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth
 def rnd_drivers(data) -> list[str]:
     """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
     build training cost per generation, research compute, headcount and the rest."""
-    return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
+    return UNIT_RND if data.units and data.split_compute else list(RND_DRIVERS[data.split_compute])
 
 
 def revenue_drivers(data) -> list[str]:
@@ -48,8 +48,9 @@ def tornado_drivers(data):
     count or a share: generations a year, the variable share of other costs). With the unit build its
     drivers replace the growth rates of the lines it forecasts."""
     items = driver_items(data)
-    unit = ([("price_change", "growth"), ("unit_cost_change", "growth"), ("generations", "level"),
-             ("opex_variable_share", "level")] if data.units else [])
+    unit = ([("price_change", "growth"), ("unit_cost_change", "growth")]
+            + ([("generations", "level")] if data.split_compute else []) + [("opex_variable_share", "level")]
+            if data.units else [])
     return ([(d, "growth") for d in revenue_drivers(data)] + unit
             + [(f"gm_{k}", "margin") for k, _ in data.segments if f"gm_{k}" in items]
             + [(d, "growth") for d in rnd_drivers(data) + ["opex_fixed_growth" if data.units else "other_opex_growth"]])

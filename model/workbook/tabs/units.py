@@ -8,7 +8,8 @@ from __future__ import annotations
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, Rng
 from ...calc.lines import Line, first_flagged
-from ...calc.units import contribution_lines
+from ...calc.costs import cost_lines
+from ...calc.units import RND_LINES, contribution_lines
 from ..layout import LineBlock
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
@@ -45,7 +46,8 @@ class UnitsTab:
         table_top = top + 2
         row = table_top + len(scs) + 6
 
-        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else [])
+        drivers = [d for d in DRIVERS if d not in RND_LINES] if not data.split_compute else list(DRIVERS)
+        drivers += CUSTOMERS if data.units.customer_segment else []
         lines = [view(scenarios.blocks[scs[0]].line(key)) for key in drivers] + contribution_lines(data)
         self.blocks = {}
         for sc in scs:
@@ -53,7 +55,7 @@ class UnitsTab:
             row += 1
             block = LineBlock(sh, tl, lines, row, tl.years, inputs, source=scenarios.blocks[sc], headers=self.headers)
             block.fill(notes=sc == scs[0])
-            for key, cls in data.units.classes.items():
+            for key, cls, _ in cost_lines(data):
                 sh.put(block.rows[f"ue_{key}"], UNIT_COL, t(f"ue.{cls}"), "unit")
             self.blocks[sc] = block
             sh.groups.append((row, block.last_row))

@@ -35,9 +35,24 @@ def default_out(data_dir: Path, lang: str = "en") -> Path:
     return ROOT / "output" / f"{data_dir.name}_model{suffix}.xlsx"
 
 
+def reason(e: OSError) -> str:
+    """An OSError in words: its system message; for shutil's copy error (a list of failures) the first."""
+    if e.args and isinstance(e.args[0], list) and e.args[0] and len(e.args[0][0]) == 3:
+        src, _, why = e.args[0][0]
+        return f"{why} ({src})" if str(src) not in str(why) else str(why)
+    return e.strerror or str(e)
+
+
 def load_data(data_dir):
+    """The company data of `data_dir`, after settling an `edits --apply` a kill interrupted there."""
     from model.data.company import load
     from model.data.files import DataError
+    from model.regen.journal import recover
+    try:
+        for note in recover(data_dir):
+            click.echo(f"note: {note}")
+    except OSError as e:
+        fail(f"cannot read the data folder {data_dir}: {reason(e)}", 1)
     try:
         return load(data_dir)
     except DataError as e:
@@ -82,12 +97,10 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
     if scenario is not None and scenario not in data.scenarios:
         fail(unknown("scenario", scenario, data.scenarios))
     out = out or default_out(Path(data_dir), lang)
-    if out.suffix.lower() != ".xlsx":
-        fail(f"--out {out} must end in .xlsx")
+    from model.workbook.writer import out_problem
     try:
-        if out.exists() and not out.is_file():
-            fail(f"--out {out} is {'a folder' if out.is_dir() else 'not a regular file'}; give a file name ending "
-                 "in .xlsx")
+        if out_problem(out):
+            fail(f"--out {out_problem(out)}")
         done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
         fail(str(e), 1)
@@ -97,7 +110,7 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
         fail(f"cannot carry edits over from the existing workbook: {e}; use --reset to replace it "
              "(a copy is kept)")
     except OSError as e:
-        fail(f"cannot write {out}: {e.strerror or e}", 2 if e.errno == errno.ENAMETOOLONG else 1)
+        fail(f"cannot write {out}: {reason(e)}", 2 if e.errno == errno.ENAMETOOLONG else 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
     if done.plan:
         for line in report(done.plan, out.name):
@@ -201,7 +214,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
     except (ValueError, FileExistsError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"cannot create {parent / name}: {e.strerror or e}", 1)
+        fail(f"cannot create {parent / name}: {reason(e)}", 1)
     folder = os.path.relpath(files[0].parent)
     click.echo(f"Created {folder}: " + ", ".join(f.name for f in files))
     click.echo(f"Fill in the blanks (each file explains its columns; the guide is templates/README.md), then run:\n"
@@ -216,9 +229,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
               help="Company data folder [default: the one FILE was built from, under templates/].")
 @click.option("--apply", "apply_", is_flag=True, help="Write the differences into the data files.")
 def edits(file, data_dir, apply_):
-    from model.regen import edits as ed
-    from model.regen.backup import ReadOnly
-    from model.data.files import DataError
+    from model.regen.journal import locked
     from model.workbook.record import project_folder
     book = read_book(file)
     if data_dir is None:
@@ -229,6 +240,18 @@ def edits(file, data_dir, apply_):
             fail(f"{file.name}: " + (f"its build record names the data folder {named!r}, which is not a folder inside "
                                      "this project" if named else "it has no build record naming its data folder")
                  + "; give the folder with --data")
+    if not apply_:
+        return list_edits(file, data_dir, book)
+    try:
+        with locked(data_dir):   # another edits --apply on the folder runs first; this one then reads its result
+            apply_edits(file, data_dir, book)
+    except OSError as e:   # the lock: another command holds it too long
+        fail(f"nothing changed: {reason(e)}", 1)
+
+
+def list_edits(file, data_dir, book):
+    """The differences between the workbook's inputs and the data files, listed; returns them and the data."""
+    from model.regen import edits as ed
     data = load_data(data_dir)
     book = read_book(file, data) if not book.has_record else book
     diffs, changed = ed.differences(book, data)
@@ -236,11 +259,20 @@ def edits(file, data_dir, apply_):
         click.echo(f"note: {note}")
     if not diffs:
         click.echo(f"No differences: every input in {file.name} matches {data_dir.name}'s data files.")
-        return
+        return [], data
     for line in ed.table(diffs):
         click.echo(line)
     click.echo(f"{len(diffs)} input(s) differ from {data_dir.name}'s data files.")
-    if not apply_:
+    return diffs, data
+
+
+def apply_edits(file, data_dir, book):
+    """List the differences, then write them into the data files (all files or none)."""
+    from model.regen import edits as ed
+    from model.regen.backup import ReadOnly
+    from model.data.files import DataError
+    diffs, data = list_edits(file, data_dir, book)
+    if not diffs:
         return
     conflicts = [d for d in diffs if d.conflict]
     if conflicts:
@@ -256,7 +288,7 @@ def edits(file, data_dir, apply_):
     except ReadOnly as e:
         fail(f"nothing changed: {e}")
     except OSError as e:
-        fail(f"cannot write the data files in {data_dir}, nothing changed: {e.strerror or e}", 1)
+        fail(f"cannot write the data files in {data_dir}, nothing changed: {reason(e)}", 1)
     for path, saved in done:
         click.echo(f"Updated {os.path.relpath(path)} (the previous file is kept as {saved.name})")
     skipped = sum(1 for d in diffs if d.reason)

@@ -106,6 +106,9 @@ def data_texts(data):
     texts |= {t for f in data.funding.values() for t in (f.unit, f.note, f.source)}
     texts |= {t for e in data.events for t in (e.currency, e.note, e.source)}
     texts |= {t for c in data.claims for t in (c.id, c.claim, c.quote, c.explanation, c.unit)}
+    texts |= {t for e in data.market for t in (e.id, e.broker, e.currency, e.grade, e.source, e.note)}
+    for peer in data.peers:   # a peer's own data texts, and its rate's source and note
+        texts |= data_texts(peer.data) | {peer.source, peer.note}
     return texts
 
 
@@ -350,7 +353,7 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
         assert any(t.endswith("; " + row["note"]) for t in english) and not any(row["note_zh"] in t for t in english)
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
     grades = {c.result() for (r, col), c in sources.cells.items() if col == 4 and r > STATUS_ROW + 2}
-    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "假设"}   # A-D: the results' grades, as in English
+    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "假设"}   # A-D: the results' and brokers' grades, as in English
     scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]

@@ -14,7 +14,7 @@ from model.data.files import DataError
 from model.data.periods import Period
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
-from test_analysis import HAND, write_company
+from test_analysis import HAND, assert_comparable_shocks, write_company
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 
@@ -246,19 +246,20 @@ def test_tornado_with_customers_and_other_costs_equals_the_rebuilt_model(tmp_pat
     """The tornado shifts customer growth and the fixed part of other costs (not the replaced growth
     rates): each bar is the final-year result of the model rebuilt from the shifted data."""
     from model.workbook.tabs.sensitivity import tornado_drivers
-    from test_analysis import shifted, tornado_data_shift
+    from test_analysis import tornado_shifted
     data = load(write_company(tmp_path / "handco", {**HAND_UNITS, **CUSTOMERS}))
     drivers = [d for d, _ in tornado_drivers(data)]
     assert "customer_growth" in drivers and "opex_fixed_growth" in drivers
     assert "growth_a" not in drivers and "other_opex_growth" not in drivers
     book, last = build_book(data, "double"), FY(data.forecast_years[-1])
-    assert ("generations", "level") in tornado_drivers(data) and ("opex_variable_share", "level") in tornado_drivers(data)
+    assert ("opex_variable_share", "level") in tornado_drivers(data) and "generations" not in drivers   # whole numbers
     step = data.sensitivity["tornado_step"]
     for (drv, kind), cells in zip(tornado_drivers(data), book.tabs["sensitivity"].tornado):
         for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
-            want = build_book(shifted(data, "double", {drv: tornado_data_shift(kind, step, sign)}), "double")
+            want = build_book(tornado_shifted(data, "double", drv, kind, step, sign), "double")
             assert cell.result() == pytest.approx(
                 want.tabs["scenarios"].blocks["double"].cell("adjusted_net_income", last).result(), rel=1e-12), drv
+    assert_comparable_shocks(data, book)
 
 
 def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
@@ -654,3 +655,8 @@ def test_a_shift_writes_only_the_cells_it_moves(book_units):
     # a grid column's R&D lines: one set of cells for its five rows
     assert len({id(tab.blocks[(i, 0)].cell("rnd", fc)) for i in range(2 * SIDE + 1)}) == 1
     assert len({id(tab.blocks[(i, 0)].cell("adjusted_net_income", fc)) for i in range(2 * SIDE + 1)}) == 5
+
+
+def test_the_shipped_tornado_shocks_are_comparable(zhipu_units, units_book):
+    """Every bar of the shipped data's tornado moves its line by the tornado step in the last forecast year."""
+    assert_comparable_shocks(zhipu_units, units_book)

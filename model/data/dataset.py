@@ -108,6 +108,8 @@ class Dataset:
     sensitivity: dict[str, float] = field(default_factory=dict)
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
+    market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
+    peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 
     @property
     def full_years(self) -> list[Period]:

@@ -499,8 +499,9 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as exc:
-        import traceback
-        traceback.print_exc()
+        if os.environ.get("MODEL_ENGINE_DEBUG"):   # the traceback is for a developer, not in the user's message
+            import traceback
+            traceback.print_exc()
         log("fatal: %s" % exc)
         sys.stderr.flush()
         os._exit(2)

@@ -21,19 +21,20 @@ from .tabs.cover import CoverTab
 from .tabs.income import IncomeTab
 from .tabs.inputs import InputsTab
 from .tabs.ratios import RatiosTab
+from .tabs.peers import PeersTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 from .tabs.units import UnitsTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit for a company without claims
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "sensitivity", "claims", "checks",
+        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without claims, no Peers without peers
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
     "claims" without claims."""
-    tabs = [tab for tab in TABS if data.claims or tab != "claims"]
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + tabs[i:]
@@ -64,12 +65,13 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     scenarios.link_cash(cash)
+    peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else [])
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([peers.sheet] if peers else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
     SourcesTab(book, data)
     cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
@@ -84,7 +86,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
     book.tabs = {"units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
-                 "claims": claims, "checks": checks}  # by tab id
+                 "claims": claims, "checks": checks, "peers": peers}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     mark(book, data, inputs, income)
     book.evaluate()

@@ -3,15 +3,17 @@ every scenario's forecast assumptions side by side. The only tab with typed-in n
 from __future__ import annotations
 
 from ...data.assumptions import whole_years
-from ...data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
-from ...data.events import EQUITY_KINDS
+from ...data.bounds import AMOUNT, FLAG, FX_RATE, RATE, SIGNED, STEP, TOLERANCE, Bound
+from ...data.events import CONVERSION_PRICE, EQUITY_KINDS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
-from ...data.units import SETTINGS as UNIT_SETTINGS
+from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
+from .market import put_market_inputs
+from .peer_inputs import put_peer_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -151,7 +153,7 @@ class InputsTab:
             row += 1
             for key, (fmt, _) in UNIT_SETTINGS.items():
                 sh.put(row, LABEL_COL, t(f"unit_settings.{key}"), "label")
-                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, POSITIVE)
+                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, SETTING_BOUNDS[key])
                 book.define(f"Unit_{key}", self.units[key])
                 sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
                 row += 1
@@ -257,6 +259,9 @@ class InputsTab:
                 book.define(f"ClaimTol_{cl.id}", tol)
                 self.claims[cl.id] = (value, tol)
                 row += 1
+            row += 1
+        row = put_market_inputs(self, sh, row)
+        put_peer_inputs(self, sh, row)
 
     def put_events(self, sh, data, t, row) -> int:
         """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,
@@ -292,7 +297,7 @@ class InputsTab:
             for key, value, fmt, bound, unit in (
                     ("shares", ev.shares, "amount3", AMOUNT, t("events.shares_unit")),
                     ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
-                    ("conversion_price", ev.conversion_price, "amount", POSITIVE, t("events.share_currency")),
+                    ("conversion_price", ev.conversion_price, "amount", CONVERSION_PRICE, t("events.share_currency")),
                     ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
                      Bound("any_year", 1900, 2200), t.unit_of("year"))):
                 if value is None:

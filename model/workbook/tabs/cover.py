@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ...calc.formula import IF, Text
 from ...data.periods import parse_year_end, period_end_date
+from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 from .market import cover_market
@@ -133,10 +134,10 @@ class CoverTab:
         sh.put(r, LABEL_COL, t("cover.legend"), "section")
         r += 1
         for role, sample in LEGEND:
-            text = t(f"cover.legend_{role}")
-            sh.put(r, 1, text, "text_wrap")   # across the About texts' columns, wrapped
+            sh.put(r, 1, t(f"cover.legend_{role}"), "text_wrap")   # across the About texts' columns, wrapped
             sh.merges.append((r, *TEXT_COLS))
-            fit_rows(sh, [(r, text, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
+            width = sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1))
+            fit_rows(sh, [(r, t.edition(lang)(f"cover.legend_{role}"), width) for lang in LANGS])  # one layout
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1

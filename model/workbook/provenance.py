@@ -32,6 +32,15 @@ def derived_lines(data) -> set[tuple[str, object]]:
     return out
 
 
+def derived_items(data) -> dict[str, list]:
+    """The Inputs rows whose blank the model fills where the forecast starts: item -> periods (gm_cloud for
+    the derived gp_cloud, rnd_compute for itself)."""
+    out = {}
+    for key, p in sorted(derived_lines(data), key=lambda kp: (kp[0], kp[1])):
+        out.setdefault("gm_" + key[3:] if key.startswith("gp_") else key, []).append(p)
+    return out
+
+
 def _read(expr):
     """The cells a formula reads, every cell of a range included."""
     if isinstance(expr, (Ref, Name)):

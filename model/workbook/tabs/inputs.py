@@ -9,6 +9,7 @@ from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, act
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
+from ..provenance import derived_items
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, title_rows
@@ -81,6 +82,7 @@ class InputsTab:
         sh.put(row, LABEL_COL, t("inputs.history"), "section")
         row += 1
         self.hist = {}
+        derived = derived_items(data)   # item -> the periods where the model derives what the blank leaves out
         for key, item in actual_items(data).items():
             sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
@@ -96,8 +98,10 @@ class InputsTab:
                         sources.append(fig.source)
                 self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment,
                                                    assumed=bool(fig and fig.assumed and value is not None))
-            sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
-                   else t("common.not_disclosed"), "note")
+            text = t("common.source", sources=" | ".join(sources)) if sources else t("common.not_disclosed")
+            if key in derived:
+                text = text.rstrip(".。") + t("inputs.derived_note", periods=", ".join(p.code for p in derived[key]), income=t("tabs.income"))
+            sh.put(row, tl.note_col, text, "note")
             book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
             row += 1
         row += 1

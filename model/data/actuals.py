@@ -49,7 +49,7 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         check_bound(items[item].bound, items[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""),
-                                                           is_assumed(item, r.get("source", ""), assumed))
+                                                           assumed=is_assumed(item, r.get("source", ""), assumed))
         where[(item, period)] = n
     data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
     first_row = {p: min(n for (_, q), n in where.items() if q == p) for p in data.periods}

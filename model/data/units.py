@@ -197,7 +197,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         if reliability.strip().lower() == ASSUMPTION:   # shown as such in the Inputs tab's source column
             source = "; ".join(x for x in (ASSUMPTION, source) if x)
         note = "; ".join(x for x in (reliability and f"reliability {reliability}", r.get("note")) if x)
-        data.actuals.setdefault(item, {})[period] = Figure(value, source, note, assumed)
+        data.actuals.setdefault(item, {})[period] = Figure(value, source, note, assumed=assumed)
     base = data.base_year
     if not data.split_compute:   # compute within R&D unknown: R&D is one line, its unit metrics are not used
         from .unused import RND_ONE_LINE, Unused
@@ -233,15 +233,16 @@ def refuse_repeated_years(path: Path, header: list[str]) -> None:
             first[p] = h
 
 
-def load_drivers(folder: Path, data, items: dict, problems: Problems):
-    """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
-    data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
+def load_drivers(folder: Path, data, items: dict, problems: Problems, name="units.csv",
+                 needs="units.toml turns the unit build on"):
+    """units.csv (or the compute build's compute.csv): scenario,driver,FY...,rationale, as assumptions.csv,
+    for the unit drivers; into data.assumptions and data.rationales. Every scenario of assumptions.csv needs
+    every driver."""
     from .bounds import check_bound
     from .settings import RATIONALE_TEXTS
-    path = folder / "units.csv"
+    path = folder / name
     if not path.exists():
-        raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "
-                              "(scenario,driver,FY...,rationale)")
+        raise DataError(path, f"missing: {needs}, which needs {name} (scenario,driver,FY...,rationale)")
     years = data.forecast_years
     cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
@@ -250,10 +251,10 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems):
     for h in header:   # as assumptions.csv: a year outside the forecast is noted, not used
         p = parse_period(h) if is_year(h) else None
         if p and p.year < years[0]:
-            data.notes.append(f"units.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
+            data.notes.append(f"{name}: column {h} ignored ({data.base_year.code} actuals are in the data, "
                               f"so the forecast starts in FY{years[0]}); delete the column when convenient")
         elif p and p.year > years[-1]:
-            data.notes.append(f"units.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
+            data.notes.append(f"{name}: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     from .items import UNIT_DRIVERS
     from .unused import RND_ONE_LINE, Unused
     where, unused = {}, Unused(path)

@@ -9,6 +9,7 @@ from ..calc.formula import IF, Rng, Text
 from ..labels import Labels
 from .chartdata import add_chart_data
 from .cellkeys import column_key, period_columns
+from .provenance import mark
 from .record import add_meta_sheet, input_blocks
 from .slots import input_slots
 from .slots import note_edits
@@ -110,6 +111,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
                  "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers,
                  "valuation": valuation}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    mark(book, data, inputs, income)
     book.evaluate()
     return book
 

@@ -180,6 +180,10 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
         sheets[name] = (sheet.values, {k: t for k, t in texts.items() if not sheet.formulas[k].kind})
     user_names = {}
     for n in user.names:
+        if n.sheet is None and n.name in book.names:   # the model now defines a name of that name
+            out.lost.append(Lost("part", n.name, "=" + n.formula.text, "the model now defines a name of that name, "
+                                 "which formulas reading it now read"))
+            continue
         try:
             text = repoint.text(n.formula)
         except Gone as e:

@@ -111,6 +111,8 @@ class LineBlock:
                     continue
                 if ln.kind == "total":
                     cell.role = "calc_total"
+                if actual:
+                    self.sheet.book.actual_cells.append(cell)
             note = self.sheet.book.t.line(ln)[1]
             if notes and note:
                 self.sheet.put(self.rows[ln.key], self.tl.note_col, note, "note_wrap")

@@ -60,7 +60,7 @@ def put_peer_inputs(inputs, sh, row) -> int:
         pd, key = peer.data, peer.key
         pt = type(t)(t.lang, pd.company, pd.base_year.code)   # the peer's own names in this edition
         cells = {"figs": {}, "funding": {}, "events": {}, "arr": {}}
-        slot = lambda k, period="": Slot("peer", k, period=period, field=key)  # noqa: E731
+        slot = lambda k: Slot("peer", k, field=key)  # noqa: E731   (a peer's figure: "figure:<item>:<period>")
         sh.put(row, LABEL_COL, t("peers.peer_head", name=pt.company_name, folder=key, unit=pt.unit, peers=t("tabs.peers")),
                "subsection")
         row += 1
@@ -103,7 +103,7 @@ def put_peer_inputs(inputs, sh, row) -> int:
                     else None
                 cell = sh.put_input(row, col[p], fig.value if fig else None, "amount3", ACTUAL_ITEMS[item].bound, comment)
                 cells["figs"][(item, p)] = cell
-                inputs.peer_slots[cell] = slot(item, p.code)
+                inputs.peer_slots[cell] = slot(f"figure:{item}:{p.code}")
                 if fig and fig.source:
                     ids.append(fig.source)
             got = [cells["figs"][(item, p)] for p in periods]

@@ -497,3 +497,18 @@ def test_unit_data_the_build_does_not_use_is_named(tmp_path, edit, note, previou
     result = CliRunner().invoke(main, prepare(tmp_path, edit, [], previous, ZHIPU_UNITS))
     assert result.exit_code == 0, result.output
     assert f"note: {note}" in result.stdout
+
+
+@pytest.mark.parametrize("item", ["training_share", "serving_fixed_share", "rnd_staff_cost", "opex_fixed_share"])
+def test_a_metric_not_disclosed_for_an_earlier_year_builds_with_n_a(tmp_path, item):
+    """A blank in an actual year before the base year is 'not disclosed': the workbook shows n/a for what
+    depends on it. training_share blank for FY2024 stopped the build: Unit Economics' breakeven revenue
+    divided the n/a fixed costs (#VALUE! after evaluation)."""
+    from model.data.company import load
+    from model.workbook.build import build_book
+    data = tmp_path / "co"
+    shutil.copytree(ZHIPU_UNITS, data)
+    earlier = f"FY{int(base_year(data)[2:]) - 1}"
+    set_cell(OP, {"item": item, "period": earlier}, "value", "")(data)
+    book = build_book(load(data))   # raised RuntimeError for training_share
+    assert book.names["MasterCheck"].result() == 0

@@ -147,7 +147,7 @@ def test_data_updates_roll_the_model_forward_over_an_edited_workbook(engine, tmp
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "2 kept, 2 dropped" in res.stdout
-    assert "FY2025E  base: 180%; FY2025 is now an actual year (FY2025 actuals are in the data)" in res.stdout
+    assert "Q4 2025E  base: 180%; FY2025 is now an actual year (FY2025 actuals are in the data)" in res.stdout   # named by its column
     assert "FY2028E  bear: 30%; scenario 'bear' no longer exists in assumptions.csv" in res.stdout
     assert "note: assumptions.csv: column FY2025 ignored" in res.stdout
     assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]

@@ -11,7 +11,7 @@ Each cost is (key, class, definition); a definition reads the line set `x.at` po
 """
 from __future__ import annotations
 
-from .formula import IF, ISNUMBER, NA, SUM, Num, guard, ratio
+from .formula import IF, NA, SUM, Num, guard, ratio
 from .lines import Line, cagr, nm_limit
 
 CLASSES = ("variable", "fixed")
@@ -52,8 +52,9 @@ def contribution_margin(variable, revenue):
 
 def breakeven_revenue(fixed, margin):
     """Fixed costs ÷ contribution margin: the revenue at which the result is 0 with that year's margin and
-    fixed costs (n/a when the margin is not positive: no revenue at that margin breaks even)."""
-    return IF(ISNUMBER(margin), IF(margin.gt(0), fixed / margin, NA), NA)
+    fixed costs (n/a when the margin is not positive: no revenue at that margin breaks even; n/a when
+    either is not known, as the fixed costs of a year whose training share is not disclosed)."""
+    return guard([fixed, margin], IF(margin.gt(0), fixed / margin, NA))
 
 
 def required_revenue_lines(data) -> list:

@@ -116,7 +116,8 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
 
 
 def test_master_check_status_is_in_every_frozen_header(book, written):
-    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names)   # + Unit Economics
+    # + Unit Economics, + Compute References with the compute build's reference class
+    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names)
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title
@@ -145,9 +146,9 @@ def test_detail_rows_are_grouped(book, written):
     ws = written["Income Statement"]
     levels = {r: d.outline_level for r, d in ws.row_dimensions.items() if d.outline_level}
     labels = {ws.cell(r, 1).value for r in levels}
-    units = "BreakevenTokensPerDay" in book.names   # the unit build: its drivers replace R&D compute growth
+    units = "BreakevenTokensPerDay" in book.names   # the unit and compute builds: their drivers replace R&D compute growth
     assert {"Revenue — Cloud / MaaS", "Gross profit — Cloud / MaaS", "R&D — compute", "R&D — people and other",
-            "Training cost per generation, growth" if units else "R&D compute growth"} <= labels
+            "Accelerator-hours per model generation: growth" if units else "R&D compute growth"} <= labels
     assert not {"Total revenue", "Gross profit", "Research & development"} & labels
     # on Scenarios the segment lines sit inside each scenario's block: a second level
     sc = written["Scenarios"]

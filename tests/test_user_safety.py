@@ -160,7 +160,8 @@ def test_edits_carry_over_without_a_build_record(built):
 EVERY_FAMILY = {("Act_rnd", 1): 5.5, ("Asm_base_gm_onprem", 1): 0.61, ("Tol_amount", 0): 0.001,
                 ("Fund_min_cash", 0): 25.0, ("Step_growth_step", 0): 0.2, ("Unit_days_per_year", 0): 360.0,
                 ("Event_placing_jul_amount", 0): 300.0, ("Claim_MULT", 0): 5.5, ("ClaimTol_MULT", 0): 0.2,
-                ("ReferenceFigures", 0): 0.6, ("Market_jpm_feb_gm26", 0): 0.5, ("Scenario", 0): "bull"}
+                ("ReferenceFigures", 0): 0.6, ("Ref_rent_china_low", 0): 7.5, ("Market_jpm_feb_gm26", 0): 0.5,
+                ("Scenario", 0): "bull"}
 
 
 def family(name):

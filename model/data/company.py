@@ -21,7 +21,7 @@ from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
 from .settings import load_company, load_sensitivity, MAX_FORECAST_YEARS, TOLERANCES
 from .sources import load_references, load_sources
-from . import units as unit_build
+from . import compute as compute_build, units as unit_build
 
 
 def load(folder, peers: bool = True, beside=None) -> Dataset:
@@ -61,6 +61,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     load_assumptions(folder, data, problems)
     if data.units:
         unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
+    compute_build.load(folder, data, ids, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "

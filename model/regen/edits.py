@@ -32,7 +32,8 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "peer": "company.toml"}   # a peer's rate and scale; its figures live in its own folder (not applied)
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"]}
 
 
 def data_file(slot) -> str:
@@ -43,6 +44,13 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    from ..data.compute import COMPUTE_ACTUALS, COMPUTE_DRIVERS   # the compute build's own files
+    if slot.kind == "actual" and slot.key in COMPUTE_ACTUALS:
+        return "compute_operating.csv"
+    if slot.kind == "assumption" and slot.key in COMPUTE_DRIVERS:
+        return "compute.csv"
+    if slot.kind == "benchmark":
+        return "reference_class.csv"
     return FILES[slot.kind]
 
 
@@ -251,7 +259,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
-            elif s.kind == "market":
+            elif s.kind in ("benchmark", "market"):
                 k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field

@@ -30,6 +30,7 @@ class Gone(Exception):
 @dataclass(frozen=True)
 class Slot:
     kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
+    #                     | benchmark (the compute build's reference class: key its id, field low | high)
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
@@ -84,6 +85,8 @@ def _label(slot: Slot) -> str:
         return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "benchmark":
+        return f"Reference class {slot.key} ({slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
     if slot.kind == "market":
@@ -121,6 +124,13 @@ def _claim(data: Dataset, slot: Slot):
         if claim.id == slot.key:
             return claim
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
+
+
+def _benchmark(data: Dataset, slot: Slot):
+    for b in data.benchmarks:
+        if b.id == slot.key:
+            return b
+    raise Gone(f"reference figure {slot.key} is no longer in reference_class.csv")
 
 
 def _estimate(estimates, eid: str, where="market.csv"):
@@ -275,6 +285,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if slot.field == "value":
             return Resolved(slot, name, unit, claim.reported)
         return Resolved(slot, name, unit, claim.tolerance, bound=TOLERANCE)
+    if kind == "benchmark":
+        b = _benchmark(data, slot)
+        return Resolved(slot, name, "pct" if b.unit == "pct" else "amount", getattr(b, slot.field))
     if kind == "market":
         from ..data.market import BOUNDS
         est = _estimate(data.market, slot.key)
@@ -340,6 +353,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
                     else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "benchmark":
+            setattr(_benchmark(out, slot), slot.field, value)
         elif slot.kind == "market":
             setattr(_estimate(out.market, slot.key), slot.field, value)
         elif slot.kind == "peer":
@@ -384,6 +399,9 @@ def input_slots(inputs) -> dict:
                   for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
+    for bid, cells in inputs.benchmarks.items():
+        for cell, fld in zip(cells, ("low", "high")):
+            slots[cell] = Slot("benchmark", bid, field=fld)
     slots.update(getattr(inputs, "market_slots", {}))
     slots.update(getattr(inputs, "peer_slots", {}))
     slots[inputs.selector] = Slot("scenario")

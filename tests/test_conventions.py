@@ -116,8 +116,10 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
 
 
 def test_master_check_status_is_in_every_frozen_header(book, written):
-    # + Unit Economics, + Compute References with the compute build's reference class
-    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names)
+    # + Unit Economics, + Compute References with the compute build's reference class, + Valuation with valuation.csv,
+    # + Risk and Trials
+    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names) + (
+        "ValuePerShareDCF" in book.names) + 2 * ("ProbBreakevenByTarget" in book.names)
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title
@@ -138,8 +140,9 @@ def test_time_based_tabs_freeze_the_period_header_and_label_columns(book, writte
             on_top = header[0].row == 4
             assert ws.freeze_panes == a1(header[0].row + 2 if on_top else 3, 2), sh.name
             frozen += on_top
-    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, Checks
-    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names)
+    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, (Valuation,) (Risk,) Checks
+    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names) + ("ValuePerShareDCF" in book.names) + (
+        "ProbBreakevenByTarget" in book.names)
 
 
 def test_detail_rows_are_grouped(book, written):

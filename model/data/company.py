@@ -1,5 +1,6 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
-optional reference.csv and claims.csv).
+optional events.csv, balance.csv, valuation.csv, reference.csv, claims.csv, the unit build's files and the Monte
+Carlo's risk.csv and risk.toml).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -10,12 +11,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from .actuals import load_actuals
+from .balance import load_balance
+from .valuation import load_valuation, PEER_MULTIPLES
 from .assumptions import load_assumptions
 from .claims import load_claims
 from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
 from .funding import load_funding
+from .risk import load_risk
 from .market import load_market
 from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
@@ -68,12 +72,19 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
                                   f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
     data.funding = load_funding(folder, data, problems)
     data.events = load_events(folder, data, ids, problems)
+    data.balance = load_balance(folder, data, ids, problems)
+    data.valuation = load_valuation(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
+    data.risk = load_risk(folder, data, problems)
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
     data.market = load_market(folder, data, ids)
     if peers:
         data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))
+    given = [k for (k, _), f in data.valuation.items() if k in PEER_MULTIPLES and f.value is not None]
+    if data.peers and given:
+        data.notes.append("valuation.csv: " + " and ".join(given) + " not used: the Valuation tab takes the peers' "
+                          "multiples from the Peers tab (the company names its peers in company.toml)")
     data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
     return data

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
 from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment, rest_items)
+from .balance import BALANCE_ITEMS, BALANCE_TEXTS, GRADES
+from .valuation import VALUATION_ITEMS, VALUATION_TEXTS
 from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, MAX_FORECAST_YEARS, MAX_SCENARIOS, MAX_SEGMENTS, PLAIN_KEY,
                        SCENARIO_NAME, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
 from ..calc.formula import name_part
@@ -213,8 +215,11 @@ def funding_csv(years, interims) -> str:
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
         "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide;"
         f" its notes may be given per edition too: {' / '.join(per_edition('note'))}).",
-        "Shares and value (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx and plug_price",
-        "default to 1 and the share price); without them the workbook shows no shares or value.",
+        "Shares (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx defaults to 1; plug_price is",
+        "required with the plug on); without them the workbook shows no shares. share_price: a market quote with its date",
+        "(date column); leave it out when the sources quote none (a placing price is not a quote).",
+        "An approved share issue not yet priced (an A-share listing) is a share_issue event in events.csv: its stake of",
+        "the enlarged capital; its issue price; its date; its amount the most it may raise.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
         edition_note(FUNDING_TEXTS),
     )
@@ -225,6 +230,44 @@ def funding_csv(years, interims) -> str:
                             ["plug", "", "0", "", "", "1 turns the funding plug on", *more],
                             ["cash_rate", "", "0", "", "", "interest earned on cash", *more],
                             ["debt_rate", "", "0", "", "", "interest on the plug's debt", *more]])
+
+
+def balance_csv(years, interims) -> str:
+    """The opening balance sheet at the opening cash date, every item blank: fill what the filing discloses."""
+    after = [p for p in interims if p.year == years[-1] + 1]
+    opening = max(after) if after else Period(years[-1], 12)
+    head = comment_rows(
+        f"balance.csv (optional): the latest reported balance sheet at the opening cash date; one item per row. "
+        f"Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in BALANCE_ITEMS.items()],
+        "value: at the opening cash date (funding.csv opening_cash); blank = not disclosed: the workbook shows n/a",
+        "and what equity holds beyond the figures given becomes one derived line. equity is required once a figure is given.",
+        "rate: annual interest earned or paid. repaid: share of the opening balance repaid a year (0 = rolled over).",
+        "grade: " + " / ".join(GRADES) + " as the reference files grade a figure. Left all blank: no balance sheet "
+        "is given.",
+        edition_note(BALANCE_TEXTS),
+    )
+    more = [""] * len(per_edition(*BALANCE_TEXTS))
+    return head + csv_rows([["item", "period", "value", "rate", "repaid", "unit", "source", "grade", "note",
+                             *per_edition(*BALANCE_TEXTS)]]
+                           + [[key, opening.code, "", "", "", "", "", "", "", *more] for key in BALANCE_ITEMS])
+
+
+def valuation_csv(scenarios) -> str:
+    """The Valuation tab's inputs, every value blank: fill them (or leave the file blank: no Valuation tab)."""
+    head = comment_rows(
+        f"valuation.csv (optional): the Valuation tab's inputs; one item per row. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in VALUATION_ITEMS.items()],
+        "weight: one row per scenario; the weights add to 100%. date: the date a peer multiple is as of.",
+        "It needs shares_outstanding and unit_millions in funding.csv. Left all blank: no Valuation tab.",
+        "The market price is funding.csv's share_price (a quote with its date); the ARR market.csv's latest claim.",
+        edition_note(VALUATION_TEXTS),
+    )
+    more = [""] * len(per_edition(*VALUATION_TEXTS))
+    rows = [[key, "", "", "", "", "", "", "", *more] for key in VALUATION_ITEMS if key != "weight"]
+    rows += [["weight", sc, "", "", "", "", "", "", *more] for sc in scenarios]
+    return head + csv_rows([["item", "scenario", "value", "date", "unit", "source", "grade", "note",
+                             *per_edition(*VALUATION_TEXTS)]] + rows)
 
 
 def edition_note(columns) -> str:
@@ -331,6 +374,8 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
                                            max((p for p in interims if p.year == years[-1] + 1), default=None)),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
+        "balance.csv": balance_csv(years, interims),
+        "valuation.csv": valuation_csv(scenarios),
         "reference.csv": reference_csv(),
         "claims.csv": claims_csv(),
     }

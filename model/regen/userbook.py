@@ -117,11 +117,25 @@ def _event_slot(rest: str) -> Slot | None:
     return Slot("event", rest[:-len(fld) - 1], field=fld) if fld else None
 
 
+def _balance_slot(rest: str) -> Slot:
+    """Bal_<item> (its value), Bal_<item>_rate, Bal_<item>_repaid."""
+    fld = next((f for f in ("rate", "repaid") if rest.endswith("_" + f)), None)
+    return Slot("balance", rest[:-len(fld) - 1], field=fld) if fld else Slot("balance", rest, field="value")
+
+
+def _valuation_slot(rest: str, data=None) -> Slot:
+    """Val_<item>, or Val_weight_<scenario>."""
+    if rest.startswith("weight_"):
+        return Slot("valuation", "weight", rest[len("weight_"):], field="value")
+    return Slot("valuation", rest, field="value")
+
+
 SCALAR_NAMES = {  # prefix of a one-cell input's defined name -> its slot from the rest of the name
     "Tol_": lambda rest: Slot("tolerance", rest), "Fund_": lambda rest: Slot("funding", rest),
     "Step_": lambda rest: Slot("step", rest), "Unit_": lambda rest: Slot("unit", rest),
     "Claim_": lambda rest: Slot("claim", rest, field="value"),
-    "ClaimTol_": lambda rest: Slot("claim", rest, field="tolerance"), "Event_": _event_slot}
+    "ClaimTol_": lambda rest: Slot("claim", rest, field="tolerance"), "Event_": _event_slot, "Bal_": _balance_slot,
+    "Val_": _valuation_slot}
 INPUT_NAME = re.compile("^(" + "|".join(sorted(SCALAR_NAMES, key=len, reverse=True)) + "|Act_|Asm_)"
                         "|^(ReferenceFigures|Scenario)$")  # the families known without data (diff)
 

@@ -187,6 +187,10 @@ def _peer_value(peer, slot: Slot):
         eid, fld = rest.split(":")
         est = _estimate(pd.market, eid, f"{peer.key}'s market.csv")
         return getattr(est, fld), (FX_RATE if fld == "fx_rate" else BOUNDS[est.unit]), "amount", elsewhere
+    if kind == "balance":
+        if rest not in pd.balance or pd.balance[rest].value is None:
+            raise Gone(f"{rest} is no longer in {peer.key}'s balance.csv")
+        return pd.balance[rest].value, AMOUNT, "amount", elsewhere
     if kind != "figure":
         raise Gone(f"unknown peer input {key!r}")
     item_key, code = rest.split(":")
@@ -454,6 +458,8 @@ def _set_peer(peer, slot: Slot, value):
     elif kind == "market":
         eid, fld = rest.split(":")
         setattr(_estimate(pd.market, eid), fld, value)
+    elif kind == "balance":
+        pd.balance[rest].value = value
     else:   # figure:<item>:<period>
         item_key, code = rest.split(":")
         pd.actuals.setdefault(item_key, {}).setdefault(parse_period(code), Figure(None, "", "entered in the workbook")).value = value

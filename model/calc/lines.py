@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio, sum_terms
 
 
 @dataclass
@@ -62,6 +62,43 @@ def grow(key, driver):
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
 
 
+def segment_gross_profit(data, key):
+    """A segment's actual gross profit: segment revenue x its reported margin; n/a where the margin is not
+    disclosed, but in a period the forecast starts from (Dataset.forecast_bases), where the model derives
+    it: segment revenue x the margin the segments without a disclosed margin share, what the total gross
+    profit leaves after the disclosed ones (the blended gross margin when none is disclosed)."""
+    keys = [k for k, _ in data.segments]
+
+    def f(x, p):
+        rev, gm = x.at(f"rev_{key}", p), x.inp(f"gm_{key}", p)
+        reported = guard([rev, gm], rev * gm)
+        if p not in data.forecast_bases:
+            return reported
+        known = [(x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)) for k in keys]
+        gp_known = sum_terms([IF(ISNUMBER(m), r * m, 0) for r, m in known])
+        rev_rest = x.at("revenue", p) - sum_terms([IF(ISNUMBER(m), r, 0) for r, m in known])
+        margin = IF(rev_rest.ne(0), (x.at("gross_profit", p) - gp_known) / rev_rest, NA)
+        derived = guard([x.at("revenue", p), x.at("gross_profit", p)] + [r for r, _ in known],
+                        IF(rev.eq(0), 0, rev * margin))
+        return IF(ISNUMBER(gm), reported, derived)
+    return f
+
+
+def compute_actual(data):
+    """Compute within R&D in an actual period: disclosed, else R&D x the assumed share (rnd_compute_share);
+    in a period the forecast starts from that gives neither, R&D x the share of the latest earlier period
+    that has it (Dataset.compute_carried_from: the last disclosed share), derived."""
+    def f(x, p):
+        rnd, share = x.inp("rnd", p), x.inp("rnd_compute_share", p)
+        otherwise = guard([rnd, share], rnd * share)
+        carried = data.compute_carried_from(p)
+        if carried is not None:
+            was, was_rnd = x.at("rnd_compute", carried), x.inp("rnd", carried)
+            otherwise = IF(ISNUMBER(share), otherwise, guard([rnd, was, was_rnd], rnd * was / was_rnd, nonzero=[was_rnd]))
+        return IF(ISNUMBER(x.inp("rnd_compute", p)), x.inp("rnd_compute", p), otherwise)
+    return f
+
+
 def income_lines(data) -> list[Line]:
     """The Income Statement's lines for a dataset: its segments, and R&D split into compute and the
     rest when compute is given for the base year (else R&D is one line and compute history only)."""
@@ -91,8 +128,7 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("gross_profit", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)],  # noqa: E731
-                                               x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p))
+            actual = segment_gross_profit(data, key)
         lines.append(Line(f"gp_{key}", "amount", actual=actual,
                           forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
                           kind="detail", text="gp_segment", note="gp" + one, segment=key, rest="flow"))
@@ -102,9 +138,7 @@ def income_lines(data) -> list[Line]:
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: segments(x, p, "gp"), kind="total", rest="calc"),
-        Line("rnd_compute", "amount",
-             actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
-                                                                x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
+        Line("rnd_compute", "amount", actual=compute_actual(data),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
              note="rnd_compute" + history, rest="flow"),
         Line("rnd_other", "amount",

@@ -11,6 +11,7 @@ from .items import (_driver_items, all_driver_items, CASH_DRIVER_DEFAULT, CASH_D
                     per_segment, REST, rest_items, RND_DRIVERS, SEGMENT_DRIVERS, UNIT_DRIVERS, unit_replaced)
 from .periods import parse_period
 from .settings import MAX_SCENARIOS, RATIONALE_TEXTS, SCENARIO_NAME
+from .unused import Unused, unit_build_why
 
 
 def year_span(columns: list[str]) -> str:
@@ -20,10 +21,15 @@ def year_span(columns: list[str]) -> str:
 def rnd_mode_hint(data, driver) -> str:
     base = data.base_year.code
     if data.split_compute:
-        return (f"driver {driver!r} does not apply: actuals.csv gives rnd_compute for {base}, so R&D is forecast as "
+        carried = data.compute_carried_from(data.base_year)
+        why = (f"gives rnd_compute for {carried.code}, whose share of R&D is carried to {base}" if carried else
+               f"gives rnd_compute for {base}" if data.actual("rnd_compute", data.base_year) is not None else
+               f"assumes rnd_compute_share for {base}")
+        return (f"driver {driver!r} does not apply: actuals.csv {why}, so R&D is forecast as "
                 "compute (rnd_compute_growth) plus the rest (rnd_other_growth); leave this row blank or remove it")
-    return (f"driver {driver!r} applies only when actuals.csv gives rnd_compute for {base} (the base year); without "
-            "it R&D is forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
+    return (f"driver {driver!r} applies only when compute within R&D is known for {base} (the base year: "
+            "actuals.csv gives rnd_compute for it or an earlier period, or rnd_compute_share); without it R&D is "
+            "forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
 
 
 def opex_mode_hint(data, driver) -> str:
@@ -186,7 +192,13 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 why = f" ({remainder_problem(data, drv)})" if drv in remainder else ""
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}{why}", first, "driver"))
     # rows of drivers the unit build replaces are checked as usual and kept out of the model (they serve
-    # the growth-rate build of the same figures: the folder without units.toml)
+    # the growth-rate build of the same figures: the folder without units.toml); reported, as the workbook
+    # shows other figures for what they forecast
+    unused = Unused(path)
+    for (sc, drv), n in where.items():
+        if drv in replaced and values.get((sc, drv)) is not None:
+            unused.add(drv, n, sc, unit_build_why(data, drv.removeprefix(REST)))
+    unused.note(data.notes)
     values = {k: v for k, v in values.items() if k[1] not in replaced}
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
     refuse_growth_across_zero(data, path, where, year_cols, problems)

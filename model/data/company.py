@@ -49,10 +49,11 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     if data.units:
         unit_build.load_operating(folder, data, unit_items(data.units, UNIT_ACTUALS),
                                   {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
-        if not data.split_compute:
-            problems.append(DataError(folder / "operating.csv", f"rnd_compute for {data.base_year.code} is required "
-                                      "by the unit build (units.toml), in actuals.csv or here as an assumption: it "
-                                      "splits R&D into training, research compute and people", column="item"))
+        if not data.split_compute:   # no compute to split: the unit build leaves R&D to its growth rate
+            data.notes.append(f"units.toml: compute within R&D is not known for {data.base_year.code} (not disclosed "
+                              "for it or an earlier period, nor assumed): R&D is forecast as one line with "
+                              "assumptions.csv's rnd_growth; the unit build forecasts revenue, its cost and other "
+                              "operating costs")
     first, end = data.base_year.year + 1, company["forecast_end"]
     if end < first:
         problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "
@@ -64,7 +65,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
     if data.units:
-        unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
+        unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS, data.split_compute), problems)
     compute_build.load(folder, data, ids, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:

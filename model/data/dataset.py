@@ -16,6 +16,7 @@ class Figure:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # note_zh: the note in another edition
+    assumed: bool = False   # the data mark it as an assumption (not a reported figure): shown in the assumption style
 
 
 @dataclass
@@ -172,10 +173,32 @@ class Dataset:
         return len(self.segments) == 1
 
     @property
+    def forecast_bases(self) -> list[Period]:
+        """The actual periods the forecast starts from: the base year and the interim of the first forecast
+        year (the stub). Where the data leave a figure the forecast needs blank there (a segment margin, the
+        compute within R&D), the model derives it (calc/lines.py) and labels it derived."""
+        return [self.base_year] + ([self.stub] if self.stub else [])
+
+    def compute_given(self, p: Period) -> bool:
+        """Compute within R&D is given for p: disclosed (rnd_compute) or assumed (rnd_compute_share)."""
+        return any(self.actual(i, p) is not None for i in ("rnd_compute", "rnd_compute_share"))
+
+    def compute_carried_from(self, p: Period) -> Period | None:
+        """For a forecast base whose compute is not given: the latest earlier period whose compute the model
+        knows (given, or itself carried), whose share of R&D p carries: the last disclosed share. None when
+        no earlier period has compute with R&D (not 0: a share of nothing is none), or p's compute is given."""
+        if p not in self.forecast_bases or self.compute_given(p):
+            return None
+        known = [q for q in self.periods if q < p and self.actual("rnd", q) and (
+            self.compute_given(q) or (q in self.forecast_bases and self.compute_carried_from(q)))]
+        return max(known) if known else None
+
+    @property
     def split_compute(self) -> bool:
-        """R&D is forecast as compute + the rest when compute is given for the base year, or its share
-        of R&D is assumed there (rnd_compute_share)."""
-        return any(self.actual(i, self.base_year) is not None for i in ("rnd_compute", "rnd_compute_share"))
+        """R&D is forecast as compute + the rest when the base year's compute is given (disclosed, or its
+        share of R&D assumed: rnd_compute_share), or an earlier period discloses it: its last share is then
+        carried to the base year (derived). Never disclosed: R&D is one line."""
+        return self.compute_given(self.base_year) or self.compute_carried_from(self.base_year) is not None
 
     @property
     def by_function(self) -> bool:

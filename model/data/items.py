@@ -167,11 +167,14 @@ UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
 UNIT_SEGMENT_ITEMS = {"serving_fixed_share": "segment", "customers": "customer_segment"}
 
 
-def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
+def unit_items(units, items: dict[str, Item], rnd: bool = True) -> dict[str, Item]:
     """The unit build's actual items or drivers this company has: the customer ones only with a
-    customer segment; an item about one segment names it."""
+    customer segment, the R&D ones only when it forecasts R&D (`rnd`: units.rnd_by_units); an item about
+    one segment names it."""
     kept = items if units.customer_segment else {k: v for k, v in items.items()
                                                  if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+    if not rnd:
+        kept = {k: v for k, v in kept.items() if k not in unit_build.RND_ACTUALS + unit_build.RND_DRIVERS}
     return {k: replace(v, segment=getattr(units, UNIT_SEGMENT_ITEMS[k])) if k in UNIT_SEGMENT_ITEMS else v
             for k, v in kept.items()}
 
@@ -226,7 +229,7 @@ def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
     if not data.units:
         return items
-    items.update(unit_items(data.units, UNIT_ACTUALS))
+    items.update(unit_items(data.units, UNIT_ACTUALS, data.split_compute))
     return compute_items(data, items, "actual")
 
 
@@ -238,7 +241,8 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    items = {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    items = {**{k: v for k, v in items.items() if k not in replaced},
+             **unit_items(data.units, UNIT_DRIVERS, data.split_compute)}
     return compute_items(data, items, "driver")
 
 
@@ -255,7 +259,7 @@ def compute_items(data, items: dict[str, Item], kind: str) -> dict[str, Item]:
 
 def unit_replaced(data) -> set[str]:
     """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
-    replaced = unit_build.replaced_drivers(data.units)
+    replaced = unit_build.replaced_drivers(data.units, data.split_compute)
     return replaced | {REST + d for d in replaced}
 
 

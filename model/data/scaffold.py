@@ -23,7 +23,8 @@ from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, MAX_FORECAST_YEARS,
 from ..calc.formula import name_part
 from ..labels import table
 from .periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, parse_year_end
-from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
+from .units import (COST_LINES, RND_ACTUALS as RND_UNIT_ACTUALS, RND_DRIVERS as RND_UNIT_DRIVERS,
+                    SETTINGS as UNIT_SETTINGS, UnitBuild, replaced_drivers)
 
 VARIABLE_LINES = ("inference", "delivery", "opex_variable")   # the scaffold's default classes: the rest fixed
 
@@ -170,10 +171,16 @@ def actuals_csv(years, interims, segments) -> str:
                            + [[item, p.code, "", "", ""] for item in items for p in periods])
 
 
-def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) -> str:
+def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None, units: str = "") -> str:
     """The drivers' rows; with an interim of the first forecast year (`stub`) also the rest_* rows of
-    the rest of that year, which take a value in its column only."""
+    the rest of that year, which take a value in its column only. With the unit build for segment `units`,
+    no row of a driver it replaces (a row nobody would read in the workbook): the segment's growth and
+    margin, other operating costs' growth and the split R&D's (rnd_growth stays: R&D is one line when
+    compute within R&D is not known)."""
     drivers = {**per_segment(SEGMENT_DRIVERS, segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
+    if units:
+        replaced = replaced_drivers(UnitBuild(units, {}, {}), rnd=False) | set(RND_DRIVERS[True])
+        drivers = {k: v for k, v in drivers.items() if k not in replaced}
     years = [f"FY{y}" for y in range(first_year, forecast_end + 1)]
     rest = rest_items(drivers) if stub else {}
     rest_note = [
@@ -187,8 +194,12 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) ->
         f"assumptions.csv: forecast drivers; one row per scenario and driver. Guide: {GUIDE}",
         "Scenarios: as many as you like; their names and order come from this file. Every scenario needs every driver.",
         *[f"  {key}: {item.help}" for key, item in drivers.items()],
-        "R&D: when actuals.csv gives rnd_compute for the base year fill rnd_compute_growth and rnd_other_growth",
-        "and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank (or delete them).",
+        *(["R&D: when actuals.csv gives rnd_compute for the base year (or an earlier period) fill rnd_compute_growth",
+           "and rnd_other_growth and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank."]
+          if not units else
+          [f"The unit build (units.toml) forecasts {dict(segments).get(units, units)}; other operating costs and R&D from",
+           "units.csv: their rows are not here. rnd_growth is used only when compute within R&D is never given",
+           "(actuals.csv rnd_compute or rnd_compute_share): R&D is then one line; otherwise leave it blank."]),
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
         "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
@@ -334,7 +345,8 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
         f"operating.csv: operating metrics of the unit build by full year. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_ACTUALS.items()],
         f"  ({'; '.join(CUSTOMER_ACTUALS)}: only with customer_segment in units.toml)",
-        "reliability: A; B; C or assumption (not disclosed: give the rationale in note).",
+        "reliability: A; B; C or assumption (not disclosed: give the rationale in note; shown as an assumption).",
+        f"R&D metrics ({'; '.join(RND_UNIT_ACTUALS)}) are used when compute within R&D is known (actuals.csv).",
     ) + csv_rows([["item", "period", "value", "source", "reliability", "note"]]
                  + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS if key not in CUSTOMER_ACTUALS])
     cols = [f"FY{y}" for y in range(years[-1] + 1, forecast_end + 1)]
@@ -343,6 +355,8 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_DRIVERS.items()],
         f"  ({'; '.join(CUSTOMER_DRIVERS)}: only with customer_segment in units.toml)",
         "Rates as 25% or 0.25; generations as a count. rationale: a one-line reason.",
+        f"R&D drivers ({'; '.join(RND_UNIT_DRIVERS)}) are used when compute within R&D is known (actuals.csv);",
+        "without it R&D is one line with assumptions.csv's rnd_growth.",
     ) + csv_rows([["scenario", "driver", *cols, "rationale"]]
                  + [[sc, drv, *[""] * (len(cols) + 1)] for sc in scenarios for drv in UNIT_DRIVERS
                     if drv not in CUSTOMER_DRIVERS])
@@ -371,7 +385,7 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "company.toml": company_toml(name, segments, scenarios, forecast_end, year_end),
         "actuals.csv": actuals_csv(years, interims, segments),
         "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end,
-                                           max((p for p in interims if p.year == years[-1] + 1), default=None)),
+                                           max((p for p in interims if p.year == years[-1] + 1), default=None), units),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
         "balance.csv": balance_csv(years, interims),

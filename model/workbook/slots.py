@@ -69,9 +69,9 @@ class Resolved:
     choices: tuple = ()  # the selector: the scenarios it may hold
     elsewhere: str = ""  # why `edits --apply` cannot write it back (a peer's figure lives in the peer's folder)
     blank: str | None = None     # why a blank is refused (None: a blank is allowed for actuals)
-    decides: str | None = None   # the base-year compute figure: why entering or clearing it is refused
-    split: bool = False          # ... whether the data split R&D (compute or its share entered)
-    paired: bool = False         # ... and whether the other of compute / compute share is entered
+    decides: str | None = None   # a compute figure up to the base year: why entering or clearing it is refused
+    split: bool = False          # ... whether the data split R&D (Dataset.split_compute)
+    split_if: tuple = (False, False)   # ... whether they would with the figure blank, and with it given
 
 
 def _label(slot: Slot) -> str:
@@ -225,6 +225,20 @@ def resolve(data: Dataset, slot: Slot) -> Resolved:
         return Resolved(slot, _label(slot), "text" if slot.kind == "scenario" else "amount", gone=str(e))
 
 
+def split_with(data: Dataset, item: str, period, value) -> bool:
+    """Whether R&D would be split with `item` for `period` set to `value` (None: blank)."""
+    figures = data.actuals.setdefault(item, {})
+    was = figures.get(period)
+    figures[period] = Figure(value)
+    try:
+        return data.split_compute
+    finally:
+        if was is None:
+            del figures[period]
+        else:
+            figures[period] = was
+
+
 def _resolve(data: Dataset, slot: Slot) -> Resolved:
     kind, base = slot.kind, data.base_year.code
     if kind in ("actual", "assumption"):
@@ -249,13 +263,14 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
                                 gone=f"{slot.period} is no longer an actual period in actuals.csv")
             blank = (f"{slot.key} for {base} is the base of the forecast and cannot be blank"
                      if slot.period == base and slot.key in REQUIRED_ACTUALS else None)
-            compute = ("rnd_compute", "rnd_compute_share")
-            decides = (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
-                       "with the matching drivers in assumptions.csv"
-                       if slot.key in compute and slot.period == base else None)
-            paired = bool(decides) and data.actual(compute[1 - compute.index(slot.key)], data.base_year) is not None
+            decides, split_if = None, (False, False)
+            if slot.key in ("rnd_compute", "rnd_compute_share") and period <= data.base_year:
+                carried = "" if slot.period == base else f", its share of R&D carried to {base}"
+                decides = (f"compute for {slot.period} decides how R&D is forecast (split or not{carried}); change it "
+                           "in actuals.csv, with the matching drivers in assumptions.csv")
+                split_if = (split_with(data, slot.key, period, None), split_with(data, slot.key, period, 1.0))
             return Resolved(slot, value=data.actual(slot.key, period), blank=blank, decides=decides,
-                            split=data.split_compute, paired=paired, **common)
+                            split=data.split_compute, split_if=split_if, **common)
         year, last = parse_period(slot.period).year, data.base_year.year
         why = ("" if year in data.forecast_years
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
@@ -376,7 +391,7 @@ def problem(r: Resolved, value) -> str | None:
     """Why `value` cannot go into the resolved slot (the data files' own rules), or None when it can."""
     if r.slot.kind == "scenario":
         return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
-    if r.decides and (value is not None or r.paired) != r.split:
+    if r.decides and r.split_if[value is not None] != r.split:
         return r.decides
     if value is None and (r.slot.kind in ("actual", "valuation") or (r.slot.kind, r.slot.field) == ("balance", "value")):
         return r.blank

@@ -278,7 +278,8 @@ class ChecksTab:
             return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
         check_row("unit_calibration_compute" if data.compute else "unit_calibration",
                   {p: calibration(p) for p in tl.actual_years}, segment=segment)
-        check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
+        if data.split_compute:   # else R&D is one line: no parts to tie
+            check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
         check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         cseg = data.units.customer_segment
         if cseg:

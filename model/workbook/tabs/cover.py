@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from ...calc.formula import IF, Text
 from ...data.periods import parse_year_end, period_end_date
+from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 from .market import cover_market
 
-LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
+LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
+          # actual-column figures that are not reported ones (model/workbook/provenance.py)
+          ("derived", "123.45"), ("assumed", "123.45"), ("input_assumed", "123.45")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
 WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 12)}}
 
@@ -130,7 +133,10 @@ class CoverTab:
         sh.put(r, LABEL_COL, t("cover.legend"), "section")
         r += 1
         for role, sample in LEGEND:
-            sh.put(r, 1, t(f"cover.legend_{role}"), "text")
+            sh.put(r, 1, t(f"cover.legend_{role}"), "text_wrap")   # across the About texts' columns, wrapped
+            sh.merges.append((r, *TEXT_COLS))
+            width = sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1))
+            fit_rows(sh, [(r, t.edition(lang)(f"cover.legend_{role}"), width) for lang in LANGS])  # one layout
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1

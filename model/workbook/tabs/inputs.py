@@ -11,6 +11,7 @@ from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, act
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
+from ..provenance import derived_items
 from ...calc.lines import all_lines
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
@@ -85,6 +86,7 @@ class InputsTab:
         sh.put(row, LABEL_COL, t("inputs.history"), "section")
         row += 1
         self.hist = {}
+        derived = derived_items(data)   # item -> the periods where the model derives what the blank leaves out
         for key, item in actual_items(data).items():
             sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
@@ -99,9 +101,12 @@ class InputsTab:
                     comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), said) if x)
                     if fig.source and fig.source not in sources:
                         sources.append(fig.source)
-                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
-            sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
-                   else t("common.not_disclosed"), "note")
+                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment,
+                                                   assumed=bool(fig and fig.assumed and value is not None))
+            text = t("common.source", sources=" | ".join(sources)) if sources else t("common.not_disclosed")
+            if key in derived:
+                text = text.rstrip(".。") + t("inputs.derived_note", periods=", ".join(p.code for p in derived[key]), income=t("tabs.income"))
+            sh.put(row, tl.note_col, text, "note")
             book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
             row += 1
         row += 1

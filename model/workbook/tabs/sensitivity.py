@@ -34,10 +34,13 @@ COMPUTE_RND = ["hours_per_gen_growth", "research_growth", "headcount_growth", "r
 def rnd_drivers(data) -> list[str]:
     """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
     build training cost per generation, research compute, headcount and the rest; with the compute build the
-    accelerator-hours per generation and the accelerators doing research in place of the first two."""
+    accelerator-hours per generation and the accelerators doing research in place of the first two. With R&D as
+    one line (compute within R&D not known), total R&D."""
+    if not data.split_compute:
+        return list(RND_DRIVERS[False])
     if data.compute:
         return COMPUTE_RND
-    return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
+    return UNIT_RND if data.units else list(RND_DRIVERS[True])
 
 
 def revenue_drivers(data) -> list[str]:
@@ -72,8 +75,8 @@ def tornado_drivers(data):
     items = driver_items(data)
     revenue = revenue_drivers(data) + [d for d in ("price_change", "revenue_per_customer_change") if d in items]
     margins = [f"gm_{k}" for k, _ in data.segments if f"gm_{k}" in items]
-    if data.units:
-        costs = [d for d in UNIT_COSTS if d in items]
+    if data.units:   # with R&D one line (compute within R&D not known), its growth rate
+        costs = [d for d in UNIT_COSTS if d in items] + ([] if data.split_compute else ["rnd_growth"])
     else:
         costs = list(RND_DRIVERS[data.split_compute]) + [d for d in ("other_opex_growth",) if d in items]  # not by function
     return [(d, tornado_kind(d)) for d in revenue + margins + costs]

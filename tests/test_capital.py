@@ -189,15 +189,15 @@ def test_dcf_by_hand(capco_book):
 def test_peer_multiples_come_from_the_peers_tab_once_the_company_names_peers(tmp_path):
     """Capco naming a peer (a copy of itself beside it): the Valuation tab's peers' EV / revenue and EV / ARR
     are the Peers tab's, and valuation.csv's own peer multiple is noted as not used."""
-    write_company(tmp_path / "peerco", capco_files())
+    market = "id,broker,date,metric,period,value,source,grade,note\nnext,A broker,2025-01-15,revenue,FY2025,6,X,C,\n"
+    write_company(tmp_path / "peerco", capco_files(**{"market.csv": market}))
     toml = capco_files()["company.toml"] + '\n[peers.peerco]\nfx_rate = 1\nscale = 1\nsource = "X"\n'
     data = load(write_company(tmp_path / "capco", capco_files(**{"company.toml": toml})))
     assert any("peer_ev_sales not used" in n for n in data.notes)
     b = build_book(data, "slow")
     tab, peers = b.tabs["valuation"], b.tabs["peers"]
-    peer = next(c for c in peers.companies if not c["own"])
-    ev_sales = next(peers.cells[(peer["key"], "ev_sales", k)] for k in ("interim", "fy")
-                    if (peer["key"], "ev_sales", k) in peers.cells)
+    peer = next(c for c in peers.companies if not c.own)
+    ev_sales = peers.cells[(peer.key, "ev_sales_next", "today")]   # forward: over the market's estimate of FY2025
     used = next(c for (r, col), c in tab.sheet.cells.items() if col == 2 and r == next(
         r for (r, col), c in tab.sheet.cells.items() if col == 0 and c.content == "Peers' EV / revenue (first forecast year)"))
     assert isinstance(ev_sales.result(), float) and used.result() == pytest.approx(ev_sales.result())

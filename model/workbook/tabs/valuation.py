@@ -152,7 +152,7 @@ class ValuationTab:
         sh.put(row, LABEL_COL, t("valuation.peers_title"), "section")
         row += 1
         ref = {}
-        for key, measure, cols in (("peer_ev_sales", "ev_sales", ("interim", "fy")), ("peer_ev_arr", "ev_arr", ("today",))):
+        for key, measure, cols in (("peer_ev_sales", "ev_sales_next", ("today",)), ("peer_ev_arr", "ev_arr", ("today",))):
             fig = data.valuation[(key, "")]
             sh.put(row, LABEL_COL, t(f"valuation.{key}"), "label")
             sh.put(row, UNIT_COL, t.unit_of("x"), "unit")
@@ -200,16 +200,16 @@ class ValuationTab:
         return row + 1
 
     def peer_cells(self, measure, cols) -> list:
-        """Each peer's `measure` on the Peers tab, in the first of `cols` it has (the last twelve months before
-        the latest full year); [] without peers."""
+        """Each peer's `measure` on the Peers tab, in the first of `cols` it has; [] without peers. EV / revenue is
+        the peer's forward multiple (over the market's estimate of its next year), as peer_ev_sales is defined."""
         tab = self.peers_tab
         if tab is None:
             return []
         out = []
         for c in tab.companies:
-            if c["own"]:
+            if c.own:
                 continue
-            cell = next((tab.cells[(c["key"], measure, k)] for k in cols if (c["key"], measure, k) in tab.cells), None)
+            cell = next((tab.cells[(c.key, measure, k)] for k in cols if (c.key, measure, k) in tab.cells), None)
             if cell is not None:
                 out.append(cell)
         return out

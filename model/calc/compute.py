@@ -41,19 +41,18 @@ def annual(f):
 def compute_lines(data) -> list[Line]:
     seg = data.units.segment
     at = lambda key: lambda x, p: x.at(key, p)  # noqa: E731
-    const = lambda x, key: x.const(key)  # noqa: E731
     cloud = _cloud_cost(seg)
 
     def hours(x, p):
         return x.const("hours_per_year") * x.const(f"year_share_{p.months}")
 
     def cost(acc_key):   # accelerators × hours × the blended cost per hour, in the company's unit
-        return lambda x, p: x.at(acc_key, p) * x.at("c_hours", p) * x.at("c_rate", p) * const(x, "cost_scale")
+        return lambda x, p: x.at(acc_key, p) * x.at("c_hours", p) * x.at("c_rate", p) * x.const("cost_scale")
 
     def accelerators(cost_of):   # actual: the accelerators a reported cost pays for at the blended cost per hour
         def f(x, p):
             c = cost_of(x, p)
-            return guard([c, x.at("c_rate", p)], c / (x.at("c_rate", p) * x.at("c_hours", p) * const(x, "cost_scale")),
+            return guard([c, x.at("c_rate", p)], c / (x.at("c_rate", p) * x.at("c_hours", p) * x.const("cost_scale")),
                          nonzero=[x.at("c_rate", p)])
         return f
 
@@ -67,7 +66,7 @@ def compute_lines(data) -> list[Line]:
 
     def rented_actual(x, p):
         c, owned, rate, rent = (x.at("c_compute_cost", p), x.at("c_owned", p), x.at("c_owned_rate", p), x.at("c_rent", p))
-        return guard([c, owned, rate, rent], (c / (x.at("c_hours", p) * const(x, "cost_scale")) - owned * rate) / rent)
+        return guard([c, owned, rate, rent], (c / (x.at("c_hours", p) * x.const("cost_scale")) - owned * rate) / rent)
 
     def blended_forecast(x, p):   # the owned share at its cost, the rest at the rent (independent of the fleet's size)
         share = x.at("c_owned_share", p)
@@ -75,10 +74,10 @@ def compute_lines(data) -> list[Line]:
 
     def blended_actual(x, p):
         c, fleet = x.at("c_compute_cost", p), x.at("c_fleet", p)
-        return guard([c, fleet], c / (fleet * x.at("c_hours", p) * const(x, "cost_scale")), nonzero=[fleet])
+        return guard([c, fleet], c / (fleet * x.at("c_hours", p) * x.const("cost_scale")), nonzero=[fleet])
 
     def serving_needed(x, p):
-        return (x.at("u_tokens", p) * x.at("c_lead", p) * const(x, "capacity_scale")
+        return (x.at("u_tokens", p) * x.at("c_lead", p) * x.const("capacity_scale")
                 / (x.at("c_throughput", p) * x.at("c_target_util", p)))
 
     def lead(x, p):   # demand `capacity_lead` years ahead at the period's own growth rate
@@ -87,7 +86,7 @@ def compute_lines(data) -> list[Line]:
 
     def per_acc(x, p):   # tokens per accelerator-second served, on average
         return guard([x.at("u_tokens", p), x.at("c_serving_acc", p)],
-                     x.at("u_tokens", p) * const(x, "capacity_scale") / x.at("c_serving_acc", p),
+                     x.at("u_tokens", p) * x.const("capacity_scale") / x.at("c_serving_acc", p),
                      nonzero=[x.at("c_serving_acc", p)])
 
     def marginal(rate, util=None):   # company currency per million tokens of serving capacity at `util` (None: full)
@@ -96,8 +95,8 @@ def compute_lines(data) -> list[Line]:
             u = util(x, p) if util else None
             known = parts + [x.at("c_throughput", p)] + ([u] if util else [])
             capacity = x.at("c_throughput", p) * u if util else x.at("c_throughput", p)
-            return guard(known, const(x, "capacity_scale") * const(x, "hours_per_day") * r * const(x, "cost_scale")
-                         / (capacity * const(x, "price_scale")), nonzero=[u] if util else [])
+            return guard(known, x.const("capacity_scale") * x.const("hours_per_day") * r * x.const("cost_scale")
+                         / (capacity * x.const("price_scale")), nonzero=[u] if util else [])
         return f
 
     def blended(x, p):
@@ -109,23 +108,23 @@ def compute_lines(data) -> list[Line]:
 
     def lrmc_actual(x, p):   # at the utilisation achieved: the average serving cost per million tokens
         return guard([x.at("c_serving_cost", p), x.at("u_tokens_year", p)], x.at("c_serving_cost", p) / (
-            x.at("u_tokens_year", p) * const(x, "price_scale")), nonzero=[x.at("u_tokens_year", p)])
+            x.at("u_tokens_year", p) * x.const("price_scale")), nonzero=[x.at("u_tokens_year", p)])
 
     def capex(x, p):   # new accelerators and the replacement of those reaching the end of their life
         owned, before, share = x.at("c_owned", p), x.prev("c_owned", p), x.const(f"year_share_{p.months}")
         return (MAX(0, owned - before) + before * share / x.drv("useful_life", p)) * x.drv(
-            "capex_per_accelerator", p) * const(x, "cost_scale")
+            "capex_per_accelerator", p) * x.const("cost_scale")
 
     def depreciation(get):
         def f(x, p):
             capex_, life = get(x, "capex_per_accelerator", p), get(x, "useful_life", p)
             return guard([x.at("c_owned", p), capex_, life], x.at("c_owned", p) * capex_ / life
-                         * x.const(f"year_share_{p.months}") * const(x, "cost_scale"))
+                         * x.const(f"year_share_{p.months}") * x.const("cost_scale"))
         return f
 
     def flow(acc_key, rate_key):   # accelerators × hours × a cost per hour
         return lambda x, p: guard([x.at(acc_key, p), x.at(rate_key, p)], x.at(acc_key, p) * x.at("c_hours", p)
-                                  * x.at(rate_key, p) * const(x, "cost_scale"))
+                                  * x.at(rate_key, p) * x.const("cost_scale"))
 
     def share_of_price(key):
         return annual(lambda x, p: ratio(x.at(key, p), x.at("u_price", p)))
@@ -153,7 +152,7 @@ def compute_lines(data) -> list[Line]:
         d("c_tokens_per_acc", "throughput", annual(per_acc), per_acc),
         # training and research
         d("c_training_hours", "acc_hours", annual(lambda x, p: guard([x.at("u_training", p), x.at("c_rate", p)], x.at(
-            "u_training", p) * const(x, "hours_scale") / (x.at("c_rate", p) * const(x, "cost_scale")))),
+            "u_training", p) * x.const("hours_scale") / (x.at("c_rate", p) * x.const("cost_scale")))),
           lambda x, p: x.at("u_generations", p) * x.at("c_hours_per_gen", p)),
         d("c_hours_per_gen", "acc_hours", annual(lambda x, p: guard([x.at("c_training_hours", p), x.at("u_generations", p)],
                                                                     x.at("c_training_hours", p) / x.at("u_generations", p),
@@ -163,7 +162,7 @@ def compute_lines(data) -> list[Line]:
           grow("c_research_acc", "research_growth")),
         d("c_rnd_acc", "accelerators", accelerators(at("rnd_compute")),
           lambda x, p: x.at("c_research_acc", p) + x.at("c_training_hours", p) / (x.at("c_hours", p)
-                                                                                    * const(x, "hours_scale"))),
+                                                                                    * x.const("hours_scale"))),
         # the fleet, owned and rented, and what an accelerator-hour costs
         d("c_fleet", "accelerators", lambda x, p: guard([x.at("c_owned", p), x.at("c_rented", p)],
                                                         x.at("c_owned", p) + x.at("c_rented", p)),
@@ -179,7 +178,7 @@ def compute_lines(data) -> list[Line]:
         # the costs
         d("c_serving_cost", "amount", cloud, cost("c_serving_acc"), segment=seg),
         d("c_training_cost", "amount", annual(at("u_training")),
-          lambda x, p: x.at("c_training_hours", p) / const(x, "hours_scale") * x.at("c_rate", p) * const(x, "cost_scale")),
+          lambda x, p: x.at("c_training_hours", p) / x.const("hours_scale") * x.at("c_rate", p) * x.const("cost_scale")),
         d("c_research_cost", "amount", annual(at("u_research_compute")), cost("c_research_acc")),
         d("c_compute_cost", "amount", lambda x, p: guard([cloud(x, p), x.at("rnd_compute", p)],
                                                          cloud(x, p) + x.at("rnd_compute", p)),
@@ -200,7 +199,7 @@ def compute_lines(data) -> list[Line]:
         # a reported fleet against the reported cost
         d("c_fleet_reported", "accelerators", link("fleet_reported"), None),
         d("c_reported_rate", "per_hour", lambda x, p: guard([cloud(x, p), x.inp("fleet_reported", p)], cloud(x, p) / (
-            x.inp("fleet_reported", p) * x.at("c_hours", p) * const(x, "cost_scale")),
+            x.inp("fleet_reported", p) * x.at("c_hours", p) * x.const("cost_scale")),
             nonzero=[x.inp("fleet_reported", p)]), None, segment=seg),
     ]
 
@@ -213,6 +212,7 @@ def seam(data, lines: list[Line]) -> list[Line]:
     gone = ("u_serving_fixed", "u_inference")
     lines = [ln for ln in lines if ln.key not in gone]
     by_key = {ln.key: ln for ln in lines}
+    by_key[f"gp_{data.units.segment}"].note = "gp_compute"
     by_key["u_cloud_cost"].forecast = lambda x, p: x.at("c_serving_cost", p)
     by_key["u_cloud_cost"].note = "u_cloud_cost_compute"
     by_key["u_training"].forecast = lambda x, p: x.at("c_training_cost", p)

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN
+from conftest import copy_folder, MERIDIAN, ZHIPU, ZHIPU_JAN
 from model.data.company import load
 from model.data.files import DataError
 from model.labels import Labels
@@ -314,7 +314,7 @@ def test_a_company_without_revenue_builds(copy):
 def today(tmp_path):
     """A copy of today's templates/zhipu (for tests of its own files, e.g. the claims' texts)."""
     dst = tmp_path / "today"
-    shutil.copytree(ZHIPU, dst)
+    copy_folder(ZHIPU, dst)
     return dst
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from conftest import COMPANIES, ZHIPU, require_engine, run
+from conftest import copy_folder, COMPANIES, ZHIPU, require_engine, run
 from model.workbook.build import build_book
 from model.data.company import load
 from model.labels import LANGS, Labels, table
@@ -252,7 +252,7 @@ def test_a_row_without_chinese_text_shows_the_english_one(tmp_path):
     """A blank claim_zh, title_zh or supports_zh falls back to the English text of that row only; the
     editions keep the same layout, and a Chinese text that looks like a formula is written as text."""
     folder = tmp_path / "co"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     set_cells(folder / "claims.csv", "RD23", {"claim_zh": ""})
     set_cells(folder / "claims.csv", "RD24", {"explanation_zh": "=1+1 同 FY2022"})
     set_cells(folder / "sources.csv", "S3", {"title_zh": "", "supports_zh": ""})

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
@@ -126,7 +126,7 @@ def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
 ])
 def test_bad_market_rows_are_refused_with_file_row_and_column(tmp_path, row, column, why):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "market.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")

@@ -123,8 +123,8 @@ def put_peer_inputs(inputs, sh, row) -> int:
         as_of = as_of_date(pd)
         for item in PEER_FUNDING:
             fig = pd.funding.get(item)
-            if fig is None or fig.value is None:
-                continue
+            if fig is None or fig.value is None or (item == "share_fx" and "share_price" not in pd.funding):
+                continue   # (the share price's exchange rate: only with a quoted price)
             label = t(f"funding.{item}")
             if item in ("opening_cash", "shares_outstanding"):
                 label = t("inputs.funding_at", label=label, period=fig.period.code)

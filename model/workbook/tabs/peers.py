@@ -100,7 +100,6 @@ class PeersTab:
         sh.widths.update({LABEL_COL: LABEL_WIDTH, UNIT_COL: 10, self.note_col: NOTE_WIDTH, self.source_col: SOURCE_WIDTH,
                           **{c: COMPANY_WIDTH for c in self.col.values()}})
         sh.freeze = (HEAD + 2, FIRST_COL)
-        sh.print_rows = (HEAD, HEAD + 1)
 
     def labels(self, data):
         """Another company's names in this edition."""

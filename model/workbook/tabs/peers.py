@@ -339,7 +339,7 @@ class PeersTab:
             next_expr = (market["revenue_next"]["value"].ref() * market["revenue_next"]["fx_rate"].ref()
                          if "revenue_next" in market else None)
         if price is not None:
-            put("share_price", price, "share_price", self.share_currency(c), note=basis)
+            put("share_price", price, "share_price", t.currency(self.share_currency(c)), note=basis)
             put("price_fx", fx, "rate", t("peers.w_price_fx_unit", currency=t.currency(c.data.company["currency"]),
                                            share=t.currency(self.share_currency(c))))
         if price is not None and millions is not None:

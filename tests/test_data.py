@@ -221,9 +221,10 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     from model.data.settings import REQUIRED_SETTINGS, SENSITIVITY, TOLERANCES
     from model.calc.lines import income_lines, ratio_lines
     guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    tables = {"segments", "tolerances", "sensitivity"}
+    tables = {"segments", "tolerances", "sensitivity", "peers"}
     settings = (set(REQUIRED_SETTINGS) | set(zhipu.company) | set(meridian.company)) - tables
     assert "`[[segments]]`" in guide and "`[tolerances]`" in guide and "`[sensitivity]`" in guide
+    assert "`[peers.<folder>]`" in guide
     keys = (set(ACTUAL_ITEMS) | {"share_<segment>", "gm_<segment>", "growth_<segment>"} | set(COST_DRIVERS)
             | set(RND_DRIVERS[True]) | set(RND_DRIVERS[False]) | set(TOLERANCES) | settings
             | set(CASH_DRIVERS) | set(FUNDING_ITEMS) | set(SENSITIVITY) | set(CLAIM_CALCS))

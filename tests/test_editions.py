@@ -113,7 +113,7 @@ def data_texts(data):
     texts |= {t for e in data.events for t in (e.currency, e.note, e.source)}
     texts |= {t for c in data.claims for t in (c.id, c.claim, c.quote, c.explanation, c.unit)}
     texts |= {t for b in data.benchmarks for t in (b.source, b.reliability)}   # the compute reference class's
-    texts |= {t for e in data.market for t in (e.id, e.broker, e.currency, e.grade, e.source, e.note)}
+    texts |= {t for e in data.market for t in (e.id, e.broker, e.currency, e.grade, e.source, e.note, e.stance)}
     for peer in data.peers:   # a peer's own data texts, and its rate's source and note
         texts |= data_texts(peer.data) | {peer.source, peer.note}
     return texts

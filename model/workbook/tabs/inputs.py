@@ -2,10 +2,9 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.assumptions import whole_years
 from ...data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
 from ...data.events import EQUITY_KINDS
-from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
+from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
@@ -33,13 +32,6 @@ def claim_unit(t, claim) -> str:
     return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
 
 
-def driver_periods(tl, drv: str) -> list:
-    """The periods a driver has a value for: every forecast year; with a year-to-date interim of the
-    first forecast year, the remainder drivers (rest_*) the rest of that year only (2H2026E) and the other
-    income-statement drivers the years after it."""
-    if tl.stub is None or whole_years(drv):
-        return tl.forecast
-    return [tl.rest] if drv.startswith(REST) else tl.forecast[1:]
 
 
 class InputsTab:
@@ -83,7 +75,8 @@ class InputsTab:
             sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             sources = []
-            periods = tl.actual_years if key in UNIT_ACTUALS else tl.actuals   # the unit build is annual
+            # the unit build's metrics: full years and the interim its forecast halves start from
+            periods = tl.actual_years + ([tl.stub] if tl.stub else []) if key in UNIT_ACTUALS else tl.actuals
             for p in periods:
                 fig = data.actuals.get(key, {}).get(p)
                 value = fig.value if fig else None
@@ -95,7 +88,8 @@ class InputsTab:
                 self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
             sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
                    else t("common.not_disclosed"), "note")
-            book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
+            cells = sorted((self.hist[(key, p)] for p in periods), key=lambda c: c.col)   # the interim of the near
+            book.define(f"Act_{name_part(key)}", Rng(cells[0], cells[-1]))   # term stands among the years: by column
             row += 1
         row += 1
 
@@ -139,6 +133,14 @@ class InputsTab:
             sh.put(row, UNIT_COL, unit, "unit")
             self.calendar[key] = sh.put(row, FIRST_COL, value, "calc", fmt)   # a fact, not an assumption: no input
             sh.put(row, tl.note_col, t(f"inputs.{key}_note", period=op.code), "note")
+            row += 1
+        # the share of a year each part of a year shown in parts spans (1H and 2H: 50%; 9M and Q4: 75%, 25%)
+        self.part_shares = {}
+        for part in (tl.split[min(tl.split)] if tl.split else []):
+            sh.put(row, LABEL_COL, t("inputs.part_share", part=part.code[:-4].strip()), "label")
+            sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
+            self.part_shares[(part.months, part.start)] = sh.put(row, FIRST_COL, part.share, "calc", "pct")
+            sh.put(row, tl.note_col, t("inputs.part_share_note", months=part.months), "note")
             row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
@@ -212,7 +214,7 @@ class InputsTab:
         self.asm = {}
         self.asm_rows = {}
         for drv, item in all_driver_items(data).items():
-            periods = driver_periods(tl, drv)
+            periods = tl.periods_of(item.periods)
             if not periods:   # a one-year horizon that is an interim plus the rest: no full-year driver
                 continue
             sh.put(row, LABEL_COL, t.item("drivers", item), "subsection")
@@ -221,10 +223,8 @@ class InputsTab:
             self.asm_rows[drv] = row
             for sc in data.scenarios:
                 sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
-                values = data.assumptions[(sc, drv)]
                 for p in periods:
-                    v = values[data.forecast_years.index(p.year)]
-                    self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
+                    self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], data.value(sc, drv, p), item.unit, item.bound)
                 texts = data.rationales.get((sc, drv), {})
                 sh.put(row, tl.note_col, note(t.data_text(texts, "rationale")), "note_wrap")
                 fit_note(row, texts.values())
@@ -320,6 +320,10 @@ class InputsTab:
 
     def cell(self, item, p):
         return self.hist[(item, p)]
+
+    def part_share(self, p):
+        """The calendar fact of a part's share of a year (a cell)."""
+        return self.part_shares[(p.months, p.start)]
 
     def driver_column(self, drv, p) -> Rng:
         """One forecast year of a driver, all scenarios: the range INDEX picks the selected one from."""

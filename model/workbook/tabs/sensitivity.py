@@ -9,7 +9,7 @@ the cells its shift moves (layout.moved_by); the rest it reads from where they a
 from __future__ import annotations
 
 from ..book import Chart, Series
-from ...data.items import REST, RND_DRIVERS, driver_items
+from ...data.items import RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, moved_by, reads, upstream
@@ -195,8 +195,8 @@ class SensitivityTab:
             self.bars[(drv, -1)], self.bars[(drv, 1)] = lo, hi
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            # the final year's driver (in a one-year horizon after an interim: its rest of the year's)
-            base = income.drivers.get((drv, last), income.drivers.get((REST + drv, tl.rest))).ref()
+            # the driver of the last period it has (the final year; in a one-year horizon in parts, its last part)
+            base = income.drivers[(drv, tl.periods_of(items[drv].periods)[-1])].ref()
             cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
                      "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc",
                                        "count" if items[drv].unit == "count" else "pct"),   # generations: a count
@@ -273,7 +273,7 @@ class SensitivityTab:
         what each line reads (to find the lines a shift moves)."""
         tl, inputs = self.tl, self.inputs
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
-        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.periods = [p for p in tl.main if p == tl.base_year or p == tl.stub or not tl.is_actual(p)]
         self.cash_periods = [inputs.opening_period] + tl.forecast
         lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
@@ -309,10 +309,10 @@ class SensitivityTab:
         def owners(part, moves):
             return lambda key, p: self.owner.get(shared(part, moves, key, p))
 
-        def drivers(name, p):
-            base = income.drivers[(name, p)].ref()
-            shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
-            return shifts[shift][1](base) if shift in shifts else base
+        def drivers(name, p):   # a part's driver shifts with the year's (a growth delta in every period)
+            base = income.drivers[(name, p)]
+            base = base if p is None else base.ref()   # a scalar (a seasonal pattern) is an Expr already
+            return shifts[name][1](base) if name in shifts else base
         block = LineBlock(sh, tl, self.lines, row, self.periods, self.inputs, drivers=drivers, headers=self.headers,
                           owners=owners("lines", moved))
         block.fill(notes=False)

@@ -35,9 +35,24 @@ def default_out(data_dir: Path, lang: str = "en") -> Path:
     return ROOT / "output" / f"{data_dir.name}_model{suffix}.xlsx"
 
 
+def reason(e: OSError) -> str:
+    """An OSError in words: its system message; for shutil's copy error (a list of failures) the first."""
+    if e.args and isinstance(e.args[0], list) and e.args[0] and len(e.args[0][0]) == 3:
+        src, _, why = e.args[0][0]
+        return f"{why} ({src})" if str(src) not in str(why) else str(why)
+    return e.strerror or str(e)
+
+
 def load_data(data_dir):
+    """The company data of `data_dir`, after settling an `edits --apply` a kill interrupted there."""
     from model.data.company import load
     from model.data.files import DataError
+    from model.regen.journal import recover
+    try:
+        for note in recover(data_dir):
+            click.echo(f"note: {note}")
+    except OSError as e:
+        fail(f"cannot read the data folder {data_dir}: {reason(e)}", 1)
     try:
         return load(data_dir)
     except DataError as e:
@@ -82,12 +97,10 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
     if scenario is not None and scenario not in data.scenarios:
         fail(unknown("scenario", scenario, data.scenarios))
     out = out or default_out(Path(data_dir), lang)
-    if out.suffix.lower() != ".xlsx":
-        fail(f"--out {out} must end in .xlsx")
+    from model.workbook.writer import out_problem
     try:
-        if out.exists() and not out.is_file():
-            fail(f"--out {out} is {'a folder' if out.is_dir() else 'not a regular file'}; give a file name ending "
-                 "in .xlsx")
+        if out_problem(out):
+            fail(f"--out {out_problem(out)}")
         done = regenerate(data, out, scenario, lang=lang, protect=protect, reset=reset, force=force)
     except InUse as e:
         fail(str(e), 1)
@@ -97,7 +110,7 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
         fail(f"cannot carry edits over from the existing workbook: {e}; use --reset to replace it "
              "(a copy is kept)")
     except OSError as e:
-        fail(f"cannot write {out}: {e.strerror or e}", 2 if e.errno == errno.ENAMETOOLONG else 1)
+        fail(f"cannot write {out}: {reason(e)}", 2 if e.errno == errno.ENAMETOOLONG else 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
     if done.plan:
         for line in report(done.plan, out.name):
@@ -118,15 +131,23 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
 
 def summary(book, data) -> str:
     """Per scenario: breakeven year, cumulative adjusted loss until then, final-year revenue, the lowest
-    cash balance and the funding still needed to reach breakeven."""
+    cash balance and the funding still needed to reach breakeven. Where breakeven is not reached the loss
+    and the funding need are totals over the horizon: lower bounds, marked ≥."""
     last = data.forecast_years[-1]
     lines = [f"{'Scenario':<12} {'Breakeven':>11} {'Cum. adj. loss':>15} {f'Revenue FY{last}E':>16} "
              f"{'Lowest cash':>12} {'Funding need':>13}   ({data.company['unit']})"]
+    bounded = False
     for sc, cells in book.summary.items():
         be, loss, rev = (c.result() for c in cells[:3])
         low, need = book.cash_summary[sc][0].result(), book.cash_summary[sc][3].result()
+        at_least = "≥ " if isinstance(be, str) else ""   # not reached: a total over the horizon
+        bounded = bounded or bool(at_least)
         be = be if isinstance(be, str) else f"FY{int(be)}"
-        lines.append(f"{sc:<12} {be:>11} {loss:>15,.2f} {rev:>16,.2f} {low:>12,.2f} {need:>13,.2f}")
+        lines.append(f"{sc:<12} {be:>11} {at_least + f'{loss:,.2f}':>15} {rev:>16,.2f} {low:>12,.2f} "
+                     f"{at_least + f'{need:,.2f}':>13}")
+    if bounded:
+        lines.append(f"≥ a lower bound: where breakeven is not reached by FY{last}, the loss and the funding need are "
+                     f"totals to FY{last} only")
     master = book.names["MasterCheck"].result()
     lines.append("Checks: OK" if master == 0 else f"Checks: {int(master)} failing — see the Checks tab")
     return "\n".join(lines)
@@ -193,7 +214,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
     except (ValueError, FileExistsError) as e:
         fail(str(e))
     except OSError as e:
-        fail(f"cannot create {parent / name}: {e.strerror or e}", 1)
+        fail(f"cannot create {parent / name}: {reason(e)}", 1)
     folder = os.path.relpath(files[0].parent)
     click.echo(f"Created {folder}: " + ", ".join(f.name for f in files))
     click.echo(f"Fill in the blanks (each file explains its columns; the guide is templates/README.md), then run:\n"
@@ -208,9 +229,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
               help="Company data folder [default: the one FILE was built from, under templates/].")
 @click.option("--apply", "apply_", is_flag=True, help="Write the differences into the data files.")
 def edits(file, data_dir, apply_):
-    from model.regen import edits as ed
-    from model.regen.backup import ReadOnly
-    from model.data.files import DataError
+    from model.regen.journal import locked
     from model.workbook.record import project_folder
     book = read_book(file)
     if data_dir is None:
@@ -221,6 +240,18 @@ def edits(file, data_dir, apply_):
             fail(f"{file.name}: " + (f"its build record names the data folder {named!r}, which is not a folder inside "
                                      "this project" if named else "it has no build record naming its data folder")
                  + "; give the folder with --data")
+    if not apply_:
+        return list_edits(file, data_dir, book)
+    try:
+        with locked(data_dir):   # another edits --apply on the folder runs first; this one then reads its result
+            apply_edits(file, data_dir, book)
+    except OSError as e:   # the lock: another command holds it too long
+        fail(f"nothing changed: {reason(e)}", 1)
+
+
+def list_edits(file, data_dir, book):
+    """The differences between the workbook's inputs and the data files, listed; returns them and the data."""
+    from model.regen import edits as ed
     data = load_data(data_dir)
     book = read_book(file, data) if not book.has_record else book
     diffs, changed = ed.differences(book, data)
@@ -228,17 +259,26 @@ def edits(file, data_dir, apply_):
         click.echo(f"note: {note}")
     if not diffs:
         click.echo(f"No differences: every input in {file.name} matches {data_dir.name}'s data files.")
-        return
+        return [], data
     for line in ed.table(diffs):
         click.echo(line)
     click.echo(f"{len(diffs)} input(s) differ from {data_dir.name}'s data files.")
-    if not apply_:
+    return diffs, data
+
+
+def apply_edits(file, data_dir, book):
+    """List the differences, then write them into the data files (all files or none)."""
+    from model.regen import edits as ed
+    from model.regen.backup import ReadOnly
+    from model.data.files import DataError
+    diffs, data = list_edits(file, data_dir, book)
+    if not diffs:
         return
     conflicts = [d for d in diffs if d.conflict]
     if conflicts:
         fail("nothing applied: the data files changed these inputs since the workbook was built, and the workbook "
              "has other values; settle each in the data file (or rebuild the workbook) first:\n" + "\n".join(
-                 f"  {ed.locate(data_dir, d)}: {d.cell.name} {d.cell.slot.period_label()} {d.cell.slot.scenario}"
+                 f"  {ed.locate(data_dir, d)}: {d.cell.name} {d.cell.period_label} {d.cell.slot.scenario}"
                  .rstrip() + f": workbook {ed.value_text(d.cell, d.cell.value)}, data file now "
                  f"{ed.value_text(d.cell, d.data)}" for d in conflicts))
     try:
@@ -248,7 +288,7 @@ def edits(file, data_dir, apply_):
     except ReadOnly as e:
         fail(f"nothing changed: {e}")
     except OSError as e:
-        fail(f"cannot write the data files in {data_dir}, nothing changed: {e.strerror or e}", 1)
+        fail(f"cannot write the data files in {data_dir}, nothing changed: {reason(e)}", 1)
     for path, saved in done:
         click.echo(f"Updated {os.path.relpath(path)} (the previous file is kept as {saved.name})")
     skipped = sum(1 for d in diffs if d.reason)

@@ -6,6 +6,7 @@
     m.ratios("bull")
     m.scenarios()                   # the headline per scenario
     m.write("output/zhipu_model.xlsx")
+    model.compare(["templates/zhipu", "templates/minimax"])   # the Peers tab: the company beside its peers
 
 Each figure is the value the workbook caches for that cell, computed by the same formula trees, so a
 DataFrame and the workbook agree cell for cell. pandas is imported here only, never by the CLI.
@@ -18,15 +19,50 @@ from pathlib import Path
 import pandas as pd
 
 from .data.company import load as load_data
+from .labels import LANGS
+from .regen.journal import recover
 from .data.dataset import Dataset
+from .data.files import unknown
 from .workbook.book import Book
 from .workbook.build import build_book
 
 
 def load(folder, lang: str = "en") -> "Model":
     """The model of a company folder (e.g. "templates/zhipu"), in the edition `lang` ("en" or "zh"):
-    its data loaded and validated (a `DataError` names the file, row and column of bad input)."""
-    return Model(load_data(Path(folder)), lang)
+    its data loaded and validated (a `DataError` names the file, row and column of bad input). An
+    `edits --apply` a kill interrupted in the folder is settled first (noted in `data.notes`)."""
+    settled = recover(Path(folder))
+    data = load_data(Path(folder))
+    data.notes[:0] = settled
+    return Model(data, lang)
+
+
+def compare(folders, lang: str = "en", scenario: str | None = None) -> pd.DataFrame:
+    """The Peers tab of the first company's workbook as a DataFrame: the first folder is the company, the
+    others its peers (each must be one its company.toml names, which gives the exchange rate; with no
+    others, every peer it names). Index: the row's key (revenue, gross_margin, ev_sales ...); columns
+    "label", "unit", then "<company> FY2025A", "<company> 1H2026A", "<company> today" per company. A figure
+    the workbook shows as n/a is NaN; a text (runway "no burn") stays text."""
+    from .data.files import DataError
+    folders = [Path(f) for f in folders]
+    data = load_data(folders[0])
+    named = {p.key: p for p in data.peers}
+    wanted = [f.name for f in folders[1:]]
+    for f in folders[1:]:
+        if f.name not in named or named[f.name].data.folder.resolve() != f.resolve():
+            raise DataError(folders[0] / "company.toml", f"{f} is not a peer {data.company['name']}'s data name: add "
+                            f"[peers.{f.name}] with its exchange rate (a company folder beside it)", column="peers")
+    if wanted:
+        data.peers = [named[k] for k in wanted]
+    if not data.peers:
+        raise DataError(folders[0] / "company.toml", "names no peers: add [peers.<folder>] tables", column="peers")
+    book = Model(data, lang).book(scenario)
+    tab = book.tabs["peers"]
+    records = []
+    for key, label, unit, cells in tab.frame_rows():
+        records.append({"key": key, "label": label, "unit": unit,
+                        **{h: _value(c) if c is not None else math.nan for h, c in cells.items()}})
+    return pd.DataFrame.from_records(records, index="key")
 
 
 def _number(cell) -> float:
@@ -45,6 +81,8 @@ class Model:
     """A company's model: one built workbook per selected scenario, made when first asked for."""
 
     def __init__(self, data: Dataset, lang: str = "en"):
+        if lang not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(map(repr, LANGS))}, not {lang!r}")
         self.data, self.lang = data, lang
         self._books: dict[str, Book] = {}
 
@@ -96,6 +134,12 @@ class Model:
         """Write the workbook to `path` as `cli.py build --out path` does: over an existing workbook the
         user's edits are carried over and the old file is backed up first. Returns the build report."""
         from .regen.carryover import regenerate, report
+        from .workbook.writer import out_problem
+        problem = out_problem(Path(path))
+        if problem:
+            raise ValueError(f"write: {problem}")
+        if scenario is not None and scenario not in self.data.scenarios:
+            raise ValueError(f"write: {unknown('scenario', scenario, self.data.scenarios)}")
         result = regenerate(self.data, Path(path), scenario, self.lang, protect)
         lines = report(result.plan, Path(path).name) if result.plan else []
         if result.backup:

@@ -271,11 +271,15 @@ EXPECTED_STATUS = {
     # is below every scenario's need that year (118.6-271.6), so breakeven comes in FY2029-FY2030
     "BE_if_base": "differs under its condition", "BE_if_bull": "differs under its condition",
     "BE_if_bear": "differs under its condition",
+    # profit released after breakeven: only bull breaks even (FY2029) before the last year; of its extra revenue
+    # FY2029-FY2030 more than half reaches adjusted net income, under the scenario's assumptions
+    "RELEASE_base": "cannot be checked", "RELEASE_bull": "consistent under assumptions",
+    "RELEASE_bear": "cannot be checked",
 }
 # by claim: the API rows are one claim, GM25H and GM25S one ('stable at 50%'), the six breakeven rows one
 EXPECTED_CLAIMS = {CORROBORATED: 16, FROM_NOTE: 10, "consistent under its condition": 0,
                    "holds against an unsourced benchmark": 1, "cannot be checked": 8,
-                   "not testable (proxy contradicts)": 2, "consistent under assumptions": 0,
+                   "not testable (proxy contradicts)": 2, "consistent under assumptions": 1,
                    "differs under assumptions": 0, "differs under its condition": 1, "differs": 4}
 
 
@@ -288,7 +292,7 @@ def test_claims_are_counted_by_claim_not_by_row(book):
     tab = book.tabs["claims"]
     texts = {key: tab.text[key] for key in tab.counts}
     assert {texts[k]: c.result() for k, c in tab.counts.items() if c} == EXPECTED_CLAIMS
-    assert tab.count.result() == 42 == len({c.group for c in book.tabs["claims"].data.claims})
+    assert tab.count.result() == 43 == len({c.group for c in book.tabs["claims"].data.claims})
     assert tab.verdicts["API"].result() == "not testable (proxy contradicts)"
     assert tab.verdicts["GM25H"].result() == "differs"   # 50.0% ties, 'stable' does not
     assert tab.verdicts["BE"].result() == "differs under its condition"
@@ -515,14 +519,23 @@ def shifted(data, sc, shifts):
     return out
 
 
-def tornado_data_shift(kind, step, sign):
-    """The tornado's shock applied to a data value, written out here: growth g -> g +- step (1 + g), margin
-    m -> m +- step (1 - m), a level v -> v (1 +- step)."""
-    if kind == "growth":
-        return lambda g: g + step * (1 + g) if sign > 0 else g - step * (1 + g)
-    if kind == "level":
-        return lambda v: v * (1 + step) if sign > 0 else v * (1 - step)
-    return lambda m: m + step * (1 - m) if sign > 0 else m - step * (1 - m)
+def tornado_shifted(data, sc, drv, kind, step, sign):
+    """The data with one tornado bar's shock, written out here: a growth rate in its first forecast year only,
+    g +- step (1 + g), or where that year is an interim plus the rest its rest twin, g +- step (2 + g) (the
+    full year is year to date x (2 + g)); in every year a margin m +- step (1 - m), a level v (1 +- step), an
+    inverse level v / (1 -+ step)."""
+    out = copy.deepcopy(data)
+    s = step if sign > 0 else -step
+    every = {"margin": lambda m: m + s * (1 - m), "level": lambda v: v * (1 + s), "inverse": lambda v: v / (1 - s)}
+    for d in (drv, "rest_" + drv):
+        values = out.assumptions.get((sc, d))
+        if values is None:
+            continue
+        if kind in every:
+            out.assumptions[(sc, d)] = [v if v is None else every[kind](v) for v in values]
+        elif values[0] is not None:
+            values[0] += s * ((2 if d.startswith("rest_") else 1) + values[0])
+    return out
 
 
 def grid_expectations(data, sc):
@@ -551,20 +564,48 @@ def test_tornado_bars_equal_the_rebuilt_model(zhipu, book):
     step = zhipu.sensitivity["tornado_step"]
     for (drv, kind), cells in zip(tornado_drivers(zhipu), tab.tornado):
         for sign, cell in ((-1, cells["at_minus"]), (1, cells["at_plus"])):
-            b = build_book(shifted(zhipu, "base", {drv: tornado_data_shift(kind, step, sign)}), "base")
+            b = build_book(tornado_shifted(zhipu, "base", drv, kind, step, sign), "base")
             want = b.tabs["scenarios"].blocks["base"].cell("adjusted_net_income", last).result()
             assert cell.result() == pytest.approx(want, rel=1e-12), (drv, sign)
 
 
+def assert_comparable_shocks(data, book):
+    """Each tornado bar moves the line its driver drives by the tornado step in the last forecast year: a level
+    or growth driver's line x (1 +- step), an inverse level's x (1 -+ step), a margin's segment cost of revenue
+    x (1 -+ step), against the selected scenario (the Income Statement)."""
+    from model.workbook.tabs.sensitivity import driven_line, tornado_drivers
+    tab, income = book.tabs["sensitivity"], book.tabs["income"].lines
+    last, step = FY(data.forecast_years[-1]), data.sensitivity["tornado_step"]
+
+    def level(block, key):
+        if key.startswith("gm_"):
+            seg = key[len("gm_"):]
+            return block.cell(f"rev_{seg}", last).result() - block.cell(f"gp_{seg}", last).result()
+        return block.cell(key, last).result()
+    for drv, kind in tornado_drivers(data):
+        key = driven_line(drv)
+        for sign in (-1, 1):
+            moved = level(tab.bars[(drv, sign)], key) / level(income, key) - 1
+            want = sign * step * (-1 if kind in ("inverse", "margin") else 1)
+            assert moved == pytest.approx(want, rel=1e-9), (drv, sign, moved)
+
+
+def test_tornado_shocks_are_comparable(zhipu, book, hand, hand_book):
+    for data, b in ((zhipu, book), (hand, hand_book)):
+        assert_comparable_shocks(data, b)
+
+
 # The hand company's tornado (scenario "double", step 10%), FY2027 adjusted net income worked out by hand:
 # segment a 5 grows 100% a year to 40 (b alike), gross profit 50% of 80 = 40, R&D 20 (compute 10, other 10)
-# and other costs 5 flat: 40 - 25 = 15. Growth a +10%: 5 x 2.2^3 = 53.24, gross profit 46.62, 21.62; -10%:
-# 5 x 1.8^3 = 29.16, 9.58. Margin a 50% +- 10% x 50% = 55% / 45%: 17 / 13. Compute growth 0 +- 10%: compute
-# 13.31 / 7.29: 11.69 / 17.71. Other costs 6.655 / 3.645: 13.345 / 16.355.
-HAND_TORNADO = {"growth_a": (9.58, 21.62), "growth_b": (9.58, 21.62), "gm_a": (13, 17), "gm_b": (13, 17),
-                "rnd_compute_growth": (17.71, 11.69), "rnd_other_growth": (17.71, 11.69),
-                "other_opex_growth": (16.355, 13.345)}
-HAND_RANKS = [1, 2, 5, 6, 3, 4, 7]  # by swing, ties in row order
+# and other costs 5 flat: 40 - 25 = 15. Every line moves 10% in FY2027: growth a +-10% of (1 + 100%) in FY2025
+# only makes a 44 / 36 from then on, gross profit +-2: 17 / 13. Margin a 50% +- 10% x 50% = 55% / 45% on 40:
+# 17 / 13. Compute growth 0 +- 10% in FY2025 only: compute 11 / 9, 14 / 16. Other costs 5.5 / 4.5: 14.5 / 15.5.
+HAND_TORNADO = {"growth_a": (13, 17), "growth_b": (13, 17), "gm_a": (13, 17), "gm_b": (13, 17),
+                "rnd_compute_growth": (16, 14), "rnd_other_growth": (16, 14),
+                "other_opex_growth": (15.5, 14.5)}
+HAND_RANKS = [1, 2, 3, 4, 5, 6, 7]  # by swing (4, 4, 4, 4, 2, 2, 1), ties in row order
+HAND_BREAKEVEN = {"growth_a": (2027, 2027), "gm_a": (2027, 2027), "rnd_compute_growth": (2027, 2027),
+                  "other_opex_growth": (2027, 2027)}
 
 
 def hand_tornado(b, data, got=lambda cell: cell.result()):
@@ -579,6 +620,10 @@ def test_tornado_steps_worked_by_hand(hand, hand_book):
     assert bars == {k: pytest.approx(v, rel=1e-12) for k, v in HAND_TORNADO.items()}
     assert ranks == HAND_RANKS
     assert pp == pytest.approx([0.2, 0.2, 0.05, 0.05, 0.1, 0.1, 0.1])   # 10% of 1 + 100%, of 1 - 50%, of 1 + 0
+    from model.workbook.tabs.sensitivity import tornado_drivers
+    bars = {d: c for (d, _), c in zip(tornado_drivers(hand), hand_book.tabs["sensitivity"].tornado)}
+    for drv, years in HAND_BREAKEVEN.items():
+        assert (bars[drv]["be_minus"].result(), bars[drv]["be_plus"].result()) == years, drv
 
 
 @pytest.fixture(scope="module")
@@ -652,16 +697,16 @@ def test_sensitivity_cash_equals_the_cash_tab_of_the_edited_scenario(hand, tmp_p
     years = [FY(y) for y in hand.forecast_years]
     assert b.cash_summary["slow"][3].result() > 0    # the selected scenario itself needs funding
 
-    def typed(values):    # driver -> value in every forecast year, typed into slow's Inputs cells
+    def typed(values):    # driver -> value (or one per year) in every forecast year, typed into slow's Inputs cells
         return [{"target": f"{asm[('slow', d, p)].sheet.name}!{a1(asm[('slow', d, p)].row, asm[('slow', d, p)].col)}",
-                 "value": v} for d, v in values.items() for p in years]
+                 "value": v[i] if isinstance(v, list) else v} for d, v in values.items() for i, p in enumerate(years)]
     bar = next(c for (d, _), c in zip(tornado_drivers(hand), tab.tornado) if d == "growth_a")
     cell = (SIDE - 1, SIDE + 1)   # revenue growth one step down, R&D growth one step up
     g, c = hand.sensitivity["growth_step"], hand.sensitivity["cost_growth_step"]
     planted = plant_wrong_cache(b, tab.grid[4][SIDE + 1][SIDE - 1], tmp_path / "slow.xlsx")
     path = planted.path
     runs = engine.recalculate([{"path": path}] + [{"path": path, "edits": typed(e)} for e in (
-        {"growth_a": (1 + 0.2) * (1 + hand.sensitivity["tornado_step"]) - 1},
+        {"growth_a": [(1 + 0.2) * (1 + hand.sensitivity["tornado_step"]) - 1, 0.2, 0.2]},
         {"growth_a": 0.2 - g, "growth_b": 0.2 - g, "rnd_compute_growth": c, "rnd_other_growth": c})])
     assert all(r["error"] is None for r in runs)
     at = lambda r, sheet, x: r["cells"][sheet][a1(x.row, x.col)]["v"]  # noqa: E731
@@ -707,7 +752,7 @@ def test_default_data_copy_still_loads_without_claims(tmp_path):
         b = build_book(load(folder), lang=lang)
         names = [s.name for s in b.sheets]
         claims_tab = table(lang)["tabs.claims"]
-        assert names[:-1] == [table(lang)[f"tabs.{tab}"] for tab in TABS if tab != "claims"]
+        assert names[:-1] == [table(lang)[f"tabs.{tab}"] for tab in TABS if tab not in ("claims", "peers")]  # no peers named
         texts = [str(c.content) for sh in b.sheets for c in sh.cells.values() if isinstance(c.content, str)]
         assert texts and not [t for t in texts if claims_tab in t], lang
 

@@ -28,8 +28,12 @@ def test_build_writes_the_workbook_and_prints_a_summary(built):
     assert rows["bull"][1] == "FY2028"
     assert rows["base"][1:3] == ["not", "reached"]
     # lowest cash and funding need: with the 2026 placings and the bond the base case keeps cash above 0
-    assert float(rows["base"][-2].replace(",", "")) > 0
+    # base never breaks even: its loss and funding need are totals to FY2030, lower bounds, and say so
+    assert rows["base"][3] == "≥" and rows["base"][-2] == "≥" and "≥" not in rows["bull"]
+    assert float(rows["base"][-3].replace(",", "")) > 0
     assert float(rows["base"][-1].replace(",", "")) == 0
+    assert "≥ a lower bound: where breakeven is not reached by FY2030, the loss and the funding need are totals " \
+           "to FY2030 only" in lines
     assert "Checks: OK" in res.stdout
 
 

@@ -188,8 +188,8 @@ def test_zhipu_without_base_year_compute_forecasts_rnd_as_one_line(copy):
     (copy / "assumptions.csv").write_text("".join(out), encoding="utf-8")
     data = load(copy)
     assert not data.split_compute
-    assert data.assumptions[("base", "rnd_growth")] == pytest.approx([0.102, None, 0.118, 0.118, None, 0.15, 0.10,
-                                                                     0.08, 0.05])
+    assert data.assumptions[("base", "rnd_growth")] == pytest.approx([0.102, None, 0.123053, 0.123053, None,
+                                                                     0.15, 0.10, 0.08, 0.05])
 
 
 def test_scenario_names_excel_cannot_tell_apart_are_refused(second):
@@ -251,8 +251,8 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     ("actuals.csv", "share_onprem,FY2022,95.5%", "share_onprem,FY2022,120%", 15, "value", "120%"),
     ("actuals.csv", "gm_cloud,FY2024,3.4%", "gm_cloud,FY2024,340", 29, "value", "34000%"),
     ("assumptions.csv", "bull,gm_cloud,6.1%,,15%", "bull,gm_cloud,6.1%,,150%", 13, "1H2026", "150%"),
-    ("assumptions.csv", "base,growth_cloud,217.3%,,58.11%,58.11%,,100%", "base,growth_cloud,217.3%,,58.11%,58.11%,,1500%",
-     3, "FY2027", "1500%"),
+    ("assumptions.csv", "base,growth_cloud,217.3%,,38.0930%,38.0930%,,100%", "base,growth_cloud,217.3%,,38.0930%,38.0930%,,-150%",
+     3, "FY2027", "-150%"),
     ("assumptions.csv", "base,growth_cloud,217.3%", "base,growth_cloud,-217%", 3, "2H2025", "-217%"),
     ("assumptions.csv", "bull,gm_onprem,63.1%", "bull,gm_onprem,163%", 12, "2H2025", "163%"),
     ("reference.csv", "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005", 2, "tolerance", "-0.0005"),
@@ -333,8 +333,8 @@ def test_per_edition_texts_load_where_given(today):
     edit(copy / "claims.csv", "As FY2022,note,,note,,,,FY2023 研发费用,同 FY2022", "As FY2022,note,,note,,,,,同 FY2022")
     rows = {r["id"]: r for r in csv.DictReader((copy / "claims.csv").open(encoding="utf-8"))}
     data = load(copy)
-    # every claim, but those on unit-build lines (u_*): this copy has no units.toml
-    assert len(data.claims) == len([r for r in rows.values() if not r["metric"].startswith("u_")]) == len(rows) - 2
+    # every claim, but those on unit- and compute-build lines (u_*, ue_*, c_*): this copy has neither build
+    assert len(data.claims) == len([r for r in rows.values() if not r["metric"].startswith(("u_", "ue_", "c_"))]) == len(rows) - 8
     for claim in data.claims:
         row = rows[claim.id]
         assert claim.texts == {k: row[k] for k in ("claim_zh", "explanation_zh", "unit_zh") if row[k]}

@@ -21,6 +21,8 @@ from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$")
+# a list or span of periods as the Compute References tab shows them (FY2024A; FY2025A, FY2026E–FY2030E)
+PERIODS = re.compile(r"^(FY|1H|2H|\d{1,2}M)\d{4}[AE]((; |–)(FY|1H|2H|\d{1,2}M)\d{4}[AE])*$")
 NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0", "#N/A"}  # the same in every language (#N/A: a chart's gap)
 
 
@@ -56,7 +58,7 @@ def test_label_files_hold_the_same_ids_and_placeholders():
 def test_tab_names_are_translated_and_defined_names_are_not(editions):
     books, _ = editions
     en, zh = books["en"], books["zh"]
-    units = ["单位经济"] if books["data"].units else []
+    units = (["单位经济"] if books["data"].units else []) + (["算力参照"] if books["data"].benchmarks else [])
     assert [s.name for s in zh.sheets] == ["封面", "输入", "利润表", "比率", "情景", "盈亏平衡", *units, "现金与融资", "敏感性",
                                            "表述核查", "检查", "来源", META_SHEET]
     assert list(en.names) == list(zh.names)
@@ -106,6 +108,10 @@ def data_texts(data):
     texts |= {t for f in data.funding.values() for t in (f.unit, f.note, f.source)}
     texts |= {t for e in data.events for t in (e.currency, e.note, e.source)}
     texts |= {t for c in data.claims for t in (c.id, c.claim, c.quote, c.explanation, c.unit)}
+    texts |= {t for b in data.benchmarks for t in (b.source, b.reliability)}   # the compute reference class's
+    texts |= {t for e in data.market for t in (e.id, e.broker, e.currency, e.grade, e.source, e.note)}
+    for peer in data.peers:   # a peer's own data texts, and its rate's source and note
+        texts |= data_texts(peer.data) | {peer.source, peer.note}
     return texts
 
 
@@ -122,7 +128,7 @@ def test_the_chinese_edition_leaves_no_english_text(editions):
             if isinstance(ce.result(), str):
                 pairs.append((ce.result(), cz.result()))
             for a, b in pairs:
-                if a and a == b and a not in allowed and not PERIOD.match(a):
+                if a and a == b and a not in allowed and not PERIOD.match(a) and not PERIODS.match(a):
                     shared.append((sz.name, pos, a))
             text = cz.result()
             if pos[1] == 0 and isinstance(text, str) and text not in allowed and not CJK.search(text):
@@ -174,7 +180,7 @@ def expected_texts(folder, data, lang):
         if row["id"] not in kept:
             continue
         claim, explanation = edition_text(row, "claim", lang), edition_text(row, "explanation", lang)
-        labels = [claim] if row["calc"] != "breakeven" else \
+        labels = [claim] if row["calc"] not in ("breakeven", "released") else \
             [table(lang)["claims.per_scenario"].format(claim=claim, scenario=Labels(lang).scenario(sc))
              for sc in data.scenarios] + \
             [table(lang)["claims.per_condition"].format(claim=claim, scenario=Labels(lang).scenario(sc),
@@ -350,7 +356,7 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
         assert any(t.endswith("; " + row["note"]) for t in english) and not any(row["note_zh"] in t for t in english)
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
     grades = {c.result() for (r, col), c in sources.cells.items() if col == 4 and r > STATUS_ROW + 2}
-    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "假设"}   # A-D: the results' grades, as in English
+    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "假设"}   # A-D: the results' and brokers' grades, as in English
     scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]

@@ -299,7 +299,7 @@ def test_unit_build_by_hand(half_units):
     # the interim metrics not given fall back to FY2025's: said in the build report and on Unit Economics
     note = next(n for n in half_units.notes if "operating.csv gives no 1H2026 figure" in n)
     assert "rnd_headcount, customers (FY2025's figure)" in note and "generations, rnd_staff_cost" in note
-    ue = [c.content for c in book.sheet("Unit Economics").cells.values() if c.role == "note"]
+    ue = [c.content for c in book.sheet("Unit Economics").cells.values() if c.role in ("note", "note_wrap")]
     said = next(n for n in ue if n.startswith("1H2026: not in operating.csv"))
     assert "R&D headcount" in said.split(";")[0] and "Tokens" not in said and "generations" in said.split(";")[1]
     assert book.names["MasterCheck"].result() == 0
@@ -374,8 +374,11 @@ def test_zhipus_second_half_follows_from_the_first(zh_units):
         assert at("revenue", h2) >= 0.9 * 9.539, sc
         assert at("rnd", h2) >= 0.85 * 21.31, sc
         for key in ("revenue", "gross_profit", "rnd", "other_opex", "adjusted_net_income", "net_income", "u_training",
-                    "u_inference", "u_serving_fixed"):
+                    "u_cloud_cost", "c_serving_cost", "c_research_cost", "accelerator_depreciation"):
             assert at(key, fy) == pytest.approx(at(key, h1) + at(key, h2)), (sc, key)
+        # levels: the year's fleet is the average of its halves; the serving fleet 2H2026E starts from 1H2026A's
+        assert at("c_fleet", fy) == pytest.approx((at("c_fleet", h1) + at("c_fleet", h2)) / 2), sc
+        assert at("c_throughput", h1) == 35000 and at("c_throughput", h2) >= 35000, sc
 
 
 def test_every_scenario_recalculates_in_libreoffice(half, half_units, zh_units, tmp_path):

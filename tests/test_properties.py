@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ZHIPU, require_engine
+from conftest import ZHIPU, ZHIPU_UNITS, require_engine
 from model.workbook.build import build_book
 from model.data.company import load
 from model.data.files import DataError
@@ -280,3 +280,61 @@ def test_any_text_in_any_cell_gives_data_or_a_clear_error(name, row, col, text, 
         load(folder)
     except DataError as e:
         assert e.file in FILES and e.message
+
+
+# The unit build's files and the settings (issue 27): a cell or a setting that loads must also build,
+# with no error value in a formula; what does not load is a DataError naming its file.
+UNIT_FILES = {name: list(csv.reader(io.StringIO((ZHIPU_UNITS / name).read_text(encoding="utf-8"))))
+              for name in ("operating.csv", "units.csv", "events.csv")}
+NUMBERISH = st.one_of(st.text(max_size=12), st.sampled_from(["0", "0%", "-0", "1e-9", "1e12", "1e300", "(0)", "inf",
+                                                             "1_000", "１２", "0.000000001", "366", "-1"]))
+
+
+def loads_and_builds(folder, files):
+    try:
+        data = load(folder)
+    except DataError as e:
+        assert e.file in files and e.message
+        return False
+    build_book(data)   # raises on an error value met while evaluating
+    return True
+
+
+@settings(SEED, max_examples=60)
+@given(name=st.sampled_from(sorted(UNIT_FILES)), row=st.integers(0, 10_000), col=st.integers(0, 10), text=NUMBERISH)
+def test_any_text_in_the_unit_files_gives_a_workbook_or_a_clear_error(name, row, col, text, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz") / "co"
+    shutil.copytree(ZHIPU_UNITS, folder)
+    rows = [list(r) for r in UNIT_FILES[name]]
+    cells = rows[row % len(rows)]
+    cells[col % len(cells)] = text
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    (folder / name).write_text(out.getvalue(), encoding="utf-8", errors="surrogatepass")
+    loads_and_builds(folder, UNIT_FILES)
+
+
+def toml_float(v: float) -> str:
+    return "nan" if v != v else "inf" if v == float("inf") else "-inf" if v == float("-inf") else repr(v)
+
+
+# a setting's value as TOML text
+TOML_VALUES = st.one_of(st.integers(-10**6, 10**6).map(str), st.floats().map(toml_float),
+                        st.text(max_size=12).map(lambda t: json.dumps(t)), st.sampled_from(["true", "false"]),
+                        st.sampled_from(['"02-29"', '"02-30"', '"2-28"', '"mars"', "1e300", "inf", "nan", "0", "-0.0",
+                                         "1e-300", '"12-31"', "2200", "1899", '""', "[]", "{}", "1e-9", "366", "0.5"]))
+
+
+@settings(SEED, max_examples=80)
+@given(name=st.sampled_from(["company.toml", "units.toml"]), line=st.integers(0, 1000), value=TOML_VALUES)
+def test_any_value_of_any_setting_gives_a_workbook_or_a_clear_error(name, line, value, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("fuzz") / "co"
+    shutil.copytree(ZHIPU_UNITS, folder)
+    lines = (folder / name).read_text(encoding="utf-8").splitlines()
+    settable = [i for i, ln in enumerate(lines) if "=" in ln and not ln.lstrip().startswith("#")]
+    i = settable[line % len(settable)]
+    key = lines[i].split("=", 1)[0]
+    lines[i] = f"{key}= {value}"
+    (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    loads_and_builds(folder, {name, *UNIT_FILES, "company.toml", "units.toml", "actuals.csv", "assumptions.csv",
+                              "funding.csv", "claims.csv", "reference.csv", "sources.csv"})

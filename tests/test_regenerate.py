@@ -466,3 +466,21 @@ def test_an_edit_of_the_old_margin_step_is_dropped_with_its_reason(tmp_path):
     toml.write_text(toml.read_text(encoding="utf-8").replace("[sensitivity]", "[sensitivity]\nmargin_step = 0.05"),
                     encoding="utf-8")
     assert load(folder).sensitivity == data.sensitivity
+
+
+def test_without_a_record_every_input_cell_is_found_as_the_record_finds_it(company, tmp_path):
+    """Every input cell of each company's workbook, read with its data from a copy without the build
+    record (as a build reads it), has the slot the record gives it: no family of input names is missed,
+    and a scenario named with a space ('price war', Asm_price_war_...) is found under its own name."""
+    from model.regen.userbook import read_user_book
+    from model.workbook.writer import write_book
+    data, book = company
+    path, bare = tmp_path / "model.xlsx", tmp_path / "bare.xlsx"
+    write_book(book, path)
+    wb = openpyxl.load_workbook(path)
+    del wb["_meta"]
+    wb.save(bare)
+    recorded = {c.address: c.slot for c in read_user_book(path, data).inputs}
+    found = read_user_book(bare, data)
+    assert not found.has_record and len(recorded) > 100
+    assert {c.address: c.slot for c in found.inputs} == recorded

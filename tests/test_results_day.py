@@ -72,8 +72,9 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     for name, why in (("Asm_base_growth_onprem", "  base: 90%; 2H2025 is now an actual year (FY2025 actuals are in the data)"),
                       ("Asm_bull_rnd_compute_growth", "  bull: 40%; 1H2026 is now an actual period (1H2026 actuals are "
                                                       "in the data)"),
-                      ("Asm_bear_other_opex_growth", "  bear: 30%; FY2027 is no longer a period of this driver (the "
-                                                     "forecast's periods: 2H2026, 1H2027, 2H2027, FY2028")):
+                      ("Asm_bear_other_opex_growth", "  bear: 30%; FY2027 is now 1H2027E plus 2H2027E (company.toml "
+                                                     "split_years): its 1H2027E and 2H2027E drivers forecast the year; "
+                                                     "enter the edit there if you meant it")):
         assert any(ln.strip().startswith(f"dropped  {name}  ") and why in ln for ln in lines), name
     assert "Checks: OK" in out
     # today's forecast: FY2026 = 1H2026A + 2H2026E and FY2027 = 1H2027E + 2H2027E; a driver's range spans 2H2026

@@ -155,6 +155,35 @@ def test_edits_carry_over_without_a_build_record(built):
                                            "ReferenceFigures")] == [30.0, 0.2, 5.5, 0.6]
 
 
+# one input of every family of defined names the Inputs tab gives the shipped data (the unit build and
+# the funding events included): (name, offset in its range) -> a new value the data rules allow
+EVERY_FAMILY = {("Act_rnd", 1): 5.5, ("Asm_base_gm_onprem", 1): 0.61, ("Tol_amount", 0): 0.001,
+                ("Fund_min_cash", 0): 25.0, ("Step_growth_step", 0): 0.2, ("Unit_days_per_year", 0): 360.0,
+                ("Event_placing_jul_amount", 0): 300.0, ("Claim_MULT", 0): 5.5, ("ClaimTol_MULT", 0): 0.2,
+                ("ReferenceFigures", 0): 0.6, ("Ref_rent_china_low", 0): 7.5, ("Market_jpm_feb_gm26", 0): 0.5,
+                ("Scenario", 0): "bull"}
+
+
+def family(name):
+    return re.match(r"^([A-Za-z]+_|ReferenceFigures$|Scenario$)", name).group(1)
+
+
+def test_a_workbook_without_build_record_keeps_an_edit_of_every_input_family(tmp_path):
+    out = tmp_path / "model.xlsx"
+    clean(run("build", "--data", ZHIPU_UNITS, "--out", out), 0)
+    wb = openpyxl.load_workbook(out)
+    record = {row[1].value for row in wb["_meta"].iter_rows() if row[0].value == "input"}   # every input block
+    assert {family(n) for n in record} == {family(n) for n, _ in EVERY_FAMILY}   # a new family needs a case here
+    del wb["_meta"]
+    wb.save(out)
+    edit(out, out, EVERY_FAMILY)
+    res = clean(run("build", "--data", ZHIPU_UNITS, "--out", out), 0)
+    assert "no build record" in res.stdout and f"{len(EVERY_FAMILY)} kept, 0 dropped" in res.stdout, res.stdout
+    assert "kept     Unit_days_per_year" in res.stdout and "kept     Event_placing_jul_amount" in res.stdout
+    wb = openpyxl.load_workbook(out, data_only=True)
+    assert {key: cell_of(wb, *key).value for key in EVERY_FAMILY} == EVERY_FAMILY
+
+
 # --- 6. small hostile files cannot exhaust time or memory ---
 
 def rewrite_part(src, dst, part, change):
@@ -409,15 +438,19 @@ def test_a_value_the_loader_refuses_is_not_kept_from_a_workbook(built, value):
     assert cell_of(wb, "Asm_base_growth_cloud", 2).value == data_value != value
 
 
-def test_check_vets_xml_parts_under_any_name(built, tmp_path):
+def test_every_command_vets_xml_parts_under_any_name_alike(built, tmp_path):
     bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "ha">]><x>&a;</x>'
     path = tmp_path / "hidden.xlsx"
     with zipfile.ZipFile(built) as zin, zipfile.ZipFile(path, "w") as zout:
         for item in zin.infolist():
             zout.writestr(item.filename, zin.read(item.filename))
         zout.writestr("customXml/item1.dat", bomb)
-    res = clean(run("check", path), 2)
-    assert "document type declaration" in res.stderr
+    before = path.read_bytes()
+    for command in (["check", path], ["build", "--data", ZHIPU, "--out", path], ["edits", path, "--data", ZHIPU],
+                    ["diff", built, path]):
+        res = clean(run(*command), 2)
+        assert "document type declaration" in res.stderr, (command, res.stderr)
+    assert path.read_bytes() == before
 
 
 def test_a_renamed_sheet_is_named_as_possibly_renamed(built):

@@ -4,8 +4,8 @@
     python tools/render_tabs.py WORKBOOK.xlsx OUTDIR [--paged]
 
 Writes OUTDIR/<stem>.pdf, then OUTDIR/<stem>-NN-<sheet>.png per tab (one page
-per sheet, hidden tabs and areas outside print ranges included), and prints
-the PNG paths.  With --paged the sheets' own print layout is used instead and
+per sheet, hidden tabs and areas outside print ranges included; the very hidden
+build record `_meta` left out: it is not for reading), and prints the PNG paths.  With --paged the sheets' own print layout is used instead and
 the PNGs are named by page number (<stem>-N.png).  Needs soffice and
 pdftoppm (poppler-utils); uses model/engine/uno_driver.py when python3-uno is there,
 else plain `soffice --convert-to pdf` with a private profile.
@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from model.engine import libreoffice as engine
+from model.workbook.record import META_SHEET
 
 # Always recalculate xlsx on load (LibreOffice shows cached values by default).
 RECALC_XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -34,11 +35,11 @@ oor:op="fuse"><value>0</value></prop></item>
 def to_pdf(workbook, pdf, paged):
     """Export workbook to pdf; returns the sheet names in tab order, or None if unknown."""
     if engine.uno_python():
-        opts = {} if paged else {"single_page_sheets": True, "all_sheets": True}
+        opts = {} if paged else {"single_page_sheets": True, "all_sheets": True, "skip_sheets": [META_SHEET]}
         result = engine.recalculate([{"path": workbook, "pdf": pdf, "pdf_options": opts}])[0]
         if result["error"]:
             raise engine.EngineError("%s: %s" % (workbook, result["error"]))
-        return list(result["cells"])
+        return [name for name in result["cells"] if name != META_SHEET]
     soffice = engine.soffice_path()
     if soffice is None:
         raise engine.EngineError("LibreOffice (soffice) is not installed")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 
@@ -109,10 +110,17 @@ class Num(Expr):
         self.v = v
 
     def xl(self, sheet):
-        return repr(self.v) if isinstance(self.v, float) and not self.v.is_integer() else str(int(self.v))
+        return decimal_text(self.v) if isinstance(self.v, float) and not self.v.is_integer() else str(int(self.v))
 
     def value(self):
         return float(self.v)
+
+
+def decimal_text(v: float) -> str:
+    """A number as plain decimals, never in exponent form: 0.00005, not Python's 5e-05 (the form Excel
+    documents for number-format conditions, and the one it writes in formulas)."""
+    text = format(Decimal(repr(float(v))), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 class Text(Expr):
@@ -434,6 +442,21 @@ def _round(x, n):
     return math.copysign(math.floor(abs(x) * q + 0.5) / q, x)
 
 
+# Functions Excel added after 2007 (NORM.INV, XLOOKUP ...) are stored in the file with a prefix: the
+# formula NORM.INV(p,m,s) is written _xlfn.NORM.INV(p,m,s), or Excel shows #NAME?. Function name ->
+# the prefix its file text carries ("" for the pre-2010 functions above). The writer checks every
+# function against xlsxwriter's own list of them and refuses one defined without its prefix.
+PREFIX = {name: "" for name in _FUNCS}
+
+
+def define(name: str, evaluate, prefix: str = "") -> None:
+    """Add a function to the formula set: `evaluate(*args)` computes its cached value from the argument
+    expressions (call .value() on them, as _FUNCS do); `prefix` is the text the file needs before its
+    name: "_xlfn." for a function newer than Excel 2007 (NORM.INV), as xlsxwriter writes it."""
+    _FUNCS[name] = evaluate
+    PREFIX[name] = prefix
+
+
 class Fn(Expr):
     def __init__(self, name, *args):
         if name not in _FUNCS:
@@ -441,7 +464,7 @@ class Fn(Expr):
         self.name, self.args = name, [lift(a) for a in args]
 
     def xl(self, sheet):
-        return f"{self.name}({','.join(a.xl(sheet) for a in self.args)})"
+        return f"{PREFIX[self.name]}{self.name}({','.join(a.xl(sheet) for a in self.args)})"
 
     def value(self):
         return _FUNCS[self.name](*self.args)

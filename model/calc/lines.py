@@ -173,6 +173,9 @@ def income_lines(data) -> list[Line]:
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
         from .units import seam
         lines = seam(data, lines)
+    if data.compute:   # the compute build forecasts serving and training from capacity (model/calc/compute.py)
+        from .compute import seam as compute_seam
+        lines = compute_seam(data, lines)
     return lines
 
 
@@ -182,7 +185,8 @@ def scenario_lines(data, reported=False) -> list[Line]:
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
     if reported:
         keep |= {"adjustments", "net_income"}
-    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith("u_")) and ln.forecast is not None]
+    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith(("u_", "c_", "accelerator_")))
+            and ln.forecast is not None]
 
 
 def before_open(x, p):
@@ -227,35 +231,6 @@ def cagr(x, p, end, start, since, limit=None):
     return guard([end, start], IF(change.ge(0), rate, NA), nonzero=[start])
 
 
-def required_revenue_lines() -> list[Line]:
-    """What breakeven needs, year by year: revenue that covers that year's fixed costs at that year's
-    blended gross margin, and the growth from the last actual year that revenue implies."""
-    def required(x, p):
-        gm, fixed = x.here("gross_margin", p), x.here("fixed_costs", p)
-        return IF(ISNUMBER(gm), IF(gm.gt(0), fixed / gm, NA), NA)
-
-    def since_base(key_at=None, key_here=None, nm=False):
-        def f(x, p):
-            end = x.at(key_at, p) if key_at else x.here(key_here, p)
-            return cagr(x, p, end, x.anchor("revenue", x.base_year), x.base_year, nm_limit(x) if nm else None)
-        return f
-
-    def gap(a, b):
-        return lambda x, p: guard([x.here(a, p), x.here(b, p)], x.here(a, p) - x.here(b, p))
-
-    return [
-        Line("scenario_revenue", "amount", forecast=lambda x, p: x.at("revenue", p)),
-        Line("gross_margin", "pct", forecast=lambda x, p: ratio(x.at("gross_profit", p), x.at("revenue", p)),
-             text="gross_margin_mix"),
-        Line("fixed_costs", "amount", forecast=lambda x, p: x.at("rnd", p) + x.at("other_opex", p)),
-        Line("required_revenue", "amount", forecast=required, kind="total"),
-        Line("revenue_gap", "amount", forecast=gap("required_revenue", "scenario_revenue")),
-        Line("required_cagr", "pct", forecast=since_base(key_here="required_revenue", nm=True), kind="total"),
-        Line("scenario_cagr", "pct", forecast=since_base(key_at="revenue")),
-        Line("cagr_gap", "pct", forecast=gap("required_cagr", "scenario_cagr")),
-    ]
-
-
 class CashEvent(NamedTuple):
     """A funding event as the cash-flow statement uses it: equity or debt, whether its `counted` flag is an
     input (else it counts), whether it matures within the data (debt: repaid, or a bond converts) and
@@ -275,7 +250,7 @@ def _total(terms):
     return total
 
 
-def cash_lines(events=(), shares=False) -> list[Line]:
+def cash_lines(events=(), shares=False, compute=False) -> list[Line]:
     """The cash-flow statement from the opening cash date, one scenario: adjusted net income after that
     date bridged to operating cash flow (non-cash items, receivables in days of revenue, other working
     capital), capital expenditure (a share of revenue plus an amount), financing (each funding event in
@@ -284,7 +259,10 @@ def cash_lines(events=(), shares=False) -> list[Line]:
     compact balance of cash, debt and equity that must tie. `events`: CashEvent tuples; `shares`: with
     share data, shares outstanding after each event, conversion and plug issue. Scalars come through
     x.drv (absolute): opening_cash, opening_year, opening_ani, opening_revenue, opening_share, min_cash,
-    days_in_year, plug, cash_rate, debt_rate, ev_<id>_converted | _year | _counted | _repay_year | _converts | _shares."""
+    days_in_year, plug, cash_rate, debt_rate, ev_<id>_converted | _year | _counted | _repay_year | _converts | _shares.
+    `compute`: with the compute build the owned accelerators' depreciation (inside adjusted net income) is added
+    back with the non-cash items and their capital expenditure added to capex, for the part of the year after
+    the opening date (model/calc/compute.py accelerator_depreciation, accelerator_capex)."""
     def due(x, p, ev):
         """1 in the fiscal year a counted event's cash arrives."""
         arrives = x.year(p).eq(x.drv(f"ev_{ev.id}_year"))
@@ -348,6 +326,16 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))
         return _total(terms)
 
+    def after_open(x, p, amount, line):   # with the compute build, plus its line for the year after the opening date
+        if not compute:
+            return amount
+        parts = x.tl.parts(p)
+        ahead = [q for q in parts if not x.tl.is_actual(q)]
+        if ahead and len(ahead) < len(parts):   # a year opened by its interim: its forecast parts, pro rata after the date
+            return amount + _total([x.at(line, q) for q in ahead]) * IF(
+                x.year(p).eq(x.drv("opening_year")), x.drv("opening_share") / _total([x.share(q) for q in ahead]), 1)
+        return amount + x.at(line, p) * share_of_year(x, p)
+
     revenue_after = lambda x, p: x.at("revenue", p) - IF(x.year(p).eq(x.drv("opening_year")),  # noqa: E731
                                                            x.drv("opening_revenue"), 0)
     zero = lambda x, p: lift(0)  # noqa: E731  (a balance that starts at the opening date)
@@ -356,7 +344,8 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
         Line("ani_before_open", "amount", kind="detail", forecast=before_open),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
-        Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
+        Line("non_cash", "amount", forecast=lambda x, p: after_open(x, p, x.drv("non_cash", p), "accelerator_depreciation"),
+             kind="detail", text="cash_non_cash", note="cash_non_cash_compute" if compute else ""),
         Line("receivables", "amount", kind="memo",
              actual=lambda x, p: x.inp("revenue", x.base_year) * x.drv("receivable_days", x.tl.forecast[0]) / x.drv("days_in_year"),
              forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")),
@@ -370,8 +359,9 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("cash_be_flag", "flag", kind="detail",
              forecast=lambda x, p: IF(x.here("operating_cash_flow", p).ge(0), 1, 0)),
         Line("revenue_after_open", "amount", kind="memo", forecast=revenue_after),
-        Line("capex", "amount", kind="detail", text="cash_capex",
-             forecast=lambda x, p: x.here("revenue_after_open", p) * x.drv("capex_pct", p) + x.drv("capex", p)),
+        Line("capex", "amount", kind="detail", text="cash_capex", note="cash_capex_compute" if compute else "",
+             forecast=lambda x, p: after_open(x, p, x.here("revenue_after_open", p) * x.drv("capex_pct", p)
+                                              + x.drv("capex", p), "accelerator_capex")),
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("operating_cash_flow", p) - x.here("capex", p)),
         Line("equity_raised", "amount", forecast=flows(False)),

@@ -97,7 +97,7 @@ def unit_lines(data) -> list[Line]:
         Line("u_price", "price", _implied(at(f"rev_{seg}"), at("u_tokens_year"), scale),
              grow("u_price", "price_change"), kind="detail", half="ratio"),
         Line("u_cloud_cost", "amount", cloud_cost, lambda x, p: x.at("u_inference", p) + x.at("u_serving_fixed", p),
-             kind="detail", half="flow"),
+             kind="detail", segment=seg, half="flow"),
         Line("u_serving_fixed", "amount", share_of("u_cloud_cost", "serving_fixed_share"),
              grow("u_serving_fixed", "serving_fixed_growth"), kind="detail", half="flow"),
         Line("u_inference", "amount", minus("u_cloud_cost", "u_serving_fixed"),
@@ -177,64 +177,107 @@ def _cost(data, key):
         others = [k for k, _ in data.segments if k != seg]
         if not others:
             return lambda x, p: Num(0)
-        return lambda x, p: SUM(*[x.at(f"rev_{k}", p) - x.at(f"gp_{k}", p) for k in others])
+
+        def delivery(x, p):
+            parts = [(x.at(f"rev_{k}", p), x.at(f"gp_{k}", p)) for k in others]
+            return guard([c for pair in parts for c in pair], SUM(*[r - g for r, g in parts]))
+        return delivery
     source = {"inference": "u_inference", "serving_fixed": "u_serving_fixed", "training": "u_training",
               "research_compute": "u_research_compute", "rnd_people": "u_rnd_people", "rnd_rest": "u_rnd_rest",
               "opex_variable": "u_opex_variable", "opex_fixed": "u_opex_fixed"}[key]
     return lambda x, p: x.at(source, p)
 
 
+def unit_costs(data) -> list[tuple[str, str, object]]:
+    """The unit build's cost lines with their units.toml classes (model/calc/costs.py)."""
+    return [(k, data.units.classes[k], _cost(data, k)) for k in COST_LINES]
+
+
 def contribution_lines(data) -> list[Line]:
-    """Per forecast year: revenue, each cost line under its class, the contribution margin, the
-    breakeven revenue, the margin each million tokens leaves, and the breakeven tokens per day: the
-    volume at which adjusted net income is 0 with price, unit cost and every other line as that year
-    has them (n/a when a token does not cover its own variable cost). A token's variable cost is its
-    inference cost and, when the variable part of other costs is classed variable, its share of the price."""
-    classes = data.units.classes
-    variable = [k for k in COST_LINES if classes[k] == "variable"]
-    fixed = [k for k in COST_LINES if classes[k] == "fixed"]
-    total = lambda keys: lambda x, p: SUM(*[x.here(f"ue_{k}", p) for k in keys]) if keys else Num(0)  # noqa: E731
-    per_token_cost = classes["inference"] == "variable"
-    per_revenue_cost = classes["opex_variable"] == "variable"
+    """Per year, actual and forecast: revenue, each cost line under its class (model/calc/costs.py, the one
+    definition the Breakeven tab shares), the contribution margin, the breakeven revenue, the margin each
+    million tokens leaves, and the breakeven tokens per day: the volume at which adjusted net income is 0
+    with price, unit cost and every other line as that year has them (n/a when a token does not cover its
+    own variable cost). A token's variable cost is its inference cost and, when the variable part of other
+    costs is classed variable, its share of the price. n/a in a year the unit build does not reach."""
+    from .costs import breakeven_revenue, contribution_margin, cost_lines
+    costs = cost_lines(data)
+    variable = [k for k, c, _ in costs if c == "variable"]
+    fixed = [k for k, c, _ in costs if c == "fixed"]
+    classes = {k: c for k, c, _ in costs}
+
+    def total(keys):
+        def f(x, p):
+            if not keys:
+                return Num(0)
+            parts = [x.here(f"ue_{k}", p) for k in keys]
+            return guard(parts, SUM(*parts))
+        return f
+    per_token_cost = classes.get("serving", classes.get("inference")) == "variable"   # compute build: serving
+    per_revenue_cost = classes.get("opex_variable") == "variable"
 
     def token_margin(x, p):
         price = x.at("u_price", p)
         kept = price * (1 - x.at("u_opex_share", p)) if per_revenue_cost else price
-        return kept - x.at("u_unit_cost", p) if per_token_cost else kept
+        margin = kept - x.at("u_unit_cost", p) if per_token_cost else kept
+        return guard([price] + ([x.at("u_opex_share", p)] if per_revenue_cost else [])
+                     + ([x.at("u_unit_cost", p)] if per_token_cost else []), margin)
 
     def be_tokens(x, p):
         m = x.here("ue_token_margin", p)
-        return IF(m.gt(0), x.at("u_tokens", p) - x.at("adjusted_net_income", p)
-                  / (per_period(x, p, x.const("days_per_year")) * m * x.const("price_scale")), NA)
+        ani = x.at("adjusted_net_income", p)
+        return guard([m, ani, x.at("u_tokens", p)], IF(m.gt(0), x.at("u_tokens", p) - ani / (
+            per_period(x, p, x.const("days_per_year")) * m * x.const("price_scale")), NA))
 
-    def be_revenue(x, p):
-        cm = x.here("ue_margin", p)
-        return IF(ISNUMBER(cm), IF(cm.gt(0), x.here("ue_fixed", p) / cm, NA), NA)
-
-    def incremental(x, p):   # of each extra unit of revenue on the year before, the share the result gains
+    def incremental(x, p):   # of each extra unit of revenue on the period before, the share the result gains
+        if not x.tl.has_previous(p):   # the first year; the interim, whose half before is not shown
+            return NA
         d_rev = x.at("revenue", p) - x.prev("revenue", p)
-        return guard([x.prev("revenue", p), x.prev("adjusted_net_income", p)],   # n.m. over a tiny change
+        return guard([x.at("revenue", p), x.prev("revenue", p), x.at("adjusted_net_income", p),
+                      x.prev("adjusted_net_income", p)],   # n.m. over a tiny change
                      ratio(x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p), d_rev, nm_limit(x)))
 
-    line = lambda key, unit, f, **kw: Line(key, unit, forecast=f, half="calc", **kw)  # noqa: E731
-    return ([line("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
-            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in variable]
-            + [line("ue_variable", "amount", total(variable), kind="total"),
-               line("ue_contribution", "amount", lambda x, p: x.here("ue_revenue", p) - x.here("ue_variable", p),
+    def both(key, unit, f, **kw):   # actual and forecast alike, in the halves too (computed from their lines)
+        return Line(key, unit, f, f, half=kw.pop("half", "calc"), **kw)
+
+    def result(x, p):
+        c, fx = x.here("ue_contribution", p), x.here("ue_fixed", p)
+        return guard([c, fx], c - fx)
+
+    def dol(x, p):
+        c, r = x.here("ue_contribution", p), x.here("ue_result", p)
+        return guard([c, r], IF(r.gt(0), c / r, NM))
+    cost = {k: f for k, _, f in costs}
+    others = [k for k, _ in data.segments if k != data.units.segment]
+
+    def cost_line(k):
+        """A cost line, labelled with the company's own segment where it is one segment's cost of revenue."""
+        if k == "serving":   # the compute build's serving capacity, of the unit segment
+            return both("ue_serving", "amount", cost[k], kind="detail", segment=data.units.segment)
+        if k != "delivery":
+            return both(f"ue_{k}", "amount", cost[k], kind="detail", text=f"ue_{k}")
+        one = len(others) == 1
+        return both("ue_delivery", "amount", cost[k], kind="detail", text="ue_delivery" if one else
+                    "ue_delivery_others", note="ue_delivery", segment=others[0] if one else "")
+    return ([both("ue_revenue", "amount", lambda x, p: x.at("revenue", p))]
+            + [cost_line(k) for k in variable]
+            + [both("ue_variable", "amount", total(variable), kind="total"),
+               both("ue_contribution", "amount", lambda x, p: guard([x.here("ue_variable", p), x.here("ue_revenue", p)],
+                                                                     x.here("ue_revenue", p) - x.here("ue_variable", p)),
                     kind="total"),
-               line("ue_margin", "pct", lambda x, p: ratio(x.here("ue_contribution", p), x.here("ue_revenue", p)))]
-            + [line(f"ue_{k}", "amount", _cost(data, k), kind="detail", text=f"ue_{k}") for k in fixed]
-            + [line("ue_fixed", "amount", total(fixed), kind="total"),
-               line("ue_result", "amount", lambda x, p: x.here("ue_contribution", p) - x.here("ue_fixed", p),
-                    kind="total"),
-               line("ue_fixed_share", "pct", lambda x, p: ratio(x.here("ue_fixed", p),
-                                                                 x.here("ue_fixed", p) + x.here("ue_variable", p))),
-               line("ue_incremental", "pct", incremental),
-               line("ue_dol", "x", lambda x, p: IF(x.here("ue_result", p).gt(0),
-                                                    x.here("ue_contribution", p) / x.here("ue_result", p), NM)),
-               line("ue_be_revenue", "amount", be_revenue),
-               line("ue_token_margin", "price", token_margin),
-               # a year's flag (no cell in the halves): the summary's first year a token pays
-               Line("ue_token_pays", "flag", forecast=lambda x, p: IF(x.here("ue_token_margin", p).gt(0), 1, 0),
-                    kind="detail"),
-               line("ue_be_tokens", "tokens", be_tokens, kind="total")])
+               both("ue_margin", "pct", lambda x, p: contribution_margin(x.here("ue_variable", p),
+                                                                         x.here("ue_revenue", p)))]
+            + [cost_line(k) for k in fixed]
+            + [both("ue_fixed", "amount", total(fixed), kind="total"),
+               both("ue_result", "amount", result, kind="total"),
+               both("ue_fixed_share", "pct", lambda x, p: guard([x.here("ue_fixed", p), x.here("ue_variable", p)], ratio(
+                   x.here("ue_fixed", p), x.here("ue_fixed", p) + x.here("ue_variable", p)))),
+               both("ue_incremental", "pct", incremental),
+               both("ue_dol", "x", dol),
+               both("ue_be_revenue", "amount", lambda x, p: breakeven_revenue(x.here("ue_fixed", p),
+                                                                             x.here("ue_margin", p))),
+               both("ue_token_margin", "price", token_margin),
+               both("ue_token_pays", "flag", lambda x, p: guard([x.here("ue_token_margin", p)],
+                                                                IF(x.here("ue_token_margin", p).gt(0), 1, 0)),
+                    kind="detail", half=""),   # a year's flag: the summary's first year a token pays
+               both("ue_be_tokens", "tokens", be_tokens, kind="total")])

@@ -30,7 +30,7 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         if (item, period) in where:
             raise DataError(path, f"{item} for {period.code} is given twice (also in row {where[item, period]})", n, "period")
         value = parse_number(r["value"], path, n, "value", required=False)
-        check_bound(items[item].bound, items[item].unit, value, path, n, "value")
+        check_bound(items[item].bound, items[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
         data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
         where[(item, period)] = n

@@ -61,7 +61,7 @@ def read_forecast_table(path: Path, data: Dataset, notes: list[str]):
         if p is None:
             continue
         if p in cols:
-            raise DataError(path, f"columns {cols[p]!r} and {h!r} are the same period", None, h)
+            raise DataError(path, f"column {h!r} is {p.code} again (also column {cols[p]!r}): keep one", 1, h)
         cols[p] = h
         if p in columns:
             order.append(p)
@@ -98,7 +98,7 @@ def driver_values(path, n, r, cols, data, sc, drv, item, problems: Problems, ign
         return None
     vals = [parse_number(r[cols[p]], path, n, cols[p]) if p in want else None for p in cols]
     for p, v in zip(cols, vals):
-        check_bound(item.bound, item.unit, v, path, n, cols[p])
+        check_bound(item.bound, item.unit, v, path, n, cols[p], data.notes)
     return vals
 
 

@@ -16,13 +16,18 @@ from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
 from .funding import load_funding
+from .market import load_market
+from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
 from .settings import load_company, load_sensitivity, MAX_FORECAST_YEARS, TOLERANCES
 from .sources import load_references, load_sources
-from . import units as unit_build
+from . import compute as compute_build, units as unit_build
 
 
-def load(folder) -> Dataset:
+def load(folder, peers: bool = True, beside=None) -> Dataset:
+    """The company in `folder`; with `peers`, also the peers its company.toml names (each loaded without
+    its own peers, so that two companies naming each other both build), from the folders beside it (or in
+    `beside`: a trial copy of a folder reads its peers where the original's are)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(str(folder), "company folder not found")
@@ -36,6 +41,7 @@ def load(folder) -> Dataset:
     ids = {s["id"] for s in data.sources}
     load_actuals(folder, data, ids, problems)
     data.units = unit_build.load_settings(folder, [k for k, _ in segments], problems)
+    data.notes += unit_build.orphan_files(folder)
     if data.units:
         unit_build.load_operating(folder, data, unit_items(data.units, UNIT_ACTUALS),
                                   {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
@@ -55,6 +61,7 @@ def load(folder) -> Dataset:
     load_assumptions(folder, data, problems)
     if data.units:
         unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
+    compute_build.load(folder, data, ids, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
@@ -65,5 +72,8 @@ def load(folder) -> Dataset:
     problems.raise_if_any()
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
+    data.market = load_market(folder, data, ids)
+    if peers:
+        data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))
     data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
     return data

@@ -1,7 +1,7 @@
 """Reading the plain data files safely: size limit, encodings, CSV layout, numbers as users type them.
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
-stop before anything is written. The company-specific rules live in `data.py`.
+stop before anything is written. The rules of each file live in its own module (`settings`, `actuals` ...).
 """
 from __future__ import annotations
 
@@ -90,6 +90,9 @@ def parse_number(text: str, file, row, column, required=True) -> float | None:
     neg = s.startswith("(") and s.endswith(")")
     t = s.strip("()").replace(",", "").strip()
     pct = t.endswith("%")
+    if not t.isascii() or "_" in t:   # float() reads 1_000 and full-width digits; a spreadsheet does not
+        raise DataError(file, f"expected a number typed with the digits 0-9 (such as 1000, 1,000 or 12.5%), found "
+                        f"{s!r}", row, column)
     try:
         v = float(t.rstrip("%").strip())
     except ValueError:
@@ -133,12 +136,38 @@ def read_text(path: Path) -> str:
             raise DataError(path, f"this is {what}, not text: save it as CSV (comma-separated values)")
     if b"\0" in raw:
         raise DataError(path, "the file holds binary data (NUL bytes), not text")
-    for enc in ("utf-8-sig", "gbk"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        raise DataError(path, "cannot decode the file: save it as UTF-8 CSV") from None
+    refuse_doubtful_gbk(path, raw, text)
+    return text
+
+
+def refuse_doubtful_gbk(path: Path, raw: bytes, text: str) -> None:
+    """A file that is not UTF-8 is read as GBK, as Excel saves a CSV in China. Western European text
+    (Latin-1, Windows-1252) often decodes as GBK too, into rare characters outside GB2312, the set
+    Chinese text is written in: such a file is refused, with both readings of the first doubtful line,
+    rather than read as the wrong characters."""
+    for n, line in enumerate(io.StringIO(text, newline="").readlines(), start=1):
+        odd = next((ch for ch in line if not ch.isascii() and not _in_gb2312(ch)), None)
+        if odd is None:
             continue
-    raise DataError(path, "cannot decode the file: save it as UTF-8 CSV")
+        western = raw.decode("cp1252", errors="replace").splitlines()
+        other = western[n - 1].strip() if n <= len(western) else ""
+        raise DataError(path, f"the file is not UTF-8; read as Chinese (GBK) this line has the rare character {odd!r} "
+                        f"({line.strip()[:60]!r}), read as Western European (Latin-1) it is {other[:60]!r}: save the "
+                        "file as UTF-8 CSV (Excel: CSV UTF-8)", n)
+
+
+def _in_gb2312(ch: str) -> bool:
+    """A character GB2312 has: two bytes each from 0xA1 (GBK's extension uses lower ones), or the euro."""
+    b = ch.encode("gbk")
+    return b == b"\x80" or (len(b) == 2 and b[0] >= 0xA1 and b[1] >= 0xA1)
 
 
 def is_comment(cells) -> bool:
@@ -155,6 +184,7 @@ def read_csv(path: Path, required: list[str], optional: list[str] = (), extra_ok
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as e:
         raise DataError(path, f"not a readable CSV file ({e})") from None
+    unclosed = unclosed_quote(text, rows)
     numbered = [(n, cells) for n, cells in enumerate(rows, start=1)
                 if any(c.strip() for c in cells) and not is_comment(cells)]
     if not numbered:
@@ -171,6 +201,11 @@ def read_csv(path: Path, required: list[str], optional: list[str] = (), extra_ok
     for col in required:
         if col not in header:
             raise DataError(path, f"missing column {col!r}; the header has: {', '.join(named)}", header_row, col)
+    if unclosed:
+        i = len(rows[-1]) - 1
+        raise DataError(path, 'a quote (") opens a cell here and is never closed: the rest of the file would be read '
+                        'into this cell; close the quote (a quote inside a quoted cell is written twice: "")',
+                        len(rows), header[i] if i < len(header) and header[i] else None)
     out = []
     for n, cells in numbered[1:]:
         for i, c in enumerate(cells):
@@ -181,6 +216,24 @@ def read_csv(path: Path, required: list[str], optional: list[str] = (), extra_ok
                 raise DataError(path, f"text of {len(c)} characters; at most {MAX_TEXT_CHARS} fit a cell", n, header[i])
         out.append((n, {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header) if h}))
     return header, out
+
+
+def unclosed_quote(text: str, rows: list) -> bool:
+    """True when the last row of a CSV text opens a quoted cell and the file ends before it closes (the
+    csv module then reads the rest of the file into that cell, without a word)."""
+    if not rows or '"' not in text:
+        return False
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 0
+    for _ in rows[:-1]:
+        next(reader)
+        start = reader.line_num
+    try:
+        list(csv.reader(lines[start:], strict=True))
+    except csv.Error as e:
+        return "unexpected end of data" in str(e)
+    return False
 
 
 def toml_line(text: str, key: str, nth: int = 0) -> int | None:

@@ -130,11 +130,17 @@ UNIT_ACTUALS.update(CUSTOMER_ACTUALS)   # every item the unit build may have (In
 UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
 
 
+# the unit items about one segment, labelled with its name: the unit segment's, the customer segment's
+UNIT_SEGMENT_ITEMS = {"serving_fixed_share": "segment", "customers": "customer_segment"}
+
+
 def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
     """The unit build's actual items or drivers this company has: the customer ones only with a
-    customer segment."""
-    return items if units.customer_segment else {k: v for k, v in items.items()
+    customer segment; an item about one segment names it."""
+    kept = items if units.customer_segment else {k: v for k, v in items.items()
                                                  if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+    return {k: replace(v, segment=getattr(units, UNIT_SEGMENT_ITEMS[k])) if k in UNIT_SEGMENT_ITEMS else v
+            for k, v in kept.items()}
 
 # Notes the loader writes where the data leave something out, by label id (model/labels inputs.<id>): the
 # workbook shows them in its edition's language.
@@ -186,7 +192,10 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
-    return {**items, **unit_items(data.units, UNIT_ACTUALS)} if data.units else items
+    if not data.units:
+        return items
+    items.update(unit_items(data.units, UNIT_ACTUALS))
+    return compute_items(data, items, "actual")
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
@@ -197,7 +206,19 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    return {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    items = {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    return compute_items(data, items, "driver")
+
+
+def compute_items(data, items: dict[str, Item], kind: str) -> dict[str, Item]:
+    """With the compute build (model/data/compute.py): its metrics or drivers in place of the unit build's
+    serving and training ones."""
+    if not getattr(data, "compute", False):
+        return items
+    from . import compute
+    gone = compute.REPLACED_ACTUALS if kind == "actual" else compute.REPLACED_DRIVERS
+    added = compute.COMPUTE_ACTUALS if kind == "actual" else compute.COMPUTE_DRIVERS
+    return {**{k: v for k, v in items.items() if k not in gone}, **added}
 
 
 def unit_replaced(data) -> set[str]:

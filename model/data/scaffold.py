@@ -16,10 +16,12 @@ from pathlib import Path
 
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
 from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment)
-from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, PLAIN_KEY, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
+from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, MAX_FORECAST_YEARS, MAX_SCENARIOS, MAX_SEGMENTS, PLAIN_KEY,
+                       SCENARIO_NAME, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
+from ..calc.formula import name_part
 from ..labels import table
 from .dataset import DEFAULT_SPLIT_YEARS
-from .periods import Period, forecast_periods, parse_period, parse_year_end, year_parts
+from .periods import FIRST_YEAR, LAST_YEAR, Period, forecast_periods, parse_period, parse_year_end, year_parts
 from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
 
 VARIABLE_LINES = ("inference", "delivery", "opex_variable")   # the scaffold's default classes: the rest fixed
@@ -36,6 +38,8 @@ def parse_years(text: str) -> list[int]:
     first, last = int(m.group(1)), int(m.group(2) or m.group(1))
     if last < first:
         raise ValueError(f"--years {text!r}: the last year comes before the first")
+    if first < FIRST_YEAR or last > LAST_YEAR:
+        raise ValueError(f"--years {text!r}: fiscal years from {FIRST_YEAR} to {LAST_YEAR}")
     return list(range(first, last + 1))
 
 
@@ -62,13 +66,23 @@ def parse_segments(text: str) -> list[tuple[str, str]]:
         segments.append((key, label))
     if not segments:
         raise ValueError("--segments: give at least one segment, e.g. main:Main")
+    if len(segments) > MAX_SEGMENTS:
+        raise ValueError(f"--segments: {len(segments)} segments; at most {MAX_SEGMENTS}")
     return segments
 
 
 def parse_scenarios(text: str) -> list[str]:
+    """Scenario names as assumptions.csv allows them (the loader's rules: a new folder must build once filled)."""
     names = [s.strip() for s in text.split(",") if s.strip()]
-    if not names or len({n.lower() for n in names}) != len(names):
-        raise ValueError(f"--scenarios {text!r}: give one or more distinct names, e.g. base,bull,bear")
+    if not names or len({name_part(n).lower() for n in names}) != len(names):
+        raise ValueError(f"--scenarios {text!r}: give one or more distinct names, e.g. base,bull,bear (names that "
+                         "differ only in case or punctuation are the same to Excel)")
+    bad = next((n for n in names if not SCENARIO_NAME.fullmatch(n)), None)
+    if bad:
+        raise ValueError(f"--scenarios: {bad!r} must start with a letter and use only letters, digits, spaces, _ or - "
+                         "(at most 31)")
+    if len(names) > MAX_SCENARIOS:
+        raise ValueError(f"--scenarios: {len(names)} scenarios; at most {MAX_SCENARIOS}")
     return names
 
 
@@ -317,6 +331,9 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         raise FileExistsError(f"{folder} already exists: choose another name or folder (nothing was changed)")
     if forecast_end <= years[-1]:
         raise ValueError(f"--forecast-end {forecast_end} must come after the last actual year {years[-1]}")
+    if forecast_end - years[-1] > MAX_FORECAST_YEARS:
+        raise ValueError(f"--forecast-end {forecast_end}: a forecast of {forecast_end - years[-1]} years; at most "
+                         f"{MAX_FORECAST_YEARS}")
     if parse_year_end(year_end) is None:
         raise ValueError(f"--fiscal-year-end {year_end!r}: expected month-day such as 12-31 or 03-31")
     late = [p.code for p in interims if p.year > years[-1] + 1]
@@ -339,6 +356,9 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
     try:
         for file, text in files.items():
             (tmp / file).write_text(text, encoding="utf-8")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)   # as a plainly made folder (mkdtemp makes it private: 0700)
         os.rename(tmp, folder)
     finally:
         if tmp.exists():

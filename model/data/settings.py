@@ -35,7 +35,7 @@ def per_edition(*keys: str) -> tuple[str, ...]:
 _TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
 TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + per_edition(*_TEXTS)
 SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
-                                                                                                 "sensitivity",
+                                                                                                 "sensitivity", "peers",
                                                                                                  "split_years")
 SEGMENT_SETTINGS = ("key", "label", "seasonal") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
@@ -88,8 +88,11 @@ def load_company(folder: Path, problems: Problems) -> dict:
     for key in TEXT_SETTINGS:
         if key in company and not isinstance(company[key], str):
             problem(key, f"{key} must be text in quotes, found {company[key]!r}")
-    if company.get("fiscal_year_end") and parse_year_end(str(company["fiscal_year_end"])) is None:
-        problem("fiscal_year_end", f"fiscal_year_end {company['fiscal_year_end']!r} is not a month-day such as \"12-31\" or \"03-31\"")
+    year_end = company.get("fiscal_year_end")
+    if year_end and parse_year_end(str(year_end)) is None:
+        problem("fiscal_year_end", f"fiscal_year_end {year_end!r} is not a month-day such as \"12-31\" or \"03-31\""
+                + (" (a year end on 29 February moves with leap years: write \"02-28\", the last day of "
+                   "February every year)" if str(year_end).strip() in ("02-29", "2-29") else ""))
     as_of = company.get("as_of")
     if as_of not in (None, "") and not (isinstance(as_of, datetime.date) or valid_date(str(as_of))):
         problem("as_of", f'as_of must be a date such as "2026-01-28", found {as_of!r}')
@@ -128,8 +131,8 @@ def load_company(folder: Path, problems: Problems) -> dict:
             problem(key, f"tolerance {key} must be a non-negative number, found {value!r}")
             tol[key] = default   # so that the other files are checked as usual meanwhile
     problems.extend(structural)
-    if structural or "forecast_end" not in company or segs is None:
-        problems.raise_if_any()  # the other files cannot be read without these
+    if structural or "forecast_end" not in company or segs is None or not parse_year_end(str(year_end or "")):
+        problems.raise_if_any()  # the other files cannot be read without these (periods end by the year end)
     return company
 
 def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import math
+
 from ..calc.units import COST_LINES, INTERIM_FALLBACK
-from .files import DataError, Problems, parse_number, read_csv, read_toml, toml_line, unknown
+from .bounds import Bound, POSITIVE
+from .files import DataError, LARGEST, Problems, SMALLEST, parse_number, read_csv, read_toml, toml_line, unknown
 from .periods import parse_period
 
 
@@ -33,6 +36,16 @@ SETTINGS = {
     "head_scale": ("amount4", "company units per (one head or customer x one per-head or per-customer unit): "
                               "R&D headcount x cost per head, customers x revenue per customer; RMB m into RMB 100m: 0.01"),
 }
+# What each setting may be: a year of serving has 1 to 366 days (1e300 days would turn every price into
+# 1e-300); a scale is a plausible size (files.SMALLEST to LARGEST), as every figure typed in a CSV.
+SETTING_BOUNDS = {"days_per_year": Bound("days", 1, 366), "price_scale": POSITIVE, "head_scale": POSITIVE}
+# Base-year metrics the unit build divides by (price = revenue / tokens, cost per head, per customer, per
+# generation) and grows from: 0 leaves every forecast of the line undefined.
+DIVISORS = {"tokens_per_day": "the price per million tokens is the segment's revenue / tokens",
+            "rnd_headcount": "the cost per head is R&D staff cost / headcount",
+            "customers": "the revenue per customer is the segment's revenue / customers",
+            "generations": "the cost per generation is the training cost / generations"}
+FILES = ("operating.csv", "units.csv")   # the unit build's data files; units.toml turns them on
 CLASSES = ("fixed", "variable")
 # Drivers of assumptions.csv the unit build replaces: the unit segment's, every R&D driver (units.csv
 # has its own), whichever way assumptions.csv forecasts R&D, and other operating costs' growth; with a
@@ -70,13 +83,15 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
         problem("customer_segment", "customer_segment (optional) must be the key of the segment whose revenue is "
                                     "customers x revenue per customer, another than segment: one of "
                                     f"{', '.join(s for s in segments if s != segment)}; found {customers!r}")
+    if problems and any(p.file == path.name and p.column in ("segment", "customer_segment") for p in problems):
+        problems.raise_if_any()   # the drivers a unit segment replaces cannot be known without it
     settings = {}
     for key in SETTINGS:
-        v = table.get(key)
-        if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
-            problem(key, f"{key} must be a positive number ({SETTINGS[key][1]}), found {v!r}")
+        why = setting_problem(key, table.get(key))
+        if why:
+            problem(key, why)
         else:
-            settings[key] = float(v)
+            settings[key] = float(table[key])
     classes = table.get("cost_classes")
     if not isinstance(classes, dict):
         problem("cost_classes", "[cost_classes] must be a table giving each cost line 'fixed' or 'variable': "
@@ -94,6 +109,29 @@ def load_settings(folder: Path, segments: list[str], problems: Problems) -> Unit
         if key not in classes and isinstance(table.get("cost_classes"), dict):
             problem("cost_classes", f"[cost_classes] has no class for {key} (\"fixed\" or \"variable\")")
     return UnitBuild(segment, settings, dict(classes), {k: toml_line(text, k) for k in SETTINGS}, customers)
+
+
+def setting_problem(key: str, v) -> str | None:
+    """What is wrong with a units.toml setting's value, or None."""
+    bound = SETTING_BOUNDS[key]
+    if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or not v > 0:
+        return f"{key} must be a positive number ({SETTINGS[key][1]}), found {v!r}"
+    if not bound.allows(v) or not SMALLEST <= v <= LARGEST:
+        from .bounds import bound_text
+        plausible = bound.high is not None or SMALLEST <= v <= LARGEST
+        return (f"{key} {v:g} is not allowed: expected {bound_text(bound, 'amount')}" if plausible else
+                f"{key} {v:g} is not a plausible size: expected one between {SMALLEST:g} and {LARGEST:g}")
+    return None
+
+
+def orphan_files(folder: Path) -> list[str]:
+    """A note when the unit build's data files are in the folder without units.toml, which turns them on."""
+    present = [name for name in FILES if (folder / name).exists()]
+    if not present or (folder / "units.toml").exists():
+        return []
+    return [f"{' and '.join(present)} not used: units.toml, which turns the unit build on, is not in the folder "
+            "(the forecast uses the growth rates of assumptions.csv); add units.toml, or remove the file"
+            + ("s" if len(present) > 1 else "") + " when convenient"]
 
 
 def load_operating(folder: Path, data, items: dict, optional: dict, sources: set[str], problems: Problems):
@@ -126,7 +164,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
             raise DataError(path, f"{item} for {period.code} is given twice (also in row {seen[item, period]})", n, "period")
         seen[item, period] = n
         value = parse_number(r["value"], path, n, "value", required=False)
-        check_bound(known[item].bound, known[item].unit, value, path, n, "value")
+        check_bound(known[item].bound, known[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
         if period not in data.periods:   # a later year: used once actuals.csv has it
             continue
@@ -135,7 +173,9 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
                               f"its interim from the latest interim of the first forecast year only)")
             continue
         if item in optional and data.actual(item, period) is not None:
-            continue   # actuals.csv gives the figure: the assumption is not needed
+            data.notes.append(f"operating.csv, row {n}: {item} for {period.code} is not used: actuals.csv gives the "
+                              "reported figure")
+            continue
         if item in optional and data.actual(f"{item}_share", period) is not None:
             problems.append(DataError(path, f"{item} for {period.code} is assumed in actuals.csv already "
                                             f"({item}_share): remove one", n, "item"))
@@ -150,6 +190,14 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the unit build starts from the "
                                             "base year's metrics", seen.get((item, base)), "value"))
+        elif item in DIVISORS and data.actual(item, base) == 0:
+            problems.append(DataError(path, f"{item} for {base.code} is 0, but the forecast starts from it: "
+                                            f"{DIVISORS[item]} in the base year, then grows; give a figure above 0",
+                                      seen.get((item, base)), "value"))
+    unused = sorted({p for (_, p) in seen if p not in data.periods})
+    if unused:
+        data.notes.append(f"operating.csv: the rows for {', '.join(p.code for p in unused)} are not used: actuals.csv "
+                          "has no such year (a later year is used once actuals.csv has it)")
     missing = [i for i in items if data.stub and data.actual(i, data.stub) is None]
     if missing:
         data.notes.append(interim_fallback_note(data, missing))
@@ -166,16 +214,16 @@ def interim_fallback_note(data, missing) -> str:
             f"to the full year, and the forecast halves start from them (Unit Economics says so)")
 
 
-def load_drivers(folder: Path, data, items: dict, problems: Problems):
-    """units.csv: scenario,driver,<forecast periods>,rationale, as assumptions.csv (read_forecast_table), for
-    the unit drivers; into data.assumptions and data.rationales. Every scenario of assumptions.csv needs
-    every driver. Generations are whole numbers in every period."""
+def load_drivers(folder: Path, data, items: dict, problems: Problems, name="units.csv",
+                 needs="units.toml turns the unit build on"):
+    """units.csv (or the compute build's compute.csv): scenario,driver,<forecast periods>,rationale, as
+    assumptions.csv (read_forecast_table), for the unit drivers; into data.assumptions and data.rationales.
+    Every scenario of assumptions.csv needs every driver. Generations are whole numbers in every period."""
     from .assumptions import driver_values, note_ignored, read_forecast_table
     from .settings import RATIONALE_TEXTS
-    path = folder / "units.csv"
+    path = folder / name
     if not path.exists():
-        raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "
-                              "(scenario,driver,<forecast periods>,rationale)")
+        raise DataError(path, f"missing: {needs}, which needs {name} (scenario,driver,<forecast periods>,rationale)")
     cols, rows = read_forecast_table(path, data, data.notes)
     where, ignored = {}, {}
     for n, r in rows:

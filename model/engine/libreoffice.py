@@ -106,22 +106,31 @@ def recalculate(jobs, timeout=900, job_timeout=300, workers=1):
     except subprocess.TimeoutExpired:
         _kill_group(proc)
         out, err = proc.communicate()
-        raise EngineError("LibreOffice driver timed out after %ss; stderr:\n%s"
-                          % (timeout, err[-4000:]))
+        raise EngineError("LibreOffice did not finish within %ss%s" % (timeout, _said(err)))
     except BaseException:
         _kill_group(proc)
         raise
     if proc.returncode != 0:
-        raise EngineError("LibreOffice driver failed (exit %s); stderr:\n%s"
-                          % (proc.returncode, err[-4000:]))
+        raise EngineError("LibreOffice could not recalculate (its driver stopped with exit code %s)%s"
+                          % (proc.returncode, _said(err)))
     try:
         results = json.loads(out)["results"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise EngineError("LibreOffice driver gave no valid response (%s); stderr:\n%s"
-                          % (exc, err[-4000:])) from None
+        raise EngineError("LibreOffice's driver gave no valid response (%s)%s" % (exc, _said(err))) from None
     if len(results) != len(jobs):
         raise EngineError("driver returned %d results for %d jobs" % (len(results), len(jobs)))
     return results
+
+
+def _said(err: str) -> str:
+    """What the driver said on stderr, for a message: its own lines (uno_driver: ...), else the last line;
+    a traceback only when MODEL_ENGINE_DEBUG is set (the driver prints one then)."""
+    if os.environ.get("MODEL_ENGINE_DEBUG"):
+        return ":\n" + err[-4000:] if err.strip() else ""
+    lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
+    own = [ln[len("uno_driver: "):] for ln in lines if ln.startswith("uno_driver: ")]
+    said = "; ".join(own[-3:]) or (lines[-1] if lines else "")
+    return ": " + said[-1000:] if said else ""
 
 
 def _kill_group(proc):

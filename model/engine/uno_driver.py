@@ -16,7 +16,8 @@ stdin, one JSON request:
                "save_as": "out.xlsx" | null,                  # recalculated xlsx
                "pdf": "out.pdf" | null,
                "pdf_options": {"single_page_sheets": false,   # optional
-                               "all_sheets": false}}],
+                               "all_sheets": false,           # hidden tabs too
+                               "skip_sheets": []}}],          # tabs never printed
      "job_timeout": 300,        # optional, seconds per job
      "startup_timeout": 60}     # optional, seconds to reach soffice
 stdout, one JSON response (results in job order):
@@ -418,8 +419,11 @@ def run_job(office, job, index):
             export(doc, job["save_as"], "Calc MS Excel 2007 XML")
         if job.get("pdf"):
             opts = job.get("pdf_options") or {}
+            for name in opts.get("skip_sheets") or ():   # a hidden sheet is printed all the same: remove it
+                if sheets.hasByName(name):                # (the copy is read already, and never saved)
+                    sheets.removeByName(name)
             if opts.get("all_sheets"):
-                for name in sheet_names:  # print hidden tabs and whole sheets
+                for name in sheets.getElementNames():  # print hidden tabs and whole sheets
                     sh = sheets.getByName(name)
                     sh.IsVisible = True
                     sh.setPrintAreas(())
@@ -495,8 +499,9 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as exc:
-        import traceback
-        traceback.print_exc()
+        if os.environ.get("MODEL_ENGINE_DEBUG"):   # the traceback is for a developer, not in the user's message
+            import traceback
+            traceback.print_exc()
         log("fatal: %s" % exc)
         sys.stderr.flush()
         os._exit(2)

@@ -4,6 +4,7 @@ read-only files refused, and atomic replacement through temporary files, one fil
 from __future__ import annotations
 
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -23,8 +24,34 @@ def lock_files(path: Path) -> list[Path]:
     return sorted(path.with_name(n) for n in names if path.with_name(n).exists())
 
 
+NAME_MAX = 255   # bytes of one file name (ext4, APFS, NTFS in UTF-16 units)
+
+
+def fitted(name: str, room: int) -> str:
+    """`name` cut so that it and `room` more bytes fit one file name; a cut name ends in a short hash of
+    the whole one, so that two long names stay apart."""
+    if len(name.encode()) + room <= NAME_MAX:
+        return name
+    tag = "~" + hashlib.sha1(name.encode()).hexdigest()[:8]
+    cut = name.encode()[:NAME_MAX - room - len(tag)].decode(errors="ignore")
+    return cut + tag
+
+
+def _stem(path: Path) -> str:
+    """The stem of `path` as its backups and kept copies carry it: cut to leave room for the stamp."""
+    return fitted(path.stem, len(".backup-20261231-235959-99") + len(path.suffix.encode()) + TMP_ROOM)
+
+
+TMP_ROOM = len(".") + len(".XXXXXXXX.tmp")   # what a temporary copy adds to its target's name
+
+
+def temp_prefix(path: Path) -> str:
+    """The prefix of a temporary file beside `path`: .NAME. (cut, for a long name, to leave room)."""
+    return f".{fitted(path.name, TMP_ROOM)}."
+
+
 def _pattern(path: Path, kind: str = "backup"):
-    return re.compile(rf"^{re.escape(path.stem)}\.{kind}-(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(path.suffix)}$")
+    return re.compile(rf"^{re.escape(_stem(path))}\.{kind}-(\d{{8}}-\d{{6}})(?:-(\d+))?{re.escape(path.suffix)}$")
 
 
 def backups(path: Path, kind: str = "backup") -> list[Path]:
@@ -49,7 +76,7 @@ def backup(path: Path, keep: int = KEEP, kept: bool = False) -> Path:
     pat = _pattern(path, kind)
     taken = [int(m.group(2) or 0) for p in backups(path, kind) if (m := pat.match(p.name)) and m.group(1) == stamp]
     n = max(taken) + 1 if taken else 0  # several backups within one second: -1, -2, ...
-    dest = path.with_name(f"{path.stem}.{kind}-{stamp}{f'-{n}' if n else ''}{path.suffix}")
+    dest = path.with_name(f"{_stem(path)}.{kind}-{stamp}{f'-{n}' if n else ''}{path.suffix}")
     replace_atomically(dest, lambda tmp: shutil.copy2(path, tmp))
     if not kept:
         for old in backups(path)[:-keep]:
@@ -77,13 +104,13 @@ def replace_atomically(path: Path, write):
     the file it points to is replaced. Temporary files a killed run left (older than STALE) go."""
     path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    for old in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+    for old in path.parent.glob(f"{glob.escape(temp_prefix(path))}*.tmp"):
         try:
             if time.time() - old.stat().st_mtime > STALE:
                 old.unlink()
         except OSError:
             pass
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
@@ -105,7 +132,7 @@ def write_all(files: dict) -> None:
     try:
         for path, raw in files.items():
             path = Path(os.path.realpath(path))
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path), suffix=".tmp", dir=path.parent)
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as f:
                 f.write(raw)

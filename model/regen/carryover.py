@@ -72,7 +72,7 @@ def plan_edits(book: UserBook, data: Dataset) -> Plan:
 
 def describe(cell: InputCell) -> str:
     """Defined name, label, period and scenario of an input: how every report names it."""
-    return "  ".join(p for p in (cell.name, cell.label, cell.slot.period_label(), cell.slot.scenario) if p)
+    return "  ".join(p for p in (cell.name, cell.label, cell.period_label, cell.slot.scenario) if p)
 
 
 def value_text(cell: InputCell, value) -> str:

@@ -4,9 +4,13 @@ the Scenarios tab holds every scenario's lines and summary at once. Each workboo
 edition's words (tab names and labels, model/labels), as its build record gives it."""
 from __future__ import annotations
 
+import re
+
 from ..labels import table
 from ..calc.values import same
-from .userbook import period_at, period_headers, read_user_book
+from ..workbook.readback import WorkbookError
+from ..workbook.slots import Slot
+from .userbook import INPUT_NAME, MAX_BLOCK_CELLS, InputCell, period_at, period_headers, read_user_book
 from .carryover import describe, value_text
 
 
@@ -86,14 +90,18 @@ def scenario_lines(wb, t) -> dict:
     return out
 
 
-def moved(old: dict, new: dict) -> list[tuple[str, str]]:
-    """(label, text) per line that moved: its periods with old → new."""
+def moved(old: dict, new: dict, actuals: dict | None = None) -> list[tuple[str, str]]:
+    """(label, text) per line that moved: its periods with old → new. `actuals`: the new workbook's
+    Income Statement lines, where an actual period the new tab no longer shows is still found (a
+    scenario block shows only the latest interim; the earlier one is still an actual column there)."""
     out = []
     for label in list(new) + [k for k in old if k not in new]:
         a, b = old.get(label, {}), new.get(label, {})
         changes = []
         for code in list(b) + [k for k in a if k not in b]:
             va, vb = a.get(code), b.get(code)
+            if va and not vb and va[2] == "A":   # an actual is the same in every scenario
+                vb = (actuals or {}).get(label, {}).get(code)
             if va and vb and same(va[0], vb[0]):
                 continue
             fmt = (vb or va)[1]
@@ -120,11 +128,68 @@ def by_block(cells) -> list[list]:
     return list(groups.values())
 
 
+def _column(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _offset(book, cell) -> tuple:
+    """An input's place: its defined name and its (row, column) offset in the block."""
+    (_, coord), = book.values.defined_names[cell.name]
+    top = re.match(r"\$?([A-Z]+)\$?(\d+)", coord)
+    at = re.match(r".*!\$?([A-Z]+)\$?(\d+)$", cell.address)
+    return cell.name, int(at.group(2)) - int(top.group(2)), _column(at.group(1)) - _column(top.group(1))
+
+
+def block_cells(book, names) -> dict:
+    """Every cell of the input blocks `names` of a workbook read without its build record (whose inputs
+    the names alone, without the data, do not all tell), by place; each described by its address."""
+    out = {}
+    for name in names:
+        try:
+            (sheet, coord), = book.values.defined_names[name]
+            grid = book.values[sheet].grid(coord, MAX_BLOCK_CELLS)
+        except (WorkbookError, ValueError, KeyError, TypeError):
+            continue
+        for r, row in enumerate(grid):
+            for c, cell in enumerate(row):
+                address = f"{sheet}!{cell.coordinate}"
+                out[name, r, c] = InputCell(name, Slot("unit"), address, cell.value, label=address,
+                                            pct="%" in (cell.number_format or ""))
+    return out
+
+
+def input_keys(old, new) -> tuple[dict, dict, list[str]]:
+    """Each book's inputs by a key both share: the slot the build records give; where a book has no
+    usable record, the defined name and the place in the block, its cells named as the other book's
+    record names them."""
+    if old.has_record and new.has_record:
+        return {c.slot.token(): c for c in old.inputs}, {c.slot.token(): c for c in new.inputs}, []
+    notes = [f"note: {w} workbook: " + (book.notes[0].split(";")[0] if book.notes else "no build record")
+             + "; its inputs are matched by defined name and place in the block"
+             for w, book in (("the old", old), ("the new", new)) if not book.has_record]
+    recorded = [{_offset(b, c): c for c in b.inputs} if b.has_record else None for b in (old, new)]
+    named = next((r for r in recorded if r is not None), {})
+    names = {c.name for b in (old, new) for c in b.inputs} | {n for b in (old, new) for n in b.values.defined_names
+                                                               if INPUT_NAME.match(n)}
+    keyed = []
+    for book, record in zip((old, new), recorded):
+        if record is not None:
+            keyed.append(record)
+            continue
+        cells = block_cells(book, sorted(names))
+        for k, c in cells.items():
+            if k in named:
+                c.slot, c.label, c.pct, c.header = named[k].slot, named[k].label, named[k].pct, named[k].header
+        keyed.append({k: c for k, c in cells.items() if k in named or c.value not in (None, "")})
+    return keyed[0], keyed[1], notes
+
+
 def compare(old_path, new_path) -> list[str]:
     old, new = read_user_book(old_path), read_user_book(new_path)
-    lines = []
-    a = {c.slot.token(): c for c in old.inputs}
-    b = {c.slot.token(): c for c in new.inputs}
+    a, b, lines = input_keys(old, new)
     changed = [t for t in b if t in a and not same(a[t].value, b[t].value)]
     added, removed = [t for t in b if t not in a], [t for t in a if t not in b]
     lines.append(f"Inputs: {len(changed)} changed, {len(added)} added, {len(removed)} removed")
@@ -134,7 +199,7 @@ def compare(old_path, new_path) -> list[str]:
         for cells in by_block([book[t] for t in tokens]):
             first = cells[0]
             head = "  ".join(x for x in (first.name, first.label, first.slot.scenario) if x)
-            values = ", ".join(f"{c.slot.period_label()} {value_text(c, c.value)}".strip() for c in cells)
+            values = ", ".join(f"{c.period_label} {value_text(c, c.value)}".strip() for c in cells)
             lines.append(f"  {word}  {head}: {values}")
 
     ta, tb = table(old.lang), table(new.lang)
@@ -145,13 +210,18 @@ def compare(old_path, new_path) -> list[str]:
         if sc not in sa or sc not in sb:
             lines.append(f"  {sc}: only in {'the new' if sc in sb else 'the old'} workbook")
             continue
+        unsaved = [w for w, book in (("the old", sa), ("the new", sb)) if all(v is None for v, _ in book[sc].values())]
+        if unsaved:   # every headline is a formula: none has a value when the file was saved without them
+            lines.append(f"  {sc}: not comparable: {' and '.join(unsaved)} workbook was saved without calculated "
+                         "values (open it, recalculate and save it)")
+            continue
         moves = [f"{h}: {_change(sa[sc][h][0], v, fmt)}" for h, (v, fmt) in sb[sc].items()
                  if h in sa[sc] and not same(sa[sc][h][0], v)]
         lines.append(f"  {sc}: " + ("; ".join(moves) if moves else "unchanged"))
 
     la, lb = scenario_lines(old.values, ta), scenario_lines(new.values, tb)
     for sc in [s for s in lb if s != SELECTED and s in la]:
-        m = moved(la[sc], lb[sc])
+        m = moved(la[sc], lb[sc], lb.get(SELECTED))
         lines.append(f"Scenario {sc}: {len(m)} lines moved" if m else f"Scenario {sc}: no line moved")
         lines += [text for _, text in m]
     sel = [next((c.value for c in book.inputs if c.slot.kind == "scenario"), None) for book in (old, new)]

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import backup
+from . import backup, journal
 from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
@@ -28,10 +28,12 @@ from ..calc.values import same
 
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
-         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv"}
-KEYS = {"actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
+         "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
+         "peer": "company.toml"}   # a peer's rate and scale; its figures live in its own folder (not applied)
+KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"]}
 
 
 def data_file(slot) -> str:
@@ -42,6 +44,13 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    from ..data.compute import COMPUTE_ACTUALS, COMPUTE_DRIVERS   # the compute build's own files
+    if slot.kind == "actual" and slot.key in COMPUTE_ACTUALS:
+        return "compute_operating.csv"
+    if slot.kind == "assumption" and slot.key in COMPUTE_DRIVERS:
+        return "compute.csv"
+    if slot.kind == "benchmark":
+        return "reference_class.csv"
     return FILES[slot.kind]
 
 
@@ -78,7 +87,7 @@ def differences(book: UserBook, data: Dataset) -> tuple[list[Difference], list[s
             out.append(Difference(cell, r.value, f"the data files changed it from {value_text(cell, cell.built)} "
                                   "since the workbook was built", resolved=r, conflict=True))
         else:
-            out.append(Difference(cell, r.value, problem(r, cell.value) or "", resolved=r))
+            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere, resolved=r))
     return out, notes
 
 
@@ -87,7 +96,7 @@ def table(diffs: list[Difference]) -> list[str]:
     rows = [("Defined name", "Label", "Period", "Scenario", "Data value", "Workbook value", "")]
     for d in diffs:
         c = d.cell
-        rows.append((c.name, c.label, c.slot.period_label(), c.slot.scenario,
+        rows.append((c.name, c.label, c.period_label, c.slot.scenario,
                      value_text(c, d.data) if d.exists else "—", value_text(c, c.value),
                      f"not applicable: {d.reason}" if d.reason else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(6)]
@@ -214,6 +223,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 s = d.cell.slot
                 if s.kind == "unit":
                     text = set_toml(text, "", s.key, format(round(d.cell.value, 12), ".15g"))
+                elif s.kind == "peer":
+                    text = set_toml(text, f"peers.{s.field}", s.key, format(round(d.cell.value, 12), ".15g"))
                 elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
                 else:
@@ -248,6 +259,8 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind in ("benchmark", "market"):
+                k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
             if (k, column) not in original and s.kind == "assumption":
@@ -292,7 +305,9 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
     """Write the applicable differences into the data files, all or nothing; returns (file, kept copy)
     pairs. The new files are first loaded from a scratch copy of the folder: if they do not load,
     the DataError is raised with nothing changed. Each changed file is copied to a kept copy (no
-    rotation removes it), then every new file is moved into place at once."""
+    rotation removes it), then the new files replace the old as one (journal.replace_all: a kill
+    leaves the folder as it was or, after the next command, fully applied). Call it holding
+    journal.locked(folder), from before `data` was loaded."""
     folder = Path(folder)
     texts = new_texts(folder, [d for d in diffs if not d.reason], data)
     for path in texts:
@@ -300,14 +315,18 @@ def apply(folder, diffs: list[Difference], data: Dataset) -> list[tuple[Path, Pa
     encoded = {path: text.encode(_read(path)[1]) for path, text in texts.items()}
     with tempfile.TemporaryDirectory() as scratch:
         trial = Path(scratch) / folder.name
-        shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if ".kept-" in n or ".backup-" in n])
+        shutil.copytree(folder, trial, ignore=lambda _, names: [n for n in names if not_data(n)])
         for path, raw in encoded.items():
             (trial / path.name).write_bytes(raw)
-        load(trial)
-    done = [(path, backup.backup(path, kept=True)) for path in encoded]
-    try:
-        backup.write_all(encoded)
-    except OSError:  # failed while moving the files into place: put back those already moved
-        backup.write_all({path: saved.read_bytes() for path, saved in done})
-        raise
+        load(trial, beside=folder.parent)   # its peers are read where the folder's own are
+    with journal.locked(folder):
+        done = [(path, backup.backup(path, kept=True)) for path in encoded]
+        journal.replace_all(folder, encoded, dict(done))
     return done
+
+
+def not_data(name: str) -> bool:
+    """Files of a data folder that are not data: kept copies and backups, a journal and staged copies,
+    temporary files, an editor's lock file (.~lock.actuals.csv#)."""
+    return ".kept-" in name or ".backup-" in name or journal.is_ours(name) or name.startswith((".~", "~$")) \
+        or name.endswith(".tmp")

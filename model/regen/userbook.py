@@ -18,14 +18,13 @@ from ..workbook.build import TABS
 from ..calc.lines import all_lines
 from ..data.items import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
 from ..labels import LANGS, Labels, table
-from ..workbook.record import META_SHEET, MetaError, label_key, read_meta
+from ..workbook.record import META_SHEET, MetaError, blocks_of, label_key, read_meta
 from ..data.periods import Period, parse_period
 from ..workbook.readback import WorkbookError, open_workbook
-from ..workbook.slots import Slot, label
+from ..workbook.slots import EVENT_BOUNDS, Slot, label
 from ..calc.values import same
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
-INPUT_NAME = re.compile(r"^(Act_|Asm_|Tol_|Fund_|Step_|Claim_|ClaimTol_)|^(ReferenceFigures|Scenario)$")
 MAX_BLOCK_CELLS = 10_000  # an input block's cells; a name covering a whole sheet is refused before it is read
 
 
@@ -84,10 +83,17 @@ class InputCell:
     label: str = ""
     pct: bool = False    # shown as a percentage
     formula: bool = False
+    header: str = ""     # the period its column is headed with in the user's workbook (2H2025E), if any
 
     @property
     def edited(self) -> bool:
         return self.built is not MISSING and not same(self.value, self.built)
+
+    @property
+    def period_label(self) -> str:
+        """The period as the user's workbook showed it: a rest-of-year driver's 2H2025E (its slot keeps the
+        year of its assumptions.csv column, FY2025)."""
+        return self.header or self.slot.period_label()
 
 
 @dataclass
@@ -103,16 +109,30 @@ class UserBook:
     values: object = None        # the workbook as read (readback.Workbook; for diff)
 
 
+EVENT_FIELDS = sorted(EVENT_BOUNDS.keys() | {"year"}, key=len, reverse=True)  # maturity_year before year
+
+
+def _event_slot(rest: str) -> Slot | None:
+    fld = next((f for f in EVENT_FIELDS if rest.endswith("_" + f)), None)
+    return Slot("event", rest[:-len(fld) - 1], field=fld) if fld else None
+
+
+SCALAR_NAMES = {  # prefix of a one-cell input's defined name -> its slot from the rest of the name
+    "Tol_": lambda rest: Slot("tolerance", rest), "Fund_": lambda rest: Slot("funding", rest),
+    "Step_": lambda rest: Slot("step", rest), "Unit_": lambda rest: Slot("unit", rest),
+    "Claim_": lambda rest: Slot("claim", rest, field="value"),
+    "ClaimTol_": lambda rest: Slot("claim", rest, field="tolerance"), "Event_": _event_slot}
+INPUT_NAME = re.compile("^(" + "|".join(sorted(SCALAR_NAMES, key=len, reverse=True)) + "|Act_|Asm_)"
+                        "|^(ReferenceFigures|Scenario)$")  # the families known without data (diff)
+
+
 def _slot_from_name(name: str, period, ws, row: int, offset: int, data) -> Slot | None:
     """A cell's slot from its block's defined name and its period (when there is no usable record)."""
     if name == "Scenario":
         return Slot("scenario")
-    if name.startswith("Tol_"):
-        return Slot("tolerance", name[4:])
-    for prefix, kind, fld in (("Fund_", "funding", ""), ("Step_", "step", ""), ("Claim_", "claim", "value"),
-                              ("ClaimTol_", "claim", "tolerance")):
-        if name.startswith(prefix):
-            return Slot(kind, name[len(prefix):], field=fld) if offset == 0 else None
+    prefix = next((p for p in sorted(SCALAR_NAMES, key=len, reverse=True) if name.startswith(p)), None)
+    if prefix:
+        return SCALAR_NAMES[prefix](name[len(prefix):]) if offset == 0 else None
     if name.startswith("Act_"):
         return Slot("actual", name[4:], period=period[0]) if period and period[1] == "A" else None
     if name.startswith("Asm_"):
@@ -160,9 +180,14 @@ def read_user_book(path, data=None) -> UserBook:
     if note:
         book.notes.append(note)
     built = meta.built_values() if meta else {}
+    # without a record, the input blocks a build of the data names: every family of input names, from the one
+    # place that names them. A one-cell block's slot is taken by position; a block with periods may have moved
+    # with the data since the workbook was built, so each of its cells goes by the period header above it
+    rebuilt = blocks_of(data) if meta is None and data is not None else {}
     headers = {}
     claimed = set()  # (sheet, row, col) of every cell inside an input block
-    names = [n for n in values.defined_names if (meta and n in meta.blocks) or INPUT_NAME.match(n)]
+    names = [n for n in values.defined_names
+             if (n in meta.blocks if meta else n in rebuilt or INPUT_NAME.match(n))]
     book.notes += [f"input block {n} is no longer in the workbook; nothing carried over from it"
                    for n in (meta.blocks if meta else ()) if n not in values.defined_names]
     for name in names:
@@ -175,11 +200,13 @@ def read_user_book(path, data=None) -> UserBook:
         except (ValueError, KeyError, TypeError):
             book.notes.append(f"input block {name} no longer points at cells (deleted?); nothing carried over from it")
             continue
-        record = meta.blocks.get(name) if meta else None
-        by_offset = {}
-        if record and record["shape"] == [len(grid), len(grid[0])]:
+        record = meta.blocks.get(name) if meta else rebuilt.get(name)
+        by_offset, by_head = {}, {}
+        if record and record.get("heads") and any(record["heads"]) and name != "ReferenceFigures":
+            by_head = {h: Slot.from_token(tok) for h, (*_, tok, _) in zip(record["heads"], record["cells"])}
+        elif record and record["shape"] == [len(grid), len(grid[0])]:
             by_offset = {(r, c): Slot.from_token(tok) for r, c, tok, _ in record["cells"]}
-        elif sheet not in headers:
+        if sheet not in headers:
             headers[sheet] = period_headers(ws)
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
@@ -187,16 +214,19 @@ def read_user_book(path, data=None) -> UserBook:
                 if by_offset:
                     slot = by_offset.get((r, c))
                 else:
-                    slot = _slot_from_name(name, period_at(headers[sheet], cell.row - 1, cell.column - 1),
-                                           ws, cell.row - 1, c, data)
+                    period = period_at(headers[sheet], cell.row - 1, cell.column - 1)
+                    slot = by_head.get("".join(period)) if by_head and period else None
+                    slot = slot or _slot_from_name(name, period, ws, cell.row - 1, c, data)
                 address = f"{sheet}!{cell.coordinate}"
                 if slot is None:
                     if cell.value not in (None, ""):
                         book.extras.append(f"{address}: {cell.value!r} in {name} outside its input periods")
                     continue
                 text = record["label"] if record and slot.kind in ("actual", "assumption") else label(slot, data)
+                head = period_at(headers[sheet], cell.row - 1, cell.column - 1) if slot.period else None
                 book.inputs.append(InputCell(name, slot, address, cell.value, built.get(slot.token(), MISSING), text,
-                                             "%" in (cell.number_format or ""), cell.is_formula))
+                                             "%" in (cell.number_format or ""), cell.is_formula,
+                                             "".join(head) if head else ""))
     if meta:
         book.extras += added_content(values, meta, claimed)
     else:

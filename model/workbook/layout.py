@@ -40,6 +40,8 @@ def line_formula(tl, ln, p):
         return ln.forecast if ln.half else None      # an annual line has no cell in the parts
     if not tl.parts(p):
         return ln.forecast
+    if ln.half in ("flow", "average", "closing") and ln.actual is None and any(tl.is_actual(q) for q in tl.parts(p)):
+        return None     # a forecast-only line (a utilisation target): no full year beside an actual half
     return {"flow": part_sum(ln.key), "average": part_average(ln.key), "closing": part_closing(ln.key),
             "ratio": ln.actual}.get(ln.half, ln.forecast)
 
@@ -195,8 +197,10 @@ class LineBlock:
         return d if isinstance(d, Expr) else d.ref()
 
     def const(self, key):
-        """A scalar setting of the unit build on Inputs (days a year, a unit scale), fixed ($C$9)."""
-        return self.inputs.units[key].ref(True, True)
+        """A scalar setting of the unit build on Inputs (days a year, a unit scale), or a fact of the compute
+        build's units (hours a year, a conversion), fixed ($C$9)."""
+        cell = self.inputs.units.get(key) or self.inputs.facts[key]
+        return cell.ref(True, True)
 
     def year(self, p, fixed=False):
         return self.headers[p].ref(abs_row=True, abs_col=fixed)

@@ -3,7 +3,9 @@
 An .xlsx is a zip archive of XML files, so a hostile or broken file can be a zip bomb (a few kB that
 expand to gigabytes), an XML bomb (nested entities), or simply not a workbook. The archive's declared
 sizes are checked before any part is read (Python's zipfile never inflates an entry past its
-declared size), and every part is parsed with defusedxml, which refuses entity declarations.
+declared size), and every XML part, whatever its name, goes through a first pass of the expat parser
+that refuses a document type declaration (the way entities come in) before anything else reads it:
+`open_workbook` (build, edits, diff) and `vet` (check) apply the same rule.
 
 The reader is deliberately small: per cell its cached value, whether it holds a formula, and its
 number format; the sheets in order; the workbook-level defined names. That is all a rebuild, `edits`,
@@ -260,28 +262,32 @@ def _refuse(*_):
     raise UnsafeXml("a document type declaration (DTD)")
 
 
-def _safe_bytes(z, part: str) -> bytes:
+def _checked(data: bytes) -> bytes:
     """A part's bytes, after a first pass of the C parser that stops at any DTD (Excel and
     LibreOffice never write one) -- so the parse that builds elements meets no entity."""
-    return _checked(z.read(part))
-
-
-def _checked(data: bytes) -> bytes:
     checker = expat.ParserCreate()
     checker.StartDoctypeDeclHandler = _refuse
     checker.Parse(data, True)
     return data
 
 
-def _xml(z, part: str):
-    return fromstring(_safe_bytes(z, part))
+def _parts(z) -> dict[str, bytes]:
+    """Every part of the archive, each XML part checked for a DTD whatever its name (a content type can
+    declare any extension as XML): one vetting rule for everything that reads a workbook."""
+    parts = {}
+    for name in z.namelist():
+        data = z.read(name)
+        if name.endswith((".xml", ".rels", ".vml")) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+            _checked(data)
+        parts[name] = data
+    return parts
 
 
-def _styles(z, names: set) -> list[str]:
+def _styles(parts: dict) -> list[str]:
     """Number format of each cell style (cellXfs), by index."""
-    if "xl/styles.xml" not in names:
+    if "xl/styles.xml" not in parts:
         return []
-    root = _xml(z, "xl/styles.xml")
+    root = fromstring(parts["xl/styles.xml"])
     custom, xfs = {}, []
     for block in root:
         if _local(block.tag) == "numFmts":
@@ -295,17 +301,17 @@ _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 
-def _read(z) -> Workbook:
-    names, cells_seen = set(z.namelist()), 0
-    wb = _xml(z, "xl/workbook.xml")
-    rels = {r.get("Id"): r.get("Target") for r in _xml(z, "xl/_rels/workbook.xml.rels")}
+def _read(parts: dict) -> Workbook:
+    cells_seen = 0
+    wb = fromstring(parts["xl/workbook.xml"])
+    rels = {r.get("Id"): r.get("Target") for r in fromstring(parts["xl/_rels/workbook.xml.rels"])}
     strings = []
-    if "xl/sharedStrings.xml" in names:
-        raw = _safe_bytes(z, "xl/sharedStrings.xml")
+    if "xl/sharedStrings.xml" in parts:
+        raw = parts["xl/sharedStrings.xml"]
         if len(_STRING_TAG.findall(raw)) > MAX_CELLS:  # no more texts than cells: counted before parsing
             raise WorkbookError(f"more than {MAX_CELLS:,} shared texts; a model workbook has far fewer")
         strings = [_text(si) for si in fromstring(raw)]
-    formats = _styles(z, names)
+    formats = _styles(parts)
     sheets, defined = [], {}
     for block in wb:
         if _local(block.tag) == "sheets":
@@ -314,8 +320,8 @@ def _read(z) -> Workbook:
                 target = rels[rid]
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
                 cells = {}
-                if part in names and "worksheet" in part:
-                    raw = _safe_bytes(z, part)
+                if part in parts and "worksheet" in part:
+                    raw = parts[part]
                     cells_seen += len(_CELL_TAG.findall(raw))  # counted before any element is built
                     if cells_seen > MAX_CELLS:
                         raise WorkbookError(f"more than {MAX_CELLS:,} cells; a model workbook has far fewer")
@@ -347,10 +353,7 @@ def vet(path) -> None:
     check_archive(path)
     with _reading(path), zipfile.ZipFile(path) as z:
         z.getinfo("xl/workbook.xml")
-        for name in z.namelist():
-            data = z.read(name)
-            if name.endswith((".xml", ".rels")) or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
-                _checked(data)  # XML under any name: a content type can declare any extension as XML
+        _parts(z)
 
 
 def open_workbook(path) -> Workbook:
@@ -360,4 +363,6 @@ def open_workbook(path) -> Workbook:
     path = Path(path)
     check_archive(path)
     with _reading(path), zipfile.ZipFile(path) as z:
-        return _read(z)
+        parts = _parts(z)
+    with _reading(path):
+        return _read(parts)

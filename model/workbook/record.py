@@ -21,8 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..calc.formula import Rng
-from ..labels import LANGS
+from ..labels import LANGS, Labels
+from .book import Book
 from .slots import Gone, input_slots, resolve
+from .tabs.inputs import InputsTab
+from .timeline import Timeline
 
 PROJECT = Path(__file__).resolve().parents[2]  # the checkout: data folders are recorded relative to it
 META_SHEET = "_meta"
@@ -53,12 +56,10 @@ def layout(sheet) -> list:
     return rows
 
 
-def add_meta_sheet(book, inputs, defaults):
-    """Append the build record to `book`. `defaults` is the data as the files give it (before any
-    carried-over edits), so the next build still recognises those edits as the user's."""
-    slots = input_slots(inputs)
-    records = [("version", VERSION, {"folder": defaults.folder.name, "path": project_path(defaults.folder),
-                                     "lang": book.t.lang})]
+def input_blocks(book, slots: dict, defaults) -> dict:
+    """Each input block of `book` (a defined name over input cells; `slots`: input cell -> slot) ->
+    {"shape": [rows, cols], "label", "cells": [[r, c, slot token, the data value in `defaults`], ...]}."""
+    blocks = {}
     for name, target in book.names.items():
         grid = target.cells() if isinstance(target, Rng) else [[target]]
         found = [(r, c, resolve(defaults, slots[cell])) for r, row in enumerate(grid) for c, cell in enumerate(row)
@@ -66,8 +67,34 @@ def add_meta_sheet(book, inputs, defaults):
         if found:
             if gone := next((x.gone for *_, x in found if x.gone), ""):
                 raise Gone(gone)
-            records.append(("input", name, {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
-                                            "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}))
+            blocks[name] = {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
+                            "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}
+    return blocks
+
+
+def blocks_of(data) -> dict:
+    """The input blocks a build of `data` names (as input_blocks, each with "heads": the period header
+    over each cell, FY2027E, or ""), from its Inputs tab alone, in a few milliseconds: what a workbook
+    without a build record is read against, so that every family of input names is known from the one
+    place that names them."""
+    book = Book(Labels("en", data.company, data.base_year.code))
+    tl = Timeline(data)
+    inputs = InputsTab(book, data, tl, data.scenarios[0])
+    blocks = input_blocks(book, input_slots(inputs), data)
+    heads = {tl.col[p]: p.code + tl.header_format(p)[-1] for p in tl.periods}
+    for name, block in blocks.items():
+        target = book.names[name]
+        col = target.first.col if isinstance(target, Rng) else target.col
+        block["heads"] = [heads.get(col + c, "") if s.split("|")[3] else "" for _, c, s, _ in block["cells"]]
+    return blocks
+
+
+def add_meta_sheet(book, inputs, defaults):
+    """Append the build record to `book`. `defaults` is the data as the files give it (before any
+    carried-over edits), so the next build still recognises those edits as the user's."""
+    records = [("version", VERSION, {"folder": defaults.folder.name, "path": project_path(defaults.folder),
+                                     "lang": book.t.lang})]
+    records += [("input", name, block) for name, block in input_blocks(book, input_slots(inputs), defaults).items()]
     records += [("layout", sh.name, layout(sh)) for sh in book.sheets]
     sh = book.add_sheet("meta", "hidden", META_SHEET)
     for r, (kind, name, payload) in enumerate(records):

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.dataset import Dataset, Figure
+from ..data.events import CONVERSION_PRICE
+from ..data.units import SETTING_BOUNDS
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
@@ -27,6 +29,7 @@ class Gone(Exception):
 @dataclass(frozen=True)
 class Slot:
     kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
+    #                     | benchmark (the compute build's reference class: key its id, field low | high)
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
@@ -57,6 +60,7 @@ class Resolved:
     bound: object = None  # the data rule a number must meet (a company.Bound), None: any number
     bound_unit: str = "amount"
     choices: tuple = ()  # the selector: the scenarios it may hold
+    elsewhere: str = ""  # why `edits --apply` cannot write it back (a peer's figure lives in the peer's folder)
     blank: str | None = None     # why a blank is refused (None: a blank is allowed for actuals)
     decides: str | None = None   # the base-year compute figure: why entering or clearing it is refused
     split: bool = False          # ... whether the data split R&D (compute or its share entered)
@@ -80,8 +84,14 @@ def _label(slot: Slot) -> str:
         return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "benchmark":
+        return f"Reference class {slot.key} ({slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
+    if slot.kind == "market":
+        return f"Published figure {slot.key}" + (" (exchange rate)" if slot.field == "fx_rate" else "")
+    if slot.kind == "peer":
+        return f"Peer {slot.field}: {slot.key}" + (f" {slot.period}" if slot.period else "")
     return "Selected scenario"
 
 
@@ -115,6 +125,60 @@ def _claim(data: Dataset, slot: Slot):
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
 
 
+def _benchmark(data: Dataset, slot: Slot):
+    for b in data.benchmarks:
+        if b.id == slot.key:
+            return b
+    raise Gone(f"reference figure {slot.key} is no longer in reference_class.csv")
+
+
+def _estimate(estimates, eid: str, where="market.csv"):
+    for est in estimates:
+        if est.id == eid:
+            return est
+    raise Gone(f"published figure {eid} is no longer in {where}")
+
+
+def _peer(data: Dataset, key: str):
+    for peer in data.peers:
+        if peer.key == key:
+            return peer
+    raise Gone(f"peer {key} is no longer named in company.toml")
+
+
+def _peer_value(peer, slot: Slot):
+    """(value, bound, unit, where the value lives) of a peer's input: its exchange rate or scale (this
+    company's company.toml), or a figure of the peer's own data (funding:, event:, market: or an actual item
+    of the periods the Peers tab shows)."""
+    from ..data.market import BOUNDS
+    from ..data.peers import periods_of
+    pd, key = peer.data, slot.key
+    if key in ("fx_rate", "scale"):
+        return getattr(peer, key), FX_RATE if key == "fx_rate" else POSITIVE, "amount", ""
+    elsewhere = f"a figure of the peer {peer.key}: edit it in its own folder ({peer.key}), then rebuild"
+    kind, _, rest = key.partition(":")
+    if kind == "funding":
+        if rest not in pd.funding or pd.funding[rest].value is None:
+            raise Gone(f"{rest} is no longer in {peer.key}'s funding.csv")
+        return pd.funding[rest].value, FUNDING_ITEMS[rest].bound, "amount", elsewhere
+    if kind == "event":
+        eid, fld = rest.split(":")
+        ev = _event(pd, Slot("event", eid))
+        return getattr(ev, fld), EVENT_BOUNDS[fld], "amount", elsewhere
+    if kind == "market":
+        eid, fld = rest.split(":")
+        est = _estimate(pd.market, eid, f"{peer.key}'s market.csv")
+        return getattr(est, fld), (FX_RATE if fld == "fx_rate" else BOUNDS[est.unit]), "amount", elsewhere
+    period = parse_period(slot.period)
+    fy, prior, interim, comp = periods_of(pd)
+    if period not in (fy, interim) + ((prior, comp) if key == "revenue" else ()):
+        raise Gone(f"{slot.period} is no longer a period the Peers tab shows for {peer.key}")
+    item = actual_items(pd).get(key)
+    if item is None:
+        raise Gone(f"item {key!r} is no longer in {peer.key}'s data")
+    return pd.actual(key, period), item.bound, item.unit, elsewhere
+
+
 def _event(data: Dataset, slot: Slot):
     for ev in data.events:
         if ev.id == slot.key:
@@ -123,7 +187,22 @@ def _event(data: Dataset, slot: Slot):
 
 
 EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
-                "conversion_price": POSITIVE, "maturity_year": Bound("any_year", 1900, 2200)}
+                "conversion_price": CONVERSION_PRICE, "maturity_year": Bound("any_year", 1900, 2200)}
+
+
+def in_parts(data: Dataset, period, item) -> str:
+    """Why a forecast period is no longer one of a driver's: its year now runs in parts (an interim of it
+    arrived, or split_years), or it is a part of a year that no longer does."""
+    periods = ", ".join(p.code for p in data.driver_periods(item.periods))
+    if period.is_full_year and period.year in data.split_years:
+        first, rest = data.parts(period.year)
+        now = f"{first.code} actual plus {rest.code}E" if first == data.stub else f"{first.code}E plus {rest.code}E"
+        drivers = (f"its {rest.code}E drivers forecast the rest of the year" if first == data.stub else
+                   f"its {first.code}E and {rest.code}E drivers forecast the year")
+        return (f"{period.code} is now {now}" + (f" ({first.code} actuals are in the data)" if first == data.stub else
+                                                   " (company.toml split_years)")
+                + f": {drivers}; enter the edit there if you meant it")
+    return f"{period.code} is no longer a period of this driver (the forecast's periods: {periods})"
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -173,9 +252,7 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if period.year <= last
                else f"{slot.period} is now an actual period ({slot.period} actuals are in the data)" if period == data.stub
                else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}"
-               if period.year > data.forecast_years[-1] else
-               f"{slot.period} is no longer a period of this driver (the forecast's periods: "
-               f"{', '.join(p.code for p in data.driver_periods(item.periods))})")
+               if period.year > data.forecast_years[-1] else in_parts(data, period, item))
         if why:
             return Resolved(slot, name, item.unit, gone=why)
         return Resolved(slot, value=data.value(slot.scenario, slot.key, period), **common)
@@ -207,7 +284,7 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "unit":
         if not data.units or slot.key not in data.units.settings:
             raise Gone("the unit build (units.toml) is no longer in the data")
-        return Resolved(slot, name, "amount", data.units.settings[slot.key], bound=POSITIVE)
+        return Resolved(slot, name, "amount", data.units.settings[slot.key], bound=SETTING_BOUNDS[slot.key])
     if kind == "event":
         bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
         return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
@@ -217,6 +294,19 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if slot.field == "value":
             return Resolved(slot, name, unit, claim.reported)
         return Resolved(slot, name, unit, claim.tolerance, bound=TOLERANCE)
+    if kind == "benchmark":
+        b = _benchmark(data, slot)
+        return Resolved(slot, name, "pct" if b.unit == "pct" else "amount", getattr(b, slot.field))
+    if kind == "market":
+        from ..data.market import BOUNDS
+        est = _estimate(data.market, slot.key)
+        if slot.field == "fx_rate":
+            return Resolved(slot, name, "amount", est.fx_rate, bound=FX_RATE)
+        unit = "pct" if est.unit == "pct" else "amount"
+        return Resolved(slot, name, unit, est.value, bound=BOUNDS[est.unit], bound_unit=unit)
+    if kind == "peer":
+        value, bound, unit, elsewhere = _peer_value(_peer(data, slot.field), slot)
+        return Resolved(slot, name, unit, value, bound=bound, bound_unit=unit, elsewhere=elsewhere)
     if kind == "scenario":
         return Resolved(slot, name, "text", data.company.get("default_scenario") or data.scenarios[0],
                         choices=tuple(data.scenarios))
@@ -272,9 +362,34 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
                     else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "benchmark":
+            setattr(_benchmark(out, slot), slot.field, value)
+        elif slot.kind == "market":
+            setattr(_estimate(out.market, slot.key), slot.field, value)
+        elif slot.kind == "peer":
+            _set_peer(_peer(out, slot.field), slot, value)
         elif slot.kind == "scenario":
             scenario = value
     return out, scenario
+
+
+def _set_peer(peer, slot: Slot, value):
+    """A peer input's value into the (copied) data: see _peer_value."""
+    pd, key = peer.data, slot.key
+    kind, _, rest = key.partition(":")
+    if key in ("fx_rate", "scale"):
+        setattr(peer, key, value)
+    elif kind == "funding":
+        pd.funding[rest].value = value
+    elif kind == "event":
+        eid, fld = rest.split(":")
+        setattr(_event(pd, Slot("event", eid)), fld, value)
+    elif kind == "market":
+        eid, fld = rest.split(":")
+        setattr(_estimate(pd.market, eid), fld, value)
+    else:
+        period = parse_period(slot.period)
+        pd.actuals.setdefault(key, {}).setdefault(period, Figure(None, "", "entered in the workbook")).value = value
 
 
 def input_slots(inputs) -> dict:
@@ -292,6 +407,11 @@ def input_slots(inputs) -> dict:
                   for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
+    for bid, cells in inputs.benchmarks.items():
+        for cell, fld in zip(cells, ("low", "high")):
+            slots[cell] = Slot("benchmark", bid, field=fld)
+    slots.update(getattr(inputs, "market_slots", {}))
+    slots.update(getattr(inputs, "peer_slots", {}))
     slots[inputs.selector] = Slot("scenario")
     return slots
 

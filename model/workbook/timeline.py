@@ -95,6 +95,13 @@ class Timeline:
             return parts[0]
         return self.split[p.year - 1][1]
 
+    def has_previous(self, p: Period) -> bool:
+        """Whether the period a forecast of p would grow from is a column: not for the first year, nor for the
+        interim that opens the parts (1H2026A: the half before it is not shown)."""
+        if self.is_part(p):
+            return p == self.split[p.year][1] or p.year - 1 in self.split
+        return self._year_index.get(p, 0) > 0
+
     def chart_columns(self, first: Period, last: Period) -> tuple | None:
         """The full-year columns a chart from `first` to `last` plots, when parts of a year stand between
         them (chartdata packs them); None when the columns run unbroken."""

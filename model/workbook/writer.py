@@ -1,12 +1,14 @@
 """Write a `Book` to .xlsx with xlsxwriter: styles, number formats, cached values, names, layout."""
 from __future__ import annotations
 
+import io
+
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from .book import chart_bottom, gc_paused
 from ..data.bounds import bound_text
-from ..calc.formula import Rng, a1, quote_sheet
+from ..calc.formula import PREFIX, Rng, a1, decimal_text, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
 MASTER = "MasterCheck"  # the defined name the status cells follow
@@ -36,6 +38,14 @@ FORMATS = {
     "per_head": '#,##0.000_);(#,##0.000);"–"_);@_)',
     "customers": '#,##0_);(#,##0);"–"_);@_)',
     "per_customer": '#,##0.000_);(#,##0.000);"–"_);@_)',
+    # the compute build's kinds (model/calc/compute.py)
+    "per_hour": '#,##0.00_);(#,##0.00);"–"_);@_)',
+    "throughput": '#,##0_);(#,##0);"–"_);@_)',
+    "accelerators": '#,##0.0_);(#,##0.0);"–"_);@_)',
+    "acc_hours": '#,##0.0_);(#,##0.0);"–"_);@_)',
+    "per_accelerator": '#,##0_);(#,##0);"–"_);@_)',
+    "years": '0.00_);(0.00);"–"_);@_)',
+    "hours": '#,##0_);(#,##0);"–"_);@_)',
 }
 
 ROLES = {
@@ -87,7 +97,7 @@ DIFF = {"amount": ("#,##0.00", 0.005), "amount3": ("#,##0.000", 0.0005), "amount
 def number_format(key: str) -> str:
     if key.startswith("diff_"):   # diff_pct2: a difference shown as pct2, "–" when it rounds to zero
         body, half = DIFF[key[len("diff_"):]]
-        return f'[>={half}]{body}_);[<=-{half}]({body});"–"_)'
+        return f'[>={decimal_text(half)}]{body}_);[<=-{decimal_text(half)}]({body});"–"_)'
     if key.startswith("period_"):  # period_FYA -> "FY"0"A"
         code = key[len("period_"):]
         return f'"{code[:-1]}"0"{code[-1]}"'
@@ -118,13 +128,35 @@ class Styles:
 
 class FormulaWorksheet(Worksheet):
     """xlsxwriter's worksheet without its per-formula rewrite. xlsxwriter runs some 30 regular
-    expressions over every formula to prefix dynamic-array functions with _xlfn.; the model's
-    formulas use only formula.py's portable functions, which need no prefix, so the text goes in
-    as it is. This halves the time to write a workbook; tests/test_writer.py proves the sheets
-    written are byte for byte those xlsxwriter's own rewrite gives."""
+    expressions (130 with future functions) over every formula to prefix the functions Excel added
+    after 2007 with _xlfn.; the model's formulas carry that prefix themselves (formula.PREFIX, checked
+    against xlsxwriter's list once per write: `check_prefixes`), so the text goes in as it is. This
+    halves the time to write a workbook; tests/test_writer.py proves the sheets written are byte for
+    byte those xlsxwriter's own rewrite gives."""
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         return formula[1:] if formula.startswith("=") else formula
+
+
+class PrefixError(ValueError):
+    """A function of the formula set is written without the _xlfn. prefix Excel needs for it."""
+
+
+_checked: set = set()
+
+
+def check_prefixes() -> None:
+    """Every function of the formula set as xlsxwriter's own rewrite (future functions on) writes it:
+    a function newer than Excel 2007 defined without its _xlfn. prefix is refused, before any file is
+    written (Excel would show #NAME? where the engines, which read either, show the value)."""
+    for name, prefix in PREFIX.items():
+        if (name, prefix) in _checked:
+            continue
+        want = Worksheet._prepare_formula(Worksheet(), f"={name}(1)", True)
+        if want != f"{prefix}{name}(1)":
+            raise PrefixError(f"function {name} is written {prefix}{name}(...) but Excel needs {want[:-3]}(...): "
+                              f"define it with prefix={want[:-len(name) - 3]!r} (model/calc/formula.py define)")
+        _checked.add((name, prefix))
 
 
 def ref_text(target) -> str:
@@ -237,6 +269,15 @@ PROTECTION = {"select_locked_cells": True, "select_unlocked_cells": True, "forma
               "format_rows": True}
 
 
+def out_problem(path) -> str | None:
+    """Why a workbook cannot be written at `path` ("PATH must end in .xlsx"), or None."""
+    if path.suffix.lower() != ".xlsx":
+        return f"{path} must end in .xlsx (an Excel workbook)"
+    if path.exists() and not path.is_file():
+        return f"{path} is {'a folder' if path.is_dir() else 'not a regular file'}; give a file name ending in .xlsx"
+    return None
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -244,8 +285,13 @@ def write_book(book, path, protect=True):
 
 
 def _write(book, path, protect):
-    wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_numbers": False,
-                                         "strings_to_urls": False})
+    check_prefixes()
+    # assembled in memory (no temporary part files either), then written in one go: a full disk fails in
+    # our own write, which closes the file, instead of inside xlsxwriter's zip file, whose destructor
+    # retried the write at exit and printed "Exception ignored ... Traceback" after the error message
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                      "strings_to_urls": False, "in_memory": True})
     styles = Styles(wb)
     good, bad = styles.highlight("good"), styles.highlight("bad")
     t = book.t
@@ -326,5 +372,7 @@ def _write(book, path, protect):
         wb.define_name(name, ref_text(target))
     try:
         wb.close()
-    except xlsxwriter.exceptions.FileCreateError as e:  # a full disk, a folder one cannot write: the OSError
+    except xlsxwriter.exceptions.FileCreateError as e:  # an OSError while assembling: raised as itself
         raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from None
+    with open(path, "wb") as f:
+        f.write(buffer.getbuffer())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, IFERROR, NA, Num, Rng
 from ..layout import LineBlock
-from ...calc.lines import required_revenue_lines
+from ...calc.costs import required_revenue_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
 
@@ -49,7 +49,7 @@ class BreakevenTab:
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
-            block = LineBlock(sh, tl, required_revenue_lines(), row, tl.forecast, inputs,
+            block = LineBlock(sh, tl, required_revenue_lines(data), row, tl.forecast, inputs,
                               source=scenarios.blocks[sc], headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block

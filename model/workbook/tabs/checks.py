@@ -20,7 +20,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets, units=None):
+                 scan_sheets, units=None, benchmarks=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -120,6 +120,10 @@ class ChecksTab:
                                               *cash_centre),
                                            1, 0)})
         row += 1
+        if units and data.compute:
+            row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
+        if benchmarks is not None:
+            row = self.review_rows(sh, tl, benchmarks, row)
 
         # Ties to the published figures
         if inputs.refs:
@@ -175,6 +179,58 @@ class ChecksTab:
         self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")
         self.MasterCheck = book.define("MasterCheck", self.master)
 
+    # what the reported costs imply with the compute build's assumptions: (line, number format), shown by period
+    IMPLIED = [("c_serving_acc", "accelerators"), ("c_utilisation", "pct"), ("c_tokens_per_acc", "throughput"),
+               ("c_rate", "per_hour"), ("c_rnd_acc", "accelerators"), ("c_fleet", "accelerators"),
+               ("c_hours_per_gen", "acc_hours"), ("c_lrmc_share", "pct"), ("c_fleet_reported", "accelerators"),
+               ("c_reported_rate", "per_hour")]
+
+    def compute_rows(self, sh, data, tl, is_, inputs, tol, row, tab) -> int:
+        """The compute build against what was reported, in each actual period: a check that its serving and R&D
+        compute reproduce the reported cloud cost of revenue and R&D compute (with a rented fleet not below 0),
+        and what those costs imply with the assumed rent, throughput and owned fleet: utilisation, accelerators,
+        cost per accelerator-hour, tokens per accelerator-second (shown, not tested: the Compute References tab
+        holds them against published figures, so an assumption that calibrates only at 5% utilisation shows)."""
+        t, seg = sh.book.t, data.units.segment
+        scale, amount = inputs.facts["cost_scale"].ref(True, True), tol["amount"]
+        sh.put(row, LABEL_COL, t("checks.compute_section", segment=t.segment(seg)), "section")
+        row += 1
+
+        def reproduces(p):
+            at = lambda key: is_.at(key, p)  # noqa: E731
+            cost = lambda acc: at(acc) * at("c_hours") * at("c_rate") * scale  # noqa: E731
+            cloud = at(f"rev_{seg}") - at(f"gp_{seg}")
+            return fails_if(OR(ABS(cost("c_serving_acc") - cloud).gt(amount), ABS(cost("c_rnd_acc") - at("rnd_compute")).gt(
+                amount), at("c_rented").lt(-amount)), at("c_serving_acc"), at("c_rnd_acc"), at("c_rented"), at("c_rate"))
+        sh.put(row, LABEL_COL, t("checks.compute_reproduces", segment=t.segment(seg)), "label")
+        cells = [sh.put(row, tl.col[p], reproduces(p), "calc", "int") for p in tl.actuals]
+        self.totals.append(sh.put(row, UNIT_COL, SUM(Rng(cells[0], cells[-1], absolute=False)), "check", "int"))
+        sh.put(row, tl.note_col, t("checks.compute_reproduces_note"), "note")
+        row += 1
+        sh.put(row, LABEL_COL, t("checks.compute_implied", references=tab.get("compute_refs", "")), "subsection")
+        row += 1
+        for key, fmt in self.IMPLIED:
+            sh.put(row, LABEL_COL, t.line(is_.line(key))[0], "detail_label")
+            sh.put(row, UNIT_COL, t.unit_of(fmt), "unit")
+            for p in tl.actuals:
+                if is_.has(key, p):
+                    sh.put(row, tl.col[p], is_.at(key, p), "calc", fmt)
+            row += 1
+        sh.groups.append((row - len(self.IMPLIED), row - 1))
+        return row + 1
+
+    def review_rows(self, sh, tl, benchmarks, row) -> int:
+        """Review flags: assumptions outside the published range (Compute References tab). Shown here, not
+        counted in the master check: an assumption may sit outside a reference for a reason its rationale gives.
+        (A small function, to move into the Checks tab's review-flag section.)"""
+        t = sh.book.t
+        sh.put(row, LABEL_COL, t("checks.review"), "section")
+        row += 1
+        sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
+        self.review = sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int")
+        sh.put(row, tl.note_col, t("checks.review_note"), "note")
+        return row + 2
+
     @staticmethod
     def unit_rows(data, tl, is_, scale, units, tol, check_row, segment, head_scale, customer_segment):
         """The unit build's calibration (actual years: its drivers reproduce the reported figures) and
@@ -185,6 +241,8 @@ class ChecksTab:
 
         def calibration(p):
             rev, gp, tokens, price = at(f"rev_{seg}", p), at(f"gp_{seg}", p), at("u_tokens_year", p), at("u_price", p)
+            if data.compute:   # the cost of revenue is the serving compute (the compute rows test it)
+                return fails_if(off(tokens * price * scale, rev), rev, gp, tokens, price)
             inference, fixed = at("u_inference", p), at("u_serving_fixed", p)
             return fails_if(OR(off(tokens * price * scale, rev), off(inference + fixed, rev - gp)),
                             rev, gp, tokens, price, inference, fixed)
@@ -199,7 +257,8 @@ class ChecksTab:
             variable, fixed, share, rev, opex = (at(k, p) for k in ("u_opex_variable", "u_opex_fixed", "u_opex_share",
                                                                    "revenue", "other_opex"))
             return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
-        check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
+        check_row("unit_calibration_compute" if data.compute else "unit_calibration",
+                  {p: calibration(p) for p in tl.actual_years}, segment=segment)
         check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
         check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         cseg = data.units.customer_segment

@@ -7,6 +7,7 @@ from ...data.periods import parse_year_end, period_end_date
 from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
+from .market import cover_market
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
@@ -126,10 +127,14 @@ class CoverTab:
         r += 1
         r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
+        r = cover_market(self, r, scenarios.market)
+        r += 1 if scenarios.market.estimates else 0
         sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
         r += 1
         claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
-        for line in t("cover.guide", claims_line=claims_line, **{k: v for k, v in tabs.items() if k != "claims"}):
+        peers_line = t("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else ""
+        for line in t("cover.guide", claims_line=claims_line, peers_line=peers_line,
+                      **{k: v for k, v in tabs.items() if k not in ("claims", "peers")}):
             sh.put(r, LABEL_COL, line, "text")
             r += 1
         r += 1

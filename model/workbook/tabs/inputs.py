@@ -2,15 +2,18 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
-from ...data.events import EQUITY_KINDS
+from ...data.bounds import AMOUNT, FLAG, FX_RATE, RATE, SIGNED, STEP, TOLERANCE, Bound
+from ...data.events import CONVERSION_PRICE, EQUITY_KINDS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
-from ...data.units import SETTINGS as UNIT_SETTINGS
+from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
-from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
-from . import fit_rows, precise, title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
+from . import fit_rows, precise, put_label, title_rows
+from .market import put_market_inputs
+from .peer_inputs import put_peer_inputs
 
 
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
@@ -82,7 +85,8 @@ class InputsTab:
                 value = fig.value if fig else None
                 comment = None
                 if fig and (fig.source or fig.note):
-                    comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), fig.note) if x)
+                    said = t.data_text({"note": fig.note, **fig.local}, "note")   # note_zh in the Chinese edition
+                    comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), said) if x)
                     if fig.source and fig.source not in sources:
                         sources.append(fig.source)
                 self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
@@ -134,13 +138,16 @@ class InputsTab:
             self.calendar[key] = sh.put(row, FIRST_COL, value, "calc", fmt)   # a fact, not an assumption: no input
             sh.put(row, tl.note_col, t(f"inputs.{key}_note", period=op.code), "note")
             row += 1
-        # the share of a year each part of a year shown in parts spans (1H and 2H: 50%; 9M and Q4: 75%, 25%)
-        self.part_shares = {}
-        for part in (tl.split[min(tl.split)] if tl.split else []):
-            sh.put(row, LABEL_COL, t("inputs.part_share", part=part.code[:-4].strip()), "label")
+        # the share of a year a period of N months spans (a half 50%; 9M and Q4: 75%, 25%), for the parts of a year
+        # shown in parts and, with the compute build, every period's hours: one cell per length
+        months = {q.months for parts in tl.split.values() for q in parts} | ({q.months for q in tl.periods} if data.compute else set())
+        self.year_shares = {}
+        for m in sorted(months, reverse=True):
+            texts = [t.edition(lang)("facts.year_share", months=m) for lang in LANGS]
+            put_label(sh, row, t("facts.year_share", months=m), "label", texts, LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
-            self.part_shares[(part.months, part.start)] = sh.put(row, FIRST_COL, part.share, "calc", "pct")
-            sh.put(row, tl.note_col, t("inputs.part_share_note", months=part.months), "note")
+            self.year_shares[m] = sh.put(row, FIRST_COL, m / 12, "calc", "pct")
+            sh.put(row, tl.note_col, t("inputs.year_share_note"), "note")
             row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
@@ -152,11 +159,14 @@ class InputsTab:
             row += 1
             for key, (fmt, _) in UNIT_SETTINGS.items():
                 sh.put(row, LABEL_COL, t(f"unit_settings.{key}"), "label")
-                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, POSITIVE)
+                self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, SETTING_BOUNDS[key])
                 book.define(f"Unit_{key}", self.units[key])
                 sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
                 row += 1
             row += 1
+        self.facts = {}
+        if data.compute:
+            row = self.put_compute_facts(sh, t, row)
 
         # Tolerances for the checks
         sh.put(row, LABEL_COL, t("inputs.tolerances"), "section")
@@ -208,6 +218,10 @@ class InputsTab:
             book.define("ReferenceFigures", Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL + 1)))
             row += 1
 
+        self.benchmarks = {}
+        if data.benchmarks:
+            row = self.put_benchmarks(sh, data, t, row)
+
         # Scenario assumptions: one block per driver, one row per scenario
         sh.put(row, LABEL_COL, t("inputs.assumptions"), "section")
         row += 1
@@ -256,6 +270,66 @@ class InputsTab:
                 book.define(f"ClaimTol_{cl.id}", tol)
                 self.claims[cl.id] = (value, tol)
                 row += 1
+            row += 1
+        row = put_market_inputs(self, sh, row)
+        put_peer_inputs(self, sh, row)
+
+    def put_compute_facts(self, sh, t, row) -> int:
+        """The compute build's conversions (model/calc/compute.py): facts of its units, not assumptions, so
+        calculated cells rather than inputs; self.facts: key -> cell (LineBlock.const reads them)."""
+        tl = self.tl
+        editions = [t.edition(lang) for lang in LANGS]
+        sh.put(row, LABEL_COL, t("inputs.compute_facts"), "section")
+        row += 1
+        facts = [("hours_per_day", 24, "int"),
+                 ("hours_per_year", None, "int"),   # days a year (unit build) × hours a day
+                 ("capacity_scale", 1e12 / 86400 / 1000, "amount"),
+                 ("hours_scale", 0.001, "amount4"),
+                 ("cost_scale", None, "general")]
+        for key, value, fmt in facts:
+            texts = [e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
+            put_label(sh, row, texts[editions.index(t)], "label", texts, LABEL_WIDTH)
+            sh.put(row, UNIT_COL, t.unit_of("pct") if fmt == "pct" else "", "unit")
+            self.facts[key] = sh.put(row, FIRST_COL, value, "calc", fmt)
+            sh.put(row, tl.note_col, t(f"facts.{key}_note"), "note")
+            row += 1
+        # each period's share of a year: the calendar's cells (one per length, with the cash and funding facts)
+        self.facts.update({f"year_share_{m}": cell for m, cell in self.year_shares.items()})
+        self.facts["hours_per_year"].content = self.units["days_per_year"].ref(True, True) * self.facts[
+            "hours_per_day"].ref(True, True)
+        self.facts["cost_scale"].content = self.units["price_scale"].ref(True, True) * self.facts[
+            "hours_scale"].ref(True, True)
+        return row + 1
+
+    def put_benchmarks(self, sh, data, t, row) -> int:
+        """The compute build's reference class (reference_class.csv): each published figure's range as two inputs,
+        its unit, source and grade; the Compute References tab holds the model against them.
+        self.benchmarks: id -> (low cell, high cell)."""
+        from ..tabs.benchmarks import benchmark_unit
+        tl = self.tl
+        sh.put(row, LABEL_COL, t("inputs.benchmarks", tab=t("tabs.compute_refs")), "section")
+        row += 1
+        for col, h in ((LABEL_COL, "item"), (UNIT_COL, "unit"), (FIRST_COL, "low"), (FIRST_COL + 1, "high"),
+                       (tl.note_col, "source")):
+            sh.put(row, col, t(f"refs.{h}"), "subhead")
+        row += 1
+        editions = [t.edition(lang) for lang in LANGS]
+        for b in data.benchmarks:
+            put_label(sh, row, t.data_text(b.fields, "item"), "label", [e.data_text(b.fields, "item") for e in editions],
+                      LABEL_WIDTH)
+            sh.put(row, UNIT_COL, benchmark_unit(t, b.unit), "unit")
+            fmt = b.unit if b.unit in ("pct", "x") else "amount4" if b.unit == "price" else b.unit
+            cells = [sh.put_input(row, FIRST_COL + i, v, fmt, SIGNED) for i, v in enumerate((b.low, b.high))]
+            for cell, end in zip(cells, ("low", "high")):
+                book = self.book
+                book.define(f"Ref_{name_part(b.id)}_{end}", cell)
+            self.benchmarks[b.id] = tuple(cells)
+            grade = t("refs.grade_text", grade=b.reliability) if b.reliability else ""
+            sh.put(row, tl.note_col, "; ".join(x for x in (b.source and t("common.source", sources=b.source), grade,
+                                                           t.data_text(b.fields, "note")) if x), "note_wrap")
+            fit_rows(sh, [(row, v, NOTE_WIDTH) for k, v in b.fields.items() if k.startswith("note")])
+            row += 1
+        return row + 1
 
     def put_events(self, sh, data, t, row) -> int:
         """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,
@@ -291,7 +365,7 @@ class InputsTab:
             for key, value, fmt, bound, unit in (
                     ("shares", ev.shares, "amount3", AMOUNT, t("events.shares_unit")),
                     ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
-                    ("conversion_price", ev.conversion_price, "amount", POSITIVE, t("events.share_currency")),
+                    ("conversion_price", ev.conversion_price, "amount", CONVERSION_PRICE, t("events.share_currency")),
                     ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
                      Bound("any_year", 1900, 2200), t.unit_of("year"))):
                 if value is None:
@@ -322,8 +396,8 @@ class InputsTab:
         return self.hist[(item, p)]
 
     def part_share(self, p):
-        """The calendar fact of a part's share of a year (a cell)."""
-        return self.part_shares[(p.months, p.start)]
+        """The calendar fact of a period's share of a year (a cell): its months ÷ 12."""
+        return self.year_shares[p.months]
 
     def driver_column(self, drv, p) -> Rng:
         """One forecast year of a driver, all scenarios: the range INDEX picks the selected one from."""

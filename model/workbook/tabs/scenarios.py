@@ -7,6 +7,7 @@ from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
+from .market import MarketView
 
 # label id, unit kind, number format; the Cover, Breakeven and Cash tabs read columns by position
 SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"), ("revenue_last", "amount", "amount"),
@@ -29,6 +30,9 @@ class ScenariosTab:
         first, last = tl.forecast[0], tl.forecast[-1]
         top = 7  # the summary table, under the frozen period header; the scenarios' blocks below it
         row = top + len(scs) + 7
+        # the market's view (market.csv) between the summary and the blocks, filled once the summary exists
+        self.market = MarketView(book, data, tl, inputs, row)
+        row += self.market.height + (1 if self.market.height else 0)
         op = self.opening_period = inputs.opening_period  # losses count from the opening cash date, as the cash bridge counts them
         opening = {"opening_year": income.headers[op].ref(True, True),
                    "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True),
@@ -67,6 +71,7 @@ class ScenariosTab:
         sh.put(r + 1, LABEL_COL, t("scenarios.other_note"), "note")
         self.BreakevenYear = book.define("BreakevenYear", self.selected[0])
         self.CumulativeLoss = book.define("CumulativeLossToBreakeven", self.selected[1])
+        self.market.fill(sh, self, income)
 
         # the selected scenario recomputed here, for the tie-out check against the Income Statement
         sh.put(row, LABEL_COL, t("scenarios.tie"), "section")

@@ -21,16 +21,21 @@ from . import LINE_HEIGHT, STATUS_ROW, title_rows
 
 SIDE = 2  # grid steps either side of the selected scenario (a 5 x 5 grid)
 # the tornado table's columns (label ids sensitivity.<id>)
-TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank"]
+TORNADO_COLUMNS = ["step", "step_pp", "at_minus", "at_plus", "change_minus", "change_plus", "swing", "rank", "be_minus",
+                   "be_plus", "moves"]
 CASH_COLUMNS = ["lowest_minus", "lowest_plus", "need_minus", "need_plus"]   # the table below it, by driver
 
 
 UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_rest_growth"]
+COMPUTE_RND = ["hours_per_gen_growth", "research_growth", "headcount_growth", "rnd_rest_growth"]
 
 
 def rnd_drivers(data) -> list[str]:
     """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
-    build training cost per generation, research compute, headcount and the rest."""
+    build training cost per generation, research compute, headcount and the rest; with the compute build the
+    accelerator-hours per generation and the accelerators doing research in place of the first two."""
+    if data.compute:
+        return COMPUTE_RND
     return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
 
 
@@ -43,28 +48,83 @@ def revenue_drivers(data) -> list[str]:
             + (["token_growth"] if data.units else []) + customers)
 
 
+# How the tornado shocks a driver so that the line it drives moves by the tornado step (model/labels: the tab's
+# note): a growth rate is shifted in its first forecast period only (the line's level then stays ± step in
+# every later year), a margin moves its segment's cost of revenue, a level its line directly, an inverse
+# level (throughput, utilisation, useful life) its line the other way (the line is the level's reciprocal).
+LEVEL = ("opex_variable_share", "rent_per_hour", "owned_share", "capex_per_accelerator", "power_hosting")
+INVERSE = ("utilisation", "throughput", "useful_life")
+# whole numbers (generations a year) are left out: a 10% shock would be 2.2 generations; their line (training)
+# moves with the training driver's bar
+
+
+def tornado_kind(drv: str) -> str:
+    return ("margin" if drv.startswith("gm_") else "level" if drv in LEVEL else "inverse" if drv in INVERSE
+            else "growth")
+
+
 def tornado_drivers(data):
-    """(driver, kind) pairs the tornado shifts, one at a time: growth rates, gross margins and levels (a
-    count or a share: generations a year, the variable share of other costs). With the unit build its
-    drivers replace the growth rates of the lines it forecasts."""
+    """(driver, kind) pairs the tornado shifts, one at a time: every revenue and cost driver of adjusted net
+    income, revenue first, then margins, then costs. With the unit build its drivers replace the growth rates
+    of the lines it forecasts (and with the compute build, serving capacity and the cost of an accelerator-hour
+    replace inference cost and fixed serving capacity). Whole-number drivers (generations) are left out."""
     items = driver_items(data)
-    unit = ([("price_change", "growth"), ("unit_cost_change", "growth"), ("generations", "level"),
-             ("opex_variable_share", "level")] if data.units else [])
-    return ([(d, "growth") for d in revenue_drivers(data)] + unit
-            + [(f"gm_{k}", "margin") for k, _ in data.segments if f"gm_{k}" in items]
-            + [(d, "growth") for d in rnd_drivers(data) + ["opex_fixed_growth" if data.units else "other_opex_growth"]])
+    revenue = revenue_drivers(data) + [d for d in ("price_change", "revenue_per_customer_change") if d in items]
+    margins = [f"gm_{k}" for k, _ in data.segments if f"gm_{k}" in items]
+    if data.units:
+        costs = [d for d in UNIT_COSTS if d in items]
+    else:
+        costs = list(RND_DRIVERS[data.split_compute]) + ["other_opex_growth"]
+    return [(d, tornado_kind(d)) for d in revenue + margins + costs]
 
 
-def tornado_shift(kind, step, sign):
-    """The tornado's comparable shock: the line a driver drives moves by the same relative step. A growth
-    rate g becomes g ± step × (1 + g) (the line's yearly growth factor × (1 ± step)); a gross margin m
-    becomes m ± step × (1 − m) (the segment's cost of revenue × (1 ∓ step)); a level v (a count, a share of
-    revenue) becomes v × (1 ± step). Returns base -> Expr."""
+# the unit (and compute) build's cost drivers in the tornado's order: serving, training and research, people, other
+UNIT_COSTS = ("unit_cost_change", "serving_fixed_growth", "rent_per_hour", "utilisation", "throughput", "owned_share",
+              "capex_per_accelerator", "useful_life", "power_hosting", "training_cost_growth", "hours_per_gen_growth",
+              "research_compute_growth", "research_growth", "headcount_growth", "cost_per_head_growth",
+              "rnd_rest_growth", "opex_variable_share", "opex_fixed_growth")
+
+
+# the line each driver drives (what its bar moves by the step in the last forecast year); a margin moves its
+# segment's cost of revenue (revenue − gross profit), named by sensitivity.segment_cost
+DRIVEN = {"token_growth": "u_tokens", "price_change": "u_price", "customer_growth": "u_customers",
+          "revenue_per_customer_change": "u_rev_per_customer", "unit_cost_change": "u_unit_cost",
+          "serving_fixed_growth": "u_serving_fixed", "rent_per_hour": "c_rent", "utilisation": "c_serving_acc",
+          "throughput": "c_serving_acc", "owned_share": "c_owned", "capex_per_accelerator": "accelerator_depreciation",
+          "useful_life": "accelerator_depreciation", "power_hosting": "c_power",
+          "training_cost_growth": "u_cost_per_gen", "hours_per_gen_growth": "c_hours_per_gen",
+          "research_compute_growth": "u_research_compute", "research_growth": "c_research_acc",
+          "headcount_growth": "u_headcount", "cost_per_head_growth": "u_cost_per_head", "rnd_rest_growth": "u_rnd_rest",
+          "opex_variable_share": "u_opex_variable", "opex_fixed_growth": "u_opex_fixed",
+          "rnd_compute_growth": "rnd_compute", "rnd_other_growth": "rnd_other", "rnd_growth": "rnd",
+          "other_opex_growth": "other_opex"}
+
+
+def driven_line(drv: str) -> str:
+    """The key of the line a tornado driver moves (a segment's growth: its revenue; a margin: gm_<segment>,
+    whose line is the segment's cost of revenue)."""
+    return DRIVEN.get(drv) or (f"rev_{drv[len('growth_'):]}" if drv.startswith("growth_") else drv)
+
+
+def tornado_shift(kind, step, sign, tl=None):
+    """The tornado's comparable shock: the line a driver drives moves by the same relative step in the last
+    forecast year. Returns (base, name, p) -> Expr, the shifted driver of period p. A growth rate is shifted in
+    its first forecast period only (the first half after the interim when the near term runs in halves): g
+    becomes g ± step × (1 + g), the line's level × (1 ± step) from then on, every later half and year built on
+    it. A gross margin m becomes m ± step × (1 − m) every period: the segment's cost of revenue × (1 ∓ step). A
+    level v becomes v × (1 ± step); an inverse level v ÷ (1 ∓ step): its line × (1 ∓ step)."""
+    up = sign > 0
     if kind == "growth":
-        return (lambda base: base + step * (1 + base)) if sign > 0 else (lambda base: base - step * (1 + base))
+        def growth(base, name, p):
+            if tl is not None and p != tl.driver_periods[0]:
+                return base
+            return base + step * (1 + base) if up else base - step * (1 + base)
+        return growth
     if kind == "level":
-        return (lambda base: base * (1 + step)) if sign > 0 else (lambda base: base * (1 - step))
-    return (lambda base: base + step * (1 - base)) if sign > 0 else (lambda base: base - step * (1 - base))
+        return (lambda base, name, p: base * (1 + step)) if up else (lambda base, name, p: base * (1 - step))
+    if kind == "inverse":
+        return (lambda base, name, p: base / (1 - step)) if up else (lambda base, name, p: base / (1 + step))
+    return (lambda base, name, p: base + step * (1 - base)) if up else (lambda base, name, p: base - step * (1 - base))
 
 
 class SensitivityTab:
@@ -149,8 +209,8 @@ class SensitivityTab:
         cells = [(SIDE, SIDE)] + [(i, j) for i in range(n) for j in range(n) if (i, j) != (SIDE, SIDE)]
         for i, j in cells:
             rd, cd = self.row_deltas[0][i].ref(True, True), self.col_deltas[0][j].ref(True, True)
-            shifts = {**{d: (("row", i), lambda base, rd=rd: base + rd) for d in seg_growth},
-                      **{d: (("col", j), lambda base, cd=cd: base + cd) for d in rnd_drivers(data)}}
+            shifts = {**{d: (("row", i), lambda base, name, p, rd=rd: base + rd) for d in seg_growth},
+                      **{d: (("col", j), lambda base, name, p, cd=cd: base + cd) for d in rnd_drivers(data)}}
             block, row = self.block(row, t("sensitivity.cell_block", row=i + 1, col=j + 1), shifts)
             self.blocks[(i, j)] = block
             flags = Rng(block.cell("be_flag", first_fc), block.cell("be_flag", last))
@@ -170,7 +230,8 @@ class SensitivityTab:
         sh.put(tornado_top, FIRST_COL, t("sensitivity.tornado_note"), "note")
         sh.put(tornado_top - 1, FIRST_COL, t("sensitivity.tornado_steps"), "note")
         sh.heights[tornado_top + 1] = 3 * LINE_HEIGHT
-        col = {h: FIRST_COL + k for k, h in enumerate(TORNADO_COLUMNS)}
+        free = [c for c in range(FIRST_COL, FIRST_COL + len(TORNADO_COLUMNS) + 1) if c != tl.spacer_col]
+        col = dict(zip(TORNADO_COLUMNS, free))   # the narrow spacer column between years and interims is skipped
         sh.put(tornado_top + 1, LABEL_COL, t("sensitivity.driver"), "head")
         sh.put(tornado_top + 1, UNIT_COL, "", "head")
         for h in TORNADO_COLUMNS:
@@ -189,19 +250,26 @@ class SensitivityTab:
         for drv, kind in drivers:
             label = t.item("drivers", items[drv])
             lo, row = self.block(row, t("sensitivity.minus_block", driver=label),
-                                 {drv: ((drv, -1), tornado_shift(kind, step, -1))})
+                                 {drv: ((drv, -1), tornado_shift(kind, step, -1, tl))})
             hi, row = self.block(row, t("sensitivity.plus_block", driver=label),
-                                 {drv: ((drv, 1), tornado_shift(kind, step, 1))})
+                                 {drv: ((drv, 1), tornado_shift(kind, step, 1, tl))})
             self.bars[(drv, -1)], self.bars[(drv, 1)] = lo, hi
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            # the driver of the last period it has (the final year; in a one-year horizon in parts, its last part)
-            base = income.drivers[(drv, tl.periods_of(items[drv].periods)[-1])].ref()
+            # the shock at the driver's first forecast period (a growth rate is shifted there only)
+            name, p = drv, tl.periods_of(items[drv].periods)[0]
+            base = income.drivers[(name, p)].ref()
+            flags = lambda b: Rng(b.cell("be_flag", first_fc), b.cell("be_flag", last))  # noqa: E731
             cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
-                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1)(base) - base, "calc",
-                                       "count" if items[drv].unit == "count" else "pct"),   # generations: a count
+                     "step_pp": sh.put(r, col["step_pp"], tornado_shift(kind, step, 1, tl)(base, name, p) - base, "calc",
+                                       items[drv].unit),
                      "at_minus": sh.put(r, col["at_minus"], lo.at("adjusted_net_income", last), "calc", "amount"),
-                     "at_plus": sh.put(r, col["at_plus"], hi.at("adjusted_net_income", last), "calc", "amount")}
+                     "at_plus": sh.put(r, col["at_plus"], hi.at("adjusted_net_income", last), "calc", "amount"),
+                     "be_minus": sh.put(r, col["be_minus"], first_flagged(flags(lo), years, t("common.not_reached")),
+                                        "calc", "year"),
+                     "be_plus": sh.put(r, col["be_plus"], first_flagged(flags(hi), years, t("common.not_reached")),
+                                       "calc", "year"),
+                     "moves": sh.put(r, col["moves"], self.moved_line(drv), "text")}
             cells["change_minus"] = sh.put(r, col["change_minus"], cells["at_minus"].ref() - centre, "calc", "amount")
             cells["change_plus"] = sh.put(r, col["change_plus"], cells["at_plus"].ref() - centre, "calc", "amount")
             cells["swing"] = sh.put(r, col["swing"], ABS(cells["at_plus"].ref() - cells["at_minus"].ref()), "calc",
@@ -218,11 +286,13 @@ class SensitivityTab:
         sh.groups.append((group_first, row - 1))
         first_t, last_t = tornado_top + 2, r - 1
         swing = Rng(sh.cell_at(first_t, col["swing"]), sh.cell_at(last_t, col["swing"]))
-        for k, cells in enumerate(t_rows):
+        tie = inputs.tol["amount"].ref(True, True)   # swings within the amount tolerance tie (two drivers of one
+        for k, cells in enumerate(t_rows):           # line, such as headcount and cost per head): row order decides
             me = cells["swing"]
             upto = Rng(swing.first, me, absolute=False, anchored=True)
-            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref())) +
-                                   SUMPRODUCT(Flags(upto, "=", me.ref())), "calc", "int")
+            cells["rank"] = sh.put(first_t + k, col["rank"], SUMPRODUCT(Flags(swing, ">", me.ref() + tie)) +
+                                   SUMPRODUCT(Flags(upto, ">=", me.ref() - tie), Flags(upto, "<=", me.ref() + tie)),
+                                   "calc", "int")
         sh.put(r, LABEL_COL, t("sensitivity.centre_total", period=last.code), "total_label")
         sh.put(r, UNIT_COL, unit, "unit")
         self.centre = sh.put(r, col["at_minus"], centre, "calc_total", "amount")
@@ -264,6 +334,13 @@ class SensitivityTab:
             axes={"y": {"reverse": True, "label_position": "low"}, "x": {"fmt": "amount"}}))
         self.tornado = t_rows
 
+    def moved_line(self, drv):
+        """The label of the line a tornado driver moves."""
+        key, t = driven_line(drv), self.t
+        if key.startswith("gm_"):
+            return t("sensitivity.segment_cost", segment=t.segment(key[len("gm_"):]))
+        return t.line(self.income.lines.line(key))[0]
+
     def grid_centre(self, g):
         """Grid g's centre cell: the selected scenario itself."""
         return self.grid[g][SIDE][SIDE]
@@ -275,7 +352,7 @@ class SensitivityTab:
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [p for p in tl.main if p == tl.base_year or p == tl.stub or not tl.is_actual(p)]
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events)
+        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events, compute=self.data.compute)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
         self.bridge_lines = [ln for ln in bridge if ln.key in keep]
@@ -309,10 +386,10 @@ class SensitivityTab:
         def owners(part, moves):
             return lambda key, p: self.owner.get(shared(part, moves, key, p))
 
-        def drivers(name, p):   # a part's driver shifts with the year's (a growth delta in every period)
+        def drivers(name, p):   # a part's driver shifts with the year's (a grid's growth delta in every period)
             base = income.drivers[(name, p)]
             base = base if p is None else base.ref()   # a scalar (a seasonal pattern) is an Expr already
-            return shifts[name][1](base) if name in shifts else base
+            return shifts[name][1](base, name, p) if name in shifts else base
         block = LineBlock(sh, tl, self.lines, row, self.periods, self.inputs, drivers=drivers, headers=self.headers,
                           owners=owners("lines", moved))
         block.fill(notes=False)

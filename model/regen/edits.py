@@ -20,8 +20,9 @@ from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
 from ..data.items import UNIT_ACTUALS, UNIT_DRIVERS
+from ..data.risk import WHOLE as RISK_WHOLE
 from ..data.periods import parse_period
-from .carryover import describe, value_text
+from .report import describe, value_text
 from ..workbook.slots import Resolved, problem, resolve
 from .userbook import MISSING, InputCell, UserBook
 from ..calc.values import same
@@ -29,11 +30,14 @@ from ..calc.values import same
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
          "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
-         "peer": "company.toml"}   # a peer's rate and scale; its figures live in its own folder (not applied)
+         "peer": "company.toml",   # a peer's rate and scale; its figures live in its own folder (not applied)
+         "weight": "risk.toml", "balance": "balance.csv", "valuation": "valuation.csv"}
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
+        "balance.csv": ["item"], "valuation.csv": ["item", "scenario"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
-        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"]}
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"],
+        "risk.csv": ["driver"]}
 
 
 def data_file(slot) -> str:
@@ -51,6 +55,8 @@ def data_file(slot) -> str:
         return "compute.csv"
     if slot.kind == "benchmark":
         return "reference_class.csv"
+    if slot.kind == "risk":   # a range's point in risk.csv, a Monte Carlo setting in risk.toml
+        return "risk.csv" if slot.field else "risk.toml"
     return FILES[slot.kind]
 
 
@@ -183,6 +189,11 @@ def set_toml(text: str, section: str, key: str, value: str) -> str:
     return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
 
 
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (a scenario named "Downside case")."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
 def _add_to_section(lines: list[str], section: str, setting: str) -> str:
     """The lines with `setting` added at the top of [section], or in a new [section] at the end."""
     for i, line in enumerate(lines):
@@ -227,6 +238,10 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     text = set_toml(text, f"peers.{s.field}", s.key, format(round(d.cell.value, 12), ".15g"))
                 elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
+                elif s.kind in ("risk", "weight"):
+                    value = int(d.cell.value) if s.kind == "risk" and s.key in RISK_WHOLE else d.cell.value
+                    text = set_toml(text, "weights" if s.kind == "weight" else "", toml_key(s.key),
+                                    format(round(value, 12), ".15g"))
                 else:
                     section = "tolerances" if s.kind == "tolerance" else "sensitivity"
                     text = set_toml(text, section, s.key, format(round(d.cell.value, 12), ".15g"))
@@ -259,7 +274,11 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
-            elif s.kind in ("benchmark", "market"):
+            elif s.kind == "balance":
+                k, column = (s.key,), s.field
+            elif s.kind == "valuation":
+                k, column = (s.key, s.scenario), "value"
+            elif s.kind in ("benchmark", "market", "risk"):
                 k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
@@ -271,8 +290,9 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 continue
             if (k, column) not in original:
                 period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
-                                      and data.funding[s.key].period else "")
-                append.append({keys[0]: s.key, "period": period, "value": number_text(d.cell.value, kind),
+                                      and data.funding[s.key].period else "") or (
+                    data.funding["opening_cash"].period.code if s.kind == "balance" else "")
+                append.append({keys[0]: s.key, "period": period, "scenario": s.scenario, column: number_text(d.cell.value, kind),
                                "note": "entered in the workbook"})
                 continue
             updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
@@ -288,11 +308,12 @@ def locate(folder: Path, d: Difference) -> str:
     except (OSError, DataError):
         return name
     if name.endswith(".toml"):
-        key = "default_scenario" if s.kind == "scenario" else s.key
+        key = "default_scenario" if s.kind == "scenario" else toml_key(s.key)
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]
-    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key)}.get(s.kind) or (
+    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key), "valuation": (s.key, s.scenario)}.get(
+        s.kind) or (
         (s.key, s.period) if s.kind == "reference" else ("equity_raise",) if s.key == "raise_year" else (s.key,))
     _, header, rows = csv_rows(text)
     for i, cells in rows:

@@ -9,7 +9,7 @@ from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, Rng
 from ...calc.lines import Line, first_flagged
 from ...calc.costs import cost_lines
-from ...calc.units import INTERIM_FALLBACK, contribution_lines
+from ...calc.units import INTERIM_FALLBACK, RND_LINES, contribution_lines
 from ...data.items import UNIT_ACTUALS, unit_items
 from ..layout import LineBlock
 from ...labels import LANGS
@@ -74,7 +74,8 @@ class UnitsTab:
         table_top = top + 2
         row = table_top + len(scs) + 6
 
-        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else []) + (COMPUTE if data.compute else [])
+        drivers = [d for d in DRIVERS if data.split_compute or d not in RND_LINES]   # R&D one line: no parts
+        drivers += (CUSTOMERS if data.units.customer_segment else []) + (COMPUTE if data.compute else [])
         first_block = scenarios.blocks[scs[0]]
         lines = [view(first_block.line(key), first_block) for key in drivers] + contribution_lines(data)
         self.blocks = {}

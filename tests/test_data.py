@@ -68,7 +68,7 @@ def test_scenarios_and_years_come_from_the_data(zhipu):
                                                          "FY2029", "FY2030"]
     assert zhipu.assumptions[("base", "growth_onprem")] == pytest.approx([0.13, None, 0.05, 0.05, None, 0.12, 0.10,
                                                                          0.08])
-    assert zhipu.assumptions[("base", "non_cash")][:3] == [None, pytest.approx(2.5), None]
+    assert zhipu.assumptions[("base", "non_cash")][:3] == [None, pytest.approx(1.7), None]
     assert zhipu.seasonal == ["onprem"] and zhipu.split_years == [2026, 2027]
     assert zhipu.rationales[("bear", "gm_cloud")]
 

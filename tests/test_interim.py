@@ -192,7 +192,7 @@ def test_every_time_based_tab_shares_the_six_half_year_columns(zh_units):
     book = build_book(zh_units)
     timelines = [s.name for s in book.sheets if headers(book, s.name)]
     assert timelines == [book.t(f"tabs.{t}") for t in ("inputs", "income", "ratios", "scenarios", "breakeven", "units",
-                                                        "cash", "sensitivity", "checks")]
+                                                        "cash", "valuation", "sensitivity", "risk", "checks")]
     for tab in timelines:
         heads = headers(book, tab)
         order = [heads[c] for c in sorted(heads)]

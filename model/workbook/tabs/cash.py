@@ -18,7 +18,7 @@ from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import fit_rows, put_label, scenario_table, title_rows
+from . import put_label, put_wide_note, scenario_table, title_rows
 
 # the summary's columns: (label id cash.<id>, unit kind, number format)
 COLUMNS = [("lowest", "amount", "amount"), ("lowest_year", "year", "year"), ("run_out", "year", "year"),
@@ -104,13 +104,7 @@ class CashTab:
         timing = lambda e: e("cash.timing", period=op.code) + " " + (  # noqa: E731
             e("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else e("cash.timing_full")) + (
             " " + e("cash.timing_parts", parts=parts) if parts else "")
-        # wrapped across the label to the last forecast column (it prints within the page), one layout for both
-        # editions
-        span = (LABEL_COL, tl.col[last])
-        sh.put(row, LABEL_COL, timing(t), "note_wrap")
-        sh.merges.append((row, *span))
-        fit_rows(sh, [(row, timing(t.edition(lang)), sum(sh.widths.get(c, 8.43) for c in range(span[0], span[1] + 1)))
-                      for lang in LANGS])
+        put_wide_note(sh, row, timing(t), [timing(t.edition(lang)) for lang in LANGS], LABEL_COL, tl.col[last])
         row += 2
 
         scs = data.scenarios

@@ -109,8 +109,8 @@ def test_data_file_change_wins_over_the_users_edit(built, tmp_path):
     (data / "actuals.csv").write_text(text, encoding="utf-8")
     res = run("build", "--data", data, "--out", built)
     assert res.returncode == 0, res.stderr
-    assert ("dropped  Act_rnd  R&D expense  FY2024A: 25; the data files changed it from 21.954 to 22.5 since the "
-            "workbook was built: the data file wins") in res.stdout
+    assert ("decide   Act_rnd  R&D expense  FY2024A: 25; the data files changed it from 21.954 to 22.5 since the "
+            "workbook was built: the data file's value stands until you choose on the Review tab") in res.stdout
     assert "kept     Asm_bull_gm_cloud" in res.stdout
     assert named(built, "Act_rnd")[2] == 22.5 and named(built, "Asm_bull_gm_cloud")[0] == 0.5
 

@@ -257,10 +257,13 @@ def compensated_sum(values) -> float:
 
 
 def _text(v):
+    """A value as text joins it (&): a number as the engine shows it in General format (15 digits)."""
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.15g}"
     return str(v)
 
 
@@ -268,8 +271,8 @@ _CMP = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a
         ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 
 
-def binary(op, a, b):
-    """An operator on two cell values, with Excel's semantics (what Op.value computes)."""
+def operate(op: str, a, b):
+    """a op b, two values, as the engine computes it: the model's formulas and a user's (calc/excel.py)."""
     if op in _CMP:
         return _CMP[op](_order(a, b), _order(b, a))
     if op == "&":
@@ -287,7 +290,10 @@ def binary(op, a, b):
         return a / b
     if a < 0 and not float(b).is_integer():
         raise XlError("#NUM!")
-    return math.pow(a, b)
+    try:
+        return math.pow(a, b)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        raise XlError("#NUM!" if a or b >= 0 else "#DIV/0!") from None
 
 
 class Op(Expr):
@@ -307,7 +313,7 @@ class Op(Expr):
         return f"{left}{self.op}{right}"
 
     def value(self):
-        return binary(self.op, self.a.value(), self.b.value())
+        return operate(self.op, self.a.value(), self.b.value())
 
     def refs(self):
         return self.a.refs() + self.b.refs()

@@ -22,7 +22,7 @@ from ..data.files import DataError, is_comment, toml_line
 from ..data.items import UNIT_ACTUALS, UNIT_DRIVERS
 from ..data.risk import WHOLE as RISK_WHOLE
 from ..data.periods import parse_period
-from .carryover import describe, value_text
+from .report import describe, value_text
 from ..workbook.slots import Resolved, problem, resolve
 from .userbook import MISSING, InputCell, UserBook
 from ..calc.values import same

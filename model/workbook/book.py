@@ -140,6 +140,7 @@ class Sheet:
         self.print_bands: tuple[int, list[int]] | None = None
         self.print_rows: tuple[int, int] | None = None   # rows repeated on every printed page (default: frozen)
         self.chart_data_top: int | None = None   # first row of the charts' data at the tab's foot (chartdata.py)
+        self.line_keys: dict[int, str] = {}      # row -> the key of the line item it holds (cellkeys.py)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:

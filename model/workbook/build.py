@@ -5,11 +5,13 @@ import sys
 
 from .book import Book, gc_paused
 from ..data.dataset import Dataset
-from ..calc.formula import IF, Text
+from ..calc.formula import IF, Rng, Text
 from ..labels import Labels
 from .chartdata import add_chart_data
+from .cellkeys import column_key, period_columns
 from .provenance import mark
-from .record import add_meta_sheet
+from .record import add_meta_sheet, input_blocks
+from .slots import input_slots
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
 from .tabs import STATUS_ROW
@@ -104,10 +106,30 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"units": units, "compute_refs": refs, "income": income, "ratios": ratios, "scenarios": scenarios,
-                 "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity, "risk": risk, "trials": trials,
-                 "claims": claims, "checks": checks, "peers": peers, "valuation": valuation}  # by tab id
+    book.tabs = {"inputs": inputs, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
+                 "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+                 "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers,
+                 "valuation": valuation}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     mark(book, data, inputs, income)
     book.evaluate()
     return book
+
+
+def blocks_of(data: Dataset) -> dict:
+    """The input blocks a build of `data` names (as record.input_blocks, each with "heads": the period
+    header over each cell, FY2027E, or ""): what a workbook without a build record is read against, so
+    that every family of input names is known from the tabs that name them (Inputs, Peers ...)."""
+    book = build_book(data)
+    blocks = input_blocks(book, input_slots(book.tabs["inputs"]), data)
+    heads = {}
+    for name, block in blocks.items():
+        target = book.names[name]
+        first = target.first if isinstance(target, Rng) else target
+        if first.sheet.name not in heads:
+            heads[first.sheet.name] = period_columns(first.sheet)
+        keys = [column_key(heads[first.sheet.name], first.row + r, first.col + c) for r, c, _, _ in block["cells"]]
+        block["heads"] = [k if tok.split("|")[3] and not k.startswith("#") else "" for k, (*_, tok, _) in
+                          zip(keys, block["cells"])]
+    return blocks
+

@@ -66,6 +66,7 @@ class LineBlock:
                     self.cells[(ln.key, p)] = other.cells[(ln.key, p)]
         rowed = [ln for ln in lines if owned[ln.key]]
         self.rows = {ln.key: first_row + i for i, ln in enumerate(rowed)}
+        sheet.line_keys.update({r: key for key, r in self.rows.items()})
         t = sheet.book.t
         self.editions = [t.edition(lang) for lang in LANGS]  # texts of every edition: one layout for all
         for ln in rowed:

@@ -76,6 +76,7 @@ ROLES = {
     "note_wrap": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
     "text": {},
     "text_wrap": {"text_wrap": True, "valign": "top"},
+    "user": {"locked": False},   # what the user typed on a tab, carried over by a rebuild: theirs to edit
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "input_assumed": {"font_color": INPUT_BLUE, "bg_color": ASSUMED_FILL, "locked": False, "border": 1,
                       "border_color": "#BFBFBF", "italic": True},
@@ -248,8 +249,11 @@ def add_chart(wb, ws, chart):
 
 
 def validation(cell, rule, t) -> dict:
-    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), or
-    a data.Bound rendered as a custom formula, with messages saying what is allowed."""
+    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), a
+    data.Bound rendered as a custom formula, with messages saying what is allowed, or the options
+    themselves (a dict: the Review tab's choice)."""
+    if isinstance(rule, dict):
+        return rule
     if isinstance(rule, str):
         return {"validate": "list", "source": "=" + rule, "input_title": t("bounds.scenario_title"),
                 "input_message": t("bounds.scenario_message"), "error_title": t("bounds.error_title"),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Num, Rng, lift
+from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Num, Rng, lift, sum_terms
 from .lines import Line, before_open, link
 
 
@@ -64,13 +64,6 @@ class CashSpec:
         return "held" if self.held else "dcf" if self.valuation else ""
     plug_shares: bool = False   # the plug's new equity issues shares (a plug price is given)
     compute: bool = False   # the compute build: its owned accelerators' capex and depreciation join the lines
-
-
-def sum_terms(terms):
-    total = lift(0)
-    for i, term in enumerate(terms):
-        total = term if i == 0 else total + term
-    return total
 
 
 def span(x, keys, p):

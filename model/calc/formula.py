@@ -69,6 +69,14 @@ def lift(x) -> "Expr":
     raise TypeError(f"cannot use {x!r} in a formula")
 
 
+def sum_terms(terms):
+    """The sum of expressions in the order given (a + b + c), 0 when there are none."""
+    total = lift(0)
+    for i, term in enumerate(terms):
+        total = term if i == 0 else total + term
+    return total
+
+
 class Expr:
     prec = 9  # atoms bind tightest
     array = False  # written as an array formula ({=...}), evaluated element by element

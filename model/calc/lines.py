@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio, sum_terms
 
 
 @dataclass
@@ -75,8 +75,8 @@ def segment_gross_profit(data, key):
         if p not in data.forecast_bases:
             return reported
         known = [(x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)) for k in keys]
-        gp_known = SUM(*[IF(ISNUMBER(m), r * m, 0) for r, m in known])
-        rev_rest = x.at("revenue", p) - SUM(*[IF(ISNUMBER(m), r, 0) for r, m in known])
+        gp_known = sum_terms([IF(ISNUMBER(m), r * m, 0) for r, m in known])
+        rev_rest = x.at("revenue", p) - sum_terms([IF(ISNUMBER(m), r, 0) for r, m in known])
         margin = IF(rev_rest.ne(0), (x.at("gross_profit", p) - gp_known) / rev_rest, NA)
         derived = guard([x.at("revenue", p), x.at("gross_profit", p)] + [r for r, _ in known],
                         IF(rev.eq(0), 0, rev * margin))

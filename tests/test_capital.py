@@ -189,15 +189,15 @@ def test_dcf_by_hand(capco_book):
 def test_peer_multiples_come_from_the_peers_tab_once_the_company_names_peers(tmp_path):
     """Capco naming a peer (a copy of itself beside it): the Valuation tab's peers' EV / revenue and EV / ARR
     are the Peers tab's, and valuation.csv's own peer multiple is noted as not used."""
-    write_company(tmp_path / "peerco", capco_files())
+    market = "id,broker,date,metric,period,value,source,grade,note\nnext,A broker,2025-01-15,revenue,FY2025,6,X,C,\n"
+    write_company(tmp_path / "peerco", capco_files(**{"market.csv": market}))
     toml = capco_files()["company.toml"] + '\n[peers.peerco]\nfx_rate = 1\nscale = 1\nsource = "X"\n'
     data = load(write_company(tmp_path / "capco", capco_files(**{"company.toml": toml})))
     assert any("peer_ev_sales not used" in n for n in data.notes)
     b = build_book(data, "slow")
     tab, peers = b.tabs["valuation"], b.tabs["peers"]
-    peer = next(c for c in peers.companies if not c["own"])
-    ev_sales = next(peers.cells[(peer["key"], "ev_sales", k)] for k in ("interim", "fy")
-                    if (peer["key"], "ev_sales", k) in peers.cells)
+    peer = next(c for c in peers.companies if not c.own)
+    ev_sales = peers.cells[(peer.key, "ev_sales_next", "today")]   # forward: over the market's estimate of FY2025
     used = next(c for (r, col), c in tab.sheet.cells.items() if col == 2 and r == next(
         r for (r, col), c in tab.sheet.cells.items() if col == 0 and c.content == "Peers' EV / revenue (first forecast year)"))
     assert isinstance(ev_sales.result(), float) and used.result() == pytest.approx(ev_sales.result())
@@ -210,12 +210,14 @@ def test_balance_ties_by_hand(capco_book):
     b = capco_book
     plug = 10 - (10 - 18.376 + 17 / 3 - 6 + 1.0 - 0.452)
     # slow FY2027: cash 10 + receivables 1.728 - 1 (the opening estimate) + capex 2.2 + 2.44 + 2.728 (no
-    # depreciation) - other non-cash 3 = 15.096 = plug debt 2.26 + plug / 2 + equity 30 - 53.16 + 5.908 (interest
-    # 3 + 2.86 + 1.0 - 0.5 - 0.452) + 4 + 5.667 + the plug's equity 2.26 + plug / 2 (the bond was repaid)
-    assert values(b, "slow", "bs_assets")[-1] == pytest.approx(15.096)
-    assert values(b, "slow", "bs_liabilities")[-1] == pytest.approx(2.26 + plug / 2)
+    # depreciation) = 18.096 = plug debt 2.26 + plug / 2 + other non-cash 3 (costs accrued: other liabilities)
+    # + equity 30 - 53.16 + 5.908 (interest 3 + 2.86 + 1.0 - 0.5 - 0.452) + 4 + 5.667 + the plug's equity
+    # 2.26 + plug / 2 (the bond was repaid)
+    assert values(b, "slow", "bs_assets")[-1] == pytest.approx(18.096)
+    assert values(b, "slow", "bs_liabilities")[-1] == pytest.approx(2.26 + plug / 2 + 3)
+    assert values(b, "slow", "bs_other_liabilities") == pytest.approx([1, 2, 3])
     assert values(b, "slow", "bs_equity")[-1] == pytest.approx(30 - 53.16 + 5.908 + 4 + 17 / 3 + 2.26 + plug / 2)
-    assert values(b, "slow", "bs_total_le")[-1] == pytest.approx(15.096)
+    assert values(b, "slow", "bs_total_le")[-1] == pytest.approx(18.096)
     assert b.tabs["cash"].blocks["slow"].cell("bs_equity", FY(2024)).result() == pytest.approx(30)
     for sc in ("double", "slow"):
         assert values(b, sc, "bs_gap") == pytest.approx([0, 0, 0], abs=1e-9)
@@ -265,11 +267,12 @@ def test_balance_sheet_carried_by_the_cash_flow_by_hand(balanced):
         # 30 - 17 + 16 - 3 - 2 + 3.5 - 1 = 26.5; 26.5 - 11 + 4 - 10 - 3 - 2 + 3.15 - 1.15 = 6.5: plug 3.5 (equity);
         # FY2027: 10 + 3 + the share issue's 5.667 - 3 + 1.5 - 0.3
         "cash_before_plug": [26.5, 6.5, 11.2 + 17 / 3], "plug": [0, 3.5, 0],
-        # cash + investments 5 + receivables + property 8 + capex to date (3, 8, 17) - other non-cash to date + 11:
-        # 26.5 + 5 + 2 + 11 - 1 + 11, 10 + 5 + 4 + 16 - 2 + 11, 16.867 + 5 + 8 + 25 - 3 + 11
-        "bs_assets": [54.5, 44, 57.2 + 17 / 3],
+        # cash + investments 5 + receivables + property 8 + capex to date (3, 8, 17) + 11:
+        # 26.5 + 5 + 2 + 11 + 11, 10 + 5 + 4 + 16 + 11, 16.867 + 5 + 8 + 25 + 11
+        "bs_assets": [55.5, 46, 60.2 + 17 / 3],
         # loans 9, 6, 3 + leases 2, 0, 0 + the event loan (to FY2026) and the bond (to its conversion in FY2027)
-        "bs_liabilities": [9 + 2 + 16, 6 + 6, 3],
+        # + other non-cash to date (1, 2, 3: costs accrued, other liabilities)
+        "bs_liabilities": [9 + 2 + 16 + 1, 6 + 6 + 2, 3 + 3],
     }
     for key, figures in expected.items():
         assert values(b, "double", key) == pytest.approx(figures), key

@@ -126,6 +126,9 @@ def test_the_chinese_edition_reads_its_own_choice_texts(tmp_path):
     edit(out, out, {("Act_rnd", 2): 25.0})
     set_rnd_2024(data, 22.5)
     assert run("build", "--data", data, "--out", out, "--lang", "zh").returncode == 0
+    ws = openpyxl.load_workbook(out)["复核"]
+    row = next(r for r in ws.iter_rows(values_only=True) if r[0] and "(Act_rnd)" in r[0])
+    assert row[0] == "研发费用, FY2024A (Act_rnd)" and row[5] == "您修改之后，数据文件已将其从 21.954 改为 22.5"
     choose(out, "保留我的值")
     res = run("build", "--data", data, "--out", out, "--lang", "zh")
     assert "your choice on the Review tab" in res.stdout and named(out, "Act_rnd")[2] == 25

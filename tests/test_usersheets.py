@@ -342,3 +342,21 @@ def test_a_part_that_cannot_be_carried_is_named_and_the_sheet_still_comes(annota
     pytest.importorskip("openxml_audit")
     from openxml_audit import FileFormat, OpenXmlValidator
     assert [str(e) for e in OpenXmlValidator(file_format=FileFormat("microsoft365"), max_errors=0).validate(out).errors] == []
+
+
+def test_a_name_of_the_users_that_the_model_now_defines_is_listed(annotated):
+    """A name the user made that a newer model defines too (as if the record of the build before did not
+    have it): the model's stands, the user's is listed, never written twice."""
+    import json
+    out, data = annotated
+    wb = openpyxl.load_workbook(out)
+    row = next(r for r in wb["_meta"].iter_rows() if r[0].value == "names")
+    names = json.loads("".join(c.value or "" for c in row[2:]))
+    row[2].value = json.dumps([n for n in names if n != "LowestCash"])
+    for cell in row[3:]:
+        cell.value = None
+    wb.save(out)
+    res = build(data, out)
+    assert "not carried  LowestCash: " in res.stdout and "the model now defines a name of that name" in res.stdout
+    with zipfile.ZipFile(out) as z:
+        assert z.read("xl/workbook.xml").count(b'name="LowestCash"') == 1

@@ -37,11 +37,12 @@ class CashEvent(NamedTuple):
 
 # Balance lines whose opening figure balance.csv may leave blank (not disclosed): the line then shows its
 # change since the opening date, labelled so (its opening level is in the derived line).
-BALANCE_SINCE = {"bs_receivables": "receivables", "bs_ppe": "ppe", "bs_other_assets": "other_assets"}
+BALANCE_SINCE = {"bs_receivables": "receivables", "bs_ppe": "ppe", "bs_other_assets": "other_assets",
+                 "bs_other_liabilities": "other_liabilities"}
 # The balance sheet's lines, in order: assets, then liabilities (the totals sum these contiguous rows).
 ASSET_LINES = ("bs_cash", "bs_sti", "bs_receivables", "bs_ppe", "bs_other_assets", "bs_undisclosed")
 LIABILITY_LINES = ("bs_bank_loans", "bs_leases", "bs_event_debt", "bs_plug_debt", "bs_other_liabilities")
-BALANCE_ONLY = {"bs_sti", "bs_undisclosed", "bs_bank_loans", "bs_leases", "bs_other_liabilities", "loans_repaid",
+BALANCE_ONLY = {"bs_sti", "bs_undisclosed", "bs_bank_loans", "bs_leases", "loans_repaid",
                 "leases_repaid"}   # lines that exist only with balance.csv
 
 
@@ -282,7 +283,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("bs_ppe", "amount", actual=opening_figure("ppe"),
              forecast=running("bs_ppe", (1, "capex"), (-1, "depreciation"))),
         Line("bs_other_assets", "amount", actual=opening_figure("other_assets"),
-             forecast=running("bs_other_assets", (1, "working_capital"), (-1, "non_cash"))),
+             forecast=running("bs_other_assets", (1, "working_capital"))),
         Line("bs_undisclosed", "amount", actual=at_open(undisclosed), forecast=flat("bs_undisclosed")),
         Line("bs_assets", "amount", kind="total", actual=at_open(lambda x, p: span(x, assets, p)),
              forecast=lambda x, p: span(x, assets, p)),
@@ -294,7 +295,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("bs_plug_debt", "amount", actual=at_open(lambda x, p: lift(0)),
              forecast=lambda x, p: x.before_here("bs_plug_debt", p) + x.here("plug_debt", p)),
         Line("bs_other_liabilities", "amount", actual=opening_figure("other_liabilities"),
-             forecast=flat("bs_other_liabilities")),
+             forecast=running("bs_other_liabilities", (1, "non_cash"))),
         Line("bs_liabilities", "amount", kind="total", actual=at_open(lambda x, p: span(x, liabilities, p)),
              forecast=lambda x, p: span(x, liabilities, p)),
         Line("bs_equity", "amount",

@@ -19,24 +19,19 @@ from ..calc.excel import Evaluator, Unsupported, area_corners, parse, tokens
 from ..calc.formula import Expr, Rng, XlError, a1
 from ..workbook.cellkeys import Positions
 from ..workbook.splice import SheetPart
+from .reasons import Why
 from .repoint import Gone, Repointer
 from .usercontent import Added
 from .userbook import UserBook
 
-NO_ROW = "its row is not one the model writes (a row you inserted?)"
-NO_PLACE = "its line or period is no longer on the tab"
-TAKEN = "the model now fills that cell"
 MAX_NAME = 31   # characters in a sheet's name
-PARTS = {"ctrlProp": "a form control", "control": "an ActiveX control", "oleObject": "an embedded object",
-         "pivotTable": "a pivot table", "threadedComment": "threaded replies (the notes themselves are carried)",
-         "slicer": "a slicer", "timeline": "a timeline filter", "queryTable": "a query table"}
 
 
 @dataclass
 class Placed:
     item: Added
     now: str = ""    # Sheet!A1 in the new workbook; "" when it has no place
-    why: str = ""    # why it has no place
+    why: Why | None = None   # why it has no place
     cell: object = None   # the book's cell it went into
 
 
@@ -59,7 +54,7 @@ class Lost:
     kind: str        # reference (a formula kept as its value) | formula (not recalculated) | sheet | part
     where: str       # Sheet!A1, or the sheet's name
     content: str     # the formula, or what the part is
-    why: str
+    why: Why
 
 
 @dataclass
@@ -167,7 +162,7 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
     formulas, gone, sheets = {}, {}, {}
     for sheet in user.sheets:
         if sheet.refused:
-            out.lost.append(Lost("sheet", sheet.name, "", sheet.refused))
+            out.lost.append(Lost("sheet", sheet.name, "", Why("too_large", detail=sheet.refused)))
             continue
         name = out.renamed.get(sheet.name, sheet.name)
         texts = {}
@@ -175,15 +170,18 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
             try:
                 texts[key] = repoint.text(f)
             except Gone as e:
-                gone[(name, key)] = (f, str(e))
+                gone[(name, key)] = (f, e.why)
         formulas[name] = texts
         sheets[name] = (sheet.values, {k: t for k, t in texts.items() if not sheet.formulas[k].kind})
     user_names = {}
     for n in user.names:
+        if n.sheet is None and n.name in book.names:   # the model now defines a name of that name
+            out.lost.append(Lost("part", n.name, "=" + n.formula.text, Why("name_taken")))
+            continue
         try:
             text = repoint.text(n.formula)
         except Gone as e:
-            out.lost.append(Lost("reference", n.name, "=" + n.formula.text, str(e)))
+            out.lost.append(Lost("reference", n.name, "=" + n.formula.text, e.why))
             text = "#REF!"
         user_names[n.name] = text
         out.names.append((n.name, out.renamed.get(n.sheet, n.sheet), text, n.hidden))
@@ -200,15 +198,14 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
             if (name, key) in gone:
                 why = gone[(name, key)][1]
                 cells[key] = (None, f.cached)
-                notes[key] = f"={f.text}\nThe rebuild kept this cell's last value: {why}."
+                notes[key] = f"={f.text}\n" + book.t("review.kept_value", why=why.text(book.t))
                 out.lost.append(Lost("reference", where, "=" + f.text, why))
                 continue
             value = values.cell(name, *key) if not f.kind else f.cached
             if f.kind or (name, *key) in values.failed:
                 if f.reads or _reads_changed(f):
                     out.lost.append(Lost("formula", where, "=" + formulas[name][key],
-                                         "its value is the last one calculated (this build does not compute "
-                                         f"{_unsupported(f)}); Excel and LibreOffice recalculate it when they open the file"))
+                                         Why("not_computed", what=_unsupported(f))))
             cells[key] = (formulas[name][key], value)
         part_texts = {}
         for text, f in sheet.others.items():
@@ -216,10 +213,8 @@ def carry_sheets(book, user: UserBook, data, placed: list) -> Carried:
                 part_texts[text] = repoint.text(f)
             except Gone as e:
                 part_texts[text] = "#REF!"
-                out.lost.append(Lost("reference", name, text, f"{e} (a chart, a conditional format or a validation "
-                                                                "of the sheet now reads #REF!)"))
-        out.lost += [Lost("part", name, kind, f"{PARTS.get(kind, 'a part of the kind ' + kind)}, left out of the sheet")
-                     for _, kind in sheet.dropped]
+                out.lost.append(Lost("reference", name, text, Why("reads_ref", reason=e.why)))
+        out.lost += [Lost("part", name, kind, Why("part", part=kind)) for _, kind in sheet.dropped]
         out.sheets.append(SheetPart(name, sheet.state, 0, sheet.part, dict(sheet.parts), dict(sheet.types),
                                     {rid for rid, _ in sheet.dropped}, cells, notes, part_texts))
         out.carried.append(name)
@@ -249,7 +244,7 @@ def _formulas_on_our_tabs(placed: list, repoint: Repointer, values: Values):
             text = repoint.text(x.item.formula, x.item.sheet)
         except Gone as e:
             del cell.sheet.cells[(cell.row, cell.col)]
-            x.now, x.why, x.cell = "", str(e), None
+            x.now, x.why, x.cell = "", e.why, None
             continue
         try:
             value = Evaluator(values, cell.sheet.name).value(parse(text))
@@ -265,7 +260,7 @@ def place_added(book, items: list[Added]) -> list[Placed]:
     out = []
     for item in items:
         where = positions.find(item.sheet, *item.key) if item.key else None
-        why = NO_ROW if item.key is None else NO_PLACE if where is None else ""
+        why = Why("no_row") if item.key is None else Why("no_place") if where is None else None
         if why:
             out.append(Placed(item, "", why))
             continue
@@ -275,7 +270,7 @@ def place_added(book, items: list[Added]) -> list[Placed]:
             cell = cell or sheet.put(*where, None, "label")
             cell.comment = f"{cell.comment}\n{item.content}" if cell.comment else item.content
         elif cell is not None and (cell.is_formula or cell.content not in (None, "")):
-            out.append(Placed(item, "", TAKEN))
+            out.append(Placed(item, "", Why("taken")))
             continue
         else:
             cell = sheet.put(*where, Written(item.content[1:], item.cached) if item.kind == "formula" else item.content,

@@ -9,14 +9,17 @@ from ..calc.excel import a1, cell_ref, tokens
 from ..calc.formula import Rng, quote_sheet
 from ..workbook.cellkeys import SEP, Positions
 from ..workbook.slots import Slot, input_slots, resolve
+from .reasons import Why
 from .usersheets import Formula, Target
 
-NO_RECORD = "the workbook has no build record to say what it read"
-NO_KEY = "it reads a cell the model does not name (a blank, a whole row or column, a row you inserted)"
 
 
 class Gone(Exception):
-    """The formula reads something the new workbook no longer has; the message says what."""
+    """The formula reads something the new workbook no longer has; `why` (a reasons.Why) says what."""
+
+    def __init__(self, why: Why):
+        super().__init__(str(why))
+        self.why = why
 
 
 class Repointer:
@@ -53,12 +56,12 @@ class Repointer:
     def _target(self, tok, target: Target, tab, toks, i):
         if target.kind == "name":
             if target.name not in self.book.names:
-                raise Gone(f"the model no longer defines the name {target.name}")
+                raise Gone(Why("name_gone", name=target.name))
             return None
         if target.kind == "index":
             return self._index(tok, target, toks, i)
         if not target.corners:
-            raise Gone(NO_RECORD if not self.has_record else NO_KEY)
+            raise Gone(Why("no_key" if self.has_record else "no_record"))
         sheet = tok.sheet if tok.sheet is not None else tab
         parts = tok.area.split(":")
         new = []
@@ -79,27 +82,28 @@ class Repointer:
                 raise Gone(self._slot_gone(corner[1]))
             return cell.row, cell.col
         if sheet not in self.sheets:
-            raise Gone(f"the tab {sheet!r} is no longer in the workbook")
+            raise Gone(Why("tab_gone", tab=sheet))
         where = self.positions.find(sheet, corner[1], corner[2])
         if where is None:
             what = what or " ".join(p for p in (corner[1].split(SEP)[1], corner[2]) if not p.startswith("#"))
-            raise Gone(f"{what} is no longer on {sheet}" + (
-                f" (FY{corner[2][2:6]} is now an actual year)" if corner[2].startswith("FY") and corner[2].endswith("E")
-                and self.positions.find(sheet, corner[1], corner[2][:-1] + "A") else ""))
+            actual = corner[2].startswith("FY") and corner[2].endswith("E") and self.positions.find(
+                sheet, corner[1], corner[2][:-1] + "A")
+            raise Gone(Why("now_actual", what=what, tab=sheet, year=corner[2][2:6]) if actual
+                       else Why("cell_gone", what=what, tab=sheet))
         return where
 
-    def _slot_gone(self, token: str) -> str:
+    def _slot_gone(self, token: str) -> Why:
         slot = Slot.from_token(token)
         r = resolve(self.data, slot)
         what = " ".join(p for p in (r.label, slot.period_label(), slot.scenario) if p)
-        return f"its input {what} is no longer in the workbook" + (f": {r.gone}" if r.gone else "")
+        return Why("input_gone", what=what, detail=f": {r.gone}" if r.gone else "")
 
     def _index(self, tok, target: Target, toks, i):
         """INDEX(block, i[, j]): the new indices of the slot the old ones picked."""
         if not target.slot:
             return None
         if target.name not in self.book.names:
-            raise Gone(f"the model no longer defines the name {target.name}")
+            raise Gone(Why("name_gone", name=target.name))
         block = self.book.names[target.name]
         grid = block.cells() if isinstance(block, Rng) else [[block]]
         cell = self.cells.get(target.slot)

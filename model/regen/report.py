@@ -22,6 +22,22 @@ def title(cell: InputCell) -> str:
     return f"{text} ({cell.name})" if cell.name else text
 
 
+def title_in(book, cell: InputCell, where) -> str:
+    """An input as the Review tab names it in the book's edition: the labels the Inputs tab gives its row
+    (under its driver's heading for a scenario row), its period and its defined name."""
+    if where is None or book.t.lang == "en":
+        return title(cell)
+    sheet, row = where.sheet, where.row
+    label = sheet.cell_at(row, 0)
+    parts = [str(label.content)] if label is not None and isinstance(label.content, str) else []
+    if label is not None and label.role.startswith("detail_label") and cell.slot.kind == "assumption":
+        head = next((sheet.cell_at(r, 0) for r in range(row - 1, -1, -1)
+                     if sheet.cell_at(r, 0) is not None and sheet.cell_at(r, 0).role == "subsection"), None)
+        parts = ([str(head.content)] if head is not None else []) + parts
+    text = " — ".join(parts) or cell.label
+    return ", ".join(p for p in (text, cell.period_label) if p) + (f" ({cell.name})" if cell.name else "")
+
+
 def unit(cell: InputCell) -> str:
     return "text" if cell.slot.kind == "scenario" else ("pct" if cell.pct else "amount")
 
@@ -76,16 +92,18 @@ def review_content(book, p: Plan, placed, lost, kept_copy: str) -> tuple[list[Co
     """The Review tab's rows: each conflict to decide, and what was carried over or has no place."""
     t = book.t
     cells = {slot: cell for cell, slot in input_slots(book.tabs["inputs"]).items()}
-    conflicts = [Conflict(o.cell.slot.token(), title(o.cell), cells.get(o.cell.slot), o.cell.built, o.now,
+    conflicts = [Conflict(o.cell.slot.token(), title_in(book, o.cell, cells.get(o.cell.slot)), cells.get(o.cell.slot), o.cell.built, o.now,
                           o.cell.value, o.reason and t("review.undecided") or t(
                               "review.changed", old=value_text(o.cell, o.cell.built), new=value_text(o.cell, o.now)),
                           unit(o.cell))
                  for o in p.conflicts()]
     kept = t("review.kept", copy=kept_copy) if kept_copy else ""
     # what has no place any more (what was carried is in the console report: the tab lists what needs a look)
-    carried = [Carried(x.item.kind, x.item.address, "", str(x.item.content)[:300], f"{x.why}. {kept}".strip())
+    def note(why, copy=True):
+        return t("review.why_and_copy", why=why.text(t), kept=kept).strip() if copy and kept else why.text(t)
+    carried = [Carried(x.item.kind, x.item.address, "", str(x.item.content)[:300], note(x.why))
                for x in placed if not x.now]
     carried += [Carried("part", text.partition(": ")[0] if ": " in text else "", "", text, kept) for text in p.extras]
     carried += [Carried(x.kind, x.where, x.where if x.kind in ("reference", "formula") else "", x.content,
-                        f"{x.why}. {kept if x.kind != 'formula' else ''}".strip()) for x in lost]
+                        note(x.why, x.kind != "formula")) for x in lost]
     return conflicts, carried

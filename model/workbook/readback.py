@@ -7,11 +7,14 @@ declared size), and every XML part, whatever its name, goes through a first pass
 that refuses a document type declaration (the way entities come in) before anything else reads it:
 `open_workbook` (build, edits, diff) and `vet` (check) apply the same rule.
 
-The reader is deliberately small: per cell its cached value, whether it holds a formula, and its
-number format; the sheets in order; the workbook-level defined names. That is all a rebuild, `edits`,
-`diff` and `check` need, and it reads a file once, about ten times faster than openpyxl loading it
-twice (cached values, then formulas) -- which matters because every regeneration reads the previous
-workbook. Tests compare it with openpyxl cell by cell.
+The reader is deliberately small: per cell its cached value, its formula (and whether it is shared
+or an array's), and its number format; per sheet its part, state and the comments on its cells; the
+sheets in order; the defined names; and the vetted parts themselves, from which a rebuild takes the
+user's own sheets. That is all a rebuild, `edits`, `diff` and `check` need, and it reads a file
+once, about ten times faster than openpyxl loading it twice (cached values, then formulas) -- which
+matters because every regeneration reads the previous workbook. Tests compare it with openpyxl cell
+by cell. A rebuild reads with `skip_large`: a sheet too large to carry is left unread (its reason in
+`refused`) instead of refusing the file.
 """
 from __future__ import annotations
 

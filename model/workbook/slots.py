@@ -109,7 +109,7 @@ def _label(slot: Slot) -> str:
     if slot.kind == "market":
         return f"Published figure {slot.key}" + (" (exchange rate)" if slot.field == "fx_rate" else "")
     if slot.kind == "peer":
-        return f"Peer {slot.field}: {slot.key}" + (f" {slot.period}" if slot.period else "")
+        return f"Peer {slot.field}: " + slot.key.replace("figure:", "").replace(":", " ")
     return "Selected scenario"
 
 
@@ -187,14 +187,21 @@ def _peer_value(peer, slot: Slot):
         eid, fld = rest.split(":")
         est = _estimate(pd.market, eid, f"{peer.key}'s market.csv")
         return getattr(est, fld), (FX_RATE if fld == "fx_rate" else BOUNDS[est.unit]), "amount", elsewhere
-    period = parse_period(slot.period)
+    if kind == "balance":
+        if rest not in pd.balance or pd.balance[rest].value is None:
+            raise Gone(f"{rest} is no longer in {peer.key}'s balance.csv")
+        return pd.balance[rest].value, AMOUNT, "amount", elsewhere
+    if kind != "figure":
+        raise Gone(f"unknown peer input {key!r}")
+    item_key, code = rest.split(":")
+    period = parse_period(code)
     fy, prior, interim, comp = periods_of(pd)
-    if period not in (fy, interim) + ((prior, comp) if key == "revenue" else ()):
-        raise Gone(f"{slot.period} is no longer a period the Peers tab shows for {peer.key}")
-    item = actual_items(pd).get(key)
+    if period not in (fy, interim) + ((prior, comp) if item_key == "revenue" else ()):
+        raise Gone(f"{code} is no longer a period the Peers tab shows for {peer.key}")
+    item = actual_items(pd).get(item_key)
     if item is None:
-        raise Gone(f"item {key!r} is no longer in {peer.key}'s data")
-    return pd.actual(key, period), item.bound, item.unit, elsewhere
+        raise Gone(f"item {item_key!r} is no longer in {peer.key}'s data")
+    return pd.actual(item_key, period), item.bound, item.unit, elsewhere
 
 
 def _event(data: Dataset, slot: Slot):
@@ -466,9 +473,11 @@ def _set_peer(peer, slot: Slot, value):
     elif kind == "market":
         eid, fld = rest.split(":")
         setattr(_estimate(pd.market, eid), fld, value)
-    else:
-        period = parse_period(slot.period)
-        pd.actuals.setdefault(key, {}).setdefault(period, Figure(None, "", "entered in the workbook")).value = value
+    elif kind == "balance":
+        pd.balance[rest].value = value
+    else:   # figure:<item>:<period>
+        item_key, code = rest.split(":")
+        pd.actuals.setdefault(item_key, {}).setdefault(parse_period(code), Figure(None, "", "entered in the workbook")).value = value
 
 
 def input_slots(inputs) -> dict:

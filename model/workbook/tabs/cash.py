@@ -16,8 +16,9 @@ from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import scenario_table, title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import put_label, scenario_table, title_rows
 
 # the summary's columns: (label id cash.<id>, unit kind, number format)
 COLUMNS = [("lowest", "amount", "amount"), ("lowest_year", "year", "year"), ("run_out", "year", "year"),
@@ -57,39 +58,39 @@ class CashTab:
         share_data = "shares_outstanding" in fund
         valued = bool(data.valuation)
         put = self.put
-        put("opening_cash", t("cash.opening_cash", period=op.code), unit, fund["opening_cash"].ref())
-        put("opening_year", t("cash.opening_year"), t.unit_of("year"), income.headers[op].ref(), "year")
-        put("opening_ani", t("cash.opening_ani", period=op.code), unit, income.lines.at("adjusted_net_income", op),
+        put("opening_cash", lambda e: e("cash.opening_cash", period=op.code), unit, fund["opening_cash"].ref())
+        put("opening_year", lambda e: e("cash.opening_year"), t.unit_of("year"), income.headers[op].ref(), "year")
+        put("opening_ani", lambda e: e("cash.opening_ani", period=op.code), unit, income.lines.at("adjusted_net_income", op),
             note=t("cash.opening_ani_interim" if not op.is_full_year else "cash.opening_ani_full"))
         for key in ("plug", "plug_price", "cash_rate", "debt_rate", "shares_outstanding", "share_fx", "unit_millions"):
             if key in fund:
                 fmt = {"plug": "int", "cash_rate": "pct", "debt_rate": "pct", "shares_outstanding": "shares"}.get(
                     key, "share_price")
-                put(key, t(f"funding.{key}"), inputs.funding_units[key], fund[key].ref(), fmt)
+                put(key, lambda e: e(f"funding.{key}"), inputs.funding_units[key], fund[key].ref(), fmt)
         events = self.event_scalars(share_data)
-        put("opening_revenue", t("cash.opening_revenue", period=op.code), unit,
+        put("opening_revenue", lambda e: e("cash.opening_revenue", period=op.code), unit,
             income.lines.at("revenue", op) if data.actual("revenue", op) is not None else lift(0))
         calendar = inputs.calendar
-        put("opening_share", t("cash.opening_share", period=op.code), t.unit_of("pct"), calendar["opening_share"].ref(),
+        put("opening_share", lambda e: e("cash.opening_share", period=op.code), t.unit_of("pct"), calendar["opening_share"].ref(),
             "pct")
-        put("days_in_year", t("inputs.days_in_year"), t.unit_of("days"), calendar["days_in_year"].ref(), "int")
+        put("days_in_year", lambda e: e("inputs.days_in_year"), t.unit_of("days"), calendar["days_in_year"].ref(), "int")
         for key, item in BALANCE_ITEMS.items() if data.balance else ():
             cells = inputs.balance[key]
-            put(f"bal_{key}", t(f"balance.{key}") + " " + t("cash.at_open", period=op.code), unit,
+            put(f"bal_{key}", lambda e: e(f"balance.{key}") + " " + e("cash.at_open", period=op.code), unit,
                 guard([cells["value"].ref()], cells["value"].ref()))
             for field in ("rate", "repaid"):
                 if field in cells:
-                    put(f"bal_{key}_{field}", t(f"cash.bal_{field}", item=t(f"balance.{key}")), t.unit_of("pct"),
+                    put(f"bal_{key}_{field}", lambda e: e(f"cash.bal_{field}", item=e(f"balance.{key}")), t.unit_of("pct"),
                         cells[field].ref(), "pct")
         if share_data:
             self.today_scalars()
         if valued:
-            put("opening_adj", t("cash.opening_adj", period=op.code), unit, income.lines.at("adjustments", op)
+            put("opening_adj", lambda e: e("cash.opening_adj", period=op.code), unit, income.lines.at("adjustments", op)
                 if data.actual("net_income", op) is not None else lift(0))
             for key, fmt in VALUATION_SCALARS.items():
-                put(key, t(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"),
+                put(key, lambda e: e(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"),
                     inputs.valuation[(key, "")].ref(), fmt)
-        put("min_cash", t("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
+        put("min_cash", lambda e: e("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
         # the cash-flow statement's events and balance (the Sensitivity tab's bridges use the same lines)
         undisclosed = frozenset(k for k, item in BALANCE_SINCE.items()
                                 if data.balance.get(item) is None or data.balance[item].value is None)
@@ -173,9 +174,10 @@ class CashTab:
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
 
     def put(self, key, label, u, expr, fmt="amount", note=""):
-        """A scalar of the inputs section: a labelled cell the lines read through x.drv(key)."""
+        """A scalar of the inputs section: a labelled cell the lines read through x.drv(key). `label`: the
+        label in an edition (e -> text), wrapped where any edition's is longer than the column."""
         sh, row = self.sheet, self.row
-        sh.put(row, LABEL_COL, label, "label")
+        put_label(sh, row, label(self.t), "label", [label(self.t.edition(lang)) for lang in LANGS], LABEL_WIDTH)
         sh.put(row, UNIT_COL, u, "unit")
         self.scalars[key] = sh.put(row, FIRST_COL, expr, "calc", fmt)
         if note:
@@ -195,44 +197,44 @@ class CashTab:
         events = []
         for eid, cells in inputs.events.items():
             ev = next(e for e in data.events if e.id == eid)
-            name = t("funding.equity_raise") if ev.kind == "equity" else \
-                t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat())
+            name = lambda e, ev=ev: e("funding.equity_raise") if ev.kind == "equity" else \
+                e("events.label", kind=e(f"events.kind_{ev.kind}"), date=ev.date.isoformat())  # noqa: E731  (an edition's)
             issue = ev.kind == "share_issue"
             if issue and share_data:
                 before = sum_terms([ref("shares_outstanding")] + [ref(f"ev_{e.id}_shares") for e in data.events
                                                                if e.kind in EQUITY_KINDS and e.counted and e.date
                                                                and e.date < ev.date and f"ev_{e.id}_shares" in self.scalars])
                 stake, price = cells["stake"].ref(), cells["price"].ref()
-                put(f"ev_{eid}_shares", t("cash.issue_shares", event=name), t.unit_of("shares"),
+                put(f"ev_{eid}_shares", lambda e: e("cash.issue_shares", event=name(e)), t.unit_of("shares"),
                     MIN(stake / (1 - stake) * before, cells["amount"].ref() * ref("unit_millions") / price), "shares",
                     note=t("cash.issue_shares_note"))
-                put(f"ev_{eid}_converted", t("cash.event_converted", event=name, unit=unit), unit,
+                put(f"ev_{eid}_converted", lambda e: e("cash.event_converted", event=name(e), unit=e.unit), unit,
                     ref(f"ev_{eid}_shares") * price / ref("unit_millions") * cells["fx_rate"].ref())
             else:
-                put(f"ev_{eid}_converted", t("cash.event_converted", event=name, unit=unit), unit,
+                put(f"ev_{eid}_converted", lambda e: e("cash.event_converted", event=name(e), unit=e.unit), unit,
                     (lift(0) if issue else cells["amount"].ref()) * cells["fx_rate"].ref(),
                     note=t("cash.issue_no_shares") if issue else "")
-            put(f"ev_{eid}_year", t("cash.raise_year"), t.unit_of("year"), cells["year"].ref(), "year")
+            put(f"ev_{eid}_year", lambda e: e("cash.raise_year"), t.unit_of("year"), cells["year"].ref(), "year")
             if cells["counted"] is not None:
-                put(f"ev_{eid}_counted", t("cash.event_counted"), t.unit_of("flag"), cells["counted"].ref(), "int")
+                put(f"ev_{eid}_counted", lambda e: e("cash.event_counted"), t.unit_of("flag"), cells["counted"].ref(), "int")
             debt = ev.kind not in EQUITY_KINDS
             convertible = ev.kind == "convertible_bond"
             if debt:
-                put(f"ev_{eid}_rate", t("events.rate"), t.unit_of("pct"), cells["rate"].ref(), "pct")
+                put(f"ev_{eid}_rate", lambda e: e("events.rate"), t.unit_of("pct"), cells["rate"].ref(), "pct")
                 if "maturity_year" in cells:
-                    put(f"ev_{eid}_repay_year", t("cash.repay_year"), t.unit_of("year"), cells["maturity_year"].ref(),
+                    put(f"ev_{eid}_repay_year", lambda e: e("cash.repay_year"), t.unit_of("year"), cells["maturity_year"].ref(),
                         "year")
             if convertible and share_data:
                 price = cells["conversion_price"].ref()
-                put(f"ev_{eid}_price", t("events.conversion_price"), fund_unit(inputs), price, "share_price",
+                put(f"ev_{eid}_price", lambda e: e("events.conversion_price"), fund_unit(inputs), price, "share_price",
                     note=t("cash.converts_note" if data.valuation else "cash.converts_none"))
                 if data.valuation:   # filled once the blocks exist: the selected scenario's DCF test
-                    put(f"ev_{eid}_converts", t("cash.converts_selected"), t.unit_of("flag"), lift(0), "int",
+                    put(f"ev_{eid}_converts", lambda e: e("cash.converts_selected"), t.unit_of("flag"), lift(0), "int",
                         note=t("cash.converts_selected_note", sensitivity=t("tabs.sensitivity")))
-                put(f"ev_{eid}_shares", t("cash.conversion_shares"), t.unit_of("shares"),
+                put(f"ev_{eid}_shares", lambda e: e("cash.conversion_shares"), t.unit_of("shares"),
                     ref(f"ev_{eid}_converted") * ref("unit_millions") / ref("share_fx") / price, "shares")
             if "shares" in cells and share_data:
-                put(f"ev_{eid}_shares", t("events.shares"), t.unit_of("shares"), cells["shares"].ref(), "shares")
+                put(f"ev_{eid}_shares", lambda e: e("events.shares"), t.unit_of("shares"), cells["shares"].ref(), "shares")
             events.append(CashEvent(eid, debt, cells["counted"] is not None, "maturity_year" in cells,
                                     ("shares" in cells or issue) and share_data, convertible and share_data))
         return events
@@ -256,10 +258,10 @@ class CashTab:
                 shares = shares + ref[f"ev_{ev.id}_shares"]
             elif ev.kind not in EQUITY_KINDS:
                 debt = debt + amount
-        put("shares_today", t("cash.shares_today", date=as_of.isoformat()), t.unit_of("shares"), shares, "shares")
-        put("cash_today", t("cash.cash_today", date=as_of.isoformat()), unit, cash)
-        put("debt_today", t("cash.debt_today", date=as_of.isoformat()), unit, debt)
-        put("net_cash_today", t("cash.net_cash_today", date=as_of.isoformat()), unit,
+        put("shares_today", lambda e: e("cash.shares_today", date=as_of.isoformat()), t.unit_of("shares"), shares, "shares")
+        put("cash_today", lambda e: e("cash.cash_today", date=as_of.isoformat()), unit, cash)
+        put("debt_today", lambda e: e("cash.debt_today", date=as_of.isoformat()), unit, debt)
+        put("net_cash_today", lambda e: e("cash.net_cash_today", date=as_of.isoformat()), unit,
             self.scalars["cash_today"].ref(True, True) - self.scalars["debt_today"].ref(True, True))
 
 

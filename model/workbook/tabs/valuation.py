@@ -9,8 +9,9 @@ from __future__ import annotations
 from ...calc.cashflow import sum_terms
 from ...calc.formula import CHOOSE, IF, ISNUMBER, MAX, MIN, NA, SUM, SUMPRODUCT, Num, Rng, Text, guard
 from ...data.market import latest_arr
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import LINE_HEIGHT, scenario_table, title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import LINE_HEIGHT, put_label, scenario_table, title_rows
 
 SIDE = 2   # grid steps either side of the selected inputs (a 5 x 5 grid)
 # the table by scenario: (label id valuation.<id>, unit kind, format); EquityValueDCF and ValuePerShareDCF are
@@ -57,9 +58,9 @@ class ValuationTab:
         row += 1
         self.cells = {}
 
-        def put(key, label, u, expr, fmt, note=""):
+        def put(key, label, u, expr, fmt, note=""):   # label: e -> the text in an edition (wrapped where long)
             nonlocal row
-            sh.put(row, LABEL_COL, label, "label")
+            put_label(sh, row, label(t), "label", [label(t.edition(lang)) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, u, "unit")
             self.cells[key] = sh.put(row, FIRST_COL, expr, "calc", fmt)
             if note:
@@ -67,14 +68,14 @@ class ValuationTab:
             row += 1
         method = IF(value["terminal_method"].eq(1), Text(t("valuation.method_multiple")),
                     Text(t("valuation.method_growth")))
-        put("method", t("valuation.terminal_method"), "", method, "text")
+        put("method", lambda e: e("valuation.terminal_method"), "", method, "text")
         self.cells["method"].role = "calc_left"
         for key, fmt in (("discount_rate", "pct"), ("exit_multiple", "x"), ("terminal_growth", "pct"),
                          ("mid_period", "pct"), ("tax_rate", "pct")):
-            put(key, t(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"), value[key], fmt)
+            put(key, lambda e: e(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"), value[key], fmt)
         for key, label in (("shares_today", "shares_today"), ("cash_today", "cash_today"), ("debt_today", "debt_today"),
                            ("net_cash_today", "net_cash_today")):
-            put(key, t(f"cash.{label}", date=cash.as_of.isoformat()), t.unit_of("shares") if key == "shares_today"
+            put(key, lambda e: e(f"cash.{label}", date=cash.as_of.isoformat()), t.unit_of("shares") if key == "shares_today"
                 else unit, scalar[key], "shares" if key == "shares_today" else "amount")
         row += 1
 
@@ -107,11 +108,11 @@ class ValuationTab:
         column = Rng(self.summary[scs[0]][keys.index("weight")], self.summary[scs[-1]][keys.index("weight")])
         sh.put(row, LABEL_COL, t("valuation.range_title"), "section")
         row += 1
-        put("low", t("valuation.low", currency=currency), currency, MIN(values), "share_price")
-        put("high", t("valuation.high", currency=currency), currency, MAX(values), "share_price")
-        put("weighted", t("valuation.weighted", currency=currency), currency, SUMPRODUCT(values, column), "share_price",
+        put("low", lambda e: e("valuation.low", currency=currency), currency, MIN(values), "share_price")
+        put("high", lambda e: e("valuation.high", currency=currency), currency, MAX(values), "share_price")
+        put("weighted", lambda e: e("valuation.weighted", currency=currency), currency, SUMPRODUCT(values, column), "share_price",
             t("valuation.weighted_note", inputs=t("tabs.inputs")))
-        put("weights", t("valuation.weights"), t.unit_of("pct"), SUM(column), "pct")
+        put("weights", lambda e: e("valuation.weights"), t.unit_of("pct"), SUM(column), "pct")
         self.ValueLow, self.ValueHigh = self.cells["low"], self.cells["high"]
         self.ValueWeighted = book.define("ValuePerShareWeighted", self.cells["weighted"])
         row += 1
@@ -126,15 +127,15 @@ class ValuationTab:
             row += 1
         else:
             price = inputs.funding["share_price"].ref(True, True)
-            put("market_price", t("valuation.market_price"), currency, price, "share_price",
+            put("market_price", lambda e: e("valuation.market_price"), currency, price, "share_price",
                 t("valuation.quote", date=quote.date.isoformat() if quote.date else t("valuation.no_date"),
                   source=quote.source or t("valuation.no_source")))
-            put("market_cap", t("valuation.market_cap", unit=unit), unit,
+            put("market_cap", lambda e: e("valuation.market_cap", unit=e.unit), unit,
                 scalar["shares_today"] * price * scalar["share_fx"] / scalar["unit_millions"], "amount")
             self.MarketCap = book.define("MarketCap", self.cells["market_cap"])
             market_ev = self.cells["market_cap"].ref(True, True)
-            put("market_ev", t("valuation.market_ev", unit=unit), unit, market_ev - scalar["net_cash_today"], "amount")
-            put("against_market", t("valuation.against_market"), t.unit_of("pct"),
+            put("market_ev", lambda e: e("valuation.market_ev", unit=e.unit), unit, market_ev - scalar["net_cash_today"], "amount")
+            put("against_market", lambda e: e("valuation.against_market"), t.unit_of("pct"),
                 self.cells["weighted"].ref(True, True) / price - 1, "pct", t("valuation.against_market_note"))
         row += 1
 
@@ -151,7 +152,7 @@ class ValuationTab:
         sh.put(row, LABEL_COL, t("valuation.peers_title"), "section")
         row += 1
         ref = {}
-        for key, measure, cols in (("peer_ev_sales", "ev_sales", ("interim", "fy")), ("peer_ev_arr", "ev_arr", ("today",))):
+        for key, measure, cols in (("peer_ev_sales", "ev_sales_next", ("today",)), ("peer_ev_arr", "ev_arr", ("today",))):
             fig = data.valuation[(key, "")]
             sh.put(row, LABEL_COL, t(f"valuation.{key}"), "label")
             sh.put(row, UNIT_COL, t.unit_of("x"), "unit")
@@ -199,16 +200,16 @@ class ValuationTab:
         return row + 1
 
     def peer_cells(self, measure, cols) -> list:
-        """Each peer's `measure` on the Peers tab, in the first of `cols` it has (the last twelve months before
-        the latest full year); [] without peers."""
+        """Each peer's `measure` on the Peers tab, in the first of `cols` it has; [] without peers. EV / revenue is
+        the peer's forward multiple (over the market's estimate of its next year), as peer_ev_sales is defined."""
         tab = self.peers_tab
         if tab is None:
             return []
         out = []
         for c in tab.companies:
-            if c["own"]:
+            if c.own:
                 continue
-            cell = next((tab.cells[(c["key"], measure, k)] for k in cols if (c["key"], measure, k) in tab.cells), None)
+            cell = next((tab.cells[(c.key, measure, k)] for k in cols if (c.key, measure, k) in tab.cells), None)
             if cell is not None:
                 out.append(cell)
         return out

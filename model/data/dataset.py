@@ -136,6 +136,7 @@ class Dataset:
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the loader ignored, for the build report
+    earlier_tables: set[str] = field(default_factory=set)  # tables read in the earlier format (earlier_format.py)
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     sensitivity: dict[str, float] = field(default_factory=dict)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup, journal
+from ..data import earlier_format
 from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
@@ -60,6 +61,11 @@ def data_file(slot) -> str:
     return FILES[slot.kind]
 
 
+def earlier_reason(slot, data) -> str:
+    """A forecast part's edit in a table of the earlier format has no cell to go to (earlier_format.py)."""
+    return earlier_format.edit_reason(data_file(slot), slot.period, data) if slot.kind == "assumption" else ""
+
+
 @dataclass
 class Difference:
     cell: InputCell
@@ -93,7 +99,8 @@ def differences(book: UserBook, data: Dataset) -> tuple[list[Difference], list[s
             out.append(Difference(cell, r.value, f"the data files changed it from {value_text(cell, cell.built)} "
                                   "since the workbook was built", resolved=r, conflict=True))
         else:
-            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere, resolved=r))
+            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere or earlier_reason(cell.slot, data),
+                                  resolved=r))
     return out, notes
 
 

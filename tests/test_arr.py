@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, plant_wrong_cache, require_engine, run
+from conftest import ROOT, ZHIPU, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.data.periods import Period
 from model.workbook.build import build_book
@@ -20,6 +20,7 @@ FX = 7.18                        # RMB per US$ (market.csv, the events' assumpti
 HAIRCUT = {"base": 0.65, "bull": 0.40, "bear": 0.80}   # arr.csv
 CLAIM = 16                       # US$1.6bn at 31 August 2026 in US$ 100m (market.csv arr_aug, grade C)
 CLOUD_1H2026 = 825.2 / 100       # RMB 825.2m, the 1H2026 interim (reference file, grade A), in RMB 100m
+ARRCO = ROOT / "tests" / "data" / "arrco"   # fictional: Halfco (tests/test_interim.py) with ARR claims in US$ at 7.0
 
 
 @pytest.fixture(scope="module")
@@ -196,4 +197,65 @@ def test_the_bridge_is_live_in_libreoffice(zhipu, book, tmp_path):
     was_out = abs(value(view, "gap", "base")) > 0.25
     assert result["names"]["ArrOutsideBand"]["v"] == book.names["ArrOutsideBand"].result() - was_out
     planted = plant_wrong_cache(book, view.cells[("run_rate", "bull")], tmp_path / "t.xlsx")
+    planted.assert_caught(engine.recalculate_file(planted.path))
+
+
+# --- a small company by hand (tests/data/arrco) ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def arrco():
+    return load(ARRCO)
+
+
+@pytest.fixture(scope="module")
+def arrco_book(arrco):
+    return build_book(arrco)
+
+
+def test_a_small_companys_bridge_by_hand(arrco, arrco_book):
+    """Arrco's api revenue was 12 in 1H2026; its 2H2026E grows 50% (base) or -20% (bear) half on half. The claim
+    (the latest at a date: US$6 (100m) on 15 August 2026 at 7.0) is RMB 42 a year, 21 a half before any haircut."""
+    view = arrco_book.tabs["scenarios"].arr
+    assert arrco.arr.claim.id == "arr_aug26" and arrco.arr.segment == "api"
+    second_half = {"base": 12 * 1.5, "bear": 12 * 0.8}
+    for sc, haircut in {"base": 0.2, "bear": 0.3}.items():
+        run_rate = 6 * 7.0 * (1 - haircut) * 6 / 12                 # 16.8 and 14.7
+        assert value(view, "run_rate", sc) == pytest.approx(run_rate)
+        assert value(view, "forecast", sc) == pytest.approx(second_half[sc])
+        assert value(view, "gap", sc) == pytest.approx(second_half[sc] / run_rate - 1)     # +7.1% and -34.7%
+        assert value(view, "implied_haircut", sc) == pytest.approx(1 - second_half[sc] / 21)
+    assert view.outside.result() == 1      # bear only: -34.7% is beyond the 25% band, base's +7.1% within it
+    checks = arrco_book.tabs["checks"]
+    assert checks.arr_review.result() == 1 and checks.MasterCheck.result() == 0   # a review flag, not a failure
+
+
+@pytest.mark.parametrize("claim,period,revenue", [
+    ("arr_jun25", "1H2025A", {"base": 4 * 2, "bear": 4 * 2}),        # the comparative interim, not FY2025
+    ("arr_nov25", "FY2025A", {"base": 10, "bear": 10}),              # no 2H2025 column: the full year
+    ("arr_mar26", "1H2026A", {"base": 12 * 2, "bear": 12 * 2}),      # the interim's actual
+    ("arr_aug26", "2H2026E", {"base": 18 * 2, "bear": 9.6 * 2}),     # the next half, each scenario's own
+    ("bx_ye26", "2H2026E", {"base": 18 * 2, "bear": 9.6 * 2}),       # a year-end forecast: the year's last half
+])
+def test_each_claim_against_the_column_holding_its_date_by_hand(arrco, arrco_book, claim, period, revenue):
+    view = arrco_book.tabs["scenarios"].arr
+    est = next(e for e in arrco.market if e.id == claim)
+    label = arrco_book.tabs["scenarios"].sheet.cell_at(view.rows[claim], 0).content
+    assert label.endswith(f"against {period}"), label
+    for sc in arrco.scenarios:
+        implied = revenue[sc] / 7.0
+        assert view.cells[(claim, sc)].result() == pytest.approx(implied)
+        assert view.cells[(claim, "gap", sc)].result() == pytest.approx(implied / est.value - 1)
+
+
+def test_the_small_companys_bridge_in_libreoffice(arrco_book, tmp_path):
+    """LibreOffice recalculates the small company's workbook to the same figures; a wrong cached implied ARR in
+    an actual column is caught."""
+    require_engine()
+    from model.engine import libreoffice as engine
+    from test_engine import assert_engine_matches
+    path = tmp_path / "arrco.xlsx"
+    write_book(arrco_book, path)
+    assert assert_engine_matches(arrco_book, engine.recalculate_file(path)) > 500
+    view = arrco_book.tabs["scenarios"].arr
+    planted = plant_wrong_cache(arrco_book, view.cells[("arr_mar26", "bear")], tmp_path / "t.xlsx")
     planted.assert_caught(engine.recalculate_file(planted.path))

@@ -103,8 +103,8 @@ class ArrView:
         self.book, self.data, self.tl, self.inputs, self.top = book, data, tl, inputs, top
         self.bridge = data.arr
         self.claims = arr_claims(data.market) if self.bridge else []
-        # title, heads, 7 bridge rows, gap to band count, blank, claims title, heads, 2 rows a claim, 2 notes
-        self.height = 14 + 2 * len(self.claims) + 2 if self.bridge else 0
+        # title, heads, 7 bridge rows, the count, a blank row, the claims' title and heads, 2 rows a claim, 2 notes
+        self.height = 13 + 2 * len(self.claims) + 2 if self.bridge else 0
 
     def fill(self, sh, scenarios, income):
         if not self.bridge:

@@ -9,7 +9,7 @@ on Inputs), and a scenario whose next half sits further from the claim's run rat
 from __future__ import annotations
 
 from ...calc.arr import claim_date, gap, implied_arr, period_at, run_rate
-from ...calc.formula import AND, IF, ISNUMBER, NA, SUM, ABS, Text, lift, name_part
+from ...calc.formula import ABS, AND, IF, ISNUMBER, NA, SUM, Text, name_part
 from ...data.arr import BAND, arr_claims
 from ...data.bounds import FRACTION
 from ...data.periods import parse_year_end
@@ -22,11 +22,9 @@ NOTES = ("claimed_local_note", "run_rate_note", "forecast_note", "gap_note", "im
 
 
 def next_part(tl):
-    """The first forecast period after the latest interim: the half the bridge gives the run rate of."""
-    parts = getattr(tl, "forecast_parts", None)
-    if parts:
-        return parts[0]
-    return getattr(tl, "rest", None) or tl.forecast[0]
+    """The first forecast period after the latest interim (2H2026E; Q4 after nine months), else the first
+    forecast year: the period the bridge gives the run rate of."""
+    return tl.forecast_parts[0] if tl.forecast_parts else tl.forecast[0]
 
 
 def year_end(data) -> tuple[int, int]:
@@ -38,10 +36,7 @@ def share(inputs, p):
     no fact of that length)."""
     if p.is_full_year:
         return None
-    if not hasattr(inputs, "part_share"):   # before the half-year timeline
-        return lift(p.months / 12)
-    shares = getattr(inputs, "year_shares", {})
-    return inputs.part_share(p).ref(True, True) if p.months in shares else "missing"
+    return inputs.part_share(p).ref(True, True) if p.months in inputs.year_shares else "missing"
 
 
 def put_arr_inputs(inputs, sh, row) -> int:

@@ -70,7 +70,8 @@ def test_zhipus_second_half_implies_an_arr_far_below_the_claim(zhipu, view):
     files) annualised at 7.18 against the claimed US$1.6bn at 31 August."""
     for sc in zhipu.scenarios:
         forecast = value(view, "forecast", sc)
-        assert forecast == pytest.approx(CLOUD_1H2026 * (1 + zhipu.value(sc, "growth_cloud", H2)), rel=1e-6)
+        # the data give 1H2026's cloud revenue as a share of revenue (86.5% of 9.539 = 8.251, the report's 8.252)
+        assert forecast == pytest.approx(CLOUD_1H2026 * (1 + zhipu.value(sc, "growth_cloud", H2)), rel=2e-4)
         implied = forecast * 2 / FX
         assert view.cells[("arr_aug", sc)].result() == pytest.approx(implied)
         assert view.cells[("arr_aug", "gap", sc)].result() == pytest.approx(implied / CLAIM - 1)
@@ -226,7 +227,7 @@ def test_a_small_companys_bridge_by_hand(arrco, arrco_book):
         assert value(view, "implied_haircut", sc) == pytest.approx(1 - second_half[sc] / 21)
     assert view.outside.result() == 1      # bear only: -34.7% is beyond the 25% band, base's +7.1% within it
     checks = arrco_book.tabs["checks"]
-    assert checks.arr_review.result() == 1 and checks.MasterCheck.result() == 0   # a review flag, not a failure
+    assert checks.arr_review.result() == 1 and arrco_book.names["MasterCheck"].result() == 0   # a review flag, not a failure
 
 
 @pytest.mark.parametrize("claim,period,revenue", [

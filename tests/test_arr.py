@@ -4,11 +4,10 @@ revenue implies. Checked by hand against the source figures (Zhipu's US$1.6bn at
 cloud revenue of RMB 825.2m), bad rows refused with file, row and column, an edit written back to arr.csv, and
 the bridge live in LibreOffice."""
 import copy
-import shutil
 
 import pytest
 
-from conftest import ROOT, ZHIPU, plant_wrong_cache, require_engine, run
+from conftest import ROOT, ZHIPU, copy_folder, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.data.periods import Period
 from model.workbook.build import build_book
@@ -96,7 +95,7 @@ def test_a_year_end_forecast_of_arr_is_set_against_the_years_last_half(view, boo
 
 def test_without_arr_csv_there_is_no_bridge(tmp_path):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     (folder / "arr.csv").unlink()
     data = load(folder)
     book = build_book(data)
@@ -115,7 +114,7 @@ BAD = [
 @pytest.mark.parametrize("row,column,why", BAD)
 def test_bad_rows_are_refused_with_file_row_and_column(tmp_path, row, column, why):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "arr.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
@@ -137,7 +136,7 @@ def test_bad_rows_are_refused_with_file_row_and_column(tmp_path, row, column, wh
 ])
 def test_bad_values_are_refused_with_file_row_and_column(tmp_path, old, new, column, why):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "arr.csv"
     text = path.read_text(encoding="utf-8")
     assert old in text
@@ -153,7 +152,7 @@ def test_bad_values_are_refused_with_file_row_and_column(tmp_path, old, new, col
 
 def test_a_missing_scenario_and_a_missing_claim_are_named(tmp_path):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "arr.csv"
     path.write_text("".join(ln for ln in path.read_text(encoding="utf-8").splitlines(True)
                             if not ln.startswith(("haircut,bear", "claim,"))), encoding="utf-8")
@@ -167,7 +166,7 @@ def test_a_missing_scenario_and_a_missing_claim_are_named(tmp_path):
 
 def test_an_edited_haircut_is_written_back_to_arr_csv(tmp_path):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", folder, "--out", out).returncode == 0
     edit(out, out, {("Arr_haircut_bull", 0): 0.5, ("Arr_band", 0): 0.3})

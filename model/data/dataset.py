@@ -148,6 +148,7 @@ class Dataset:
     compute: bool = False                       # the compute build (compute.csv, with the unit build)
     benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
+    arr: object = None   # arr.ArrBridge: the ARR bridge (arr.csv), or None
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 
     @property

@@ -6,6 +6,7 @@ from ...calc.formula import ABS, AND, COUNT, INDEX, NA, NM, CountErrors, IF, ISN
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
+from .flags import flag_rows
 
 
 def fails_if(cond, *known):
@@ -131,8 +132,7 @@ class ChecksTab:
         row += 1
         if units and data.compute:
             row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
-        if benchmarks is not None:
-            row = self.review_rows(sh, tl, benchmarks, row)
+        row = self.review_rows(sh, data, tl, inputs, scenarios, cash, tol, benchmarks, row)
 
         # Ties to the published figures
         if inputs.refs:
@@ -228,16 +228,23 @@ class ChecksTab:
         sh.groups.append((row - len(self.IMPLIED), row - 1))
         return row + 1
 
-    def review_rows(self, sh, tl, benchmarks, row) -> int:
-        """Review flags: assumptions outside the published range (Compute References tab). Shown here, not
-        counted in the master check: an assumption may sit outside a reference for a reason its rationale gives.
-        (A small function, to move into the Checks tab's review-flag section.)"""
+    def review_rows(self, sh, data, tl, inputs, scenarios, cash, tol, benchmarks, row) -> int:
+        """Review flags, not counted in the master check: the forecast's own (tabs/flags.py) and, with the
+        compute build, assumptions outside the published range (Compute References tab). self.review counts
+        them all (the Cover shows it)."""
         t = sh.book.t
         sh.put(row, LABEL_COL, t("checks.review"), "section")
         row += 1
-        sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
-        self.review = sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int")
-        sh.put(row, tl.note_col, t("checks.review_note"), "note")
+        counts = []
+        if benchmarks is not None:
+            sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
+            counts.append(sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int"))
+            sh.put(row, tl.note_col, t("checks.review_note"), "note")
+            row += 1
+        row, flags = flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row)
+        counts.append(flags)
+        self.review = sh.put(row, LABEL_COL, t("checks.review_total"), "total_label") and sh.put(
+            row, UNIT_COL, SUM(*[c.ref() for c in counts]), "calc_total", "int")
         return row + 2
 
     @staticmethod

@@ -6,6 +6,7 @@ from ...calc.formula import ABS, AND, COUNT, INDEX, NA, NM, CountErrors, IF, ISN
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
+from .arr import arr_review_row
 from .flags import flag_rows
 
 
@@ -229,9 +230,9 @@ class ChecksTab:
         return row + 1
 
     def review_rows(self, sh, data, tl, inputs, scenarios, cash, tol, benchmarks, row) -> int:
-        """Review flags, not counted in the master check: the forecast's own (tabs/flags.py) and, with the
-        compute build, assumptions outside the published range (Compute References tab). self.review counts
-        them all (the Cover shows it)."""
+        """Review flags, not counted in the master check: with the compute build, assumptions outside the
+        published range (Compute References tab); the ARR bridge's (tabs/arr.py); the forecast's own
+        (tabs/flags.py). self.review counts them all (the Cover shows it)."""
         t = sh.book.t
         sh.put(row, LABEL_COL, t("checks.review"), "section")
         row += 1
@@ -241,6 +242,10 @@ class ChecksTab:
             counts.append(sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int"))
             sh.put(row, tl.note_col, t("checks.review_note"), "note")
             row += 1
+        view = getattr(scenarios, "arr", None)
+        if view is not None and view.bridge:   # the ARR bridge's (tabs/arr.py)
+            row = arr_review_row(self, sh, tl, view, row)
+            counts.append(self.arr_review)
         row, flags = flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row)
         counts.append(flags)
         self.review = sh.put(row, LABEL_COL, t("checks.review_total"), "total_label") and sh.put(

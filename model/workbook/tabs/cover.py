@@ -114,6 +114,7 @@ class CoverTab:
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
         ] + ([(t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
              if claims else []) + [
+            (t("cover.review_flags", checks=tabs["checks"]), checks.review.ref(), "calc_left", "int"),
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
                                    Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
@@ -80,8 +80,9 @@ def test_each_estimate_against_every_scenario_by_hand(zhipu, view):
         assert cells["outside"].result() == (want != WITHIN)
         checked += 1
     assert checked == 7   # CLSA's revenue, JPM's two adjusted losses and net profit, three breakeven years
-    # CLSA's FY2026 revenue of 34 (RMB 3.4bn) lies above every scenario today, JPM's FY2026 adjusted loss within
-    assert view.cells["clsa_rev"]["position"].result() == ABOVE
+    # CLSA's FY2026 revenue of 34 (RMB 3.4bn) lies within the scenarios' range today (base 33.7, bull 45.6: 2H2026
+    # follows from 1H2026), JPM's FY2026 adjusted loss too
+    assert view.cells["clsa_rev"]["position"].result() == WITHIN
     assert view.cells["jpm_jun_adj26"]["position"].result() == WITHIN
 
 
@@ -95,24 +96,47 @@ def test_the_review_flag_counts_what_the_scenarios_do_not_bracket(zhipu, view):
 
 
 def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
-    """Move CLSA's revenue inside the scenarios' range, and JPM's FY2026 adjusted loss below every
-    scenario: the flags follow, and so does the count on the Cover."""
+    """Move CLSA's revenue above the scenarios' range and back inside it, and JPM's FY2026 adjusted loss below
+    every scenario: the flags follow, and so does the count on the Cover."""
     hand = by_hand(zhipu)
     revenue = sorted(hand[sc][0][2026][0] for sc in zhipu.scenarios)
     adjusted = min(hand[sc][0][2026][1] for sc in zhipu.scenarios)
     data = copy.deepcopy(zhipu)
     est = {e.id: e for e in data.market}
+    est["clsa_rev"].value = revenue[-1] + 1
+    above = build_book(data).tabs["scenarios"].market
+    assert above.cells["clsa_rev"]["position"].result() == ABOVE and above.cells["clsa_rev"]["outside"].result() == 1
+    assert above.outside.result() == view.outside.result() + 1
     est["clsa_rev"].value = (revenue[0] + revenue[-1]) / 2
     est["jpm_jun_adj26"].value = adjusted - 1
     book = build_book(data)
     moved = book.tabs["scenarios"].market
     assert moved.cells["clsa_rev"]["position"].result() == WITHIN and moved.cells["clsa_rev"]["outside"].result() == 0
     assert moved.cells["jpm_jun_adj26"]["position"].result() == BELOW
-    assert moved.outside.result() == view.outside.result()    # one flag cleared, one raised
+    assert moved.outside.result() == above.outside.result()    # one flag cleared, one raised
     cover = book.sheets[0]
     count = next(c for (r, col), c in cover.cells.items() if col == 1 and r > 0 and
                  cover.cell_at(r, 0) and cover.cell_at(r, 0).content == book.t("market.cover_count"))
     assert count.result() == moved.outside.result()
+
+
+def test_a_figure_outside_the_range_says_why_where_the_data_give_a_reason(zhipu):
+    """market.csv's stance (and stance_zh) stands beside its figure on the Scenarios tab, in each edition's
+    words, under its own head; a figure without one shows nothing there, and the flag still counts it."""
+    data = copy.deepcopy(zhipu)
+    est = {e.id: e for e in data.market}
+    est["jpm_feb_gm26"].stance, est["jpm_feb_gm26"].local["stance_zh"] = "Before the interim.", "早于中期业绩。"
+    for lang, text in (("en", "Before the interim."), ("zh", "早于中期业绩。")):
+        book = build_book(data, lang=lang)
+        view, sh = book.tabs["scenarios"].market, book.tabs["scenarios"].sheet
+        row = lambda r: {c: cell.result() for (rr, c), cell in sh.cells.items() if rr == r}  # noqa: E731
+        shown = row(view.rows["jpm_feb_gm26"])
+        col = next(c for c, v in shown.items() if v == text)
+        assert col > max(c for c, v in shown.items() if v != text)   # after where it stands
+        assert row(view.rows["jpm_feb_gm26"] - list(view.rows).index("jpm_feb_gm26") - 1)[col] == \
+            book.t("market.stance_head")
+        assert col not in row(view.rows["clsa_rev"])   # no reason given: nothing shown
+    assert sum(c["outside"].result() for c in view.cells.values() if "outside" in c) == view.outside.result()
 
 
 @pytest.mark.parametrize("row,column,why", [
@@ -126,7 +150,7 @@ def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
 ])
 def test_bad_market_rows_are_refused_with_file_row_and_column(tmp_path, row, column, why):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "market.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")
@@ -138,8 +162,8 @@ def test_bad_market_rows_are_refused_with_file_row_and_column(tmp_path, row, col
 
 
 def test_the_market_view_is_live_in_libreoffice(zhipu, tmp_path):
-    """Edit CLSA's figure in LibreOffice to sit inside the range: the workbook recalculates to the model
-    rebuilt with that figure, cell for cell, and the review count drops."""
+    """Edit CLSA's figure in LibreOffice to sit above the range: the workbook recalculates to the model
+    rebuilt with that figure, cell for cell, and the review count rises."""
     require_engine()
     from model.engine import libreoffice as engine
     from test_engine import assert_engine_matches
@@ -147,11 +171,11 @@ def test_the_market_view_is_live_in_libreoffice(zhipu, tmp_path):
     path = tmp_path / "model.xlsx"
     write_book(book, path)
     hand = by_hand(zhipu)
-    inside = sum(hand[sc][0][2026][0] for sc in ("base", "bear")) / 2
+    above = max(hand[sc][0][2026][0] for sc in zhipu.scenarios) + 1
     changed = copy.deepcopy(zhipu)
-    next(e for e in changed.market if e.id == "clsa_rev").value = inside
-    result = engine.recalculate_file(path, edits=[{"target": "Market_clsa_rev", "value": inside}])
+    next(e for e in changed.market if e.id == "clsa_rev").value = above
+    result = engine.recalculate_file(path, edits=[{"target": "Market_clsa_rev", "value": above}])
     assert assert_engine_matches(build_book(changed), result) > 1000
-    assert result["names"]["MarketOutsideRange"]["v"] == book.names["MarketOutsideRange"].result() - 1
+    assert result["names"]["MarketOutsideRange"]["v"] == book.names["MarketOutsideRange"].result() + 1
     planted = plant_wrong_cache(book, book.tabs["scenarios"].market.cells["clsa_rev"]["bull"], tmp_path / "t.xlsx")
     planted.assert_caught(engine.recalculate_file(planted.path))

@@ -33,6 +33,10 @@ def periods_text(t, data, tl) -> str:
         text += t("cover.interims", list=t("cover.interim_sep").join(
             t("cover.interim", code=p.code, months=p.months, end=t.date(*period_end_date(p, year_end)))
             for p in tl.interims))
+    if tl.split:
+        text += t("cover.in_parts", years=t("cover.interim_sep").join(
+            " | ".join(f"{q.code}{'A' if tl.is_actual(q) else 'E'}" for q in parts) + f" | FY{y}E"
+            for y, parts in tl.split.items()))
     return text
 
 
@@ -74,14 +78,19 @@ class CoverTab:
             ("periods", periods_text(t, self.data, income.lines.tl)),
             ("signs", t("cover.signs_text")),
         ]
+        # the texts of every edition that differ by more than their words' language: the rows fit the longest,
+        # so that the editions keep one layout
+        editions = {"fiscal_year_end": [fiscal_year_text(t.edition(lang), self.data) for lang in LANGS],
+                    "periods": [periods_text(t.edition(lang), self.data, income.lines.tl) for lang in LANGS]}
         r = 4
         sh.put(r, LABEL_COL, t("cover.about"), "section")
         r += 1
+        width = sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1))
         for label, value in rows:
             sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
             sh.put(r, 1, value, "text_wrap")
             sh.merges.append((r, *TEXT_COLS))
-            fit_rows(sh, [(r, value, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
+            fit_rows(sh, [(r, text, width) for text in editions.get(label, [value])])
             r += 1
         r += 1
         sh.put(r, LABEL_COL, t("cover.headline"), "section")

@@ -355,6 +355,9 @@ def main():
         tmp = Path(d)
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        for peer in ZHIPU.parent.iterdir():   # the companies Zhipu names as peers, beside its copies
+            if peer.is_dir() and peer != ZHIPU:
+                shutil.copytree(peer, tmp / peer.name)
         if a.only == "usersheet":
             user_sheet(tmp, a.repeat)
             return

@@ -129,9 +129,12 @@ class ArrView:
         self.cells = {}
 
         def row(name, unit, fmt, per_scenario, published=None, **fill):
+            """`fill`: the label's particulars, each a text or a function of the edition (its own words)."""
             nonlocal r
-            put_label(sh, r, t(f"arr.{name}", **fill), "label", [e(f"arr.{name}", **fill) for e in editions],
-                      LABEL_WIDTH)
+
+            def text(e, key):
+                return e(key, **{k: v(e) if callable(v) else v for k, v in fill.items()})
+            put_label(sh, r, text(t, f"arr.{name}"), "label", [text(e, f"arr.{name}") for e in editions], LABEL_WIDTH)
             sh.put(r, UNIT_COL, unit, "unit")
             if published is not None:
                 self.cells[(name, "")] = sh.put(r, pub_col, published, "calc", fmt)
@@ -139,18 +142,17 @@ class ArrView:
                 for sc, col in zip(scs, sc_cols):
                     self.cells[(name, sc)] = sh.put(r, col, per_scenario(sc), "calc", fmt)
             if f"{name}_note" in NOTES:
-                sh.put(r, tl.note_col, t(f"arr.{name}_note", **fill), "note")
+                sh.put(r, tl.note_col, text(t, f"arr.{name}_note"), "note")
             r += 1
 
-        label = estimate_label(t, claim)
-        row("claimed", claim.currency, "amount", None, cells["value"].ref(), claim=label)
+        row("claimed", claim.currency, "amount", None, cells["value"].ref(), claim=lambda e: estimate_label(e, claim))
         row("claimed_local", t.unit, "amount", None, value * fx)
         row("haircut_row", "%", "pct", lambda sc: inputs.arr[("haircut", sc)].ref())
         part = share(inputs, nxt)
         row("run_rate", t.unit, "amount", lambda sc: run_rate(value, fx, inputs.arr[("haircut", sc)].ref(), part),
             period=nxt.code + "E")
         row("forecast", t.unit, "amount", lambda sc: scenarios.blocks[sc].cell(key, nxt).ref(), period=nxt.code + "E",
-            line=line_label)
+            line=lambda e: e.line(income.lines.line(key))[0])
         row("gap", "%", "pct", lambda sc: gap(self.cells[("forecast", sc)].ref(), self.cells[("run_rate", sc)].ref()))
         row("implied_haircut", "%", "pct", lambda sc: IF(ISNUMBER(self.cells[("forecast", sc)].ref()),
                                                           1 - self.cells[("forecast", sc)].ref() / (value * fx if part is None else value * fx * part),

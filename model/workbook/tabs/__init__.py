@@ -75,6 +75,15 @@ def fit_rows(sheet, heights):
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
 
 
+def put_wide_note(sheet, row, text, texts, first_col, last_col):
+    """A note wrapped across columns first_col..last_col (merged, so that it prints within the page), the row
+    as tall as the longest of `texts` (the note in every edition) needs, so that the editions keep one layout."""
+    sheet.put(row, first_col, text, "note_wrap")
+    sheet.merges.append((row, first_col, last_col))
+    width = sum(sheet.widths.get(c, 8.43) for c in range(first_col, last_col + 1))
+    fit_rows(sheet, [(row, s, width) for s in texts])
+
+
 def put_label(sheet, row, text, role, texts, width):
     """A row label that wraps when it is longer than its column in any edition (`texts`: the label in
     every edition), with the row as tall as the longest needs, so that the editions keep one layout."""

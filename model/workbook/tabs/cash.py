@@ -18,7 +18,7 @@ from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import put_label, scenario_table, title_rows
+from . import put_label, put_wide_note, scenario_table, title_rows
 
 # the summary's columns: (label id cash.<id>, unit kind, number format)
 COLUMNS = [("lowest", "amount", "amount"), ("lowest_year", "year", "year"), ("run_out", "year", "year"),
@@ -100,9 +100,11 @@ class CashTab:
         self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
         row = self.row + 1
-        sh.put(row, LABEL_COL, t("cash.timing", period=op.code) + " " + (
-            t("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else t("cash.timing_full")),
-            "note")
+        parts = ", ".join(q.code + "E" for q in tl.forecast_parts)
+        timing = lambda e: e("cash.timing", period=op.code) + " " + (  # noqa: E731
+            e("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else e("cash.timing_full")) + (
+            " " + e("cash.timing_parts", parts=parts) if parts else "")
+        put_wide_note(sh, row, timing(t), [timing(t.edition(lang)) for lang in LANGS], LABEL_COL, tl.col[last])
         row += 2
 
         scs = data.scenarios

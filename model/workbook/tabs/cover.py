@@ -8,6 +8,7 @@ from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
 from .market import cover_market
+from .arr import cover_arr
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
           # actual-column figures that are not reported ones (model/workbook/provenance.py)
@@ -128,6 +129,7 @@ class CoverTab:
         r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
         r = cover_market(self, r, scenarios.market)
+        r = cover_arr(self, r, getattr(scenarios, "arr", None))
         r += 1 if scenarios.market.estimates else 0
         sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
         r += 1

@@ -426,6 +426,8 @@ _FUNCS = {
     "ROWS": lambda rng: float(rng.last.row - rng.first.row + 1),
     "COLUMNS": lambda rng: float(rng.last.col - rng.first.col + 1),
     "ROUND": lambda x, n: _round(num(x.value()), int(num(n.value()))),
+    "SUBSTITUTE": lambda text, old, new: _text(text.value()).replace(_text(old.value()), _text(new.value())),
+    "FIXED": lambda x, n: f"{_round(num(x.value()), int(num(n.value()))) + 0.0:,.{int(num(n.value()))}f}",   # never -0.0
 }
 
 
@@ -531,6 +533,9 @@ def IFERROR(a, b): return Fn("IFERROR", a, b)
 def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
+def ROUND(x, n): return Fn("ROUND", x, n)
+def SUBSTITUTE(text, old, new): return Fn("SUBSTITUTE", text, old, new)
+def FIXED(x, n): return Fn("FIXED", x, n)   # text: x rounded to n decimals, with thousands separators
 NA = Text("n/a")
 
 

@@ -14,7 +14,7 @@ from .settings import per_edition, SOURCE_TEXTS
 
 def load_sources(folder: Path) -> list[dict]:
     path = folder / "sources.csv"
-    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", *per_edition(*SOURCE_TEXTS)])
+    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", "filing", *per_edition(*SOURCE_TEXTS)])
     where = {}
     for n, r in rows:
         if not r["id"]:

@@ -51,6 +51,10 @@ class Labels:
             return [s.format(**fill) for s in text]
         return text.format(**fill)  # a placeholder left unfilled is an error, not a stray "{unit}"
 
+    def raw(self, key: str) -> str:
+        """A text with its {placeholders} unfilled: a sentence whose parts are formulas (tabs/words.py)."""
+        return self.texts[key]
+
     def edition(self, lang: str) -> "Labels":
         """The same company's texts in another edition (made once)."""
         if lang == self.lang:

@@ -66,6 +66,7 @@ ROLES = {
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "calc": {"align": "right"},
     "calc_left": {"align": "left"},  # a value beside its label (Cover)
+    "sentence": {"align": "left", "valign": "top", "text_wrap": True},   # a sentence built by formula (Cover)
     "calc_total": {"align": "right", "bold": True, "top": 1},
     "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
     "check": {"bold": True, "align": "right"},
@@ -312,7 +313,12 @@ def _write(book, path, protect):
                 ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": bad})
         for r, c1, c2 in sh.merges:
             cell = sh.cell_at(r, c1)
-            ws.merge_range(r, c1, r, c2, cell.content, styles.get(cell.role, cell.fmt))
+            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
+            if cell.is_formula:   # a sentence built by formula across the columns: merged, then its formula
+                ws.merge_range(r, c1, r, c2, "", fmt)
+                ws.write_formula(r, c1, "=" + cell.content.xl(sh), fmt, cell.result())
+            else:
+                ws.merge_range(r, c1, r, c2, cell.content, fmt)
         for chart in sh.charts:
             add_chart(wb, ws, chart)
         for rng, text, role in sh.highlights:

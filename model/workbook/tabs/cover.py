@@ -2,11 +2,13 @@
 short guide, the sign convention, a legend of cell styles and a table of contents."""
 from __future__ import annotations
 
-from ...calc.formula import IF, Text
+from ...calc.formula import IF, ISNUMBER, MAX, MIN, Text
 from ...data.periods import parse_year_end, period_end_date
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
-from .market import cover_market
+from .market import cover_market, published
+from .words import PLACEHOLDER, number, sentence, year
+from ...labels import LANGS
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
@@ -38,6 +40,7 @@ def periods_text(t, data, tl) -> str:
 BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("cumulative_loss", "amount", "amount", ("scenarios", 1)),
                ("lowest_cash", "amount", "amount", ("cash", 0)),
+               ("lowest_year", "year", "year", ("cash", 1)),
                ("run_out", "year", "year", ("cash", 2)),
                ("funding_need", "amount", "amount", ("cash", 3)),
                ("required_cagr", "pct", "pct", ("breakeven", 4)),
@@ -69,7 +72,7 @@ class CoverTab:
             ("periods", periods_text(t, self.data, income.lines.tl)),
             ("signs", t("cover.signs_text")),
         ]
-        r = 4
+        r = self.answer(4, inputs, income, scenarios, cash) + 1
         sh.put(r, LABEL_COL, t("cover.about"), "section")
         r += 1
         for label, value in rows:
@@ -84,7 +87,8 @@ class CoverTab:
         headline = [
             (t("cover.selected"), inputs.Scenario, "calc_left", "text"),
             (t("cover.breakeven"), scenarios.BreakevenYear, "calc_left", "year"),
-            (t("cover.cumulative_loss", unit=unit, period=op.code), scenarios.CumulativeLoss, "calc_left", "amount"),
+            (t("cover.cumulative_loss", unit=unit, date=self.opening_date(op)), scenarios.CumulativeLoss, "calc_left",
+             "amount"),
             (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
             (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
@@ -111,8 +115,12 @@ class CoverTab:
         for label, expr, role, fmt in headline:
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, 1, expr, role, fmt)
-            if expr in (scenarios.CumulativeLoss, cash.FundingNeed):
+            if expr is scenarios.CumulativeLoss:   # the periods it counts: from the opening cash date
+                self.loss_spans["selected"] = sh.put(r, 2, self.loss_span(scenarios.BreakevenYear, tl), "note", "text")
+            elif expr is cash.FundingNeed:
                 sh.put(r, 2, basis, "note", "text")
+            elif expr is cash.LowestCash:   # and the year it falls to
+                sh.put(r, 2, cash.selected[1].ref(), "calc_left", "year")
             r += 1
         r += 1
         r = self.by_scenario(r, scenarios, breakeven, cash)
@@ -144,6 +152,69 @@ class CoverTab:
         sh.widths.update(WIDTHS)
         sh.one_page = True
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def opening_date(self, op) -> str:
+        """The opening cash date (30 Jun 2026): the end of the period the cash balance is given for."""
+        return self.t.date(*period_end_date(op, parse_year_end(str(self.data.company["fiscal_year_end"]))))
+
+    def loss_span(self, breakeven, tl):
+        """The periods the cumulative loss counts, by formula: from the opening cash date (2H2026 after a
+        1H2026 opening, else the first forecast year) to the year before breakeven, or to the last year
+        and then a lower bound."""
+        t, first, last = self.t, tl.forecast[0], tl.forecast[-1]
+        start = tl.rest.code if tl.rest else first.code
+        end = breakeven - 1
+        to_end = IF(end.lt(first.year), Text("–"), IF(end.eq(first.year), Text(start),
+                                                          sentence(t.raw("cover.span"), start=start, end=year(end))))
+        return IF(ISNUMBER(breakeven), to_end, Text(t("cover.span_lower", start=start, end=last.code)))
+
+    def answer(self, r, inputs, income, scenarios, cash) -> int:
+        """The question the model answers, a sentence per scenario built by formulas: its adjusted
+        breakeven (or none by the last year) against the brokers' view, its lowest cash and that year,
+        and the first forecast year's revenue. Returns the next free row."""
+        sh, t, data = self.sheet, self.t, self.data
+        tl = income.lines.tl
+        first, last = tl.forecast[0], tl.forecast[-1]
+        sh.put(r, LABEL_COL, t("cover.answer", first=first.code, last=last.code), "section")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))   # the question reads whole across the sentences' width
+        r += 1
+        width = sum(WIDTHS[c] for c in range(TEXT_COLS[1] + 1))
+        # as tall as the longer edition's sentence needs, each figure taken at ten characters
+        filled = [PLACEHOLDER.sub("0123456789", e.raw("cover.answer_line") + e.raw("cover.answer_brokers"))
+                  for e in (t.edition(lang) for lang in LANGS)]
+        brokers = self.broker_view(inputs)
+        self.answers, self.loss_spans = {}, {}
+        for sc in data.scenarios:
+            be = scenarios.summary[sc][0].ref()
+            verdict = IF(ISNUMBER(be), sentence(t.raw("cover.answer_breakeven"), year=year(be)),
+                         Text(t("cover.answer_none", last=last.code)))
+            name = t.scenario(sc)
+            line = sentence(t.raw("cover.answer_line"), scenario=name[:1].upper() + name[1:], verdict=verdict,
+                            brokers=brokers, low=number(cash.summary[sc][0].ref()), low_year=year(cash.summary[sc][1].ref()),
+                            first=first.code, revenue=number(scenarios.blocks[sc].cell("revenue", first).ref()))
+            self.answers[sc] = sh.put(r, LABEL_COL, line, "sentence", "text")
+            sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+            fit_rows(sh, [(r, text, width) for text in filled])
+            r += 1
+        sh.put(r, LABEL_COL, t("cover.answer_note", unit=t.unit, period=scenarios.opening_period.code), "note")
+        return r + 1
+
+    def broker_view(self, inputs):
+        """' — brokers see FY2028 (JPM, HSBC)': the years of breakeven or first profit the market's view gives,
+        each broker's latest estimate (a revision replaces its earlier one); "" without any."""
+        t, latest = self.t, {}
+        for est in self.data.market:
+            if est.metric in ("breakeven_year", "profit_year"):
+                held = latest.get(est.broker)
+                if held is None or (est.date and (held.date is None or est.date >= held.date)):
+                    latest[est.broker] = est
+        if not latest:
+            return ""
+        refs = [published(inputs, est) for est in latest.values()]
+        low, high = (MIN(*refs), MAX(*refs)) if len(refs) > 1 else (refs[0], refs[0])
+        years = IF(low.eq(high), year(low), sentence("{a}–{b}", a=year(low), b=year(high)))
+        names = t("cover.answer_names_sep").join(t.data_text(est.fields, "broker") for est in latest.values())
+        return sentence(t.raw("cover.answer_brokers"), years=years, names=names)
 
     def claims_differ(self, claims):
         """'4 of 42': the claims that differ (under their condition too) of all claims audited."""

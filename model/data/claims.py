@@ -13,6 +13,8 @@ from .settings import CLAIM_TEXTS, per_edition
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
 CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 2, "sum": None, "max": None,
                "min": None, "breakeven": 0, "none": 0}
+# calcs with a row per scenario (the scenario's breakeven year; its incremental margin after breakeven)
+PER_SCENARIO = ("breakeven", "released")
 CLAIM_TESTS = ("equal", "at_least", "at_most")
 # what the model's figure rests on: another source (agreement corroborates the claim), the note itself (the
 # data took the figure from it: agreement by construction), a proxy (can confirm the claim, cannot refute it)
@@ -23,7 +25,13 @@ CLAIM_BASES = ("source", "note", "proxy", "assumption")
 CLAIM_CONDITIONS = ("growth_kept",)
 # claims.csv's optional columns beyond the texts (templates/README.md)
 CLAIM_OPTIONAL = ["quote", "metric", "periods", "explanation", "source", "group", "basis", "benchmark", "condition",
-                  "latest"]
+                  "latest", "per"]
+# latest: "" (the claim's own periods only), "yes" (the later actuals shown beside it for reference: a claim about
+# its own period is never judged by a later one) or "forward" (a claim about what follows the note: the later
+# actuals judge it too)
+CLAIM_LATEST = ("", "yes", "forward")
+# calcs whose figure may be taken per period over another line (per: R&D over the adjusted loss)
+PER_CALCS = ("value", "max", "min")
 
 def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     """claims.csv (optional): the research note's quantitative claims and how to test each."""
@@ -80,15 +88,20 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
                             n, "condition")
         if condition and calc != "breakeven":
             raise DataError(path, f"condition {condition} applies to calc breakeven only, not {calc}", n, "condition")
-        if r.get("latest", "") not in ("", "yes"):
-            raise DataError(path, f"latest must be yes or blank, not {r['latest']!r}", n, "latest")
+        if r.get("latest", "") not in CLAIM_LATEST:
+            raise DataError(path, f"latest must be yes, forward or blank, not {r['latest']!r}", n, "latest")
+        per = r.get("per", "")
+        if per and per not in metrics:
+            raise DataError(path, unknown("metric", per, sorted(metrics)), n, "per")
+        if per and calc not in PER_CALCS:
+            raise DataError(path, f"per applies to calc " + ", ".join(PER_CALCS) + f", not {calc}", n, "per")
         group = r.get("group") or r["id"]
         if not group.replace("_", "").isalnum():
             raise DataError(path, f"group {group!r} must be letters and digits", n, "group")
         claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
                             r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
                             r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)},
-                            group, basis, r.get("benchmark", ""), condition, r.get("latest") == "yes"))
+                            group, basis, r.get("benchmark", ""), condition, r.get("latest", ""), per))
     by_id = {c.id: c for c in claims}
     for (n, _), c in zip(rows, claims):
         if c.benchmark and (c.benchmark not in by_id or c.benchmark == c.id or by_id[c.benchmark].calc == "breakeven"):

@@ -12,6 +12,7 @@ from pathlib import Path
 from .actuals import load_actuals
 from .assumptions import load_assumptions
 from .claims import load_claims
+from .thesis import load_thesis
 from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
@@ -71,6 +72,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     problems.raise_if_any()
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
+    data.thesis = load_thesis(folder, data)
     data.market = load_market(folder, data, ids)
     if peers:
         data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))

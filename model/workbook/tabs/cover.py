@@ -2,11 +2,12 @@
 short guide, the sign convention, a legend of cell styles and a table of contents."""
 from __future__ import annotations
 
-from ...calc.formula import IF, ISNUMBER, MAX, MIN, Text
+from ...calc.formula import IF, ISNUMBER, MAX, MIN, Rng, Text
 from ...data.periods import parse_year_end, period_end_date
 from ..timeline import LABEL_COL
-from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
+from . import LINE_HEIGHT, STATUS_ROW, fit_rows, put_label, title_rows
 from .market import cover_market, published
+from .scorecard import VERDICTS
 from .words import PLACEHOLDER, number, sentence, year
 from ...labels import LANGS
 
@@ -73,6 +74,7 @@ class CoverTab:
             ("signs", t("cover.signs_text")),
         ]
         r = self.answer(4, inputs, income, scenarios, cash) + 1
+        r = self.thesis(r, claims)
         sh.put(r, LABEL_COL, t("cover.about"), "section")
         r += 1
         for label, value in rows:
@@ -105,8 +107,7 @@ class CoverTab:
              "calc_left", "amount"),
             (t("cover.adjusted_last", period=last.code, unit=unit),
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
-        ] + ([(t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
-             if claims else []) + [
+        ] + self.claims_rows(claims, tabs) + [
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
                                    Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),
@@ -192,7 +193,7 @@ class CoverTab:
             line = sentence(t.raw("cover.answer_line"), scenario=name[:1].upper() + name[1:], verdict=verdict,
                             brokers=brokers, low=number(cash.summary[sc][0].ref()), low_year=year(cash.summary[sc][1].ref()),
                             first=first.code, revenue=number(scenarios.blocks[sc].cell("revenue", first).ref()))
-            self.answers[sc] = sh.put(r, LABEL_COL, line, "sentence", "text")
+            self.answers[sc] = sh.put(r, LABEL_COL, line, "sentence")   # general: merged cells read alike
             sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
             fit_rows(sh, [(r, text, width) for text in filled])
             r += 1
@@ -215,6 +216,36 @@ class CoverTab:
         years = IF(low.eq(high), year(low), sentence("{a}–{b}", a=year(low), b=year(high)))
         names = t("cover.answer_names_sep").join(t.data_text(est.fields, "broker") for est in latest.values())
         return sentence(t.raw("cover.answer_brokers"), years=years, names=names)
+
+    def claims_rows(self, claims, tabs):
+        """The note's claims in the headline: its conclusions' verdicts where the data give a thesis (the
+        scorecard's count), else how many of all the claims differ."""
+        if claims is None:
+            return []
+        if claims.scorecard:
+            return [(self.t("cover.thesis_verdicts", claims=tabs["claims"]), claims.scorecard.count_cell.ref(),
+                     "calc_left", "text")]
+        return [(self.t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
+
+    def thesis(self, r, claims) -> int:
+        """The note's conclusions, each with its verdict (the Claims Audit's scorecard, linked). Returns the
+        next free row."""
+        if claims is None or not claims.scorecard:
+            return r
+        sh, t, card = self.sheet, self.t, claims.scorecard
+        sh.put(r, LABEL_COL, t("cover.thesis", claims=claims.sheet.name), "section")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        r += 1
+        for th in self.data.thesis:
+            texts = [e.data_text(th.fields, "thesis") for e in (t.edition(lang) for lang in LANGS)]
+            put_label(sh, r, t.data_text(th.fields, "thesis"), "label", texts, WIDTHS[LABEL_COL])
+            sh.put(r, 1, card.verdicts[th.id].ref(), "calc_left", "text")
+            for key, role in VERDICTS:
+                sh.highlights.append((Rng(sh.cell_at(r, 1), sh.cell_at(r, 1)), card.word[key], role))
+            r += 1
+        sh.put(r, LABEL_COL, card.count_cell.ref(), "calc_left")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        return r + 2
 
     def claims_differ(self, claims):
         """'4 of 42': the claims that differ (under their condition too) of all claims audited."""

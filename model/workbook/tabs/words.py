@@ -7,7 +7,7 @@ import re
 
 from ...calc.formula import FIXED, IF, ISNUMBER, SUBSTITUTE, Expr, Text, lift
 
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
+PLACEHOLDER = re.compile(r"\{(\w+\*?)\}")   # {name}, or {name*} (a list: thesis.csv)
 
 
 def sentence(template: str, **parts) -> Expr:
@@ -36,7 +36,7 @@ def number(x, decimals: int = 1) -> Expr:
 def percent(x, decimals: int = 0) -> Expr:
     """A fraction as a percentage in a sentence (0.853 -> 85%); a text as it is."""
     x = lift(x)
-    return IF(ISNUMBER(x), ROUND(x * 100, decimals).cat(Text("%")), x)
+    return IF(ISNUMBER(x), FIXED(x * 100, decimals).cat(Text("%")), x)
 
 
 def year(x) -> Expr:

@@ -12,7 +12,10 @@ Prints, in one run, markdown tables of:
   2. end to end, interpreter start included: `python cli.py build` against `python floor.py`;
   3. `python cli.py check`, split into LibreOffice's part (the engine subprocess: start, load,
      recalculate, read back) and the rest (interpreter, imports, reading the cache, comparing);
-  4. growth: build time over horizons and scenario counts, with time per formula cell.
+  4. growth: build time over horizons and scenario counts, with time per formula cell;
+  5. the Monte Carlo: the default model with 1,000 and 10,000 trials and without its risk files: build
+     time, formula cells, file size, and the trial block's (Trials tab) cost per formula cell against
+     the floor writing the same cells.
 Every measurement runs in a fresh subprocess (so cases do not share caches or memory), after one
 warm-up run, and is the best of --repeat runs (other work on the machine only ever adds time; the
 cases compared with each other run in turn, so a busy spell hits them alike);
@@ -42,6 +45,7 @@ FLOOR = ROOT / "benchmarks" / "floor.py"
 ZHIPU = ROOT / "templates" / "zhipu"
 LARGE = dict(horizon=25, scenarios=12, segments=6)
 UNIT_FILES = ("units.toml", "operating.csv", "units.csv")   # the unit build's files: without them, growth rates
+RISK_FILES = ("risk.csv", "risk.toml")   # the Monte Carlo's, whose ranges are on unit drivers
 GROWTH = [(h, s) for s in (3, 6, 12) for h in (6, 12, 25)] + [(30, 20)]  # the most the data allow (model.data MAX_*)
 
 
@@ -76,6 +80,17 @@ def work_dump(data_dir, cells_path):
     book = build_book(load(data_dir))
     cells = {sh.name: [[c.row, c.col, "=" + c.content.xl(sh), c.result()]
                        for _, c in sorted(sh.cells.items()) if c.is_formula] for sh in book.sheets}
+    Path(cells_path).write_text(json.dumps(cells), encoding="utf-8")
+
+
+def work_dump_sheet(data_dir, tab, cells_path):
+    """One tab's formula cells (text and cached value), for the floor to write alone."""
+    from model.workbook.build import build_book
+    from model.data.company import load
+    book = build_book(load(data_dir))
+    sh = next(s for s in book.sheets if s.tab == tab)
+    cells = {sh.name: [[c.row, c.col, "=" + c.content.xl(sh), c.result()] for _, c in sorted(sh.cells.items())
+                       if c.is_formula]}
     Path(cells_path).write_text(json.dumps(cells), encoding="utf-8")
 
 
@@ -213,11 +228,50 @@ def growth(tmp, n):
           f"(R² = {statistics.correlation(xs, ys) ** 2:.4f})")
 
 
+def with_trials(folder, trials):
+    """A copy's risk.toml set to `trials`."""
+    path = Path(folder) / "risk.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(f"trials = {trials}" if line.startswith("trials =") else line
+                              for line in text.splitlines()) + "\n", encoding="utf-8")
+    return folder
+
+
+def monte_carlo(tmp, n):
+    """The default model with 1,000 and 10,000 trials, against the same data without the Monte Carlo: the
+    trial block's cost per formula cell, beside the floor writing the Trials tab's cells alone."""
+    plain = shutil.copytree(ZHIPU, tmp / "zhipu_no_risk", ignore=shutil.ignore_patterns(*RISK_FILES))
+    without = best_of(n, lambda: worker("build", plain, tmp / "plain.xlsx"))[0]
+    rows = []
+    for trials in (1000, 10000):
+        data = with_trials(shutil.copytree(ZHIPU, tmp / f"zhipu_{trials}"), trials)
+        cells = tmp / f"trials_{trials}.json"
+        worker("dump_sheet", data, "trials", cells)
+        out = tmp / f"risk_{trials}.xlsx"
+        reps = n if trials == 1000 else 1
+        m, f, fs = best_of(reps, lambda: worker("build", data, out),
+                           lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx"])[1].stdout),
+                           lambda: json.loads(run([FLOOR, cells, tmp / "floor.xlsx", "--shortcut"])[1].stdout))
+        block = m["seconds"] - without["seconds"]
+        per = block / f["formulas"] * 1e6
+        rows.append([f"{trials:,}", f"{m['formulas']:,} ({f['formulas']:,})", f"{m['seconds']:.2f}",
+                     f"{block:.2f}", f"{out.stat().st_size / 1e6:.1f}", f"{m['maxrss_mb']:.0f}",
+                     f"{per:.1f}", f"{f['seconds'] / f['formulas'] * 1e6:.1f} / {fs['seconds'] / fs['formulas'] * 1e6:.1f}",
+                     f"**{block / f['seconds']:.2f}x** / {block / fs['seconds']:.2f}x"])
+    print("\n### 5. The Monte Carlo (default model; in-process load + build + write, best of %d, 10,000 trials "
+          "once)\n" % n)
+    print(f"Without the risk files: {without['formulas']:,} formula cells, {without['seconds']:.2f} s.\n")
+    print(table(["trials", "formula cells (of them the Trials tab's)", "seconds", "the trials' share (seconds)",
+                 "file MB", "peak RSS MB", "µs per trial cell", "floor µs per cell (bare / shortcut)",
+                 "ratio to the floor (bare / shortcut)"], rows))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (the best is shown)")
     ap.add_argument("--no-check", action="store_true", help="skip the LibreOffice check timing")
     ap.add_argument("--no-growth", action="store_true", help="skip the growth table")
+    ap.add_argument("--only-risk", action="store_true", help="only the Monte Carlo table")
     a = ap.parse_args()
     from benchmarks.synthetic import write_company
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.platform}", flush=True)
@@ -227,19 +281,22 @@ def main():
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
         large = write_company(tmp / "large", **LARGE)
         large_units = write_company(tmp / "large_units", **LARGE, units=True)
-        growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES))
+        growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES, *RISK_FILES))
         size = f"{LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments"
         cases = [("default (Zhipu, unit build)", ZHIPU), ("Zhipu, growth rates (no unit files)", growth_zhipu),
                  (f"large ({size})", large), (f"large, unit build ({size})", large_units)]
-        build_vs_floor(cases, tmp, a.repeat)
-        if not a.no_check:
-            check_split(cases, tmp, a.repeat)
-        if not a.no_growth:
-            growth(tmp, a.repeat)
+        if not a.only_risk:
+            build_vs_floor(cases, tmp, a.repeat)
+            if not a.no_check:
+                check_split(cases, tmp, a.repeat)
+            if not a.no_growth:
+                growth(tmp, a.repeat)
+        monte_carlo(tmp, a.repeat)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
-        {"build": work_build, "dump": work_dump, "check": work_check}[sys.argv[2]](*sys.argv[3:])
+        {"build": work_build, "dump": work_dump, "dump_sheet": work_dump_sheet, "check": work_check}[sys.argv[2]](
+            *sys.argv[3:])
     else:
         main()

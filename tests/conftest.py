@@ -13,13 +13,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-ZHIPU_UNITS = ROOT / "templates" / "zhipu"       # as shipped: the unit build (units.toml) on
+ZHIPU_UNITS = ROOT / "templates" / "zhipu"       # as shipped: the unit build (units.toml) and the compute build on
+COMPUTE_FILES = ("compute.csv", "compute_operating.csv", "reference_class.csv")
 UNIT_FILES = ("units.toml", "operating.csv", "units.csv")
-# Zhipu's figures on the growth-rate build: the template without its unit-build files. The tests of
-# the growth path (drivers growth_cloud, gm_cloud, rnd_compute_growth) use it; tests/test_units.py
-# the template as shipped.
+RISK_FILES = ("risk.csv", "risk.toml")   # the Monte Carlo's: its ranges name the unit build's drivers
+# Zhipu's figures on the growth-rate build: the template without its unit-build files (nor the Monte
+# Carlo's, whose ranges are on unit drivers). The tests of the growth path (drivers growth_cloud, gm_cloud,
+# rnd_compute_growth) use it; tests/test_units.py and tests/test_risk.py the template as shipped.
 ZHIPU = Path(tempfile.mkdtemp(prefix="zhipu_growth_")) / "zhipu"
-shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES))
+shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES, *COMPUTE_FILES, *RISK_FILES))
+# The unit build without the compute build (fixed serving capacity and per-token inference from the asserted split):
+# the template without its compute files. tests/test_units.py keeps this path tested.
+ZHIPU_UNIT_ONLY = ZHIPU.parent / "zhipu_units"
+shutil.copytree(ZHIPU_UNITS, ZHIPU_UNIT_ONLY, ignore=shutil.ignore_patterns(*COMPUTE_FILES))
 ZHIPU_JAN = ROOT / "tests" / "data" / "zhipu_2026_01"   # the January 2026 data (actuals to 1H2025), kept fixed
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
 COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN, "zhipu_units": ZHIPU_UNITS}

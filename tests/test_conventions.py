@@ -116,7 +116,9 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
 
 
 def test_master_check_status_is_in_every_frozen_header(book, written):
-    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names)   # + Unit Economics
+    # + Unit Economics, + Compute References with the compute build's reference class, + Risk and Trials
+    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names) + 2 * (
+        "ProbBreakevenByTarget" in book.names)
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title
@@ -137,17 +139,17 @@ def test_time_based_tabs_freeze_the_period_header_and_label_columns(book, writte
             on_top = header[0].row == 4
             assert ws.freeze_panes == a1(header[0].row + 2 if on_top else 3, 2), sh.name
             frozen += on_top
-    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, Checks
-    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names)
+    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, (Risk,) Checks
+    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names) + ("ProbBreakevenByTarget" in book.names)
 
 
 def test_detail_rows_are_grouped(book, written):
     ws = written["Income Statement"]
     levels = {r: d.outline_level for r, d in ws.row_dimensions.items() if d.outline_level}
     labels = {ws.cell(r, 1).value for r in levels}
-    units = "BreakevenTokensPerDay" in book.names   # the unit build: its drivers replace R&D compute growth
+    units = "BreakevenTokensPerDay" in book.names   # the unit and compute builds: their drivers replace R&D compute growth
     assert {"Revenue — Cloud / MaaS", "Gross profit — Cloud / MaaS", "R&D — compute", "R&D — people and other",
-            "Training cost per generation, growth" if units else "R&D compute growth"} <= labels
+            "Accelerator-hours per model generation: growth" if units else "R&D compute growth"} <= labels
     assert not {"Total revenue", "Gross profit", "Research & development"} & labels
     # on Scenarios the segment lines sit inside each scenario's block: a second level
     sc = written["Scenarios"]

@@ -334,8 +334,8 @@ def test_per_edition_texts_load_where_given(today):
     edit(copy / "claims.csv", "As FY2022,note,,note,,,,FY2023 研发费用,同 FY2022", "As FY2022,note,,note,,,,,同 FY2022")
     rows = {r["id"]: r for r in csv.DictReader((copy / "claims.csv").open(encoding="utf-8"))}
     data = load(copy)
-    # every claim, but those on unit-build lines (u_*): this copy has no units.toml
-    assert len(data.claims) == len([r for r in rows.values() if not r["metric"].startswith("u_")]) == len(rows) - 2
+    # every claim, but those on unit- and compute-build lines (u_*, ue_*, c_*): this copy has neither build
+    assert len(data.claims) == len([r for r in rows.values() if not r["metric"].startswith(("u_", "ue_", "c_"))]) == len(rows) - 8
     for claim in data.claims:
         row = rows[claim.id]
         assert claim.texts == {k: row[k] for k in ("claim_zh", "explanation_zh", "unit_zh") if row[k]}

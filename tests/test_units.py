@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
+from conftest import MERIDIAN, ZHIPU_UNIT_ONLY, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -276,15 +276,24 @@ def test_base_year_calibration_reproduces_the_reported_figures(unit_book):
     assert is_.cell("u_training", FY(2023)).result() == "n/a"
 
 
-def test_zhipu_calibration_against_the_prospectus(book_units):
+@pytest.fixture(scope="module")
+def book_unit_only():
+    """The shipped template on the unit build alone (no compute files): fixed serving capacity and per-token
+    inference from the asserted split, today's path for a company without the compute build."""
+    return build_book(load(ZHIPU_UNIT_ONLY))
+
+
+def test_zhipu_calibration_against_the_prospectus(book_unit_only):
     """FY2024: cloud revenue 15.5% of RMB 312.414m (S7; S8), cloud margin 3.4% (S1), compute 15.528 (S30; S5; S6),
-    R&D staff cost 3.24 (S5), with the assumed 1.0tn tokens a day, 657-based headcount of 600 and splits."""
+    R&D staff cost 3.24 (S5), with the assumed 1.0tn tokens a day, 657-based headcount of 600 and splits
+    (training 10% of compute, fixed serving 60% of the cloud cost)."""
+    book_units = book_unit_only
     is_ = book_units.tabs["income"].lines
     rev_cloud = 3.12414 * 0.155
     assert is_.cell("u_price", FY(2024)).result() == pytest.approx(rev_cloud / (1.0 * 365 * 0.01))
     cost = rev_cloud * (1 - 0.034)
     assert is_.cell("u_unit_cost", FY(2024)).result() == pytest.approx(cost * 0.4 / (365 * 0.01))
-    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.528 * 0.7 / 2)
+    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.528 * 0.1 / 2)
     assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(3.24 / (600 * 0.01))   # RMB m a head
     assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(21.954 - 15.528 - 3.24)
     # on-premise: 84.5% of revenue (S7; S8; S10) over 123 customers (S29): RMB m a customer
@@ -304,7 +313,7 @@ def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
     build, units.csv forecasts FY2026-FY2030, and compute within R&D, not disclosed for FY2025, is
     actuals.csv's assumed share (rnd_compute_share). Expectations from the published figures
     (../shared/reference/zhipu-results-2025-2026.md) and the operating metrics, by hand."""
-    data = load(ZHIPU_UNITS)
+    data = load(ZHIPU_UNIT_ONLY)
     assert data.base_year == FY(2025) and data.forecast_years == [2026, 2027, 2028, 2029, 2030]
     assert data.actual("rnd_compute", FY(2025)) is None and data.actual("rnd_compute_share", FY(2025)) == 0.718
     assert not any(n.startswith("units.csv: column") for n in data.notes)   # its columns are the forecast years
@@ -365,13 +374,21 @@ def book_units():
     return build_book(load(ZHIPU_UNITS))
 
 
-def test_default_build_has_the_unit_economics_tab_and_inputs(book_units):
+def test_default_build_has_the_unit_economics_tab_and_inputs(book_units, book_unit_only):
     names = [s.name for s in book_units.sheets]
     assert names.index("Unit Economics") == names.index("Breakeven") + 1
+    assert names.index("Compute References") == names.index("Unit Economics") + 1
     for n in ("BreakevenTokensPerDay", "Act_tokens_per_day", "Act_rnd_headcount", "Asm_base_price_change",
-              "Asm_base_token_growth", "Asm_base_training_cost_growth", "Asm_base_headcount_growth",
-              "Unit_days_per_year", "Unit_price_scale"):
+              "Asm_base_token_growth", "Asm_base_hours_per_gen_growth", "Asm_base_headcount_growth",
+              "Unit_days_per_year", "Unit_price_scale", "Asm_base_rent_per_hour", "Asm_base_utilisation",
+              "Asm_base_throughput", "Act_rent_per_hour", "Act_throughput", "Act_owned_accelerators", "ReviewFlags"):
         assert n in book_units.names
+    # the compute build replaces the unit build's serving and training drivers; without it they stay
+    for n in ("Asm_base_unit_cost_change", "Asm_base_serving_fixed_growth", "Asm_base_training_cost_growth",
+              "Asm_base_research_compute_growth", "Act_serving_fixed_share"):
+        assert n not in book_units.names and n in book_unit_only.names
+    assert "Compute References" not in [s.name for s in book_unit_only.sheets]
+    assert "Asm_base_rent_per_hour" not in book_unit_only.names
     assert "Asm_base_growth_cloud" not in book_units.names   # the unit build replaces it
     for n in ("Act_customers", "Asm_base_customer_growth", "Asm_base_revenue_per_customer_change",
               "Asm_base_opex_variable_share", "Asm_base_opex_fixed_growth", "Act_opex_fixed_share"):
@@ -478,13 +495,13 @@ def doubled(g):
     return (1 + g) * 2 - 1
 
 
-DOUBLED = ["token_growth", "price_change", "training_cost_growth", "headcount_growth", "customer_growth",
+DOUBLED = ["token_growth", "price_change", "hours_per_gen_growth", "headcount_growth", "customer_growth",
            "opex_fixed_growth"]
 OUTPUTS = ("BreakevenYear", "CumulativeLossToBreakeven", "BreakevenTokensPerDay")
 
 
 def test_doubling_a_unit_driver_in_libreoffice_moves_the_outputs(tmp_path):
-    """Tokens, price, training cost per generation, headcount, on-premise customers or the fixed part of
+    """Tokens, price, accelerator-hours per generation, headcount, on-premise customers or the fixed part of
     other operating costs doubled from FY2026E on (one edit each,
     made in LibreOffice): every formula equals the model rebuilt from the same change in the data, and
     the headline moves the way the economics say."""
@@ -593,10 +610,10 @@ def test_claims_on_unit_lines_are_left_out_without_the_unit_build(tmp_path):
     assert any(n.startswith("claims.csv: claim MC25 (row 2) left out") for n in data.notes)
 
 
-def test_zhipu_marginal_cost_claims_under_the_unit_build(book_units):
+def test_zhipu_marginal_cost_claims_under_the_unit_build(book_unit_only):
     # FY2025: cloud revenue 1.90379, cost 1.90379 x (1 - 18.9%) (R1), 80% of it fixed serving (operating.csv):
     # inference per token over price = 20% x 81.1% = 16.2%, above the note's 15% under these assumptions
-    tab = book_units.tabs["claims"]
+    tab = book_unit_only.tabs["claims"]
     assert tab.rows["API25U"][1].result() == pytest.approx(0.2 * (1 - 0.189), abs=2e-4)
     assert tab.verdicts["API"].result() == "differs under assumptions"
     assert tab.verdicts["UNIT"].result() == "consistent under assumptions"   # the cost per token fell FY2024-25
@@ -631,12 +648,13 @@ def test_unit_build_grid_equals_the_rebuilt_model(sc):
 
 
 def test_a_shift_writes_only_the_cells_it_moves(book_units):
-    """The tornado's training-cost bar recomputes R&D and what follows from it, not revenue: its revenue
+    """The tornado's training bar (accelerator-hours per generation) recomputes R&D and what follows from it,
+    not revenue: its revenue
     cells are the Income Statement's, and its funding events the centre's cash bridge's; the grid's R&D
     lines are written once per column, not once per cell."""
     from model.workbook.tabs.sensitivity import SIDE
     tab, income = book_units.tabs["sensitivity"], book_units.tabs["income"].lines
-    bar = tab.bars[("training_cost_growth", -1)]
+    bar = tab.bars[("hours_per_gen_growth", -1)]
     fc = FY(2028)
     assert bar.cell("revenue", fc) is income.cell("revenue", fc)
     assert bar.cell("u_training", fc) is not income.cell("u_training", fc)

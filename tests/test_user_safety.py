@@ -160,11 +160,14 @@ def test_edits_carry_over_without_a_build_record(built):
 EVERY_FAMILY = {("Act_rnd", 1): 5.5, ("Asm_base_gm_onprem", 1): 0.61, ("Tol_amount", 0): 0.001,
                 ("Fund_min_cash", 0): 25.0, ("Step_growth_step", 0): 0.2, ("Unit_days_per_year", 0): 360.0,
                 ("Event_placing_jul_amount", 0): 300.0, ("Claim_MULT", 0): 5.5, ("ClaimTol_MULT", 0): 0.2,
-                ("ReferenceFigures", 0): 0.6, ("Market_jpm_feb_gm26", 0): 0.5, ("Scenario", 0): "bull"}
+                ("ReferenceFigures", 0): 0.6, ("Ref_rent_china_low", 0): 7.5, ("Market_jpm_feb_gm26", 0): 0.5,
+                ("Scenario", 0): "bull",
+                # the Monte Carlo's: a setting (RiskTrials, RiskSeed ...), a range, the scenario weights (still 100%)
+                ("RiskSeed", 0): 7.0, ("Risk_token_growth", 2): 0.3, ("Weight_bull", 0): 0.3, ("Weight_bear", 0): 0.2}
 
 
 def family(name):
-    return re.match(r"^([A-Za-z]+_|ReferenceFigures$|Scenario$)", name).group(1)
+    return re.match(r"^([A-Za-z]+_|ReferenceFigures$|Scenario$|Risk(?=[A-Z]))", name).group(1)
 
 
 def test_a_workbook_without_build_record_keeps_an_edit_of_every_input_family(tmp_path):

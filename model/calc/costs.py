@@ -25,6 +25,9 @@ def cost_lines(data) -> list[tuple[str, str, object]]:
             return guard([x.at("revenue", p), x.at("gross_profit", p)], x.at("revenue", p) - x.at("gross_profit", p))
         return [("cost_of_revenue", "variable", cost_of_revenue), ("rnd", "fixed", at("rnd")),
                 ("other_opex", "fixed", at("other_opex"))]
+    if data.compute:
+        from .compute import compute_costs
+        return compute_costs(data)
     from .units import unit_costs
     return unit_costs(data)
 

@@ -185,7 +185,14 @@ class Rng(Expr):
         return [v for row in self.values() for v in row]
 
     def values(self):
-        return [[c.result() if c is not None else None for c in row] for row in self.cells()]
+        """The range's values by row. Read once per range: a cell's value does not change once computed (the
+        Trials tab's columns are read by dozens of formulas each)."""
+        sheet = self.first.sheet
+        key = (self.first.row, self.first.col, self.last.row, self.last.col)
+        cache = sheet.__dict__.setdefault("range_values", {})
+        if key not in cache:
+            cache[key] = [[c.result() if c is not None else None for c in row] for row in self.cells()]
+        return cache[key]
 
     def xl(self, sheet):
         ab, start, rows = self.absolute, self.absolute or self.anchored, self.absolute or self.fixed_rows
@@ -261,6 +268,28 @@ _CMP = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a
         ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 
 
+def binary(op, a, b):
+    """An operator on two cell values, with Excel's semantics (what Op.value computes)."""
+    if op in _CMP:
+        return _CMP[op](_order(a, b), _order(b, a))
+    if op == "&":
+        return _text(a) + _text(b)
+    a, b = num(a), num(b)
+    if op == "+":
+        return approx_add(a, b)
+    if op == "-":
+        return approx_add(a, -b)
+    if op == "*":
+        return a * b
+    if op == "/":
+        if b == 0:
+            raise XlError("#DIV/0!")
+        return a / b
+    if a < 0 and not float(b).is_integer():
+        raise XlError("#NUM!")
+    return math.pow(a, b)
+
+
 class Op(Expr):
     def __init__(self, op, a, b):
         self.op, self.a, self.b = op, a, b
@@ -278,26 +307,7 @@ class Op(Expr):
         return f"{left}{self.op}{right}"
 
     def value(self):
-        a, b = self.a.value(), self.b.value()
-        op = self.op
-        if op in _CMP:
-            return _CMP[op](_order(a, b), _order(b, a))
-        if op == "&":
-            return _text(a) + _text(b)
-        a, b = num(a), num(b)
-        if op == "+":
-            return approx_add(a, b)
-        if op == "-":
-            return approx_add(a, -b)
-        if op == "*":
-            return a * b
-        if op == "/":
-            if b == 0:
-                raise XlError("#DIV/0!")
-            return a / b
-        if a < 0 and not float(b).is_integer():
-            raise XlError("#NUM!")
-        return math.pow(a, b)
+        return binary(self.op, self.a.value(), self.b.value())
 
     def refs(self):
         return self.a.refs() + self.b.refs()
@@ -381,13 +391,13 @@ def _sumproduct(*rngs):
 
 
 def _count_errors(rng, gaps=True):
+    """Error values in a range: over the sheet's cells that stand in it (a scan of a whole tab)."""
+    r0, r1, c0, c1 = rng.first.row, rng.last.row, rng.first.col, rng.last.col
     n = 0
-    for row in rng.cells():
-        for c in row:
-            if c is None:
-                continue
+    for (r, c), cell in rng.first.sheet.cells.items():
+        if r0 <= r <= r1 and c0 <= c <= c1:
             try:
-                n += gaps and isinstance(c.result(), GapValue)
+                n += gaps and isinstance(cell.result(), GapValue)
             except XlError:
                 n += 1
     return float(n)
@@ -428,7 +438,69 @@ _FUNCS = {
     "ROUND": lambda x, n: _round(num(x.value()), int(num(n.value()))),
     "SUBSTITUTE": lambda text, old, new: _text(text.value()).replace(_text(old.value()), _text(new.value())),
     "FIXED": lambda x, n: f"{_round(num(x.value()), int(num(n.value()))) + 0.0:,.{int(num(n.value()))}f}",   # never -0.0
+    "MOD": lambda n, d: mod(num(n.value()), num(d.value())),
+    "SQRT": lambda x: sqrt(num(x.value())),
+    "TAN": lambda x: math.tan(num(x.value())),
+    "ATAN2": lambda x, y: atan2(num(x.value()), num(y.value())),
+    "PI": lambda: math.pi,
+    "COUNTIFS": lambda *pairs: _countifs(pairs),
+    "CORREL": lambda a, b: correl(a.flat(), b.flat()),
 }
+
+
+def correl(xs, ys) -> float:
+    """Excel's CORREL: Pearson's correlation over the pairs where both are numbers."""
+    pairs = [(float(x), float(y)) for x, y in zip(xs, ys) if _is_number(x) and _is_number(y)]
+    n = len(pairs)
+    if n < 2:
+        raise XlError("#DIV/0!")
+    mx, my = sum(x for x, _ in pairs) / n, sum(y for _, y in pairs) / n
+    sxy = sum((x - mx) * (y - my) for x, y in pairs)
+    sxx, syy = sum((x - mx) ** 2 for x, _ in pairs), sum((y - my) ** 2 for _, y in pairs)
+    if sxx == 0 or syy == 0:
+        raise XlError("#DIV/0!")
+    return sxy / math.sqrt(sxx * syy)
+
+
+def mod(n: float, d: float) -> float:
+    """Excel's MOD: the remainder with the sign of the divisor. Exact for whole numbers below 2^53 (fmod
+    is exact); the model keeps every MOD's dividend below 1e14, where LibreOffice's is exact too."""
+    if d == 0:
+        raise XlError("#DIV/0!")
+    r = math.fmod(n, d)
+    return r + d if r and (r < 0) != (d < 0) else r
+
+
+def atan2(x: float, y: float) -> float:
+    """Excel's ATAN2(x, y): the angle of the point (x, y), in (-pi, pi]; #DIV/0! at the origin."""
+    if x == 0 and y == 0:
+        raise XlError("#DIV/0!")
+    return math.atan2(y, x)
+
+
+def sqrt(x: float) -> float:
+    if x < 0:
+        raise XlError("#NUM!")
+    return math.sqrt(x)
+
+
+_CRITERION = re.compile(r"\s*(<=|>=|<>|<|>|=)?\s*(.*)")
+
+
+def _meets(v, criterion) -> bool:
+    """COUNTIFS's test of one cell against a criterion such as "<0" or ">=12.5" (numbers only)."""
+    op, text = _CRITERION.fullmatch(_text(criterion)).groups()
+    try:
+        x = float(text)
+    except ValueError:
+        raise XlError("#VALUE!") from None   # the model's criteria compare numbers only
+    return _is_number(v) and _CMP[op or "="](float(v), x)
+
+
+def _countifs(pairs):
+    ranges = [r.flat() for r in pairs[0::2]]
+    criteria = [c.value() for c in pairs[1::2]]
+    return float(sum(all(_meets(v, c) for v, c in zip(row, criteria)) for row in zip(*ranges)))
 
 
 def _round(x, n):
@@ -488,6 +560,38 @@ class CountErrors(Expr):
         return self.rng.refs()
 
 
+def percentile(values, k: float) -> float:
+    """Excel's PERCENTILE (inclusive): the k-th fraction of the sorted values, interpolating linearly."""
+    xs = sorted(values)
+    if not xs or not 0 <= k <= 1:
+        raise XlError("#NUM!")
+    h = (len(xs) - 1) * k
+    i = int(h)
+    return xs[i] if i + 1 >= len(xs) else xs[i] + (h - i) * (xs[i + 1] - xs[i])
+
+
+class PercentileIf(Expr):
+    """The k-th percentile of the values whose key is at most a limit: the array formula
+    {=PERCENTILE(IF(keys<=limit,values),k)} (IF leaves FALSE where the key is above the limit, which
+    PERCENTILE skips). Excel, LibreOffice and Gnumeric evaluate it alike."""
+    array = True
+
+    def __init__(self, values: Rng, keys: Rng, limit, k):
+        self.values, self.keys, self.limit, self.k = values, keys, lift(limit), lift(k)
+
+    def xl(self, sheet):
+        return (f"PERCENTILE(IF({self.keys.xl(sheet)}<={self.limit.xl(sheet)},{self.values.xl(sheet)}),"
+                f"{self.k.xl(sheet)})")
+
+    def value(self):
+        limit = num(self.limit.value())
+        kept = [num(v) for key, v in zip(self.keys.flat(), self.values.flat()) if _is_number(key) and key <= limit]
+        return percentile(kept, num(self.k.value()))
+
+    def refs(self):
+        return self.values.refs() + self.keys.refs() + self.limit.refs() + self.k.refs()
+
+
 class Flags(Expr):
     """An array of 1/0 flags, --(range >= x) or similar, only as a SUMPRODUCT argument. Compares as
     Excel does: numbers with numbers, text with text (case-insensitive), mixed kinds by type order."""
@@ -528,12 +632,19 @@ def INDEX(rng, r, c=None):
 
 
 def MATCH(x, rng): return Fn("MATCH", x, rng, 0)
+def MOD(n, d): return Fn("MOD", n, d)
+def SQRT(x): return Fn("SQRT", x)
+def TAN(x): return Fn("TAN", x)
+def ATAN2(x, y): return Fn("ATAN2", x, y)
+def PI(): return Fn("PI")
+def COUNTIFS(*pairs): return Fn("COUNTIFS", *pairs)
+def CORREL(a, b): return Fn("CORREL", a, b)
 def CHOOSE(i, *opts): return Fn("CHOOSE", i, *opts)
 def IFERROR(a, b): return Fn("IFERROR", a, b)
 def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
+def ROUND(x, digits): return Fn("ROUND", x, digits)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
-def ROUND(x, n): return Fn("ROUND", x, n)
 def SUBSTITUTE(text, old, new): return Fn("SUBSTITUTE", text, old, new)
 def FIXED(x, n): return Fn("FIXED", x, n)   # text: x rounded to n decimals, with thousands separators
 NA = Text("n/a")

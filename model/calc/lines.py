@@ -138,6 +138,9 @@ def income_lines(data) -> list[Line]:
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
         from .units import seam
         lines = seam(data, lines)
+    if data.compute:   # the compute build forecasts serving and training from capacity (model/calc/compute.py)
+        from .compute import seam as compute_seam
+        lines = compute_seam(data, lines)
     return lines
 
 
@@ -147,7 +150,8 @@ def scenario_lines(data, reported=False) -> list[Line]:
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
     if reported:
         keep |= {"adjustments", "net_income"}
-    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith("u_")) and ln.forecast is not None]
+    return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith(("u_", "c_", "accelerator_")))
+            and ln.forecast is not None]
 
 
 def before_open(x, p):
@@ -211,7 +215,7 @@ def _total(terms):
     return total
 
 
-def cash_lines(events=(), shares=False) -> list[Line]:
+def cash_lines(events=(), shares=False, compute=False) -> list[Line]:
     """The cash-flow statement from the opening cash date, one scenario: adjusted net income after that
     date bridged to operating cash flow (non-cash items, receivables in days of revenue, other working
     capital), capital expenditure (a share of revenue plus an amount), financing (each funding event in
@@ -220,7 +224,10 @@ def cash_lines(events=(), shares=False) -> list[Line]:
     compact balance of cash, debt and equity that must tie. `events`: CashEvent tuples; `shares`: with
     share data, shares outstanding after each event, conversion and plug issue. Scalars come through
     x.drv (absolute): opening_cash, opening_year, opening_ani, opening_revenue, opening_share, min_cash,
-    days_in_year, plug, cash_rate, debt_rate, ev_<id>_converted | _year | _counted | _repay_year | _converts | _shares."""
+    days_in_year, plug, cash_rate, debt_rate, ev_<id>_converted | _year | _counted | _repay_year | _converts | _shares.
+    `compute`: with the compute build the owned accelerators' depreciation (inside adjusted net income) is added
+    back with the non-cash items and their capital expenditure added to capex, for the part of the year after
+    the opening date (model/calc/compute.py accelerator_depreciation, accelerator_capex)."""
     def due(x, p, ev):
         """1 in the fiscal year a counted event's cash arrives."""
         arrives = x.year(p).eq(x.drv(f"ev_{ev.id}_year"))
@@ -284,6 +291,9 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))
         return _total(terms)
 
+    def after_open(x, p, amount, line):   # with the compute build, plus its line for the year after the opening date
+        return amount + x.at(line, p) * share_of_year(x, p) if compute else amount
+
     revenue_after = lambda x, p: x.at("revenue", p) - IF(x.year(p).eq(x.drv("opening_year")),  # noqa: E731
                                                            x.drv("opening_revenue"), 0)
     zero = lambda x, p: lift(0)  # noqa: E731  (a balance that starts at the opening date)
@@ -292,7 +302,8 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
         Line("ani_before_open", "amount", kind="detail", forecast=before_open),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
-        Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
+        Line("non_cash", "amount", forecast=lambda x, p: after_open(x, p, x.drv("non_cash", p), "accelerator_depreciation"),
+             kind="detail", text="cash_non_cash", note="cash_non_cash_compute" if compute else ""),
         Line("receivables", "amount", kind="memo",
              actual=lambda x, p: x.inp("revenue", x.base_year) * x.drv("receivable_days", x.tl.forecast[0]) / x.drv("days_in_year"),
              forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")),
@@ -306,8 +317,9 @@ def cash_lines(events=(), shares=False) -> list[Line]:
         Line("cash_be_flag", "flag", kind="detail",
              forecast=lambda x, p: IF(x.here("operating_cash_flow", p).ge(0), 1, 0)),
         Line("revenue_after_open", "amount", kind="memo", forecast=revenue_after),
-        Line("capex", "amount", kind="detail", text="cash_capex",
-             forecast=lambda x, p: x.here("revenue_after_open", p) * x.drv("capex_pct", p) + x.drv("capex", p)),
+        Line("capex", "amount", kind="detail", text="cash_capex", note="cash_capex_compute" if compute else "",
+             forecast=lambda x, p: after_open(x, p, x.here("revenue_after_open", p) * x.drv("capex_pct", p)
+                                              + x.drv("capex", p), "accelerator_capex")),
         Line("free_cash_flow", "amount", kind="total",
              forecast=lambda x, p: x.here("operating_cash_flow", p) - x.here("capex", p)),
         Line("equity_raised", "amount", forecast=flows(False)),

@@ -164,7 +164,7 @@ def contribution_lines(data) -> list[Line]:
             parts = [x.here(f"ue_{k}", p) for k in keys]
             return guard(parts, SUM(*parts))
         return f
-    per_token_cost = classes.get("inference") == "variable"
+    per_token_cost = classes.get("serving", classes.get("inference")) == "variable"   # compute build: serving
     per_revenue_cost = classes.get("opex_variable") == "variable"
 
     def token_margin(x, p):
@@ -203,6 +203,8 @@ def contribution_lines(data) -> list[Line]:
 
     def cost_line(k):
         """A cost line, labelled with the company's own segment where it is one segment's cost of revenue."""
+        if k == "serving":   # the compute build's serving capacity, of the unit segment
+            return both("ue_serving", "amount", cost[k], kind="detail", segment=data.units.segment)
         if k != "delivery":
             return both(f"ue_{k}", "amount", cost[k], kind="detail", text=f"ue_{k}")
         one = len(others) == 1

@@ -27,8 +27,9 @@ def rnd_mode_hint(data, driver) -> str:
 
 def whole_years(drv: str) -> bool:
     """A driver of every forecast year, the first one whole even after its year-to-date interim: the cash
-    drivers (the cash bridge runs from the opening cash date) and the unit build's (it is annual)."""
-    return drv in CASH_DRIVERS or drv in UNIT_DRIVERS
+    drivers (the cash bridge runs from the opening cash date) and the unit and compute builds' (they are annual)."""
+    from .compute import COMPUTE_DRIVERS
+    return drv in CASH_DRIVERS or drv in UNIT_DRIVERS or drv in COMPUTE_DRIVERS
 
 
 def driver_columns(data, drv: str, year_cols: list[str]) -> list[str]:

@@ -12,9 +12,11 @@ from .settings import CLAIM_TEXTS, per_edition
 
 # claims.csv: how the model computes a claim's figure (calc -> number of periods; None: one or more)
 CLAIM_CALCS = {"value": 1, "cost_share": 1, "multiple": 2, "cagr": 2, "change": 2, "sum": None, "max": None,
-               "min": None, "breakeven": 0, "none": 0}
+               "min": None, "breakeven": 0, "released": 0, "none": 0}
 # calcs with a row per scenario (the scenario's breakeven year; its incremental margin after breakeven)
 PER_SCENARIO = ("breakeven", "released")
+# unit-build lines the compute build redefines (cost per token: the average serving cost, not per-token inference)
+REDEFINED = ("u_unit_cost", "u_variable_share")
 CLAIM_TESTS = ("equal", "at_least", "at_most")
 # what the model's figure rests on: another source (agreement corroborates the claim), the note itself (the
 # data took the figure from it: agreement by construction), a proxy (can confirm the claim, cannot refute it)
@@ -33,6 +35,18 @@ CLAIM_LATEST = ("", "yes", "forward")
 # calcs whose figure may be taken per period over another line (per: R&D over the adjusted loss)
 PER_CALCS = ("value", "max", "min")
 
+def left_out_because(data, metric: str) -> str:
+    """Why a claim on `metric` does not apply to this build ("" when it does): a line of a build the folder
+    does not have, or a unit-build line the compute build redefines."""
+    if metric.startswith(("u_", "ue_")) and not data.units:
+        return "is a line of the unit build, and this folder has no units.toml"
+    if metric.startswith("c_") and not data.compute:
+        return "is a line of the compute build, and this folder has no compute.csv"
+    if metric in REDEFINED and data.compute:
+        return "rests on the unit build's fixed serving share, which the compute build (compute.csv) replaces"
+    return ""
+
+
 def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     """claims.csv (optional): the research note's quantitative claims and how to test each."""
     from ..calc.lines import all_lines
@@ -40,6 +54,9 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
     if not path.exists():
         return []
     metrics = set(all_lines(data))
+    if data.units:   # Unit Economics' lines (the contribution view, one definition of fixed and variable cost)
+        from ..calc.units import contribution_lines
+        metrics |= {ln.key for ln in contribution_lines(data)}
     periods = set(data.periods) | {Period(y, 12) for y in data.forecast_years}
     cols = ["id", "claim", "reported", "unit", "calc", "test", "tolerance"]
     texts = per_edition(*CLAIM_TEXTS)
@@ -60,9 +77,9 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
         if r["test"] not in CLAIM_TESTS:
             raise DataError(path, f"unknown test {r['test']!r}; expected one of " + ", ".join(CLAIM_TESTS), n, "test")
         metric = r.get("metric", "")
-        if CLAIM_CALCS[calc] != 0 and metric.startswith("u_") and not data.units:   # a unit build line (u_*)
-            data.notes.append(f"claims.csv: claim {r['id']} (row {n}) left out: its metric {metric} is a line of the "
-                              "unit build, and this folder has no units.toml")
+        left_out = left_out_because(data, metric) if CLAIM_CALCS[calc] != 0 else ""
+        if left_out:
+            data.notes.append(f"claims.csv: claim {r['id']} (row {n}) left out: its metric {metric} {left_out}")
             continue
         if CLAIM_CALCS[calc] != 0 and metric not in metrics:
             raise DataError(path, unknown("metric", metric, sorted(metrics)), n, "metric")
@@ -86,7 +103,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
         if condition and condition not in CLAIM_CONDITIONS:
             raise DataError(path, f"unknown condition {condition!r}; expected one of " + ", ".join(CLAIM_CONDITIONS),
                             n, "condition")
-        if condition and calc != "breakeven":
+        if condition and calc != "breakeven":   # (a computed case holds it for breakeven only)
             raise DataError(path, f"condition {condition} applies to calc breakeven only, not {calc}", n, "condition")
         if r.get("latest", "") not in CLAIM_LATEST:
             raise DataError(path, f"latest must be yes, forward or blank, not {r['latest']!r}", n, "latest")
@@ -104,7 +121,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
                             group, basis, r.get("benchmark", ""), condition, r.get("latest", ""), per))
     by_id = {c.id: c for c in claims}
     for (n, _), c in zip(rows, claims):
-        if c.benchmark and (c.benchmark not in by_id or c.benchmark == c.id or by_id[c.benchmark].calc == "breakeven"):
+        if c.benchmark and (c.benchmark not in by_id or c.benchmark == c.id or by_id[c.benchmark].calc in PER_SCENARIO):
             raise DataError(path, f"benchmark {c.benchmark!r} is not the id of another claim in the file (one that "
                             "is not a breakeven claim)", n, "benchmark")
     return claims

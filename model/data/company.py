@@ -1,5 +1,5 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
-optional reference.csv and claims.csv).
+optional reference.csv, claims.csv, the unit build's files and the Monte Carlo's risk.csv and risk.toml).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -17,12 +17,13 @@ from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
 from .funding import load_funding
+from .risk import load_risk
 from .market import load_market
 from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
 from .settings import load_company, load_sensitivity, MAX_FORECAST_YEARS, TOLERANCES
 from .sources import load_references, load_sources
-from . import units as unit_build
+from . import compute as compute_build, units as unit_build
 
 
 def load(folder, peers: bool = True, beside=None) -> Dataset:
@@ -62,6 +63,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     load_assumptions(folder, data, problems)
     if data.units:
         unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
+    compute_build.load(folder, data, ids, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
         problems.append(DataError(toml, f"default_scenario {default!r} is not a scenario in assumptions.csv "
@@ -70,6 +72,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.events = load_events(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
+    data.risk = load_risk(folder, data, problems)
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
     data.thesis = load_thesis(folder, data)

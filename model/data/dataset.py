@@ -15,6 +15,7 @@ class Figure:
     value: float | None
     source: str = ""
     note: str = ""
+    local: dict = field(default_factory=dict)   # note_zh: the note in another edition
 
 
 @dataclass
@@ -109,6 +110,9 @@ class Dataset:
     sensitivity: dict[str, float] = field(default_factory=dict)
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
+    risk: object = None   # the Monte Carlo (data/risk.py: risk.csv, risk.toml), or None: no Risk tab
+    compute: bool = False                       # the compute build (compute.csv, with the unit build)
+    benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 

@@ -197,7 +197,10 @@ def per_segment(templates: dict[str, Item], segments) -> dict[str, Item]:
 
 def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
-    return {**items, **unit_items(data.units, UNIT_ACTUALS)} if data.units else items
+    if not data.units:
+        return items
+    items.update(unit_items(data.units, UNIT_ACTUALS))
+    return compute_items(data, items, "actual")
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
@@ -208,7 +211,19 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    return {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    items = {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    return compute_items(data, items, "driver")
+
+
+def compute_items(data, items: dict[str, Item], kind: str) -> dict[str, Item]:
+    """With the compute build (model/data/compute.py): its metrics or drivers in place of the unit build's
+    serving and training ones."""
+    if not getattr(data, "compute", False):
+        return items
+    from . import compute
+    gone = compute.REPLACED_ACTUALS if kind == "actual" else compute.REPLACED_DRIVERS
+    added = compute.COMPUTE_ACTUALS if kind == "actual" else compute.COMPUTE_DRIVERS
+    return {**{k: v for k, v in items.items() if k not in gone}, **added}
 
 
 def unit_replaced(data) -> set[str]:

@@ -208,15 +208,16 @@ def refuse_repeated_years(path: Path, header: list[str]) -> None:
             first[p] = h
 
 
-def load_drivers(folder: Path, data, items: dict, problems: Problems):
-    """units.csv: scenario,driver,FY...,rationale, as assumptions.csv, for the unit drivers; into
-    data.assumptions and data.rationales. Every scenario of assumptions.csv needs every driver."""
+def load_drivers(folder: Path, data, items: dict, problems: Problems, name="units.csv",
+                 needs="units.toml turns the unit build on"):
+    """units.csv (or the compute build's compute.csv): scenario,driver,FY...,rationale, as assumptions.csv,
+    for the unit drivers; into data.assumptions and data.rationales. Every scenario of assumptions.csv needs
+    every driver."""
     from .bounds import check_bound
     from .settings import RATIONALE_TEXTS
-    path = folder / "units.csv"
+    path = folder / name
     if not path.exists():
-        raise DataError(path, "missing: units.toml turns the unit build on, which needs units.csv "
-                              "(scenario,driver,FY...,rationale)")
+        raise DataError(path, f"missing: {needs}, which needs {name} (scenario,driver,FY...,rationale)")
     years = data.forecast_years
     cols = [f"FY{y}" for y in years]
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
@@ -225,10 +226,10 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems):
     for h in header:   # as assumptions.csv: a year outside the forecast is noted, not used
         p = parse_period(h) if is_year(h) else None
         if p and p.year < years[0]:
-            data.notes.append(f"units.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
+            data.notes.append(f"{name}: column {h} ignored ({data.base_year.code} actuals are in the data, "
                               f"so the forecast starts in FY{years[0]}); delete the column when convenient")
         elif p and p.year > years[-1]:
-            data.notes.append(f"units.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
+            data.notes.append(f"{name}: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
     where = {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]

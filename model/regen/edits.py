@@ -20,6 +20,7 @@ from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
 from ..data.items import UNIT_ACTUALS, UNIT_DRIVERS
+from ..data.risk import WHOLE as RISK_WHOLE
 from ..data.periods import parse_period
 from .carryover import describe, value_text
 from ..workbook.slots import Resolved, problem, resolve
@@ -29,10 +30,13 @@ from ..calc.values import same
 FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": "reference.csv",
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
          "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
-         "peer": "company.toml"}   # a peer's rate and scale; its figures live in its own folder (not applied)
+         "peer": "company.toml",   # a peer's rate and scale; its figures live in its own folder (not applied)
+         "weight": "risk.toml"}
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"]}
+        "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
+        "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"],
+        "risk.csv": ["driver"]}
 
 
 def data_file(slot) -> str:
@@ -43,6 +47,15 @@ def data_file(slot) -> str:
         return "operating.csv"
     if slot.kind == "assumption" and slot.key in UNIT_DRIVERS:
         return "units.csv"
+    from ..data.compute import COMPUTE_ACTUALS, COMPUTE_DRIVERS   # the compute build's own files
+    if slot.kind == "actual" and slot.key in COMPUTE_ACTUALS:
+        return "compute_operating.csv"
+    if slot.kind == "assumption" and slot.key in COMPUTE_DRIVERS:
+        return "compute.csv"
+    if slot.kind == "benchmark":
+        return "reference_class.csv"
+    if slot.kind == "risk":   # a range's point in risk.csv, a Monte Carlo setting in risk.toml
+        return "risk.csv" if slot.field else "risk.toml"
     return FILES[slot.kind]
 
 
@@ -175,6 +188,11 @@ def set_toml(text: str, section: str, key: str, value: str) -> str:
     return "".join(lines[:at] + [f"{key} = {value}\n"] + lines[at:])
 
 
+def toml_key(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, else quoted (a scenario named "Downside case")."""
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
 def _add_to_section(lines: list[str], section: str, setting: str) -> str:
     """The lines with `setting` added at the top of [section], or in a new [section] at the end."""
     for i, line in enumerate(lines):
@@ -219,6 +237,10 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     text = set_toml(text, f"peers.{s.field}", s.key, format(round(d.cell.value, 12), ".15g"))
                 elif s.kind == "scenario":
                     text = set_toml(text, "", "default_scenario", json.dumps(d.cell.value, ensure_ascii=False))
+                elif s.kind in ("risk", "weight"):
+                    value = int(d.cell.value) if s.kind == "risk" and s.key in RISK_WHOLE else d.cell.value
+                    text = set_toml(text, "weights" if s.kind == "weight" else "", toml_key(s.key),
+                                    format(round(value, 12), ".15g"))
                 else:
                     section = "tolerances" if s.kind == "tolerance" else "sensitivity"
                     text = set_toml(text, section, s.key, format(round(d.cell.value, 12), ".15g"))
@@ -251,7 +273,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
-            elif s.kind == "market":
+            elif s.kind in ("benchmark", "market", "risk"):
                 k, column = (s.key,), s.field
             else:
                 k, column = (s.key, s.period), s.field
@@ -280,7 +302,7 @@ def locate(folder: Path, d: Difference) -> str:
     except (OSError, DataError):
         return name
     if name.endswith(".toml"):
-        key = "default_scenario" if s.kind == "scenario" else s.key
+        key = "default_scenario" if s.kind == "scenario" else toml_key(s.key)
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]

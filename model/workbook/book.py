@@ -192,7 +192,10 @@ class Book:
         return Name(name, target) if isinstance(target, Cell) else None
 
     def evaluate(self):
-        """Evaluate every formula; a Python-side error value is a model bug, reported with its cell."""
+        """Evaluate every formula; a Python-side error value is a model bug, reported with its cell. Ranges
+        read before (formula.Rng.values keeps what it read) are read again."""
+        for sh in self.sheets:
+            sh.__dict__.pop("range_values", None)
         for sh in self.sheets:
             for cell in sh.cells.values():
                 try:

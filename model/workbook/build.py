@@ -12,6 +12,7 @@ from .record import add_meta_sheet
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
 from .tabs import STATUS_ROW
+from .tabs.benchmarks import BenchmarksTab
 from .tabs.breakeven import BreakevenTab
 from .tabs.cash import CashTab
 from .tabs.checks import ChecksTab
@@ -21,22 +22,27 @@ from .tabs.income import IncomeTab
 from .tabs.inputs import InputsTab
 from .tabs.ratios import RatiosTab
 from .tabs.peers import PeersTab
+from .tabs.risk import RiskTab
 from .tabs.scenarios import ScenariosTab
 from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
+from .tabs.trials import TrialsTab
 from .tabs.units import UnitsTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "sensitivity", "claims", "checks",
-        "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without claims, no Peers without peers
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "sensitivity", "risk", "trials",
+        "claims", "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without claims,
+# no Peers without peers, no Risk and Trials without the Monte Carlo's data (risk.csv, risk.toml)
 
 
 def tab_ids(data) -> list[str]:
-    """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build, no
-    "claims" without claims."""
-    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")]
+    """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build (and
+    "compute_refs" after it with the compute build's reference class), no "claims" without claims, no "peers"
+    without peers, no "risk" and "trials" without the Monte Carlo."""
+    tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")
+            and (data.risk or tab not in ("risk", "trials"))]
     if data.units:
         i = tabs.index("breakeven") + 1
-        tabs = tabs[:i] + ["units"] + tabs[i:]
+        tabs = tabs[:i] + ["units"] + (["compute_refs"] if data.benchmarks else []) + tabs[i:]
     return tabs
 
 
@@ -62,16 +68,25 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     scenarios = ScenariosTab(book, data, tl, inputs, income)
     breakeven = BreakevenTab(book, data, tl, inputs, income, scenarios)
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
+    refs = BenchmarksTab(book, data, tl, inputs, income, ratios) if data.benchmarks else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
     scenarios.link_cash(cash)
     peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
-    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven) if data.claims else None
+    risk = trials = None
+    if data.risk:
+        risk = RiskTab(book, data, tl, inputs, income, scenarios, breakeven, cash)
+        trials = TrialsTab(book, data, tl, inputs, income, cash, risk)
+        risk.results(trials)
+        breakeven.add_probability(risk)
+    claims = ClaimsTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, units) if data.claims else None
     for sh in book.sheets:   # every chart plots its tab's chart-data rows (#N/A: a gap), before the error scans
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
-        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([peers.sheet] if peers else [])
-    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units)
+        [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([refs.sheet] if refs else []) + (
+        [peers.sheet] if peers else []) + ([risk.sheet, trials.sheet] if risk else [])
+    checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
+                       refs, risk, trials)
     SourcesTab(book, data)
     cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
@@ -84,7 +99,9 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"cover": cover, "units": units, "income": income, "ratios": ratios, "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+    book.tabs = {"cover": cover, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
+                 "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity, "risk": risk,
+                 "trials": trials,
                  "claims": claims, "checks": checks, "peers": peers}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     book.evaluate()

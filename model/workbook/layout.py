@@ -166,8 +166,10 @@ class LineBlock:
         return d if isinstance(d, Expr) else d.ref()
 
     def const(self, key):
-        """A scalar setting of the unit build on Inputs (days a year, a unit scale), fixed ($C$9)."""
-        return self.inputs.units[key].ref(True, True)
+        """A scalar setting of the unit build on Inputs (days a year, a unit scale), or a fact of the compute
+        build's units (hours a year, a conversion), fixed ($C$9)."""
+        cell = self.inputs.units.get(key) or self.inputs.facts[key]
+        return cell.ref(True, True)
 
     def year(self, p, fixed=False):
         return self.headers[p].ref(abs_row=True, abs_col=fixed)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.assumptions import whole_years
 from ..data.dataset import Dataset, Figure
+from ..data.risk import WHOLE as RISK_WHOLE
 from ..data.events import CONVERSION_PRICE
 from ..data.units import SETTING_BOUNDS
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
@@ -30,10 +31,14 @@ class Gone(Exception):
 @dataclass(frozen=True)
 class Slot:
     kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
-    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id
+    #                     | benchmark (the compute build's reference class: key its id, field low | high)
+    #                     | risk (a range's point or factor, or a Monte Carlo setting) | weight (a scenario's probability)
+    key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id,
+    #                     risk: the driver of a range or the setting (trials, seed, factor_weight); weight: the scenario
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
-    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted
+    field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted;
+    #                     a range: low | likely | high | factor
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -84,8 +89,15 @@ def _label(slot: Slot) -> str:
         return texts.get(f"unit_settings.{slot.key}", slot.key)
     if slot.kind == "claim":
         return f"Claim {slot.key} ({'reported' if slot.field == 'value' else slot.field})"
+    if slot.kind == "benchmark":
+        return f"Reference class {slot.key} ({slot.field})"
     if slot.kind == "event":
         return f"Funding event {slot.key}: {texts[f'events.{slot.field}']}"
+    if slot.kind == "risk":
+        return (f"Range of {slot.key} ({texts[f'risk.{slot.field}']})" if slot.field
+                else texts.get(f"risk.{slot.key}", slot.key))
+    if slot.kind == "weight":
+        return f"Weight of scenario {slot.key}"
     if slot.kind == "market":
         return f"Published figure {slot.key}" + (" (exchange rate)" if slot.field == "fx_rate" else "")
     if slot.kind == "peer":
@@ -121,6 +133,13 @@ def _claim(data: Dataset, slot: Slot):
         if claim.id == slot.key:
             return claim
     raise Gone(f"claim {slot.key} is no longer in claims.csv")
+
+
+def _benchmark(data: Dataset, slot: Slot):
+    for b in data.benchmarks:
+        if b.id == slot.key:
+            return b
+    raise Gone(f"reference figure {slot.key} is no longer in reference_class.csv")
 
 
 def _estimate(estimates, eid: str, where="market.csv"):
@@ -272,6 +291,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if slot.field == "value":
             return Resolved(slot, name, unit, claim.reported)
         return Resolved(slot, name, unit, claim.tolerance, bound=TOLERANCE)
+    if kind == "benchmark":
+        b = _benchmark(data, slot)
+        return Resolved(slot, name, "pct" if b.unit == "pct" else "amount", getattr(b, slot.field))
     if kind == "market":
         from ..data.market import BOUNDS
         est = _estimate(data.market, slot.key)
@@ -285,7 +307,33 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "scenario":
         return Resolved(slot, name, "text", data.company.get("default_scenario") or data.scenarios[0],
                         choices=tuple(data.scenarios))
+    if kind in ("risk", "weight"):
+        return _resolve_risk(data, slot, name)
     raise Gone(f"unknown input kind {kind!r}")
+
+
+def _resolve_risk(data: Dataset, slot: Slot, name: str) -> Resolved:
+    """A Monte Carlo input: a range's point or factor (risk.csv), a setting or a scenario weight (risk.toml)."""
+    from ..data.risk import LOADING, SETTINGS, SHIFT, WEIGHT
+    risk = data.risk
+    if risk is None:
+        raise Gone("the Monte Carlo (risk.csv, risk.toml) is no longer in the data")
+    if slot.kind == "weight":
+        if slot.key not in risk.weights:
+            raise Gone(f"scenario {slot.key!r} no longer exists in assumptions.csv")
+        return Resolved(slot, name, "pct", risk.weights[slot.key], bound=WEIGHT, bound_unit="pct")
+    if not slot.field:
+        if slot.key not in SETTINGS:
+            raise Gone(f"Monte Carlo setting {slot.key!r} no longer exists")
+        pct = slot.key not in RISK_WHOLE   # a weight or a percentile; the others are counts
+        return Resolved(slot, name, "pct" if pct else "amount", getattr(risk, slot.key), bound=SETTINGS[slot.key],
+                        bound_unit="pct" if pct else "amount")
+    rng = next((r for r in risk.ranges if r.driver == slot.key), None)
+    if rng is None:
+        raise Gone(f"the range of {slot.key} is no longer in risk.csv")
+    if slot.field == "factor":
+        return Resolved(slot, name, "amount", rng.factor, bound=LOADING)
+    return Resolved(slot, name, "pct", getattr(rng, slot.field), bound=SHIFT, bound_unit="pct")
 
 
 def problem(r: Resolved, value) -> str | None:
@@ -337,6 +385,14 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
                     else value)
         elif slot.kind == "claim":
             setattr(_claim(out, slot), "reported" if slot.field == "value" else "tolerance", value)
+        elif slot.kind == "risk" and slot.field:
+            setattr(out.risk.range(slot.key), slot.field, value)
+        elif slot.kind == "risk":
+            setattr(out.risk, slot.key, int(value) if slot.key in RISK_WHOLE else value)
+        elif slot.kind == "weight":
+            out.risk.weights[slot.key] = value
+        elif slot.kind == "benchmark":
+            setattr(_benchmark(out, slot), slot.field, value)
         elif slot.kind == "market":
             setattr(_estimate(out.market, slot.key), slot.field, value)
         elif slot.kind == "peer":
@@ -381,6 +437,11 @@ def input_slots(inputs) -> dict:
                   for f, cell in cells.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
+    for (key, fld), cell in inputs.risk.items():   # the Monte Carlo's inputs (tabs/risk_inputs.py)
+        slots[cell] = Slot("weight", key) if fld == "weight" else Slot("risk", key, field=fld)
+    for bid, cells in inputs.benchmarks.items():
+        for cell, fld in zip(cells, ("low", "high")):
+            slots[cell] = Slot("benchmark", bid, field=fld)
     slots.update(getattr(inputs, "market_slots", {}))
     slots.update(getattr(inputs, "peer_slots", {}))
     slots[inputs.selector] = Slot("scenario")

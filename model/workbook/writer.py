@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from .book import chart_bottom, gc_paused
 from ..data.bounds import bound_text
@@ -38,6 +38,14 @@ FORMATS = {
     "per_head": '#,##0.000_);(#,##0.000);"–"_);@_)',
     "customers": '#,##0_);(#,##0);"–"_);@_)',
     "per_customer": '#,##0.000_);(#,##0.000);"–"_);@_)',
+    # the compute build's kinds (model/calc/compute.py)
+    "per_hour": '#,##0.00_);(#,##0.00);"–"_);@_)',
+    "throughput": '#,##0_);(#,##0);"–"_);@_)',
+    "accelerators": '#,##0.0_);(#,##0.0);"–"_);@_)',
+    "acc_hours": '#,##0.0_);(#,##0.0);"–"_);@_)',
+    "per_accelerator": '#,##0_);(#,##0);"–"_);@_)',
+    "years": '0.00_);(0.00);"–"_);@_)',
+    "hours": '#,##0_);(#,##0);"–"_);@_)',
 }
 
 ROLES = {
@@ -129,6 +137,15 @@ class FormulaWorksheet(Worksheet):
 
     def _prepare_formula(self, formula, expand_future_functions=False):
         return formula[1:] if formula.startswith("=") else formula
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):
+        """xlsxwriter's, without its search of every formula for dynamic-array functions (FILTER, SORT
+        ...), which the portable functions never are: on the Trials tab's long formulas the search took
+        longer than the writing (tests/test_model.py holds every formula to the portable set)."""
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
 
 
 class PrefixError(ValueError):

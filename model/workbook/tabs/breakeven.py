@@ -40,6 +40,7 @@ class BreakevenTab:
         self.target = sh.put(top, FIRST_COL, target, "calc", "year")
         sh.put(top, FIRST_COL + 1, t("breakeven.target_claim" if claim else "breakeven.target_last",
                                      inputs=t("tabs.inputs")), "note")
+        self.probability_row = top + 1   # the Monte Carlo's probability of breakeven by then (add_probability)
         table_top = top + 2
         row = table_top + len(scs) + 6  # below the summary table and its note
 
@@ -84,3 +85,13 @@ class BreakevenTab:
                                size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}},
                                    "x": {"label_position": "low", "fmt": "year"}}))
+
+    def add_probability(self, risk):
+        """The Risk tab's probability of adjusted breakeven by the target year, under the target year:
+        ProbBreakevenByTarget."""
+        sh, t, r = self.sheet, self.sheet.book.t, self.probability_row
+        sh.put(r, LABEL_COL, t("breakeven.probability"), "label")
+        sh.put(r, UNIT_COL, t.unit_of("pct"), "unit")
+        cell = sh.put(r, FIRST_COL, risk.prob_target.ref(), "calc", "pct")
+        sh.put(r, FIRST_COL + 1, t("breakeven.probability_note", risk=t("tabs.risk")), "note")
+        self.ProbBreakevenByTarget = sh.book.define("ProbBreakevenByTarget", cell)

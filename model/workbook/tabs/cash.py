@@ -126,7 +126,7 @@ class CashTab:
 
             def drivers(name, p, sc=sc):
                 return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            lines = cash_lines(events, share_data) + (value_lines() if share_data else [])
+            lines = cash_lines(events, share_data, data.compute) + (value_lines() if share_data else [])
             block = LineBlock(sh, tl, lines, row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
                               drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])

@@ -2,7 +2,7 @@
 master check (the number of failures) that every tab's header shows."""
 from __future__ import annotations
 
-from ...calc.formula import ABS, AND, COUNT, NA, NM, CountErrors, IF, ISNUMBER, OR, ROWS, SUM, Rng
+from ...calc.formula import ABS, AND, COUNT, INDEX, NA, NM, CountErrors, IF, ISNUMBER, OR, ROUND, ROWS, SUM, Rng
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
@@ -20,7 +20,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets, units=None):
+                 scan_sheets, units=None, benchmarks=None, risk=None, trials=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -119,7 +119,13 @@ class ChecksTab:
                                                  ABS(margin_centre - margin).gt(tol["amount"]), margin_centre.ne(margin)),
                                               *cash_centre),
                                            1, 0)})
+        if risk:
+            self.risk_rows(data, tl, inputs, risk, trials, tol, check_row)
         row += 1
+        if units and data.compute:
+            row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
+        if benchmarks is not None:
+            row = self.review_rows(sh, tl, benchmarks, row)
 
         # Ties to the published figures
         if inputs.refs:
@@ -175,6 +181,58 @@ class ChecksTab:
         self.master = sh.put(row, UNIT_COL, SUM(*[t.ref() for t in self.totals]), "check_total", "int")
         self.MasterCheck = book.define("MasterCheck", self.master)
 
+    # what the reported costs imply with the compute build's assumptions: (line, number format), shown by period
+    IMPLIED = [("c_serving_acc", "accelerators"), ("c_utilisation", "pct"), ("c_tokens_per_acc", "throughput"),
+               ("c_rate", "per_hour"), ("c_rnd_acc", "accelerators"), ("c_fleet", "accelerators"),
+               ("c_hours_per_gen", "acc_hours"), ("c_lrmc_share", "pct"), ("c_fleet_reported", "accelerators"),
+               ("c_reported_rate", "per_hour")]
+
+    def compute_rows(self, sh, data, tl, is_, inputs, tol, row, tab) -> int:
+        """The compute build against what was reported, in each actual period: a check that its serving and R&D
+        compute reproduce the reported cloud cost of revenue and R&D compute (with a rented fleet not below 0),
+        and what those costs imply with the assumed rent, throughput and owned fleet: utilisation, accelerators,
+        cost per accelerator-hour, tokens per accelerator-second (shown, not tested: the Compute References tab
+        holds them against published figures, so an assumption that calibrates only at 5% utilisation shows)."""
+        t, seg = sh.book.t, data.units.segment
+        scale, amount = inputs.facts["cost_scale"].ref(True, True), tol["amount"]
+        sh.put(row, LABEL_COL, t("checks.compute_section", segment=t.segment(seg)), "section")
+        row += 1
+
+        def reproduces(p):
+            at = lambda key: is_.at(key, p)  # noqa: E731
+            cost = lambda acc: at(acc) * at("c_hours") * at("c_rate") * scale  # noqa: E731
+            cloud = at(f"rev_{seg}") - at(f"gp_{seg}")
+            return fails_if(OR(ABS(cost("c_serving_acc") - cloud).gt(amount), ABS(cost("c_rnd_acc") - at("rnd_compute")).gt(
+                amount), at("c_rented").lt(-amount)), at("c_serving_acc"), at("c_rnd_acc"), at("c_rented"), at("c_rate"))
+        sh.put(row, LABEL_COL, t("checks.compute_reproduces", segment=t.segment(seg)), "label")
+        cells = [sh.put(row, tl.col[p], reproduces(p), "calc", "int") for p in tl.actuals]
+        self.totals.append(sh.put(row, UNIT_COL, SUM(Rng(cells[0], cells[-1], absolute=False)), "check", "int"))
+        sh.put(row, tl.note_col, t("checks.compute_reproduces_note"), "note")
+        row += 1
+        sh.put(row, LABEL_COL, t("checks.compute_implied", references=tab.get("compute_refs", "")), "subsection")
+        row += 1
+        for key, fmt in self.IMPLIED:
+            sh.put(row, LABEL_COL, t.line(is_.line(key))[0], "detail_label")
+            sh.put(row, UNIT_COL, t.unit_of(fmt), "unit")
+            for p in tl.actuals:
+                if is_.has(key, p):
+                    sh.put(row, tl.col[p], is_.at(key, p), "calc", fmt)
+            row += 1
+        sh.groups.append((row - len(self.IMPLIED), row - 1))
+        return row + 1
+
+    def review_rows(self, sh, tl, benchmarks, row) -> int:
+        """Review flags: assumptions outside the published range (Compute References tab). Shown here, not
+        counted in the master check: an assumption may sit outside a reference for a reason its rationale gives.
+        (A small function, to move into the Checks tab's review-flag section.)"""
+        t = sh.book.t
+        sh.put(row, LABEL_COL, t("checks.review"), "section")
+        row += 1
+        sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
+        self.review = sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int")
+        sh.put(row, tl.note_col, t("checks.review_note"), "note")
+        return row + 2
+
     @staticmethod
     def unit_rows(data, tl, is_, scale, units, tol, check_row, segment, head_scale, customer_segment):
         """The unit build's calibration (actual years: its drivers reproduce the reported figures) and
@@ -185,6 +243,8 @@ class ChecksTab:
 
         def calibration(p):
             rev, gp, tokens, price = at(f"rev_{seg}", p), at(f"gp_{seg}", p), at("u_tokens_year", p), at("u_price", p)
+            if data.compute:   # the cost of revenue is the serving compute (the compute rows test it)
+                return fails_if(off(tokens * price * scale, rev), rev, gp, tokens, price)
             inference, fixed = at("u_inference", p), at("u_serving_fixed", p)
             return fails_if(OR(off(tokens * price * scale, rev), off(inference + fixed, rev - gp)),
                             rev, gp, tokens, price, inference, fixed)
@@ -199,7 +259,8 @@ class ChecksTab:
             variable, fixed, share, rev, opex = (at(k, p) for k in ("u_opex_variable", "u_opex_fixed", "u_opex_share",
                                                                    "revenue", "other_opex"))
             return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
-        check_row("unit_calibration", {p: calibration(p) for p in tl.actual_years}, segment=segment)
+        check_row("unit_calibration_compute" if data.compute else "unit_calibration",
+                  {p: calibration(p) for p in tl.actual_years}, segment=segment)
         check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
         check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         cseg = data.units.customer_segment
@@ -211,3 +272,26 @@ class ChecksTab:
         for sc, b in units.blocks.items():
             check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
                                       for p in tl.forecast}, scenario=sc)
+
+    @staticmethod
+    def risk_rows(data, tl, inputs, risk, trials, tol, check_row):
+        """The Monte Carlo's checks: the trial the Risk tab shows line by line equals its row of the Trials
+        tab; every range runs low <= likely <= high; the scenario weights add to 100%; the trials asked for
+        are in the workbook."""
+        last = tl.forecast[-1]
+        shown = risk.shown.ref(True, True)
+        viewer = risk.viewer
+
+        def off(p):
+            pairs = [(viewer.at(k, p), ("line", k, p)) for k in ("revenue", "adjusted_net_income")]
+            pairs.append((viewer.bridge.here("closing_cash", p), ("line", "closing_cash", p)))
+            return OR(*[ABS(a - INDEX(trials.column(key), shown)).gt(tol["amount"]) for a, key in pairs])
+        check_row("risk_shown", {p: IF(off(p), 1, 0) for p in tl.forecast}, risk=risk.sheet.name,
+                  trials=trials.sheet.name)
+        rin = inputs.risk
+        order = [rin[(r.driver, a)].ref().gt(rin[(r.driver, b)].ref()) for r in data.risk.ranges
+                 for a, b in (("low", "likely"), ("likely", "high"))]
+        check_row("risk_ranges", {last: IF(OR(*order), 1, 0)})
+        check_row("risk_weights", {last: IF(ABS(inputs.risk_weight_total.ref() - 1).gt(tol["share_sum"]), 1, 0)})
+        check_row("risk_trials", {last: IF(risk.used.ref().lt(ROUND(rin[("trials", "")].ref(), 0)), 1, 0)},
+                  trials=trials.sheet.name)

@@ -6,8 +6,9 @@ it only when the claim is about what follows the note). A claim made under a con
 a computed case that holds the condition."""
 from __future__ import annotations
 
-from ...calc.formula import (ABS, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Flags, Rng, Text, guard,
-                             ratio)
+from ...calc.formula import (ABS, CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Flags, Rng,
+                             Text, guard, ratio)
+from ...data.claims import PER_SCENARIO
 from ...calc.lines import cagr, first_flagged
 from ..timeline import FIRST_COL, LABEL_COL
 from ...data.settings import per_edition
@@ -49,7 +50,7 @@ def latest_periods(cl, latest):
     change from the claim's last period to `latest` (what moved since); a multiple or CAGR from its first
     period to `latest`. Like with like only: a change, multiple or CAGR needs `latest` of the kind (full
     year or interim) of the period it replaces. None where no such figure exists (or the sum of a window)."""
-    if latest is None or cl.calc in ("sum", "none"):
+    if latest is None or cl.calc in ("sum", "none", "released"):
         return None
     if cl.calc in ("value", "cost_share", "breakeven"):
         return [latest]
@@ -63,10 +64,10 @@ def latest_periods(cl, latest):
 
 
 class ClaimsTab:
-    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven):
+    def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, units=None):
         t = book.t
         self.book, self.data, self.tl, self.t = book, data, tl, t
-        self.income, self.ratios = income, ratios
+        self.income, self.ratios, self.units, self.scenarios = income, ratios, units, scenarios
         sh = self.sheet = book.add_sheet("claims", "output")
         self.text = {key: t(f"claims.{key}") for key, _ in STATUSES + LATEST}
         self.editions = [t.edition(lang) for lang in LANGS]   # texts of every edition: one layout for all
@@ -159,8 +160,32 @@ class ClaimsTab:
 
     # --- the figures ---
     def metric(self, key, p):
+        if key.startswith("ue_"):
+            return self.contribution_metric(key, p)
         block = next(b for b in (self.income.lines, self.ratios.lines) if key in b.rows)
         return block.here(key, p) if block.has(key, p) else NA   # an annual line in an interim: no figure
+
+    def contribution_metric(self, key, p):
+        """A Unit Economics line (the contribution view) for the selected scenario: picked by CHOOSE from the
+        scenarios' blocks (an actual year's figure is the same in each)."""
+        blocks = [self.units.blocks[sc] for sc in self.data.scenarios]
+        if not blocks[0].has(key, p):
+            return NA
+        return CHOOSE(self.income.index.ref(True, True), *[b.cell(key, p).ref() for b in blocks])
+
+    def released(self, sc):
+        """The incremental margin after breakeven in scenario `sc`: the change in adjusted net income from the
+        breakeven year to the last forecast year over the change in revenue (n/a when breakeven is not reached
+        before the last year: there is no 'after')."""
+        b, tl = self.scenarios.blocks[sc], self.tl
+        first, last = tl.forecast[0], tl.forecast[-1]
+        years = Rng(self.scenarios.headers[first], self.scenarios.headers[last])
+        be = self.scenarios.summary[sc][0].ref()
+
+        def change(key):
+            return b.at(key, last) - INDEX(Rng(b.cell(key, first), b.cell(key, last)), MATCH(be, years))
+        return IF(ISNUMBER(be), IF(be.lt(self.scenarios.headers[last].ref()), ratio(change("adjusted_net_income"),
+                                                                                    change("revenue")), NA), NA)
 
     def figure(self, cl, periods):
         """The model's figure for claim `cl` over `periods` (its own, or the latest actuals')."""
@@ -184,7 +209,7 @@ class ClaimsTab:
         return NA
 
     def row_count(self, cl):
-        if cl.calc != "breakeven":
+        if cl.calc not in PER_SCENARIO:
             return 1
         return len(self.data.scenarios) * (2 if cl.condition else 1)
 
@@ -193,11 +218,12 @@ class ClaimsTab:
         'scenario' (an analyst's scenario beside a conditional claim) or 'condition' (the computed case
         holding the condition)."""
         t, claim = self.t, self.t.data_text(cl.fields, "claim")   # in the edition's language where given
-        if cl.calc != "breakeven":
+        if cl.calc not in PER_SCENARIO:
             return [(cl.id, claim, self.figure(cl, cl.periods), "row")]
         kind = "scenario" if cl.condition else "row"
-        out = [(f"{cl.id}_{sc}", t("claims.per_scenario", claim=claim, scenario=sc), scenarios.summary[sc][0].ref(),
-                kind) for sc in self.data.scenarios]
+        figure = (lambda sc: scenarios.summary[sc][0].ref()) if cl.calc == "breakeven" else self.released
+        out = [(f"{cl.id}_{sc}", t("claims.per_scenario", claim=claim, scenario=sc), figure(sc), kind)
+               for sc in self.data.scenarios]
         if cl.condition:
             out += [(f"{cl.id}_if_{sc}", t("claims.per_condition", claim=claim, scenario=sc, base=self.tl.base_year.code),
                      self.cases[sc].ref(), "condition") for sc in self.data.scenarios]

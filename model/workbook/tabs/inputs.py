@@ -10,11 +10,12 @@ from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
 from ...calc.lines import all_lines
-from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, put_label, title_rows
 from .market import put_market_inputs
 from .peer_inputs import put_peer_inputs
+from .risk_inputs import put_risk_inputs
 
 
 INPUT_LABEL_WIDTH = 60   # wider than the other tabs' label column: section headings and input labels read whole
@@ -96,7 +97,8 @@ class InputsTab:
                 value = fig.value if fig else None
                 comment = None
                 if fig and (fig.source or fig.note):
-                    comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), fig.note) if x)
+                    said = t.data_text({"note": fig.note, **fig.local}, "note")   # note_zh in the Chinese edition
+                    comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), said) if x)
                     if fig.source and fig.source not in sources:
                         sources.append(fig.source)
                 self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
@@ -160,6 +162,9 @@ class InputsTab:
                 sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
                 row += 1
             row += 1
+        self.facts = {}
+        if data.compute:
+            row = self.put_compute_facts(sh, t, row)
 
         # Tolerances for the checks
         sh.put(row, LABEL_COL, t("inputs.tolerances"), "section")
@@ -186,6 +191,7 @@ class InputsTab:
             sh.put(row, tl.note_col, t("inputs.steps_note", note=t(f"sensitivity.{key}_note")), "note")
             row += 1
         row += 1
+        row = put_risk_inputs(self, sh, data, t, row)   # the Monte Carlo's (risk.csv, risk.toml), when given
 
         # Reference figures the checks compare against (published numbers from reference.csv)
         self.refs = []
@@ -210,6 +216,10 @@ class InputsTab:
                 row += 1
             book.define("ReferenceFigures", Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL + 1)))
             row += 1
+
+        self.benchmarks = {}
+        if data.benchmarks:
+            row = self.put_benchmarks(sh, data, t, row)
 
         # Scenario assumptions: one block per driver, one row per scenario
         sh.put(row, LABEL_COL, t("inputs.assumptions"), "section")
@@ -264,6 +274,65 @@ class InputsTab:
             row += 1
         row = put_market_inputs(self, sh, row)
         put_peer_inputs(self, sh, row)
+
+    def put_compute_facts(self, sh, t, row) -> int:
+        """The compute build's conversions (model/calc/compute.py): facts of its units, not assumptions, so
+        calculated cells rather than inputs; self.facts: key -> cell (LineBlock.const reads them)."""
+        tl = self.tl
+        editions = [t.edition(lang) for lang in LANGS]
+        sh.put(row, LABEL_COL, t("inputs.compute_facts"), "section")
+        row += 1
+        months = sorted({p.months for p in tl.periods}, reverse=True)
+        facts = [("hours_per_day", 24, "int"),
+                 ("hours_per_year", None, "int"),   # days a year (unit build) × hours a day
+                 *[(f"year_share_{m}", m / 12, "pct") for m in months],
+                 ("capacity_scale", 1e12 / 86400 / 1000, "amount"),
+                 ("hours_scale", 0.001, "amount4"),
+                 ("cost_scale", None, "general")]
+        for key, value, fmt in facts:
+            texts = [e("facts.year_share", months=key.rsplit("_", 1)[1]) if key.startswith("year_share_")
+                     else e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
+            put_label(sh, row, texts[editions.index(t)], "label", texts, INPUT_LABEL_WIDTH)
+            sh.put(row, UNIT_COL, t.unit_of("pct") if fmt == "pct" else "", "unit")
+            self.facts[key] = sh.put(row, FIRST_COL, value, "calc", fmt)
+            note = t("facts.year_share_note") if key.startswith("year_share_") else t(f"facts.{key}_note")
+            sh.put(row, tl.note_col, note, "note")
+            row += 1
+        self.facts["hours_per_year"].content = self.units["days_per_year"].ref(True, True) * self.facts[
+            "hours_per_day"].ref(True, True)
+        self.facts["cost_scale"].content = self.units["price_scale"].ref(True, True) * self.facts[
+            "hours_scale"].ref(True, True)
+        return row + 1
+
+    def put_benchmarks(self, sh, data, t, row) -> int:
+        """The compute build's reference class (reference_class.csv): each published figure's range as two inputs,
+        its unit, source and grade; the Compute References tab holds the model against them.
+        self.benchmarks: id -> (low cell, high cell)."""
+        from ..tabs.benchmarks import benchmark_unit
+        tl = self.tl
+        sh.put(row, LABEL_COL, t("inputs.benchmarks", tab=t("tabs.compute_refs")), "section")
+        row += 1
+        for col, h in ((LABEL_COL, "item"), (UNIT_COL, "unit"), (FIRST_COL, "low"), (FIRST_COL + 1, "high"),
+                       (tl.note_col, "source")):
+            sh.put(row, col, t(f"refs.{h}"), "subhead")
+        row += 1
+        editions = [t.edition(lang) for lang in LANGS]
+        for b in data.benchmarks:
+            put_label(sh, row, t.data_text(b.fields, "item"), "label", [e.data_text(b.fields, "item") for e in editions],
+                      INPUT_LABEL_WIDTH)
+            sh.put(row, UNIT_COL, benchmark_unit(t, b.unit), "unit")
+            fmt = b.unit if b.unit in ("pct", "x") else "amount4" if b.unit == "price" else b.unit
+            cells = [sh.put_input(row, FIRST_COL + i, v, fmt, SIGNED) for i, v in enumerate((b.low, b.high))]
+            for cell, end in zip(cells, ("low", "high")):
+                book = self.book
+                book.define(f"Ref_{name_part(b.id)}_{end}", cell)
+            self.benchmarks[b.id] = tuple(cells)
+            grade = t("refs.grade_text", grade=b.reliability) if b.reliability else ""
+            sh.put(row, tl.note_col, "; ".join(x for x in (b.source and t("common.source", sources=b.source), grade,
+                                                           t.data_text(b.fields, "note")) if x), "note_wrap")
+            fit_rows(sh, [(row, v, NOTE_WIDTH) for k, v in b.fields.items() if k.startswith("note")])
+            row += 1
+        return row + 1
 
     def put_events(self, sh, data, t, row) -> int:
         """The funding events of events.csv, one row each: net amount (raise currency), exchange rate,

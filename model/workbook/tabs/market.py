@@ -42,7 +42,7 @@ def put_market_inputs(inputs, sh, row) -> int:
     editions = [t.edition(lang) for lang in ("en", "zh")]
     for est in data.market:
         put_label(sh, row, estimate_label(t, est, False), "label", [estimate_label(e, est, False) for e in editions],
-                  LABEL_WIDTH)
+                  sh.widths.get(LABEL_COL, LABEL_WIDTH))   # the Inputs tab's own label column
         unit = est.currency if est.unit in ("amount", "share_price") else t.unit_of(est.unit)
         sh.put(row, UNIT_COL, unit, "unit")
         cells = {"value": sh.put_input(row, FIRST_COL, est.value, FORMATS[est.unit], BOUNDS[est.unit])}

@@ -27,11 +27,15 @@ CASH_COLUMNS = ["lowest_minus", "lowest_plus", "need_minus", "need_plus"]   # th
 
 
 UNIT_RND = ["training_cost_growth", "research_compute_growth", "headcount_growth", "rnd_rest_growth"]
+COMPUTE_RND = ["hours_per_gen_growth", "research_growth", "headcount_growth", "rnd_rest_growth"]
 
 
 def rnd_drivers(data) -> list[str]:
     """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
-    build training cost per generation, research compute, headcount and the rest."""
+    build training cost per generation, research compute, headcount and the rest; with the compute build the
+    accelerator-hours per generation and the accelerators doing research in place of the first two."""
+    if data.compute:
+        return COMPUTE_RND
     return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
 
 
@@ -85,9 +89,9 @@ UNIT_COSTS = ("unit_cost_change", "serving_fixed_growth", "rent_per_hour", "util
 # segment's cost of revenue (revenue − gross profit), named by sensitivity.segment_cost
 DRIVEN = {"token_growth": "u_tokens", "price_change": "u_price", "customer_growth": "u_customers",
           "revenue_per_customer_change": "u_rev_per_customer", "unit_cost_change": "u_unit_cost",
-          "serving_fixed_growth": "u_serving_fixed", "rent_per_hour": "c_rented_cost", "utilisation": "c_serving_acc",
+          "serving_fixed_growth": "u_serving_fixed", "rent_per_hour": "c_rent", "utilisation": "c_serving_acc",
           "throughput": "c_serving_acc", "owned_share": "c_owned", "capex_per_accelerator": "accelerator_depreciation",
-          "useful_life": "accelerator_depreciation", "power_hosting": "c_power_cost",
+          "useful_life": "accelerator_depreciation", "power_hosting": "c_power",
           "training_cost_growth": "u_cost_per_gen", "hours_per_gen_growth": "c_hours_per_gen",
           "research_compute_growth": "u_research_compute", "research_growth": "c_research_acc",
           "headcount_growth": "u_headcount", "cost_per_head_growth": "u_cost_per_head", "rnd_rest_growth": "u_rnd_rest",
@@ -352,7 +356,7 @@ class SensitivityTab:
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events)
+        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events, compute=self.data.compute)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
         self.bridge_lines = [ln for ln in bridge if ln.key in keep]

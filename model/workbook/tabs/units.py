@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, Rng
 from ...calc.lines import Line, first_flagged
+from ...calc.costs import cost_lines
 from ...calc.units import contribution_lines
 from ..layout import LineBlock
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -18,15 +19,19 @@ from .breakeven import target_pick
 DRIVERS = ["u_tokens", "u_price", "u_unit_cost", "u_variable_share", "u_generations", "u_cost_per_gen", "u_headcount",
            "u_cost_per_head", "u_opex_share"]
 CUSTOMERS = ["u_customers", "u_rev_per_customer"]
+# with the compute build: what serving and training take in accelerators, and a token's two marginal costs
+COMPUTE = ["c_throughput", "c_target_util", "c_utilisation", "c_serving_acc", "c_tokens_per_acc", "c_rnd_acc", "c_fleet",
+           "c_owned_share", "c_rent", "c_rate", "c_hours_per_gen", "c_lrmc", "c_lrmc_share", "c_srmc", "c_srmc_share"]
 # the summary's columns: (label id, unit kind, number format)
 COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tokens", "tokens"),
            ("ue.tokens_target", "tokens", "tokens"), ("ue.token_pays", "year", "year")]
 
 
-def view(line):
-    """A unit line of the scenario block, shown here in actual and forecast columns alike, in its unit."""
-    f = lambda x, p: x.at(line.key, p)  # noqa: E731
-    return Line(f"v_{line.key}", line.unit, f, f, text=line.key, note="-")
+def view(line, source):
+    """A unit line of the scenario block `source`, shown here in actual and forecast columns alike, in its unit
+    (no cell where the line has none: a forecast-only line in an actual year)."""
+    f = lambda x, p: x.at(line.key, p) if source.has(line.key, p) else None  # noqa: E731
+    return Line(f"v_{line.key}", line.unit, f, f, text=line.text, note="-", segment=line.segment)
 
 
 class UnitsTab:
@@ -45,15 +50,16 @@ class UnitsTab:
         table_top = top + 2
         row = table_top + len(scs) + 6
 
-        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else [])
-        lines = [view(scenarios.blocks[scs[0]].line(key)) for key in drivers] + contribution_lines(data)
+        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else []) + (COMPUTE if data.compute else [])
+        first_block = scenarios.blocks[scs[0]]
+        lines = [view(first_block.line(key), first_block) for key in drivers] + contribution_lines(data)
         self.blocks = {}
         for sc in scs:
             sh.put(row, LABEL_COL, t("ue.contribution", scenario=sc), "section")
             row += 1
             block = LineBlock(sh, tl, lines, row, tl.years, inputs, source=scenarios.blocks[sc], headers=self.headers)
             block.fill(notes=sc == scs[0])
-            for key, cls in data.units.classes.items():
+            for key, cls, _ in cost_lines(data):
                 sh.put(block.rows[f"ue_{key}"], UNIT_COL, t(f"ue.{cls}"), "unit")
             self.blocks[sc] = block
             sh.groups.append((row, block.last_row))

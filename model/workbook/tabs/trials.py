@@ -1,0 +1,263 @@
+"""Trials: the Monte Carlo's trials, one row each. A row draws a uniform number for the shared factor and
+for each driver with a range (the HDR generator, in the cell's own arithmetic, from the trial number, the
+variable and the seed), ties each driver's draw to the factor's, turns it into the driver's shift
+(triangular), and recomputes the selected scenario's forecast with its drivers shifted, from the same line
+definitions as the Income Statement and Cash & Funding: revenue, adjusted net income, cash before new
+funding and closing cash per forecast year, then the year of breakeven and the year cash first falls below
+the minimum (0: not within the horizon). A line no shift moves is read from the selected scenario's; a line
+that grows from its own last year (tokens, price, cash) has a cell per year; the rest is composed into the
+formulas (workbook/inline.py).
+
+Every column holds one formula, written once and evaluated for all rows at once (calc/vector.py)."""
+from __future__ import annotations
+
+from ...calc.formula import Fn, Name, Neg, Op, Ref, Rng, col_letter
+from ...calc.lines import cash_lines, scenario_lines
+from ...calc.risk import hdr_formula, shifted, triangular, with_factor
+from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
+from ...data.items import REST, driver_items
+from ..inline import InlineRow
+from ..layout import moved_by, reads, upstream
+from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
+from . import LINE_HEIGHT, title_rows
+
+OUTPUTS = ("revenue", "adjusted_net_income")          # income lines every trial keeps, per forecast year
+CASH_OUTPUTS = ("cash_before_plug", "closing_cash")   # and cash-flow lines
+HEAD = 4            # the group headings' row; the parameter rows below it
+PARAMS = ("variable", "factor", "low", "likely", "high")   # label ids trials.<id>, one row each
+
+
+class TrialsTab:
+    def __init__(self, book, data, tl, inputs, income, cash, risk):
+        """`risk`: the Risk tab (its settings cells, its period header, and the trial it shows, whose cash
+        bridge holds the lines no shift moves)."""
+        t = self.t = book.t
+        sh = self.sheet = book.add_sheet("trials", "calc")
+        self.tl, self.data, self.risk = tl, data, risk
+        title_rows(sh, sh.name, t("trials.subtitle", risk=t("tabs.risk"), inputs=t("tabs.inputs")))
+        self.top = HEAD + 1 + len(PARAMS) + 1     # the first trial's row, under the headings and parameters
+        self.rows = range(self.top, self.top + data.risk.trials)
+        self.param = {key: HEAD + 1 + i for i, key in enumerate(PARAMS)}
+        self.plan(data, tl, inputs, income, cash, risk)
+        columns = self.draw_columns(data.risk.ranges, inputs.risk)
+        columns.update(self.forecast_columns(data.risk.ranges, income, cash))
+        self.write(sh, columns, data.risk.trials)
+
+    def draw_columns(self, ranges, rin) -> dict:
+        """The draws' columns, each under its heading and parameters: the shared factor's draw, each driver's
+        draw tied to it, each driver's shift. Returns key -> (formula of the row, number format)."""
+        sh, t, top, param = self.sheet, self.t, self.top, self.param
+        for key, r in param.items():
+            sh.put(r, LABEL_COL, t(f"trials.{key}"), "detail_label")
+        sh.put(HEAD, LABEL_COL, "", "head")
+        sh.put(top - 1, LABEL_COL, t("trials.trial_head"), "head")
+        sh.put(top - 1, UNIT_COL, t("trials.trial"), "head")
+        sh.widths.update({LABEL_COL: 30, UNIT_COL: 8})
+        sh.heights[top - 1] = 4 * LINE_HEIGHT
+        sh.freeze = (top, FIRST_COL)
+        keys = ["u0"] + [("u", r.driver) for r in ranges] + [("d", r.driver) for r in ranges]
+        self.col = {key: FIRST_COL + i for i, key in enumerate(keys)}
+        items = driver_items(self.data)
+        sh.put(top - 1, self.col["u0"], t("trials.factor_draw"), "head_wrap")
+        for r in ranges:
+            label = t.item("drivers", items[r.driver])
+            sh.put(top - 1, self.col[("u", r.driver)], t("trials.draw", driver=label), "head_wrap")
+            sh.put(top - 1, self.col[("d", r.driver)], t("trials.shift", driver=label), "head_wrap")
+        for c in self.col.values():
+            sh.widths[c] = 12
+        for key, first, last in (("draws", "u0", ("u", ranges[-1].driver)),
+                                 ("shifts", ("d", ranges[0].driver), ("d", ranges[-1].driver))):
+            sh.put(HEAD, self.col[first], t(f"trials.{key}"), "head")
+            if self.col[last] > self.col[first]:
+                sh.merges.append((HEAD, self.col[first], self.col[last]))
+        # the generator's variable ids: the draw column's position, 1 for the shared factor
+        var = {c: sh.put(param["variable"], c, _columns(sh.cell_at(top - 1, self.col["u0"]), sh.cell_at(top - 1, c)),
+                         "calc", "int").ref(abs_row=True)
+               for c in [self.col["u0"]] + [self.col[("u", r.driver)] for r in ranges]}
+        here = lambda key, c: sh.cell_at(param[key], c).ref(abs_row=True)   # noqa: E731  (its column's parameter)
+        trial, seed = Column("trial", UNIT_COL), self.risk.seed.ref(True, True)
+        u0 = Column("u0", self.col["u0"])
+        columns = {"u0": (hdr_formula(trial, var[self.col["u0"]], seed), "rate")}
+        for r in ranges:
+            c = self.col[("u", r.driver)]
+            sh.put(param["factor"], c, rin[(r.driver, "factor")].ref(), "calc", "count")
+            columns[("u", r.driver)] = (with_factor(hdr_formula(trial, var[c], seed), u0, here("factor", c),
+                                                    self.risk.factor_weight.ref(True, True)), "rate")
+            c = self.col[("d", r.driver)]
+            for key in ("low", "likely", "high"):
+                sh.put(param[key], c, rin[(r.driver, key)].ref(), "calc", "pct")
+            columns[("d", r.driver)] = (triangular(Column(("u", r.driver), self.col[("u", r.driver)]),
+                                                   here("low", c), here("likely", c), here("high", c)), "pct")
+        return columns
+
+    def forecast_columns(self, ranges, income, cash) -> dict:
+        """The forecast's columns: a cell per forecast year for each line the row keeps (stored_lines), then
+        the breakeven year and the year cash first falls below the minimum."""
+        sh, t, fc, top = self.sheet, self.t, self.tl.forecast, self.top
+        kind = {r.driver: r.kind for r in ranges}
+
+        def drivers(name, p):
+            base = income.drivers[(name, p)].ref(True, True)
+            drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
+            if drv not in kind:
+                return base
+            return shifted(kind[drv], base, Column(("d", drv), self.col[("d", drv)]), rest=name != drv)
+
+        stored = self.stored_lines(drivers)
+        col = max(self.col.values()) + 1
+        for key, part in stored:
+            sh.put(HEAD, col, t.line(self.line(key, part))[0], "head")
+            sh.merges.append((HEAD, col, col + len(fc) - 1))
+            for p in fc:
+                self.col[("line", key, p)] = col
+                sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # the fiscal year, as on Risk
+                sh.widths[col] = 11
+                col += 1
+        self.col["be"], self.col["runout"] = col, col + 1
+        for c, key in ((col, "be_year"), (col + 1, "runout_year")):
+            sh.put(top - 1, c, t(f"trials.{key}"), "head_wrap")
+            sh.widths[c] = 12
+        columns = {("line", key, p): (expr, self.line(key, part).unit)
+                   for (key, part), (p, expr) in self.compose(drivers, stored)}
+        line = lambda key: [Column(("line", key, p), self.col[("line", key, p)]) for p in fc]   # noqa: E731
+        fiscal = [self.risk.headers[p].ref(True, True) for p in fc]   # the fiscal years, as the Risk tab heads them
+        columns["be"] = (RowFirst(line("adjusted_net_income"), ">=", 0, fiscal), "year")
+        columns["runout"] = (RowFirst(line("cash_before_plug"), "<", cash.scalars["min_cash"].ref(True, True), fiscal),
+                             "year")
+        return columns
+
+    def line(self, key, part):
+        return (self.lines if part == "lines" else self.bridge_lines)[key]
+
+    # --- which lines a trial needs, what moves them, and which it keeps in cells of its own ---
+    def plan(self, data, tl, inputs, income, cash, risk):
+        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.cash_periods = [inputs.opening_period] + tl.forecast
+        bridge = cash_lines(cash.events, compute=data.compute)
+        every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
+        keep = upstream(CASH_OUTPUTS, lambda k: every[k].own)
+        self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep}
+        bridge_reads = {k: every[k] for k in keep}
+        needs = set(OUTPUTS).union(*(every[k].other for k in keep))
+        lines = scenario_lines(data)
+        forecast = [p for p in self.periods if not tl.is_actual(p)]
+        every = reads(tl, lines, forecast, inputs, risk.headers)
+        keep = upstream(needs, lambda k: every[k].own)
+        self.lines = {ln.key: ln for ln in lines if ln.key in keep}
+        ids = {r.driver: r.driver for r in data.risk.ranges}
+        ids.update({REST + d: d for d in ids})
+        self.moved = moved_by({k: every[k] for k in keep}, ids)
+        self.bridge_moved = moved_by(bridge_reads, ids, self.moved)
+        self.fixed, self.fixed_bridge = income.lines, risk.viewer.bridge
+        self.inputs, self.headers = inputs, risk.headers
+
+    def rows_for(self, drivers, stored_lines, stored_bridge):
+        tl = self.tl
+        lines = InlineRow(tl, self.lines.values(), self.periods, self.moved, self.fixed, drivers, stored_lines,
+                          self.inputs, self.headers)
+        cash = self.fixed_bridge
+        bridge = InlineRow(tl, self.bridge_lines.values(), self.cash_periods, self.bridge_moved, cash,
+                           lambda name, p: cash.drivers(name, p), stored_bridge, self.inputs, self.headers, source=lines)
+        return lines, bridge
+
+    def stored_lines(self, drivers) -> list:
+        """(line, part) the trial keeps a cell per forecast year for: the outputs, and every line moved by a
+        shift that reads itself at an earlier period (composed inline it would repeat its history)."""
+        out = [(k, "lines") for k in OUTPUTS] + [(k, "bridge") for k in CASH_OUTPUTS]
+        kept = lambda keys: {(k, p): Column(k, 0) for k in keys for p in self.tl.forecast}   # noqa: E731
+        lines, bridge = self.rows_for(drivers, kept(OUTPUTS), kept(CASH_OUTPUTS))
+        for row, keys in ((lines, OUTPUTS), (bridge, CASH_OUTPUTS)):
+            for k in keys:
+                for p in self.tl.forecast:
+                    row.formula(k, p)
+        out += [(k, "lines") for k in self.lines if k in lines.recursive and (k, "lines") not in out]
+        out += [(k, "bridge") for k in self.bridge_lines if k in bridge.recursive and (k, "bridge") not in out]
+        return out
+
+    def compose(self, drivers, stored) -> list:
+        """((line, part), (period, formula)) for every stored cell of a trial row, in the order of periods."""
+        fc = self.tl.forecast
+        cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt in stored if pt == part
+                       for p in fc} for part in ("lines", "bridge")}
+        lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
+        return [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for p in fc for k, part in stored]
+
+    def write(self, sh, columns, n):
+        """Every column's formula rendered once and its values computed for all n rows at once (in the order
+        the columns read each other), then written row by row."""
+        self.values = values = {"trial": [float(i + 1) for i in range(n)]}
+        head = sh.cell_at(self.top - 1, UNIT_COL)
+        trial_text = f"=ROWS({col_letter(UNIT_COL)}${head.row + 1}:{col_letter(UNIT_COL)}{ROW})"
+        for i, r in enumerate(self.rows):   # the trial number: the rows above it, from the heading
+            sh.put(r, UNIT_COL, Computed(trial_text, r - 1, float(i + 1), False, ()), "calc", "int")
+        for key in _order(columns):
+            expr, fmt = columns[key]
+            values[key] = evaluate(expr, values, n)
+            text = render(expr, sh)
+            links = tuple(c for c in _cells_read(expr) if c.sheet is not sh)[:1]
+            c = self.col[key]
+            for r, v in zip(self.rows, values[key]):
+                sh.put(r, c, Computed(text, r, v, expr.array, links), "calc", fmt)
+
+    def column(self, key) -> Rng:
+        """A column of the trials as a range (rows fixed, the column relative: it moves along a timeline)."""
+        c = self.col[key]
+        return Rng(self.sheet.cell_at(self.rows[0], c), self.sheet.cell_at(self.rows[-1], c), absolute=False,
+                   fixed_rows=True)
+
+    def trial_numbers(self) -> Rng:
+        return Rng(self.sheet.cell_at(self.rows[0], UNIT_COL), self.sheet.cell_at(self.rows[-1], UNIT_COL))
+
+
+def _columns(first, cell):
+    """The number of columns from `first` to `cell`: the generator's variable id of a draw column."""
+    return Fn("COLUMNS", Rng(first, cell, anchored=True))
+
+
+def _cells_read(expr) -> list:
+    """The cells a column's formula reads (a range by its first cell)."""
+    out, todo = [], [expr]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, (Ref, Name)):
+            out.append(e.cell)
+        elif isinstance(e, Rng):
+            out.append(e.first)
+        elif isinstance(e, Op):
+            todo += [e.a, e.b]
+        elif isinstance(e, Neg):
+            todo.append(e.a)
+        elif isinstance(e, Fn):
+            todo += e.args
+        elif isinstance(e, RowFirst):
+            todo += [e.x, *e.years]
+    return out
+
+
+def _order(columns) -> list:
+    """The column keys in an order where each comes after the columns its formula reads (same row)."""
+    deps = {k: {c.key for c in _leaves(e)} for k, (e, _) in columns.items()}
+    done, out = {"trial"}, []
+    while len(out) < len(columns):
+        ready = [k for k in columns if k not in done and deps[k] <= done]
+        if not ready:
+            raise ValueError(f"trial columns read each other in a cycle: {[k for k in columns if k not in done]}")
+        for k in ready:
+            done.add(k)
+            out.append(k)
+    return out
+
+
+def _leaves(expr):
+    out, todo = [], [expr]
+    while todo:
+        e = todo.pop()
+        if isinstance(e, Column):
+            out.append(e)
+        elif isinstance(e, RowFirst):
+            out.extend(e.cols)
+        for child in (getattr(e, "a", None), getattr(e, "b", None), *getattr(e, "args", ())):
+            if child is not None:
+                todo.append(child)
+    return out
+

@@ -146,6 +146,37 @@ def test_the_shipped_scorecard_by_hand(shipped):
     assert zh.tabs["claims"].scorecard.verdicts["API10X"].result() == "不成立"
 
 
+def test_the_marginal_cost_conclusions_against_both_marginal_costs(shipped):
+    """The compute build's short- and long-run marginal cost of a token (FY2025): on capacity already paid
+    for, a token costs the owned accelerators' power, well under 15% of its price; when capacity follows
+    volume it costs what the serving fleet costs per token, the reported cloud cost of revenue: 1 - 18.9%
+    (R1) = 81.1% of the price. So 'API marginal cost under 15%' and 'high fixed, low marginal cost' hold in
+    the short run only (fixed costs are most of all costs: more than half)."""
+    data, en, _ = shipped
+    rows, card = en.tabs["claims"].rows, en.tabs["claims"].scorecard
+    short, long_ = rows["API25S"][1].result(), rows["API25L"][1].result()
+    assert short < 0.15 and long_ == pytest.approx(1 - 0.189, abs=1e-9)
+    assert rows["HFLMS"][1].result() == short and rows["HFLML"][1].result() == long_
+    assert rows["HFLMF"][1].result() > 0.5
+    assert card.verdicts["API15"].result() == card.verdicts["HFLM"].result() == "holds in part"
+    assert "81.1% when capacity follows volume" in card.evidence["HFLM"].result()
+
+
+def test_profit_released_is_judged_where_breakeven_comes_first(shipped):
+    """Only a scenario that breaks even before FY2030 can show profit released after it: bull (FY2028), whose
+    incremental adjusted margin FY2028-FY2030 is (ANI 2030 - ANI 2028) / (revenue 2030 - revenue 2028)."""
+    data, en, _ = shipped
+    card, rows = en.tabs["claims"].scorecard, en.tabs["claims"].rows
+    bull = en.tabs["scenarios"].blocks["bull"]
+    at = lambda key, y: bull.cell(key, next(p for p in bull.tl.forecast if p.year == y)).result()  # noqa: E731
+    margin = (at("adjusted_net_income", 2030) - at("adjusted_net_income", 2028)) / (at("revenue", 2030) - at("revenue", 2028))
+    assert rows["RELEASE_bull"][1].result() == pytest.approx(margin)
+    assert {sc: c.result() for sc, c in card.scenario_verdicts["RELEASE"].items()} == {
+        "base": "cannot be tested", "bull": "holds" if margin >= 0.5 else "fails", "bear": "cannot be tested"}
+    assert card.count_cell.result() == ("Of 6 conclusions — holds: 1; holds in part or in some scenarios: 4; "
+                                        "fails: 1; cannot be tested: 0.")
+
+
 def test_no_claim_is_judged_against_a_later_period_than_its_own(shipped):
     """Every claim's figure reads only its own periods (the cells its formula refers to lie in the claim's
     columns); the later actuals beside a claim judge it only when it is about what follows the note
@@ -158,9 +189,11 @@ def test_no_claim_is_judged_against_a_later_period_than_its_own(shipped):
     judged = {"latest_holds", "latest_fails", "latest_open"}
     checked = 0
     for cl in data.claims:
-        if cl.calc in ("breakeven", "none"):
+        if cl.calc in ("breakeven", "released", "none"):   # a forecast per scenario, or no figure
             continue
-        cells = [c for c in tab.rows[cl.id][1].content.refs() if c.sheet.tab in ("income", "ratios")]
+        selector = en.tabs["income"].index   # the selected scenario's number (a Unit Economics line is picked by it)
+        cells = [c for c in tab.rows[cl.id][1].content.refs() if c.sheet.tab in ("income", "ratios", "units")
+                 and c is not selector]
         assert cells, cl.id
         assert {period_of[c.col] for c in cells} <= set(cl.periods), cl.id
         checked += 1

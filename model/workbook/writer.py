@@ -74,6 +74,7 @@ ROLES = {
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
     "calc": {"align": "right"},
     "calc_left": {"align": "left"},  # a value beside its label (Cover)
+    "calc_top": {"align": "left", "valign": "top"},   # a verdict level with its wrapped label (Claims Audit)
     "sentence": {"align": "left", "valign": "top", "text_wrap": True},   # a sentence built by formula (Cover)
     "calc_total": {"align": "right", "bold": True, "top": 1},
     "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
@@ -256,7 +257,7 @@ def outline_levels(groups) -> dict[int, int]:
 
 def print_extent(sh) -> tuple[int, int]:
     """(last row, last column) to print: the used cells and the charts placed below or beside them."""
-    last_row, last_col = sh.last_row(), sh.last_col()
+    last_row, last_col = sh.last_row(), max([sh.last_col()] + [c2 for _, _, c2 in sh.merges])   # merged text whole
     for chart in sh.charts:
         col, width = chart.anchor[1], chart.size[0]
         last_row = max(last_row, chart_bottom(chart))
@@ -265,6 +266,11 @@ def print_extent(sh) -> tuple[int, int]:
             col += 1
         last_col = max(last_col, col - 1)
     return last_row, last_col
+
+
+def collapsed_rows(sh) -> set[int]:
+    """Rows hidden in a collapsed group (Sheet.collapsed): shown with the group's + button, printed when shown."""
+    return {r for first, last in sh.groups if first in sh.collapsed for r in range(first, last + 1)}
 
 
 def header_text(text: str) -> str:
@@ -352,8 +358,12 @@ def _write(book, path, protect):
             ws.data_validation(cell.row, cell.col, cell.row, cell.col, validation(cell, rule, t))
         for r, height in sh.heights.items():
             ws.set_row(r, height)
+        hidden = collapsed_rows(sh)
         for r, level in outline_levels(sh.groups).items():
-            ws.set_row(r, sh.heights.get(r), None, {"level": level})
+            ws.set_row(r, sh.heights.get(r), None, {"level": level, "hidden": r in hidden})
+        for first in sh.collapsed:   # the +/- button sits on the row after the group
+            last = next(b for a, b in sh.groups if a == first)
+            ws.set_row(last + 1, sh.heights.get(last + 1), None, {"collapsed": True})
         if protect:
             ws.protect("", PROTECTION)
         if sh.kind == "hidden":  # the build record (meta.py): never shown, never printed
@@ -372,9 +382,11 @@ def _write(book, path, protect):
             ws.print_across()
         else:
             ws.fit_to_pages(1, 1 if sh.one_page else 0)
-        if sh.page_breaks:
-            ws.set_h_pagebreaks(sh.page_breaks)
-        ws.print_area(0, 0, *print_extent(sh))
+        breaks = sorted(set(sh.page_breaks + ([sh.pack_end] if sh.pack_end else [])))
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
+        last_row, last_col = print_extent(sh)
+        ws.print_area(0, 0, last_row, last_col if sh.print_cols is None else sh.print_cols)
         if sh.print_rows:
             ws.repeat_rows(*sh.print_rows)
         elif sh.freeze and sh.freeze[0]:

@@ -104,3 +104,12 @@ def put_label(sheet, row, text, role, texts, width):
     sheet.put(row, 0, text, role + ("_wrap" if wrap else ""))
     if wrap:
         fit_rows(sheet, [(row, s, width) for s in texts])
+
+
+def put_note(sheet, row, text, texts, last_col):
+    """A note under a table, wrapped across its columns (A to `last_col`) so that it prints whole, as tall
+    as the longest edition's text (`texts`) needs."""
+    sheet.put(row, 0, text, "note_wrap")
+    sheet.merges.append((row, 0, last_col))
+    width = sum(sheet.widths.get(c, 8.43) for c in range(last_col + 1))
+    fit_rows(sheet, [(row, s, width) for s in texts])

@@ -120,6 +120,7 @@ class CashTab:
         value_top = table_top + len(scs) + 6
         row = value_top + (len(scs) + 6 if share_data else 0)  # below the summary tables and their notes
         self.blocks = {}
+        sh.pack_end, sh.print_cols = row, tl.last_col   # print pack: the inputs and summaries, without the notes
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1

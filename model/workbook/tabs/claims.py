@@ -13,7 +13,7 @@ from ...calc.lines import cagr, first_flagged
 from ..timeline import FIRST_COL, LABEL_COL
 from ...data.settings import per_edition
 from ...labels import LANGS
-from . import LINE_HEIGHT, fit_rows, title_rows
+from . import LINE_HEIGHT, fit_rows, put_label, title_rows
 from .scorecard import Scorecard, scorecard_height
 from .inputs import claim_format, claim_unit, tolerance_format
 
@@ -30,9 +30,9 @@ FAIL = {"source": "differs", "note": "differs", "proxy": "proxy", "assumption": 
 LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral"), ("latest_shown", "neutral")]
 # label id claims.<id>, width; the first nine print as one band (claim, figures, test and statuses together, the
 # scorecard above them), the rest as a second with the claim column repeated
-COLUMNS = [("claim", 40), ("unit", 10), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
-           ("test", 13), ("status", 24), ("verdict", 24), ("latest_year", 12), ("latest_interim", 12),
-           ("latest_test", 13), ("id", 8), ("quote", 34), ("explanation", 52)]
+COLUMNS = [("claim", 36), ("unit", 9), ("reported", 10), ("model", 10), ("difference", 10), ("tolerance", 9),
+           ("test", 12), ("status", 20), ("verdict", 20), ("latest_year", 12), ("latest_interim", 12),
+           ("latest_test", 13), ("id", 8), ("quote", 28), ("explanation", 38)]
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
 
@@ -80,7 +80,7 @@ class ClaimsTab:
         top = 4
         if data.thesis:
             top += scorecard_height(data) + 1
-            sh.page_breaks.append(top)   # the appendix starts a printed page of its own
+            sh.pack_end = top   # the print pack holds the scorecard; the appendix starts a page of its own
             sh.put(top, LABEL_COL, t("claims.appendix"), "section")
             top += 2
         # the legend and counts: a claim's status is its weightiest row's, in this order
@@ -116,10 +116,10 @@ class ClaimsTab:
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
         # print: the table's heading row on every page (the scorecard and the status legend above print once),
-        # in two bands of columns at 80% with the claim column repeated: figures, test and statuses (each
+        # in two bands of columns at 72% with the claim column repeated: figures, test and statuses (each
         # verdict on its claim's page); the later actuals, the note's words and the explanation
         sh.print_rows = (head, head)
-        sh.print_bands = (80, [COL["latest_year"]])
+        sh.print_bands = (72, [COL["latest_year"]])
 
         self.rows, self.verdicts, self.latest_cells, self.later = {}, {}, {}, []
         groups = {}   # group -> [(row, status cell, kind of row: see cases_of)]
@@ -127,8 +127,10 @@ class ClaimsTab:
         case_top = r + sum(self.row_count(cl) for cl in data.claims) + 2   # below the table
         self.cases = self.condition_cases(case_top, scenarios, breakeven) if any(c.condition for c in data.claims) else {}
         for cl in data.claims:
-            for key, label, figure, kind in self.cases_of(cl, scenarios):
+            labels = zip(*(self.labels_of(cl, e) for e in self.editions))   # each row's label in every edition
+            for (key, label, figure, kind), texts in zip(self.cases_of(cl, scenarios), labels):
                 status = self.claim_row(r, cl, label, figure, kind, inputs)
+                fit_rows(sh, [(r, text, COLUMNS[COL["claim"]][1]) for text in texts])   # wrapped, one layout
                 groups.setdefault(cl.group, []).append((r, status, kind))
                 self.rows[key] = (sh.cell_at(r, COL["reported"]), sh.cell_at(r, COL["model"]), status)
                 r += 1
@@ -213,6 +215,15 @@ class ClaimsTab:
             return 1
         return len(self.data.scenarios) * (2 if cl.condition else 1)
 
+    def labels_of(self, cl, t):
+        """The row labels of claim `cl` in the edition of `t`, in the order of cases_of."""
+        claim = t.data_text(cl.fields, "claim")
+        if cl.calc not in PER_SCENARIO:
+            return [claim]
+        return [t("claims.per_scenario", claim=claim, scenario=sc) for sc in self.data.scenarios] + (
+            [t("claims.per_condition", claim=claim, scenario=sc, base=self.tl.base_year.code)
+             for sc in self.data.scenarios] if cl.condition else [])
+
     def cases_of(self, cl, scenarios):
         """(row key, label, model figure, kind) per row of a claim; kind: 'row' (its status counts),
         'scenario' (an analyst's scenario beside a conditional claim) or 'condition' (the computed case
@@ -234,7 +245,7 @@ class ClaimsTab:
         sh, t = self.sheet, self.t
         reported, tol = (c.ref() for c in inputs.claims[cl.id])
         fmt = claim_format(cl.unit)
-        sh.put(r, COL["claim"], label, "text")
+        sh.put(r, COL["claim"], label, "text_wrap")
         sh.put(r, COL["unit"], claim_unit(t, cl), "unit")
         rep = sh.put(r, COL["reported"], reported, "calc", fmt)
         model = sh.put(r, COL["model"], figure, "calc", fmt)
@@ -310,7 +321,9 @@ class ClaimsTab:
         sh.put(top, LABEL_COL, t("claims.case_section", base=base.code), "section")
         sh.put(top + 1, LABEL_COL, t("claims.case_note", base=base.code, breakeven=t("tabs.breakeven")), "note")
         r = top + 2   # the growth and the revenue it starts from, above the year header: not per year
-        sh.put(r, LABEL_COL, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label")
+        put_label(sh, r, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label",
+                  [e("claims.case_growth", base=base.code, ratios=e("tabs.ratios")) for e in self.editions],
+                  COLUMNS[COL["claim"]][1])
         sh.put(r, 1, t.unit_of("pct"), "unit")
         growth = sh.put(r, FIRST_COL, self.ratios.lines.cell("revenue_growth", base).ref(), "calc", "pct").ref(True, True)
         sh.put(r + 1, LABEL_COL, t("claims.case_base", base=base.code), "label")
@@ -331,7 +344,9 @@ class ClaimsTab:
         out = {}
         for sc in self.data.scenarios:
             need_row, flag_row = r + 1, r + 2
-            sh.put(need_row, LABEL_COL, t("claims.case_need", scenario=sc, breakeven=t("tabs.breakeven")), "label")
+            put_label(sh, need_row, t("claims.case_need", scenario=sc, breakeven=t("tabs.breakeven")), "label",
+                      [e("claims.case_need", scenario=sc, breakeven=e("tabs.breakeven")) for e in self.editions],
+                      COLUMNS[COL["claim"]][1])
             sh.put(need_row, 1, t.unit, "unit")
             sh.put(flag_row, LABEL_COL, t("claims.case_reached", scenario=sc), "detail_label")
             sh.put(flag_row, 1, t.unit_of("flag"), "unit")

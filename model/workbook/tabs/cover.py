@@ -5,7 +5,7 @@ from __future__ import annotations
 from ...calc.formula import IF, ISNUMBER, MAX, MIN, Rng, Text
 from ...data.periods import parse_year_end, period_end_date
 from ..timeline import LABEL_COL
-from . import LINE_HEIGHT, STATUS_ROW, fit_rows, put_label, title_rows
+from . import LINE_HEIGHT, STATUS_ROW, fit_rows, lines_needed, put_label, title_rows
 from .market import cover_market, published
 from .scorecard import VERDICTS
 from .words import PLACEHOLDER, number, sentence, year
@@ -13,7 +13,10 @@ from ...labels import LANGS
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
-WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 12)}}
+# one page wide at a readable scale (the print pack): a label column and seven of figures; the by-scenario
+# headline is two tables of at most seven columns
+WIDTHS = {0: 54, **{k: 13 for k in range(1, 8)}}
+CASH_COLUMNS = ("lowest_cash", "lowest_year", "run_out", "funding_need", "dilution", "value_per_share")
 
 
 def fiscal_year_text(t, data) -> str:
@@ -75,16 +78,7 @@ class CoverTab:
         ]
         r = self.answer(4, inputs, income, scenarios, cash) + 1
         r = self.thesis(r, claims)
-        sh.put(r, LABEL_COL, t("cover.about"), "section")
-        r += 1
-        for label, value in rows:
-            sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
-            sh.put(r, 1, value, "text_wrap")
-            sh.merges.append((r, *TEXT_COLS))
-            fit_rows(sh, [(r, value, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
-            r += 1
-        r += 1
-        sh.put(r, LABEL_COL, t("cover.headline"), "section")
+        self.section(r, t("cover.headline"))
         r += 1
         headline = [
             (t("cover.selected"), inputs.Scenario, "calc_left", "text"),
@@ -124,35 +118,54 @@ class CoverTab:
                 sh.put(r, 2, cash.selected[1].ref(), "calc_left", "year")
             r += 1
         r += 1
+        sh.pack_end = r   # the print pack's second page of the Cover: the scenarios at a glance, the market, the guide
         r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
         r = cover_market(self, r, scenarios.market)
         r += 1 if scenarios.market.estimates else 0
-        sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
+        self.section(r, t("cover.about"))   # about the model, after its answers
+        r += 1
+        for label, value in rows:
+            sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
+            sh.put(r, 1, value, "text_wrap")
+            sh.merges.append((r, *TEXT_COLS))
+            fit_rows(sh, [(r, value, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
+            r += 1
+        r += 1
+        self.section(r, t("cover.guide_title"))
         r += 1
         claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
         peers_line = t("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else ""
-        for line in t("cover.guide", claims_line=claims_line, peers_line=peers_line,
-                      **{k: v for k, v in tabs.items() if k not in ("claims", "peers")}):
-            sh.put(r, LABEL_COL, line, "text")
+        guide = lambda e: e("cover.guide", claims_line=claims_line, peers_line=peers_line,  # noqa: E731
+                            **{k: v for k, v in tabs.items() if k not in ("claims", "peers")})
+        width = sum(WIDTHS.values())
+        for i, line in enumerate(guide(t)):   # wrapped across the page's width, as tall as either edition needs
+            sh.put(r, LABEL_COL, line, "text_wrap")
+            sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+            fit_rows(sh, [(r, line, width)] + [(r, guide(e)[i], width) for e in (t.edition(lang) for lang in LANGS)
+                                               if len(guide(e)) == len(guide(t))])
             r += 1
         r += 1
-        sh.put(r, LABEL_COL, t("cover.legend"), "section")
+        self.section(r, t("cover.legend"))
         r += 1
         for role, sample in LEGEND:
             sh.put(r, 1, t(f"cover.legend_{role}"), "text")
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1
-        sh.put(r, LABEL_COL, t("cover.contents"), "section")
+        self.section(r, t("cover.contents"))
         r += 1
         for s in sh.book.sheets:
             cell = sh.put(r, LABEL_COL, s.name, "link")
             sh.links.append((cell, f"'{s.name}'!A1", s.name))
             r += 1
         sh.widths.update(WIDTHS)
-        sh.one_page = True
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def section(self, r, text):
+        """A section heading across the page's width, so that it reads whole."""
+        self.sheet.put(r, LABEL_COL, text, "section")
+        self.sheet.merges.append((r, LABEL_COL, TEXT_COLS[1]))
 
     def opening_date(self, op) -> str:
         """The opening cash date (30 Jun 2026): the end of the period the cash balance is given for."""
@@ -176,8 +189,7 @@ class CoverTab:
         sh, t, data = self.sheet, self.t, self.data
         tl = income.lines.tl
         first, last = tl.forecast[0], tl.forecast[-1]
-        sh.put(r, LABEL_COL, t("cover.answer", first=first.code, last=last.code), "section")
-        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))   # the question reads whole across the sentences' width
+        self.section(r, t("cover.answer", first=first.code, last=last.code))
         r += 1
         width = sum(WIDTHS[c] for c in range(TEXT_COLS[1] + 1))
         # as tall as the longer edition's sentence needs, each figure taken at ten characters
@@ -197,7 +209,10 @@ class CoverTab:
             sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
             fit_rows(sh, [(r, text, width) for text in filled])
             r += 1
-        sh.put(r, LABEL_COL, t("cover.answer_note", unit=t.unit, period=scenarios.opening_period.code), "note")
+        note = lambda e: e("cover.answer_note", unit=e.unit, period=scenarios.opening_period.code)  # noqa: E731
+        sh.put(r, LABEL_COL, note(t), "note_wrap")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        fit_rows(sh, [(r, note(t.edition(lang)), width) for lang in LANGS])
         return r + 1
 
     def broker_view(self, inputs):
@@ -222,9 +237,8 @@ class CoverTab:
         scorecard's count), else how many of all the claims differ."""
         if claims is None:
             return []
-        if claims.scorecard:
-            return [(self.t("cover.thesis_verdicts", claims=tabs["claims"]), claims.scorecard.count_cell.ref(),
-                     "calc_left", "text")]
+        if claims.scorecard:   # the conclusions' own section above says it
+            return []
         return [(self.t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
 
     def thesis(self, r, claims) -> int:
@@ -233,8 +247,7 @@ class CoverTab:
         if claims is None or not claims.scorecard:
             return r
         sh, t, card = self.sheet, self.t, claims.scorecard
-        sh.put(r, LABEL_COL, t("cover.thesis", claims=claims.sheet.name), "section")
-        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        self.section(r, t("cover.thesis", claims=claims.sheet.name))
         r += 1
         for th in self.data.thesis:
             texts = [e.data_text(th.fields, "thesis") for e in (t.edition(lang) for lang in LANGS)]
@@ -253,14 +266,31 @@ class CoverTab:
         return differ.cat(Text(self.t("cover.claims_of"))).cat(claims.count.ref())
 
     def by_scenario(self, r, scenarios, breakeven, cash):
-        """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""
+        """The headline answer for every scenario at a glance, links to the analysis tabs' summaries: the
+        breakeven table, then the cash and value table (each narrow enough for a readable page)."""
+        columns = BY_SCENARIO + (BY_SCENARIO_VALUE if hasattr(cash, "value_summary") else [])
+        r = self.scenario_table(r, "by_scenario", [c for c in columns if c[0] not in CASH_COLUMNS], scenarios,
+                                breakeven, cash)
+        r = self.scenario_table(r + 1, "by_scenario_cash", [c for c in columns if c[0] in CASH_COLUMNS], scenarios,
+                                breakeven, cash)
+        tl = scenarios.blocks[self.data.scenarios[0]].tl
+        self.sheet.put(r, LABEL_COL, self.t("cover.by_scenario_note", first=tl.forecast[0].code,
+                                            last=tl.forecast[-1].code, period=scenarios.opening_period.code), "note_wrap")
+        self.sheet.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        fit_rows(self.sheet, [(r, e("cover.by_scenario_note", first=tl.forecast[0].code, last=tl.forecast[-1].code,
+                                    period=scenarios.opening_period.code), sum(WIDTHS.values()))
+                              for e in (self.t.edition(lang) for lang in LANGS)])
+        return r + 1
+
+    def scenario_table(self, r, title, columns, scenarios, breakeven, cash):
         sh, t = self.sheet, self.t
-        sh.put(r, LABEL_COL, t("cover.by_scenario"), "section")
+        self.section(r, t(f"cover.{title}"))
         r += 1
-        sh.heights[r] = 3 * LINE_HEIGHT
+        heads = [(e(f"cover.{key}_head"), WIDTHS[1 + i]) for e in (t.edition(lang) for lang in LANGS)
+                 for i, (key, _, _, _) in enumerate(columns)]
+        sh.heights[r] = LINE_HEIGHT * max(3, *(lines_needed(text, w - 1) for text, w in heads))
         sh.put(r, LABEL_COL, t("scenarios.scenario"), "head")
         sh.put(r + 1, LABEL_COL, "", "subhead")
-        columns = BY_SCENARIO + (BY_SCENARIO_VALUE if hasattr(cash, "value_summary") else [])
         for i, (key, unit, _, _) in enumerate(columns):
             sh.put(r, 1 + i, t(f"cover.{key}_head"), "head_wrap")
             sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
@@ -272,7 +302,4 @@ class CoverTab:
                     {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)
             r += 1
-        tl = scenarios.blocks[self.data.scenarios[0]].tl
-        sh.put(r, LABEL_COL, t("cover.by_scenario_note", first=tl.forecast[0].code, last=tl.forecast[-1].code,
-                               period=scenarios.opening_period.code), "note")
-        return r + 1
+        return r

@@ -47,13 +47,14 @@ class Scorecard:
         sh.put(r, LABEL_COL, t("claims.scorecard"), "section")
         sh.merges.append((r, LABEL_COL, EVIDENCE_SPAN[1]))
         r += 1
-        sh.heights[r] = 2 * LINE_HEIGHT
+        sh.heights[r] = LINE_HEIGHT * max(2, *(lines_needed(e(f"claims.{key}"), width(span) - 2)
+                                               for e in self.claims.editions for key, span in (
+                                                   ("thesis_verdict_head", VERDICT_SPAN), ("thesis_evidence_head", EVIDENCE_SPAN))))
         for col, key in ((LABEL_COL, "thesis_head"), (VERDICT_SPAN[0], "thesis_verdict_head"),
                          (EVIDENCE_SPAN[0], "thesis_evidence_head")):
             sh.put(r, col, t(f"claims.{key}"), "head_wrap")
         for a, b in (VERDICT_SPAN, EVIDENCE_SPAN):
-            for c in range(a + 1, b + 1):
-                sh.put(r, c, "", "head_wrap")
+            sh.merges.append((r, a, b))
         r += 1
         self.verdicts, self.scenario_verdicts, self.evidence = {}, {}, {}
         for th in data.thesis:
@@ -96,8 +97,10 @@ class Scorecard:
         for i, sc in enumerate(data.scenarios, start=1):
             sh.put(r + i, LABEL_COL, t.scenario(sc), "detail_label")
             cells[sc] = self.put_verdict(r + i, self.verdict([self.row(c, sc) for c in th.tests]))
-            if th.evidence_scenario:
-                sh.put(r + i, EVIDENCE_SPAN[0], self.evidence_text(th, "evidence_scenario", sc), "sentence")
+            if th.evidence_scenario:   # a scenario where nothing can be tested (no breakeven to release profit from)
+                evidence = IF(cells[sc].ref().eq(Text(self.word["open"])), Text(t("claims.thesis_nothing")),
+                              self.evidence_text(th, "evidence_scenario", sc))
+                sh.put(r + i, EVIDENCE_SPAN[0], evidence, "sentence")
                 sh.merges.append((r + i, *EVIDENCE_SPAN))
                 fit_rows(sh, [(r + i, self.filled(e, th, "evidence_scenario"), width(EVIDENCE_SPAN)) for e in editions])
         self.scenario_verdicts[th.id] = cells
@@ -105,7 +108,7 @@ class Scorecard:
         return r + 1 + len(data.scenarios)
 
     def put_verdict(self, r, expr):
-        cell = self.sheet.put(r, VERDICT_SPAN[0], expr, "calc_left")
+        cell = self.sheet.put(r, VERDICT_SPAN[0], expr, "calc_top")
         self.sheet.merges.append((r, *VERDICT_SPAN))
         return cell
 

@@ -90,7 +90,8 @@ def main():
 @click.option("--force", is_flag=True, help="Overwrite the workbook even if it is open in Excel or LibreOffice.")
 def build(data_dir, out, scenario, lang, protect, reset, force):
     from model.regen.backup import ReadOnly
-    from model.regen.carryover import InUse, regenerate, report
+    from model.regen.regenerate import InUse, regenerate
+    from model.regen.report import report
     from model.regen.userbook import WorkbookError
     from model.data.files import unknown
     data = load_data(data_dir)
@@ -113,7 +114,7 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
         fail(f"cannot write {out}: {reason(e)}", 2 if e.errno == errno.ENAMETOOLONG else 1)
     click.echo(f"Wrote {os.path.relpath(out)}")
     if done.plan:
-        for line in report(done.plan, out.name):
+        for line in report(done.plan, out.name, done.placed, done.carried):
             click.echo(line)
     for note in done.notes:
         click.echo(f"note: {note}")

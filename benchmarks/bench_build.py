@@ -1,6 +1,6 @@
 """How fast the model regenerates, measured against the bare writer.
 
-    python benchmarks/bench_build.py [--repeat N] [--no-check] [--no-growth]
+    python benchmarks/bench_build.py [--repeat N] [--no-check] [--no-growth] [--only usersheet]
 
 Prints, in one run, markdown tables of:
   1. build vs floor: the default Zhipu model (the unit build) and the same data on growth rates (its
@@ -16,6 +16,8 @@ Prints, in one run, markdown tables of:
   5. the Monte Carlo: the default model with 1,000 and 10,000 trials and without its risk files: build
      time, formula cells, file size, and the trial block's (Trials tab) cost per formula cell against
      the floor writing the same cells.
+  6. a rebuild over a workbook holding a user's sheet of 10,000 cells (half of them formulas, a fifth
+     reading the model), against the same rebuild without it (`--only usersheet` runs just this).
 Every measurement runs in a fresh subprocess (so cases do not share caches or memory), after one
 warm-up run, and is the best of --repeat runs (other work on the machine only ever adds time; the
 cases compared with each other run in turn, so a busy spell hits them alike);
@@ -71,6 +73,49 @@ def work_build(data_dir, out):
     print(json.dumps({"seconds": t3 - t0, "load": t1 - t0, "build": t2 - t1, "write": t3 - t2,
                       "formulas": formulas, "cells": sum(len(s.cells) for s in book.sheets),
                       "maxrss_mb": maxrss_mb()}))
+
+
+def work_regen(data_dir, out):
+    """A rebuild over the workbook at `out` (read, plan, build, carry, write), timed after the imports."""
+    from model.data.company import load
+    from model.regen.regenerate import regenerate
+    t0 = time.perf_counter()
+    done = regenerate(load(data_dir), out)
+    print(json.dumps({"seconds": time.perf_counter() - t0, "sheets": len(done.carried.sheets),
+                      "maxrss_mb": maxrss_mb()}))
+
+
+def add_user_sheet(src, dst, rows=1000):
+    """A copy of the workbook at `src` with a sheet of the user's own after the Income Statement: `rows` rows
+    of ten cells each -- a label, four numbers and five formulas (one reading Total revenue FY2027E, one
+    INDEX over an input block, three on the row itself), as raw XML."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    cells = []
+    for r in range(1, rows + 1):
+        cells.append(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>line {r}</t></is></c>'
+                     + "".join(f'<c r="{c}{r}"><v>{r * k}</v></c>' for k, c in enumerate("BCDE", 1))
+                     + f"<c r=\"F{r}\"><f>'Income Statement'!H33*B{r}</f></c><c r=\"G{r}\"><f>SUM(B{r}:E{r})</f></c>"
+                     + f'<c r="H{r}"><f>F{r}+G{r}</f></c><c r="I{r}"><f>INDEX(Asm_base_gm_onprem,1,1)*C{r}</f></c>'
+                     + f'<c r="J{r}"><f>IF(H{r}&gt;0,H{r},0)</f></c></row>')
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/worksheets/usersheet.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+                                           f'xmlns="{main}"><sheetData>{"".join(cells)}</sheetData></worksheet>').encode()
+    book = parts["xl/workbook.xml"].decode()
+    book = re.sub(r'(<sheet name="Income Statement"[^>]*/>)', r'\1<sheet name="Analyst" sheetId="99" r:id="rIdU"/>', book)
+    parts["xl/workbook.xml"] = re.sub(r'localSheetId="(\d+)"', lambda m: f'localSheetId="{int(m.group(1)) + (int(m.group(1)) > 2)}"',
+                                      book).encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rIdU" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/worksheet" Target="worksheets/usersheet.xml"/></Relationships>')
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/worksheets/usersheet.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, raw in parts.items():
+            z.writestr(name, raw)
 
 
 def work_dump(data_dir, cells_path):
@@ -264,6 +309,23 @@ def monte_carlo(tmp, n):
     print(table(["trials", "formula cells (of them the Trials tab's)", "seconds", "the trials' share (seconds)",
                  "file MB", "peak RSS MB", "µs per trial cell", "floor µs per cell (bare / shortcut)",
                  "ratio to the floor (bare / shortcut)"], rows))
+def user_sheet(tmp, n):
+    """A rebuild over the default workbook with a 10,000-cell sheet of the user's, against one without."""
+    plain, with_sheet = tmp / "plain.xlsx", tmp / "usersheet.xlsx"
+    run([CLI, "build", "--data", ZHIPU, "--out", plain])
+    add_user_sheet(plain, with_sheet)
+    build = [CLI, "build", "--data", ZHIPU, "--out"]
+    a, b = best_of(n, lambda: timed(build + [plain]), lambda: timed(build + [with_sheet]))
+    p, s = best_of(n, lambda: worker("regen", ZHIPU, plain), lambda: worker("regen", ZHIPU, with_sheet))
+    assert p["sheets"] == 0 and s["sheets"] == 1
+    rows = [["without a sheet of the user's", f"{a['wall']:.2f}", f"{p['seconds']:.2f}", f"{p['maxrss_mb']:.0f}"],
+            ["with a 10,000-cell sheet (5,000 formulas)", f"{b['wall']:.2f}", f"{s['seconds']:.2f}",
+             f"{s['maxrss_mb']:.0f}"],
+            ["the sheet's cost", f"**+{b['wall'] - a['wall']:.2f}**", f"+{s['seconds'] - p['seconds']:.2f}",
+             f"+{s['maxrss_mb'] - p['maxrss_mb']:.0f}"]]
+    print("\n### 6. A rebuild over the default workbook with a sheet of the user's (best of %d)\n" % n)
+    print(table(["workbook", "`python cli.py build` over it, wall seconds", "in process (read, plan, build, carry, "
+                 "write), seconds", "peak RSS MB"], rows))
 
 
 def main():
@@ -271,7 +333,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=5, help="runs per measurement (the best is shown)")
     ap.add_argument("--no-check", action="store_true", help="skip the LibreOffice check timing")
     ap.add_argument("--no-growth", action="store_true", help="skip the growth table")
-    ap.add_argument("--only-risk", action="store_true", help="only the Monte Carlo table")
+    ap.add_argument("--only", choices=["usersheet", "risk"], help="run one measurement only")
     a = ap.parse_args()
     from benchmarks.synthetic import write_company
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {sys.platform}", flush=True)
@@ -279,24 +341,30 @@ def main():
         tmp = Path(d)
         ENV.pop("PYTHONDONTWRITEBYTECODE", None)
         ENV["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+        if a.only == "usersheet":
+            user_sheet(tmp, a.repeat)
+            return
         large = write_company(tmp / "large", **LARGE)
         large_units = write_company(tmp / "large_units", **LARGE, units=True)
         growth_zhipu = shutil.copytree(ZHIPU, tmp / "zhipu_growth", ignore=shutil.ignore_patterns(*UNIT_FILES, *RISK_FILES))
         size = f"{LARGE['horizon']}y, {LARGE['scenarios']} scenarios, {LARGE['segments']} segments"
         cases = [("default (Zhipu, unit build)", ZHIPU), ("Zhipu, growth rates (no unit files)", growth_zhipu),
                  (f"large ({size})", large), (f"large, unit build ({size})", large_units)]
-        if not a.only_risk:
+        if a.only is None:
             build_vs_floor(cases, tmp, a.repeat)
             if not a.no_check:
                 check_split(cases, tmp, a.repeat)
             if not a.no_growth:
                 growth(tmp, a.repeat)
-        monte_carlo(tmp, a.repeat)
+        if a.only in (None, "risk"):
+            monte_carlo(tmp, a.repeat)
+        if a.only in (None, "usersheet"):
+            user_sheet(tmp, a.repeat)
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--worker"]:
-        {"build": work_build, "dump": work_dump, "dump_sheet": work_dump_sheet, "check": work_check}[sys.argv[2]](
-            *sys.argv[3:])
+        {"build": work_build, "dump": work_dump, "dump_sheet": work_dump_sheet, "check": work_check,
+         "regen": work_regen}[sys.argv[2]](*sys.argv[3:])
     else:
         main()

@@ -133,7 +133,8 @@ class Model:
     def write(self, path, scenario: str | None = None, protect: bool = True) -> list[str]:
         """Write the workbook to `path` as `cli.py build --out path` does: over an existing workbook the
         user's edits are carried over and the old file is backed up first. Returns the build report."""
-        from .regen.carryover import regenerate, report
+        from .regen.regenerate import regenerate
+        from .regen.report import report
         from .workbook.writer import out_problem
         problem = out_problem(Path(path))
         if problem:
@@ -141,7 +142,7 @@ class Model:
         if scenario is not None and scenario not in self.data.scenarios:
             raise ValueError(f"write: {unknown('scenario', scenario, self.data.scenarios)}")
         result = regenerate(self.data, Path(path), scenario, self.lang, protect)
-        lines = report(result.plan, Path(path).name) if result.plan else []
+        lines = report(result.plan, Path(path).name, result.placed, result.carried) if result.plan else []
         if result.backup:
             lines.append(f"previous workbook backed up to {result.backup}" + (
                 " (a kept copy: it holds what the new workbook leaves out; no rotation removes it)" if result.kept else ""))

@@ -86,8 +86,9 @@ def test_new_scaffolds_every_file_and_refuses_to_overwrite(tmp_path):
     res = run("new", "acme", "--dir", tmp_path, "--years", "2022-2024", "--segments", "cloud:Cloud,onprem:On-premise")
     assert res.returncode == 0, res.stderr
     folder = tmp_path / "acme"
-    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "claims.csv", "company.toml",
-                                                        "funding.csv", "reference.csv", "sources.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == ["actuals.csv", "assumptions.csv", "balance.csv", "claims.csv",
+                                                        "company.toml", "funding.csv", "reference.csv", "sources.csv",
+                                                        "valuation.csv"]
     assert "python cli.py build --data" in res.stdout
     actuals = (folder / "actuals.csv").read_text(encoding="utf-8")
     assert "revenue,FY2024,,," in actuals and "share_onprem,FY2022,,," in actuals
@@ -134,8 +135,9 @@ def test_building_an_unfilled_folder_lists_what_is_missing(tmp_path):
     with pytest.raises(DataError) as e:
         load(tmp_path / "acme")
     err = "\n".join(map(str, e.value.problems))
-    assert "funding.csv, row 24, column 'value': opening_cash: a number is required" in err  # after the comment rows
+    assert "funding.csv, row 25, column 'value': opening_cash: a number is required" in err  # after the comment rows
     assert "non_cash" not in err                                  # cash drivers come as 0s: optional
+    assert "balance.csv" not in err                               # an opening balance sheet left blank: none given
     # 3 settings + 4 actuals + 4 x 5 drivers + cash + the interim
     assert res.stderr.startswith("error: 29 problems") and len(e.value.problems) == 29
     assert "opening cash at the end of 9M2026 needs adjusted_net_income for 9M2026" in err   # result before the cash date
@@ -173,7 +175,7 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     original = lambda file: list(csv.reader((source / file).open(encoding="utf-8")))  # noqa: E731
     fill_csv(folder / "actuals.csv", ["item", "period"], {tuple(r[:2]): r for r in original("actuals.csv")[1:]})
     fill_csv(folder / "assumptions.csv", ["scenario", "driver"], {tuple(r[:2]): r for r in original("assumptions.csv")[1:]})
-    for extra in ("funding.csv", "events.csv"):   # events.csv: optional, not scaffolded
+    for extra in ("funding.csv", "events.csv", "balance.csv", "valuation.csv"):   # events.csv: not scaffolded
         if (source / extra).exists():
             shutil.copy(source / extra, folder / extra)
     with open(folder / "sources.csv", "a", encoding="utf-8") as f:   # the sources the figures cite
@@ -186,8 +188,10 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
     assert filled.returncode == 0, filled.stderr
     direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
-    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own
-    summary = lambda res: [ln for ln in res.stdout.splitlines()[1:] if not ln.startswith("note: claims.csv")]  # noqa: E731
+    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own; a
+    # company without a balance sheet or a valuation keeps the scaffold's blank files, which the build notes
+    summary = lambda res: [ln for ln in res.stdout.splitlines()[1:]  # noqa: E731
+                           if not ln.startswith(("note: claims.csv", "note: balance.csv", "note: valuation.csv"))]
     assert summary(filled) == summary(direct)
     assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout
 

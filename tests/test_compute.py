@@ -176,13 +176,15 @@ def test_hand_case_marginal_costs_and_classes(book):
 
 
 def test_capex_and_depreciation_reach_the_cash_flow_statement(book):
-    """The owned accelerators' capital expenditure joins capex and their depreciation (inside the compute cost) the
-    non-cash items: FY2026 'double' (a full year after the 1H2025 opening date) as the hand figures plus the
-    scenario's own capex 2 and non-cash 1 (test_analysis HAND)."""
+    """The owned accelerators' capital expenditure joins capex and their depreciation (inside the compute cost)
+    depreciation (it reduces property and equipment on the balance sheet): FY2026 'double' (a full year after the
+    1H2025 opening date) as the hand figures plus the scenario's own capex 2, depreciation 0 and non-cash 1
+    (test_analysis HAND)."""
     cash = book.tabs["cash"].blocks["double"]
     want = by_hand(DOUBLE)[1]
     assert cash.cell("capex", FY(2026)).result() == pytest.approx(2 + want["accelerator_capex"], rel=1e-12)
-    assert cash.cell("non_cash", FY(2026)).result() == pytest.approx(1 + want["accelerator_depreciation"], rel=1e-12)
+    assert cash.cell("depreciation", FY(2026)).result() == pytest.approx(want["accelerator_depreciation"], rel=1e-12)
+    assert cash.cell("non_cash", FY(2026)).result() == 1
 
 
 def test_reference_class_flags_where_the_model_leaves_the_range(book):

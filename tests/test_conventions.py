@@ -5,12 +5,13 @@ import pytest
 
 from model.data.bounds import AMOUNT, GROWTH, MARGIN, SHARE, SIGNED
 from model.calc.formula import a1
-from model.workbook.writer import INPUT_BLUE, INPUT_FILL, write_book
+from model.workbook.book import INPUT_ROLES
+from model.workbook.writer import ASSUMED_FILL as LILAC, INPUT_BLUE, INPUT_FILL, write_book
 from model.workbook.pack import pack_pages
 
 openpyxl = pytest.importorskip("openpyxl")
 
-BLUE, FILL = "FF" + INPUT_BLUE[1:].upper(), "FF" + INPUT_FILL[1:].upper()
+BLUE, FILL, ASSUMED_FILL = ("FF" + c[1:].upper() for c in (INPUT_BLUE, INPUT_FILL, LILAC))
 
 
 @pytest.fixture(scope="module", params=["zhipu", "zhipu_units"])
@@ -35,11 +36,12 @@ def visible(wb):
 
 
 def is_input_styled(cell):
-    return cell.font.color is not None and cell.font.color.rgb == BLUE and cell.fill.fgColor.rgb == FILL
+    """Blue on light yellow; an input the data mark as an assumption, blue on lilac (model/workbook/provenance.py)."""
+    return cell.font.color is not None and cell.font.color.rgb == BLUE and cell.fill.fgColor.rgb in (FILL, ASSUMED_FILL)
 
 
 def input_addresses(book):
-    return {(c.sheet.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values() if c.role == "input"}
+    return {(c.sheet.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values() if c.role in INPUT_ROLES}
 
 
 def test_every_tab_is_protected_without_a_password(written):
@@ -64,8 +66,9 @@ def test_only_input_cells_are_unlocked_and_all_of_them_are_styled_as_inputs(book
                 if is_input_styled(c):
                     styled.add((ws.title, c.coordinate))
     assert unlocked == inputs
-    legend = {(s.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values() if c.role == "legend_input"}
-    assert len(legend) == 1  # the Cover's legend shows what an input looks like
+    legend = {(s.name, a1(c.row, c.col)) for s in book.sheets for c in s.cells.values()
+              if c.role in ("legend_input", "legend_input_assumed")}
+    assert len(legend) == 2  # the Cover's legend shows what an input and an assumed input look like
     assert styled == inputs | legend
 
 
@@ -117,9 +120,10 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
 
 
 def test_master_check_status_is_in_every_frozen_header(book, written):
-    # + Unit Economics, + Compute References with the compute build's reference class, + Risk and Trials
-    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names) + 2 * (
-        "ProbBreakevenByTarget" in book.names)
+    # + Unit Economics, + Compute References with the compute build's reference class, + Valuation with valuation.csv,
+    # + Risk and Trials
+    assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names) + (
+        "ValuePerShareDCF" in book.names) + 2 * ("ProbBreakevenByTarget" in book.names)
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title
@@ -140,8 +144,9 @@ def test_time_based_tabs_freeze_the_period_header_and_label_columns(book, writte
             on_top = header[0].row == 4
             assert ws.freeze_panes == a1(header[0].row + 2 if on_top else 3, 2), sh.name
             frozen += on_top
-    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, (Risk,) Checks
-    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names) + ("ProbBreakevenByTarget" in book.names)
+    # Inputs, Income Statement, Ratios, Scenarios, Breakeven, (Unit Economics,) Cash & Funding, (Valuation,) (Risk,) Checks
+    assert frozen == 7 + ("BreakevenTokensPerDay" in book.names) + ("ValuePerShareDCF" in book.names) + (
+        "ProbBreakevenByTarget" in book.names)
 
 
 def test_detail_rows_are_grouped(book, written):

@@ -169,7 +169,7 @@ def test_rnd_drivers_follow_whether_compute_is_given_for_the_base_year(copy, sec
     # without base-year compute (the second company) the split drivers must stay blank
     text = (second / "assumptions.csv").read_text(encoding="utf-8")
     (second / "assumptions.csv").write_text(text + "base,rnd_compute_growth,10%,10%,10%,10%,10%,10%,\n", encoding="utf-8")
-    with pytest.raises(DataError, match="applies only when actuals.csv gives rnd_compute for FY2025.*'rnd_growth'"):
+    with pytest.raises(DataError, match="applies only when compute within R&D is known for FY2025.*'rnd_growth'"):
         load(second)
     # with it (Zhipu) a blank rnd_growth row is accepted and ignored, a filled one is refused
     text = (copy / "assumptions.csv").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ from model.engine.verify import cached_values, compare
 from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-PERIOD = re.compile(r"^(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4}(–(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4})?$")   # or a span
+PERIOD = re.compile(r"^(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4}(–(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4})?$|^\d{4}-\d{2}-\d{2}$")   # a period code or a span, or an ISO date
 # a list or span of periods as the Compute References tab shows them (FY2024A; FY2025A, FY2026E–FY2030E)
 PERIODS = re.compile(r"^(FY|1H|2H|\d{1,2}M)\d{4}[AE]((; |–)(FY|1H|2H|\d{1,2}M)\d{4}[AE])*$")
 NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0", "#N/A"}  # the same in every language (#N/A: a chart's gap)
@@ -60,9 +60,10 @@ def test_tab_names_are_translated_and_defined_names_are_not(editions):
     books, _ = editions
     en, zh = books["en"], books["zh"]
     units = (["单位经济"] if books["data"].units else []) + (["算力参照"] if books["data"].benchmarks else [])
+    valuation = ["估值"] if books["data"].valuation else []
     risk = ["风险分析", "模拟明细"] if books["data"].risk else []
-    assert [s.name for s in zh.sheets] == ["封面", "输入", "利润表", "比率", "情景", "盈亏平衡", *units, "现金与融资", "敏感性",
-                                           *risk, "表述核查", "检查", "来源", META_SHEET]
+    assert [s.name for s in zh.sheets] == ["封面", "输入", "利润表", "比率", "情景", "盈亏平衡", *units, "现金与融资",
+                                           *valuation, "敏感性", *risk, "表述核查", "检查", "来源", META_SHEET]
     assert list(en.names) == list(zh.names)
 
     def place(book, target):  # (tab position, first cell, last cell) of a cell or a range
@@ -370,14 +371,14 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
     english = {str(c.result()) for sh in build_book(load(ZHIPU)).sheets for c in sh.cells.values()
                if isinstance(c.result(), str)}
     events = csv_rows(ZHIPU / "events.csv")
-    assert len(events) == 4
+    assert len(events) == 5   # the IPO, two placings, the convertible bond and the approved A-share issue
     for row in events:   # events.csv note_zh: the Chinese edition's note beside each event, the English one's note
         assert CJK.search(row["note_zh"]), row["id"]
         assert any(t.endswith("; " + row["note_zh"]) for t in shown) and not any(row["note"] in t for t in shown)
         assert any(t.endswith("; " + row["note"]) for t in english) and not any(row["note_zh"] in t for t in english)
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
     grades = {c.result() for (r, col), c in sources.cells.items() if col == SOURCE_COL["reliability"] and r > STATUS_ROW + 2}
-    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "假设"}   # A-D: the results' and brokers' grades, as in English
+    assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "D", "假设"}   # A-D: the results' and brokers' grades, as in English
     scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]

@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from conftest import hand_forecast, line
+from conftest import cell, hand_forecast, line
 
-from model.workbook.book import Cell
+from model.workbook.book import INPUT_ROLES, Cell
 from model.workbook.build import build_book
 from model.calc.formula import CountErrors, Flags, Fn, Name, Neg, Op, Ref, Rng
 from model.data.periods import Period
@@ -179,7 +179,7 @@ def test_every_number_outside_inputs_is_a_formula(company):
         for cell in sh.cells.values():
             if isinstance(cell.content, (int, float)):
                 assert cell.fmt.startswith("period_"), (sh.name, cell.row, cell.col, cell.content)
-            assert cell.role != "input"
+            assert cell.role not in INPUT_ROLES
 
 
 def cells_read(expr, out):
@@ -203,7 +203,7 @@ def test_every_input_feeds_the_model(company):
     read = set()
     for cell in book.formula_cells():
         cells_read(cell.content, read)
-    inputs = [c for c in book.sheet("Inputs").cells.values() if c.role == "input"]
+    inputs = [c for c in book.sheet("Inputs").cells.values() if c.role in INPUT_ROLES]
     assert len(inputs) > 100
     unused = [(c.row, c.col) for c in inputs if id(c) not in read and c is not book.names["Scenario"]]
     assert not unused
@@ -249,7 +249,8 @@ def test_error_scans_are_array_formulas(book, tmp_path):
 
 def test_tabs_in_order(book):
     assert [s.name for s in book.sheets] == ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Breakeven",
-                                             "Cash & Funding", "Sensitivity", "Claims Audit", "Checks", "Sources",
+                                             "Cash & Funding", "Valuation", "Sensitivity", "Claims Audit", "Checks",
+                                             "Sources",
                                              "_meta"]   # the very hidden build record
 
 
@@ -295,5 +296,8 @@ def test_figures_published_either_way_by_hand(tmp_path):
     growth = data.assumptions[("base", "rnd_compute_growth")][1]
     assert line(b, inc, "R&D — compute", "FY2025") == pytest.approx(11.45 + 11.45 * (1 + rest))
     assert line(b, inc, "R&D — compute", "FY2026") == pytest.approx((11.45 + 11.45 * (1 + rest)) * (1 + growth))
-    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == "n/a"   # no margin disclosed: no actual figure
+    # no cloud margin disclosed in the base year: derived from what on-premise leaves of the gross profit
+    assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2024") == pytest.approx(1.75889 - 2.64 * 0.66)
+    assert cell(b, inc, "Gross profit — Cloud / MaaS", "FY2024").role == "derived"
+    assert cell(b, inc, "Gross profit — On-premise deployment", "FY2024").role == "calc"
     assert line(b, inc, "Gross profit — Cloud / MaaS", "FY2023") == pytest.approx(1.24538 * 0.096 * 0.31)

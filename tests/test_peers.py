@@ -27,10 +27,8 @@ FUNDING = """item,period,value,unit,source,note
 opening_cash,9M2026,420,USD m,F2,cash at 31 December 2025 (fictional)
 min_cash,,50,USD m,E1,
 shares_outstanding,9M2026,100,m shares,F2,
-share_price,,30,USD,E1,
+share_price,,30,USD,E1,a quote (fictional)
 unit_millions,,1,m per unit,,
-exit_multiple,,8,x,,
-discount_rate,,12%,%,,
 """
 EVENTS = """id,date,kind,currency,amount,fx_rate,in_opening_cash,conversion_price,maturity,shares,rate,source,note
 loan,2025-11-30,bank_loan,USD,40,1,yes,,2028-06-30,,5%,F2,
@@ -117,8 +115,14 @@ def test_ratios_by_hand(book):
     # the company itself: Zhipu's FY2025 and 1H2026 from its own Income Statement
     assert value(book, "zhipu", "revenue", "fy") == pytest.approx(7.24334)
     assert value(book, "zhipu", "revenue_growth", "interim") == pytest.approx(9.539 / 1.90877 - 1)
-    assert value(book, "zhipu", "ev_sales", "fy") == pytest.approx(book.tabs["cash"].scalars["enterprise_value"].result()
-                                                                   / 7.24334)
+    # Zhipu's value today: no quote in its data, so the September 2026 placing's net proceeds per new share (HK$
+    # 15,683.01m / 21.965m = HK$714) at 0.92 RMB per HK$, over the shares, cash and debt its Cash & Funding tab counts
+    scalars = {k: c.result() for k, c in book.tabs["cash"].scalars.items()}
+    cap = scalars["shares_today"] * (156.8301 * 100 / 21.965) * 0.92 / 100
+    assert value(book, "zhipu", "market_cap", "today") == pytest.approx(cap)
+    ev = cap + scalars["debt_today"] - scalars["cash_today"]
+    assert value(book, "zhipu", "ev_sales", "fy") == pytest.approx(ev / 7.24334)
+    assert value(book, "zhipu", "ev_sales_next", "today") == pytest.approx(ev / 34)   # CLSA's FY2026 estimate
 
 
 def test_the_peer_table_matches_the_peers_own_workbook(folders, book):
@@ -133,9 +137,11 @@ def test_the_peer_table_matches_the_peers_own_workbook(folders, book):
                        ("adjusted_margin", "Adjusted net margin"), ("revenue_growth", "Revenue growth (like for like)")):
         for column, code in (("fy", "FY2025"), ("interim", "9M2026")):
             assert value(book, "meridian", key, column) == pytest.approx(line(own, "Ratios", label, code), rel=1e-12)
-    scalars = own.tabs["cash"].scalars   # today's value as Meridian's own Cash & Funding tab computes it
-    for key in ("cash_today", "debt_today", "market_cap", "enterprise_value"):
+    scalars = own.tabs["cash"].scalars   # cash and debt today as Meridian's own Cash & Funding tab counts them
+    for key in ("cash_today", "debt_today"):
         assert value(book, "meridian", key, "today") == pytest.approx(scalars[key].result() * FACTOR)
+    working = book.tabs["peers"].companies[1].working
+    assert working["shares_today"].result() == pytest.approx(scalars["shares_today"].result())
 
 
 def test_each_figure_names_its_source_and_grade(book):

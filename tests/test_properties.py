@@ -98,6 +98,8 @@ def companies(draw):
         actuals["net_income", p] = typed(adjusted - draw(amount(0, 100))) if adjusted is not None and (
             p == stub or draw(st.booleans())) else None
 
+    # compute disclosed before the base year (with R&D above 0) also splits R&D: its last share is carried
+    split = split or any(actuals["rnd_compute", p] is not None and actuals["rnd", p] for p in periods if p < base)
     horizon = count(1, 8)
     years = list(range(last + 1, last + 1 + horizon))
     n = count(1, 5)

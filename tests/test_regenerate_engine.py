@@ -90,15 +90,16 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
     assert named(user, "Act_selling_marketing")[1] == 1.1 and named(user, "Asm_bear_adjustments")[4] == 6.0
     warned = [ln.strip() for ln in res.stderr.splitlines()[1:]]
-    assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' (added)",
-                                     "Income Statement!H30: formula replaced by 5",
-                                     "Income Statement!T30: 'side calc' (added)",
-                                     "sheet 'Notes' (added)"])
-    assert "4 item(s) you added" in res.stderr
-    assert "Notes" not in openpyxl.load_workbook(user).sheetnames
+    assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' not carried: its row is not one the model "
+                                     "writes (a row you inserted?)",
+                                     "Income Statement!H30: formula replaced by 5"])
+    assert "2 item(s) you added" in res.stderr
+    assert "value    Income Statement!T30 -> Income Statement!T30" in res.stdout   # beside the model's columns
+    assert openpyxl.load_workbook(user)["Income Statement"]["T30"].value == "side calc"
+    assert openpyxl.load_workbook(user)["Notes"]["A1"].value == "call with the CFO"   # the user's sheet, carried
     saved, = backup.backups(user, "kept")   # it holds what the rebuild dropped: no rotation removes it
     kept = openpyxl.load_workbook(saved)
-    assert kept["Notes"]["A1"].value == "call with the CFO" and kept["Inputs"]["A19"].value == "my note on the actuals"
+    assert kept["Inputs"]["A19"].value == "my note on the actuals"
     rep = compare(cached_values(user), engine.recalculate_file(user))
     assert rep.mismatches == [] and rep.errors == [] and rep.master == 0
 

@@ -1,7 +1,7 @@
 """Results day, end to end (issue 11): a workbook built from the January 2026 data (actuals to
 1H2025) and edited in LibreOffice as a user would is rebuilt with today's data (FY2025 and 1H2026
 actuals, the 2026 funding events). The FY2027+ edits are kept (but where the new data re-forecast
-the same value: the data file wins, with a message), the FY2025 ones reported as dropped because
+the same value: a conflict for the user to decide on the Review tab), the FY2025 ones reported as dropped because
 actuals replaced them, `diff OLD NEW` shows the update per scenario, and LibreOffice
 recalculates the rebuilt workbook with no mismatch and no error value."""
 import shutil
@@ -56,14 +56,15 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     res, _, user = rolled
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert "Edits in zhipu_model.xlsx: 3 kept, 3 dropped" in out
+    assert "Edits in zhipu_model.xlsx: 3 kept, 2 dropped, 1 to decide on the Review tab" in out
     # FY2027+ edits of values the new data leave as they were are kept, in their own years
     assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2027E  bull: 3 (data 2.5)" in out
     assert "kept     Asm_bull_other_opex_growth  Other operating costs growth  FY2027E  bull: 20% (data 10%)" in out
     assert "kept     Asm_bear_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bear: 5 (data 4)" in out
-    # a value the results day re-forecast: the data file wins, and the message says so
-    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 800%; the data files "
-            "changed it from 100% to 80% since the workbook was built: the data file wins") in out
+    # a value the results day re-forecast: the data file's value stands until the user decides on the Review tab
+    assert ("decide   Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 800%; the data files "
+            "changed it from 100% to 80% since the workbook was built: the data file's value stands until you choose "
+            "on the Review tab") in out
     # 2H2025 edits (the rest of FY2025): actuals replaced them
     for name, value in (("Asm_base_rest_growth_onprem", "base: 90%"), ("Asm_bull_rest_rnd_compute_growth", "bull: 40%")):
         assert any(ln.strip().startswith(f"dropped  {name}  ") and f"  {value}; FY2025 is now an actual year (FY2025 actuals "

@@ -452,10 +452,18 @@ def test_new_company_with_units_lists_every_unit_blank(tmp_path):
     toml = (folder / "units.toml").read_text(encoding="utf-8")
     assert 'segment = "api"' in toml and '# customer_segment = "box"' in toml and 'opex_variable = "variable"' in toml
     assert "customer_growth" not in (folder / "units.csv").read_text(encoding="utf-8").split("scenario,driver")[1]
+    # no row of a driver the unit build replaces: a value there would be one the workbook contradicts
+    rows = {tuple(r.split(",")[:2]) for r in (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines()
+            if not r.startswith("#")}
+    for drv in ("growth_api", "gm_api", "other_opex_growth", "rnd_compute_growth", "rnd_other_growth"):
+        assert ("base", drv) not in rows
+    assert {("base", "growth_box"), ("base", "gm_box"), ("base", "rnd_growth")} <= rows
     res = run("build", "--data", folder, "--out", tmp_path / "x.xlsx")
     assert res.returncode == 2 and "Traceback" not in res.stderr
-    for item in ("tokens_per_day", "training_share", "rnd_headcount"):
-        assert f"operating.csv, row" in res.stderr and f"{item} for FY2024 is required" in res.stderr
+    assert "operating.csv, row" in res.stderr and "tokens_per_day for FY2024 is required" in res.stderr
+    # compute within R&D is blank: R&D is one line, so the unit build's R&D metrics are not required
+    for item in ("training_share", "rnd_headcount"):
+        assert f"{item} for FY2024 is required" not in res.stderr
     assert "units.toml, line 5, setting 'days_per_year'" in res.stderr   # line 4: customer_segment, commented
     assert "units.csv, row" in res.stderr and "base / token_growth: no value for FY2025" in res.stderr
     assert run("new", "acme2", "--dir", tmp_path, "--units", "nope").returncode == 2

@@ -69,6 +69,14 @@ def lift(x) -> "Expr":
     raise TypeError(f"cannot use {x!r} in a formula")
 
 
+def sum_terms(terms):
+    """The sum of expressions in the order given (a + b + c), 0 when there are none."""
+    total = lift(0)
+    for i, term in enumerate(terms):
+        total = term if i == 0 else total + term
+    return total
+
+
 class Expr:
     prec = 9  # atoms bind tightest
     array = False  # written as an array formula ({=...}), evaluated element by element
@@ -257,10 +265,13 @@ def compensated_sum(values) -> float:
 
 
 def _text(v):
+    """A value as text joins it (&): a number as the engine shows it in General format (15 digits)."""
     if v is None:
         return ""
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.15g}"
     return str(v)
 
 
@@ -268,8 +279,8 @@ _CMP = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "<": lambda a, b: a
         ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 
 
-def binary(op, a, b):
-    """An operator on two cell values, with Excel's semantics (what Op.value computes)."""
+def operate(op: str, a, b):
+    """a op b, two values, as the engine computes it: the model's formulas and a user's (calc/excel.py)."""
     if op in _CMP:
         return _CMP[op](_order(a, b), _order(b, a))
     if op == "&":
@@ -287,7 +298,10 @@ def binary(op, a, b):
         return a / b
     if a < 0 and not float(b).is_integer():
         raise XlError("#NUM!")
-    return math.pow(a, b)
+    try:
+        return math.pow(a, b)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        raise XlError("#NUM!" if a or b >= 0 else "#DIV/0!") from None
 
 
 class Op(Expr):
@@ -307,7 +321,7 @@ class Op(Expr):
         return f"{left}{self.op}{right}"
 
     def value(self):
-        return binary(self.op, self.a.value(), self.b.value())
+        return operate(self.op, self.a.value(), self.b.value())
 
     def refs(self):
         return self.a.refs() + self.b.refs()

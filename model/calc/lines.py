@@ -20,9 +20,9 @@ block on the Scenarios tab (driven by that scenario's own assumption rows). Cont
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import Callable
 
-from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, MAX, NA, NM, OR, SUM, Text, guard, lift, ratio
+from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio, sum_terms
 
 
 @dataclass
@@ -62,6 +62,43 @@ def grow(key, driver):
     return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
 
 
+def segment_gross_profit(data, key):
+    """A segment's actual gross profit: segment revenue x its reported margin; n/a where the margin is not
+    disclosed, but in a period the forecast starts from (Dataset.forecast_bases), where the model derives
+    it: segment revenue x the margin the segments without a disclosed margin share, what the total gross
+    profit leaves after the disclosed ones (the blended gross margin when none is disclosed)."""
+    keys = [k for k, _ in data.segments]
+
+    def f(x, p):
+        rev, gm = x.at(f"rev_{key}", p), x.inp(f"gm_{key}", p)
+        reported = guard([rev, gm], rev * gm)
+        if p not in data.forecast_bases:
+            return reported
+        known = [(x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)) for k in keys]
+        gp_known = sum_terms([IF(ISNUMBER(m), r * m, 0) for r, m in known])
+        rev_rest = x.at("revenue", p) - sum_terms([IF(ISNUMBER(m), r, 0) for r, m in known])
+        margin = IF(rev_rest.ne(0), (x.at("gross_profit", p) - gp_known) / rev_rest, NA)
+        derived = guard([x.at("revenue", p), x.at("gross_profit", p)] + [r for r, _ in known],
+                        IF(rev.eq(0), 0, rev * margin))
+        return IF(ISNUMBER(gm), reported, derived)
+    return f
+
+
+def compute_actual(data):
+    """Compute within R&D in an actual period: disclosed, else R&D x the assumed share (rnd_compute_share);
+    in a period the forecast starts from that gives neither, R&D x the share of the latest earlier period
+    that has it (Dataset.compute_carried_from: the last disclosed share), derived."""
+    def f(x, p):
+        rnd, share = x.inp("rnd", p), x.inp("rnd_compute_share", p)
+        otherwise = guard([rnd, share], rnd * share)
+        carried = data.compute_carried_from(p)
+        if carried is not None:
+            was, was_rnd = x.at("rnd_compute", carried), x.inp("rnd", carried)
+            otherwise = IF(ISNUMBER(share), otherwise, guard([rnd, was, was_rnd], rnd * was / was_rnd, nonzero=[was_rnd]))
+        return IF(ISNUMBER(x.inp("rnd_compute", p)), x.inp("rnd_compute", p), otherwise)
+    return f
+
+
 def income_lines(data) -> list[Line]:
     """The Income Statement's lines for a dataset: its segments, and R&D split into compute and the
     rest when compute is given for the base year (else R&D is one line and compute history only)."""
@@ -91,8 +128,7 @@ def income_lines(data) -> list[Line]:
         if single:
             actual = lambda x, p: x.at("gross_profit", p)  # noqa: E731
         else:
-            actual = lambda x, p, k=key: guard([x.at(f"rev_{k}", p), x.inp(f"gm_{k}", p)],  # noqa: E731
-                                               x.at(f"rev_{k}", p) * x.inp(f"gm_{k}", p))
+            actual = segment_gross_profit(data, key)
         lines.append(Line(f"gp_{key}", "amount", actual=actual,
                           forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
                           kind="detail", text="gp_segment", note="gp" + one, segment=key, rest="flow"))
@@ -102,9 +138,7 @@ def income_lines(data) -> list[Line]:
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
              forecast=lambda x, p: segments(x, p, "gp"), kind="total", rest="calc"),
-        Line("rnd_compute", "amount",
-             actual=given_or("rnd_compute", lambda x, p: guard([x.inp("rnd", p), x.inp("rnd_compute_share", p)],
-                                                                x.inp("rnd", p) * x.inp("rnd_compute_share", p))),
+        Line("rnd_compute", "amount", actual=compute_actual(data),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
              note="rnd_compute" + history, rest="flow"),
         Line("rnd_other", "amount",
@@ -135,6 +169,8 @@ def income_lines(data) -> list[Line]:
              rest="calc"),
         Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
+    from .functions import function_lines   # by function where the data give it (model/calc/functions.py)
+    lines = function_lines(data, lines)
     if data.units:   # the unit build forecasts the unit segment and R&D (model/calc/units.py)
         from .units import seam
         lines = seam(data, lines)
@@ -148,8 +184,10 @@ def income_lines(data) -> list[Line]:
 def scenario_lines(data, reported=False) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
-    if reported:
+    if reported or data.by_function:   # by function, adjusted net income is reported net income + the adjustments
         keep |= {"adjustments", "net_income"}
+    if data.by_function:
+        keep |= {"selling_marketing", "general_admin", "other_income", "operating_profit"}
     return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith(("u_", "c_", "accelerator_")))
             and ln.forecast is not None]
 
@@ -175,7 +213,7 @@ def breakeven_lines() -> list[Line]:
 
 def other_breakeven_lines() -> list[Line]:
     """Breakeven on reported (IFRS) net income ≥ 0. (Operating-cash breakeven is the cash-flow statement's
-    cash_be_flag: cash_lines.)"""
+    cash_be_flag: model/calc/cashflow.py.)"""
     return [
         Line("reported_be_flag", "flag", forecast=lambda x, p: IF(x.at("net_income", p).ge(0), 1, 0), kind="detail"),
     ]
@@ -196,200 +234,6 @@ def cagr(x, p, end, start, since, limit=None):
     return guard([end, start], IF(change.ge(0), rate, NA), nonzero=[start])
 
 
-class CashEvent(NamedTuple):
-    """A funding event as the cash-flow statement uses it: equity or debt, whether its `counted` flag is an
-    input (else it counts), whether it matures within the data (debt: repaid, or a bond converts) and
-    whether its new shares are given (equity)."""
-    id: str
-    debt: bool
-    flagged: bool
-    matures: bool = False
-    shares: bool = False
-    converts: bool = False   # a convertible bond: converts at maturity when the share price is above its price
-
-
-def _total(terms):
-    total = lift(0)
-    for i, term in enumerate(terms):
-        total = term if i == 0 else total + term
-    return total
-
-
-def cash_lines(events=(), shares=False, compute=False) -> list[Line]:
-    """The cash-flow statement from the opening cash date, one scenario: adjusted net income after that
-    date bridged to operating cash flow (non-cash items, receivables in days of revenue, other working
-    capital), capital expenditure (a share of revenue plus an amount), financing (each funding event in
-    its fiscal year unless marked as already in the opening cash, debt repaid or converted at maturity,
-    interest on the opening cash and debt), the funding plug that keeps cash at the minimum, and a
-    compact balance of cash, debt and equity that must tie. `events`: CashEvent tuples; `shares`: with
-    share data, shares outstanding after each event, conversion and plug issue. Scalars come through
-    x.drv (absolute): opening_cash, opening_year, opening_ani, opening_revenue, opening_share, min_cash,
-    days_in_year, plug, cash_rate, debt_rate, ev_<id>_converted | _year | _counted | _repay_year | _converts | _shares.
-    `compute`: with the compute build the owned accelerators' depreciation (inside adjusted net income) is added
-    back with the non-cash items and their capital expenditure added to capex, for the part of the year after
-    the opening date (model/calc/compute.py accelerator_depreciation, accelerator_capex)."""
-    def due(x, p, ev):
-        """1 in the fiscal year a counted event's cash arrives."""
-        arrives = x.year(p).eq(x.drv(f"ev_{ev.id}_year"))
-        return AND(arrives, x.drv(f"ev_{ev.id}_counted").eq(1)) if ev.flagged else arrives
-
-    def arrived(x, p, ev, during=True):
-        """Inside the cash (in the opening cash, or arrived by the end of p; with during=False: before p)."""
-        y = x.year(p)
-        came = y.ge(x.drv(f"ev_{ev.id}_year")) if during else y.gt(x.drv(f"ev_{ev.id}_year"))
-        return OR(x.drv(f"ev_{ev.id}_counted").eq(0), came) if ev.flagged else came
-
-    def outstanding(x, p, ev, during=True):
-        """1 while a debt event is owed: at the end of p (during=True) or at its start (False)."""
-        if not ev.matures:
-            return IF(arrived(x, p, ev, during), 1, 0)
-        left = x.year(p).lt(x.drv(f"ev_{ev.id}_repay_year")) if during else x.year(p).le(
-            x.drv(f"ev_{ev.id}_repay_year"))
-        return IF(AND(arrived(x, p, ev, during), left), 1, 0)
-
-    def at_maturity(x, p, ev, converted):
-        """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash."""
-        if not ev.matures:
-            return None
-        share = x.drv(f"ev_{ev.id}_converts") if ev.converts else lift(0)
-        part = share if converted else 1 - share
-        return IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_converted") * part, 0)
-
-    def flows(debt):
-        return lambda x, p: _total([IF(due(x, p, ev), x.drv(f"ev_{ev.id}_converted"), 0) for ev in events
-                                    if ev.debt == debt])
-
-    debts = [ev for ev in events if ev.debt]
-    share_of_year = lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_share"), 1)  # noqa: E731
-
-    def event_debt(x, p):
-        return _total([x.drv(f"ev_{ev.id}_converted") * outstanding(x, p, ev) for ev in debts])
-
-    def debt_interest(x, p):
-        terms = [x.drv(f"ev_{ev.id}_converted") * x.drv(f"ev_{ev.id}_rate") * outstanding(x, p, ev, False)
-                 for ev in debts]
-        terms.append(x.before_here("plug_debt_balance", p) * x.drv("debt_rate"))
-        return _total(terms) * share_of_year(x, p)
-
-    def opening_debt(x, p):
-        return _total([x.drv(f"ev_{ev.id}_converted") * (1 - x.drv(f"ev_{ev.id}_counted")) for ev in debts
-                       if ev.flagged])
-
-    def running(key, *adds, start=None):
-        """A balance: the previous column's plus this year's movements (`adds`: (sign, key) pairs)."""
-        def f(x, p):
-            total = x.before_here(key, p)
-            for sign, k in adds:
-                total = total + x.here(k, p) if sign > 0 else total - x.here(k, p)
-            return total
-        return f
-
-    def new_shares(x, p):
-        terms = [IF(due(x, p, ev), x.drv(f"ev_{ev.id}_shares"), 0) for ev in events if ev.shares]
-        terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * x.drv(
-            f"ev_{ev.id}_converts"), 0) for ev in debts if ev.converts and ev.matures]
-        terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))
-        return _total(terms)
-
-    def after_open(x, p, amount, line):   # with the compute build, plus its line for the year after the opening date
-        return amount + x.at(line, p) * share_of_year(x, p) if compute else amount
-
-    revenue_after = lambda x, p: x.at("revenue", p) - IF(x.year(p).eq(x.drv("opening_year")),  # noqa: E731
-                                                           x.drv("opening_revenue"), 0)
-    zero = lambda x, p: lift(0)  # noqa: E731  (a balance that starts at the opening date)
-    lines = [
-        Line("opening_cash", "amount", forecast=lambda x, p: x.before_here("closing_cash", p)),
-        Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
-        Line("ani_before_open", "amount", kind="detail", forecast=before_open),
-        Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
-        Line("non_cash", "amount", forecast=lambda x, p: after_open(x, p, x.drv("non_cash", p), "accelerator_depreciation"),
-             kind="detail", text="cash_non_cash", note="cash_non_cash_compute" if compute else ""),
-        Line("receivables", "amount", kind="memo",
-             actual=lambda x, p: x.inp("revenue", x.base_year) * x.drv("receivable_days", x.tl.forecast[0]) / x.drv("days_in_year"),
-             forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")),
-        Line("receivables_change", "amount", kind="detail",
-             forecast=lambda x, p: x.here("receivables", p) - x.before_here("receivables", p)),
-        Line("working_capital", "amount", forecast=lambda x, p: x.drv("working_capital", p), kind="detail",
-             text="cash_working_capital"),
-        Line("operating_cash_flow", "amount", kind="total",
-             forecast=lambda x, p: x.here("ani_after_open", p) + x.here("non_cash", p) - x.here("receivables_change", p)
-             - x.here("working_capital", p)),
-        Line("cash_be_flag", "flag", kind="detail",
-             forecast=lambda x, p: IF(x.here("operating_cash_flow", p).ge(0), 1, 0)),
-        Line("revenue_after_open", "amount", kind="memo", forecast=revenue_after),
-        Line("capex", "amount", kind="detail", text="cash_capex", note="cash_capex_compute" if compute else "",
-             forecast=lambda x, p: after_open(x, p, x.here("revenue_after_open", p) * x.drv("capex_pct", p)
-                                              + x.drv("capex", p), "accelerator_capex")),
-        Line("free_cash_flow", "amount", kind="total",
-             forecast=lambda x, p: x.here("operating_cash_flow", p) - x.here("capex", p)),
-        Line("equity_raised", "amount", forecast=flows(False)),
-        Line("debt_raised", "amount", forecast=flows(True)),
-        Line("debt_repaid", "amount", forecast=lambda x, p: _total(
-            [at_maturity(x, p, ev, False) for ev in debts if ev.matures])),
-        Line("interest_income", "amount",
-             forecast=lambda x, p: x.here("opening_cash", p) * x.drv("cash_rate") * share_of_year(x, p)),
-        Line("interest_expense", "amount", forecast=debt_interest),
-        Line("cash_before_plug", "amount", kind="total",
-             forecast=lambda x, p: x.here("opening_cash", p) + x.here("free_cash_flow", p) + x.here("equity_raised", p)
-             + x.here("debt_raised", p) - x.here("debt_repaid", p) + x.here("interest_income", p)
-             - x.here("interest_expense", p)),
-        Line("plug", "amount", kind="total", forecast=lambda x, p: IF(x.drv("plug").eq(1), MAX(
-            0, x.drv("min_cash") - x.here("cash_before_plug", p)), 0)),
-        Line("plug_equity", "amount", kind="detail", forecast=lambda x, p: x.here("plug", p) * (1 - x.drv("plug_debt", p))),
-        Line("plug_debt", "amount", kind="detail", forecast=lambda x, p: x.here("plug", p) * x.drv("plug_debt", p)),
-        Line("net_change", "amount", kind="total",
-             forecast=lambda x, p: x.here("cash_before_plug", p) + x.here("plug", p) - x.here("opening_cash", p)),
-        Line("closing_cash", "amount", actual=lambda x, p: x.drv("opening_cash"),
-             forecast=lambda x, p: x.here("opening_cash", p) + x.here("net_change", p), kind="total"),
-        Line("below_min", "flag", kind="detail",
-             forecast=lambda x, p: IF(x.here("cash_before_plug", p).lt(x.drv("min_cash")), 1, 0)),
-        Line("plug_flag", "flag", kind="detail", forecast=lambda x, p: IF(x.here("plug", p).gt(0), 1, 0)),
-        Line("before_breakeven", "flag", kind="detail",
-             forecast=lambda x, p: IF((SUM(x.run("be_flag", p)) - x.at("be_flag", p)).eq(0), 1, 0)),
-        Line("cash_to_breakeven", "amount", kind="detail",
-             forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA)),
-        Line("plug_to_breakeven", "amount", kind="detail",
-             forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("plug", p), 0)),
-        # the compact balance at each year end, from the opening date: what the cash went into and came from
-        Line("converted", "amount", kind="memo", forecast=lambda x, p: _total(
-            [at_maturity(x, p, ev, True) for ev in debts if ev.converts and ev.matures])),
-        Line("plug_debt_balance", "amount", kind="memo", actual=zero, forecast=running(
-            "plug_debt_balance", (1, "plug_debt"))),
-        Line("bal_cash", "amount", actual=lambda x, p: x.here("closing_cash", p),
-             forecast=lambda x, p: x.here("closing_cash", p)),
-        Line("bal_receivables", "amount", actual=lambda x, p: x.here("receivables", p),
-             forecast=lambda x, p: x.here("receivables", p)),
-        Line("bal_other_assets", "amount", actual=zero,
-             forecast=running("bal_other_assets", (1, "capex"), (-1, "non_cash"), (1, "working_capital"))),
-        Line("bal_assets", "amount", kind="total",
-             actual=lambda x, p: x.here("bal_cash", p) + x.here("bal_receivables", p) + x.here("bal_other_assets", p),
-             forecast=lambda x, p: x.here("bal_cash", p) + x.here("bal_receivables", p) + x.here("bal_other_assets", p)),
-        Line("bal_debt", "amount", actual=opening_debt,
-             forecast=lambda x, p: event_debt(x, p) + x.here("plug_debt_balance", p)),
-        Line("bal_equity", "amount",
-             actual=lambda x, p: x.here("bal_assets", p) - x.here("bal_debt", p),
-             forecast=running("bal_equity", (1, "equity_raised"), (1, "plug_equity"), (1, "converted"))),
-        Line("bal_retained", "amount", actual=zero,
-             forecast=lambda x, p: x.before_here("bal_retained", p) + x.here("ani_after_open", p)
-             + x.here("interest_income", p) - x.here("interest_expense", p)),
-        Line("bal_gap", "amount", kind="detail",
-             forecast=lambda x, p: x.here("bal_assets", p) - x.here("bal_debt", p) - x.here("bal_equity", p)
-             - x.here("bal_retained", p)),
-        Line("bal_check", "amount", kind="total",   # rounding noise within the amount tolerance reads 0
-             forecast=lambda x, p: IF(ABS(x.here("bal_gap", p)).gt(x.inputs.tol["amount"].ref(True, True)),
-                                      x.here("bal_gap", p), 0)),
-    ]
-    if shares:
-        lines.append(Line("new_shares", "shares", kind="detail", forecast=new_shares))
-        lines.append(Line("shares", "shares", kind="total", actual=lambda x, p: x.drv("shares_outstanding"),
-                          forecast=running("shares", (1, "new_shares"))))
-    return lines
-
-
-def value_lines() -> list[Line]:
-    """EV / revenue on each forecast year: today's enterprise value (a scalar) over the scenario's revenue."""
-    return [Line("ev_to_sales", "x", kind="memo",
-                 forecast=lambda x, p: ratio(x.drv("enterprise_value"), x.at("revenue", p)))]
 
 
 def prior_figure(x, key, p):

@@ -18,6 +18,10 @@ from .lines import Line, grow, link, nm_limit
 # Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
 COST_LINES = ("inference", "serving_fixed", "delivery", "training", "research_compute", "rnd_people", "rnd_rest",
               "opex_variable", "opex_fixed")
+RND_COSTS = ("training", "research_compute", "rnd_people", "rnd_rest")   # R&D's parts: one line "rnd" without them
+# the unit lines of R&D's parts, which need compute within R&D for the base year
+RND_LINES = ("u_training", "u_generations", "u_cost_per_gen", "u_research_compute", "u_rnd_people", "u_headcount",
+             "u_cost_per_head", "u_rnd_rest")
 
 
 def _implied(num, *den):
@@ -86,6 +90,8 @@ def unit_lines(data) -> list[Line]:
         Line("u_opex_share", "pct", _implied(at("u_opex_variable"), at("revenue")),
              lambda x, p: x.drv("opex_variable_share", p), kind="detail"),
     ]
+    if not data.split_compute:   # compute within R&D unknown: R&D is one line (rnd_growth), without its parts
+        lines = [ln for ln in lines if ln.key not in RND_LINES]
     cseg = data.units.customer_segment
     if cseg:
         lines += [
@@ -105,10 +111,11 @@ def seam(data, lines: list[Line]) -> list[Line]:
     forecast = {
         f"rev_{seg}": lambda x, p: x.at("u_tokens_year", p) * x.at("u_price", p) * x.const("price_scale"),
         f"gp_{seg}": lambda x, p: x.at(f"rev_{seg}", p) - x.at("u_cloud_cost", p),
-        "rnd_compute": lambda x, p: x.at("u_training", p) + x.at("u_research_compute", p),
-        "rnd_other": lambda x, p: x.at("u_rnd_people", p) + x.at("u_rnd_rest", p),
         "other_opex": lambda x, p: x.at("u_opex_variable", p) + x.at("u_opex_fixed", p),
     }
+    if data.split_compute:   # else R&D keeps its growth rate (one line)
+        forecast["rnd_compute"] = lambda x, p: x.at("u_training", p) + x.at("u_research_compute", p)
+        forecast["rnd_other"] = lambda x, p: x.at("u_rnd_people", p) + x.at("u_rnd_rest", p)
     notes = {f"rev_{seg}": "rev_units", f"gp_{seg}": "gp_units", "rnd_compute": "rnd_compute_units",
              "rnd_other": "rnd_other_units", "other_opex": "other_opex_units"}
     cseg = data.units.customer_segment
@@ -140,8 +147,21 @@ def _cost(data, key):
 
 
 def unit_costs(data) -> list[tuple[str, str, object]]:
-    """The unit build's cost lines with their units.toml classes (model/calc/costs.py)."""
-    return [(k, data.units.classes[k], _cost(data, k)) for k in COST_LINES]
+    """The unit build's cost lines with their units.toml classes (model/calc/costs.py). With R&D as one line
+    (compute within R&D unknown) R&D takes the place of its parts, in the class they share (fixed when they
+    differ: R&D does not move with revenue)."""
+    classes = data.units.classes
+    if data.split_compute:
+        return [(k, classes[k], _cost(data, k)) for k in COST_LINES]
+    parts = {classes[k] for k in RND_COSTS}
+    rnd = ("rnd", parts.pop() if len(parts) == 1 else "fixed", lambda x, p: x.at("rnd", p))
+    out = []
+    for k in COST_LINES:   # R&D where its first part stood
+        if k == RND_COSTS[0]:
+            out.append(rnd)
+        elif k not in RND_COSTS:
+            out.append((k, classes[k], _cost(data, k)))
+    return out
 
 
 def contribution_lines(data) -> list[Line]:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from itertools import repeat
 
-from .formula import (_FUNCS, Expr, Fn, Neg, Op, XlError, _is_number, approx_equal, atan2, binary, col_letter,
-                      compensated_sum, lift, mod, num, sqrt)
+from .formula import (_FUNCS, Expr, Fn, Neg, Op, XlError, _is_number, approx_equal, atan2, col_letter,
+                      compensated_sum, lift, mod, num, operate, sqrt)
 
 ROW = "\x00"   # the row number's place in a rendered formula
 
@@ -207,7 +207,7 @@ def evaluate(expr: Expr, columns: dict, n: int):
                 if v is not None and op in "+-*/":
                     clean[id(v)] = True   # plain floats in, plain floats out
             if v is None:
-                v = _each(lambda x, y: binary(op, x, y), [a, b], n)
+                v = _each(lambda x, y: operate(op, x, y), [a, b], n)
         elif isinstance(e, Neg):
             a = ev(e.a)
             v = [-x for x in a] if floats(a) else _each(lambda x: -num(x), [a], n)

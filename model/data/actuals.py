@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 from .bounds import check_bound, pct
@@ -12,9 +13,24 @@ from .items import ACTUAL_ITEMS, actual_items, EITHER_ACTUALS, per_segment, REQU
 from .periods import parse_year_end, period_end_date
 
 
+ASSUMPTION = "assumption"   # a source id, or a reliability in sources.csv, that marks a figure as an assumption
+
+
+def is_assumed(item: str, source: str, assumption_ids: set[str]) -> bool:
+    """Whether a figure is an assumption, not a reported one: an assumed compute share by its nature, else
+    one that cites an assumption source (the id `assumption`, or one whose reliability is `assumption`)."""
+    cited = {s.strip().lower() for s in re.split(r"[;,]", source) if s.strip()}
+    return item == "rnd_compute_share" or bool(cited & ({ASSUMPTION} | assumption_ids))
+
+
+def assumption_sources(data) -> set[str]:
+    return {s["id"].lower() for s in data.sources if s.get("reliability", "").strip().lower() == ASSUMPTION}
+
+
 def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Problems):
     """Fills data.actuals and data.periods (every period the file names, even with blank values)."""
     path = folder / "actuals.csv"
+    assumed = assumption_sources(data)
     items = {**ACTUAL_ITEMS, **per_segment(SEGMENT_ACTUALS, data.segments)}
     allowed = actual_items(data)
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "note"])
@@ -32,7 +48,8 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
         value = parse_number(r["value"], path, n, "value", required=False)
         check_bound(items[item].bound, items[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
-        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""))
+        data.actuals.setdefault(item, {})[period] = Figure(value, r.get("source", ""), r.get("note", ""),
+                                                           assumed=is_assumed(item, r.get("source", ""), assumed))
         where[(item, period)] = n
     data.periods = sorted({p for per_item in data.actuals.values() for p in per_item})
     first_row = {p: min(n for (_, q), n in where.items() if q == p) for p in data.periods}
@@ -68,11 +85,10 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
                                             "derived): the last full year is the base of the forecast", at, "value"))
     stub = data.stub
     if stub is not None:
+        # what the rest of the year builds on; an undisclosed segment margin or compute within R&D is derived
+        # (Dataset.forecast_bases), not required
         why = f"FY{stub.year} is forecast as {stub.code} actual plus {stub.rest().code}"
-        needed = list(REQUIRED_ACTUALS) + ["net_income"]
-        if not data.single_segment:
-            needed += [f"gm_{key}" for key, _ in data.segments]  # the year to date's segment gross profit
-        for item in needed:
+        for item in list(REQUIRED_ACTUALS) + ["net_income"]:
             if data.actual(item, stub) is None:
                 problems.append(DataError(path, f"{item} for {stub.code} is required: {why}", where.get((item, stub)),
                                           "value"))
@@ -81,15 +97,16 @@ def load_actuals(folder: Path, data: Dataset, sources: set[str], problems: Probl
                 at = next((where[i, stub] for i in group if (i, stub) in where), None)
                 problems.append(DataError(path, f"{' or '.join(group)} for {stub.code} is required (either; the other "
                                                 f"is derived): {why}", at, "value"))
+        if data.split_compute and not data.compute_given(stub) and data.compute_carried_from(stub) is None:
+            problems.append(DataError(path, f"rnd_compute (or an assumed rnd_compute_share) for {stub.code} is "
+                                            f"required: {why}, and no earlier period has a share of R&D to carry",
+                                      where.get(("rnd", stub)), "value"))
         if not data.single_segment:
             first_key = data.segments[0][0]
             if all(data.actual(f"{kind}_{first_key}", stub) is None for kind in ("rev", "share")):
                 problems.append(DataError(path, f"segment revenue for {stub.code} is required: give every segment's "
                                                 f"rev_<segment> (amount) or share_<segment>: {why}",
                                           where.get((f"share_{first_key}", stub)), "value"))
-        if data.split_compute and all(data.actual(i, stub) is None for i in ("rnd_compute", "rnd_compute_share")):
-            problems.append(DataError(path, f"rnd_compute (or an assumed rnd_compute_share) for {stub.code} is "
-                                            f"required: {why}", where.get(("rnd", stub)), "value"))
     if not data.single_segment:
         first_key = data.segments[0][0]
         if all(data.actual(f"{kind}_{first_key}", base) is None for kind in ("rev", "share")):

@@ -7,9 +7,11 @@ from ..calc.formula import name_part
 from .bounds import check_bound
 from .dataset import Dataset
 from .files import DataError, parse_number, Problems, read_csv, unknown
-from .items import _driver_items, all_driver_items, CASH_DRIVER_DEFAULT, CASH_DRIVERS, COST_DRIVERS, per_segment, REST, rest_items, RND_DRIVERS, SEGMENT_DRIVERS, UNIT_DRIVERS, unit_replaced
+from .items import (_driver_items, all_driver_items, CASH_DRIVER_DEFAULT, CASH_DRIVERS, COST_DRIVERS, FUNCTION_DRIVERS,
+                    per_segment, REST, rest_items, RND_DRIVERS, SEGMENT_DRIVERS, UNIT_DRIVERS, unit_replaced)
 from .periods import parse_period
 from .settings import MAX_SCENARIOS, RATIONALE_TEXTS, SCENARIO_NAME
+from .unused import Unused, unit_build_why
 
 
 def year_span(columns: list[str]) -> str:
@@ -19,10 +21,55 @@ def year_span(columns: list[str]) -> str:
 def rnd_mode_hint(data, driver) -> str:
     base = data.base_year.code
     if data.split_compute:
-        return (f"driver {driver!r} does not apply: actuals.csv gives rnd_compute for {base}, so R&D is forecast as "
+        carried = data.compute_carried_from(data.base_year)
+        why = (f"gives rnd_compute for {carried.code}, whose share of R&D is carried to {base}" if carried else
+               f"gives rnd_compute for {base}" if data.actual("rnd_compute", data.base_year) is not None else
+               f"assumes rnd_compute_share for {base}")
+        return (f"driver {driver!r} does not apply: actuals.csv {why}, so R&D is forecast as "
                 "compute (rnd_compute_growth) plus the rest (rnd_other_growth); leave this row blank or remove it")
-    return (f"driver {driver!r} applies only when actuals.csv gives rnd_compute for {base} (the base year); without "
-            "it R&D is forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
+    return (f"driver {driver!r} applies only when compute within R&D is known for {base} (the base year: "
+            "actuals.csv gives rnd_compute for it or an earlier period, or rnd_compute_share); without it R&D is "
+            "forecast as one line with driver 'rnd_growth'; leave this row blank or remove it")
+
+
+def opex_mode_hint(data, driver) -> str:
+    periods = " and ".join(p.code for p in [data.base_year] + ([data.stub] if data.stub else []))
+    if data.by_function:
+        return (f"driver {driver!r} does not apply: actuals.csv gives selling_marketing and general_admin (or "
+                f"selling_general_admin) for {periods}, so the costs below R&D are forecast by function ("
+                + ", ".join(FUNCTION_DRIVERS) + "); leave this row blank or remove it")
+    return (f"driver {driver!r} applies when the income statement is forecast by function: actuals.csv giving "
+            f"selling_marketing and general_admin (or selling_general_admin) for {periods}"
+            + (" (and no unit build)" if data.units else "") + "; leave this row blank or remove it")
+
+
+def derived_opex(data, p) -> float | None:
+    """Other operating costs, net, of an actual period as the workbook derives them: gross profit − R&D −
+    adjusted net income (None when a figure is missing)."""
+    a = lambda item: data.actual(item, p)  # noqa: E731
+    gross = a("gross_profit") if a("gross_profit") is not None else (
+        a("revenue") - a("cost_of_revenue") if None not in (a("revenue"), a("cost_of_revenue")) else None)
+    if None in (gross, a("rnd"), a("adjusted_net_income")):
+        return None
+    return gross - a("rnd") - a("adjusted_net_income")
+
+
+def refuse_growth_across_zero(data, path, where, year_cols, problems):
+    """Other operating costs, net, grown by a percentage stay on the side of zero they start from: where they
+    start as a net income (other income and gains above selling and G&A) a growth rate could never make them a
+    cost again. Refused, with the way out: the income statement by function."""
+    if data.by_function or data.units:
+        return
+    for drv, p in (("other_opex_growth", data.base_year), (REST + "other_opex_growth", data.stub)):
+        opex = derived_opex(data, p) if p else None
+        rows = [n for (sc, d), n in where.items() if d == drv]
+        if opex is not None and opex <= 0 and rows:
+            problems.append(DataError(path, f"other operating costs, net, are {opex:.6g} in {p.code} (gross profit − R&D "
+                                      "− adjusted net income): a net income, which a growth rate can never take "
+                                      "across zero; give selling_marketing and general_admin (or "
+                                      f"selling_general_admin) in actuals.csv for {data.base_year.code}"
+                                      + (f" and {data.stub.code}" if data.stub else "") + " to forecast the income "
+                                      "statement by function", min(rows), year_cols[0]))
 
 
 def whole_years(drv: str) -> bool:
@@ -61,11 +108,12 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     every = {**every, **rest_items(every)}
     replaced = {d: every[d] for d in unit_replaced(data)}
     other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]
-    other_mode = {**other_mode, **rest_items(other_mode)}
+    opex_mode = {"other_opex_growth": COST_DRIVERS["other_opex_growth"]} if data.by_function else FUNCTION_DRIVERS
+    other_mode = {**other_mode, **rest_items(other_mode), **opex_mode, **rest_items(opex_mode)}
     years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     year_cols = [f"FY{y}" for y in years]
     stub = data.stub
-    plain = _driver_items(tuple(data.segments), data.split_compute, False)  # the drivers a remainder twins
+    plain = _driver_items(tuple(data.segments), data.split_compute, False, data.by_function)  # what a remainder twins
     remainder = rest_items(plain)
     known = set(drivers) | set(other_mode) | set(remainder) | set(replaced)
     is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
@@ -84,7 +132,8 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             raise DataError(path, unknown("driver", drv, drivers), n, "driver")
         if drv in other_mode:
             if any(r[c] for c in year_cols):
-                raise DataError(path, rnd_mode_hint(data, drv.removeprefix(REST)), n, "driver")
+                hint = opex_mode_hint if drv.removeprefix(REST) in opex_mode else rnd_mode_hint
+                raise DataError(path, hint(data, drv.removeprefix(REST)), n, "driver")
             continue
         if drv in remainder:
             wrong = [c for c in year_cols if r[c] and (stub is None or c != year_cols[0])]
@@ -143,6 +192,13 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
                 why = f" ({remainder_problem(data, drv)})" if drv in remainder else ""
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}{why}", first, "driver"))
     # rows of drivers the unit build replaces are checked as usual and kept out of the model (they serve
-    # the growth-rate build of the same figures: the folder without units.toml)
+    # the growth-rate build of the same figures: the folder without units.toml); reported, as the workbook
+    # shows other figures for what they forecast
+    unused = Unused(path)
+    for (sc, drv), n in where.items():
+        if drv in replaced and values.get((sc, drv)) is not None:
+            unused.add(drv, n, sc, unit_build_why(data, drv.removeprefix(REST)))
+    unused.note(data.notes)
     values = {k: v for k, v in values.items() if k[1] not in replaced}
     data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
+    refuse_growth_across_zero(data, path, where, year_cols, problems)

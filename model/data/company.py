@@ -1,5 +1,6 @@
 """Load a company folder (company.toml, actuals.csv, assumptions.csv, sources.csv, funding.csv, and the
-optional reference.csv, claims.csv, the unit build's files and the Monte Carlo's risk.csv and risk.toml).
+optional events.csv, balance.csv, valuation.csv, reference.csv, claims.csv, the unit build's files and the Monte
+Carlo's risk.csv and risk.toml).
 
 Every problem is a `DataError` naming the file, the row and the column, so the CLI can report it and
 stop before anything is written. Values still to fill in (blank required cells, missing settings)
@@ -10,6 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .actuals import load_actuals
+from .balance import load_balance
+from .valuation import load_valuation, PEER_MULTIPLES
 from .assumptions import load_assumptions
 from .claims import load_claims
 from .thesis import load_thesis
@@ -47,10 +50,11 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     if data.units:
         unit_build.load_operating(folder, data, unit_items(data.units, UNIT_ACTUALS),
                                   {"rnd_compute": ACTUAL_ITEMS["rnd_compute"]}, ids, problems)
-        if not data.split_compute:
-            problems.append(DataError(folder / "operating.csv", f"rnd_compute for {data.base_year.code} is required "
-                                      "by the unit build (units.toml), in actuals.csv or here as an assumption: it "
-                                      "splits R&D into training, research compute and people", column="item"))
+        if not data.split_compute:   # no compute to split: the unit build leaves R&D to its growth rate
+            data.notes.append(f"units.toml: compute within R&D is not known for {data.base_year.code} (not disclosed "
+                              "for it or an earlier period, nor assumed): R&D is forecast as one line with "
+                              "assumptions.csv's rnd_growth; the unit build forecasts revenue, its cost and other "
+                              "operating costs")
     first, end = data.base_year.year + 1, company["forecast_end"]
     if end < first:
         problems.append(DataError(toml, f"forecast_end {end} is before the first forecast year {first} (the year after "
@@ -62,7 +66,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
         problems.raise_if_any()
     load_assumptions(folder, data, problems)
     if data.units:
-        unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS), problems)
+        unit_build.load_drivers(folder, data, unit_items(data.units, UNIT_DRIVERS, data.split_compute), problems)
     compute_build.load(folder, data, ids, problems)
     default = company.get("default_scenario") or data.scenarios[0]
     if default not in data.scenarios:
@@ -70,6 +74,8 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
                                   f"({', '.join(data.scenarios)})", toml_line(toml_text, "default_scenario"), "default_scenario"))
     data.funding = load_funding(folder, data, problems)
     data.events = load_events(folder, data, ids, problems)
+    data.balance = load_balance(folder, data, ids, problems)
+    data.valuation = load_valuation(folder, data, ids, problems)
     data.sensitivity = load_sensitivity(folder, company)
     problems.raise_if_any()
     data.risk = load_risk(folder, data, problems)
@@ -79,5 +85,9 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.market = load_market(folder, data, ids)
     if peers:
         data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))
+    given = [k for (k, _), f in data.valuation.items() if k in PEER_MULTIPLES and f.value is not None]
+    if data.peers and given:
+        data.notes.append("valuation.csv: " + " and ".join(given) + " not used: the Valuation tab takes the peers' "
+                          "multiples from the Peers tab (the company names its peers in company.toml)")
     data.tolerances = {k: excel_precision(float(company["tolerances"][k])) for k in TOLERANCES}
     return data

@@ -139,7 +139,8 @@ def load_operating(folder: Path, data, sources: set[str], problems: Problems):
             source = "; ".join(x for x in ("assumption", source) if x)
         graded = lambda note: "; ".join(x for x in (reliability and f"reliability {reliability}", note) if x)  # noqa: E731
         data.actuals.setdefault(item, {})[period] = Figure(
-            value, source, graded(r.get("note", "")), {k: graded(r[k]) for k in per_edition("note") if r.get(k)})
+            value, source, graded(r.get("note", "")), {k: graded(r[k]) for k in per_edition("note") if r.get(k)},
+            assumed=reliability.strip().lower() == "assumption")
     for item in COMPUTE_ACTUALS:
         if item not in OPTIONAL_ACTUALS and data.actual(item, data.base_year) is None:
             problems.append(DataError(path, f"{item} for {data.base_year.code} is required: the compute build starts "

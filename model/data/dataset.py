@@ -16,6 +16,7 @@ class Figure:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # note_zh: the note in another edition
+    assumed: bool = False   # the data mark it as an assumption (not a reported figure): shown in the assumption style
 
 
 @dataclass
@@ -37,6 +38,33 @@ class Funding:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # unit_zh, note_zh: the texts of another edition
+    date: datetime.date | None = None   # the date a market price is quoted at
+
+
+@dataclass
+class BalanceFigure:
+    """An item of the opening balance sheet (balance.csv); value None: not disclosed."""
+    value: float | None
+    period: Period
+    rate: float | None = None     # annual interest rate (earned or paid); None: not given (0)
+    repaid: float | None = None   # share of the opening balance repaid each year; None: not given (0, rolled over)
+    unit: str = ""
+    source: str = ""
+    grade: str = ""               # A | B | C | D | assumption, as the reference files grade a figure
+    note: str = ""
+    local: dict = field(default_factory=dict)   # unit_zh, note_zh
+
+
+@dataclass
+class ValuationFigure:
+    """A valuation input (valuation.csv); value None: not available (a market price not in the sources)."""
+    value: float | None
+    date: datetime.date | None = None   # the date a quote, a multiple or a run rate is as of
+    unit: str = ""
+    source: str = ""
+    grade: str = ""
+    note: str = ""
+    local: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -59,6 +87,8 @@ class Event:
     source: str = ""
     note: str = ""
     local: dict = field(default_factory=dict)   # note_zh: the note in another edition
+    price: float | None = None   # a share issue's price per share, in its currency
+    stake: float | None = None   # a share issue's share of the enlarged capital
 
 
 @dataclass
@@ -111,6 +141,8 @@ class Dataset:
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)
     risk: object = None   # the Monte Carlo (data/risk.py: risk.csv, risk.toml), or None: no Risk tab
+    balance: dict[str, BalanceFigure] = field(default_factory=dict)   # balance.csv: the opening balance sheet
+    valuation: dict[tuple[str, str], ValuationFigure] = field(default_factory=dict)   # valuation.csv
     compute: bool = False                       # the compute build (compute.csv, with the unit build)
     benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
@@ -143,10 +175,46 @@ class Dataset:
         return len(self.segments) == 1
 
     @property
+    def forecast_bases(self) -> list[Period]:
+        """The actual periods the forecast starts from: the base year and the interim of the first forecast
+        year (the stub). Where the data leave a figure the forecast needs blank there (a segment margin, the
+        compute within R&D), the model derives it (calc/lines.py) and labels it derived."""
+        return [self.base_year] + ([self.stub] if self.stub else [])
+
+    def compute_given(self, p: Period) -> bool:
+        """Compute within R&D is given for p: disclosed (rnd_compute) or assumed (rnd_compute_share)."""
+        return any(self.actual(i, p) is not None for i in ("rnd_compute", "rnd_compute_share"))
+
+    def compute_carried_from(self, p: Period) -> Period | None:
+        """For a forecast base whose compute is not given: the latest earlier period whose compute the model
+        knows (given, or itself carried), whose share of R&D p carries: the last disclosed share. None when
+        no earlier period has compute with R&D (not 0: a share of nothing is none), or p's compute is given."""
+        if p not in self.forecast_bases or self.compute_given(p):
+            return None
+        known = [q for q in self.periods if q < p and self.actual("rnd", q) and (
+            self.compute_given(q) or (q in self.forecast_bases and self.compute_carried_from(q)))]
+        return max(known) if known else None
+
+    @property
     def split_compute(self) -> bool:
-        """R&D is forecast as compute + the rest when compute is given for the base year, or its share
-        of R&D is assumed there (rnd_compute_share)."""
-        return any(self.actual(i, self.base_year) is not None for i in ("rnd_compute", "rnd_compute_share"))
+        """R&D is forecast as compute + the rest when the base year's compute is given (disclosed, or its
+        share of R&D assumed: rnd_compute_share), or an earlier period discloses it: its last share is then
+        carried to the base year (derived). Never disclosed: R&D is one line."""
+        return self.compute_given(self.base_year) or self.compute_carried_from(self.base_year) is not None
+
+    @property
+    def by_function(self) -> bool:
+        """The income statement is forecast by function (selling and marketing, general and administrative,
+        other income and gains, each with its own driver) when the data give selling, G&A (itself or the two
+        together) and other income or the operating result for the base year and for the year-to-date interim
+        of the first forecast year, and no unit build splits those costs its own way; else other operating
+        costs are one derived line."""
+        if self.units or not self.periods:
+            return False
+        given = lambda item, p: self.actual(item, p) is not None  # noqa: E731
+        return all(given("selling_marketing", p) and (given("general_admin", p) or given("selling_general_admin", p))
+                   and (given("other_income", p) or given("operating_profit", p))
+                   for p in [self.base_year] + ([self.stub] if self.stub else []))
 
     def actual(self, item: str, period: Period) -> float | None:
         fig = self.actuals.get(item, {}).get(period)

@@ -13,8 +13,11 @@ from .periods import parse_year_end, Period, period_end_date
 from .settings import per_edition, PLAIN_KEY
 
 
-EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan")
-EQUITY_KINDS = ("ipo", "placing", "equity")   # the others are debt: repaid at maturity (a bond may convert)
+EVENT_KINDS = ("ipo", "placing", "convertible_bond", "bank_loan", "share_issue")
+EQUITY_KINDS = ("ipo", "placing", "equity", "share_issue")   # the others are debt: repaid at maturity (a bond may convert)
+# share_issue: an approved issue not yet priced (an A-share listing): its size is a share of the enlarged capital
+# (`stake`) at an issue `price`, its `amount` the most it may raise; the new shares follow from them
+STAKE = Bound("stake", 0, 1, low_open=True)   # a share of the enlarged capital: above 0, below 100%
 LEGACY_RAISE = "equity_raise"   # the single raise of funding.csv (equity_raise + fx_rate rows): one event
 # A company's funding rounds, placings, bonds and loans over the horizon are a few dozen at most; each
 # event adds inputs and formulas to every scenario's cash bridge (1,000 loans took 27 s and 779 MB).
@@ -22,7 +25,7 @@ MAX_EVENTS = 60
 # A conversion price below a cent per share is a typing mistake (1e-9 would create 10^19 shares).
 CONVERSION_PRICE = Bound("share_price", 0.01)
 TERMS = ("date", "kind", "currency", "amount", "fx_rate", "in_opening_cash", "conversion_price", "maturity", "shares",
-         "rate")   # what makes two events the same: all but the id, source and note
+         "rate", "price", "stake")   # what makes two events the same: all but the id, source and note
 
 
 def fiscal_year_of(date: datetime.date, year_end) -> int:
@@ -53,8 +56,8 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         problems.append(DataError(folder / "funding.csv", "equity_raise is given here and events.csv lists the funding "
                                   "events: move the raise into events.csv", column="item"))
     _, rows = read_csv(path, ["id", "date", "kind", "currency", "amount", "fx_rate"],
-                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "source", "note",
-                        *per_edition("note")])
+                       ["in_opening_cash", "conversion_price", "maturity", "shares", "rate", "price", "stake", "source",
+                        "note", *per_edition("note")])
     year_end = parse_year_end(str(data.company["fiscal_year_end"]))
     opening = data.funding.get("opening_cash")
     opened = datetime.date(*period_end_date(opening.period, year_end)) if opening and opening.period else None
@@ -116,6 +119,7 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
                 raise DataError(path, f"event {eid}: shares apply to an equity event ({', '.join(EQUITY_KINDS)}); a "
                                 "convertible bond's shares follow from its conversion price", n, "shares")
             check_bound(AMOUNT, "amount", shares, path, n, "shares")
+        issue = share_issue_terms(r, kind, shares, path, n)
         rate = parse_number(r.get("rate", ""), path, n, "rate", required=False)
         if rate is not None:
             if kind in EQUITY_KINDS:
@@ -126,8 +130,29 @@ def load_events(folder: Path, data: Dataset, sources: set[str], problems: Proble
         refuse_repeat(path, rows, n, r)
         events.append(Event(eid, kind, r["currency"].strip(), amount, fx, year, 0 if inside else 1, date, price,
                             maturity, shares, rate or 0.0, fiscal_year_of(maturity, year_end) if maturity else None,
-                            r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)}))
+                            r.get("source", ""), r.get("note", ""), {k: r[k] for k in per_edition("note") if r.get(k)},
+                            *issue))
     return events
+
+
+def share_issue_terms(r, kind, shares, path, n) -> tuple:
+    """A share issue's issue price and its share of the enlarged capital: both required for `share_issue`
+    (whose shares follow from them), refused for every other kind."""
+    price = parse_number(r.get("price", ""), path, n, "price", required=False)
+    stake = parse_number(r.get("stake", ""), path, n, "stake", required=False)
+    if kind != "share_issue":
+        for column, value in (("price", price), ("stake", stake)):
+            if value is not None:
+                raise DataError(path, f"{column} applies to a share_issue (its size and issue price)", n, column)
+        return ()
+    for column, value in (("price", price), ("stake", stake)):
+        if value is None:
+            raise DataError(path, f"a share_issue needs its {column} ({'issue price per share, in its currency' if column == 'price' else 'share of the enlarged capital, e.g. 5%'})", n, column)
+    check_bound(FX_RATE, "amount", price, path, n, "price")
+    check_bound(STAKE, "pct", stake, path, n, "stake")
+    if shares is not None:
+        raise DataError(path, "a share_issue's shares follow from its stake and price: leave shares blank", n, "shares")
+    return price, stake
 
 
 def refuse_repeat(path: Path, rows: list, n: int, r: dict) -> None:

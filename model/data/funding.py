@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import datetime
+
 from .bounds import check_bound
+from .fields import read_date
 from .dataset import Dataset, Funding
 from .files import DataError, parse_number, Problems, read_csv, unknown
-from .items import DEFAULT_NOTES, FUNDING_DEFAULTS, FUNDING_ITEMS, SHARE_ITEMS
+from .items import DEFAULT_NOTES, FUNDING_DEFAULTS, FUNDING_ITEMS, MOVED_TO_VALUATION, SHARE_DRIVERS, SHARE_ITEMS
 from .periods import parse_period, Period
 from .settings import FUNDING_TEXTS, per_edition
 
@@ -15,11 +18,14 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
     """funding.csv: opening cash (at the end of an actual period), the equity raise and its exchange
     rate, and the minimum cash balance."""
     path = folder / "funding.csv"
-    _, rows = read_csv(path, ["item", "value"], ["period", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)])
+    _, rows = read_csv(path, ["item", "value"], ["period", "date", "unit", "source", "note", *per_edition(*FUNDING_TEXTS)])
     out: dict[str, Funding] = {}
     periods, forecast_years, last_fy = data.periods, data.forecast_years, data.base_year
     for n, r in rows:
         item = r["item"]
+        if item in MOVED_TO_VALUATION:
+            raise DataError(path, f"{item} is now in valuation.csv, with the Valuation tab's other inputs (the DCF's "
+                            "discount rate and terminal value, the scenarios' weights)", n, "item")
         if item not in FUNDING_ITEMS:
             raise DataError(path, unknown("item", item, FUNDING_ITEMS), n, "item")
         if item in out:
@@ -50,8 +56,16 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
             continue
         check_bound(FUNDING_ITEMS[item].bound, "pct" if FUNDING_ITEMS[item].unit == "pct" else "amount", value, path,
                     n, "value")
+        date = None
+        if r.get("date", "").strip():
+            if item != "share_price":
+                raise DataError(path, f"{item} takes no date: the date goes with a market price (share_price)", n, "date")
+            date = read_date(r["date"], path, n, "date")
+            if date > datetime.date.fromisoformat(str(data.company["as_of"])):
+                raise DataError(path, f"the share price is quoted on {date}, after as_of {data.company['as_of']}", n,
+                                "date")
         out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""),
-                            {k: r[k] for k in per_edition(*FUNDING_TEXTS) if r.get(k)})
+                            {k: r[k] for k in per_edition(*FUNDING_TEXTS) if r.get(k)}, date)
     if not any(r["item"] == "opening_cash" for _, r in rows):
         problems.append(DataError(path, "opening_cash is required (cash at the end of the latest actual period)",
                                   column="item"))
@@ -65,14 +79,18 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
         out.setdefault(key, Funding(value, None, "", "", DEFAULT_NOTES[note]))
     given = [k for k in SHARE_ITEMS if k in out]
     if given and len(given) < len(SHARE_ITEMS):
-        problems.append(DataError(path, "shares and value need all of " + ", ".join(SHARE_ITEMS) + "; missing: "
+        problems.append(DataError(path, "shares need all of " + ", ".join(SHARE_ITEMS) + "; missing: "
                                   + ", ".join(k for k in SHARE_ITEMS if k not in out), column="item"))
     opening = out.get("opening_cash")
     if "shares_outstanding" in out and opening and out["shares_outstanding"].period != opening.period:
         problems.append(DataError(path, f"shares_outstanding must be at the opening cash date ({opening.period.code}), "
                                   f"found {out['shares_outstanding'].period.code}", column="period"))
+    if not given and any(v for (_, drv), values in data.assumptions.items() if drv in SHARE_DRIVERS for v in values):
+        data.notes.append("assumptions.csv: the sbc_shares rows are not used: funding.csv gives no shares "
+                          "(shares_outstanding, unit_millions)")
     if given:
         out.setdefault("share_fx", Funding(1.0, None, "", "", DEFAULT_NOTES["no_share_fx"]))
-        price = out.get("share_price", Funding(1.0))
-        out.setdefault("plug_price", Funding(price.value, None, price.unit, "", DEFAULT_NOTES["plug_at_price"], price.local))
+        if "plug_price" not in out and out["plug"].value:
+            problems.append(DataError(path, "plug_price is required with shares and the plug on: the price the plug's "
+                                      "new shares are issued at (an assumption: say why in note)", column="item"))
     return out

@@ -36,6 +36,8 @@ ACTUAL_ITEMS = {
                               "ASSUMPTION for a period that does not disclose compute: its share of R&D "
                               "(e.g. the last disclosed); compute = R&D x share", detail=True),
     "selling_marketing": Item("selling_marketing", "amount", AMOUNT, "selling and marketing expense (memo line)"),
+    "operating_cash_flow": Item("operating_cash_flow", "amount", SIGNED,
+                                "operating cash flow as reported (shown beside the forecast on Cash & Funding)"),
     "net_income": Item("net_income", "amount", SIGNED, "reported net income; a loss is negative"),
     "adjusted_net_income": Item("adjusted_net_income", "amount", SIGNED,
                                 "adjusted net income as the company reports it; a loss is negative"),
@@ -45,6 +47,19 @@ SEGMENT_ACTUALS = {
     "share": Item("share_segment", "pct", SHARE, "segment share of revenue; shares add to 100%"),
     "gm": Item("gm_segment", "pct", MARGIN, "segment gross margin (blank where not disclosed)"),
 }
+# The income statement by function: where the data give selling and G&A (dataset.by_function) they are
+# forecast one by one, each a share of revenue plus a fixed part, with other income and gains an amount.
+FUNCTION_ACTUALS = {
+    "general_admin": Item("general_admin", "amount", AMOUNT, "general and administrative expense (positive)"),
+    "selling_general_admin": Item("selling_general_admin", "amount", AMOUNT,
+                                  "selling and marketing with general and administrative (G&A) together where the "
+                                  "filing gives only the total: G&A = it less selling_marketing"),
+    "other_income": Item("other_income", "amount", SIGNED, "other income and gains net (income positive)"),
+    "operating_profit": Item("operating_profit", "amount", SIGNED, "operating profit as reported; a loss is negative"),
+    "share_based_pay": Item("share_based_pay", "amount", AMOUNT,
+                            "share-based pay inside the costs above (the main adjustment to adjusted net income)"),
+}
+ACTUAL_ITEMS.update(FUNCTION_ACTUALS)
 REQUIRED_ACTUALS = ("revenue", "rnd", "adjusted_net_income")  # for the base year
 # For the base year one of each group is required (the other is derived, and must tie when both are given).
 EITHER_ACTUALS = (("cost_of_revenue", "gross_profit"),)
@@ -66,6 +81,14 @@ COST_DRIVERS = {
     "adjustments": Item("adjustments", "amount", SIGNED,
                         "adjusted minus reported net income (amount): share-based pay etc."),
 }
+FUNCTION_DRIVERS = {
+    "sm_share": Item("sm_share", "pct", FRACTION, "selling and marketing: the share of revenue (the part that moves "
+                     "with revenue)"),
+    "sm_fixed": Item("sm_fixed", "amount", AMOUNT, "selling and marketing: the fixed part (amount)"),
+    "ga_share": Item("ga_share", "pct", FRACTION, "general and administrative: the share of revenue"),
+    "ga_fixed": Item("ga_fixed", "amount", AMOUNT, "general and administrative: the fixed part (amount)"),
+    "other_income": Item("other_income", "amount", SIGNED, "other income and gains net (an amount; income positive)"),
+}
 # The rest of the year after a year-to-date interim of the first forecast year (2H2026E after 1H2026A):
 # each income-statement driver has a remainder twin, given in that year's column only. A growth compares
 # the remainder with the year to date (for 1H: 2H over 1H), a margin or an amount is the remainder's own.
@@ -78,15 +101,17 @@ REST_HELP = {"pct": "of the rest of the first forecast year after its interim, o
 def rest_items(items: dict[str, Item]) -> dict[str, Item]:
     """The remainder twin of each income-statement driver: rest_growth_cloud, rest_gm_cloud, ..."""
     def help_of(drv, item):
-        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") else "pct"
+        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") or drv.endswith("_share") else "pct"
         return f"{item.help.split(' (')[0]}, {REST_HELP[kind]}"
     return {REST + drv: replace(item, text=REST + item.text, help=help_of(drv, item)) for drv, item in items.items()}
 
 
 # Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
 CASH_DRIVERS = {
+    "depreciation": Item("depreciation", "amount", AMOUNT,
+                         "depreciation and amortisation of property, equipment and right-of-use assets (non-cash)"),
     "non_cash": Item("non_cash", "amount", SIGNED,
-                     "D&A and other non-cash items left in adjusted net income (share-based pay is already out)"),
+                     "other non-cash items left in adjusted net income, not D&A (share-based pay is already out)"),
     "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
     "working_capital": Item("working_capital", "amount", SIGNED,
                             "other increase in working capital, beyond receivables (a decrease is negative)"),
@@ -95,7 +120,10 @@ CASH_DRIVERS = {
                             "trade receivables at the year end, in days of that year's revenue"),
     "plug_debt": Item("plug_debt", "pct", FRACTION,
                       "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity"),
+    "sbc_shares": Item("sbc_shares", "shares", AMOUNT,
+                       "new shares issued a year under share-based pay (options and awards vesting), million"),
 }
+SHARE_DRIVERS = ("sbc_shares",)   # cash drivers that need share data (funding.csv shares_outstanding)
 # The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
 # are actual items, and per-scenario unit drivers.
 UNIT_ACTUALS = {
@@ -139,11 +167,14 @@ UNIT_DRIVERS.update(CUSTOMER_DRIVERS)
 UNIT_SEGMENT_ITEMS = {"serving_fixed_share": "segment", "customers": "customer_segment"}
 
 
-def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
+def unit_items(units, items: dict[str, Item], rnd: bool = True) -> dict[str, Item]:
     """The unit build's actual items or drivers this company has: the customer ones only with a
-    customer segment; an item about one segment names it."""
+    customer segment, the R&D ones only when it forecasts R&D (`rnd`: units.rnd_by_units); an item about
+    one segment names it."""
     kept = items if units.customer_segment else {k: v for k, v in items.items()
                                                  if k not in CUSTOMER_ACTUALS and k not in CUSTOMER_DRIVERS}
+    if not rnd:
+        kept = {k: v for k, v in kept.items() if k not in unit_build.RND_ACTUALS + unit_build.RND_DRIVERS}
     return {k: replace(v, segment=getattr(units, UNIT_SEGMENT_ITEMS[k])) if k in UNIT_SEGMENT_ITEMS else v
             for k, v in kept.items()}
 
@@ -151,8 +182,7 @@ def unit_items(units, items: dict[str, Item]) -> dict[str, Item]:
 # workbook shows them in its edition's language.
 DEFAULT_NOTES = {"cash_default": "not in assumptions.csv: 0 assumed", "no_raise": "no raise given",
                  "no_min_cash": "not given: 0 assumed", "no_plug": "not given: no plug (0) assumed",
-                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)",
-                 "plug_at_price": "not given: today's share price assumed"}
+                 "no_rate": "not given: 0% assumed", "no_share_fx": "not given: 1 assumed (shares in the company's currency)"}
 CASH_DRIVER_DEFAULT = DEFAULT_NOTES["cash_default"]
 
 class FundingItem(NamedTuple):
@@ -172,19 +202,19 @@ FUNDING_ITEMS = {
     "plug": FundingItem("int", "", Bound("switch", 0, 1), "1: a funding plug draws what keeps cash at the minimum; "
                         "0: no plug (cash may fall below it and the funding need shows the shortfall)"),
     "plug_price": FundingItem("amount", "", POSITIVE, "issue price of the plug's new shares, in the share currency"),
+    "share_price": FundingItem("amount", "", POSITIVE, "the market price of a share (a quote, with its date: not a "
+                               "placing price), in the share currency; leave the row out when the sources quote none"),
     "debt_rate": FundingItem("pct", "", RATE, "annual interest rate on the plug's debt"),
     "cash_rate": FundingItem("pct", "", RATE, "annual interest earned on cash (opening balance)"),
     "shares_outstanding": FundingItem("amount3", "actual", POSITIVE, "shares in issue at the opening cash date, million"),
-    "share_price": FundingItem("amount", "", POSITIVE, "today's share price, in the share currency"),
     "share_fx": FundingItem("rate", "", FX_RATE, "company currency per unit of the share currency (1 when the same)"),
     "unit_millions": FundingItem("rate", "", POSITIVE, "millions in the company's amount unit (100 for RMB 100m)"),
-    "exit_multiple": FundingItem("x", "", Bound("multiple", 0), "EV / revenue multiple in the last forecast year"),
-    "discount_rate": FundingItem("pct", "", RATE, "annual rate the exit value is discounted at"),
 }
 # Capital items that default when funding.csv leaves them out (value, note id in DEFAULT_NOTES), and the share
 # items needed for shares and value (all of them, or none: without them the workbook shows no shares or value).
 FUNDING_DEFAULTS = {"plug": (0.0, "no_plug"), "cash_rate": (0.0, "no_rate"), "debt_rate": (0.0, "no_rate")}
-SHARE_ITEMS = ("shares_outstanding", "share_price", "unit_millions", "exit_multiple", "discount_rate")
+SHARE_ITEMS = ("shares_outstanding", "unit_millions")
+MOVED_TO_VALUATION = ("exit_multiple", "discount_rate")   # valuation.csv's now: funding.csv refuses them with a hint
 
 
 def raise_year_bound(data) -> Bound:
@@ -199,7 +229,7 @@ def actual_items(data) -> dict[str, Item]:
     items = dict(_actual_items(tuple(data.segments)))
     if not data.units:
         return items
-    items.update(unit_items(data.units, UNIT_ACTUALS))
+    items.update(unit_items(data.units, UNIT_ACTUALS, data.split_compute))
     return compute_items(data, items, "actual")
 
 
@@ -207,11 +237,12 @@ def driver_items(data, split_compute=None) -> dict[str, Item]:
     """The income-statement drivers per scenario, and their remainder twins when the first forecast year
     has a year-to-date interim (data.stub)."""
     split = data.split_compute if split_compute is None else split_compute
-    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None))
+    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None, data.by_function))
     if not data.units:
         return items
     replaced = unit_replaced(data)
-    items = {**{k: v for k, v in items.items() if k not in replaced}, **unit_items(data.units, UNIT_DRIVERS)}
+    items = {**{k: v for k, v in items.items() if k not in replaced},
+             **unit_items(data.units, UNIT_DRIVERS, data.split_compute)}
     return compute_items(data, items, "driver")
 
 
@@ -228,7 +259,7 @@ def compute_items(data, items: dict[str, Item], kind: str) -> dict[str, Item]:
 
 def unit_replaced(data) -> set[str]:
     """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
-    replaced = unit_build.replaced_drivers(data.units)
+    replaced = unit_build.replaced_drivers(data.units, data.split_compute)
     return replaced | {REST + d for d in replaced}
 
 
@@ -242,13 +273,16 @@ def _actual_items(segments: tuple) -> dict[str, Item]:
 
 
 @lru_cache(maxsize=64)
-def _driver_items(segments: tuple, split: bool, stub: bool) -> dict[str, Item]:
+def _driver_items(segments: tuple, split: bool, stub: bool, by_function: bool = False) -> dict[str, Item]:
     items = per_segment(SEGMENT_DRIVERS, segments)
     items.update(RND_DRIVERS[split])
-    items.update(COST_DRIVERS)
+    items.update({**FUNCTION_DRIVERS, "adjustments": COST_DRIVERS["adjustments"]} if by_function else COST_DRIVERS)
     return {**items, **rest_items(items)} if stub else items
 
 
 def all_driver_items(data) -> dict[str, Item]:
-    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers."""
-    return {**driver_items(data), **CASH_DRIVERS}
+    """Every per-scenario assumption on Inputs: the income-statement drivers, then the cash drivers; once
+    funding.csv is read, share-based pay's shares only with share data (they dilute the shares)."""
+    cash = CASH_DRIVERS if not data.funding or "shares_outstanding" in data.funding else {
+        k: v for k, v in CASH_DRIVERS.items() if k not in SHARE_DRIVERS}
+    return {**driver_items(data), **cash}

@@ -81,6 +81,14 @@ def latest_arr(estimates: list[Estimate]) -> Estimate | None:
     return max(claims, key=lambda e: e.date) if claims else None
 
 
+def forward_revenue(estimates: list[Estimate], year: int) -> Estimate | None:
+    """The revenue estimate for fiscal year `year` to use as the market's: the latest dated (an undated one only
+    when none is dated; then the last in the file), or None."""
+    rows = [e for e in estimates if e.metric == "revenue" and e.period == Period(year, 12)]
+    dated = [e for e in rows if e.date is not None]
+    return max(dated, key=lambda e: e.date) if dated else (rows[-1] if rows else None)
+
+
 def load_market(folder: Path, data, sources: set[str]) -> list[Estimate]:
     path = folder / "market.csv"
     if not path.exists():

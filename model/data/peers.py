@@ -52,6 +52,14 @@ def as_of_date(data: Dataset) -> datetime.date:
     return as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(str(as_of))
 
 
+def price_event(data: Dataset):
+    """The latest equity raise (IPO or placing) up to the as-of date that gives its new shares: its net proceeds
+    per share stand for a share price where the data quote none (a transaction price, not a quote)."""
+    as_of = as_of_date(data)
+    raises = [e for e in data.events if e.kind in ("ipo", "placing") and e.shares and e.date is not None and e.date <= as_of]
+    return max(raises, key=lambda e: e.date) if raises else None
+
+
 def periods_of(data: Dataset):
     """(latest full year, the year before it or None, the interim after it or None, that interim's
     comparative or None): the periods a company shows on the Peers tab."""

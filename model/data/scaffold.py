@@ -16,12 +16,15 @@ from pathlib import Path
 
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
 from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment, rest_items)
+from .balance import BALANCE_ITEMS, BALANCE_TEXTS, GRADES
+from .valuation import VALUATION_ITEMS, VALUATION_TEXTS
 from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, MAX_FORECAST_YEARS, MAX_SCENARIOS, MAX_SEGMENTS, PLAIN_KEY,
                        SCENARIO_NAME, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
 from ..calc.formula import name_part
 from ..labels import table
 from .periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, parse_year_end
-from .units import COST_LINES, SETTINGS as UNIT_SETTINGS
+from .units import (COST_LINES, RND_ACTUALS as RND_UNIT_ACTUALS, RND_DRIVERS as RND_UNIT_DRIVERS,
+                    SETTINGS as UNIT_SETTINGS, UnitBuild, replaced_drivers)
 
 VARIABLE_LINES = ("inference", "delivery", "opex_variable")   # the scaffold's default classes: the rest fixed
 
@@ -168,10 +171,16 @@ def actuals_csv(years, interims, segments) -> str:
                            + [[item, p.code, "", "", ""] for item in items for p in periods])
 
 
-def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) -> str:
+def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None, units: str = "") -> str:
     """The drivers' rows; with an interim of the first forecast year (`stub`) also the rest_* rows of
-    the rest of that year, which take a value in its column only."""
+    the rest of that year, which take a value in its column only. With the unit build for segment `units`,
+    no row of a driver it replaces (a row nobody would read in the workbook): the segment's growth and
+    margin, other operating costs' growth and the split R&D's (rnd_growth stays: R&D is one line when
+    compute within R&D is not known)."""
     drivers = {**per_segment(SEGMENT_DRIVERS, segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
+    if units:
+        replaced = replaced_drivers(UnitBuild(units, {}, {}), rnd=False) | set(RND_DRIVERS[True])
+        drivers = {k: v for k, v in drivers.items() if k not in replaced}
     years = [f"FY{y}" for y in range(first_year, forecast_end + 1)]
     rest = rest_items(drivers) if stub else {}
     rest_note = [
@@ -185,8 +194,12 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None) ->
         f"assumptions.csv: forecast drivers; one row per scenario and driver. Guide: {GUIDE}",
         "Scenarios: as many as you like; their names and order come from this file. Every scenario needs every driver.",
         *[f"  {key}: {item.help}" for key, item in drivers.items()],
-        "R&D: when actuals.csv gives rnd_compute for the base year fill rnd_compute_growth and rnd_other_growth",
-        "and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank (or delete them).",
+        *(["R&D: when actuals.csv gives rnd_compute for the base year (or an earlier period) fill rnd_compute_growth",
+           "and rnd_other_growth and leave rnd_growth blank; otherwise fill rnd_growth and leave the other two blank."]
+          if not units else
+          [f"The unit build (units.toml) forecasts {dict(segments).get(units, units)}; other operating costs and R&D from",
+           "units.csv: their rows are not here. rnd_growth is used only when compute within R&D is never given",
+           "(actuals.csv rnd_compute or rnd_compute_share): R&D is then one line; otherwise leave it blank."]),
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
         "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
@@ -213,8 +226,11 @@ def funding_csv(years, interims) -> str:
         f"Add a raise as: equity_raise with the forecast year it arrives (FY{years[-1] + 2}) and an fx_rate row;",
         "or list several (IPO; placing; convertible bond; bank loan) with their dates in events.csv (see the guide;"
         f" its notes may be given per edition too: {' / '.join(per_edition('note'))}).",
-        "Shares and value (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx and plug_price",
-        "default to 1 and the share price); without them the workbook shows no shares or value.",
+        "Shares (Cash & Funding tab) need all of " + " / ".join(SHARE_ITEMS) + " (share_fx defaults to 1; plug_price is",
+        "required with the plug on); without them the workbook shows no shares. share_price: a market quote with its date",
+        "(date column); leave it out when the sources quote none (a placing price is not a quote).",
+        "An approved share issue not yet priced (an A-share listing) is a share_issue event in events.csv: its stake of",
+        "the enlarged capital; its issue price; its date; its amount the most it may raise.",
         "unit: shown beside the input. source and note: shown in the Inputs tab's source column.",
         edition_note(FUNDING_TEXTS),
     )
@@ -225,6 +241,44 @@ def funding_csv(years, interims) -> str:
                             ["plug", "", "0", "", "", "1 turns the funding plug on", *more],
                             ["cash_rate", "", "0", "", "", "interest earned on cash", *more],
                             ["debt_rate", "", "0", "", "", "interest on the plug's debt", *more]])
+
+
+def balance_csv(years, interims) -> str:
+    """The opening balance sheet at the opening cash date, every item blank: fill what the filing discloses."""
+    after = [p for p in interims if p.year == years[-1] + 1]
+    opening = max(after) if after else Period(years[-1], 12)
+    head = comment_rows(
+        f"balance.csv (optional): the latest reported balance sheet at the opening cash date; one item per row. "
+        f"Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in BALANCE_ITEMS.items()],
+        "value: at the opening cash date (funding.csv opening_cash); blank = not disclosed: the workbook shows n/a",
+        "and what equity holds beyond the figures given becomes one derived line. equity is required once a figure is given.",
+        "rate: annual interest earned or paid. repaid: share of the opening balance repaid a year (0 = rolled over).",
+        "grade: " + " / ".join(GRADES) + " as the reference files grade a figure. Left all blank: no balance sheet "
+        "is given.",
+        edition_note(BALANCE_TEXTS),
+    )
+    more = [""] * len(per_edition(*BALANCE_TEXTS))
+    return head + csv_rows([["item", "period", "value", "rate", "repaid", "unit", "source", "grade", "note",
+                             *per_edition(*BALANCE_TEXTS)]]
+                           + [[key, opening.code, "", "", "", "", "", "", "", *more] for key in BALANCE_ITEMS])
+
+
+def valuation_csv(scenarios) -> str:
+    """The Valuation tab's inputs, every value blank: fill them (or leave the file blank: no Valuation tab)."""
+    head = comment_rows(
+        f"valuation.csv (optional): the Valuation tab's inputs; one item per row. Guide: {GUIDE}",
+        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in VALUATION_ITEMS.items()],
+        "weight: one row per scenario; the weights add to 100%. date: the date a peer multiple is as of.",
+        "It needs shares_outstanding and unit_millions in funding.csv. Left all blank: no Valuation tab.",
+        "The market price is funding.csv's share_price (a quote with its date); the ARR market.csv's latest claim.",
+        edition_note(VALUATION_TEXTS),
+    )
+    more = [""] * len(per_edition(*VALUATION_TEXTS))
+    rows = [[key, "", "", "", "", "", "", "", *more] for key in VALUATION_ITEMS if key != "weight"]
+    rows += [["weight", sc, "", "", "", "", "", "", *more] for sc in scenarios]
+    return head + csv_rows([["item", "scenario", "value", "date", "unit", "source", "grade", "note",
+                             *per_edition(*VALUATION_TEXTS)]] + rows)
 
 
 def edition_note(columns) -> str:
@@ -292,7 +346,8 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
         f"operating.csv: operating metrics of the unit build by full year. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_ACTUALS.items()],
         f"  ({'; '.join(CUSTOMER_ACTUALS)}: only with customer_segment in units.toml)",
-        "reliability: A; B; C or assumption (not disclosed: give the rationale in note).",
+        "reliability: A; B; C or assumption (not disclosed: give the rationale in note; shown as an assumption).",
+        f"R&D metrics ({'; '.join(RND_UNIT_ACTUALS)}) are used when compute within R&D is known (actuals.csv).",
     ) + csv_rows([["item", "period", "value", "source", "reliability", "note"]]
                  + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS if key not in CUSTOMER_ACTUALS])
     cols = [f"FY{y}" for y in range(years[-1] + 1, forecast_end + 1)]
@@ -301,6 +356,8 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_DRIVERS.items()],
         f"  ({'; '.join(CUSTOMER_DRIVERS)}: only with customer_segment in units.toml)",
         "Rates as 25% or 0.25; generations as a count. rationale: a one-line reason.",
+        f"R&D drivers ({'; '.join(RND_UNIT_DRIVERS)}) are used when compute within R&D is known (actuals.csv);",
+        "without it R&D is one line with assumptions.csv's rnd_growth.",
     ) + csv_rows([["scenario", "driver", *cols, "rationale"]]
                  + [[sc, drv, *[""] * (len(cols) + 1)] for sc in scenarios for drv in UNIT_DRIVERS
                     if drv not in CUSTOMER_DRIVERS])
@@ -329,9 +386,11 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "company.toml": company_toml(name, segments, scenarios, forecast_end, year_end),
         "actuals.csv": actuals_csv(years, interims, segments),
         "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end,
-                                           max((p for p in interims if p.year == years[-1] + 1), default=None)),
+                                           max((p for p in interims if p.year == years[-1] + 1), default=None), units),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
+        "balance.csv": balance_csv(years, interims),
+        "valuation.csv": valuation_csv(scenarios),
         "reference.csv": reference_csv(),
         "claims.csv": claims_csv(),
     }

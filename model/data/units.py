@@ -51,12 +51,26 @@ CLASSES = ("fixed", "variable")
 # has its own), whichever way assumptions.csv forecasts R&D, and other operating costs' growth; with a
 # customer segment, its growth.
 REPLACED = ("growth_{seg}", "gm_{seg}", "rnd_compute_growth", "rnd_other_growth", "rnd_growth", "other_opex_growth")
+RND_REPLACED = ("rnd_compute_growth", "rnd_other_growth", "rnd_growth")
+# The unit build's R&D (training generations, research compute, people and the rest) splits compute within
+# R&D; where compute is not known for the base year (never disclosed, nor assumed), R&D is forecast as one line
+# with assumptions.csv's rnd_growth, and these metrics, drivers and cost lines are not used.
+RND_ACTUALS = ("training_share", "generations", "rnd_headcount", "rnd_staff_cost")
+RND_DRIVERS = ("generations", "training_cost_growth", "research_compute_growth", "headcount_growth",
+               "cost_per_head_growth", "rnd_rest_growth")
+RND_COST_LINES = ("training", "research_compute", "rnd_people", "rnd_rest")
 
 
-def replaced_drivers(units: UnitBuild | None) -> set[str]:
+def rnd_by_units(data) -> bool:
+    """The unit build forecasts R&D (its parts) when compute within R&D is known for the base year."""
+    return bool(data.units) and data.split_compute
+
+
+def replaced_drivers(units: UnitBuild | None, rnd: bool = True) -> set[str]:
+    """The drivers of assumptions.csv the unit build replaces; `rnd`: whether it forecasts R&D too."""
     if not units:
         return set()
-    return {d.format(seg=units.segment) for d in REPLACED} | (
+    return {d.format(seg=units.segment) for d in REPLACED if rnd or d not in RND_REPLACED} | (
         {f"growth_{units.customer_segment}"} if units.customer_segment else set())
 
 
@@ -143,6 +157,7 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
                               "(item,period,value,source,reliability,note)")
     _, rows = read_csv(path, ["item", "period", "value"], ["source", "reliability", "note"])
+    from .actuals import ASSUMPTION, assumption_sources, is_assumed
     from .bounds import check_bound
     from .dataset import Figure
     from .fields import check_sources
@@ -178,12 +193,22 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
                                             f"({item}_share): remove one", n, "item"))
             continue
         reliability, source = r.get("reliability", ""), r.get("source", "")
-        if reliability.lower() == "assumption":   # shown as such in the Inputs tab's source column
-            source = "; ".join(x for x in ("assumption", source) if x)
+        assumed = reliability.strip().lower() == ASSUMPTION or is_assumed(item, source, assumption_sources(data))
+        if reliability.strip().lower() == ASSUMPTION:   # shown as such in the Inputs tab's source column
+            source = "; ".join(x for x in (ASSUMPTION, source) if x)
         note = "; ".join(x for x in (reliability and f"reliability {reliability}", r.get("note")) if x)
-        data.actuals.setdefault(item, {})[period] = Figure(value, source, note)
+        data.actuals.setdefault(item, {})[period] = Figure(value, source, note, assumed=assumed)
     base = data.base_year
+    if not data.split_compute:   # compute within R&D unknown: R&D is one line, its unit metrics are not used
+        from .unused import RND_ONE_LINE, Unused
+        unused = Unused(path)
+        for (item, period), n in seen.items():
+            if item in RND_ACTUALS and data.actual(item, period) is not None:
+                unused.add(item, n, period.code, RND_ONE_LINE)
+        unused.note(data.notes)
     for item in items:
+        if item in RND_ACTUALS and not data.split_compute:
+            continue
         if data.actual(item, base) is None:
             problems.append(DataError(path, f"{item} for {base.code} is required: the unit build starts from the "
                                             "base year's metrics", seen.get((item, base)), "value"))
@@ -230,11 +255,17 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems, name="unit
                               f"so the forecast starts in FY{years[0]}); delete the column when convenient")
         elif p and p.year > years[-1]:
             data.notes.append(f"{name}: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
-    where = {}
+    from .items import UNIT_DRIVERS
+    from .unused import RND_ONE_LINE, Unused
+    where, unused = {}, Unused(path)
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
         if sc not in data.scenarios:
             raise DataError(path, unknown("scenario", sc, data.scenarios) + " (scenarios of assumptions.csv)", n, "scenario")
+        if drv in RND_DRIVERS and drv not in items and drv in UNIT_DRIVERS:
+            if any(r[c] for c in cols):
+                unused.add(drv, n, sc, RND_ONE_LINE)
+            continue
         if drv not in items:
             raise DataError(path, unknown("driver", drv, items), n, "driver")
         if (sc, drv) in where:
@@ -254,3 +285,4 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems, name="unit
         for drv in items:
             if (sc, drv) not in where:
                 problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", None, "driver"))
+    unused.note(data.notes)

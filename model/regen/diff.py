@@ -11,7 +11,7 @@ from ..calc.values import same
 from ..workbook.readback import WorkbookError
 from ..workbook.slots import Slot
 from .userbook import INPUT_NAME, MAX_BLOCK_CELLS, InputCell, period_at, period_headers, read_user_book
-from .carryover import describe, value_text
+from .report import describe, value_text
 
 
 def _text(ws, r, c=1):

@@ -22,7 +22,7 @@ from ..data.files import DataError, is_comment, toml_line
 from ..data.items import UNIT_ACTUALS, UNIT_DRIVERS
 from ..data.risk import WHOLE as RISK_WHOLE
 from ..data.periods import parse_period
-from .carryover import describe, value_text
+from .report import describe, value_text
 from ..workbook.slots import Resolved, problem, resolve
 from .userbook import MISSING, InputCell, UserBook
 from ..calc.values import same
@@ -31,9 +31,10 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
          "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
          "peer": "company.toml",   # a peer's rate and scale; its figures live in its own folder (not applied)
-         "weight": "risk.toml"}
+         "weight": "risk.toml", "balance": "balance.csv", "valuation": "valuation.csv"}
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
+        "balance.csv": ["item"], "valuation.csv": ["item", "scenario"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
         "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"],
         "risk.csv": ["driver"]}
@@ -273,6 +274,10 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                     continue
             elif s.kind == "claim":
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
+            elif s.kind == "balance":
+                k, column = (s.key,), s.field
+            elif s.kind == "valuation":
+                k, column = (s.key, s.scenario), "value"
             elif s.kind in ("benchmark", "market", "risk"):
                 k, column = (s.key,), s.field
             else:
@@ -285,8 +290,9 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 continue
             if (k, column) not in original:
                 period = s.period or (data.funding[s.key].period.code if s.kind == "funding"
-                                      and data.funding[s.key].period else "")
-                append.append({keys[0]: s.key, "period": period, "value": number_text(d.cell.value, kind),
+                                      and data.funding[s.key].period else "") or (
+                    data.funding["opening_cash"].period.code if s.kind == "balance" else "")
+                append.append({keys[0]: s.key, "period": period, "scenario": s.scenario, column: number_text(d.cell.value, kind),
                                "note": "entered in the workbook"})
                 continue
             updates.setdefault(k, {})[column] = number_text(d.cell.value, kind, original[(k, column)])
@@ -306,7 +312,8 @@ def locate(folder: Path, d: Difference) -> str:
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]
-    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key)}.get(s.kind) or (
+    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key), "valuation": (s.key, s.scenario)}.get(
+        s.kind) or (
         (s.key, s.period) if s.kind == "reference" else ("equity_raise",) if s.key == "raise_year" else (s.key,))
     _, header, rows = csv_rows(text)
     for i, cells in rows:

@@ -1,6 +1,7 @@
-"""Read a workbook a user has edited (saved by Excel, LibreOffice or this tool): its input cells by
-defined name, what the build record says about them, and what the user added that no build can
-carry over.
+"""The first step of a rebuild: read a workbook a user has edited (saved by Excel, LibreOffice or
+this tool) once, into plain data: its input cells by defined name and what the build record says
+about them, the choices made on its Review tab, what the user added to our tabs (usercontent.py) and
+what no build can carry over. No later step opens the workbook again.
 
 Each input cell is identified by its slot (see slots.py): from the build record when the named
 range still has the shape it was built with (rows inserted elsewhere or a block moved do not
@@ -9,68 +10,26 @@ sheet (columns inserted inside the block) and the defined name itself.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..workbook.build import TABS
+from ..workbook.build import TABS, blocks_of
 from ..calc.lines import all_lines
 from ..data.items import COST_DRIVERS, REST, RND_DRIVERS, all_driver_items
 from ..labels import LANGS, Labels, table
-from ..workbook.record import META_SHEET, MetaError, blocks_of, label_key, read_meta
-from ..data.periods import Period, parse_period
+from ..workbook.cellkeys import header_period, period_at, period_headers  # noqa: F401 (diff and tests use them from here)
+from ..workbook.record import META_SHEET, MetaError, read_meta
+from ..workbook.tabs.review import REVIEW_CHOICES
+from ..data.periods import parse_period
 from ..workbook.readback import WorkbookError, open_workbook
 from ..workbook.slots import EVENT_BOUNDS, Slot, label
 from ..calc.values import same
+from .usercontent import Added, tab_content
+from .usersheets import Reader, UserName, UserSheet, user_names, user_sheet
 
 MISSING = object()  # no build record for this cell: the data value at build time is unknown
 MAX_BLOCK_CELLS = 10_000  # an input block's cells; a name covering a whole sheet is refused before it is read
-
-
-_LITERAL = r'(?:"[^"]*"|\\.)*'
-_PERIOD_FORMAT = re.compile(rf"^({_LITERAL})0({_LITERAL})$")
-
-
-def _literal(text: str) -> str:
-    return "".join(a or b for a, b in re.findall(r'"([^"]*)"|\\(.)', text))
-
-
-def header_period(value, number_format):
-    """(period code, "A" | "E") for a period header cell (2024 shown as "FY"0"A"), else None."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return None
-    m = _PERIOD_FORMAT.match(number_format or "")
-    if not m:
-        return None
-    text, suffix = _literal(m.group(1)) + str(int(value)), _literal(m.group(2))
-    period = parse_period(text) or _remainder(text)
-    return (period.code, suffix) if period and suffix in ("A", "E") else None
-
-
-def _remainder(text: str):
-    """The rest-of-year period a header such as 2H2026 or Q4 2026 names (Period.code's own forms)."""
-    m = re.match(r"^(2H|Q4 |Q2-Q4 |M(\d+)-12 )(\d{4})$", text)
-    if not m:
-        return None
-    start = {"2H": 6, "Q4 ": 9, "Q2-Q4 ": 3}.get(m.group(1)) or int(m.group(2)) - 1
-    return Period(int(m.group(3)), 12 - start, start)
-
-
-def period_headers(ws) -> dict:
-    """Header row -> {column: (period code, A/E)} for every period header row of a sheet (0-based)."""
-    rows: dict = {}
-    for cell in ws.iter_cells():
-        hp = header_period(cell.value, cell.number_format)
-        if hp:
-            rows.setdefault(cell.row - 1, {})[cell.column - 1] = hp
-    return rows
-
-
-def period_at(headers: dict, row: int, col: int):
-    """The period of a cell: the nearest header row above it that has its column."""
-    above = [r for r in headers if r < row and col in headers[r]]
-    return headers[max(above)][col] if above else None
 
 
 @dataclass
@@ -97,7 +56,19 @@ class InputCell:
 
 
 @dataclass
+class Choice:
+    """A conflict the Review tab listed (the user's edit against a change in the data files) and what the
+    user chose there: "mine", "data", or "" (undecided)."""
+    slot: Slot
+    mine: object    # the user's value
+    old: object     # the data files' value when the user edited it
+    new: object     # the data files' value that went into the workbook instead
+    choice: str
+
+
+@dataclass
 class UserBook:
+    """A user's workbook read once, as plain data: every later step of a rebuild works from this."""
     path: Path
     inputs: list[InputCell]
     has_record: bool             # False: built by an older version, or the record was removed
@@ -106,6 +77,12 @@ class UserBook:
     lang: str = "en"             # its edition (tab names and labels; model/labels)
     extras: list[str] = field(default_factory=list)  # user content no build carries over
     notes: list[str] = field(default_factory=list)
+    added: list[Added] = field(default_factory=list)   # comments and values on our tabs
+    choices: list[Choice] = field(default_factory=list)  # what the user chose on the Review tab
+    tabs: dict = field(default_factory=dict)   # our tab's name -> its TabMap (where each cell stands)
+    sheets: list[UserSheet] = field(default_factory=list)   # the user's own sheets
+    names: list[UserName] = field(default_factory=list)     # the names the user defined
+    package: dict = field(default_factory=dict)  # the styles and shared-strings parts the user's sheets point into
     values: object = None        # the workbook as read (readback.Workbook; for diff)
 
 
@@ -117,11 +94,25 @@ def _event_slot(rest: str) -> Slot | None:
     return Slot("event", rest[:-len(fld) - 1], field=fld) if fld else None
 
 
+def _balance_slot(rest: str) -> Slot:
+    """Bal_<item> (its value), Bal_<item>_rate, Bal_<item>_repaid."""
+    fld = next((f for f in ("rate", "repaid") if rest.endswith("_" + f)), None)
+    return Slot("balance", rest[:-len(fld) - 1], field=fld) if fld else Slot("balance", rest, field="value")
+
+
+def _valuation_slot(rest: str, data=None) -> Slot:
+    """Val_<item>, or Val_weight_<scenario>."""
+    if rest.startswith("weight_"):
+        return Slot("valuation", "weight", rest[len("weight_"):], field="value")
+    return Slot("valuation", rest, field="value")
+
+
 SCALAR_NAMES = {  # prefix of a one-cell input's defined name -> its slot from the rest of the name
     "Tol_": lambda rest: Slot("tolerance", rest), "Fund_": lambda rest: Slot("funding", rest),
     "Step_": lambda rest: Slot("step", rest), "Unit_": lambda rest: Slot("unit", rest),
     "Claim_": lambda rest: Slot("claim", rest, field="value"),
-    "ClaimTol_": lambda rest: Slot("claim", rest, field="tolerance"), "Event_": _event_slot}
+    "ClaimTol_": lambda rest: Slot("claim", rest, field="tolerance"), "Event_": _event_slot, "Bal_": _balance_slot,
+    "Val_": _valuation_slot}
 INPUT_NAME = re.compile("^(" + "|".join(sorted(SCALAR_NAMES, key=len, reverse=True)) + "|Act_|Asm_)"
                         "|^(ReferenceFigures|Scenario)$")  # the families known without data (diff)
 
@@ -167,7 +158,7 @@ def read_user_book(path, data=None) -> UserBook:
     """The input cells of a user's workbook, and what it holds that a rebuild would not keep.
     `data` (a Dataset) only helps name inputs in a workbook without a build record."""
     path = Path(path)
-    values = open_workbook(path)
+    values = open_workbook(path, skip_large=True)
     try:
         meta = read_meta(values)
     except MetaError as e:
@@ -186,6 +177,7 @@ def read_user_book(path, data=None) -> UserBook:
     rebuilt = blocks_of(data) if meta is None and data is not None else {}
     headers = {}
     claimed = set()  # (sheet, row, col) of every cell inside an input block
+    inputs_at = {}   # (sheet, row, col) of an input cell -> its slot token
     names = [n for n in values.defined_names
              if (n in meta.blocks if meta else n in rebuilt or INPUT_NAME.match(n))]
     book.notes += [f"input block {n} is no longer in the workbook; nothing carried over from it"
@@ -218,6 +210,8 @@ def read_user_book(path, data=None) -> UserBook:
                     slot = by_head.get("".join(period)) if by_head and period else None
                     slot = slot or _slot_from_name(name, period, ws, cell.row - 1, c, data)
                 address = f"{sheet}!{cell.coordinate}"
+                if slot is not None:
+                    inputs_at[(sheet, cell.row - 1, cell.column - 1)] = slot.token()
                 if slot is None:
                     if cell.value not in (None, ""):
                         book.extras.append(f"{address}: {cell.value!r} in {name} outside its input periods")
@@ -228,63 +222,51 @@ def read_user_book(path, data=None) -> UserBook:
                                              "%" in (cell.number_format or ""), cell.is_formula,
                                              "".join(head) if head else ""))
     if meta:
-        book.extras += added_content(values, meta, claimed)
-    else:
-        ours = {table(lang)[f"tabs.{tab}"] for lang in LANGS for tab in TABS + ["units"]} | {META_SHEET}  # any edition's
-        book.extras += [f"sheet {n!r} (added)" for n in values.sheetnames if n not in ours]
+        book.choices = review_choices(values, meta, book.lang, claimed)
+    ours = set(meta.layouts) if meta else {table(lang)[f"tabs.{tab}"] for lang in LANGS
+                                            for tab in TABS + ["units", "compute_refs", "review"]}
+    for ws in values.worksheets:
+        if ws.title in ours:
+            if ws.refused:   # one of our tabs far larger than a build makes it: not a workbook to carry from
+                raise WorkbookError(f"{path}: sheet {ws.title!r} has {ws.refused}; a model tab has far fewer")
+            if meta:
+                book.tabs[ws.title], added, lost = tab_content(ws, meta, claimed)
+                book.added += added
+                book.extras += lost
+    if meta and not meta.keys and any(ws.notes for ws in values.worksheets if ws.title in ours):
+        book.extras.append("comments on the model's tabs: the workbook was built by an earlier version, whose record "
+                           "does not tell yours from the model's")
+    theirs = {ws.title for ws in values.worksheets if ws.title not in ours and ws.title != META_SHEET}
+    reader = Reader(meta, book.tabs, inputs_at) if meta else None
+    for item in book.added:
+        if item.kind == "formula":
+            item.formula = reader.formula(item.content[1:], item.sheet, item.cached)
+    gone = [n for n in ours if n not in values.sheetnames] if meta else []
+    for ws in values.worksheets:
+        if ws.title in theirs:
+            book.sheets.append(user_sheet(values, ws, reader, theirs))
+            if gone:
+                book.notes.append(f"sheet {ws.title!r} is carried over as your own; if it is {', '.join(map(repr, gone))}"
+                                  " renamed, the rebuild writes that tab under its own name")
+    book.names = user_names(values, meta, reader, theirs)
+    book.package = {part: values.parts[part] for part in ("xl/styles.xml", "xl/sharedStrings.xml") if part in values.parts}
+    values.parts = {}   # the raw parts are no longer needed: what the carry needs was taken above
     return book
 
 
-def _align(recorded: list, found: list) -> dict:
-    """Row in the file -> row in the record, matching rows by their label (inserted rows, moved rows)."""
-    sm = difflib.SequenceMatcher(None, recorded, found, autojunk=False)
-    mapping = {}
-    for a, b, n in sm.get_matching_blocks():
-        for i in range(n):
-            mapping[b + i] = a + i
-    used = set(mapping.values())
-    free = [a for a in range(len(recorded)) if a not in used]
-    for b, key in enumerate(found):
-        if b not in mapping and key:
-            a = next((a for a in free if recorded[a] == key), None)
-            if a is not None:
-                mapping[b] = a
-                free.remove(a)
-    return mapping
-
-
-def added_content(wb, meta, claimed) -> list[str]:
-    """Sheets and cells the user added (or formulas replaced by typed values), which a rebuild drops."""
+def review_choices(wb, meta, lang, claimed: set) -> list[Choice]:
+    """The choices the user made on the Review tab, one per conflict it listed (the record keeps the
+    conflict, the defined name ReviewChoices the cells, which join `claimed`)."""
+    try:
+        (sheet, coord), = wb.defined_names.get(REVIEW_CHOICES) or [None]
+        cells = [cell for row in wb[sheet].grid(coord, MAX_BLOCK_CELLS) for cell in row]
+    except (TypeError, ValueError, KeyError, WorkbookError):
+        sheet, cells = "", []
+    claimed.update((sheet, cell.row - 1, cell.column - 1) for cell in cells)
+    texts = {table(edition)[f"review.{key}"].casefold(): key for edition in LANGS for key in ("keep_mine", "keep_data")}
     out = []
-    gone = [n for n in meta.layouts if n not in wb.sheetnames]
-    for ws in wb.worksheets:
-        if ws.title == META_SHEET:
-            continue
-        rows = meta.layouts.get(ws.title)
-        if rows is None:
-            renamed = (f", or {', '.join(map(repr, gone))} renamed: a rebuild writes the tab under its own name"
-                       if gone else "")
-            out.append(f"sheet {ws.title!r} (added{renamed})")
-            continue
-        filled: dict = {}
-        for cell in ws.iter_cells():
-            if cell.filled:
-                filled.setdefault(cell.row - 1, []).append(cell)
-        # align only the rows that hold something: the work stays bounded by the cells the file has
-        found_rows, recorded_rows = sorted(filled), [i for i, rec in enumerate(rows) if rec]
-        found = [label_key(ws.cell(r + 1, 1).value, ws.cell(r + 1, 1).is_formula) for r in found_rows]
-        mapping = _align([rows[i][0] for i in recorded_rows], found)
-        mapping = {found_rows[b]: recorded_rows[a] for b, a in mapping.items()}
-        for r, cells in sorted(filled.items()):
-            rec = rows[mapping[r]] if r in mapping else None
-            for cell in cells:
-                c = cell.column - 1
-                where = f"{ws.title}!{cell.coordinate}"
-                if (ws.title, r, c) in claimed:
-                    continue
-                if rec and c in rec[1]:
-                    if not cell.is_formula:
-                        out.append(f"{where}: formula replaced by {cell.value!r}")
-                elif not (rec and c in rec[2]):
-                    out.append(f"{where}: {str(cell.formula or cell.value)[:40]!r} (added)")
+    for i, (token, mine, old, new) in enumerate(meta.review):
+        value = cells[i].value if i < len(cells) else None
+        choice = texts.get(str(value).strip().casefold(), "") if isinstance(value, str) else ""
+        out.append(Choice(Slot.from_token(token), mine, old, new, {"keep_mine": "mine", "keep_data": "data"}.get(choice, "")))
     return out

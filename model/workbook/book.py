@@ -82,6 +82,9 @@ def gc_paused():
             gc.enable()
 
 
+INPUT_ROLES = ("input", "input_assumed")   # the roles of input cells (unlocked, editable)
+
+
 @dataclass(eq=False, slots=True)
 class Cell:
     sheet: "Sheet"
@@ -142,6 +145,7 @@ class Sheet:
         self.print_cols: int | None = None
         self.collapsed: list[int] = []   # first rows of groups shown collapsed (printed only when expanded)
         self.chart_data_top: int | None = None   # first row of the charts' data at the tab's foot (chartdata.py)
+        self.line_keys: dict[int, str] = {}      # row -> the key of the line item it holds (cellkeys.py)
 
     def put(self, row, col, content=None, role=None, fmt="general", comment=None) -> Cell:
         if role is None:
@@ -150,10 +154,11 @@ class Sheet:
         self.cells[(row, col)] = cell
         return cell
 
-    def put_input(self, row, col, value, fmt, rule, comment=None) -> Cell:
+    def put_input(self, row, col, value, fmt, rule, comment=None, assumed=False) -> Cell:
         """An input cell (blue on a light fill, unlocked) that accepts what `rule` allows: a data.Bound,
-        or the defined name of a list to pick from."""
-        cell = self.put(row, col, value, "input", fmt, comment)
+        or the defined name of a list to pick from. `assumed`: a figure the data mark as an assumption, in
+        an actual column (blue on lilac)."""
+        cell = self.put(row, col, value, "input_assumed" if assumed else "input", fmt, comment)
         self.validations.append((cell, rule))
         return cell
 
@@ -179,6 +184,7 @@ class Book:
         self.t = labels  # the edition's texts (model/labels)
         self.sheets: list[Sheet] = []
         self.names: dict[str, Cell | Rng] = {}
+        self.actual_cells: list[Cell] = []   # the line cells of actual periods (provenance.py styles them)
 
     def add_sheet(self, tab, kind, name=None) -> Sheet:
         """A new tab: its name is the edition's text for `tab` (model/labels tabs.<tab>) unless given."""

@@ -5,10 +5,13 @@ import sys
 
 from .book import Book, gc_paused
 from ..data.dataset import Dataset
-from ..calc.formula import IF, Text
+from ..calc.formula import IF, Rng, Text
 from ..labels import Labels
 from .chartdata import add_chart_data
-from .record import add_meta_sheet
+from .cellkeys import column_key, period_columns
+from .provenance import mark
+from .record import add_meta_sheet, input_blocks
+from .slots import input_slots
 from .slots import note_edits
 from .timeline import Timeline, LABEL_COL
 from .tabs import STATUS_ROW
@@ -28,18 +31,20 @@ from .tabs.sensitivity import SensitivityTab
 from .tabs.sources import SourcesTab
 from .tabs.trials import TrialsTab
 from .tabs.units import UnitsTab
+from .tabs.valuation import ValuationTab
 
-TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "sensitivity", "risk", "trials",
-        "claims", "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims Audit without claims,
-# no Peers without peers, no Risk and Trials without the Monte Carlo's data (risk.csv, risk.toml)
+TABS = ["cover", "inputs", "income", "ratios", "scenarios", "breakeven", "cash", "peers", "valuation", "sensitivity",
+        "risk", "trials", "claims", "checks", "sources"]  # label ids (model/labels tabs.<id>), in order; no Claims
+# Audit without claims, no Peers without peers, no Valuation without valuation.csv, no Risk and Trials without the
+# Monte Carlo's data (risk.csv, risk.toml)
 
 
 def tab_ids(data) -> list[str]:
     """The tabs of a dataset's workbook, in order: "units" after "breakeven" with the unit build (and
     "compute_refs" after it with the compute build's reference class), no "claims" without claims, no "peers"
-    without peers, no "risk" and "trials" without the Monte Carlo."""
+    without peers, no "valuation" without valuation.csv, no "risk" and "trials" without the Monte Carlo."""
     tabs = [tab for tab in TABS if (data.claims or tab != "claims") and (data.peers or tab != "peers")
-            and (data.risk or tab not in ("risk", "trials"))]
+            and (data.valuation or tab != "valuation") and (data.risk or tab not in ("risk", "trials"))]
     if data.units:
         i = tabs.index("breakeven") + 1
         tabs = tabs[:i] + ["units"] + (["compute_refs"] if data.benchmarks else []) + tabs[i:]
@@ -70,8 +75,9 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     refs = BenchmarksTab(book, data, tl, inputs, income, ratios) if data.benchmarks else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
-    scenarios.link_cash(cash)
     peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
+    valuation = ValuationTab(book, data, tl, inputs, income, cash, peers) if data.valuation else None
+    scenarios.link_cash(cash, valuation)
     sensitivity = SensitivityTab(book, data, tl, inputs, income, breakeven, cash)
     risk = trials = None
     if data.risk:
@@ -84,11 +90,12 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
         add_chart_data(sh)
     scanned = [income.sheet, ratios.sheet, scenarios.sheet, breakeven.sheet, cash.sheet, sensitivity.sheet] + (
         [claims.sheet] if claims else []) + ([units.sheet] if units else []) + ([refs.sheet] if refs else []) + (
-        [peers.sheet] if peers else []) + ([risk.sheet, trials.sheet] if risk else [])
+        [peers.sheet] if peers else []) + ([valuation.sheet] if valuation else []) + (
+        [risk.sheet, trials.sheet] if risk else [])
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
-                       refs, risk, trials)
+                       refs, risk, trials, valuation=valuation)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims, valuation)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:
@@ -99,10 +106,30 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"cover": cover, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
-                 "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity, "risk": risk,
-                 "trials": trials,
-                 "claims": claims, "checks": checks, "peers": peers}  # by tab id
+    book.tabs = {"cover": cover, "inputs": inputs, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
+                 "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
+                 "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers,
+                 "valuation": valuation}  # by tab id
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+    mark(book, data, inputs, income)
     book.evaluate()
     return book
+
+
+def blocks_of(data: Dataset) -> dict:
+    """The input blocks a build of `data` names (as record.input_blocks, each with "heads": the period
+    header over each cell, FY2027E, or ""): what a workbook without a build record is read against, so
+    that every family of input names is known from the tabs that name them (Inputs, Peers ...)."""
+    book = build_book(data)
+    blocks = input_blocks(book, input_slots(book.tabs["inputs"]), data)
+    heads = {}
+    for name, block in blocks.items():
+        target = book.names[name]
+        first = target.first if isinstance(target, Rng) else target
+        if first.sheet.name not in heads:
+            heads[first.sheet.name] = period_columns(first.sheet)
+        keys = [column_key(heads[first.sheet.name], first.row + r, first.col + c) for r, c, _, _ in block["cells"]]
+        block["heads"] = [k if tok.split("|")[3] and not k.startswith("#") else "" for k, (*_, tok, _) in
+                          zip(keys, block["cells"])]
+    return blocks
+

@@ -66,6 +66,7 @@ class LineBlock:
                     self.cells[(ln.key, p)] = other.cells[(ln.key, p)]
         rowed = [ln for ln in lines if owned[ln.key]]
         self.rows = {ln.key: first_row + i for i, ln in enumerate(rowed)}
+        sheet.line_keys.update({r: key for key, r in self.rows.items()})
         t = sheet.book.t
         self.editions = [t.edition(lang) for lang in LANGS]  # texts of every edition: one layout for all
         for ln in rowed:
@@ -110,6 +111,8 @@ class LineBlock:
                     continue
                 if ln.kind == "total":
                     cell.role = "calc_total"
+                if actual:
+                    self.sheet.book.actual_cells.append(cell)
             note = self.sheet.book.t.line(ln)[1]
             if notes and note:
                 self.sheet.put(self.rows[ln.key], self.tl.note_col, note, "note_wrap")

@@ -7,11 +7,14 @@ declared size), and every XML part, whatever its name, goes through a first pass
 that refuses a document type declaration (the way entities come in) before anything else reads it:
 `open_workbook` (build, edits, diff) and `vet` (check) apply the same rule.
 
-The reader is deliberately small: per cell its cached value, whether it holds a formula, and its
-number format; the sheets in order; the workbook-level defined names. That is all a rebuild, `edits`,
-`diff` and `check` need, and it reads a file once, about ten times faster than openpyxl loading it
-twice (cached values, then formulas) -- which matters because every regeneration reads the previous
-workbook. Tests compare it with openpyxl cell by cell.
+The reader is deliberately small: per cell its cached value, its formula (and whether it is shared
+or an array's), and its number format; per sheet its part, state and the comments on its cells; the
+sheets in order; the defined names; and the vetted parts themselves, from which a rebuild takes the
+user's own sheets. That is all a rebuild, `edits`, `diff` and `check` need, and it reads a file
+once, about ten times faster than openpyxl loading it twice (cached values, then formulas) -- which
+matters because every regeneration reads the previous workbook. Tests compare it with openpyxl cell
+by cell. A rebuild reads with `skip_large`: a sheet too large to carry is left unread (its reason in
+`refused`) instead of refusing the file.
 """
 from __future__ import annotations
 
@@ -74,12 +77,14 @@ def check_archive(path: Path):
 
 class Cell:
     """One cell: its cached value, its formula text ("=..."; "=" for a shared formula's follower;
-    None for a constant), its number format and whether the value is an error (#REF!, ...)."""
-    __slots__ = ("row", "column", "value", "formula", "number_format", "error")
+    None for a constant), its number format and whether the value is an error (#REF!, ...); for a
+    formula of a kind other than plain, `shared` holds ("shared", group index) or ("array" | "dataTable", None)."""
+    __slots__ = ("row", "column", "value", "formula", "number_format", "error", "shared")
 
-    def __init__(self, row, column, value=None, formula=None, number_format="General", error=False):
+    def __init__(self, row, column, value=None, formula=None, number_format="General", error=False, shared=None):
         self.row, self.column, self.value = row, column, value
         self.formula, self.number_format, self.error = formula, number_format, error
+        self.shared = shared
 
     @property
     def is_formula(self) -> bool:
@@ -96,10 +101,14 @@ class Cell:
 
 
 class Worksheet:
-    def __init__(self, title: str, cells: dict):
+    def __init__(self, title: str, cells: dict, part: str = "", state: str = "visible", notes: dict | None = None,
+                 refused: str = ""):
         self.title, self.cells = title, cells   # (row, column) -> Cell, 1-based as in Excel
         self.max_row = max((r for r, _ in cells), default=0)
         self.max_column = max((c for _, c in cells), default=0)
+        self.part, self.state = part, state     # its part in the archive; visible | hidden | veryHidden
+        self.notes = notes or {}                # (row, column) -> the text of the comment on that cell
+        self.refused = refused                  # why its cells were not read (too many), "" when they were
 
     def cell(self, row: int, column: int) -> Cell:
         return self.cells.get((row, column)) or Cell(row, column)
@@ -128,10 +137,13 @@ class Worksheet:
 
 
 class Workbook:
-    def __init__(self, worksheets: list[Worksheet], defined_names: dict):
+    def __init__(self, worksheets: list[Worksheet], defined_names: dict, names: list | None = None,
+                 parts: dict | None = None):
         self.worksheets = worksheets
         self.sheetnames = [ws.title for ws in worksheets]
         self.defined_names = defined_names  # workbook-level name -> [(sheet, "A1:B2"), ...] ([] : not a range)
+        self.names = names or []   # every defined name: (name, index of its sheet or None, formula text, hidden)
+        self.parts = parts or {}   # every part of the archive, name -> bytes, vetted
         self._by_title = {ws.title: ws for ws in worksheets}
 
     def __getitem__(self, title: str) -> Worksheet:
@@ -141,6 +153,7 @@ class Workbook:
 _A1 = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384  # a worksheet's last row and column (XFD)
 MAX_CELLS = 500_000                      # cells in all sheets: a model workbook has a few ten thousand
+MAX_SHEET_CELLS = 200_000                # one sheet read when others may be left unread (a user's, carried over)
 _COLUMNS: dict = {}  # "AB" -> 28, filled as letters are met
 
 
@@ -228,12 +241,14 @@ def _sheet(root, strings: list, formats: list) -> dict:
         for c in r.iter(C):
             ref = c.get("r")
             row, column = _cell_ref(ref) if ref else (row, column + 1)
-            kind, v, f, inline = c.get("t", "n"), None, None, None
+            kind, v, f, inline, shared = c.get("t", "n"), None, None, None, None
             for part in c:
                 if part.tag == V:
                     v = part.text
                 elif part.tag == F:
                     f = "=" + (part.text or "")
+                    if part.get("t") in ("shared", "array", "dataTable"):
+                        shared = (part.get("t"), int(part.get("si") or 0) if part.get("t") == "shared" else None)
                 elif part.tag == IS:
                     inline = _text(part)
             if kind == "inlineStr":
@@ -250,7 +265,7 @@ def _sheet(root, strings: list, formats: list) -> dict:
                 value = v
             style = int(c.get("s") or 0)
             cells[row, column] = Cell(row, column, value, f, formats[style] if style < len(formats) else "General",
-                                      kind == "e")
+                                      kind == "e", shared)
     return cells
 
 
@@ -301,7 +316,35 @@ _CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
 _STRING_TAG = re.compile(rb"<(?:[\w.-]+:)?si[\s/>]")
 
 
-def _read(parts: dict) -> Workbook:
+def relationships(parts: dict, part: str) -> list[tuple[str, str, str]]:
+    """(id, type, target) of each relationship of a part; the target as a part name, or as written when
+    it lies outside the package (TargetMode External: a web address)."""
+    folder, name = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", name + ".rels")
+    if rels not in parts:
+        return []
+    out = []
+    for r in fromstring(parts[rels]):
+        target = r.get("Target") or ""
+        if r.get("TargetMode") != "External":
+            target = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out.append((r.get("Id"), r.get("Type", "").rpartition("/")[2], target))
+    return out
+
+
+def _notes(parts: dict, part: str) -> dict:
+    """(row, column) -> text of each comment (a note) on the cells of a worksheet part."""
+    found = {}
+    for _, kind, target in relationships(parts, part):
+        if kind == "comments" and target in parts:
+            for el in fromstring(parts[target]).iter():
+                if _local(el.tag) == "comment":
+                    body = next((c for c in el if _local(c.tag) == "text"), None)
+                    found[_cell_ref(el.get("ref"))] = _text(body) if body is not None else ""
+    return found
+
+
+def _read(parts: dict, skip_large: bool = False) -> Workbook:
     cells_seen = 0
     wb = fromstring(parts["xl/workbook.xml"])
     rels = {r.get("Id"): r.get("Target") for r in fromstring(parts["xl/_rels/workbook.xml.rels"])}
@@ -312,24 +355,32 @@ def _read(parts: dict) -> Workbook:
             raise WorkbookError(f"more than {MAX_CELLS:,} shared texts; a model workbook has far fewer")
         strings = [_text(si) for si in fromstring(raw)]
     formats = _styles(parts)
-    sheets, defined = [], {}
+    sheets, defined, names = [], {}, []
     for block in wb:
         if _local(block.tag) == "sheets":
             for s in block:
                 rid = next(v for k, v in s.attrib.items() if k.startswith("{") and _local(k) == "id")
                 target = rels[rid]
                 part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-                cells = {}
+                cells, notes, refused = {}, {}, ""
                 if part in parts and "worksheet" in part:
                     raw = parts[part]
-                    cells_seen += len(_CELL_TAG.findall(raw))  # counted before any element is built
-                    if cells_seen > MAX_CELLS:
-                        raise WorkbookError(f"more than {MAX_CELLS:,} cells; a model workbook has far fewer")
-                    cells = _sheet(fromstring(raw), strings, formats)
-                sheets.append(Worksheet(s.get("name"), cells))
+                    count = sum(1 for _ in _CELL_TAG.finditer(raw))  # counted before any element is built
+                    if skip_large and (count > MAX_SHEET_CELLS or cells_seen + count > MAX_CELLS):
+                        refused = (f"{count:,} cells, more than the {MAX_SHEET_CELLS:,} one sheet may have"
+                                   if count > MAX_SHEET_CELLS else
+                                   f"{count:,} cells, beyond the {MAX_CELLS:,} read in all sheets")
+                    else:
+                        cells_seen += count
+                        if cells_seen > MAX_CELLS:
+                            raise WorkbookError(f"more than {MAX_CELLS:,} cells; a model workbook has far fewer")
+                        cells, notes = _sheet(fromstring(raw), strings, formats), _notes(parts, part)
+                sheets.append(Worksheet(s.get("name"), cells, part, s.get("state") or "visible", notes, refused))
         elif _local(block.tag) == "definedNames":
             defined = {d.get("name"): destinations(d.text) for d in block if d.get("localSheetId") is None}
-    return Workbook(sheets, defined)
+            names = [(d.get("name"), None if d.get("localSheetId") is None else int(d.get("localSheetId")),
+                      d.text or "", d.get("hidden") in ("1", "true")) for d in block]
+    return Workbook(sheets, defined, names, parts)
 
 
 @contextmanager
@@ -356,8 +407,11 @@ def vet(path) -> None:
         _parts(z)
 
 
-def open_workbook(path) -> Workbook:
-    """The workbook at `path`, every sheet read (so any problem surfaces here).
+def open_workbook(path, skip_large: bool = False) -> Workbook:
+    """The workbook at `path`, every sheet read (so any problem surfaces here). `skip_large`: a sheet
+    of more than MAX_SHEET_CELLS cells, or one that would take the cells read beyond MAX_CELLS, is left
+    unread with the reason in its `refused` (a user's sheet a rebuild then leaves in the kept copy),
+    instead of refusing the file.
 
     Raises WorkbookError for a missing, non-xlsx, corrupt, oversized or hostile file."""
     path = Path(path)
@@ -365,4 +419,4 @@ def open_workbook(path) -> Workbook:
     with _reading(path), zipfile.ZipFile(path) as z:
         parts = _parts(z)
     with _reading(path):
-        return _read(parts)
+        return _read(parts, skip_large)

@@ -7,41 +7,37 @@ the user added. One row per record, as text only (no numbers outside Inputs):
     version    1              {"folder": "zhipu", "path": "templates/zhipu", "lang": "en"}
     input      Act_revenue    {"shape": [rows, cols], "label": ..., "cells": [[r, c, slot token, data value], ...]}
     layout     Inputs         [[label key, formula columns, constant columns] or null, ...]  (one entry per row)
+    keys       Inputs         [row key or null, ...]  (one entry per row: cellkeys.row_keys)
+    notes      Inputs         [[row, column, the comment the tool wrote], ...]
+    names      (blank)        [every defined name the tool wrote]
+    review     (blank)        [[slot token, the user's value, the data value then, now], ...]  (Review tab)
 
 `input` records each input block (a defined name): the slot of every input cell by its position in
 the named range, and the value the data files gave it when the workbook was built. `layout`
 records, per sheet and row, the row's label and the columns the tool wrote, so cells a user added
-can be found even after rows were inserted. Excel and LibreOffice keep the sheet when saving
-(LibreOffice makes it merely hidden).
+can be found even after rows were inserted; `keys` what each row holds (its section and line item),
+so that what the user added goes to the same line and period in a rebuild; `notes` the comments the
+tool wrote, so that a comment the user added is told from ours; `names` the defined names, so that a
+name the user defined is told from ours; `review` the conflicts the Review tab asks the user to decide,
+one per cell of the defined name ReviewChoices. Excel and LibreOffice keep the sheet when saving
+(LibreOffice makes it merely hidden). A reader of an older record (without keys, notes, names) carries
+the inputs over as before.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..calc.formula import Rng
-from ..labels import LANGS, Labels
-from .book import Book
+from ..labels import LANGS
+from .cellkeys import label_key, row_keys
 from .slots import Gone, input_slots, resolve
-from .tabs.inputs import InputsTab
-from .timeline import Timeline
 
 PROJECT = Path(__file__).resolve().parents[2]  # the checkout: data folders are recorded relative to it
 META_SHEET = "_meta"
 VERSION = "1"
 CHUNK = 8000  # characters per cell: Excel holds 32767, but a LibreOffice save was seen to break longer texts
-
-
-def label_key(value, is_formula: bool) -> str:
-    """A row's identity for aligning rows: the start of its column-A text ("=" for a formula)."""
-    if is_formula:
-        return "="
-    if value is None:
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return f"{float(value):g}"
-    return str(value)[:24]
 
 
 def layout(sheet) -> list:
@@ -72,21 +68,11 @@ def input_blocks(book, slots: dict, defaults) -> dict:
     return blocks
 
 
-def blocks_of(data) -> dict:
-    """The input blocks a build of `data` names (as input_blocks, each with "heads": the period header
-    over each cell, FY2027E, or ""), from its Inputs tab alone, in a few milliseconds: what a workbook
-    without a build record is read against, so that every family of input names is known from the one
-    place that names them."""
-    book = Book(Labels("en", data.company, data.base_year.code))
-    tl = Timeline(data)
-    inputs = InputsTab(book, data, tl, data.scenarios[0])
-    blocks = input_blocks(book, input_slots(inputs), data)
-    heads = {tl.col[p]: p.code + tl.header_format(p)[-1] for p in tl.periods}
-    for name, block in blocks.items():
-        target = book.names[name]
-        col = target.first.col if isinstance(target, Rng) else target.col
-        block["heads"] = [heads.get(col + c, "") if s.split("|")[3] else "" for _, c, s, _ in block["cells"]]
-    return blocks
+def sheet_records(sheet) -> list:
+    """What the record keeps of one tab: its layout, its row keys and the comments on its cells."""
+    notes = [[r, c, cell.comment] for (r, c), cell in sorted(sheet.cells.items()) if cell.comment]
+    return [("layout", sheet.name, layout(sheet)), ("keys", sheet.name, row_keys(sheet))] + (
+        [("notes", sheet.name, notes)] if notes else [])
 
 
 def add_meta_sheet(book, inputs, defaults):
@@ -95,9 +81,19 @@ def add_meta_sheet(book, inputs, defaults):
     records = [("version", VERSION, {"folder": defaults.folder.name, "path": project_path(defaults.folder),
                                      "lang": book.t.lang})]
     records += [("input", name, block) for name, block in input_blocks(book, input_slots(inputs), defaults).items()]
-    records += [("layout", sh.name, layout(sh)) for sh in book.sheets]
-    sh = book.add_sheet("meta", "hidden", META_SHEET)
-    for r, (kind, name, payload) in enumerate(records):
+    for sh in book.sheets:
+        records += sheet_records(sh)
+    records.append(("names", "", sorted(book.names)))
+    book.add_sheet("meta", "hidden", META_SHEET)
+    add_records(book, records)
+
+
+def add_records(book, records):
+    """Write records into the book's _meta sheet, after those it holds (a tab added after the build: the
+    Review tab)."""
+    sh = book.sheet(META_SHEET)
+    first = sh.last_row() + 1 if sh.cells else 0
+    for r, (kind, name, payload) in enumerate(records, first):
         sh.put(r, 0, kind, "text")
         sh.put(r, 1, name, "text")
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -129,6 +125,10 @@ class Meta:
     layouts: dict  # sheet name -> rows
     lang: str = "en"  # the edition (model/labels) the workbook was written in
     path: str = ""    # the data folder relative to the project ("" : outside it, or an older record)
+    keys: dict = field(default_factory=dict)    # sheet name -> row keys
+    notes: dict = field(default_factory=dict)   # sheet name -> {(row, column): the comment the tool wrote}
+    names: set | None = None                    # the defined names the tool wrote (None: an older record)
+    review: list = field(default_factory=list)  # [slot token, the user's value, old and new data] per choice
 
     def built_values(self) -> dict:
         """Slot token -> the data value when the workbook was built."""
@@ -184,6 +184,24 @@ def read_meta(wb) -> Meta | None:
             if not (_is(name, str) and _valid_layout(payload)):
                 raise MetaError(f"{damaged}: the layout row of sheet {name!r} is not a layout record")
             meta.layouts[name] = payload
+        elif kind == "keys":
+            if not (_is(name, str) and _is(payload, list) and all(k is None or _is(k, str) for k in payload)):
+                raise MetaError(f"{damaged}: the keys row of sheet {name!r} is not a list of row keys")
+            meta.keys[name] = payload
+        elif kind == "notes":
+            if not (_is(name, str) and _is(payload, list) and all(
+                    _is(n, list, 3) and _is(n[0], int) and _is(n[1], int) and _is(n[2], str) for n in payload)):
+                raise MetaError(f"{damaged}: the notes row of sheet {name!r} is not a list of comments")
+            meta.notes[name] = {(r, c): text for r, c, text in payload}
+        elif kind == "names":
+            if not (_is(payload, list) and all(_is(n, str) for n in payload)):
+                raise MetaError(f"{damaged}: its names row is not a list of names")
+            meta.names = (meta.names or set()) | set(payload)
+        elif kind == "review":
+            if not (_is(payload, list) and all(_is(x, list, 4) and _is(x[0], str) and x[0].count("|") == 4
+                                               for x in payload)):
+                raise MetaError(f"{damaged}: its review row is not a list of choices")
+            meta.review = payload
     if version != VERSION:
         raise MetaError(f"the build record ({META_SHEET} sheet) has version {version}; this tool reads {VERSION}")
     if meta.lang not in LANGS:

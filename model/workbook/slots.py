@@ -11,12 +11,14 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.bounds import AMOUNT, FLAG, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.assumptions import whole_years
-from ..data.dataset import Dataset, Figure
+from ..data.balance import BALANCE_ITEMS
+from ..data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
+from ..data.dataset import BalanceFigure, Dataset, Figure
+from ..data.events import CONVERSION_PRICE, STAKE
 from ..data.risk import WHOLE as RISK_WHOLE
-from ..data.events import CONVERSION_PRICE
 from ..data.units import SETTING_BOUNDS
+from ..data.valuation import VALUATION_ITEMS
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
@@ -31,14 +33,14 @@ class Gone(Exception):
 @dataclass(frozen=True)
 class Slot:
     kind: str           # actual | assumption | tolerance | reference | scenario | funding | event | step | claim | unit
-    #                     | benchmark (the compute build's reference class: key its id, field low | high)
+    #                     | balance | valuation | benchmark (the compute build's reference class: key its id, field low | high)
     #                     | risk (a range's point or factor, or a Monte Carlo setting) | weight (a scenario's probability)
     key: str = ""       # actual item, driver, tolerance key, reference metric, funding item, event id, step key, claim id,
     #                     risk: the driver of a range or the setting (trials, seed, factor_weight); weight: the scenario
     scenario: str = ""  # assumptions only
     period: str = ""    # period code: FY2024, 1H2025 (actuals, assumptions, references)
     field: str = ""     # references and claims: value | tolerance; events: amount | fx_rate | year | counted;
-    #                     a range: low | likely | high | factor
+    #                     a range: low | likely | high | factor; balance: value | rate | repaid
 
     def token(self) -> str:
         return "|".join((self.kind, self.key, self.scenario, self.period, self.field))
@@ -67,9 +69,9 @@ class Resolved:
     choices: tuple = ()  # the selector: the scenarios it may hold
     elsewhere: str = ""  # why `edits --apply` cannot write it back (a peer's figure lives in the peer's folder)
     blank: str | None = None     # why a blank is refused (None: a blank is allowed for actuals)
-    decides: str | None = None   # the base-year compute figure: why entering or clearing it is refused
-    split: bool = False          # ... whether the data split R&D (compute or its share entered)
-    paired: bool = False         # ... and whether the other of compute / compute share is entered
+    decides: str | None = None   # a compute figure up to the base year: why entering or clearing it is refused
+    split: bool = False          # ... whether the data split R&D (Dataset.split_compute)
+    split_if: tuple = (False, False)   # ... whether they would with the figure blank, and with it given
 
 
 def _label(slot: Slot) -> str:
@@ -98,10 +100,16 @@ def _label(slot: Slot) -> str:
                 else texts.get(f"risk.{slot.key}", slot.key))
     if slot.kind == "weight":
         return f"Weight of scenario {slot.key}"
+    if slot.kind == "valuation":
+        name = texts.get(f"valuation.{slot.key}", slot.key)
+        return f"{name} — {slot.scenario}" if slot.scenario else name
+    if slot.kind == "balance":
+        name = texts.get(f"balance.{slot.key}", slot.key)
+        return name if slot.field == "value" else f"{name}: {texts[f'balance.{slot.field}'].lower()}"
     if slot.kind == "market":
         return f"Published figure {slot.key}" + (" (exchange rate)" if slot.field == "fx_rate" else "")
     if slot.kind == "peer":
-        return f"Peer {slot.field}: {slot.key}" + (f" {slot.period}" if slot.period else "")
+        return f"Peer {slot.field}: " + slot.key.replace("figure:", "").replace(":", " ")
     return "Selected scenario"
 
 
@@ -179,14 +187,21 @@ def _peer_value(peer, slot: Slot):
         eid, fld = rest.split(":")
         est = _estimate(pd.market, eid, f"{peer.key}'s market.csv")
         return getattr(est, fld), (FX_RATE if fld == "fx_rate" else BOUNDS[est.unit]), "amount", elsewhere
-    period = parse_period(slot.period)
+    if kind == "balance":
+        if rest not in pd.balance or pd.balance[rest].value is None:
+            raise Gone(f"{rest} is no longer in {peer.key}'s balance.csv")
+        return pd.balance[rest].value, AMOUNT, "amount", elsewhere
+    if kind != "figure":
+        raise Gone(f"unknown peer input {key!r}")
+    item_key, code = rest.split(":")
+    period = parse_period(code)
     fy, prior, interim, comp = periods_of(pd)
-    if period not in (fy, interim) + ((prior, comp) if key == "revenue" else ()):
-        raise Gone(f"{slot.period} is no longer a period the Peers tab shows for {peer.key}")
-    item = actual_items(pd).get(key)
+    if period not in (fy, interim) + ((prior, comp) if item_key == "revenue" else ()):
+        raise Gone(f"{code} is no longer a period the Peers tab shows for {peer.key}")
+    item = actual_items(pd).get(item_key)
     if item is None:
-        raise Gone(f"item {key!r} is no longer in {peer.key}'s data")
-    return pd.actual(key, period), item.bound, item.unit, elsewhere
+        raise Gone(f"item {item_key!r} is no longer in {peer.key}'s data")
+    return pd.actual(item_key, period), item.bound, item.unit, elsewhere
 
 
 def _event(data: Dataset, slot: Slot):
@@ -197,7 +212,8 @@ def _event(data: Dataset, slot: Slot):
 
 
 EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares": AMOUNT, "rate": RATE,
-                "conversion_price": CONVERSION_PRICE, "maturity_year": Bound("any_year", 1900, 2200)}
+                "conversion_price": CONVERSION_PRICE, "maturity_year": Bound("any_year", 1900, 2200), "price": POSITIVE,
+                "stake": STAKE}
 
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -207,6 +223,20 @@ def resolve(data: Dataset, slot: Slot) -> Resolved:
         return _resolve(data, slot)
     except Gone as e:
         return Resolved(slot, _label(slot), "text" if slot.kind == "scenario" else "amount", gone=str(e))
+
+
+def split_with(data: Dataset, item: str, period, value) -> bool:
+    """Whether R&D would be split with `item` for `period` set to `value` (None: blank)."""
+    figures = data.actuals.setdefault(item, {})
+    was = figures.get(period)
+    figures[period] = Figure(value)
+    try:
+        return data.split_compute
+    finally:
+        if was is None:
+            del figures[period]
+        else:
+            figures[period] = was
 
 
 def _resolve(data: Dataset, slot: Slot) -> Resolved:
@@ -233,13 +263,14 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
                                 gone=f"{slot.period} is no longer an actual period in actuals.csv")
             blank = (f"{slot.key} for {base} is the base of the forecast and cannot be blank"
                      if slot.period == base and slot.key in REQUIRED_ACTUALS else None)
-            compute = ("rnd_compute", "rnd_compute_share")
-            decides = (f"compute for {base} decides how R&D is forecast (split or not); change it in actuals.csv, "
-                       "with the matching drivers in assumptions.csv"
-                       if slot.key in compute and slot.period == base else None)
-            paired = bool(decides) and data.actual(compute[1 - compute.index(slot.key)], data.base_year) is not None
+            decides, split_if = None, (False, False)
+            if slot.key in ("rnd_compute", "rnd_compute_share") and period <= data.base_year:
+                carried = "" if slot.period == base else f", its share of R&D carried to {base}"
+                decides = (f"compute for {slot.period} decides how R&D is forecast (split or not{carried}); change it "
+                           "in actuals.csv, with the matching drivers in assumptions.csv")
+                split_if = (split_with(data, slot.key, period, None), split_with(data, slot.key, period, 1.0))
             return Resolved(slot, value=data.actual(slot.key, period), blank=blank, decides=decides,
-                            split=data.split_compute, paired=paired, **common)
+                            split=data.split_compute, split_if=split_if, **common)
         year, last = parse_period(slot.period).year, data.base_year.year
         why = ("" if year in data.forecast_years
                else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
@@ -285,6 +316,26 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
     if kind == "event":
         bound = EVENT_BOUNDS.get(slot.field) or Bound("event_year", data.base_year.year, data.forecast_years[-1])
         return Resolved(slot, name, "amount", getattr(_event(data, slot), slot.field), bound=bound)
+    if kind == "valuation":
+        item = VALUATION_ITEMS.get(slot.key)
+        if not data.valuation or item is None or (slot.key, slot.scenario) not in data.valuation:
+            raise Gone("valuation.csv is no longer in the data" if not data.valuation else
+                       f"scenario {slot.scenario!r} no longer exists in assumptions.csv" if slot.scenario else
+                       f"{slot.key} is no longer in valuation.csv")
+        return Resolved(slot, name, "pct" if item.unit == "pct" else "amount",
+                        data.valuation[(slot.key, slot.scenario)].value, bound=item.bound,
+                        bound_unit="pct" if item.unit == "pct" else "amount", blank=None if item.blank else
+                        f"{slot.key} is required (valuation.csv)")
+    if kind == "balance":
+        item = BALANCE_ITEMS.get(slot.key)
+        if not data.balance or item is None:
+            raise Gone(f"{slot.key} is no longer in balance.csv" if data.balance else "balance.csv is no longer in the data")
+        fig = data.balance.get(slot.key)
+        if slot.field == "value":
+            return Resolved(slot, name, "amount", fig.value if fig else None, bound=item.bound,
+                            blank="equity is required: the balance sheet ties to it" if slot.key == "equity" else None)
+        return Resolved(slot, name, "pct", (getattr(fig, slot.field) if fig else None) or 0.0,
+                        bound=RATE if slot.field == "rate" else FRACTION, bound_unit="pct")
     if kind == "claim":
         claim = _claim(data, slot)
         unit = "pct" if claim.unit == "pct" else "amount"
@@ -340,9 +391,9 @@ def problem(r: Resolved, value) -> str | None:
     """Why `value` cannot go into the resolved slot (the data files' own rules), or None when it can."""
     if r.slot.kind == "scenario":
         return None if value in r.choices else f"{value!r} is not a scenario in assumptions.csv"
-    if r.decides and (value is not None or r.paired) != r.split:
+    if r.decides and r.split_if[value is not None] != r.split:
         return r.decides
-    if value is None and r.slot.kind == "actual":
+    if value is None and (r.slot.kind in ("actual", "valuation") or (r.slot.kind, r.slot.field) == ("balance", "value")):
         return r.blank
     if value is None or value == "":
         return "a number is required here, the cell is blank"
@@ -391,6 +442,12 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             setattr(out.risk, slot.key, int(value) if slot.key in RISK_WHOLE else value)
         elif slot.kind == "weight":
             out.risk.weights[slot.key] = value
+        elif slot.kind == "valuation":
+            out.valuation[(slot.key, slot.scenario)].value = value
+        elif slot.kind == "balance":
+            fig = out.balance.setdefault(slot.key, BalanceFigure(None, out.funding["opening_cash"].period,
+                                                                 note="entered in the workbook"))
+            setattr(fig, slot.field, value)
         elif slot.kind == "benchmark":
             setattr(_benchmark(out, slot), slot.field, value)
         elif slot.kind == "market":
@@ -416,9 +473,11 @@ def _set_peer(peer, slot: Slot, value):
     elif kind == "market":
         eid, fld = rest.split(":")
         setattr(_estimate(pd.market, eid), fld, value)
-    else:
-        period = parse_period(slot.period)
-        pd.actuals.setdefault(key, {}).setdefault(period, Figure(None, "", "entered in the workbook")).value = value
+    elif kind == "balance":
+        pd.balance[rest].value = value
+    else:   # figure:<item>:<period>
+        item_key, code = rest.split(":")
+        pd.actuals.setdefault(item_key, {}).setdefault(parse_period(code), Figure(None, "", "entered in the workbook")).value = value
 
 
 def input_slots(inputs) -> dict:
@@ -435,6 +494,8 @@ def input_slots(inputs) -> dict:
     slots.update({cell: Slot("unit", key) for key, cell in inputs.units.items()})
     slots.update({cell: Slot("event", eid, field=f) for eid, cells in inputs.events.items() if eid != "equity_raise"
                   for f, cell in cells.items()})
+    slots.update({cell: Slot("balance", key, field=f) for key, cells in inputs.balance.items() for f, cell in cells.items()})
+    slots.update({cell: Slot("valuation", key, sc, field="value") for (key, sc), cell in inputs.valuation.items()})
     for cid, (value, tol) in inputs.claims.items():
         slots[value], slots[tol] = Slot("claim", cid, field="value"), Slot("claim", cid, field="tolerance")
     for (key, fld), cell in inputs.risk.items():   # the Monte Carlo's inputs (tabs/risk_inputs.py)

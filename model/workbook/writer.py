@@ -11,6 +11,10 @@ from ..data.bounds import bound_text
 from ..calc.formula import PREFIX, Rng, a1, decimal_text, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
+# actual-column figures that are not reported ones (model/workbook/provenance.py): derived by the model where the
+# data leave a figure blank (orange, italic), or resting on an assumption the data mark as one (purple, italic;
+# an assumed input: blue on lilac)
+DERIVED, ASSUMED, ASSUMED_FILL = "#C55A11", "#7030A0", "#E4DFEC"
 MASTER = "MasterCheck"  # the defined name the status cells follow
 
 FORMATS = {
@@ -25,6 +29,7 @@ FORMATS = {
     "flag": '0_);(0);0_);@_)',
     "rate": '0.0000_);(0.0000);"–"_);@_)',
     "days": '0.0_);(0.0);"–"_);@_)',
+    "years": '0.00_);(0.00);"–"_);@_)',
     "shares": '#,##0.000_);(#,##0.000);"–"_);@_)',
     "share_price": '#,##0.00_);(#,##0.00);"–"_);@_)',
     "year": '"FY"0;;;@',
@@ -71,7 +76,14 @@ ROLES = {
     "note_wrap": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
     "text": {},
     "text_wrap": {"text_wrap": True, "valign": "top"},
+    "user": {"locked": False},   # what the user typed on a tab, carried over by a rebuild: theirs to edit
     "input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "locked": False, "border": 1, "border_color": "#BFBFBF"},
+    "input_assumed": {"font_color": INPUT_BLUE, "bg_color": ASSUMED_FILL, "locked": False, "border": 1,
+                      "border_color": "#BFBFBF", "italic": True},
+    "derived": {"align": "right", "italic": True, "font_color": DERIVED},
+    "derived_total": {"align": "right", "italic": True, "font_color": DERIVED, "bold": True, "top": 1},
+    "assumed": {"align": "right", "italic": True, "font_color": ASSUMED},
+    "assumed_total": {"align": "right", "italic": True, "font_color": ASSUMED, "bold": True, "top": 1},
     "calc": {"align": "right"},
     "calc_left": {"align": "left"},  # a value beside its label (Cover)
     "calc_top": {"align": "left", "valign": "top"},   # a verdict level with its wrapped label (Claims Audit)
@@ -80,10 +92,15 @@ ROLES = {
     "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
     "check": {"bold": True, "align": "right"},
     "check_total": {"bold": True, "align": "right", "top": 1, "bottom": 6},
-    "legend_input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right"},
-    "legend_calc": {"align": "right"},
-    "legend_link": {"font_color": LINK_GREEN, "align": "right"},
-    "legend_check": {"bold": True, "align": "right"},
+    "legend_input": {"font_color": INPUT_BLUE, "bg_color": INPUT_FILL, "border": 1, "border_color": "#BFBFBF", "align": "right",
+                     "valign": "top"},
+    "legend_calc": {"align": "right", "valign": "top"},
+    "legend_link": {"font_color": LINK_GREEN, "align": "right", "valign": "top"},
+    "legend_check": {"bold": True, "align": "right", "valign": "top"},
+    "legend_input_assumed": {"font_color": INPUT_BLUE, "bg_color": ASSUMED_FILL, "border": 1, "border_color": "#BFBFBF",
+                             "align": "right", "italic": True, "valign": "top"},
+    "legend_derived": {"align": "right", "italic": True, "font_color": DERIVED, "valign": "top"},
+    "legend_assumed": {"align": "right", "italic": True, "font_color": ASSUMED, "valign": "top"},
     # conditional highlights (Sheet.highlights)
     "good": {"font_color": "#006100", "bg_color": "#C6EFCE"},
     "bad": {"font_color": "#9C0006", "bg_color": "#FFC7CE"},
@@ -234,8 +251,11 @@ def add_chart(wb, ws, chart):
 
 
 def validation(cell, rule, t) -> dict:
-    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), or
-    a data.Bound rendered as a custom formula, with messages saying what is allowed."""
+    """xlsxwriter options of an input cell's data validation: a list to pick from (a defined name), a
+    data.Bound rendered as a custom formula, with messages saying what is allowed, or the options
+    themselves (a dict: the Review tab's choice)."""
+    if isinstance(rule, dict):
+        return rule
     if isinstance(rule, str):
         return {"validate": "list", "source": "=" + rule, "input_title": t("bounds.scenario_title"),
                 "input_message": t("bounds.scenario_message"), "error_title": t("bounds.error_title"),

@@ -1,27 +1,35 @@
-"""Cash Flow & Funding: each scenario's cash-flow statement from the opening cash date (operating,
-investing, financing, the funding plug) with a compact balance that must tie, the lowest balance, the
-year cash would fall below the minimum, the funding needed to reach breakeven; with share data, shares
-outstanding, dilution, market capitalisation and a value per share per scenario."""
+"""Cash & Funding: each scenario's cash-flow statement from the opening balance sheet date (operating,
+investing, financing, the funding plug) and the balance sheet it carries forward (total assets = total
+liabilities and equity in every period), the lowest balance, the year cash would fall below the minimum,
+the funding needed to reach breakeven; with share data, shares outstanding and diluted per period and the
+dilution of a holder today; with valuation.csv, each scenario's DCF below its balance sheet (the Valuation
+tab reads it), which decides whether a convertible bond converts in that scenario."""
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
-from ...calc.formula import IF, INDEX, MATCH, MAX, MIN, SUM, Rng, lift
+from ...calc.cashflow import BALANCE_SINCE, CashEvent, CashSpec, cash_lines, sum_terms
+from ...calc.formula import CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Rng, guard, lift
+from ...calc.lines import first_flagged
+from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
-from ...calc.lines import CashEvent, cash_lines, first_flagged, value_lines
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import scenario_table, title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import put_label, scenario_table, title_rows
 
 # the summary's columns: (label id cash.<id>, unit kind, number format)
 COLUMNS = [("lowest", "amount", "amount"), ("lowest_year", "year", "year"), ("run_out", "year", "year"),
            ("funding_need", "amount", "amount"), ("breakeven", "year", "year"), ("closing_last", "amount", "amount"),
            ("plug_year", "year", "year"), ("plug_total", "amount", "amount")]
-# with share data: (label id cash.<id>, unit kind, number format)
-VALUE_COLUMNS = [("shares_last", "shares", "shares"), ("dilution", "pct", "pct"), ("ev_sales_first", "x", "x"),
-                 ("value_per_share", "share_price", "share_price"), ("upside", "pct", "pct")]
-
+# with share data: (label id cash.<id>, unit kind, number format); the Cover and Scenarios tabs read them by position
+SHARE_COLUMNS = [("shares_today_head", "shares", "shares"), ("shares_last", "shares", "shares"),
+                 ("diluted_last", "shares", "shares"), ("dilution", "pct", "pct")]
+# the valuation inputs the DCF lines read (valuation.csv), one scalar each
+VALUATION_SCALARS = {"discount_rate": "pct", "terminal_method": "int", "exit_multiple": "x", "terminal_growth": "pct",
+                     "mid_period": "pct", "tax_rate": "pct"}
 
 
 def lowest_and_need(b, first, last, min_cash):
@@ -29,6 +37,7 @@ def lowest_and_need(b, first, last, min_cash):
     breakeven plus any shortfall below the minimum cash (with the plug off)."""
     line = lambda key: Rng(b.cell(key, first), b.cell(key, last))  # noqa: E731
     return MIN(line("closing_cash")), SUM(line("plug_to_breakeven")) + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
+
 
 class CashTab:
     def __init__(self, book, data, tl, inputs, income, scenarios):
@@ -41,75 +50,56 @@ class CashTab:
         first, last = tl.forecast[0], tl.forecast[-1]
         years = Rng(self.headers[first], self.headers[last])
         fund = inputs.funding
-        row = 7
-        sh.put(row, LABEL_COL, t("cash.inputs", inputs=t("tabs.inputs")), "section")
-        row += 1
-        scalars = {}
-
-        def put(key, label, u, expr, fmt="amount", note=""):
-            nonlocal row
-            sh.put(row, LABEL_COL, label, "label")
-            sh.put(row, UNIT_COL, u, "unit")
-            scalars[key] = sh.put(row, FIRST_COL, expr, "calc", fmt)
-            if note:
-                sh.put(row, FIRST_COL + 1, note, "note")
-            row += 1
-        put("opening_cash", t("cash.opening_cash", period=op.code), unit, fund["opening_cash"].ref())
-        put("opening_year", t("cash.opening_year"), t.unit_of("year"), income.headers[op].ref(), "year")
-        put("opening_ani", t("cash.opening_ani", period=op.code), unit, income.lines.at("adjusted_net_income", op),
-            note=t("cash.opening_ani_interim" if not op.is_full_year else "cash.opening_ani_full"))
-        events = []
+        self.row = 7
+        sh.put(self.row, LABEL_COL, t("cash.inputs", inputs=t("tabs.inputs")), "section")
+        self.row += 1
+        self.scalars = scalars = {}
+        self.t, self.data, self.inputs = t, data, inputs
         share_data = "shares_outstanding" in fund
-        for eid, cells in inputs.events.items():
-            ev = next(e for e in data.events if e.id == eid)
-            name = t("funding.equity_raise") if ev.kind == "equity" else \
-                t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat())
-            put(f"ev_{eid}_converted", t("cash.event_converted", event=name, unit=unit), unit,
-                cells["amount"].ref() * cells["fx_rate"].ref())
-            put(f"ev_{eid}_year", t("cash.raise_year"), t.unit_of("year"), cells["year"].ref(), "year")
-            if cells["counted"] is not None:
-                put(f"ev_{eid}_counted", t("cash.event_counted"), t.unit_of("flag"), cells["counted"].ref(), "int")
-            debt = ev.kind not in EQUITY_KINDS
-            converts = ev.kind == "convertible_bond"
-            if debt:
-                put(f"ev_{eid}_rate", t("events.rate"), t.unit_of("pct"), cells["rate"].ref(), "pct")
-                if "maturity_year" in cells:
-                    put(f"ev_{eid}_repay_year", t("cash.repay_year"), t.unit_of("year"), cells["maturity_year"].ref(),
-                        "year")
-            if converts:
-                if share_data:
-                    price = cells["conversion_price"].ref()
-                    put(f"ev_{eid}_converts", t("cash.converts"), t.unit_of("flag"),
-                        IF(fund["share_price"].ref().ge(price), 1, 0), "int", note=t("cash.converts_note"))
-                    put(f"ev_{eid}_shares", t("cash.conversion_shares"), t.unit_of("shares"),
-                        scalars[f"ev_{eid}_converted"].ref(True, True) * fund["unit_millions"].ref()
-                        / fund["share_fx"].ref() / price, "shares")
-                else:
-                    put(f"ev_{eid}_converts", t("cash.converts"), t.unit_of("flag"), lift(0), "int",
-                        note=t("cash.converts_none"))
-            if "shares" in cells and share_data:
-                put(f"ev_{eid}_shares", t("events.shares"), t.unit_of("shares"), cells["shares"].ref(), "shares")
-            events.append(CashEvent(eid, debt, cells["counted"] is not None, "maturity_year" in cells,
-                                    "shares" in cells and share_data, converts))
-        put("opening_revenue", t("cash.opening_revenue", period=op.code), unit,
+        valued = bool(data.valuation)
+        put = self.put
+        put("opening_cash", lambda e: e("cash.opening_cash", period=op.code), unit, fund["opening_cash"].ref())
+        put("opening_year", lambda e: e("cash.opening_year"), t.unit_of("year"), income.headers[op].ref(), "year")
+        put("opening_ani", lambda e: e("cash.opening_ani", period=op.code), unit, income.lines.at("adjusted_net_income", op),
+            note=t("cash.opening_ani_interim" if not op.is_full_year else "cash.opening_ani_full"))
+        for key in ("plug", "plug_price", "cash_rate", "debt_rate", "shares_outstanding", "share_fx", "unit_millions"):
+            if key in fund:
+                fmt = {"plug": "int", "cash_rate": "pct", "debt_rate": "pct", "shares_outstanding": "shares"}.get(
+                    key, "share_price")
+                put(key, lambda e: e(f"funding.{key}"), inputs.funding_units[key], fund[key].ref(), fmt)
+        events = self.event_scalars(share_data)
+        put("opening_revenue", lambda e: e("cash.opening_revenue", period=op.code), unit,
             income.lines.at("revenue", op) if data.actual("revenue", op) is not None else lift(0))
         calendar = inputs.calendar
-        put("opening_share", t("cash.opening_share", period=op.code), t.unit_of("pct"), calendar["opening_share"].ref(),
+        put("opening_share", lambda e: e("cash.opening_share", period=op.code), t.unit_of("pct"), calendar["opening_share"].ref(),
             "pct")
-        put("days_in_year", t("inputs.days_in_year"), t.unit_of("days"), calendar["days_in_year"].ref(), "int")
-        for key in ("plug", "plug_price", "cash_rate", "debt_rate", "shares_outstanding", "share_price", "share_fx",
-                    "unit_millions", "exit_multiple", "discount_rate"):
-            if key in fund:
-                fmt = {"plug": "int", "cash_rate": "pct", "debt_rate": "pct", "discount_rate": "pct",
-                       "exit_multiple": "x", "shares_outstanding": "shares"}.get(key, "share_price")
-                put(key, t(f"funding.{key}"), inputs.funding_units[key], fund[key].ref(), fmt)
+        put("days_in_year", lambda e: e("inputs.days_in_year"), t.unit_of("days"), calendar["days_in_year"].ref(), "int")
+        for key, item in BALANCE_ITEMS.items() if data.balance else ():
+            cells = inputs.balance[key]
+            put(f"bal_{key}", lambda e: e(f"balance.{key}") + " " + e("cash.at_open", period=op.code), unit,
+                guard([cells["value"].ref()], cells["value"].ref()))
+            for field in ("rate", "repaid"):
+                if field in cells:
+                    put(f"bal_{key}_{field}", lambda e: e(f"cash.bal_{field}", item=e(f"balance.{key}")), t.unit_of("pct"),
+                        cells[field].ref(), "pct")
         if share_data:
-            self.value_scalars(data, put, scalars, unit, t)
-        put("min_cash", t("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
-        self.scalars = scalars
-        self.events = events   # the cash-flow statement's events (the Sensitivity tab's bridges use them too)
+            self.today_scalars()
+        if valued:
+            put("opening_adj", lambda e: e("cash.opening_adj", period=op.code), unit, income.lines.at("adjustments", op)
+                if data.actual("net_income", op) is not None else lift(0))
+            for key, fmt in VALUATION_SCALARS.items():
+                put(key, lambda e: e(f"valuation.{key}"), t.unit_of(fmt if fmt != "int" else "flag"),
+                    inputs.valuation[(key, "")].ref(), fmt)
+        put("min_cash", lambda e: e("cash.min_cash"), unit, fund["min_cash"].ref(), note=t("cash.min_cash_note"))
+        # the cash-flow statement's events and balance (the Sensitivity tab's bridges use the same lines)
+        undisclosed = frozenset(k for k, item in BALANCE_SINCE.items()
+                                if data.balance.get(item) is None or data.balance[item].value is None)
+        self.spec = CashSpec(tuple(events), share_data, bool(data.balance), op, undisclosed, valuation=valued,
+                             plug_shares=share_data and "plug_price" in fund, compute=bool(data.compute))
+        # the Sensitivity tab's shifted forecasts: the same lines, the bonds converting as the selected scenario's
+        self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
-        row += 1
+        row = self.row + 1
         sh.put(row, LABEL_COL, t("cash.timing", period=op.code) + " " + (
             t("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else t("cash.timing_full")),
             "note")
@@ -117,22 +107,27 @@ class CashTab:
 
         scs = data.scenarios
         table_top = row
-        value_top = table_top + len(scs) + 6
-        row = value_top + (len(scs) + 6 if share_data else 0)  # below the summary tables and their notes
+        share_top = table_top + len(scs) + 6
+        row = share_top + (len(scs) + 6 if share_data else 0)  # below the summary tables and their notes
         self.blocks = {}
         sh.pack_end, sh.print_cols = row, tl.last_col   # print pack: the inputs and summaries, without the notes
+        history = [p for p in tl.actuals if p != op]   # the reported operating cash flow beside the forecast
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
 
             def drivers(name, p, sc=sc):
                 return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            lines = cash_lines(events, share_data, data.compute) + (value_lines() if share_data else [])
-            block = LineBlock(sh, tl, lines, row, [op] + tl.forecast, inputs, source=scenarios.blocks[sc],
-                              drivers=drivers, headers=self.headers)
+            block = LineBlock(sh, tl, cash_lines(self.spec), row, history + [op] + tl.forecast, inputs,
+                              source=scenarios.blocks[sc], drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
             row = block.last_row + 2
+
+        for ev in events if valued else ():
+            if f"ev_{ev.id}_converts" in scalars:
+                scalars[f"ev_{ev.id}_converts"].content = CHOOSE(income.index.ref(True, True), *[
+                    self.blocks[sc].cell(f"dcf_converts_{ev.id}", last).ref() for sc in scs])
 
         def line(b, key):
             return Rng(b.cell(key, first), b.cell(key, last))
@@ -155,24 +150,18 @@ class CashTab:
         self.CashRunOutYear = book.define("CashRunOutYear", self.selected[2])
         self.FundingNeed = book.define("FundingNeed", self.selected[3])
         if share_data:
-            def value(sc):
+            def shares(sc):
                 b = self.blocks[sc]
-                shares_last = b.here("shares", last)
-                years_out = b.year(last) - scalar["opening_year"]
-                worth = (scalar["exit_multiple"] * b.at("revenue", last) + b.here("closing_cash", last)
-                         - b.here("bal_debt", last)) * scalar["unit_millions"] / scalar["share_fx"] / shares_last
-                per_share = worth / (1 + scalar["discount_rate"]) ** years_out
-                return [shares_last, 1 - scalar["shares_today"] / shares_last, b.here("ev_to_sales", first),
-                        per_share, per_share / scalar["share_price"] - 1]
-            cols = [(t(f"cash.{key}", period=last.code, first=first.code, currency=fund_unit(inputs)), kind, fmt)
-                    for key, kind, fmt in VALUE_COLUMNS]
-            self.value_summary, self.value_selected, r = scenario_table(sh, value_top, cols, scs, value, income.index,
-                                                                        title=t("cash.value_title"), skip=tl.spacer_col)
+                return [scalar["shares_today"], b.here("shares", last), b.here("diluted_shares", last),
+                        1 - scalar["shares_today"] / b.here("diluted_shares", last)]
+            cols = [(t(f"cash.{key}", period=last.code, date=self.as_of.isoformat()), kind, fmt)
+                    for key, kind, fmt in SHARE_COLUMNS]
+            self.share_summary, share_selected, r = scenario_table(sh, share_top, cols, scs, shares, income.index,
+                                                                   title=t("cash.shares_title"), skip=tl.spacer_col)
             sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-            sh.put(r, LABEL_COL, t("cash.value_note", period=last.code), "note")
-            self.SharesOutstanding = book.define("SharesOutstanding", self.value_selected[0])
-            self.ValuePerShare = book.define("ValuePerShare", self.value_selected[3])
-            self.MarketCap = book.define("MarketCap", scalars["market_cap"])
+            sh.put(r, LABEL_COL, t("cash.shares_note", period=last.code, date=self.as_of.isoformat()), "note")
+            self.SharesOutstanding = book.define("SharesOutstanding", share_selected[1])
+            self.DilutedShares = book.define("DilutedShares", share_selected[2])
             self.share_currency = fund_unit(inputs)
 
         # chart: closing cash per scenario against the minimum (one cell above: a flat line)
@@ -185,13 +174,80 @@ class CashTab:
                                size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
 
-    @staticmethod
-    def value_scalars(data, put, scalars, unit, t):
-        """Today's shares, market capitalisation and enterprise value: the opening date's shares, cash and
-        debt plus the funding events counted up to the as-of date."""
-        as_of = datetime.date.fromisoformat(str(data.company["as_of"]))
-        ref = {k: c.ref(True, True) for k, c in scalars.items()}
-        shares, cash, debt = ref["shares_outstanding"], ref["opening_cash"], lift(0)
+    def put(self, key, label, u, expr, fmt="amount", note=""):
+        """A scalar of the inputs section: a labelled cell the lines read through x.drv(key). `label`: the
+        label in an edition (e -> text), wrapped where any edition's is longer than the column."""
+        sh, row = self.sheet, self.row
+        put_label(sh, row, label(self.t), "label", [label(self.t.edition(lang)) for lang in LANGS], LABEL_WIDTH)
+        sh.put(row, UNIT_COL, u, "unit")
+        self.scalars[key] = sh.put(row, FIRST_COL, expr, "calc", fmt)
+        if note:
+            sh.put(row, FIRST_COL + 1, note, "note")
+        self.row += 1
+
+    @property
+    def as_of(self) -> datetime.date:
+        return datetime.date.fromisoformat(str(self.data.company["as_of"]))
+
+    def event_scalars(self, share_data) -> list[CashEvent]:
+        """Each funding event's converted amount, year, counted flag and terms; a share issue's shares follow
+        from its size (a share of the enlarged capital: the shares in issue before it) and price, capped by
+        its amount; a convertible bond's conversion shares from its amount and conversion price."""
+        t, data, inputs, put, unit = self.t, self.data, self.inputs, self.put, self.t.unit
+        ref = lambda key: self.scalars[key].ref(True, True)  # noqa: E731
+        events = []
+        for eid, cells in inputs.events.items():
+            ev = next(e for e in data.events if e.id == eid)
+            name = lambda e, ev=ev: e("funding.equity_raise") if ev.kind == "equity" else \
+                e("events.label", kind=e(f"events.kind_{ev.kind}"), date=ev.date.isoformat())  # noqa: E731  (an edition's)
+            issue = ev.kind == "share_issue"
+            if issue and share_data:
+                before = sum_terms([ref("shares_outstanding")] + [ref(f"ev_{e.id}_shares") for e in data.events
+                                                               if e.kind in EQUITY_KINDS and e.counted and e.date
+                                                               and e.date < ev.date and f"ev_{e.id}_shares" in self.scalars])
+                stake, price = cells["stake"].ref(), cells["price"].ref()
+                put(f"ev_{eid}_shares", lambda e: e("cash.issue_shares", event=name(e)), t.unit_of("shares"),
+                    MIN(stake / (1 - stake) * before, cells["amount"].ref() * ref("unit_millions") / price), "shares",
+                    note=t("cash.issue_shares_note"))
+                put(f"ev_{eid}_converted", lambda e: e("cash.event_converted", event=name(e), unit=e.unit), unit,
+                    ref(f"ev_{eid}_shares") * price / ref("unit_millions") * cells["fx_rate"].ref())
+            else:
+                put(f"ev_{eid}_converted", lambda e: e("cash.event_converted", event=name(e), unit=e.unit), unit,
+                    (lift(0) if issue else cells["amount"].ref()) * cells["fx_rate"].ref(),
+                    note=t("cash.issue_no_shares") if issue else "")
+            put(f"ev_{eid}_year", lambda e: e("cash.raise_year"), t.unit_of("year"), cells["year"].ref(), "year")
+            if cells["counted"] is not None:
+                put(f"ev_{eid}_counted", lambda e: e("cash.event_counted"), t.unit_of("flag"), cells["counted"].ref(), "int")
+            debt = ev.kind not in EQUITY_KINDS
+            convertible = ev.kind == "convertible_bond"
+            if debt:
+                put(f"ev_{eid}_rate", lambda e: e("events.rate"), t.unit_of("pct"), cells["rate"].ref(), "pct")
+                if "maturity_year" in cells:
+                    put(f"ev_{eid}_repay_year", lambda e: e("cash.repay_year"), t.unit_of("year"), cells["maturity_year"].ref(),
+                        "year")
+            if convertible and share_data:
+                price = cells["conversion_price"].ref()
+                put(f"ev_{eid}_price", lambda e: e("events.conversion_price"), fund_unit(inputs), price, "share_price",
+                    note=t("cash.converts_note" if data.valuation else "cash.converts_none"))
+                if data.valuation:   # filled once the blocks exist: the selected scenario's DCF test
+                    put(f"ev_{eid}_converts", lambda e: e("cash.converts_selected"), t.unit_of("flag"), lift(0), "int",
+                        note=t("cash.converts_selected_note", sensitivity=t("tabs.sensitivity")))
+                put(f"ev_{eid}_shares", lambda e: e("cash.conversion_shares"), t.unit_of("shares"),
+                    ref(f"ev_{eid}_converted") * ref("unit_millions") / ref("share_fx") / price, "shares")
+            if "shares" in cells and share_data:
+                put(f"ev_{eid}_shares", lambda e: e("events.shares"), t.unit_of("shares"), cells["shares"].ref(), "shares")
+            events.append(CashEvent(eid, debt, cells["counted"] is not None, "maturity_year" in cells,
+                                    ("shares" in cells or issue) and share_data, convertible and share_data))
+        return events
+
+    def today_scalars(self):
+        """The shares, cash and debt at the as-of date: the opening date's plus the funding events counted up
+        to it (cash: and short-term investments; debt: the opening loans and leases, and the bonds)."""
+        t, data, put, unit, as_of = self.t, self.data, self.put, self.t.unit, self.as_of
+        ref = {k: c.ref(True, True) for k, c in self.scalars.items()}
+        known = lambda key: IF(ISNUMBER(ref[key]), ref[key], 0) if key in ref else lift(0)  # noqa: E731
+        shares, cash = ref["shares_outstanding"], ref["opening_cash"] + known("bal_short_term_investments")
+        debt = known("bal_bank_loans") + known("bal_lease_liabilities")
         for ev in data.events:
             amount = ref.get(f"ev_{ev.id}_converted")
             if ev.kind not in EQUITY_KINDS and not ev.counted and amount is not None:
@@ -203,16 +259,14 @@ class CashTab:
                 shares = shares + ref[f"ev_{ev.id}_shares"]
             elif ev.kind not in EQUITY_KINDS:
                 debt = debt + amount
-        put("shares_today", t("cash.shares_today", date=as_of.isoformat()), t.unit_of("shares"), shares, "shares")
-        put("market_cap", t("cash.market_cap", unit=unit), unit, scalars["shares_today"].ref(True, True)
-            * ref["share_price"] * ref["share_fx"] / ref["unit_millions"], note=t("cash.market_cap_note"))
-        put("cash_today", t("cash.cash_today", date=as_of.isoformat()), unit, cash)
-        put("debt_today", t("cash.debt_today", date=as_of.isoformat()), unit, debt)
-        put("enterprise_value", t("cash.enterprise_value"), unit, scalars["market_cap"].ref(True, True)
-            + scalars["debt_today"].ref(True, True) - scalars["cash_today"].ref(True, True))
+        put("shares_today", lambda e: e("cash.shares_today", date=as_of.isoformat()), t.unit_of("shares"), shares, "shares")
+        put("cash_today", lambda e: e("cash.cash_today", date=as_of.isoformat()), unit, cash)
+        put("debt_today", lambda e: e("cash.debt_today", date=as_of.isoformat()), unit, debt)
+        put("net_cash_today", lambda e: e("cash.net_cash_today", date=as_of.isoformat()), unit,
+            self.scalars["cash_today"].ref(True, True) - self.scalars["debt_today"].ref(True, True))
 
 
 def fund_unit(inputs):
-    """The share currency, as the share price's unit on Inputs."""
-    return inputs.funding_units.get("share_price", "")
-
+    """The share currency: the unit of the plug's issue price on Inputs (the valuation's market price when
+    there is no plug price)."""
+    return inputs.funding_units.get("plug_price") or getattr(inputs, "share_currency", "")

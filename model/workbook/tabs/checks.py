@@ -20,7 +20,7 @@ def fails_if(cond, *known):
 
 class ChecksTab:
     def __init__(self, book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity,
-                 scan_sheets, units=None, benchmarks=None, risk=None, trials=None):
+                 scan_sheets, units=None, benchmarks=None, risk=None, trials=None, valuation=None):
         t = book.t
         sh = self.sheet = book.add_sheet("checks", "output")
         tab = {s.tab: s.name for s in book.sheets}
@@ -89,10 +89,13 @@ class ChecksTab:
                                                        b.here("required_revenue", p)), 1, 0))),
                                                b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
             rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
-            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("non_cash"))
+            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("depreciation"))
+                          + SUM(rows("non_cash"))
                           - SUM(rows("receivables_change")) - SUM(rows("working_capital")) - SUM(rows("capex"))
                           + SUM(rows("equity_raised")) + SUM(rows("debt_raised")) - SUM(rows("debt_repaid"))
                           + SUM(rows("interest_income")) - SUM(rows("interest_expense")) + SUM(rows("plug")))
+            if data.balance:
+                components = components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
             if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
                 rest, ytd = tl.rest, tl.stub
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
@@ -104,12 +107,15 @@ class ChecksTab:
                           rest=rest.code, year=tl.stub_year.code)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
-            check_row("balance", {p: fails_if(ABS(cb.here("bal_gap", p)).gt(tol["amount"])) for p in tl.forecast},
+            check_row("balance", {p: fails_if(ABS(cb.here("bs_gap", p)).gt(tol["amount"]))   # left to right: one range
+                                  for p in sorted([inputs.opening_period] + tl.forecast, key=tl.col.get)},
                       scenario=sc)
         if units:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,
                            t.segment(data.units.segment), inputs.units["head_scale"].ref(True, True),
                            t.segment(data.units.customer_segment) if data.units.customer_segment else "")
+        if valuation:
+            self.valuation_rows(valuation, tol, check_row, last)
         be_centre, margin_centre = (sensitivity.grid_centre(g).ref() for g in (0, 1))
         margin = ratios.lines.here("adjusted_net_margin", last)
         cash_centre = [ABS(sensitivity.grid_centre(g).ref() - name).gt(tol["amount"])   # lowest cash, funding need
@@ -234,6 +240,17 @@ class ChecksTab:
         return row + 2
 
     @staticmethod
+    def valuation_rows(valuation, tol, check_row, last):
+        """The scenarios' probability weights add to 100%; the valuation grid's centre (the selected terminal
+        method's) equals the selected scenario's DCF value per share, computed apart."""
+        weights = valuation.cells["weights"].ref()
+        check_row("weights", {last: fails_if(ABS(weights - 1).gt(tol.get("share_sum", tol["amount"])))})
+        method = valuation.inputs.valuation[("terminal_method", "")].ref()
+        centre = IF(method.eq(1), valuation.grid_centre("multiple").ref(), valuation.grid_centre("growth").ref())
+        check_row("valuation_centre", {last: fails_if(ABS(centre - valuation.ValuePerShareDCF).gt(tol["amount"]),
+                                                      valuation.ValuePerShareDCF, centre)})
+
+    @staticmethod
     def unit_rows(data, tl, is_, scale, units, tol, check_row, segment, head_scale, customer_segment):
         """The unit build's calibration (actual years: its drivers reproduce the reported figures) and
         its tie to the income statement (forecast years, each scenario)."""
@@ -261,7 +278,8 @@ class ChecksTab:
             return fails_if(OR(off(variable + fixed, opex), off(rev * share, variable)), variable, fixed, share, rev, opex)
         check_row("unit_calibration_compute" if data.compute else "unit_calibration",
                   {p: calibration(p) for p in tl.actual_years}, segment=segment)
-        check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
+        if data.split_compute:   # else R&D is one line: no parts to tie
+            check_row("unit_rnd", {p: rnd_split(p) for p in tl.actual_years})
         check_row("unit_opex", {p: opex_split(p) for p in tl.actual_years})
         cseg = data.units.customer_segment
         if cseg:

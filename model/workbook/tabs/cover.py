@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from ...calc.formula import IF, ISNUMBER, MAX, MIN, Rng, Text
 from ...data.periods import parse_year_end, period_end_date
+from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, lines_needed, put_label, title_rows
 from .market import cover_market, published
 from .scorecard import VERDICTS
 from .words import PLACEHOLDER, number, sentence, year
-from ...labels import LANGS
 
-LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0")]
+LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
+          # actual-column figures that are not reported ones (model/workbook/provenance.py)
+          ("derived", "123.45"), ("assumed", "123.45"), ("input_assumed", "123.45")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
 # one page wide at a readable scale (the print pack): a label column and seven of figures; the by-scenario
 # headline is two tables of at most seven columns
@@ -52,7 +54,8 @@ BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("reported_breakeven", "year", "year", ("scenarios", 7)),
                ("cash_breakeven", "year", "year", ("scenarios", 8))]
 # with share data (the Cash & Funding tab's value table)
-BY_SCENARIO_VALUE = [("dilution", "pct", "pct", ("value", 1)), ("value_per_share", "share_price", "share_price", ("value", 3))]
+BY_SCENARIO_SHARES = [("dilution", "pct", "pct", ("shares", 3))]   # with share data: Cash & Funding's shares table
+BY_SCENARIO_VALUE = [("value_per_share", "share_price", "share_price", ("valuation", "value"))]   # with valuation.csv
 
 
 class CoverTab:
@@ -61,8 +64,9 @@ class CoverTab:
         self.data, self.t = data, book.t
         title_rows(self.sheet, self.t("cover.tab"), self.t("cover.subtitle"))
 
-    def fill(self, inputs, income, scenarios, breakeven, cash, checks, claims=None):
+    def fill(self, inputs, income, scenarios, breakeven, cash, checks, claims=None, valuation=None):
         sh, c, t = self.sheet, self.data.company, self.t
+        self.valuation = valuation
         unit = t.unit
         other_unit = c["unit"] if unit != c["unit"] else c.get("unit_local")
         tabs = {s.tab: s.name for s in sh.book.sheets}
@@ -88,11 +92,7 @@ class CoverTab:
             (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
             (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
-        ] + ([(t("cover.shares", period=last.code), cash.SharesOutstanding, "calc_left", "shares"),
-              (t("cover.market_cap", unit=unit), cash.MarketCap, "calc_left", "amount"),
-              (t("cover.value_per_share", period=last.code, currency=getattr(cash, "share_currency", "")),
-               cash.ValuePerShare, "calc_left", "share_price")]
-             if hasattr(cash, "value_summary") else []) + [
+        ] + self.value_rows(cash, valuation, last) + [
             (t("cover.reported_breakeven"), scenarios.selected[7].ref(), "calc_left", "year"),
             (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),
             (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
@@ -136,8 +136,10 @@ class CoverTab:
         r += 1
         claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
         peers_line = t("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else ""
+        valuation_line = t("cover.guide_valuation", valuation=tabs["valuation"]) if "valuation" in tabs else ""
         guide = lambda e: e("cover.guide", claims_line=claims_line, peers_line=peers_line,  # noqa: E731
-                            **{k: v for k, v in tabs.items() if k not in ("claims", "peers")})
+                            valuation_line=valuation_line,
+                            **{k: v for k, v in tabs.items() if k not in ("claims", "peers", "valuation")})
         width = sum(WIDTHS.values())
         for i, line in enumerate(guide(t)):   # wrapped across the page's width, as tall as either edition needs
             sh.put(r, LABEL_COL, line, "text_wrap")
@@ -149,7 +151,10 @@ class CoverTab:
         self.section(r, t("cover.legend"))
         r += 1
         for role, sample in LEGEND:
-            sh.put(r, 1, t(f"cover.legend_{role}"), "text")
+            sh.put(r, 1, t(f"cover.legend_{role}"), "text_wrap")   # across the About texts' columns, wrapped
+            sh.merges.append((r, *TEXT_COLS))
+            width = sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1))
+            fit_rows(sh, [(r, t.edition(lang)(f"cover.legend_{role}"), width) for lang in LANGS])  # one layout
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1
@@ -265,10 +270,34 @@ class CoverTab:
         differ = claims.counts["differs"].ref() + claims.counts["condition_failed"].ref()
         return differ.cat(Text(self.t("cover.claims_of"))).cat(claims.count.ref())
 
+    def value_rows(self, cash, valuation, last):
+        """The shares and what they are worth: diluted shares at the end of the horizon; with a valuation the
+        DCF's range across scenarios with its method named, the probability-weighted value, and the market
+        price only where the sources quote one (never a placing price in its place)."""
+        t = self.t
+        if not hasattr(cash, "share_summary"):
+            return []
+        rows = [(t("cover.diluted_shares", period=last.code), cash.DilutedShares, "calc_left", "shares")]
+        if valuation is None:
+            return rows
+        currency, method = valuation.inputs.share_currency, valuation.cells["method"].ref()
+        rows += [(t("cover.value_method"), method, "calc_left", "text"),
+                 (t("cover.value_low", currency=currency), valuation.ValueLow.ref(), "calc_left", "share_price"),
+                 (t("cover.value_high", currency=currency), valuation.ValueHigh.ref(), "calc_left", "share_price"),
+                 (t("cover.value_weighted", currency=currency), valuation.ValueWeighted, "calc_left", "share_price")]
+        if valuation.MarketCap is None:
+            rows.append((t("cover.market_price"), t("cover.no_quote"), "text", "text"))
+        else:
+            rows += [(t("cover.market_price_quoted", currency=currency), valuation.cells["market_price"].ref(),
+                      "calc_left", "share_price"),
+                     (t("cover.against_market"), valuation.cells["against_market"].ref(), "calc_left", "pct")]
+        return rows
+
     def by_scenario(self, r, scenarios, breakeven, cash):
         """The headline answer for every scenario at a glance, links to the analysis tabs' summaries: the
         breakeven table, then the cash and value table (each narrow enough for a readable page)."""
-        columns = BY_SCENARIO + (BY_SCENARIO_VALUE if hasattr(cash, "value_summary") else [])
+        columns = BY_SCENARIO + (BY_SCENARIO_SHARES if hasattr(cash, "share_summary") else []) + (
+            BY_SCENARIO_VALUE if self.valuation else [])
         r = self.scenario_table(r, "by_scenario", [c for c in columns if c[0] not in CASH_COLUMNS], scenarios,
                                 breakeven, cash)
         r = self.scenario_table(r + 1, "by_scenario_cash", [c for c in columns if c[0] in CASH_COLUMNS], scenarios,
@@ -298,7 +327,8 @@ class CoverTab:
         for sc in self.data.scenarios:
             sh.put(r, LABEL_COL, t.scenario(sc), "label")
             for i, (_, _, fmt, (tab, k)) in enumerate(columns):
-                src = cash.value_summary[sc][k] if tab == "value" else \
+                src = cash.share_summary[sc][k] if tab == "shares" else self.valuation.value_of(sc) if \
+                    tab == "valuation" else \
                     {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)
             r += 1

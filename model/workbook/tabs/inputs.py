@@ -3,12 +3,15 @@ every scenario's forecast assumptions side by side. The only tab with typed-in n
 from __future__ import annotations
 
 from ...data.assumptions import whole_years
-from ...data.bounds import AMOUNT, FLAG, FX_RATE, RATE, SIGNED, STEP, TOLERANCE, Bound
-from ...data.events import CONVERSION_PRICE, EQUITY_KINDS
+from ...data.balance import BALANCE_ITEMS
+from ...data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
+from ...data.events import CONVERSION_PRICE, EQUITY_KINDS, STAKE
+from ...data.valuation import VALUATION_ITEMS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
+from ..provenance import derived_items
 from ...calc.lines import all_lines
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
@@ -87,6 +90,7 @@ class InputsTab:
         sh.put(row, LABEL_COL, t("inputs.history"), "section")
         row += 1
         self.hist = {}
+        derived = derived_items(data)   # item -> the periods where the model derives what the blank leaves out
         for key, item in actual_items(data).items():
             self.label(row, lambda e: e.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
@@ -101,9 +105,12 @@ class InputsTab:
                     comment = "; ".join(x for x in (fig.source and t("common.source", sources=fig.source), said) if x)
                     if fig.source and fig.source not in sources:
                         sources.append(fig.source)
-                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment)
-            sh.put(row, tl.note_col, t("common.source", sources=" | ".join(sources)) if sources
-                   else t("common.not_disclosed"), "note")
+                self.hist[(key, p)] = sh.put_input(row, tl.col[p], value, item.unit, item.bound, comment,
+                                                   assumed=bool(fig and fig.assumed and value is not None))
+            text = t("common.source", sources=" | ".join(sources)) if sources else t("common.not_disclosed")
+            if key in derived:
+                text = text.rstrip(".。") + t("inputs.derived_note", periods=", ".join(p.code for p in derived[key]), income=t("tabs.income"))
+            sh.put(row, tl.note_col, text, "note")
             book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
             row += 1
         row += 1
@@ -149,6 +156,8 @@ class InputsTab:
             row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
+        row = self.put_balance(sh, data, t, row)
+        row = self.put_valuation(sh, data, t, row)
 
         # Unit build settings (units.toml): the scalars the unit lines convert with
         self.units = {}
@@ -346,15 +355,8 @@ class InputsTab:
         if not listed:
             return row
         tl = self.tl
-        sh.put(row, LABEL_COL, t("events.section"), "section")
-        row += 1
         cols = {"amount": FIRST_COL, "fx_rate": FIRST_COL + 1, "year": FIRST_COL + 2, "counted": FIRST_COL + 3}
-        sh.put(row, LABEL_COL, t("events.event"), "subhead")
-        sh.put(row, UNIT_COL, t("events.currency"), "subhead")
-        for key, col in cols.items():
-            sh.put(row, col, t(f"events.{key}"), "subhead")
-        sh.put(row, tl.note_col, t("events.terms"), "subhead")
-        row += 1
+        row = self.table_head(sh, row, "events", "section", "event", "currency", "terms", cols)
         first = row
         for ev in listed:
             self.label(row, lambda e: e("events.label", kind=e(f"events.kind_{ev.kind}"), date=ev.date.isoformat()))
@@ -370,7 +372,9 @@ class InputsTab:
                     ("rate", ev.rate if ev.kind not in EQUITY_KINDS else None, "pct", RATE, t.unit_of("pct")),
                     ("conversion_price", ev.conversion_price, "amount", CONVERSION_PRICE, t("events.share_currency")),
                     ("maturity_year", ev.maturity_year if ev.kind not in EQUITY_KINDS else None, "year",
-                     Bound("any_year", 1900, 2200), t.unit_of("year"))):
+                     Bound("any_year", 1900, 2200), t.unit_of("year")),
+                    ("price", ev.price, "amount", POSITIVE, t("events.per_share", currency=ev.currency)),
+                    ("stake", ev.stake, "pct", STAKE, t.unit_of("pct"))):
                 if value is None:
                     continue
                 row += 1
@@ -392,6 +396,8 @@ class InputsTab:
         terms = []
         if ev.conversion_price is not None:
             terms.append(t("events.conversion", price=f"{ev.conversion_price:g}", maturity=ev.maturity.isoformat()))
+        elif ev.kind == "share_issue":
+            terms.append(t("events.issue_terms"))
         elif ev.maturity is not None:
             terms.append(t("events.maturity", maturity=ev.maturity.isoformat()))
         if not ev.counted:
@@ -404,6 +410,91 @@ class InputsTab:
         gives it in an edition), the row as tall as the longest needs: the editions keep one layout."""
         put_label(self.sheet, row, text(self.book.t), role, [text(self.book.t.edition(lang)) for lang in LANGS],
                   INPUT_LABEL_WIDTH)
+
+    def table_head(self, sh, row, part, title, first, unit, notes, cols, **fill) -> int:
+        """A section title and the heads of its table: the label, unit, value and notes columns, each text
+        <part>.<id> of the labels. Returns the first row below them."""
+        t = self.book.t
+        sh.put(row, LABEL_COL, t(f"{part}.{title}", **fill), "section")
+        for col, key in ((LABEL_COL, first), (UNIT_COL, unit), (self.tl.note_col, notes), *((c, k) for k, c in cols.items())):
+            sh.put(row + 1, col, t(f"{part}.{key}"), "subhead")
+        return row + 2
+
+    def source_note(self, row, source, grade, texts, extra=""):
+        """The notes column of a sourced input: its sources, grade and note (`texts`: note, note_zh) and a text
+        of the labels (`extra`, an id), in this edition; the row as tall as the longest edition's."""
+        def text(e):
+            parts = [e("common.source", sources=source) if source else "", e("balance.grade", grade=grade) if grade
+                     else "", e.data_text(texts, "note") if extra != "inputs.default_value" else "",
+                     e(extra) if extra else ""]
+            return "; ".join(x for x in parts if x)
+        t = self.book.t
+        self.sheet.put(row, self.tl.note_col, text(t), "note_wrap")
+        fit_rows(self.sheet, [(row, text(t.edition(lang)), NOTE_WIDTH) for lang in LANGS])
+
+    def put_valuation(self, sh, data, t, row) -> int:
+        """The valuation inputs of valuation.csv, one row each (weights one per scenario): the value, its date
+        where it is as of one, source, grade and note. self.valuation: (item, scenario) -> cell."""
+        self.valuation = {}
+        if not data.valuation:
+            return row
+        row = self.table_head(sh, row, "valuation", "section", "item", "unit", "source", {"head_value": FIRST_COL,
+                                                                                           "date": FIRST_COL + 1})
+        first = row
+        self.share_currency = self.funding_units.get("share_price") or self.funding_units.get("plug_price", "")
+        for (key, sc), fig in sorted(data.valuation.items(), key=lambda kv: (list(VALUATION_ITEMS).index(kv[0][0]),
+                                                                            data.scenarios.index(kv[0][1])
+                                                                            if kv[0][1] else 0)):
+            item = VALUATION_ITEMS[key]
+            label = t(f"valuation.{key}") + (f" — {t.scenario(sc)}" if sc else "")
+            sh.put(row, LABEL_COL, label, "label")
+            texts = {"unit": fig.unit, "note": fig.note, **fig.local}
+            unit = t.unit if item.unit == "amount" else self.share_currency if item.unit == "share_price" else \
+                t.unit_of(item.unit if item.unit != "int" else "flag")
+            sh.put(row, UNIT_COL, unit, "unit")
+            self.valuation[(key, sc)] = sh.put_input(row, FIRST_COL, fig.value, item.unit, item.bound)
+            self.book.define(f"Val_{key}" + (f"_{name_part(sc)}" if sc else ""), self.valuation[(key, sc)])
+            if fig.date:
+                sh.put(row, FIRST_COL + 1, fig.date.isoformat(), "text")
+            self.source_note(row, fig.source, fig.grade, texts, "inputs.default_value" if fig.note == "default" else "")
+            row += 1
+        sh.put(row, LABEL_COL, t("valuation.inputs_note"), "note")
+        sh.groups.append((first, row - 1))
+        return row + 2
+
+    def put_balance(self, sh, data, t, row) -> int:
+        """The opening balance sheet of balance.csv, one row per item: its figure at the opening date (blank:
+        not disclosed), the rate it earns or pays and the share repaid a year where it has them, its source,
+        grade and note. self.balance: item -> {field: cell}; cash is the opening cash above."""
+        self.balance = {}
+        if not data.balance:
+            return row
+        tl, op = self.tl, self.opening_period
+        cols = {"value": FIRST_COL, "rate": FIRST_COL + 1, "repaid": FIRST_COL + 2}
+        row = self.table_head(sh, row, "balance", "section", "item", "unit", "source", cols, period=op.code)
+        first = row
+        sh.put(row, LABEL_COL, t("balance.cash"), "label")
+        sh.put(row, UNIT_COL, t.unit, "unit")
+        sh.put(row, FIRST_COL, self.funding["opening_cash"].ref(), "calc", "amount")
+        sh.put(row, tl.note_col, t("balance.cash_note"), "note")
+        row += 1
+        for key, item in BALANCE_ITEMS.items():
+            fig = data.balance.get(key)
+            sh.put(row, LABEL_COL, t(f"balance.{key}"), "total_label" if key == "equity" else "label")
+            sh.put(row, UNIT_COL, t.unit, "unit")
+            cells = {"value": sh.put_input(row, FIRST_COL, fig.value if fig else None, "amount", item.bound)}
+            for field, allowed, fmt, bound in (("rate", item.rate, "pct", RATE), ("repaid", item.repaid, "pct", FRACTION)):
+                if allowed:
+                    cells[field] = sh.put_input(row, cols[field], (getattr(fig, field) if fig else None) or 0.0, fmt, bound)
+            for field, cell in cells.items():
+                self.book.define(f"Bal_{key}" + ("" if field == "value" else f"_{field}"), cell)
+            self.source_note(row, fig.source if fig else "", fig.grade if fig else "",
+                             {"note": fig.note, **fig.local} if fig else {}, "" if fig else "balance.not_given")
+            self.balance[key] = cells
+            row += 1
+        sh.put(row, LABEL_COL, t("balance.note"), "note")
+        sh.groups.append((first, row - 1))
+        return row + 2
 
     def cell(self, item, p):
         return self.hist[(item, p)]

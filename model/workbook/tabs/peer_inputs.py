@@ -1,6 +1,7 @@
 """Inputs, section Peers: each peer's figures as its own data folder gives them, in its own unit (its
 latest full year and the interim after it, the prior year's and the comparative interim's revenue, its
-cash, shares and price, its funding events up to its as-of date and its latest ARR claim), the exchange
+cash, shares and price, its funding events up to its as-of date, its latest ARR claim and next year's revenue
+estimate), the exchange
 rate and unit scale they convert at, and each company's interim as a share of a year. The Peers tab
 (peers.py) converts them and computes every ratio."""
 from __future__ import annotations
@@ -9,8 +10,8 @@ from ...calc.formula import Rng, name_part
 from ...data.bounds import AMOUNT, FX_RATE, POSITIVE, SIGNED
 from ...data.events import EQUITY_KINDS
 from ...data.items import ACTUAL_ITEMS, FUNDING_ITEMS
-from ...data.market import latest_arr
-from ...data.peers import as_of_date, periods_of
+from ...data.market import forward_revenue, latest_arr
+from ...data.peers import as_of_date, periods_of, price_event
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, NOTE_WIDTH, UNIT_COL
 from . import fit_rows
@@ -19,6 +20,13 @@ from . import fit_rows
 # comparative (growth, last twelve months)
 PEER_ITEMS = ("revenue", "cost_of_revenue", "gross_profit", "rnd", "adjusted_net_income")
 PEER_FUNDING = ("opening_cash", "shares_outstanding", "share_price", "share_fx", "unit_millions")
+BALANCE_TODAY = ("short_term_investments", "bank_loans", "lease_liabilities")   # in cash and debt today
+
+
+def market_figures(data) -> dict:
+    """The published figures the Peers tab reads from a company's market.csv: its latest ARR claim and the
+    latest revenue estimate for the year after its last full year (None where it has none)."""
+    return {"arr": latest_arr(data.market), "revenue_next": forward_revenue(data.market, data.base_year.year + 1)}
 
 
 def graded(data, ids: str) -> str:
@@ -59,8 +67,8 @@ def put_peer_inputs(inputs, sh, row) -> int:
     for peer in data.peers:
         pd, key = peer.data, peer.key
         pt = type(t)(t.lang, pd.company, pd.base_year.code)   # the peer's own names in this edition
-        cells = {"figs": {}, "funding": {}, "events": {}, "arr": {}}
-        slot = lambda k, period="": Slot("peer", k, period=period, field=key)  # noqa: E731
+        cells = {"figs": {}, "funding": {}, "balance": {}, "events": {}, "market": {}}
+        slot = lambda k: Slot("peer", k, field=key)  # noqa: E731   (a peer's figure: "figure:<item>:<period>")
         sh.put(row, LABEL_COL, t("peers.peer_head", name=pt.company_name, folder=key, unit=pt.unit, peers=t("tabs.peers")),
                "subsection")
         row += 1
@@ -103,7 +111,7 @@ def put_peer_inputs(inputs, sh, row) -> int:
                     else None
                 cell = sh.put_input(row, col[p], fig.value if fig else None, "amount3", ACTUAL_ITEMS[item].bound, comment)
                 cells["figs"][(item, p)] = cell
-                inputs.peer_slots[cell] = slot(item, p.code)
+                inputs.peer_slots[cell] = slot(f"figure:{item}:{p.code}")
                 if fig and fig.source:
                     ids.append(fig.source)
             got = [cells["figs"][(item, p)] for p in periods]
@@ -134,6 +142,19 @@ def put_peer_inputs(inputs, sh, row) -> int:
                                                            note) if x), "note_wrap")
             fit_rows(sh, [(row, n, NOTE_WIDTH - 10) for n in notes])
             row += 1
+        for item in BALANCE_TODAY:   # the opening balance sheet's cash-like and debt items (balance.csv), where given
+            fig = pd.balance.get(item)
+            if fig is None or fig.value is None:
+                continue
+            sh.put(row, LABEL_COL, t("inputs.funding_at", label=t(f"balance.{item}"), period=fig.period.code),
+                   "detail_label")
+            sh.put(row, UNIT_COL, pt.unit, "unit")
+            cells["balance"][item] = c = sh.put_input(row, FIRST_COL, fig.value, "amount", AMOUNT)
+            book.define(f"Peer_{name_part(key)}_{item}", c)
+            inputs.peer_slots[c] = slot(f"balance:{item}")
+            sh.put(row, tl.note_col, t("common.source", sources=graded(pd, fig.source)) if fig.source else "", "note")
+            row += 1
+        priced = price_event(pd)
         for ev in pd.events:
             if ev.date is None or ev.date > as_of:
                 continue
@@ -143,7 +164,7 @@ def put_peer_inputs(inputs, sh, row) -> int:
             sh.put(row, UNIT_COL, ev.currency, "unit")
             ev_cells = {"amount": sh.put_input(row, FIRST_COL, ev.amount, "amount3", AMOUNT),
                         "fx_rate": sh.put_input(row, FIRST_COL + 1, ev.fx_rate, "rate", FX_RATE)}
-            if ev.kind in EQUITY_KINDS and ev.shares is not None and ev.counted:
+            if ev.kind in EQUITY_KINDS and ev.shares is not None and (ev.counted or ev is priced):
                 ev_cells["shares"] = sh.put_input(row, FIRST_COL + 2, ev.shares, "shares", AMOUNT)
             for f, c in ev_cells.items():
                 book.define(f"Peer_{name_part(key)}_event_{ev.id}_{f}", c)
@@ -151,20 +172,22 @@ def put_peer_inputs(inputs, sh, row) -> int:
             sh.put(row, tl.note_col, t("peers.event_note", unit=pt.unit, sources=graded(pd, ev.source)), "note")
             cells["events"][ev.id] = ev_cells
             row += 1
-        arr = latest_arr(pd.market)
-        if arr is not None:
-            sh.put(row, LABEL_COL, t("peers.arr_input", broker=pt.data_text(arr.fields, "broker"), date=arr.date.isoformat()),
-                   "detail_label")
-            sh.put(row, UNIT_COL, arr.currency, "unit")
-            cells["arr"]["value"] = sh.put_input(row, FIRST_COL, arr.value, "amount", SIGNED)
-            cells["arr"]["fx_rate"] = sh.put_input(row, FIRST_COL + 1, arr.fx_rate, "rate", FX_RATE)
-            for f, c in cells["arr"].items():
-                book.define(f"Peer_{name_part(key)}_arr" + ("" if f == "value" else "_fx"), c)
-                inputs.peer_slots[c] = slot(f"market:{arr.id}:{f}")
-            qualifier = t(f"market.qualifier_{arr.qualifier}") if arr.qualifier else ""
-            sh.put(row, tl.note_col, "; ".join(x for x in (t("common.source", sources=graded(pd, arr.source)), qualifier,
-                                                           t("peers.arr_input_note", unit=pt.unit)) if x), "note")
-            cells["arr"]["estimate"] = arr
+        for name, est in market_figures(pd).items():   # its latest ARR claim, its consensus revenue for next year
+            if est is None:
+                continue
+            sh.put(row, LABEL_COL, t(f"peers.{name}_input", broker=pt.data_text(est.fields, "broker"),
+                                     date=est.date.isoformat() if est.date else t("market.undated"),
+                                     period=est.period.code if est.period else ""), "detail_label")
+            sh.put(row, UNIT_COL, est.currency, "unit")
+            got = {"value": sh.put_input(row, FIRST_COL, est.value, "amount", SIGNED),
+                   "fx_rate": sh.put_input(row, FIRST_COL + 1, est.fx_rate, "rate", FX_RATE)}
+            for f, c in got.items():
+                book.define(f"Peer_{name_part(key)}_{name}" + ("" if f == "value" else "_fx"), c)
+                inputs.peer_slots[c] = slot(f"market:{est.id}:{f}")
+            qualifier = t(f"market.qualifier_{est.qualifier}") if est.qualifier else ""
+            sh.put(row, tl.note_col, "; ".join(x for x in (t("common.source", sources=graded(pd, est.source)), qualifier,
+                                                           t("peers.market_input_note", unit=pt.unit)) if x), "note")
+            cells["market"][name] = {**got, "estimate": est}
             row += 1
         inputs.peers[key] = cells
         row += 1

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import (CHOOSE, CORREL, COUNTIFS, IF, IFERROR, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, ROWS, SUM,
                              SUMPRODUCT, Flags, PercentileIf, ROUND, Rng, Text)
-from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
+from ...calc.cashflow import cash_lines
+from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from ...calc.risk import shifted
 from ...data.items import REST, driver_items
 from ..layout import LineBlock
@@ -201,7 +202,7 @@ class RiskTab:
 
         def cash_drivers(name, p):
             return scalars[name].ref(True, True) if name in scalars else INDEX(inputs.driver_column(name, p), index)
-        self.viewer.bridge = LineBlock(sh, tl, cash_lines(cash.events, compute=data.compute), self.row,
+        self.viewer.bridge = LineBlock(sh, tl, cash_lines(cash.bridge_spec), self.row,
                                        [inputs.opening_period] + tl.forecast, inputs, source=self.viewer,
                                        drivers=cash_drivers, headers=self.headers)
         self.viewer.bridge.fill(notes=False)

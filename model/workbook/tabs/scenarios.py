@@ -2,7 +2,7 @@
 the adjusted losses accumulated until then."""
 from __future__ import annotations
 
-from ...calc.formula import CHOOSE, IF, ISNUMBER, SUM, Rng, Text, lift
+from ...calc.formula import CHOOSE, IF, ISNUMBER, NA, SUM, Rng, Text, lift
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
@@ -17,6 +17,7 @@ SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"
            ("cash_breakeven", "year", "year"), ("funding_need", "amount", "amount")]
 # with share data: dilution and value per share (the Cash & Funding tab's value table)
 VALUE = [("dilution", "pct", "pct"), ("value_per_share", "share_price", "share_price")]
+
 
 
 class ScenariosTab:
@@ -88,17 +89,18 @@ class ScenariosTab:
                 self.tie[(key, p)] = sh.put(row, tl.col[p], CHOOSE(income.index.ref(True, True), *opts), "calc", "amount")
             row += 1
 
-    def link_cash(self, cash):
+    def link_cash(self, cash, valuation=None):
         """The columns the cash-flow statement answers: operating-cash breakeven year, funding need, and with
-        share data dilution and value per share (placeholders until the Cash & Funding tab exists)."""
+        share data dilution and the DCF value per share (placeholders until Cash & Funding and Valuation exist;
+        n/a without a valuation)."""
         t = self.sheet.book.t
         for sc, cells in self.summary.items():
             b = cash.blocks[sc]
-            first, last = b.periods[1], b.periods[-1]
+            first, last = b.tl.forecast[0], b.tl.forecast[-1]
             years = Rng(b.headers[first], b.headers[last])
             links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
                                    t("common.not_reached")), cash.summary[sc][3].ref()]
             if len(cells) > len(SUMMARY):
-                links += [cash.value_summary[sc][1].ref(), cash.value_summary[sc][3].ref()]
+                links += [cash.share_summary[sc][3].ref(), valuation.value_of(sc).ref() if valuation else NA]
             for cell, expr in zip(cells[8:], links):
                 cell.content = expr

@@ -13,7 +13,8 @@ from ...data.items import REST, RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, moved_by, reads, upstream
-from ...calc.lines import breakeven_lines, cash_lines, first_flagged, scenario_lines
+from ...calc.cashflow import cash_lines
+from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
 from .cash import lowest_and_need
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -33,10 +34,13 @@ COMPUTE_RND = ["hours_per_gen_growth", "research_growth", "headcount_growth", "r
 def rnd_drivers(data) -> list[str]:
     """The R&D growth drivers the grid's columns shift: compute and other, or total R&D; with the unit
     build training cost per generation, research compute, headcount and the rest; with the compute build the
-    accelerator-hours per generation and the accelerators doing research in place of the first two."""
+    accelerator-hours per generation and the accelerators doing research in place of the first two. With R&D as
+    one line (compute within R&D not known), total R&D."""
+    if not data.split_compute:
+        return list(RND_DRIVERS[False])
     if data.compute:
         return COMPUTE_RND
-    return UNIT_RND if data.units else list(RND_DRIVERS[data.split_compute])
+    return UNIT_RND if data.units else list(RND_DRIVERS[True])
 
 
 def revenue_drivers(data) -> list[str]:
@@ -71,10 +75,10 @@ def tornado_drivers(data):
     items = driver_items(data)
     revenue = revenue_drivers(data) + [d for d in ("price_change", "revenue_per_customer_change") if d in items]
     margins = [f"gm_{k}" for k, _ in data.segments if f"gm_{k}" in items]
-    if data.units:
-        costs = [d for d in UNIT_COSTS if d in items]
+    if data.units:   # with R&D one line (compute within R&D not known), its growth rate
+        costs = [d for d in UNIT_COSTS if d in items] + ([] if data.split_compute else ["rnd_growth"])
     else:
-        costs = list(RND_DRIVERS[data.split_compute]) + ["other_opex_growth"]
+        costs = list(RND_DRIVERS[data.split_compute]) + [d for d in ("other_opex_growth",) if d in items]  # not by function
     return [(d, tornado_kind(d)) for d in revenue + margins + costs]
 
 
@@ -357,7 +361,7 @@ class SensitivityTab:
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        lines, bridge = scenario_lines(self.data) + breakeven_lines()[:1], cash_lines(self.cash.events, compute=self.data.compute)
+        lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
         self.bridge_lines = [ln for ln in bridge if ln.key in keep]

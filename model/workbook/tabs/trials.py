@@ -12,7 +12,8 @@ Every column holds one formula, written once and evaluated for all rows at once 
 from __future__ import annotations
 
 from ...calc.formula import Fn, Name, Neg, Op, Ref, Rng, col_letter
-from ...calc.lines import cash_lines, scenario_lines
+from ...calc.cashflow import cash_lines
+from ...calc.lines import scenario_lines
 from ...calc.risk import hdr_formula, shifted, triangular, with_factor
 from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
 from ...data.items import REST, driver_items
@@ -133,7 +134,7 @@ class TrialsTab:
     def plan(self, data, tl, inputs, income, cash, risk):
         self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
         self.cash_periods = [inputs.opening_period] + tl.forecast
-        bridge = cash_lines(cash.events, compute=data.compute)
+        bridge = cash_lines(cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
         keep = upstream(CASH_OUTPUTS, lambda k: every[k].own)
         self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep}

@@ -9,7 +9,7 @@ from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, Rng
 from ...calc.lines import Line, first_flagged
 from ...calc.costs import cost_lines
-from ...calc.units import contribution_lines
+from ...calc.units import RND_LINES, contribution_lines
 from ..layout import LineBlock
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import scenario_table, title_rows
@@ -50,7 +50,8 @@ class UnitsTab:
         table_top = top + 2
         row = table_top + len(scs) + 6
 
-        drivers = DRIVERS + (CUSTOMERS if data.units.customer_segment else []) + (COMPUTE if data.compute else [])
+        drivers = [d for d in DRIVERS if data.split_compute or d not in RND_LINES]   # R&D one line: no parts
+        drivers += (CUSTOMERS if data.units.customer_segment else []) + (COMPUTE if data.compute else [])
         first_block = scenarios.blocks[scs[0]]
         lines = [view(first_block.line(key), first_block) for key in drivers] + contribution_lines(data)
         self.blocks = {}

@@ -7,6 +7,7 @@ from ...data.periods import parse_year_end, period_end_date
 from ...labels import LANGS
 from ..timeline import LABEL_COL
 from . import LINE_HEIGHT, STATUS_ROW, fit_rows, lines_needed, put_label, title_rows
+from ..pack import PACK
 from .market import cover_market, published
 from .scorecard import VERDICTS
 from .words import PLACEHOLDER, number, sentence, year
@@ -72,14 +73,15 @@ class CoverTab:
         tabs = {s.tab: s.name for s in sh.book.sheets}
         tl = income.lines.tl
         last, op = tl.forecast[-1], inputs.opening_period
-        rows = [
-            ("company", t.company_name),
+        about = lambda e: [   # noqa: E731  (label id, text) in the edition of e
+            ("company", e.company_name),
             ("as_of", str(c["as_of"])),
-            ("unit", t("cover.unit_both", unit=unit, other=other_unit) if other_unit else unit),
-            ("fiscal_year_end", fiscal_year_text(t, self.data)),
-            ("periods", periods_text(t, self.data, income.lines.tl)),
-            ("signs", t("cover.signs_text")),
+            ("unit", e("cover.unit_both", unit=e.unit, other=other_unit) if other_unit else e.unit),
+            ("fiscal_year_end", fiscal_year_text(e, self.data)),
+            ("periods", periods_text(e, self.data, income.lines.tl)),
+            ("signs", e("cover.signs_text")),
         ]
+        editions = [t.edition(lang) for lang in LANGS]
         r = self.answer(4, inputs, income, scenarios, cash) + 1
         r = self.thesis(r, claims)
         self.section(r, t("cover.headline"))
@@ -125,27 +127,21 @@ class CoverTab:
         r += 1 if scenarios.market.estimates else 0
         self.section(r, t("cover.about"))   # about the model, after its answers
         r += 1
-        for label, value in rows:
+        for i, (label, value) in enumerate(about(t)):   # as tall as the longest edition's text: one layout
             sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
             sh.put(r, 1, value, "text_wrap")
             sh.merges.append((r, *TEXT_COLS))
-            fit_rows(sh, [(r, value, sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))])
+            fit_rows(sh, [(r, about(e)[i][1], sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))
+                          for e in editions])
             r += 1
         r += 1
         self.section(r, t("cover.guide_title"))
         r += 1
-        claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
-        peers_line = t("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else ""
-        valuation_line = t("cover.guide_valuation", valuation=tabs["valuation"]) if "valuation" in tabs else ""
-        guide = lambda e: e("cover.guide", claims_line=claims_line, peers_line=peers_line,  # noqa: E731
-                            valuation_line=valuation_line,
-                            **{k: v for k, v in tabs.items() if k not in ("claims", "peers", "valuation")})
         width = sum(WIDTHS.values())
-        for i, line in enumerate(guide(t)):   # wrapped across the page's width, as tall as either edition needs
+        for i, line in enumerate(self.guide(t, claims)):   # wrapped across the page, as tall as any edition needs
             sh.put(r, LABEL_COL, line, "text_wrap")
             sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
-            fit_rows(sh, [(r, line, width)] + [(r, guide(e)[i], width) for e in (t.edition(lang) for lang in LANGS)
-                                               if len(guide(e)) == len(guide(t))])
+            fit_rows(sh, [(r, self.guide(e, claims)[i], width) for e in editions])
             r += 1
         r += 1
         self.section(r, t("cover.legend"))
@@ -166,6 +162,18 @@ class CoverTab:
             r += 1
         sh.widths.update(WIDTHS)
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def guide(self, e, claims) -> list[str]:
+        """The guide's lines in the edition of `e`, naming the tabs as that edition does."""
+        tabs = {s.tab: e(f"tabs.{s.tab}") for s in self.sheet.book.sheets if s.tab}
+        lines = {"claims_line": e("cover.guide_claims", claims=tabs["claims"]) if claims else "",
+                 "peers_line": e("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else "",
+                 "valuation_line": e("cover.guide_valuation", valuation=tabs["valuation"]) if "valuation" in tabs else ""}
+        quoted = lambda tab: e("cover.guide_pack_pages", tab=tabs[tab], pages=PACK[tab]) if PACK[tab] > 1 else \
+            e("cover.guide_pack_tab", tab=tabs[tab])   # noqa: E731
+        pack = e("cover.guide_pack_sep").join(quoted(tab) for tab in PACK if tab in tabs)
+        return e("cover.guide", **lines, pack=pack,
+                 **{k: v for k, v in tabs.items() if k not in ("claims", "peers", "valuation")})
 
     def section(self, r, text):
         """A section heading across the page's width, so that it reads whole."""

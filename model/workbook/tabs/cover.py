@@ -125,6 +125,7 @@ class CoverTab:
         r += 1
         r = cover_market(self, r, scenarios.market)
         r += 1 if scenarios.market.estimates else 0
+        sh.page_breaks.append(r)   # the pack's Cover ends here: about the model, the guide and the rest are appendix
         self.section(r, t("cover.about"))   # about the model, after its answers
         r += 1
         for i, (label, value) in enumerate(about(t)):   # as tall as the longest edition's text: one layout

@@ -95,7 +95,7 @@ class Scorecard:
             return r + 1
         cells = {}
         for i, sc in enumerate(data.scenarios, start=1):
-            sh.put(r + i, LABEL_COL, t.scenario(sc), "detail_label")
+            sh.put(r + i, LABEL_COL, t.scenario(sc), "detail_label_wrap")   # level with its verdict (top)
             cells[sc] = self.put_verdict(r + i, self.verdict([self.row(c, sc) for c in th.tests]))
             if th.evidence_scenario:   # a scenario where nothing can be tested (no breakeven to release profit from)
                 evidence = IF(cells[sc].ref().eq(Text(self.word["open"])), Text(t("claims.thesis_nothing")),

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from conftest import COMPANIES, ZHIPU, require_engine, run
+from conftest import COMPANIES, ZHIPU, ZHIPU_UNITS, require_engine, run
 from model.workbook.build import build_book
 from model.data.company import load
 from model.labels import LANGS, Labels, table
@@ -383,3 +383,44 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]
     assert not [v for k, v in table("zh").items() if isinstance(v, str) and "研发开支" in v]
+
+
+ENGLISH_RUN = re.compile(r"[A-Za-z]+[,;:]? [a-z]+[,;:]? [a-z]+[,;:]? [a-z]+")   # four English words in a row
+
+
+def test_every_zhipu_rationale_and_wording_has_its_chinese_twin():
+    """Every file of the Zhipu data that gives a rationale (or a published wording in English) gives its Chinese
+    twin: the Chinese edition shows `rationale_zh` / `claim_zh`, and English only where the data give none."""
+    checked = 0
+    for path in sorted(ZHIPU_UNITS.glob("*.csv")):   # as shipped
+        for row in csv_rows(path):
+            for key in ("rationale", "claim"):
+                if key == "claim" and path.name != "reference.csv" or not row.get(key):
+                    continue
+                if key == "claim" and CJK.search(row[key]):   # the note's own Chinese words
+                    continue
+                assert CJK.search(row.get(f"{key}_zh") or ""), (path.name, row)
+                checked += 1
+    assert checked > 140   # assumptions (66), units (42), compute and risk rationales; the results' wording (10)
+
+
+def test_the_chinese_edition_has_no_english_sentence(tmp_path):
+    """The Zhipu workbook's Chinese edition, every tab: no run of four English words outside addresses (a
+    rationale, note or label left in English). Checked against the English edition, which has them."""
+    books = {}
+    for lang in ("en", "zh"):
+        path = tmp_path / f"{lang}.xlsx"
+        write_book(build_book(load(ZHIPU_UNITS), lang=lang), path)   # as shipped
+        books[lang] = openpyxl.load_workbook(path, data_only=True)
+    def english(wb):
+        found = []
+        for ws in [w for w in wb.worksheets if w.title != META_SHEET]:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        text = re.sub(r"https?://\S+|www\.\S+", "", c.value)
+                        if ENGLISH_RUN.search(text):
+                            found.append((ws.title, c.coordinate, c.value[:80]))
+        return found
+    assert len(english(books["en"])) > 500   # the pattern finds English where there is some
+    assert english(books["zh"]) == []

@@ -28,6 +28,11 @@ class Reference:
     source: str
     claim: str
     unit: str = "amount"   # the metric's unit: amount | pct | x
+    claim_zh: str = ""     # the published wording in the Chinese edition (blank: the claim's)
+
+    @property
+    def texts(self) -> dict:
+        return {"claim": self.claim, "claim_zh": self.claim_zh}
 
 
 @dataclass

@@ -314,6 +314,22 @@ def out_problem(path) -> str | None:
     return None
 
 
+def edition_words(t):
+    """The edition's words for the model's n/a and n.m. (不适用, 无意义), put in the file's formulas, cached
+    results and texts alike (so that every engine recalculates what is cached): the formulas keep one tree
+    for every edition, with "n/a" and "n.m." in it (formula.NA, formula.NM). Identity in English."""
+    pairs = [(w, t(f"common.{k}")) for w, k in (("n/a", "na"), ("n.m.", "nm")) if t(f"common.{k}") != w]
+    if not pairs:
+        return lambda value: value
+
+    def words(value):
+        if isinstance(value, str):
+            for w, local in pairs:
+                value = value.replace(w, local)
+        return value
+    return words
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -331,21 +347,22 @@ def _write(book, path, protect):
     styles = Styles(wb)
     good, bad = styles.highlight("good"), styles.highlight("bad")
     t = book.t
+    words = edition_words(t)
     for sh in book.sheets:
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         for (r, c), cell in sorted(sh.cells.items()):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             if cell.is_formula and cell.content.array:
-                ws.write_array_formula(r, c, r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+                ws.write_array_formula(r, c, r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
             elif cell.is_formula:
-                ws.write_formula(r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+                ws.write_formula(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
             elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
                 ws.write_number(r, c, cell.content, fmt)
             elif cell.content is None or cell.content == "":
                 if cell.role != "label":
                     ws.write_blank(r, c, None, fmt)
             else:
-                ws.write_string(r, c, str(cell.content), fmt)
+                ws.write_string(r, c, words(str(cell.content)), fmt)
             if cell.comment:
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
             # the master check's status turns green or red; a failing check count turns red
@@ -359,14 +376,14 @@ def _write(book, path, protect):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             if cell.is_formula:   # a sentence built by formula across the columns: merged, then its formula
                 ws.merge_range(r, c1, r, c2, "", fmt)
-                ws.write_formula(r, c1, "=" + cell.content.xl(sh), fmt, cell.result())
+                ws.write_formula(r, c1, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
             else:
-                ws.merge_range(r, c1, r, c2, cell.content, fmt)
+                ws.merge_range(r, c1, r, c2, words(cell.content), fmt)
         for chart in sh.charts:
             add_chart(wb, ws, chart)
         for rng, text, role in sh.highlights:
             ws.conditional_format(rng.first.row, rng.first.col, rng.last.row, rng.last.col,
-                                  {"type": "cell", "criteria": "==", "value": '"' + text + '"',
+                                  {"type": "cell", "criteria": "==", "value": '"' + words(text) + '"',
                                    "format": styles.highlight(role)})
         for cell, target, text in sh.links:
             ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("link", "general"), text)

@@ -220,7 +220,7 @@ class InputsTab:
                 value = sh.put_input(row, FIRST_COL, ref.value, kind, SIGNED)
                 tol = sh.put_input(row, FIRST_COL + 1, ref.tolerance, precise(kind), TOLERANCE)
                 sh.put(row, FIRST_COL + 2, ref.source, "note")
-                sh.put(row, FIRST_COL + 3, ref.claim, "note")
+                sh.put(row, FIRST_COL + 3, t.data_text(ref.texts, "claim"), "note")
                 self.refs.append((ref, value, tol))
                 row += 1
             book.define("ReferenceFigures", Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL + 1)))

@@ -211,8 +211,15 @@ def cash_lines(spec: CashSpec) -> list[Line]:
     liabilities = [k for k in LIABILITY_LINES if bal or k not in BALANCE_ONLY]
 
     def undisclosed(x, p):
-        """What the reported equity holds beyond the items disclosed: equity + liabilities - the other assets."""
-        return x.here("bs_equity", p) + x.here("bs_liabilities", p) - span(x, assets[:-1], p)
+        """What the reported equity holds beyond the items disclosed: equity + liabilities - the other assets;
+        0 where equity is not disclosed (nothing to tie to: equity is then assets - liabilities)."""
+        equity = x.drv("bal_equity")
+        return IF(ISNUMBER(equity), equity + x.here("bs_liabilities", p) - span(x, assets[:-1], p), 0)
+
+    def opening_equity(x, p):
+        """The reported equity (balance.csv), else (not disclosed, or no balance.csv) assets - liabilities."""
+        derived = x.here("bs_assets", p) - x.here("bs_liabilities", p)
+        return IF(ISNUMBER(x.drv("bal_equity")), x.drv("bal_equity"), derived) if bal else derived
 
     lines = [
         Line("period_years", "pct", kind="detail", forecast=share_of_year),
@@ -299,8 +306,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("bs_liabilities", "amount", kind="total", actual=at_open(lambda x, p: span(x, liabilities, p)),
              forecast=lambda x, p: span(x, liabilities, p)),
         Line("bs_equity", "amount",
-             actual=at_open((lambda x, p: x.drv("bal_equity")) if bal else
-                            (lambda x, p: x.here("bs_assets", p) - x.here("bs_liabilities", p))),
+             actual=at_open(opening_equity),
              forecast=lambda x, p: x.before_here("bs_equity", p) + x.here("ani_after_open", p)
              + x.here("interest_income", p) - x.here("interest_expense", p) + x.here("equity_raised", p)
              + x.here("plug_equity", p) + x.here("converted", p)),

@@ -2,7 +2,8 @@
 opening_cash), one item per row: short-term investments, trade receivables, property and equipment,
 other assets; bank loans, lease liabilities, other liabilities; total equity. A blank value is an
 item the filing does not disclose: the workbook shows n/a and the undisclosed remainder becomes one
-derived line, so that equity ties to the reported figure. Interest-bearing items carry their annual
+derived line, so that equity ties to the reported figure (where equity itself is not disclosed, there is
+no such line and the opening equity is the assets less the liabilities given). Interest-bearing items carry their annual
 rate; loans and leases the share of the opening balance repaid each year (0: rolled over)."""
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ BALANCE_ITEMS = {
     "lease_liabilities": BalanceItem("liability", AMOUNT, True, True, "lease liabilities; pay `rate`"),
     "other_liabilities": BalanceItem("liability", AMOUNT, False, False,
                                      "other liabilities (payables, contract liabilities, accruals ...)"),
-    "equity": BalanceItem("equity", SIGNED, False, False, "total equity, as reported (required: the balance ties to it)"),
+    "equity": BalanceItem("equity", SIGNED, False, False, "total equity, as reported (the balance ties to it; blank: assets − liabilities)"),
 }
 GRADES = ("A", "B", "C", "D", "assumption")   # as the reference files grade a figure
 BALANCE_TEXTS = FUNDING_TEXTS   # unit, note (and unit_zh, note_zh)
@@ -85,11 +86,9 @@ def load_balance(folder: Path, data: Dataset, sources: set[str], problems: Probl
         data.notes.append("balance.csv gives no figure: the balance sheet opens with cash and the funding events' "
                           "debt only")
         return {}
-    if "equity" not in out or out["equity"].value is None:
-        n = next((n for n, r in rows if r["item"].strip() == "equity"), None)
-        problems.append(DataError(path, "equity is required: total equity as reported at the opening date, which the "
-                                  "balance sheet ties to (what is not disclosed becomes one derived line)",
-                                  n, "value" if n else "item"))
+    if "equity" not in out or out["equity"].value is None:   # not disclosed: nothing to tie the remainder to
+        data.notes.append("balance.csv gives no equity (not disclosed): the opening equity is the assets less the "
+                          "liabilities given, and nothing undisclosed can be derived")
     if out.get("bank_loans") and out["bank_loans"].value is not None:
         for ev in data.events:
             if ev.kind == "bank_loan" and not ev.counted:

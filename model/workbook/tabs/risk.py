@@ -90,6 +90,13 @@ class RiskTab:
 
     # --- the layout of the results (filled by `results` once the Trials tab exists) ---
     def plan_results(self):
+        self.plan_breakeven()
+        self.plan_fans()
+        self.plan_weighted()
+        self.plan_draws()
+
+    def plan_breakeven(self):
+        """The probabilities by year, and what they say for the target year and the horizon."""
         t, tl = self.t, self.tl
         pct = t.unit_of("pct")
         self.section("risk.breakeven")
@@ -105,6 +112,10 @@ class RiskTab:
         self.prob_runout = self.put("risk.prob_runout", pct, None, "pct", "risk.prob_runout_note",
                                     period=tl.forecast[-1].code)
         self.row += 1
+
+    def plan_fans(self):
+        """Each fan's percentile rows and the selected scenario's row, then room for the fan charts."""
+        t = self.t
         self.section("risk.fans")
         self.fans = {}
         for key, part in FANS:
@@ -117,8 +128,11 @@ class RiskTab:
         self.row += 1
         self.chart_row = self.row
         self.row += 3 * 17 + 1   # the fan charts
+
+    def plan_weighted(self):
+        """The named scenarios with their probabilities and breakeven years, and what the weights give."""
+        t, sh, pct = self.t, self.sheet, self.t.unit_of("pct")
         self.section("risk.weighted", inputs=t("tabs.inputs"), scenarios=t("tabs.scenarios"))
-        sh = self.sheet
         for i, key in enumerate(("weight", "scenario_be", "be_for_mean")):
             sh.put(self.row, FIRST_COL + i, t(f"risk.{key}"), "head_wrap")
         sh.put(self.row, LABEL_COL, t("scenarios.scenario"), "head")
@@ -140,6 +154,10 @@ class RiskTab:
         self.w_basis = self.sheet.cell_at(self.row - 1, FIRST_COL + 1) or self.sheet.put(self.row - 1, FIRST_COL + 1, None)
         self.w_missing = self.put("risk.weighted_missing", pct, None, "pct", None, period=self.tl.forecast[-1].code)
         self.row += 1
+
+    def plan_draws(self):
+        """The drivers' draws: their measured correlation matrix and their means."""
+        t, sh = self.t, self.sheet
         ranges = self.data.risk.ranges
         self.section("risk.draws")
         items = driver_items(self.data)
@@ -159,8 +177,7 @@ class RiskTab:
         sh.put(self.row, LABEL_COL, t("risk.mean_draw"), "label")
         self.mean_draw_cells = [sh.put(self.row, FIRST_COL + j, None, "calc", "rate") for j in range(len(ranges))]
         sh.put(self.row, FIRST_COL + len(ranges), t("risk.mean_draw_note"), "note")
-        self.row += 1
-        self.row += 1
+        self.row += 2
 
     def viewer_block(self, data, tl, inputs, income, cash, rin):
         """One trial recomputed like a scenario: its draws and shifts, then the selected scenario's lines and

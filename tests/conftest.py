@@ -28,7 +28,10 @@ ZHIPU_UNIT_ONLY = ZHIPU.parent / "zhipu_units"
 shutil.copytree(ZHIPU_UNITS, ZHIPU_UNIT_ONLY, ignore=shutil.ignore_patterns(*COMPUTE_FILES))
 ZHIPU_JAN = ROOT / "tests" / "data" / "zhipu_2026_01"   # the January 2026 data (actuals to 1H2025), kept fixed
 MERIDIAN = ROOT / "tests" / "data" / "meridian"   # fictional: USD m, March year end, 9M, one segment
-COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN, "zhipu_units": ZHIPU_UNITS}
+MINIMAX = ROOT / "templates" / "minimax"          # the second company: Zhipu's peer, and Zhipu its
+# Zhipu's company.toml names MiniMax as its peer ([peers.minimax]): a folder beside it, so each copy has it beside
+shutil.copytree(MINIMAX, ZHIPU.parent / "minimax")
+COMPANIES = {"zhipu": ZHIPU, "meridian": MERIDIAN, "zhipu_units": ZHIPU_UNITS, "minimax": MINIMAX}
 IN_CI = os.environ.get("CI", "").strip().lower() in ("1", "true", "yes")
 
 
@@ -122,11 +125,23 @@ def units_book(zhipu_units):
     return build_book(zhipu_units)
 
 
+@pytest.fixture(scope="session")
+def minimax():
+    from model.data.company import load
+    return load(MINIMAX)
+
+
+@pytest.fixture(scope="session")
+def minimax_book(minimax):
+    from model.workbook.build import build_book
+    return build_book(minimax)
+
+
 @pytest.fixture(scope="session", params=list(COMPANIES))
 def company(request):
     """Each company in turn, as (dataset, workbook with its default scenario)."""
     data, book = {"zhipu": ("zhipu", "book"), "meridian": ("meridian", "meridian_book"),
-                  "zhipu_units": ("zhipu_units", "units_book")}[request.param]
+                  "zhipu_units": ("zhipu_units", "units_book"), "minimax": ("minimax", "minimax_book")}[request.param]
     return request.getfixturevalue(data), request.getfixturevalue(book)
 
 
@@ -136,9 +151,16 @@ def run(*args, cwd=ROOT):
                           cwd=cwd, timeout=600)
 
 
-def copy_folder(src, dst):
-    """A copy of a company folder to change in a test; returns it."""
-    shutil.copytree(src, dst)
+def copy_folder(src, dst, **kw):
+    """A copy of a company folder to change in a test (keyword arguments go to shutil.copytree); returns it. The
+    peers its company.toml names are copied beside it too, as the build reads them from there."""
+    import tomllib
+    src, dst = Path(src), Path(dst)
+    shutil.copytree(src, dst, **kw)
+    peers = tomllib.loads((src / "company.toml").read_text(encoding="utf-8")).get("peers", {})
+    for key in peers if isinstance(peers, dict) else ():
+        if (src.parent / key).is_dir() and not (dst.parent / key).exists():
+            shutil.copytree(src.parent / key, dst.parent / key)
     return dst
 
 
@@ -179,7 +201,9 @@ def hand_forecast(data, sc):
         rev = {k: (a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}")) if len(segs) > 1
                else a("revenue") for k in segs}
         gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
-        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if len(segs) > 1 else {segs[0]: gross}
+        # segment gross profit where the margins are given; else (one segment, or margins not disclosed) the total
+        disclosed = len(segs) > 1 and all(a(f"gm_{k}") is not None for k in segs)
+        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if disclosed else {segs[0]: gross}
         compute = a("rnd_compute") if a("rnd_compute") is not None else (
             a("rnd") * a("rnd_compute_share") if a("rnd_compute_share") is not None else None)
         costs = {"rnd_compute": compute, "rnd_other": a("rnd") - compute} if split else {"rnd": a("rnd")}

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, ZHIPU_JAN, hand_forecast, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, ZHIPU, ZHIPU_JAN, hand_forecast, plant_wrong_cache, require_engine, run
 from model.workbook.build import build_book, tab_ids
 from model.data.company import load
 from model.data.files import DataError
@@ -760,7 +760,7 @@ def test_sensitivity_centre_follows_the_selector(tmp_path):
 
 def test_default_data_copy_still_loads_without_claims(tmp_path):
     folder = tmp_path / "co"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     (folder / "claims.csv").unlink()
     b = build_book(load(folder))
     assert b.tabs["claims"] is None and b.names["MasterCheck"].result() == 0
@@ -821,7 +821,7 @@ def test_the_new_checks_can_fail():
 ])
 def test_claims_file_errors_name_row_and_column(tmp_path, old, new, column, message):
     folder = tmp_path / "co"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     text = (folder / "claims.csv").read_text(encoding="utf-8")
     assert old in text
     (folder / "claims.csv").write_text(text.replace(old, new, 1), encoding="utf-8")

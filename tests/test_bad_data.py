@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from conftest import ROOT, ZHIPU_JAN as ZHIPU, ZHIPU_UNITS
+from conftest import copy_folder, ROOT, ZHIPU_JAN as ZHIPU, ZHIPU_UNITS
 
 
 
@@ -290,7 +290,7 @@ def previous(tmp_path_factory):
 def prepare(tmp_path, edit, args, previous, source=ZHIPU):
     """A copy of the Zhipu folder with the edit applied, an existing output workbook, and the CLI args."""
     data = tmp_path / "co"
-    shutil.copytree(source, data)
+    copy_folder(source, data)
     if edit:
         edit(data)
     out = tmp_path / "existing.xlsx"
@@ -481,7 +481,7 @@ def test_what_was_a_traceback_is_a_data_error_from_the_api(tmp_path, case, previ
     import model
     _, edit, expected = next(c for c in UNIT_CASES if c[0] == case)
     data = tmp_path / "co"
-    shutil.copytree(ZHIPU_UNITS, data)
+    copy_folder(ZHIPU_UNITS, data)
     edit(data)
     with pytest.raises(model.DataError) as e:
         model.load(data).scenarios()
@@ -507,7 +507,7 @@ def test_a_metric_not_disclosed_for_an_earlier_year_builds_with_n_a(tmp_path, it
     from model.data.company import load
     from model.workbook.build import build_book
     data = tmp_path / "co"
-    shutil.copytree(ZHIPU_UNITS, data)
+    copy_folder(ZHIPU_UNITS, data)
     earlier = f"FY{int(base_year(data)[2:]) - 1}"
     set_cell(OP, {"item": item, "period": earlier}, "value", "")(data)
     book = build_book(load(data))   # raised RuntimeError for training_share

@@ -261,25 +261,26 @@ def test_balance_sheet_carried_by_the_cash_flow_by_hand(balanced):
         "operating_cash_flow": [-14, -6, 12],
         # a quarter of the loans (3) a year; half the leases (2) a year until none is owed
         "loans_repaid": [3, 3, 3], "leases_repaid": [2, 2, 0],
-        # interest on the opening balances: cash 30, 26.5, 10 and investments 5 at 10%; loans 12, 9, 6 at 5%,
-        # leases 4, 2, 0 at 10%, the event loan's 10 at 5% in FY2026
-        "interest_income": [3.5, 3.15, 1.5], "interest_expense": [1.0, 1.15, 0.3],
-        # 30 - 17 + 16 - 3 - 2 + 3.5 - 1 = 26.5; 26.5 - 11 + 4 - 10 - 3 - 2 + 3.15 - 1.15 = 6.5: plug 3.5 (equity);
-        # FY2027: 10 + 3 + the share issue's 5.667 - 3 + 1.5 - 0.3
-        "cash_before_plug": [26.5, 6.5, 11.2 + 17 / 3], "plug": [0, 3.5, 0],
-        # cash + investments 5 + receivables + property 8 + capex to date (3, 8, 17) + 11:
-        # 26.5 + 5 + 2 + 11 + 11, 10 + 5 + 4 + 16 + 11, 16.867 + 5 + 8 + 25 + 11
-        "bs_assets": [55.5, 46, 60.2 + 17 / 3],
+        # interest on the opening balances: cash 30, 26.5, 10 and investments 5, 5, 1.5 at 10%; loans 12, 9, 6
+        # at 5%, leases 4, 2, 0 at 10%, the event loan's 10 at 5% in FY2026
+        "interest_income": [3.5, 3.15, 1.15], "interest_expense": [1.0, 1.15, 0.3],
+        # 30 - 17 + 16 - 3 - 2 + 3.5 - 1 = 26.5; 26.5 - 11 + 4 - 10 - 3 - 2 + 3.15 - 1.15 = 6.5 < 10: 3.5 of the
+        # investments redeemed, no plug; FY2027: 10 + 3 + the share issue's 5.667 - 3 + 1.15 - 0.3
+        "sti_redeemed": [0, 3.5, 0], "cash_before_plug": [26.5, 10, 10.85 + 17 / 3], "plug": [0, 0, 0],
+        "bs_sti": [5, 1.5, 1.5],
+        # cash + investments + receivables + property 8 + capex to date (3, 8, 17) + 11:
+        # 26.5 + 5 + 2 + 11 + 11, 10 + 1.5 + 4 + 16 + 11, 16.517 + 1.5 + 8 + 25 + 11
+        "bs_assets": [55.5, 42.5, 56.35 + 17 / 3],
         # loans 9, 6, 3 + leases 2, 0, 0 + the event loan (to FY2026) and the bond (to its conversion in FY2027)
         # + other non-cash to date (1, 2, 3: costs accrued, other liabilities)
         "bs_liabilities": [9 + 2 + 16 + 1, 6 + 6 + 2, 3 + 3],
     }
     for key, figures in expected.items():
         assert values(b, "double", key) == pytest.approx(figures), key
-    # equity 40 + results -5 + interest 8.15 - 2.45 + placing 4 + plug 3.5 + the bond converted 6 + issue 5.667
-    assert values(b, "double", "bs_equity")[-1] == pytest.approx(54.2 + 17 / 3)
+    # equity 40 + results -5 + interest 7.8 - 2.45 + placing 4 + the bond converted 6 + issue 5.667
+    assert values(b, "double", "bs_equity")[-1] == pytest.approx(50.35 + 17 / 3)
     assert values(b, "double", "bs_total_le") == pytest.approx(values(b, "double", "bs_assets"))
-    assert values(b, "double", "bs_net_debt")[-1] == pytest.approx(3 - 11.2 - 17 / 3 - 5)
+    assert values(b, "double", "bs_net_debt")[-1] == pytest.approx(3 - 10.85 - 17 / 3 - 1.5)
     assert b.names["MasterCheck"].result() == 0
 
 

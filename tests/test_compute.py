@@ -328,6 +328,22 @@ def test_the_shipped_reference_class_is_on_its_tab_with_sources(shipped, shipped
     assert shipped_book.names["ReviewFlags"].result() >= 1
 
 
+def test_the_shipped_serving_cost_per_token_against_managements_fall(shipped, shipped_book):
+    """Management's 'inference cost per token -80%' (C12) against the model's average serving cost per million
+    tokens, FY2026E on FY2025A, worked out here from the reported FY2025 cloud cost (1.90379 x (1 - 18.9%)) and
+    4.4tn tokens a day: the model's cost per token rises, so the row is flagged for review and its note says why."""
+    s = shipped_book.tabs["income"].lines
+    per_token = lambda cost, tokens_per_day: cost / (tokens_per_day * 365)  # noqa: E731  (units cancel)
+    fy2025 = per_token(1.90379 * (1 - 0.189), 4.4)
+    fy2026 = per_token(s.cell("c_serving_cost", FY(2026)).result(), s.cell("u_tokens", FY(2026)).result())
+    change = s.cell("c_serving_cost_change", FY(2026)).result()
+    assert change == pytest.approx(fy2026 / fy2025 - 1, rel=2e-3)
+    assert change > 0
+    row = next(i for i, b in enumerate(shipped.benchmarks) if b.id == "serving_cost_change")
+    assert shipped_book.tabs["compute_refs"].sheet.cell_at(8 + row, 8).result() == 1
+    assert "above the range" in shipped.benchmarks[row].note
+
+
 # --- through LibreOffice ------------------------------------------------------------------------------------------
 
 LIVE = ["rent_per_hour", "utilisation", "throughput"]

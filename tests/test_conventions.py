@@ -121,9 +121,10 @@ def test_the_validation_formula_allows_what_the_loader_allows(book, bound, allow
 
 def test_master_check_status_is_in_every_frozen_header(book, written):
     # + Unit Economics, + Compute References with the compute build's reference class, + Valuation with valuation.csv,
-    # + Risk and Trials
+    # + Risk and Trials, + Peers with peers named
     assert len(visible(written)) == 11 + ("BreakevenTokensPerDay" in book.names) + ("ReviewFlags" in book.names) + (
-        "ValuePerShareDCF" in book.names) + 2 * ("ProbBreakevenByTarget" in book.names)
+        "ValuePerShareDCF" in book.names) + 2 * ("ProbBreakevenByTarget" in book.names) + ("peers" in book.tabs and
+                                                                                         book.tabs["peers"] is not None)
     for ws in visible(written):
         status = ws["A3"]
         assert "MasterCheck" in str(status.value), ws.title

@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, ZHIPU_JAN
+from conftest import copy_folder, MERIDIAN, ZHIPU, ZHIPU_JAN
 from model.data.company import load
 from model.data.files import DataError
 from model.labels import Labels
@@ -229,9 +229,10 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     from model.data.settings import REQUIRED_SETTINGS, SENSITIVITY, TOLERANCES
     from model.calc.lines import income_lines, ratio_lines
     guide = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    tables = {"segments", "tolerances", "sensitivity"}
+    tables = {"segments", "tolerances", "sensitivity", "peers"}
     settings = (set(REQUIRED_SETTINGS) | set(zhipu.company) | set(meridian.company)) - tables
     assert "`[[segments]]`" in guide and "`[tolerances]`" in guide and "`[sensitivity]`" in guide
+    assert "`[peers.<folder>]`" in guide
     keys = (set(ACTUAL_ITEMS) | {"share_<segment>", "gm_<segment>", "growth_<segment>"} | set(COST_DRIVERS)
             | set(RND_DRIVERS[True]) | set(RND_DRIVERS[False]) | set(TOLERANCES) | settings
             | set(CASH_DRIVERS) | set(FUNDING_ITEMS) | set(SENSITIVITY) | set(CLAIM_CALCS))
@@ -322,7 +323,7 @@ def test_a_company_without_revenue_builds(copy):
 def today(tmp_path):
     """A copy of today's templates/zhipu (for tests of its own files, e.g. the claims' texts)."""
     dst = tmp_path / "today"
-    shutil.copytree(ZHIPU, dst)
+    copy_folder(ZHIPU, dst)
     return dst
 
 

@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from conftest import ROOT, ZHIPU, require_engine
+from conftest import copy_folder, ROOT, ZHIPU, require_engine
 from model.workbook import readback
 from model.workbook.build import build_book
 from model.data.company import load
@@ -46,7 +46,7 @@ def set_cell(path, row_match, column, value):
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory):
     folder = tmp_path_factory.mktemp("inject") / "co"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     set_cell(folder / "sources.csv", "S4,", "title", PAYLOADS["title"])
     set_cell(folder / "sources.csv", "S5,", "address", PAYLOADS["address"])
     set_cell(folder / "assumptions.csv", "base,gm_cloud,", "rationale", PAYLOADS["rationale"])

@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from conftest import (MERIDIAN, ZHIPU, assert_hand_forecast, cell, hand_forecast, line, plant_wrong_cache,
+from conftest import (copy_folder, MERIDIAN, ZHIPU, assert_hand_forecast, cell, hand_forecast, line, plant_wrong_cache,
                       require_engine, run)
 from model.calc.formula import a1
 from model.data.company import load
@@ -48,7 +48,7 @@ def zhipu_1h2026(folder):
     (the compute share assumed there removed), this file's test rest_ drivers, cash at 30 June 2026 and
     the July 2026 placing in FY2026 as the only funding, forecast from FY2026."""
     import csv
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     rows(folder / "actuals.csv", lambda ln: not ln.startswith("rnd_compute"))
     with (folder / "assumptions.csv").open(encoding="utf-8") as f:
         table = list(csv.reader(f))

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, ZHIPU, hand_forecast, plant_wrong_cache, require_engine, run
 from model.data.company import load
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
@@ -115,6 +115,25 @@ def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
     assert count.result() == moved.outside.result()
 
 
+def test_a_figure_outside_the_range_says_why_where_the_data_give_a_reason(zhipu):
+    """market.csv's stance (and stance_zh) stands beside its figure on the Scenarios tab, in each edition's
+    words, under its own head; a figure without one shows nothing there, and the flag still counts it."""
+    data = copy.deepcopy(zhipu)
+    est = {e.id: e for e in data.market}
+    est["jpm_feb_gm26"].stance, est["jpm_feb_gm26"].local["stance_zh"] = "Before the interim.", "早于中期业绩。"
+    for lang, text in (("en", "Before the interim."), ("zh", "早于中期业绩。")):
+        book = build_book(data, lang=lang)
+        view, sh = book.tabs["scenarios"].market, book.tabs["scenarios"].sheet
+        row = lambda r: {c: cell.result() for (rr, c), cell in sh.cells.items() if rr == r}  # noqa: E731
+        shown = row(view.rows["jpm_feb_gm26"])
+        col = next(c for c, v in shown.items() if v == text)
+        assert col > max(c for c, v in shown.items() if v != text)   # after where it stands
+        assert row(view.rows["jpm_feb_gm26"] - list(view.rows).index("jpm_feb_gm26") - 1)[col] == \
+            book.t("market.stance_head")
+        assert col not in row(view.rows["clsa_rev"])   # no reason given: nothing shown
+    assert sum(c["outside"].result() for c in view.cells.values() if "outside" in c) == view.outside.result()
+
+
 @pytest.mark.parametrize("row,column,why", [
     ("x1,JPM,2026-02-09,revnue,FY2026,30,,,,K1,C,", "metric", "unknown metric 'revnue'"),
     ("x1,JPM,2026-02-09,revenue,,30,,,,K1,C,", "period", "needs the period"),
@@ -126,7 +145,7 @@ def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
 ])
 def test_bad_market_rows_are_refused_with_file_row_and_column(tmp_path, row, column, why):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     path = folder / "market.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + [row]) + "\n", encoding="utf-8")

@@ -249,7 +249,7 @@ def test_error_scans_are_array_formulas(book, tmp_path):
 
 def test_tabs_in_order(book):
     assert [s.name for s in book.sheets] == ["Cover", "Inputs", "Income Statement", "Ratios", "Scenarios", "Breakeven",
-                                             "Cash & Funding", "Valuation", "Sensitivity", "Claims Audit", "Checks",
+                                             "Cash & Funding", "Peers", "Valuation", "Sensitivity", "Claims Audit", "Checks",
                                              "Sources",
                                              "_meta"]   # the very hidden build record
 

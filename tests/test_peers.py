@@ -9,7 +9,7 @@ import shutil
 import openpyxl
 import pytest
 
-from conftest import MERIDIAN, ZHIPU, line, plant_wrong_cache, require_engine, require_gnumeric, run
+from conftest import copy_folder, MERIDIAN, ZHIPU, line, plant_wrong_cache, require_engine, require_gnumeric, run
 from model.data.company import load
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
@@ -48,7 +48,7 @@ EV = 110 * 30 + 40 - CASH
 def pair(tmp_path, back=False):
     """Zhipu naming Meridian as its peer (and, with `back`, Meridian naming Zhipu: a cycle)."""
     zhipu, meridian = tmp_path / "zhipu", tmp_path / "meridian"
-    shutil.copytree(ZHIPU, zhipu)
+    copy_folder(ZHIPU, zhipu)
     shutil.copytree(MERIDIAN, meridian)
     with open(zhipu / "company.toml", "a", encoding="utf-8") as f:
         f.write(PEER)
@@ -81,10 +81,13 @@ def value(book, company, key, column):
 
 def test_the_peer_is_read_from_its_own_folder(folders):
     data = load(folders[0])
-    (peer,) = data.peers
+    assert [p.key for p in data.peers] == ["minimax", "meridian"]   # as company.toml names them: its own, then ours
+    peer = data.peers[1]
     assert (peer.key, peer.fx_rate, peer.scale) == ("meridian", RATE, SCALE)
     assert peer.data.company["name"] == "Meridian Minds" and peer.data.peers == []   # loaded without its peers
-    assert [s.name for s in build_book(data).sheets][7] == "Peers"   # after Cash & Funding
+    assert data.peers[0].data.peers == []   # MiniMax names Zhipu: not followed (a cycle builds)
+    names = [s.name for s in build_book(data).sheets]
+    assert names.index("Peers") == names.index("Cash & Funding") + 1
 
 
 def test_figures_convert_at_the_stated_rate_by_hand(book):
@@ -140,7 +143,7 @@ def test_the_peer_table_matches_the_peers_own_workbook(folders, book):
     scalars = own.tabs["cash"].scalars   # cash and debt today as Meridian's own Cash & Funding tab counts them
     for key in ("cash_today", "debt_today"):
         assert value(book, "meridian", key, "today") == pytest.approx(scalars[key].result() * FACTOR)
-    working = book.tabs["peers"].companies[1].working
+    working = next(c for c in book.tabs["peers"].companies if c.key == "meridian").working
     assert working["shares_today"].result() == pytest.approx(scalars["shares_today"].result())
 
 
@@ -150,7 +153,7 @@ def test_each_figure_names_its_source_and_grade(book):
     sh = book.tabs["peers"].sheet
     row = peers_cell(book, "meridian", "revenue", "fy").row
     sources = max((c for (r, _), c in sh.cells.items() if r == row), key=lambda c: c.col).content
-    assert sources == "Zhipu AI: R1 (A); R3 (A) | Meridian Minds: F1 (filing); F2 (filing)"
+    assert sources == "Zhipu AI: R1 (A); R3 (A) | MiniMax: R1 (A); H1 (A) | Meridian Minds: F1 (filing); F2 (filing)"
 
 
 def test_libreoffice_and_gnumeric_recalculate_the_peers_tab(book, tmp_path):
@@ -214,8 +217,7 @@ def test_edits_to_peer_inputs_carry_over_and_apply_where_they_live(folders, tmp_
     in the peer's folder."""
     from test_regenerate import edit
     zhipu = tmp_path / "zhipu"
-    shutil.copytree(folders[0], zhipu)
-    shutil.copytree(folders[1], tmp_path / "meridian")
+    copy_folder(folders[0], zhipu)   # with its peers beside it (MiniMax and Meridian)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", zhipu, "--out", out).returncode == 0
     edit(out, out, {("Peer_meridian_fx_rate", 0): 7.0, ("Market_clsa_rev", 0): 30.0, ("Peer_meridian_revenue", 0): 151.0})
@@ -227,19 +229,23 @@ def test_edits_to_peer_inputs_carry_over_and_apply_where_they_live(folders, tmp_
     assert res.returncode == 0, res.stdout + res.stderr
     assert "not applicable: a figure of the peer meridian: edit it in its own folder" in res.stdout
     data = load(zhipu)
-    assert data.peers[0].fx_rate == 7.0
+    peers = {p.key: p for p in data.peers}
+    assert (peers["meridian"].fx_rate, peers["minimax"].fx_rate) == (7.0, 7.18)   # into its own [peers.meridian]
     assert next(e for e in data.market if e.id == "clsa_rev").value == 30.0
-    assert data.peers[0].data.actual("revenue", data.peers[0].data.base_year) == 150.0   # the peer's folder untouched
+    meridian = peers["meridian"].data
+    assert meridian.actual("revenue", meridian.base_year) == 150.0   # the peer's folder untouched
 
 
 def test_compare_returns_the_peers_table(folders, book):
     import model
-    frame = model.compare([folders[0], folders[1]])
+    frame = model.compare([folders[0], folders[1]])   # Zhipu beside Meridian only
+    assert [c for c in frame.columns if c.endswith("today")] == ["Zhipu AI today", "Meridian Minds today"]
     assert frame.loc["ev_sales", "Meridian Minds FY2025A"] == pytest.approx(EV / 150)
     assert frame.loc["revenue", "Zhipu AI 1H2026A"] == pytest.approx(9.539)
     assert frame.loc["gross_margin", "unit"] == "%"
+    every = model.compare([folders[0]])   # every peer Zhipu names: the tab as the workbook has it
     for (company, key, column), cell in book.tabs["peers"].cells.items():
-        got = frame.loc[key, book.tabs["peers"].heading(company, column)]
+        got = every.loc[key, book.tabs["peers"].heading(company, column)]
         want = cell.result()
         assert got == want if isinstance(want, str) else got == pytest.approx(want, nan_ok=True)
     with pytest.raises(Exception, match="not a peer"):

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from conftest import ZHIPU_JAN as ZHIPU, run as run_cli
+from conftest import copy_folder, ZHIPU_JAN as ZHIPU, run as run_cli
 
 
 def run(*args, **kw):
@@ -48,9 +48,7 @@ def edit(src, dst, changes):
 
 
 def data_copy(tmp_path, source=ZHIPU):
-    folder = tmp_path / "data" / source.name
-    shutil.copytree(source, folder)
-    return folder
+    return copy_folder(source, tmp_path / "data" / source.name)
 
 
 @pytest.fixture()
@@ -450,7 +448,7 @@ def test_an_edit_of_the_old_margin_step_is_dropped_with_its_reason(tmp_path):
     assert resolve(data, Slot("step", "tornado_step")).value == data.sensitivity["tornado_step"]
     # company.toml files that still give margin_step load (it is ignored)
     folder = tmp_path / "co"
-    shutil.copytree(ZHIPU, folder)
+    copy_folder(ZHIPU, folder)
     toml = folder / "company.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("[sensitivity]", "[sensitivity]\nmargin_step = 0.05"),
                     encoding="utf-8")

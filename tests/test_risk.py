@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from conftest import ZHIPU_UNITS, plant_wrong_cache, require_engine, require_gnumeric, run
+from conftest import copy_folder, ZHIPU_UNITS, plant_wrong_cache, require_engine, require_gnumeric, run
 from model.calc.formula import MOD, Fn, Neg, Num, Op, a1, percentile
 from model.calc.risk import (MAX_SEED, MAX_TRIALS, MAX_VARIABLE, hdr, hdr_formula, hdr_uniform, triangular_value)
 from model.calc.vector import Column, evaluate
@@ -304,7 +304,7 @@ def test_the_named_scenarios_weighted_by_hand(data, book):
 ])
 def test_bad_risk_data_is_refused_with_file_row_and_column(tmp_path, file, old, new, where):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder)
+    copy_folder(ZHIPU_UNITS, folder)
     text = (folder / file).read_text(encoding="utf-8")
     assert old in text
     if new.endswith("\n"):   # the whole row
@@ -322,7 +322,7 @@ def test_bad_risk_data_is_refused_with_file_row_and_column(tmp_path, file, old, 
 
 def test_one_risk_file_without_the_other_is_refused(tmp_path):
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder)
+    copy_folder(ZHIPU_UNITS, folder)
     (folder / "risk.toml").unlink()
     res = run("build", "--data", folder, "--out", tmp_path / "out.xlsx")
     assert res.returncode == 2 and "risk.toml: missing: risk.csv turns the Monte Carlo on" in res.stderr
@@ -332,7 +332,7 @@ def test_ranges_on_unit_drivers_without_the_unit_build_are_noted_not_used(tmp_pa
     """As units.csv without units.toml: each range on a unit-build driver is named in the build report and
     not used; with none left, no Risk tab."""
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder, ignore=shutil.ignore_patterns("units.toml"))
+    copy_folder(ZHIPU_UNITS, folder, ignore=shutil.ignore_patterns("units.toml"))
     data = load(folder)
     assert data.risk is None
     assert "risk.csv, row 5: the range on token_growth is not used: units.toml" in " ".join(data.notes)
@@ -345,7 +345,7 @@ def test_risk_inputs_survive_a_rebuild_and_edits_apply_writes_them(tmp_path):
     `edits --apply` writes them into risk.csv and risk.toml."""
     from test_regenerate import edit, named
     folder = tmp_path / "data" / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder)
+    copy_folder(ZHIPU_UNITS, folder)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", folder, "--out", out).returncode == 0
     edit(out, out, {("Risk_token_growth", 2): 0.35, ("RiskSeed", 0): 7, ("Weight_bull", 0): 0.3,

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from conftest import MERIDIAN, ZHIPU_UNIT_ONLY, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, MERIDIAN, ZHIPU_UNIT_ONLY, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -348,7 +348,7 @@ def test_a_units_csv_column_before_the_forecast_is_noted_and_not_used(tmp_path):
     assumptions.csv, and its values are not read."""
     import shutil
     folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder)
+    copy_folder(ZHIPU_UNITS, folder)
     rows = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
     out = [r.replace("scenario,driver,", "scenario,driver,FY2025,") if r.startswith("scenario,driver") else
            r if r.startswith("#") else r.replace(",", ",999,", 2).replace(",999,", ",", 1) for r in rows]
@@ -475,7 +475,7 @@ def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tm
     import shutil
     from test_regenerate import edit, named
     data = tmp_path / "data" / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, data)
+    copy_folder(ZHIPU_UNITS, data)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
     # Act_ ranges run FY2022..FY2025, then the interims: offset 2 is FY2024A; Asm_ offset 1 is FY2027E

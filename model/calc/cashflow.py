@@ -1,8 +1,8 @@
 """The cash-flow statement and the balance sheet it carries forward, one scenario per block, from the
 opening balance sheet date: operating cash flow (adjusted net income after that date, depreciation,
 other non-cash items, working capital), investing (capital expenditure), financing (funding events,
-repayments of bank loans and leases, interest on cash and debt), the funding plug that keeps cash at
-the minimum, and a balance sheet whose total assets equal total liabilities and equity in every period.
+repayments of bank loans and leases, interest on cash and debt), short-term investments redeemed and
+then the funding plug to keep cash at the minimum, and a balance sheet whose total assets equal total liabilities and equity in every period.
 
 Every balance is a level: its column is the balance at the end of the period, the previous column
 (`before_here`) its opening. Every flow is for the part of its period after the opening date, and a
@@ -43,7 +43,7 @@ BALANCE_SINCE = {"bs_receivables": "receivables", "bs_ppe": "ppe", "bs_other_ass
 ASSET_LINES = ("bs_cash", "bs_sti", "bs_receivables", "bs_ppe", "bs_other_assets", "bs_undisclosed")
 LIABILITY_LINES = ("bs_bank_loans", "bs_leases", "bs_event_debt", "bs_plug_debt", "bs_other_liabilities")
 BALANCE_ONLY = {"bs_sti", "bs_undisclosed", "bs_bank_loans", "bs_leases", "loans_repaid",
-                "leases_repaid"}   # lines that exist only with balance.csv
+                "leases_repaid", "sti_redeemed"}   # lines that exist only with balance.csv
 
 
 @dataclass(frozen=True)
@@ -175,6 +175,20 @@ def cash_lines(spec: CashSpec) -> list[Line]:
                       level(x, "bs_leases", p) * x.drv("bal_lease_liabilities_rate")]
         return sum_terms(terms) * years(x, p)
 
+    def before_redemption(x, p):
+        """The cash at the end of p from the period's flows, before short-term investments are redeemed and
+        before the plug."""
+        return (x.here("opening_cash", p) + x.here("free_cash_flow", p) + x.here("equity_raised", p)
+                + x.here("debt_raised", p) - x.here("debt_repaid", p)
+                - (x.here("loans_repaid", p) + x.here("leases_repaid", p) if bal else 0)
+                + x.here("interest_income", p) - x.here("interest_expense", p))
+
+    def sti_left(x, p):
+        """Short-term investments at the end of p: the previous column less what is redeemed (n/a stays n/a:
+        not disclosed, nothing to redeem)."""
+        prev = x.before_here("bs_sti", p)
+        return IF(ISNUMBER(prev), prev - x.here("sti_redeemed", p), prev)
+
     def repaid(line, item):
         """A loan's or lease's repayment in the period: its share of the opening balance a year, at most what
         is still owed."""
@@ -257,11 +271,10 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("leases_repaid", "amount", forecast=repaid("bs_leases", "lease_liabilities")),
         Line("interest_income", "amount", forecast=interest_income),
         Line("interest_expense", "amount", forecast=interest_expense),
+        Line("sti_redeemed", "amount", forecast=lambda x, p: MIN(level(x, "bs_sti", p), MAX(
+            0, x.drv("min_cash") - before_redemption(x, p)))),
         Line("cash_before_plug", "amount", kind="total",
-             forecast=lambda x, p: x.here("opening_cash", p) + x.here("free_cash_flow", p) + x.here("equity_raised", p)
-             + x.here("debt_raised", p) - x.here("debt_repaid", p)
-             - (x.here("loans_repaid", p) + x.here("leases_repaid", p) if bal else 0)
-             + x.here("interest_income", p) - x.here("interest_expense", p)),
+             forecast=lambda x, p: before_redemption(x, p) + (x.here("sti_redeemed", p) if bal else 0)),
         Line("plug", "amount", kind="total", forecast=lambda x, p: IF(x.drv("plug").eq(1), MAX(
             0, x.drv("min_cash") - x.here("cash_before_plug", p)), 0)),
         Line("plug_equity", "amount", kind="detail", forecast=lambda x, p: x.here("plug", p) * (1 - x.drv("plug_debt", p))),
@@ -284,7 +297,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         # the balance sheet at the end of each period: assets, then liabilities and equity
         Line("bs_cash", "amount", actual=at_open(lambda x, p: x.here("closing_cash", p)),
              forecast=lambda x, p: x.here("closing_cash", p)),
-        Line("bs_sti", "amount", actual=opening_figure("short_term_investments"), forecast=flat("bs_sti")),
+        Line("bs_sti", "amount", actual=opening_figure("short_term_investments"), forecast=sti_left),
         Line("bs_receivables", "amount", actual=opening_figure("receivables"),
              forecast=running("bs_receivables", (1, "receivables_change"))),
         Line("bs_ppe", "amount", actual=opening_figure("ppe"),

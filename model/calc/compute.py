@@ -25,6 +25,7 @@ from .lines import Line, grow, link
 # the model lines a published reference figure may be compared with (model/data/compute.py Benchmark)
 BENCHMARK_METRICS = ("c_lrmc", "c_rent", "c_rate", "c_throughput", "c_tokens_per_acc", "c_target_util", "c_utilisation",
                      "c_reported_rate", "c_fleet", "c_fleet_reported", "c_training_share", "c_training_cost_growth",
+                     "c_serving_cost_change",
                      "c_lrmc_share", "c_serving_acc", "gm_unit")   # gm_unit: the unit segment's gross margin (Ratios)
 
 
@@ -133,11 +134,13 @@ def compute_lines(data) -> list[Line]:
         train, research = x.at("u_training", p), x.at("u_research_compute", p)
         return guard([train, research], ratio(train, train + research))
 
-    def training_cost_growth(x, p):   # of the cost of one generation, on the prior year
-        if p == x.first_year:
-            return NA
-        now, before = x.at("u_cost_per_gen", p), x.prev("u_cost_per_gen", p)
-        return guard([now, before], now / before - 1, nonzero=[before])
+    def change(key):   # a full year's figure on the prior year's
+        def f(x, p):
+            if p == x.first_year:
+                return NA
+            now, before = x.at(key, p), x.prev(key, p)
+            return guard([now, before], now / before - 1, nonzero=[before])
+        return annual(f)
     d = lambda line, unit, actual, forecast, **kw: Line(line, unit, actual, forecast, kind="detail", **kw)  # noqa: E731
     return [
         d("c_hours", "hours", hours, hours),
@@ -195,7 +198,8 @@ def compute_lines(data) -> list[Line]:
         d("c_srmc_share", "pct", share_of_price("c_srmc"), share_of_price("c_srmc")),
         # what the reference class compares
         d("c_training_share", "pct", annual(training_share), training_share),
-        d("c_training_cost_growth", "pct", annual(training_cost_growth), training_cost_growth),
+        d("c_training_cost_growth", "pct", change("u_cost_per_gen"), change("u_cost_per_gen")),
+        d("c_serving_cost_change", "pct", change("u_unit_cost"), change("u_unit_cost")),
         # a reported fleet against the reported cost
         d("c_fleet_reported", "accelerators", link("fleet_reported"), None),
         d("c_reported_rate", "per_hour", lambda x, p: guard([cloud(x, p), x.inp("fleet_reported", p)], cloud(x, p) / (

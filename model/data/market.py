@@ -41,9 +41,9 @@ QUALIFIERS = ("", "about", "at_least", "at_most")   # how the source states the 
 YEAR = Bound("any_year", 1900, 2200)
 BOUNDS = {"amount": SIGNED, "pct": SIGNED, "year": YEAR, "share_price": Bound("positive", 0, low_open=True)}
 FX = Bound("fx_rate", 0, low_open=True)
-MARKET_TEXTS = ("note",)
+MARKET_TEXTS = ("note", "stance")
 COLUMNS = ["id", "broker", "date", "metric", "period", "value", "currency", "fx_rate", "qualifier", "source",
-           "grade", "note", *per_edition("broker", *MARKET_TEXTS)]
+           "grade", "note", "stance", *per_edition("broker", *MARKET_TEXTS)]
 
 
 @dataclass
@@ -60,7 +60,8 @@ class Estimate:
     source: str = ""
     grade: str = ""
     note: str = ""
-    local: dict = field(default_factory=dict)   # broker_zh, note_zh: the texts of another edition
+    local: dict = field(default_factory=dict)   # broker_zh, note_zh, stance_zh: the texts of another edition
+    stance: str = ""            # why the scenarios stand where they do against it (shown beside the flag)
 
     @property
     def unit(self) -> str:
@@ -72,7 +73,7 @@ class Estimate:
 
     @property
     def fields(self) -> dict[str, str]:
-        return {"broker": self.broker, "note": self.note, **self.local}
+        return {"broker": self.broker, "note": self.note, "stance": self.stance, **self.local}
 
 
 def latest_arr(estimates: list[Estimate]) -> Estimate | None:
@@ -148,5 +149,5 @@ def load_market(folder: Path, data, sources: set[str]) -> list[Estimate]:
                             "figure (a broker's estimate is C)", n, "grade")
         local = {k: r[k] for k in per_edition("broker", *MARKET_TEXTS) if r.get(k)}
         out.append(Estimate(eid, r["broker"], date, metric, period, value, cur, rate, r.get("qualifier", ""),
-                            r.get("source", ""), r["grade"], r.get("note", ""), local))
+                            r.get("source", ""), r["grade"], r.get("note", ""), local, r.get("stance", "")))
     return out

@@ -252,7 +252,7 @@ def balance_csv(years, interims) -> str:
         f"Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in BALANCE_ITEMS.items()],
         "value: at the opening cash date (funding.csv opening_cash); blank = not disclosed: the workbook shows n/a",
-        "and what equity holds beyond the figures given becomes one derived line. equity is required once a figure is given.",
+        "and what equity holds beyond the figures given becomes one derived line (none when equity is blank).",
         "rate: annual interest earned or paid. repaid: share of the opening balance repaid a year (0 = rolled over).",
         "grade: " + " / ".join(GRADES) + " as the reference files grade a figure. Left all blank: no balance sheet "
         "is given.",

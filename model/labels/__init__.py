@@ -69,6 +69,10 @@ class Labels:
         the data's name, so that both editions select alike."""
         return name if self.lang == "en" else self.texts.get(f"scenario_names.{name.lower()}", name)
 
+    def currency(self, code: str) -> str:
+        """A currency code in this edition's words (USD -> 美元), else the code as the data give it."""
+        return self.texts.get(f"currency_names.{code}", code)
+
     def data_text(self, fields: dict, key: str) -> str:
         """A text of the company's data in this edition's language: `<key>_<lang>` (for a non-English
         edition also `<key>_local`) where given, else `<key>`; "" when none is given."""

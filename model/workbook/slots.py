@@ -332,8 +332,7 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
             raise Gone(f"{slot.key} is no longer in balance.csv" if data.balance else "balance.csv is no longer in the data")
         fig = data.balance.get(slot.key)
         if slot.field == "value":
-            return Resolved(slot, name, "amount", fig.value if fig else None, bound=item.bound,
-                            blank="equity is required: the balance sheet ties to it" if slot.key == "equity" else None)
+            return Resolved(slot, name, "amount", fig.value if fig else None, bound=item.bound)
         return Resolved(slot, name, "pct", (getattr(fig, slot.field) if fig else None) or 0.0,
                         bound=RATE if slot.field == "rate" else FRACTION, bound_unit="pct")
     if kind == "claim":

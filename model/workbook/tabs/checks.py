@@ -95,7 +95,8 @@ class ChecksTab:
                           + SUM(rows("equity_raised")) + SUM(rows("debt_raised")) - SUM(rows("debt_repaid"))
                           + SUM(rows("interest_income")) - SUM(rows("interest_expense")) + SUM(rows("plug")))
             if data.balance:
-                components = components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
+                components = (components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
+                              + SUM(rows("sti_redeemed")))
             if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
                 rest, ytd = tl.rest, tl.stub
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]

@@ -6,7 +6,7 @@ from ...data.assumptions import whole_years
 from ...data.balance import BALANCE_ITEMS
 from ...data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
 from ...data.events import CONVERSION_PRICE, EQUITY_KINDS, STAKE
-from ...data.valuation import VALUATION_ITEMS
+from ...data.valuation import PEER_MULTIPLES, VALUATION_ITEMS
 from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
@@ -445,6 +445,8 @@ class InputsTab:
         for (key, sc), fig in sorted(data.valuation.items(), key=lambda kv: (list(VALUATION_ITEMS).index(kv[0][0]),
                                                                             data.scenarios.index(kv[0][1])
                                                                             if kv[0][1] else 0)):
+            if key in PEER_MULTIPLES and data.peers:
+                continue   # the Peers tab gives the peers' multiples (the load notes the rows not used)
             item = VALUATION_ITEMS[key]
             label = t(f"valuation.{key}") + (f" — {t.scenario(sc)}" if sc else "")
             sh.put(row, LABEL_COL, label, "label")

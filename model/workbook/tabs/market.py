@@ -86,8 +86,9 @@ class MarketView:
             return
         t, tl, data = self.book.t, self.tl, self.data
         scs = data.scenarios
-        cols = [c for c in range(FIRST_COL, FIRST_COL + len(scs) + 4) if c != tl.spacer_col][:len(scs) + 3]
+        cols = [c for c in range(FIRST_COL, FIRST_COL + len(scs) + 5) if c != tl.spacer_col][:len(scs) + 4]
         pub_col, sc_cols, flag_col, pos_col = cols[0], cols[1:1 + len(scs)], cols[1 + len(scs)], cols[2 + len(scs)]
+        why_col = cols[3 + len(scs)]   # the data's word on why the scenarios stand there (market.csv stance)
         r = self.top
         sh.put(r, LABEL_COL, t("market.section"), "section")
         r += 1
@@ -99,6 +100,8 @@ class MarketView:
             sh.put(r, col, t.scenario(sc), "head_wrap")
         sh.put(r, flag_col, t("market.outside_head"), "head_wrap")
         sh.put(r, pos_col, t("market.position"), "head_wrap")
+        if any(e.stance for e in self.estimates):
+            sh.put(r, why_col, t("market.stance_head"), "subsection")
         r += 1
         self.rows, self.cells, flags = {}, {}, []
         editions = [t.edition(lang) for lang in ("en", "zh")]
@@ -131,6 +134,8 @@ class MarketView:
                 flags.append(flag)
             else:
                 sh.put(r, pos_col, t(f"market.{state}"), "note")
+            if est.stance:
+                sh.put(r, why_col, t.data_text(est.fields, "stance"), "note")
             self.rows[est.id], self.cells[est.id] = r, row_cells
             r += 1
         sh.put(r, LABEL_COL, t("market.outside_count"), "total_label")

@@ -73,10 +73,9 @@ def put_peer_inputs(inputs, sh, row) -> int:
                "subsection")
         row += 1
         for k, bound, fmt in (("fx_rate", FX_RATE, "rate"), ("scale", POSITIVE, "rate")):
-            sh.put(row, LABEL_COL, t(f"peers.{k}", unit=t.unit, peer_unit=pt.unit, currency=data.company["currency"],
-                                     peer_currency=pd.company["currency"]), "label")
-            sh.put(row, UNIT_COL, t(f"peers.{k}_unit", currency=data.company["currency"], peer_currency=pd.company["currency"]),
-                   "unit")
+            names = {"currency": t.currency(data.company["currency"]), "peer_currency": t.currency(pd.company["currency"])}
+            sh.put(row, LABEL_COL, t(f"peers.{k}", unit=t.unit, peer_unit=pt.unit, **names), "label")
+            sh.put(row, UNIT_COL, t(f"peers.{k}_unit", **names), "unit")
             cells[k] = sh.put_input(row, FIRST_COL, getattr(peer, k), fmt, bound)
             book.define(f"Peer_{name_part(key)}_{k}", cells[k])
             inputs.peer_slots[cells[k]] = slot(k)
@@ -123,8 +122,8 @@ def put_peer_inputs(inputs, sh, row) -> int:
         as_of = as_of_date(pd)
         for item in PEER_FUNDING:
             fig = pd.funding.get(item)
-            if fig is None or fig.value is None:
-                continue
+            if fig is None or fig.value is None or (item == "share_fx" and "share_price" not in pd.funding):
+                continue   # (the share price's exchange rate: only with a quoted price)
             label = t(f"funding.{item}")
             if item in ("opening_cash", "shares_outstanding"):
                 label = t("inputs.funding_at", label=label, period=fig.period.code)

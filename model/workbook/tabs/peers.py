@@ -100,11 +100,14 @@ class PeersTab:
         sh.widths.update({LABEL_COL: LABEL_WIDTH, UNIT_COL: 10, self.note_col: NOTE_WIDTH, self.source_col: SOURCE_WIDTH,
                           **{c: COMPANY_WIDTH for c in self.col.values()}})
         sh.freeze = (HEAD + 2, FIRST_COL)
-        sh.print_rows = (HEAD, HEAD + 1)
 
-    def labels(self, data):
-        """Another company's names in this edition."""
-        return type(self.t)(self.t.lang, data.company, data.base_year.code)
+    def labels(self, data, lang=None):
+        """A company's names in this edition (or in `lang`)."""
+        return type(self.t)(lang or self.t.lang, data.company, data.base_year.code)
+
+    def short_names(self, data):
+        """A company's short name in every edition (a row is as tall as its longer edition needs)."""
+        return [self.labels(data, e.lang).data_text(data.company, "name") for e in self.editions]
 
     def heads(self):
         sh, t = self.sheet, self.t
@@ -146,11 +149,12 @@ class PeersTab:
                     self.book.define(f"Peers_{name_part(c.key)}_{key}" + ("" if k == "today" else f"_{k}"), cell)
             src = self.sources(c, key)
             if src:
-                sources.append(f"{c.short}: {src}")
+                sources.append([f"{short}: {src}" for short in self.short_names(c.data)])   # in every edition
         notes = [e(f"peers.{key}_note", inputs=e("tabs.inputs")) for e in self.editions]
+        texts = [" | ".join(s[i] for s in sources) for i in range(len(self.editions))] if sources else []
         sh.put(row, self.note_col, notes[self.editions.index(t)], "note_wrap")
-        sh.put(row, self.source_col, " | ".join(sources) if sources else t("peers.derived"), "note_wrap")
-        fit_rows(sh, [(row, n, NOTE_WIDTH) for n in notes] + [(row, " | ".join(sources), SOURCE_WIDTH)])
+        sh.put(row, self.source_col, texts[self.editions.index(t)] if texts else t("peers.derived"), "note_wrap")
+        fit_rows(sh, [(row, n, NOTE_WIDTH) for n in notes] + [(row, s, SOURCE_WIDTH) for s in texts])
 
     def heading(self, company: str, column: str) -> str:
         """A column as the API names it: 'MiniMax FY2025A', 'MiniMax 1H2026A', 'MiniMax today'."""
@@ -335,9 +339,9 @@ class PeersTab:
             next_expr = (market["revenue_next"]["value"].ref() * market["revenue_next"]["fx_rate"].ref()
                          if "revenue_next" in market else None)
         if price is not None:
-            put("share_price", price, "share_price", self.share_currency(c), note=basis)
-            put("price_fx", fx, "rate", t("peers.w_price_fx_unit", currency=c.data.company["currency"],
-                                           share=self.share_currency(c)))
+            put("share_price", price, "share_price", t.currency(self.share_currency(c)), note=basis)
+            put("price_fx", fx, "rate", t("peers.w_price_fx_unit", currency=t.currency(c.data.company["currency"]),
+                                           share=t.currency(self.share_currency(c))))
         if price is not None and millions is not None:
             shares_today = w["shares_today"].ref()
             put("market_cap", guard([shares_today], shares_today * w["share_price"].ref() * w["price_fx"].ref() / millions))

@@ -4,8 +4,8 @@
 
 writes company.toml, actuals.csv, assumptions.csv, funding.csv, sources.csv and reference.csv in the
 format of templates/README.md: three actual full years (FY2022-FY2024) and two half-years,
-`segments` revenue segments, `scenarios` scenarios and `horizon` forecast years (the first, FY2025, is
-the 1H2025 interim plus the rest of the year). The figures are
+`segments` revenue segments, `scenarios` scenarios and `horizon` forecast years (the first two in halves:
+FY2025 is the 1H2025 interim plus 2H2025, FY2026 is 1H2026 + 2H2026). The figures are
 made up but consistent (shares add to 100%, segment margins reproduce the blended margin, gross
 profit ties), so the model's Checks pass; nothing is random, so every run builds the same workbook.
 With `units=True` it also writes the unit build (units.toml, operating.csv, units.csv): the first
@@ -14,7 +14,11 @@ segment served by tokens, the second by customers.
 from __future__ import annotations
 
 import csv
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from model.data.periods import Period, forecast_periods  # noqa: E402
 
 SEGMENT_NAMES = ["api", "enterprise", "agents", "devices", "licensing", "consumer", "cloud", "services",
                  "robotics", "search", "ads", "edu"]
@@ -22,6 +26,30 @@ SCENARIO_STRENGTH = {"base": 1.0, "bull": 1.4, "bear": 0.6}  # growth scale; fur
 LAST_ACTUAL = 2024
 ACTUAL_YEARS = [2022, 2023, 2024]
 HALF_YEARS = [2024, 2025]
+STUB = Period(2025, 6)   # the latest interim: the first forecast year's first half
+SPLIT = 2                # forecast years in halves (company.toml split_years, default)
+
+
+def _columns(horizon):
+    """The forecast columns of assumptions.csv and units.csv: 2H2025, FY2025, 1H2026, 2H2026, FY2026, FY2027 ..."""
+    return forecast_periods([LAST_ACTUAL + 1 + t for t in range(horizon)], STUB, SPLIT)
+
+
+def _by_period(values, kind, horizon):
+    """A driver's yearly values as its row over the forecast columns: the parts of a year in halves take the
+    half-on-half equivalent of a growth rate, a level as it is, half an amount; its full year is blank (the
+    sum of its halves). kind: growth | level | amount | count | years (a cash driver: full years only)."""
+    cols, out = _columns(horizon), []
+    for p in cols:
+        v = values[p.year - LAST_ACTUAL - 1]
+        split = p.year < LAST_ACTUAL + 1 + SPLIT
+        if kind == "years":
+            out.append(v if p.is_full_year else None)
+        elif p.is_full_year:
+            out.append(None if split else v)
+        else:
+            out.append({"growth": (1 + v) ** 0.5 - 1, "amount": v / 2, "count": round(v / 2)}.get(kind, v))
+    return out
 
 
 def _segments(n):
@@ -69,24 +97,18 @@ def _assumptions(segs, scenarios, horizon):
     rows = []
     for sc, m in scenarios.items():
         fade = [0.85 ** t for t in range(horizon)]
+        col = lambda values, kind: _by_period(values, kind, horizon)  # noqa: E731
         for i, k in enumerate(segs):
-            rows.append((sc, f"growth_{k}", [0.03 + m * (0.6 + 0.05 * i) * f for f in fade]))
+            rows.append((sc, f"growth_{k}", col([0.03 + m * (0.6 + 0.05 * i) * f for f in fade], "growth")))
         for i, k in enumerate(segs):
-            rows.append((sc, f"gm_{k}", [min(0.9, 0.35 + 0.05 * i + 0.01 * m * t) for t in range(horizon)]))
-        rows += [(sc, "rnd_compute_growth", [0.02 + 0.35 * f / m for f in fade]),
-                 (sc, "rnd_other_growth", [0.02 + 0.25 * f / m for f in fade]),
-                 (sc, "other_opex_growth", [0.02 + 0.20 * f for f in fade]),
-                 (sc, "adjustments", [0.5 + 0.1 * t for t in range(horizon)])]
-        # 1H2025 is an interim of the first forecast year: FY2025 = 1H2025 + 2H2025, the rest_ rows drive 2H2025
-        rows = [(s, d, [None] + v[1:]) if s == sc else (s, d, v) for s, d, v in rows]
-        rest = [(sc, f"rest_growth_{k}", 0.1 + 0.2 * m) for k in segs] + [
-            (sc, f"rest_gm_{k}", 0.35 + 0.05 * i) for i, k in enumerate(segs)] + [
-            (sc, "rest_rnd_compute_growth", 0.1), (sc, "rest_rnd_other_growth", 0.1),
-            (sc, "rest_other_opex_growth", 0.1), (sc, "rest_adjustments", 0.3)]
-        rows += [(s, d, [v] + [None] * (horizon - 1)) for s, d, v in rest]
-        rows += [(sc, "non_cash", [0.3 + 0.05 * t for t in range(horizon)]),
-                 (sc, "capex", [1.0 + 0.2 * t * m for t in range(horizon)]),
-                 (sc, "working_capital", [0.1 * m for _ in range(horizon)])]
+            rows.append((sc, f"gm_{k}", col([min(0.9, 0.35 + 0.05 * i + 0.01 * m * t) for t in range(horizon)], "level")))
+        rows += [(sc, "rnd_compute_growth", col([0.02 + 0.35 * f / m for f in fade], "growth")),
+                 (sc, "rnd_other_growth", col([0.02 + 0.25 * f / m for f in fade], "growth")),
+                 (sc, "other_opex_growth", col([0.02 + 0.20 * f for f in fade], "growth")),
+                 (sc, "adjustments", col([0.5 + 0.1 * t for t in range(horizon)], "amount"))]
+        rows += [(sc, "non_cash", col([0.3 + 0.05 * t for t in range(horizon)], "years")),
+                 (sc, "capex", col([1.0 + 0.2 * t * m for t in range(horizon)], "years")),
+                 (sc, "working_capital", col([0.1 * m for _ in range(horizon)], "years"))]
     return rows
 
 
@@ -124,6 +146,7 @@ def _units(folder, segs, scs, horizon):
     _write_csv(folder / "operating.csv", ["item", "period", "value", "source", "reliability", "note"],
                [(k, base, repr(v), "SYN", "assumption", "synthetic") for k, v in metrics])
     rows = []
+    kinds = {"generations": "count", "opex_variable_share": "level"}
     for sc, m in scs.items():
         fade = [0.85 ** t for t in range(horizon)]
         for drv, f in (("token_growth", lambda x: 0.05 + m * 1.2 * x), ("price_change", lambda x: -0.2 * x),
@@ -134,9 +157,9 @@ def _units(folder, segs, scs, horizon):
                        ("opex_variable_share", lambda x: 0.08), ("opex_fixed_growth", lambda x: 0.02 + 0.5 * x),
                        ("customer_growth", lambda x: 0.02 + m * 0.3 * x),
                        ("revenue_per_customer_change", lambda x: 0.03)):
-            rows.append((sc, drv, *(repr(f(x)) for x in fade), "synthetic"))
-    years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
-    _write_csv(folder / "units.csv", ["scenario", "driver", *years, "rationale"], rows)
+            values = _by_period([f(x) for x in fade], kinds.get(drv, "growth"), horizon)
+            rows.append((sc, drv, *("" if v is None else repr(v) for v in values), "synthetic"))
+    _write_csv(folder / "units.csv", ["scenario", "driver", *[p.code for p in _columns(horizon)], "rationale"], rows)
 
 
 def write_company(folder, horizon=25, scenarios=12, segments=6, units=False) -> Path:
@@ -153,8 +176,7 @@ def write_company(folder, horizon=25, scenarios=12, segments=6, units=False) -> 
     actuals = _actuals(segs)
     _write_csv(folder / "actuals.csv", ["item", "period", "value", "source", "note"],
                [(item, p, repr(v), "SYN", "synthetic") for item, p, v in actuals])
-    years = [f"FY{LAST_ACTUAL + 1 + t}" for t in range(horizon)]
-    _write_csv(folder / "assumptions.csv", ["scenario", "driver", *years, "rationale"],
+    _write_csv(folder / "assumptions.csv", ["scenario", "driver", *[p.code for p in _columns(horizon)], "rationale"],
                [(sc, drv, *("" if v is None else repr(v) for v in vals), "synthetic")
                 for sc, drv, vals in _assumptions(segs, scs, horizon)])
     _write_csv(folder / "funding.csv", ["item", "period", "value", "unit", "source", "note"],

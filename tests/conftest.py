@@ -186,14 +186,18 @@ def line(book, sheet, label, code):
     return cell(book, sheet, label, code).result()
 
 
-def hand_forecast(data, sc):
-    """The forecast computed plainly from the data files, an implementation independent of the model's:
-    [(year, revenue, adjusted net income, net income)], the breakeven year and the adjusted losses until
-    then. When an interim of the first forecast year gives revenue, that year is the interim's actual
-    plus the rest of the year: each flow's rest is the interim's figure times (1 + its rest_ growth), the
-    rest's gross profit its revenue times its rest_ margin, its adjustments the rest_ amount."""
+def hand_periods(data, sc):
+    """The growth-rate forecast computed plainly from the data files, an implementation independent of the
+    model's: {period code: {"revenue", "ani", "net", "rnd", "cost"}} for every forecast part and year. The
+    first `split_years` forecast years (company.toml, default 2) run in two parts when the first one has an
+    interim with revenue (the stub): a part grows from the part before it (the stub's actual figures for
+    the first), a flow at the run rate (x its months / the previous part's), a seasonal segment's revenue
+    also x (second part) or / (first part) its base-year pattern: (FY - interim) / (12 - m) over interim / m.
+    The full year of a split year is the sum of its parts; later years grow from the full year before."""
+    from model.data.periods import Period
     base = data.full_years[-1]
     segs = [k for k, _ in data.segments]
+    split = any(data.actual(i, base) is not None for i in ("rnd_compute", "rnd_compute_share"))
 
     def figures(p):
         a = lambda item: data.actual(item, p)  # noqa: E731
@@ -201,39 +205,72 @@ def hand_forecast(data, sc):
         rev = {k: (a(f"rev_{k}") if a(f"rev_{k}") is not None else a("revenue") * a(f"share_{k}")) if len(segs) > 1
                else a("revenue") for k in segs}
         gross = a("revenue") - a("cost_of_revenue") if a("cost_of_revenue") is not None else a("gross_profit")
-        # segment gross profit where the margins are given; else (one segment, or margins not disclosed) the total
-        disclosed = len(segs) > 1 and all(a(f"gm_{k}") is not None for k in segs)
-        gp = {k: rev[k] * a(f"gm_{k}") for k in segs} if disclosed else {segs[0]: gross}
         compute = a("rnd_compute") if a("rnd_compute") is not None else (
             a("rnd") * a("rnd_compute_share") if a("rnd_compute_share") is not None else None)
         costs = {"rnd_compute": compute, "rnd_other": a("rnd") - compute} if split else {"rnd": a("rnd")}
         costs["other_opex"] = gross - a("rnd") - a("adjusted_net_income")
         adj = a("adjusted_net_income") - a("net_income") if a("net_income") is not None else None
-        return rev, gp, costs, adj
+        return {"rev": rev, "gp": gross, "costs": costs, "adj": adj}
 
-    split = any(data.actual(i, base) is not None for i in ("rnd_compute", "rnd_compute_share"))
     growth = {"rnd_compute": "rnd_compute_growth", "rnd_other": "rnd_other_growth", "rnd": "rnd_growth",
               "other_opex": "other_opex_growth"}
     ytd = [p for p in data.periods if not p.is_full_year and p.year == base.year + 1
            and data.actual("revenue", p) is not None]
-    rev, _, costs, _ = figures(base)
-    out = []
+    stub = max(ytd) if ytd else None
+    n_split = int(data.company.get("split_years", 2)) if stub else 0
+    season = {}
+    for k in [str(s["key"]) for s in data.company["segments"] if s.get("seasonal")] if stub else []:
+        first = figures(Period(base.year, stub.months))["rev"][k]
+        season[k] = ((figures(base)["rev"][k] - first) / (12 - stub.months)) / (first / stub.months)
+
+    def grown(prev, p, sc_drv):
+        """One period from the one before: each flow at p's length, x (1 + its growth)."""
+        length = p.months / prev["months"]
+        d = lambda name: data.value(sc, name, p)  # noqa: E731
+        rev = {}
+        for k in segs:
+            factor = 1.0
+            if k in season and not p.is_full_year:
+                factor = season[k] if p.start else 1 / season[k]
+            rev[k] = prev["rev"][k] * length * factor * (1 + d(f"growth_{k}"))
+        gp = sum(rev[k] * d(f"gm_{k}") for k in segs)
+        costs = {c: v * length * (1 + d(growth[c])) for c, v in prev["costs"].items()}
+        return {"rev": rev, "gp": gp, "costs": costs, "adj": d("adjustments"), "months": p.months}
+
+    def result(f):
+        ani = f["gp"] - sum(f["costs"].values())
+        return {"revenue": sum(f["rev"].values()), "ani": ani, "net": ani - f["adj"],
+                "rnd": sum(v for c, v in f["costs"].items() if c != "other_opex"),
+                "cost": sum(f["rev"].values()) - f["gp"]}
+
+    out = {}
+    prev = {**figures(base), "months": 12}
     for i, year in enumerate(data.forecast_years):
-        d = lambda name: data.assumptions[(sc, name)][i]  # noqa: E731
-        if i == 0 and ytd:
-            y_rev, y_gp, y_costs, y_adj = figures(max(ytd))
-            r_rev = {k: v * (1 + d(f"rest_growth_{k}")) for k, v in y_rev.items()}
-            rev = {k: y_rev[k] + r_rev[k] for k in segs}
-            gp = sum(y_gp.values()) + sum(r_rev[k] * d(f"rest_gm_{k}") for k in segs)
-            costs = {c: v + v * (1 + d(f"rest_{growth[c]}")) for c, v in y_costs.items()}
-            adj = y_adj + d("rest_adjustments")
+        if i < n_split:
+            parts = [Period(year, stub.months), Period(year, 12 - stub.months, stub.months)]
+            done = []
+            for p in parts:
+                prev = {**figures(p), "months": p.months} if p == stub else grown(prev, p, sc)
+                out[p.code] = result(prev)
+                done.append(prev)
+            total = {"rev": {k: sum(f["rev"][k] for f in done) for k in segs}, "gp": sum(f["gp"] for f in done),
+                     "costs": {c: sum(f["costs"][c] for f in done) for c in done[0]["costs"]},
+                     "adj": sum(f["adj"] for f in done), "months": 12}
+            out[f"FY{year}"] = result(total)
+            if i + 1 >= n_split:
+                prev = total
         else:
-            rev = {k: v * (1 + d(f"growth_{k}")) for k, v in rev.items()}
-            gp = sum(v * d(f"gm_{k}") for k, v in rev.items())
-            costs = {c: v * (1 + d(growth[c])) for c, v in costs.items()}
-            adj = d("adjustments")
-        ani = gp - sum(costs.values())
-        out.append((year, sum(rev.values()), ani, ani - adj))
+            prev = grown(prev, Period(year, 12), sc)
+            out[f"FY{year}"] = result(prev)
+    return out
+
+
+def hand_forecast(data, sc):
+    """The full years of hand_periods: [(year, revenue, adjusted net income, net income)], the breakeven year
+    and the adjusted losses until then, counted from the opening cash date."""
+    periods = hand_periods(data, sc)
+    out = [(y, periods[f"FY{y}"]["revenue"], periods[f"FY{y}"]["ani"], periods[f"FY{y}"]["net"])
+           for y in data.forecast_years]
     be = next((y for y, _, ani, _ in out if ani >= 0), "not reached")
     # the loss counts from the opening cash date (funding.csv): an interim's loss before it is in that cash already
     opening = data.funding["opening_cash"].period
@@ -246,10 +283,11 @@ def assert_hand_forecast(data, sc, book):
     """`book`, built with `sc` selected, shows hand_forecast's revenue, adjusted and reported net income
     in every forecast year, its breakeven year and its cumulative loss; returns the breakeven year."""
     years, be, loss = hand_forecast(data, sc)
-    for year, rev, adj, net in years:
-        assert line(book, "Income Statement", "Total revenue", f"FY{year}") == pytest.approx(rev, rel=1e-12)
-        assert line(book, "Income Statement", "Adjusted net income (loss)", f"FY{year}") == pytest.approx(adj, rel=1e-12)
-        assert line(book, "Income Statement", "Net income (loss), reported", f"FY{year}") == pytest.approx(net, rel=1e-12)
+    for code, f in hand_periods(data, sc).items():   # every forecast part and year
+        assert line(book, "Income Statement", "Total revenue", code) == pytest.approx(f["revenue"], rel=1e-12), code
+        assert line(book, "Income Statement", "Adjusted net income (loss)", code) == pytest.approx(f["ani"], rel=1e-12)
+        assert line(book, "Income Statement", "Net income (loss), reported", code) == pytest.approx(f["net"], rel=1e-12)
+        assert line(book, "Income Statement", "Research & development", code) == pytest.approx(f["rnd"], rel=1e-12)
     assert book.names["BreakevenYear"].result() == be
     assert book.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
     return be

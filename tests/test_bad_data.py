@@ -76,7 +76,7 @@ def edits(*steps):
 
 
 A, S, T, R, SRC, F = "actuals.csv", "assumptions.csv", "company.toml", "reference.csv", "sources.csv", "funding.csv"
-BASE_GROWTH_ONPREM = "base,growth_onprem,,70%,55%,45%,35%,30%,"   # FY2025: 1H2025 + 2H2025E
+BASE_GROWTH_ONPREM = "base,growth_onprem,126.2%,,14.3638%,14.3638%,,55%,"   # FY2025: 1H2025A + 2H2025E; FY2026 in halves
 
 # (id, edit of the folder or None, extra command-line arguments, expected message after "error: ")
 CASES = [
@@ -86,7 +86,8 @@ CASES = [
     ("missing-folder", None, ["--data", "no/such/folder"], "no/such/folder: company folder not found"),
     ("empty-file", write(A, b""), [], "actuals.csv: the file is empty; expected a header row: item,period,value"),
     ("blank-lines-only", write(SRC, b"\n\n  \n"), [], "sources.csv: the file is empty"),
-    ("header-only", write(S, b"scenario,driver,FY2025,FY2026,FY2027,FY2028,FY2029,FY2030,rationale\n"), [],
+    ("header-only", write(S, b"scenario,driver,2H2025,FY2025,1H2026,2H2026,FY2026,FY2027,FY2028,FY2029,FY2030,"
+                             b"rationale\n"), [],
      "assumptions.csv: no scenarios: add rows"),
     ("oversized-file", append(A, "x" * 5_100_000), [], "actuals.csv: file is larger than 5 MB"),
     ("xlsx-saved-as-csv", write(A, b"PK\x03\x04\x14\x00\x06\x00"), [],
@@ -116,8 +117,8 @@ CASES = [
      "actuals.csv, row 3, column 'value': expected a number, found 'abc'"),
     ("two-decimal-points", sub(A, "rnd,FY2023,5.289", "rnd,FY2023,5.2.89"), [],
      "actuals.csv, row 32, column 'value': expected a number, found '5.2.89'"),
-    ("empty-assumption-cell", sub(S, BASE_GROWTH_ONPREM, "base,growth_onprem,,,55%,45%,35%,30%,"), [],
-     "assumptions.csv, row 2, column 'FY2026': base / growth_onprem: no value for FY2026"),
+    ("empty-assumption-cell", sub(S, BASE_GROWTH_ONPREM, "base,growth_onprem,126.2%,,,14.3638%,,55%,"), [],
+     "assumptions.csv, row 2, column '1H2026': base / growth_onprem: no value for 1H2026"),
     ("base-year-figure-blank", sub(A, "revenue,FY2024,3.12414", "revenue,FY2024,"), [],
      "actuals.csv, row 4, column 'value': revenue for FY2024 is required: the last full year is the base"),
     ("base-year-figure-missing", drop(A, "adjusted_net_income,FY2024"), [],
@@ -135,8 +136,8 @@ CASES = [
     ("duplicate-row", append(A, "revenue,FY2024,3.2,S1,"), [],
      "actuals.csv, row 47, column 'period': revenue for FY2024 is given twice (also in row 4)"),
     ("duplicate-period-spelling", append(A, "revenue,fy 2024,3.2,S1,"), [], "revenue for FY2024 is given twice"),
-    ("duplicate-driver", append(S, "bear,gm_cloud,1%,1%,1%,1%,1%,1%,again"), [],
-     "assumptions.csv, row 59, column 'driver': driver gm_cloud is given twice for scenario bear (also in row 21)"),
+    ("duplicate-driver", append(S, "bear,gm_cloud,1%,,1%,1%,,1%,1%,1%,1%,again"), [],
+     "assumptions.csv, row 35, column 'driver': driver gm_cloud is given twice for scenario bear (also in row 21)"),
     ("duplicate-source", append(SRC, "S1,Again,http://x,Revenue,single"), [],
      "sources.csv, row 15, column 'id': source id 'S1' is given twice (also in row 3)"),
     ("duplicate-reference", append(R, "revenue,FY2024,3.124,0.0005,note,again"), [],
@@ -157,10 +158,14 @@ CASES = [
      "actuals.csv, row 3, column 'period': full years must be consecutive: FY2022 is followed by FY2024 (FY2023 is missing)"),
     ("interim-after-forecast-start", append(A, "revenue,1H2026,2.5,S1,"), [],
      "actuals.csv, row 47, column 'period': interim 1H2026 falls after FY2025, the first forecast year"),
-    ("year-columns-out-of-order", sub(S, "FY2025,FY2026,", "FY2026,FY2025,"), [],
-     "assumptions.csv, row 1, column 'FY2025': year columns must run in order: FY2025 comes after FY2026"),
+    ("year-columns-out-of-order", sub(S, "2H2025,FY2025,", "FY2025,2H2025,"), [],
+     "assumptions.csv, column '2H2025': forecast columns must run in order (2H2025, FY2025, 1H2026, 2H2026, FY2026, "
+     "FY2027, FY2028, FY2029, FY2030): 2H2025 comes after FY2025"),
     ("scenario-missing-a-year", drop_column(S, "FY2030"), [],
-     "assumptions.csv, row 1, column 'FY2030': missing column 'FY2030'"),
+     "assumptions.csv, column 'FY2030': missing column 'FY2030'"),
+    ("scenario-missing-a-half", drop_column(S, "1H2026"), [],
+     "assumptions.csv, column '1H2026': missing column '1H2026': FY2025 is 1H2025 actual + 2H2025; FY2026 is 1H2026 + "
+     "2H2026 (company.toml split_years)"),
 
     # figures outside what they can be
     ("negative-revenue", sub(A, "revenue,FY2023,1.24538", "revenue,FY2023,-1.24538"), [],
@@ -197,23 +202,20 @@ CASES = [
      "actuals.csv, row 6, column 'period': 1H2025 ends on 2025-06-30, after as_of 2025-06-29 in company.toml"),
     ("margin-above-100", sub(A, "gm_onprem,FY2024,66.0%", "gm_onprem,FY2024,166%"), [],
      "actuals.csv, row 25, column 'value': 166% is not allowed here: expected a margin of at most 100%"),
-    ("assumed-margin-above-100", sub(S, "base,gm_onprem,,60%", "base,gm_onprem,,160%"), [],
-     "assumptions.csv, row 4, column 'FY2026': 160% is not allowed here: expected a margin of at most 100%"),
-    ("growth-below-minus-100", sub(S, "bear,growth_onprem,,40%", "bear,growth_onprem,,-120%"), [],
-     "assumptions.csv, row 18, column 'FY2026': -120% is not allowed here: expected a growth rate above -100%"),
-    ("growth-exactly-minus-100", sub(S, "bull,rest_rnd_compute_growth,-3.3%", "bull,rest_rnd_compute_growth,-100%"), [],
-     "assumptions.csv, row 47, column 'FY2025': -100% is not allowed here: expected a growth rate above -100%"),
-    # a remainder driver only in the first forecast year, and only when it has a year-to-date interim
-    ("remainder-driver-in-a-later-year", sub(S, "base,rest_growth_cloud,217.3%,,", "base,rest_growth_cloud,217.3%,50%,"), [],
-     "assumptions.csv, row 37, column 'FY2026': rest_growth_cloud forecasts the rest of FY2025 after its year-to-date "
-     "interim (2H2025, after 1H2025), so it takes a value in FY2025 only; FY2026 has no interim: leave it blank"),
-    ("remainder-driver-missing", drop(S, "bear,rest_gm_cloud"), [],
-     "assumptions.csv, row 18, column 'driver': scenario 'bear' has no row for driver 'rest_gm_cloud' (FY2025 is "
-     "1H2025 actual plus 2H2025, forecast with the rest_* drivers)"),
+    ("assumed-margin-above-100", sub(S, "base,gm_onprem,60.4%", "base,gm_onprem,160%"), [],
+     "assumptions.csv, row 4, column '2H2025': 160% is not allowed here: expected a margin of at most 100%"),
+    ("growth-below-minus-100", sub(S, "bear,growth_onprem,77.3%", "bear,growth_onprem,-120%"), [],
+     "assumptions.csv, row 18, column '2H2025': -120% is not allowed here: expected a growth rate above -100%"),
+    ("growth-exactly-minus-100", sub(S, "bull,rnd_compute_growth,-3.3%", "bull,rnd_compute_growth,-100%"), [],
+     "assumptions.csv, row 14, column '2H2025': -100% is not allowed here: expected a growth rate above -100%"),
+    # the earlier format's remainder rows: the rest of a year is a column of its own now
+    ("remainder-driver-of-the-earlier-format", append(S, "base,rest_growth_cloud,217.3%,,,,,,,,,2H2025 over 1H2025"), [],
+     "assumptions.csv, row 35, column 'driver': rest_growth_cloud is a driver of the earlier format (the rest of a year "
+     "after its interim): the rest of the year is now a column of its own: give its value in the growth_cloud row"),
     ("interim-of-the-first-forecast-year-incomplete", drop(A, "rnd,1H2025"), [],
      "actuals.csv, column 'value': rnd for 1H2025 is required: FY2025 is forecast as 1H2025 actual plus 2H2025"),
-    ("remainder-driver-blank", sub(S, "bull,rest_gm_cloud,6.1%", "bull,rest_gm_cloud,"), [],
-     "assumptions.csv, row 46, column 'FY2025': bull / rest_gm_cloud: no value for FY2025"),
+    ("half-year-driver-blank", sub(S, "bull,gm_cloud,6.1%", "bull,gm_cloud,"), [],
+     "assumptions.csv, row 13, column '2H2025': bull / gm_cloud: no value for 2H2025"),
 
     # names
     ("unknown-item", sub(A, "revenue,FY2023,", "revnue,FY2023,"), [],
@@ -443,7 +445,7 @@ UNIT_CASES = [
     ("event-copied-under-another-id", copy_last_row(E, lambda ln: "copy_" + ln),
      rf"events.csv, {ROW}, column 'id': event copy_\w+ repeats event \w+ of row \d+ .*counted twice"),
     ("event-row-twice", copy_last_row(E), rf"events.csv, {ROW}, column 'id': event id '\w+' is given twice"),
-    ("operating-row-twice", copy_last_row(OP), rf"operating.csv, {ROW}, column 'period': \w+ for FY\d+ is given twice"),
+    ("operating-row-twice", copy_last_row(OP), rf"operating.csv, {ROW}, column 'period': \w+ for (?:FY|1H)\d+ is given twice"),
     ("units-row-twice", copy_last_row(U), rf"units.csv, {ROW}, column 'driver': driver \w+ is given twice"),
     ("operating-unknown-column", add_column(OP, "value", "valeu", "1"),
      r"operating.csv, row \d+, column 'valeu': unknown column 'valeu'"),

@@ -169,6 +169,7 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     """Scaffold a company's shape, copy its figures into the blanks: the build must give the same
     summary as building the original folder."""
     import csv
+    import tomllib
     from conftest import COMPANIES
     assert run("new", name, "--dir", tmp_path, *shape).returncode == 0
     folder, source = tmp_path / name, COMPANIES[name]
@@ -183,6 +184,10 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     toml = (folder / "company.toml").read_text(encoding="utf-8")
     for key, value in settings:
         toml = toml.replace(f'{key} = ""', f'{key} = "{value}"', 1)
+    for seg in tomllib.loads((source / "company.toml").read_text(encoding="utf-8"))["segments"]:
+        if seg.get("seasonal"):   # the original's seasonal segments (scaffolded as false)
+            at = toml.index(f'key = "{seg["key"]}"')
+            toml = toml[:at] + toml[at:].replace("seasonal = false", "seasonal = true", 1)
     (folder / "company.toml").write_text(toml, encoding="utf-8")
 
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")

@@ -70,9 +70,14 @@ def test_unknown_values_stay_blank(zhipu):
 def test_scenarios_and_years_come_from_the_data(zhipu):
     assert zhipu.scenarios == ["base", "bull", "bear"]
     assert zhipu.forecast_years == [2026, 2027, 2028, 2029, 2030]
-    # FY2026 is 1H2026 actual + 2H2026: its column holds the rest_* drivers; the others start in FY2027
-    assert zhipu.assumptions[("base", "growth_onprem")][:2] == [None, pytest.approx(0.15)]
-    assert zhipu.assumptions[("base", "rest_growth_onprem")][:2] == [pytest.approx(1.732), None]
+    # FY2026 is 1H2026 actual + 2H2026 and FY2027 is 1H2027 + 2H2027: the drivers run by period, blank in the
+    # full-year columns of those years (each is the sum of its halves); the cash drivers take full years only
+    assert [p.code for p in zhipu.forecast_periods] == ["2H2026", "FY2026", "1H2027", "2H2027", "FY2027", "FY2028",
+                                                         "FY2029", "FY2030"]
+    assert zhipu.assumptions[("base", "growth_onprem")] == pytest.approx([0.13, None, 0.05, 0.05, None, 0.12, 0.10,
+                                                                         0.08])
+    assert zhipu.assumptions[("base", "non_cash")][:3] == [None, pytest.approx(1.7), None]
+    assert zhipu.seasonal == ["onprem"] and zhipu.split_years == [2026, 2027]
     assert zhipu.rationales[("bear", "gm_cloud")]
 
 
@@ -126,17 +131,17 @@ def test_comment_rows_are_skipped_and_rows_keep_their_file_numbers(copy):
 def test_every_missing_value_is_reported_at_once(copy):
     edit(copy / "company.toml", 'unit = "RMB 100m"', 'unit = ""')
     edit(copy / "actuals.csv", "rnd,FY2024,21.954", "rnd,FY2024,")
-    edit(copy / "assumptions.csv", "bull,gm_cloud,,15%", "bull,gm_cloud,,")
-    edit(copy / "assumptions.csv", "bear,adjustments,,4.0,4.0,4.0,4.0,4.0", "bear,adjustments,,,,,,")
+    edit(copy / "assumptions.csv", "bull,gm_cloud,6.1%,,15%", "bull,gm_cloud,6.1%,,")
+    edit(copy / "assumptions.csv", "bear,adjustments,1.94,,2,2,,4.0,4.0,4.0,4.0", "bear,adjustments,,,,,,,,,")
     with pytest.raises(DataError) as e:
         load(copy)
     where = [(p.file, p.row, p.column) for p in e.value.problems]
     assert where == [("company.toml", 6, "unit"), ("actuals.csv", 33, "value"),
-                     ("assumptions.csv", 13, "FY2026"), ("assumptions.csv", 25, "FY2026")]   # FY2025: 1H + 2H
+                     ("assumptions.csv", 13, "1H2026"), ("assumptions.csv", 25, "2H2025")]   # FY2025: 1H + 2H
     text = str(e.value)
     assert text.startswith("4 problems")
-    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for FY2026..FY2030" in text
-    assert "bull / gm_cloud: no value for FY2026" in text
+    assert "rnd for FY2024 is required" in text and "bear / adjustments: no value for 2H2025..FY2030" in text
+    assert "bull / gm_cloud: no value for 1H2026" in text
 
 
 def test_invalid_fiscal_year_end_names_its_line(copy):
@@ -175,7 +180,7 @@ def test_rnd_drivers_follow_whether_compute_is_given_for_the_base_year(copy, sec
     text = (copy / "assumptions.csv").read_text(encoding="utf-8")
     (copy / "assumptions.csv").write_text(text + "base,rnd_growth,,,,,,,\n", encoding="utf-8")
     assert "rnd_growth" not in {d for _, d in load(copy).assumptions}
-    (copy / "assumptions.csv").write_text(text + "base,rnd_growth,9%,9%,9%,9%,9%,9%,\n", encoding="utf-8")
+    (copy / "assumptions.csv").write_text(text + "base,rnd_growth,9%,,9%,9%,,9%,9%,9%,9%,\n", encoding="utf-8")
     with pytest.raises(DataError, match="does not apply: actuals.csv gives rnd_compute for FY2024"):
         load(copy)
 
@@ -185,13 +190,14 @@ def test_zhipu_without_base_year_compute_forecasts_rnd_as_one_line(copy):
     lines = (copy / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     out = []
     for ln in lines:
-        if ",rnd_other_growth," in ln or ",rest_rnd_other_growth," in ln:
+        if ",rnd_other_growth," in ln:
             continue
-        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,").replace(",rest_rnd_compute_growth,", ",rest_rnd_growth,"))
+        out.append(ln.replace(",rnd_compute_growth,", ",rnd_growth,"))
     (copy / "assumptions.csv").write_text("".join(out), encoding="utf-8")
     data = load(copy)
-    assert not data.split_compute and data.assumptions[("base", "rnd_growth")][1] == pytest.approx(0.25)
-    assert data.assumptions[("base", "rest_rnd_growth")][0] == pytest.approx(0.102)
+    assert not data.split_compute
+    assert data.assumptions[("base", "rnd_growth")] == pytest.approx([0.102, None, 0.123053, 0.123053, None,
+                                                                     0.15, 0.10, 0.08, 0.05])
 
 
 def test_scenario_names_excel_cannot_tell_apart_are_refused(second):
@@ -253,10 +259,11 @@ def test_the_guide_documents_every_item_driver_setting_and_metric(zhipu, meridia
     ("actuals.csv", "cost_of_revenue,FY2023,0.44056", "cost_of_revenue,FY2023,-0.44056", 8, "value", "-0.44056"),
     ("actuals.csv", "share_onprem,FY2022,95.5%", "share_onprem,FY2022,120%", 15, "value", "120%"),
     ("actuals.csv", "gm_cloud,FY2024,3.4%", "gm_cloud,FY2024,340", 29, "value", "34000%"),
-    ("assumptions.csv", "bull,gm_cloud,,15%", "bull,gm_cloud,,150%", None, "FY2026", "150%"),
-    ("assumptions.csv", "base,growth_cloud,,150%", "base,growth_cloud,,-150%", None, "FY2026", "-150%"),
-    ("assumptions.csv", "base,rest_growth_cloud,217.3%", "base,rest_growth_cloud,-217%", 37, "FY2025", "-217%"),
-    ("assumptions.csv", "bull,rest_gm_onprem,63.1%", "bull,rest_gm_onprem,163%", 44, "FY2025", "163%"),
+    ("assumptions.csv", "bull,gm_cloud,6.1%,,15%", "bull,gm_cloud,6.1%,,150%", 13, "1H2026", "150%"),
+    ("assumptions.csv", "base,growth_cloud,217.3%,,38.0930%,38.0930%,,100%", "base,growth_cloud,217.3%,,38.0930%,38.0930%,,-150%",
+     3, "FY2027", "-150%"),
+    ("assumptions.csv", "base,growth_cloud,217.3%", "base,growth_cloud,-217%", 3, "2H2025", "-217%"),
+    ("assumptions.csv", "bull,gm_onprem,63.1%", "bull,gm_onprem,163%", 12, "2H2025", "163%"),
     ("reference.csv", "revenue,FY2022,0.574,0.0005", "revenue,FY2022,0.574,-0.0005", 2, "tolerance", "-0.0005"),
 ])
 def test_values_outside_their_bounds_are_refused(copy, file, old, new, row, column, shown):

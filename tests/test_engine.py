@@ -97,16 +97,17 @@ def test_edits_in_libreoffice_move_outputs_as_the_model_predicts(zhipu, engine, 
 
     # the same three changes, made once in the data and once in the workbook
     changed = copy.deepcopy(zhipu)
-    changed.assumptions[("bull", "growth_cloud")][2] = 2.0          # FY2027E cloud growth 200%
-    changed.assumptions[("bull", "rest_rnd_compute_growth")][0] = 0.20   # 2H2025E compute 20% over 1H2025
+    # by forecast period: 2H2025E (0), FY2025E (1, the sum of its halves), 1H2026E, 2H2026E, FY2026E (4), FY2027E (5)
+    changed.assumptions[("bull", "growth_cloud")][5] = 2.0          # FY2027E cloud growth 200%
+    changed.assumptions[("bull", "rnd_compute_growth")][0] = 0.20   # 2H2025E compute 20% over 1H2025
     changed.actuals["rnd_compute"][Period(2024, 12)].value = 14.0   # a restated actual
     expected = build_book(changed, "bull")
 
     asm = lambda drv, i: b.names[f"Asm_bull_{drv}"].cells()[0][i]  # noqa: E731
     compute_2024 = b.names["Act_rnd_compute"].cells()[0][2]
     edits = [{"target": "Scenario", "value": "bull"},
-             {"target": addr(asm("growth_cloud", 1)), "value": 2.0},   # FY2026.. (FY2025 is 1H + 2H)
-             {"target": addr(asm("rest_rnd_compute_growth", 0)), "value": 0.20},
+             {"target": addr(asm("growth_cloud", 5)), "value": 2.0},   # the range spans 2H2025E..FY2030E
+             {"target": addr(asm("rnd_compute_growth", 0)), "value": 0.20},
              {"target": addr(compute_2024), "value": 14.0}]
     result = engine.recalculate_file(path, edits=edits)
 

@@ -44,16 +44,22 @@ def test_libreoffice_recalculates_the_large_model_to_its_cached_values(large, tm
         assert (rep.mismatches, rep.errors, rep.master) == ([], [], 0), sc
         assert result["names"]["Scenario"]["v"] == sc
 
-    # final-year revenue of every scenario, as LibreOffice computes it, against a hand computation:
-    # each segment's FY2025 revenue is its 1H2025 revenue (total x share) plus 2H2025 = 1H2025 x (1 + the rest
-    # growth), then grown year by year at its assumed rates
+    # final-year revenue of every scenario, as LibreOffice computes it, against a hand computation: each
+    # segment's 1H2025 revenue (total x share) grows half on half through 2H2025, 1H2026 and 2H2026; FY2026 is
+    # 1H2026 + 2H2026, then grown year by year at its assumed rates from FY2027
     h1 = Period(2025, 6)
+    halves = [Period(2025, 6, 6), Period(2026, 6), Period(2026, 6, 6)]
+    years = [Period(y, 12) for y in large.forecast_years[2:]]
     summary = books[large.scenarios[0]].summary
     scenarios_tab = results[0]["cells"]["Scenarios"]
     for sc in large.scenarios:
-        expected = sum(large.actual("revenue", h1) * large.actual(f"share_{k}", h1)
-                       * (2 + large.assumptions[(sc, f"rest_growth_{k}")][0])
-                       * math.prod(1 + g for g in large.assumptions[(sc, f"growth_{k}")][1:])
-                       for k, _ in large.segments)
+        expected = 0.0
+        for k, _ in large.segments:
+            g = lambda p: large.value(sc, f"growth_{k}", p)  # noqa: E731
+            h = large.actual("revenue", h1) * large.actual(f"share_{k}", h1)
+            h = h * (1 + g(halves[0]))                           # 2H2025
+            first = h * (1 + g(halves[1]))                       # 1H2026
+            fy2026 = first + first * (1 + g(halves[2]))          # + 2H2026
+            expected += fy2026 * math.prod(1 + g(p) for p in years)
         cell = summary[sc][2]
         assert scenarios_tab[a1(cell.row, cell.col)]["v"] == pytest.approx(expected, rel=1e-9), sc

@@ -80,8 +80,9 @@ def test_each_estimate_against_every_scenario_by_hand(zhipu, view):
         assert cells["outside"].result() == (want != WITHIN)
         checked += 1
     assert checked == 7   # CLSA's revenue, JPM's two adjusted losses and net profit, three breakeven years
-    # CLSA's FY2026 revenue of 34 (RMB 3.4bn) lies above every scenario today, JPM's FY2026 adjusted loss within
-    assert view.cells["clsa_rev"]["position"].result() == ABOVE
+    # CLSA's FY2026 revenue of 34 (RMB 3.4bn) lies within the scenarios' range today (base 33.7, bull 45.6: 2H2026
+    # follows from 1H2026), JPM's FY2026 adjusted loss too
+    assert view.cells["clsa_rev"]["position"].result() == WITHIN
     assert view.cells["jpm_jun_adj26"]["position"].result() == WITHIN
 
 
@@ -95,20 +96,24 @@ def test_the_review_flag_counts_what_the_scenarios_do_not_bracket(zhipu, view):
 
 
 def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
-    """Move CLSA's revenue inside the scenarios' range, and JPM's FY2026 adjusted loss below every
-    scenario: the flags follow, and so does the count on the Cover."""
+    """Move CLSA's revenue above the scenarios' range and back inside it, and JPM's FY2026 adjusted loss below
+    every scenario: the flags follow, and so does the count on the Cover."""
     hand = by_hand(zhipu)
     revenue = sorted(hand[sc][0][2026][0] for sc in zhipu.scenarios)
     adjusted = min(hand[sc][0][2026][1] for sc in zhipu.scenarios)
     data = copy.deepcopy(zhipu)
     est = {e.id: e for e in data.market}
+    est["clsa_rev"].value = revenue[-1] + 1
+    above = build_book(data).tabs["scenarios"].market
+    assert above.cells["clsa_rev"]["position"].result() == ABOVE and above.cells["clsa_rev"]["outside"].result() == 1
+    assert above.outside.result() == view.outside.result() + 1
     est["clsa_rev"].value = (revenue[0] + revenue[-1]) / 2
     est["jpm_jun_adj26"].value = adjusted - 1
     book = build_book(data)
     moved = book.tabs["scenarios"].market
     assert moved.cells["clsa_rev"]["position"].result() == WITHIN and moved.cells["clsa_rev"]["outside"].result() == 0
     assert moved.cells["jpm_jun_adj26"]["position"].result() == BELOW
-    assert moved.outside.result() == view.outside.result()    # one flag cleared, one raised
+    assert moved.outside.result() == above.outside.result()    # one flag cleared, one raised
     cover = book.sheets[0]
     count = next(c for (r, col), c in cover.cells.items() if col == 1 and r > 0 and
                  cover.cell_at(r, 0) and cover.cell_at(r, 0).content == book.t("market.cover_count"))
@@ -157,8 +162,8 @@ def test_bad_market_rows_are_refused_with_file_row_and_column(tmp_path, row, col
 
 
 def test_the_market_view_is_live_in_libreoffice(zhipu, tmp_path):
-    """Edit CLSA's figure in LibreOffice to sit inside the range: the workbook recalculates to the model
-    rebuilt with that figure, cell for cell, and the review count drops."""
+    """Edit CLSA's figure in LibreOffice to sit above the range: the workbook recalculates to the model
+    rebuilt with that figure, cell for cell, and the review count rises."""
     require_engine()
     from model.engine import libreoffice as engine
     from test_engine import assert_engine_matches
@@ -166,11 +171,11 @@ def test_the_market_view_is_live_in_libreoffice(zhipu, tmp_path):
     path = tmp_path / "model.xlsx"
     write_book(book, path)
     hand = by_hand(zhipu)
-    inside = sum(hand[sc][0][2026][0] for sc in ("base", "bear")) / 2
+    above = max(hand[sc][0][2026][0] for sc in zhipu.scenarios) + 1
     changed = copy.deepcopy(zhipu)
-    next(e for e in changed.market if e.id == "clsa_rev").value = inside
-    result = engine.recalculate_file(path, edits=[{"target": "Market_clsa_rev", "value": inside}])
+    next(e for e in changed.market if e.id == "clsa_rev").value = above
+    result = engine.recalculate_file(path, edits=[{"target": "Market_clsa_rev", "value": above}])
     assert assert_engine_matches(build_book(changed), result) > 1000
-    assert result["names"]["MarketOutsideRange"]["v"] == book.names["MarketOutsideRange"].result() - 1
+    assert result["names"]["MarketOutsideRange"]["v"] == book.names["MarketOutsideRange"].result() + 1
     planted = plant_wrong_cache(book, book.tabs["scenarios"].market.cells["clsa_rev"]["bull"], tmp_path / "t.xlsx")
     planted.assert_caught(engine.recalculate_file(planted.path))

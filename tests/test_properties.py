@@ -24,7 +24,7 @@ from model.workbook.build import build_book
 from model.data.company import load
 from model.data.files import DataError
 from model.data.files import SMALLEST, excel_precision
-from model.data.periods import Period
+from model.data.periods import Period, forecast_periods
 from model.calc.formula import name_part
 from model.engine.verify import compare, cached_values
 from model.workbook.writer import write_book
@@ -113,17 +113,25 @@ def companies(draw):
     cash_drivers = [d for d in ("non_cash", "capex", "working_capital") if draw(st.booleans())]   # optional rows
     drivers = ([f"{pre}_{k}" for pre in ("growth", "gm") for k in keys] + rnd_drivers
                + ["other_opex_growth", "adjustments"] + cash_drivers)
-    if stub:   # the rest of the first forecast year has the rest_ twin of each income-statement driver
-        drivers += ["rest_" + d for d in drivers if d not in cash_drivers]
+    # with an interim of the first forecast year the near term runs in parts (split_years of them, default 2): the
+    # columns are the forecast periods, the income-statement drivers' values in the parts and later years, the
+    # cash drivers' in every full year
+    split_years = draw(st.sampled_from([None, 1, 2, 3]))
+    columns = forecast_periods(years, stub, 2 if split_years is None else split_years)
+    in_parts = {p.year for p in columns if not p.is_full_year}
     limits = lambda d: ranges[d] if d in ranges else ranges[d.split("_")[0]]  # noqa: E731
 
     def values(d):
-        plain = d.removeprefix("rest_")
-        drawn = [draw(amount(*limits(plain))) for _ in years]
-        if not stub or d in cash_drivers:
-            return drawn
-        return drawn[:1] + [None] * (len(years) - 1) if d != plain else [None] + drawn[1:]
+        takes = (lambda p: p.is_full_year) if d in cash_drivers else (
+            lambda p: not p.is_full_year or p.year not in in_parts)
+        return [draw(amount(*limits(d))) if takes(p) else None for p in columns]
     assumptions = {(sc, d): values(d) for sc in scenarios for d in drivers}
+    # a segment may be seasonal when the base year's interim of the stub's length gives its revenue (above 0)
+    first = Period(last, stub.months) if stub else None
+    def seg_revenue(k, p):
+        return actuals["revenue", p] * (1 if len(keys) == 1 else actuals.get((f"share_{k}", p)) or 0)
+    seasonal = [k for k in keys[:1] if first in periods and 0 < seg_revenue(k, first) < seg_revenue(k, base)
+                and draw(st.booleans())]
     rationales = {key: draw(TEXT) for key in assumptions}
     sources = [(f"S{i}", draw(TEXT.filter(str.strip)), draw(TEXT)) for i in range(1, count(1, 3) + 1)]
     cash_at = [base] + [q for q in periods if not q.is_full_year and q.year == last + 1   # where opening cash may be
@@ -142,6 +150,7 @@ def companies(draw):
     return {
         "segments": segments, "periods": periods, "actuals": actuals, "years": years, "scenarios": scenarios,
         "drivers": drivers, "assumptions": assumptions, "rationales": rationales, "sources": sources,
+        "columns": columns, "split_years": split_years, "seasonal": seasonal,
         "references": references, "notes": draw(st.lists(TEXT, min_size=3, max_size=3)),
         "default": draw(st.sampled_from([None] + scenarios)), "selected": draw(st.sampled_from([None] + scenarios)),
         "encoding": draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk"])), "blank_rows": draw(st.booleans()),
@@ -173,7 +182,9 @@ def write_company(spec, folder):
         (folder / name).write_bytes(out.getvalue().encode(spec["encoding"]))
 
     q = lambda s: json.dumps(s, ensure_ascii=False)  # noqa: E731  (a TOML basic string)
-    segs = "".join(f"\n[[segments]]\nkey = {q(k)}\nlabel = {q(label)}\n" for k, label in spec["segments"])
+    segs = "".join(f"\n[[segments]]\nkey = {q(k)}\nlabel = {q(label)}\n" + ("seasonal = true\n" if k in spec["seasonal"]
+                                                                              else "") for k, label in spec["segments"])
+    split = f"split_years = {spec['split_years']}\n" if spec["split_years"] is not None else ""
     default = f"default_scenario = {q(spec['default'])}\n" if spec["default"] else ""
     tolerances = (f'\n[tolerances]\nshare_sum = {spec["share_sum"]!r}\namount = {spec["amount"]!r}\nsegment_margin = 0.005\n'
                   if spec["tolerances"] else "")
@@ -181,7 +192,7 @@ def write_company(spec, folder):
         f"{key} = {v!r}\n" for key, v in zip(("growth_step", "cost_growth_step", "tornado_step"), spec["steps"]))
     toml = (f'name = {q(spec["notes"][0].strip() or "Co")}\ncurrency = "RMB"\nunit = "RMB m"\n'
             f'fiscal_year_end = {q(spec["year_end"])}\nas_of = {spec["years"][0] + 1}-01-28\nforecast_end = {spec["years"][-1]}\n'
-            f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{segs}{tolerances}{steps}')
+            f'adjustments_label = {q(spec["adjustments_label"])}\n{default}{split}{segs}{tolerances}{steps}')
     (folder / "company.toml").write_bytes(toml.encode(spec["encoding"]))
     ids = [s[0] for s in spec["sources"]]
     rows = [["item", "period", "value", "source", "note"]]
@@ -192,9 +203,9 @@ def write_company(spec, folder):
         rows.append([item, p.code, "" if v is None else number(v, spec, rate), "; ".join(ids[: i % 3]),
                      spec["notes"][i % 3]])
     csv_file("actuals.csv", rows)
-    rows = [["scenario", "driver"] + [f"FY{y}" for y in spec["years"]] + ["rationale"]]
+    rows = [["scenario", "driver"] + [p.code for p in spec["columns"]] + ["rationale"]]
     for (sc, d), values in spec["assumptions"].items():
-        rate = d.removeprefix("rest_") not in ("adjustments", "non_cash", "capex", "working_capital")
+        rate = d not in ("adjustments", "non_cash", "capex", "working_capital")
         rows.append([sc, d] + ["" if v is None else number(v, spec, rate) for v in values] + [spec["rationales"][sc, d]])
     csv_file("assumptions.csv", rows)
     csv_file("funding.csv", [["item", "period", "value", "unit", "source", "note"]]

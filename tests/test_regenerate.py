@@ -21,6 +21,7 @@ def run(*args, **kw):
 from model.regen import backup
 from model.data.company import load
 from model.regen.userbook import header_period
+from model.data.periods import Period
 
 
 def named(path, name):
@@ -62,16 +63,16 @@ def built(tmp_path):
 # --- edits survive ---
 
 def test_edits_survive_a_rebuild_and_reset_discards_them(built):
-    # Asm_base_growth_cloud covers FY2026E..FY2030E (FY2025E is 1H2025 + 2H2025E, driven by the rest_ rows):
-    # offset 1 is FY2027E. Act_ ranges start at FY2022.
-    edit(built, built, {("Asm_base_growth_cloud", 1): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
+    # Asm_base_growth_cloud covers the forecast periods 2H2025E (offset 0), FY2025E (1, blank: 1H2025A + 2H2025E),
+    # 1H2026E, 2H2026E, FY2026E (4, blank), FY2027E (5) ... FY2030E (8). Act_ ranges start at FY2022.
+    edit(built, built, {("Asm_base_growth_cloud", 5): 2.0, ("Act_rnd", 1): 5.5, ("Tol_amount", 0): 0.001,
                         ("Scenario", 0): "bull"})
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "Edits in model.xlsx: 4 kept, 0 dropped" in res.stdout
     assert "kept     Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 200% (data 100%)" in res.stdout
     assert "kept     Act_rnd  R&D expense  FY2023A: 5.5 (data 5.289)" in res.stdout
-    assert named(built, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
+    assert named(built, "Asm_base_growth_cloud") == [2.173, None, 0.38093, 0.38093, None, 2.0, 0.8, 0.6, 0.5]
     assert named(built, "Act_rnd")[:3] == [0.844, 5.5, 21.954]
     assert named(built, "Tol_amount") == [0.001] and named(built, "Scenario") == ["bull"]
     # the regenerated workbook computes with them (bull selected, cached on the Cover) and marks them
@@ -84,11 +85,11 @@ def test_edits_survive_a_rebuild_and_reset_discards_them(built):
     assert any(v.startswith("Source: note; S2") and v.endswith("the data files give 5.289.") for v in marked.values())
 
     again = run("build", "--data", ZHIPU, "--out", built)   # edits are still recognised as edits a build later
-    assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[1] == 2.0
+    assert "4 kept" in again.stdout and named(built, "Asm_base_growth_cloud")[5] == 2.0
 
     reset = run("build", "--data", ZHIPU, "--out", built, "--reset")
     assert reset.returncode == 0 and "--reset" in reset.stdout and "  kept " not in reset.stdout
-    assert named(built, "Asm_base_growth_cloud")[1] == 1.0 and named(built, "Scenario") == ["base"]
+    assert named(built, "Asm_base_growth_cloud")[5] == 1.0 and named(built, "Scenario") == ["base"]
     assert len(backup.backups(built)) == 2 and len(backup.backups(built, "kept")) == 1  # the discarded edits
 
 
@@ -132,7 +133,8 @@ def test_values_that_break_a_data_rule_are_dropped_with_the_reason(built):
     assert "revenue for FY2024 is the base of the forecast and cannot be blank" in res.stdout
     assert "'moon' is not a scenario in assumptions.csv" in res.stdout
     assert "1 kept, 4 dropped" in res.stdout
-    assert named(built, "Asm_base_growth_onprem")[0] == 0.7 and named(built, "Act_revenue")[2] == 3.12414
+    assert named(built, "Asm_base_growth_onprem")[0] == 1.262 and named(built, "Act_revenue")[2] == 3.12414
+    assert named(built, "Asm_bull_gm_onprem")[3] == 0.7   # 2H2026E: kept
     assert "Checks: OK" in res.stdout
 
 
@@ -140,13 +142,13 @@ def test_a_workbook_without_build_record_keeps_every_difference(built):
     wb = openpyxl.load_workbook(built)
     del wb["_meta"]
     wb.save(built)
-    edit(built, built, {("Asm_bull_adjustments", 4): 1.25})
+    edit(built, built, {("Asm_bull_adjustments", 8): 1.25})   # FY2030E
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "no build record" in res.stdout
     assert ("kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bull: 1.25 "
             "(data 2.5)") in res.stdout
-    assert named(built, "Asm_bull_adjustments")[4] == 1.25
+    assert named(built, "Asm_bull_adjustments")[8] == 1.25
 
 
 def test_a_workbook_that_cannot_be_read_is_left_alone_unless_reset(tmp_path):
@@ -185,8 +187,19 @@ def add_full_year_and_drop_bear(folder):
     (folder / "funding.csv").write_text(text.replace("opening_cash,1H2025,25.52,", "opening_cash,FY2025,60.0,"),
                                         encoding="utf-8")
     add_test_source(folder)
+    # no interim of FY2026 yet: FY2026 is forecast as a whole, no longer in halves, so its drivers need a value
+    # for the year (a user re-forecasts it: here FY2027's); its half-year columns are then not used (noted)
     lines = (folder / "assumptions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    (folder / "assumptions.csv").write_text("".join(ln for ln in lines if not ln.startswith("bear,")), encoding="utf-8")
+    head = lines[0].strip().split(",")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        if ln.startswith("bear,"):
+            continue
+        cells = ln.rstrip("\n").split(",")
+        if not cells[head.index("FY2026")]:
+            cells[head.index("FY2026")] = cells[head.index("FY2027")]
+        out.append(",".join(cells) + "\n")
+    (folder / "assumptions.csv").write_text("".join(out), encoding="utf-8")
 
 
 def add_test_source(folder):
@@ -198,21 +211,21 @@ def add_test_source(folder):
 
 
 def test_a_new_actual_year_moves_the_forecast_and_drops_stale_edits(built, tmp_path):
-    edit(built, built, {("Asm_base_rest_growth_cloud", 0): 1.8, ("Asm_base_growth_cloud", 1): 2.0,
-                        ("Asm_bear_gm_cloud", 2): 0.3, ("Act_selling_marketing", 1): 1.1})   # FY2028E
+    edit(built, built, {("Asm_base_growth_cloud", 0): 1.8, ("Asm_base_growth_cloud", 5): 2.0,   # 2H2025E, FY2027E
+                        ("Asm_bear_gm_cloud", 6): 0.3, ("Act_selling_marketing", 1): 1.1})   # FY2028E
     data = data_copy(tmp_path)
     add_full_year_and_drop_bear(data)
     res = run("build", "--data", data, "--out", built)
     assert res.returncode == 0, res.stderr
     out = res.stdout
     assert "2 kept, 2 dropped" in out
-    assert ("dropped  Asm_base_rest_growth_cloud  Rest of year: growth — Cloud / MaaS  2H2025E  base: 180%; FY2025 is now an "
+    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  2H2025E  base: 180%; 2H2025 is now an "
             "actual year (FY2025 actuals are in the data)") in out
     assert "dropped  Asm_bear_gm_cloud  Gross margin — Cloud / MaaS  FY2028E  bear: 30%; scenario 'bear' no longer " \
            "exists in assumptions.csv" in out
     assert "note: assumptions.csv: column FY2025 ignored" in out
-    # the forecast now starts in FY2026: the FY2027E edit is the second forecast column
-    assert named(built, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
+    # the forecast now starts in FY2026, a year without halves: the FY2027E edit is the second forecast column
+    assert named(built, "Asm_base_growth_cloud") == [1.0, 2.0, 0.8, 0.6, 0.5]
     assert named(built, "Act_revenue")[:4] == [0.57409, 1.24538, 3.12414, 7.0]
     assert named(built, "Act_selling_marketing")[:4] == [0.1514, 1.1, 3.87, None]
     wb = openpyxl.load_workbook(built, data_only=True)
@@ -229,7 +242,8 @@ def test_an_extra_past_year_column_is_ignored_with_a_note(tmp_path):
     d = load(data)
     assert d.forecast_years[0] == 2026 and [p.code for p in d.full_years][-1] == "FY2025"
     assert any("column FY2025 ignored" in n for n in d.notes)
-    assert d.assumptions[("base", "growth_cloud")] == [1.5, 1.0, 0.8, 0.6, 0.5]
+    assert d.assumptions[("base", "growth_cloud")] == [1.0, 1.0, 0.8, 0.6, 0.5]
+    assert any("column 1H2026 ignored (not a forecast period" in n for n in d.notes)
 
 
 # --- nothing is lost ---
@@ -282,9 +296,9 @@ def test_a_fault_mid_write_leaves_the_old_workbook_intact(built, monkeypatch):
 
 def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_path):
     data = data_copy(tmp_path)
-    edit(built, built, {("Asm_base_growth_cloud", 1): 0.655, ("Act_rnd_compute", 2): 14.0,   # FY2027E
+    edit(built, built, {("Asm_base_growth_cloud", 5): 0.655, ("Act_rnd_compute", 2): 14.0,   # FY2027E
                         ("Act_selling_marketing", 1): 1.1, ("Tol_amount", 0): 0.001,
-                        ("Asm_bear_rest_adjustments", 0): 9.5})   # 2H2025E (the FY2025 column of its row)
+                        ("Asm_bear_adjustments", 0): 9.5})   # 2H2025E
     res = run("edits", built, "--data", data)
     assert res.returncode == 0, res.stderr
     rows = [ln.split() for ln in res.stdout.splitlines()]
@@ -298,8 +312,8 @@ def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_pa
     res = run("edits", built, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     asm = (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert "base,growth_cloud,,150%,65.5%,80%,60%,50%," in asm
-    assert "bear,rest_adjustments,9.5,,,,,," in asm
+    assert "base,growth_cloud,217.3%,,38.0930%,38.0930%,,65.5%,80%,60%,50%," in asm
+    assert "bear,adjustments,9.5,,2,2,,4.0,4.0,4.0,4.0," in asm
     act = (data / "actuals.csv").read_text(encoding="utf-8")
     assert "rnd_compute,FY2024,14,S5; S6,70.7% of FY2024 R&D" in act
     assert "selling_marketing,FY2023,1.1,,entered in the workbook" in act
@@ -311,7 +325,7 @@ def test_edits_lists_differences_and_apply_makes_them_the_defaults(built, tmp_pa
         saved, = backup.backups(data / name, "kept")
         assert saved.read_text(encoding="utf-8") == text
     d = load(data)
-    assert d.assumptions[("base", "growth_cloud")][2] == pytest.approx(0.655)
+    assert d.assumptions[("base", "growth_cloud")][5] == pytest.approx(0.655)
     assert run("edits", built, "--data", data).stdout.startswith("No differences")
 
 
@@ -319,7 +333,7 @@ def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
     from model.workbook.build import build_book
     new = tmp_path / "new.xlsx"
     shutil.copy(built, new)
-    edit(new, new, {("Asm_bear_growth_cloud", 2): 0.9})   # FY2028E (the range starts at FY2026E)
+    edit(new, new, {("Asm_bear_growth_cloud", 6): 0.9})   # FY2028E (the range starts at 2H2025E)
     res = run("build", "--data", ZHIPU, "--out", new)   # recalculated by the rebuild
     assert res.returncode == 0
     res = run("diff", built, new)
@@ -329,7 +343,7 @@ def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
     assert out[1] == ("  changed  Asm_bear_growth_cloud  Revenue growth — Cloud / MaaS  FY2028E  bear: 40% → 90%")
     d = load(ZHIPU)
     expected_old = build_book(d).summary["bear"][2].result()
-    d.assumptions[("bear", "growth_cloud")][3] = 0.9
+    d.assumptions[("bear", "growth_cloud")][6] = 0.9
     expected_new = build_book(d).summary["bear"][2].result()
     bear = next(ln for ln in out if ln.startswith("  bear: "))
     assert f"Revenue, final year: {expected_old:,.2f} → {expected_new:,.2f}" in bear
@@ -378,36 +392,32 @@ def test_a_second_company_with_spaced_scenario_names_and_one_rnd_line(tmp_path):
     out = tmp_path / "meridian.xlsx"
     assert run("build", "--data", MERIDIAN, "--out", out).returncode == 0
     base = len(load(MERIDIAN).full_years) - 1  # the base year's column in Act_ ranges
-    # Asm_price_war_rnd_growth starts at FY2027E (FY2026E is 9M2026 + Q4 2026E)
-    edit(out, out, {("Asm_price_war_rnd_growth", 0): 0.33, ("Act_rnd_compute", 1): 4.0,
+    # Asm_price_war_rnd_growth spans Q4 2026E, FY2026E (blank: 9M2026A + Q4 2026E), 9M2027E, Q4 2027E, FY2027E
+    # (blank), FY2028E (offset 5) ...
+    edit(out, out, {("Asm_price_war_rnd_growth", 5): 0.33, ("Act_rnd_compute", 1): 4.0,
                     ("Act_rnd_compute", base): 9.0})
     res = run("build", "--data", MERIDIAN, "--out", out)
     assert res.returncode == 0, res.stderr
-    assert "kept     Asm_price_war_rnd_growth  R&D growth  FY2027E  price war: 33% (data 12%)" in res.stdout
-    # compute entered for the base year, or for an earlier year (its share of R&D would be carried to the base
-    # year), would split R&D, which this company forecasts as one line: both are dropped, saying why
-    assert "1 kept, 2 dropped" in res.stdout
-    assert "dropped  Act_rnd_compute  of which compute  FY2023A: 4; compute for FY2023 decides how R&D is forecast " \
-           "(split or not, its share of R&D carried to FY2025)" in res.stdout
-    assert "dropped  Act_rnd_compute  of which compute  FY2025A: 9; compute for FY2025 decides" in res.stdout
-    assert named(out, "Asm_price_war_rnd_growth")[0] == 0.33 and named(out, "Act_rnd_compute")[1] is None
+    assert "kept     Asm_price_war_rnd_growth  R&D growth  FY2028E  price war: 33% (data 8%)" in res.stdout
+    assert "decides how R&D is forecast" in res.stdout and "2 kept, 1 dropped" in res.stdout
+    assert named(out, "Asm_price_war_rnd_growth")[5] == 0.33 and named(out, "Act_rnd_compute")[1] == 4.0
     data = data_copy(tmp_path, MERIDIAN)
     assert run("edits", out, "--data", data, "--apply").returncode == 0
-    assert "price war,rnd_growth,,33%,8%," in (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert load(data).actual("rnd_compute", load(data).full_years[1]) is None
+    assert "price war,rnd_growth,-16%,,21.4774%,21.4774%,,33%,6%," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert load(data).actual("rnd_compute", load(data).full_years[1]) == 4.0
 
 
 def test_analysis_inputs_survive_a_rebuild_and_apply_to_their_files(built, tmp_path):
     """Funding, sensitivity steps, claims and cash-flow drivers are inputs like the others: kept by a
     rebuild, listed by `edits`, and written back into funding.csv, company.toml and claims.csv."""
     edit(built, built, {("Fund_fx_rate", 0): 0.9, ("Fund_raise_year", 0): 2027, ("Step_growth_step", 0): 0.2,
-                        ("Claim_MULT", 0): 5.44, ("Asm_bull_capex", 1): 7.5})
+                        ("Claim_MULT", 0): 5.44, ("Asm_bull_capex", 3): 7.5})   # FY2026E (after FY2025E and its halves)
     res = run("build", "--data", ZHIPU, "--out", built)
     assert res.returncode == 0, res.stderr
     assert "5 kept, 0 dropped" in res.stdout
     assert named(built, "Fund_fx_rate") == [0.9] and named(built, "Fund_raise_year") == [2027]
     assert named(built, "Step_growth_step") == [0.2] and named(built, "Claim_MULT") == [5.44]
-    assert named(built, "Asm_bull_capex")[1] == 7.5
+    assert named(built, "Asm_bull_capex")[3] == 7.5
 
     data = data_copy(tmp_path)
     res = run("edits", built, "--data", data, "--apply")
@@ -417,10 +427,10 @@ def test_analysis_inputs_survive_a_rebuild_and_apply_to_their_files(built, tmp_p
     assert "growth_step = 0.2 " in (data / "company.toml").read_text(encoding="utf-8")
     assert "MULT,Revenue up 5.47 times in three years (FY2022-24),营收三年增长5.47倍,5.44,x," in \
         (data / "claims.csv").read_text(encoding="utf-8")
-    assert "bull,capex,2.0,7.5,4.5," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert "bull,capex,,2.0,,,7.5,4.5," in (data / "assumptions.csv").read_text(encoding="utf-8")
     d = load(data)
     assert d.funding["fx_rate"].value == 0.9 and d.funding["equity_raise"].period.year == 2027
-    assert d.sensitivity["growth_step"] == 0.2 and d.assumptions[("bull", "capex")][1] == 7.5
+    assert d.sensitivity["growth_step"] == 0.2 and d.value("bull", "capex", Period(2026, 12)) == 7.5
 
 
 def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
@@ -429,13 +439,14 @@ def test_an_edited_optional_cash_driver_is_written_as_a_new_row(tmp_path):
     data = data_copy(tmp_path, MERIDIAN)
     out = tmp_path / "m.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
-    edit(out, out, {("Asm_downside_capex", 2): 12.5, ("Step_tornado_step", 0): 0.02})
+    edit(out, out, {("Asm_downside_capex", 4): 12.5, ("Step_tornado_step", 0): 0.02})   # FY2028E
     res = run("edits", out, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
-    assert "downside,capex,0,0,12.5,0,0,0," in (data / "assumptions.csv").read_text(encoding="utf-8")
+    assert "downside,capex,,0,,,0,12.5,0,0,0," in (data / "assumptions.csv").read_text(encoding="utf-8")
     assert "[sensitivity]\ntornado_step = 0.02\n" in (data / "company.toml").read_text(encoding="utf-8")
     d = load(data)
-    assert d.assumptions[("downside", "capex")] == [0, 0, 12.5, 0, 0, 0] and d.sensitivity["tornado_step"] == 0.02
+    assert d.assumptions[("downside", "capex")] == [None, 0, None, None, 0, 12.5, 0, 0, 0]
+    assert d.sensitivity["tornado_step"] == 0.02
 
 
 def test_an_edit_of_the_old_margin_step_is_dropped_with_its_reason(tmp_path):

@@ -38,8 +38,9 @@ def test_libreoffice_edits_survive_and_the_rebuild_equals_libreoffices_recalcula
     w0 = built(tmp_path)
     user = tmp_path / "edited.xlsx"
     edits = [{"target": "Scenario", "value": "bull"},
-             {"target": address(w0, "Asm_bull_growth_cloud", 1), "value": 2.0},   # FY2027E (the range starts at FY2026E)
-             {"target": address(w0, "Asm_bull_rest_rnd_compute_growth", 0), "value": 0.2},   # 2H2025E
+             # a driver's range spans 2H2025E (offset 0), FY2025E (blank), 1H2026E, 2H2026E, FY2026E (blank), FY2027E (5)
+             {"target": address(w0, "Asm_bull_growth_cloud", 5), "value": 2.0},   # FY2027E
+             {"target": address(w0, "Asm_bull_rnd_compute_growth", 0), "value": 0.2},   # 2H2025E
              {"target": address(w0, "Act_rnd_compute", 2), "value": 14.0},
              {"target": address(w0, "Tol_amount"), "value": 0.0002}]
     lo = engine.recalculate_file(w0, edits=edits, save_as=user)   # the user's file, and LibreOffice's numbers for it
@@ -49,7 +50,7 @@ def test_libreoffice_edits_survive_and_the_rebuild_equals_libreoffices_recalcula
     assert "Edits in edited.xlsx: 5 kept, 0 dropped" in res.stdout
     assert "kept     Asm_bull_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  bull: 200% (data 150%)" in res.stdout
     assert "warning" not in res.stderr        # LibreOffice's save adds nothing a rebuild would drop
-    assert named(user, "Asm_bull_growth_cloud")[1] == 2.0 and named(user, "Act_rnd_compute")[2] == 14.0
+    assert named(user, "Asm_bull_growth_cloud")[5] == 2.0 and named(user, "Act_rnd_compute")[2] == 14.0
     assert named(user, "Scenario") == ["bull"] and named(user, "Tol_amount") == [0.0002]
 
     rep = compare(cached_values(user), lo)
@@ -59,7 +60,7 @@ def test_libreoffice_edits_survive_and_the_rebuild_equals_libreoffices_recalcula
     before = named(w0, "CumulativeLossToBreakeven")[0]
     assert lo["names"]["CumulativeLossToBreakeven"]["v"] != pytest.approx(before, rel=1e-6)
     saved, = backup.backups(user)
-    assert named(saved, "Asm_bull_growth_cloud")[1] == 2.0
+    assert named(saved, "Asm_bull_growth_cloud")[5] == 2.0
 
 
 def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
@@ -77,9 +78,9 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     wb = openpyxl.load_workbook(step1)
     (_, block), = wb.defined_names["Asm_base_growth_cloud"].destinations
     target = wb["Inputs"].max_row + 5
-    edits = [{"target": f"Inputs!G{target}", "value": 2.0},   # FY2027E: the block's second cell (F, G: FY2026E, FY2027E)
+    edits = [{"target": f"Inputs!K{target}", "value": 2.0},   # FY2027E: the block's sixth cell (F: 2H2025E ... K)
              {"target": address(step1, "Act_selling_marketing", 1), "value": 1.1},
-             {"target": address(step1, "Asm_bear_adjustments", 4), "value": 6.0}]
+             {"target": address(step1, "Asm_bear_adjustments", 8), "value": 6.0}]   # FY2030E
     engine.recalculate_file(step1, move_ranges=[["Inputs", block.replace("$", ""), f"F{target}"]], edits=edits,
                             save_as=user)
     assert address(user, "Asm_base_growth_cloud") == f"Inputs!F{target}"
@@ -87,8 +88,8 @@ def test_inserted_rows_moved_blocks_and_added_content(engine, tmp_path):
     res = run("build", "--data", ZHIPU, "--out", user)
     assert res.returncode == 0, res.stderr
     assert "3 kept, 0 dropped" in res.stdout
-    assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
-    assert named(user, "Act_selling_marketing")[1] == 1.1 and named(user, "Asm_bear_adjustments")[4] == 6.0
+    assert named(user, "Asm_base_growth_cloud") == [2.173, None, 0.38093, 0.38093, None, 2.0, 0.8, 0.6, 0.5]
+    assert named(user, "Act_selling_marketing")[1] == 1.1 and named(user, "Asm_bear_adjustments")[8] == 6.0
     warned = [ln.strip() for ln in res.stderr.splitlines()[1:]]
     assert sorted(warned) == sorted(["Inputs!A19: 'my note on the actuals' not carried: its row is not one the model "
                                      "writes (a row you inserted?)",
@@ -122,36 +123,41 @@ net_income,9M2025,-34,test,
 def test_data_updates_roll_the_model_forward_over_an_edited_workbook(engine, tmp_path):
     w0 = built(tmp_path)
     user = tmp_path / "edited.xlsx"
-    edits = [{"target": address(w0, "Asm_base_rest_growth_cloud", 0), "value": 1.8},   # FY2025E's rest (2H2025E)
-             {"target": address(w0, "Asm_base_growth_cloud", 1), "value": 2.0},   # FY2027E
-             {"target": address(w0, "Asm_bear_gm_cloud", 2), "value": 0.3},       # FY2028E
+    edits = [{"target": address(w0, "Asm_base_growth_cloud", 0), "value": 1.8},   # 2H2025E
+             {"target": address(w0, "Asm_base_growth_cloud", 5), "value": 2.0},   # FY2027E
+             {"target": address(w0, "Asm_bear_gm_cloud", 6), "value": 0.3},       # FY2028E
              {"target": address(w0, "Act_selling_marketing", 1), "value": 1.1}]
     engine.recalculate_file(w0, edits=edits, save_as=user)
     data = data_copy(tmp_path)
 
-    # 1. the 9M2025 interim arrives: a new interim column, the forecast still starts in FY2025, now as 9M2025
-    # plus Q4 2025E (the FY2025 rest_ drivers: the kept edit among them)
+    # 1. the 9M2025 interim arrives: the forecast still starts in FY2025, now as 9M2025A + Q4 2025E, and FY2026 runs
+    # as 9M2026E + Q4 2026E: the user re-lays the near-term columns (the half-year values kept as test figures)
     with open(data / "actuals.csv", "a", encoding="utf-8") as f:
         f.write(NINE_MONTHS)
     add_test_source(data)
+    text = (data / "assumptions.csv").read_text(encoding="utf-8")
+    (data / "assumptions.csv").write_text(text.replace("2H2025,FY2025,1H2026,2H2026,", "Q4 2025,FY2025,9M2026,Q4 2026,", 1),
+                                          encoding="utf-8")
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
-    assert "4 kept, 0 dropped" in res.stdout and "Checks: OK" in res.stdout
+    assert "3 kept, 1 dropped" in res.stdout and "Checks: OK" in res.stdout
+    assert ("2H2025E  base: 180%; 2H2025 is no longer a period of this driver (the forecast's periods: Q4 2025, "
+            "9M2026, Q4 2026, FY2027") in res.stdout
     interim = tmp_path / "interim.xlsx"
     shutil.copy(user, interim)
-    assert named(interim, "Act_revenue")[-4:] == [0.449, 0.9, 1.90877, 3.2]   # 1H2024 9M2024 1H2025 9M2025
-    assert named(interim, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
-    assert named(interim, "Asm_base_rest_growth_cloud") == [1.8]
+    # the Act_ range runs by column: the years, the interim of the near term (9M2025), then the earlier interims
+    assert [v for v in named(interim, "Act_revenue") if v is not None] == [0.57409, 1.24538, 3.12414, 3.2, 0.449, 0.9,
+                                                                             1.90877]
+    assert named(interim, "Asm_base_growth_cloud") == [2.173, None, 0.38093, 0.38093, None, 2.0, 0.8, 0.6, 0.5]
 
     # 2. FY2025 arrives and the bear scenario is retired: the forecast starts in FY2026
     add_full_year_and_drop_bear(data)
     res = run("build", "--data", data, "--out", user)
     assert res.returncode == 0, res.stderr
-    assert "2 kept, 2 dropped" in res.stdout
-    assert "Q4 2025E  base: 180%; FY2025 is now an actual year (FY2025 actuals are in the data)" in res.stdout   # named by its column
+    assert "2 kept, 1 dropped" in res.stdout
     assert "FY2028E  bear: 30%; scenario 'bear' no longer exists in assumptions.csv" in res.stdout
     assert "note: assumptions.csv: column FY2025 ignored" in res.stdout
-    assert named(user, "Asm_base_growth_cloud") == [1.5, 2.0, 0.8, 0.6, 0.5]
+    assert named(user, "Asm_base_growth_cloud") == [1.0, 2.0, 0.8, 0.6, 0.5]
     assert named(user, "Act_selling_marketing")[1] == 1.1
 
     # both workbooks recalculate in LibreOffice to their cached values, every check passing

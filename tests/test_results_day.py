@@ -1,8 +1,9 @@
 """Results day, end to end (issue 11): a workbook built from the January 2026 data (actuals to
 1H2025) and edited in LibreOffice as a user would is rebuilt with today's data (FY2025 and 1H2026
-actuals, the 2026 funding events). The FY2027+ edits are kept (but where the new data re-forecast
-the same value: a conflict for the user to decide on the Review tab), the FY2025 ones reported as dropped because
-actuals replaced them, `diff OLD NEW` shows the update per scenario, and LibreOffice
+actuals, the 2026 funding events). The edits of periods still forecast are kept (but where the new data
+re-forecast the same value: the data file wins, with a message), those of periods actuals replaced
+(2H2025, 1H2026) and of a year now shown in halves (FY2027) reported as dropped with the reason,
+`diff OLD NEW` shows the update per scenario, and LibreOffice
 recalculates the rebuilt workbook with no mismatch and no error value."""
 import shutil
 
@@ -35,14 +36,16 @@ def rolled(engine, tmp_path_factory):
     january = tmp / "january.xlsx"
     assert run("build", "--data", ZHIPU_JAN, "--out", january).returncode == 0
     user = tmp / "zhipu_model.xlsx"
-    # the January forecast runs FY2025..FY2030, FY2025 = 1H2025A + 2H2025E: the full-year drivers' ranges
-    # start at FY2026 (offset 0), the rest_ drivers' are the one 2H2025E cell
-    edits = [{"target": address(january, "Asm_bull_adjustments", 1), "value": 3.0},       # FY2027: kept
-             {"target": address(january, "Asm_bull_other_opex_growth", 1), "value": 0.2},  # FY2027: kept
-             {"target": address(january, "Asm_bear_adjustments", 4), "value": 5.0},       # FY2030: kept
-             {"target": address(january, "Asm_base_growth_cloud", 1), "value": 8.0},      # FY2027, re-forecast in the data
-             {"target": address(january, "Asm_base_rest_growth_onprem", 0), "value": 0.9},     # 2H2025: now actual
-             {"target": address(january, "Asm_bull_rest_rnd_compute_growth", 0), "value": 0.4}]  # 2H2025: now actual
+    # the January forecast runs in halves for FY2025 (1H2025A + 2H2025E) and FY2026 (1H2026E + 2H2026E), then by
+    # year: a driver's range spans 2H2025 (offset 0), FY2025 (1, blank), 1H2026 (2), 2H2026 (3), FY2026 (4, blank),
+    # FY2027 (5) ... FY2030 (8)
+    edits = [{"target": address(january, "Asm_bull_adjustments", 6), "value": 3.0},       # FY2028: kept
+             {"target": address(january, "Asm_bull_other_opex_growth", 6), "value": 0.2},  # FY2028: kept
+             {"target": address(january, "Asm_bear_adjustments", 8), "value": 5.0},       # FY2030: kept
+             {"target": address(january, "Asm_base_growth_cloud", 6), "value": 8.0},      # FY2028, re-forecast in the data
+             {"target": address(january, "Asm_base_growth_onprem", 0), "value": 0.9},     # 2H2025: now actual
+             {"target": address(january, "Asm_bull_rnd_compute_growth", 2), "value": 0.4},  # 1H2026: now actual
+             {"target": address(january, "Asm_bear_other_opex_growth", 5), "value": 0.3}]  # FY2027: now in halves
     engine.recalculate_file(january, edits=edits, save_as=user)
     edited = tmp / "edited_copy.xlsx"
     shutil.copy(user, edited)
@@ -56,38 +59,43 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     res, _, user = rolled
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert "Edits in zhipu_model.xlsx: 3 kept, 2 dropped, 1 to decide on the Review tab" in out
-    # FY2027+ edits of values the new data leave as they were are kept, in their own years
-    assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2027E  bull: 3 (data 2.5)" in out
-    assert "kept     Asm_bull_other_opex_growth  Other operating costs growth  FY2027E  bull: 20% (data 10%)" in out
+    assert "Edits in zhipu_model.xlsx: 3 kept, 4 dropped" in out
+    # edits of periods still forecast whose values the new data leave as they were are kept, in their own years
+    assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2028E  bull: 3 (data 2.5)" in out
+    assert "kept     Asm_bull_other_opex_growth  Other operating costs growth  FY2028E  bull: 20% (data 10%)" in out
     assert "kept     Asm_bear_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bear: 5 (data 4)" in out
-    # a value the results day re-forecast: the data file's value stands until the user decides on the Review tab
-    assert ("decide   Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2027E  base: 800%; the data files "
-            "changed it from 100% to 80% since the workbook was built: the data file's value stands until you choose "
-            "on the Review tab") in out
-    # 2H2025 edits (the rest of FY2025): actuals replaced them
-    for name, value in (("Asm_base_rest_growth_onprem", "base: 90%"), ("Asm_bull_rest_rnd_compute_growth", "bull: 40%")):
-        assert any(ln.strip().startswith(f"dropped  {name}  ") and f"  {value}; FY2025 is now an actual year (FY2025 actuals "
-                   "are in the data)" in ln for ln in out.splitlines()), name
+    # a value the results day re-forecast: the data file wins, and the message says so
+    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2028E  base: 800%; the data files "
+            "changed it from 80% to 45% since the workbook was built: the data file wins") in out
+    # 2H2025 (the rest of FY2025) and 1H2026: actuals replaced them; FY2027 now runs in halves
+    lines = out.splitlines()
+    for name, why in (("Asm_base_growth_onprem", "  base: 90%; 2H2025 is now an actual year (FY2025 actuals are in the data)"),
+                      ("Asm_bull_rnd_compute_growth", "  bull: 40%; 1H2026 is now an actual period (1H2026 actuals are "
+                                                      "in the data)"),
+                      ("Asm_bear_other_opex_growth", "  bear: 30%; FY2027 is now 1H2027E plus 2H2027E (company.toml "
+                                                     "split_years): its 1H2027E and 2H2027E drivers forecast the year; "
+                                                     "enter the edit there if you meant it")):
+        assert any(ln.strip().startswith(f"dropped  {name}  ") and why in ln for ln in lines), name
     assert "Checks: OK" in out
-    # today's forecast: FY2026 = 1H2026A + 2H2026E, the full-year drivers' ranges run FY2027..FY2030
-    assert named(user, "Asm_bull_adjustments")[0] == 3.0
-    assert named(user, "Asm_bull_other_opex_growth")[0] == 0.2
-    assert named(user, "Asm_bear_adjustments")[3] == 5.0
-    assert named(user, "Asm_base_growth_cloud")[0] == 0.8
+    # today's forecast: FY2026 = 1H2026A + 2H2026E and FY2027 = 1H2027E + 2H2027E; a driver's range spans 2H2026
+    # (offset 0), FY2026 (blank), 1H2027, 2H2027, FY2027 (blank), FY2028 (5) ... FY2030 (7)
+    assert named(user, "Asm_bull_adjustments")[5] == 3.0
+    assert named(user, "Asm_bull_other_opex_growth")[5] == 0.2
+    assert named(user, "Asm_bear_adjustments")[7] == 5.0
+    assert named(user, "Asm_base_growth_cloud")[5] == 0.45
     assert named(user, "Act_revenue")[3] == FY2025_REVENUE
     # the user's January file is kept as a backup
     saved, = backup.backups(user) + backup.backups(user, "kept")   # dropped edits: a kept copy
-    assert named(saved, "Asm_base_rest_growth_onprem")[0] == 0.9
+    assert named(saved, "Asm_base_growth_onprem")[0] == 0.9
 
 
 def test_the_rebuild_equals_todays_data_with_the_kept_edits(rolled):
     """The rebuilt workbook equals a build of today's data with the three kept edits applied."""
     _, _, user = rolled
     data = load(ZHIPU)
-    data.assumptions[("bull", "adjustments")][1] = 3.0        # FY2027 (the list runs from FY2026)
-    data.assumptions[("bull", "other_opex_growth")][1] = 0.2
-    data.assumptions[("bear", "adjustments")][4] = 5.0
+    data.assumptions[("bull", "adjustments")][5] = 3.0        # FY2028 (the list runs by forecast period from 2H2026)
+    data.assumptions[("bull", "other_opex_growth")][5] = 0.2
+    data.assumptions[("bear", "adjustments")][7] = 5.0
     book = build_book(data)
     assert named(user, "Scenario") == ["base"]
     for sc in data.scenarios:

@@ -66,24 +66,31 @@ def test_missing_history_shows_na(meridian_book):
 def test_compute_is_history_only_when_not_given_for_the_base_year(meridian_book):
     sh = meridian_book.sheet("Income Statement")
     rows = {str(c.content).strip(): r for (r, col), c in sh.cells.items() if col == 0}
-    forecast_cols = range(2 + 4, 2 + 4 + 6)
+    tl = meridian_book.tabs["income"].lines.tl
+    forecast_cols = [tl.col[p] for p in tl.main if not tl.is_actual(p)]   # the parts and the years
     for label in ("R&D — compute", "R&D — people and other"):
         assert all(sh.cell_at(rows[label], c) is None for c in forecast_cols), label
     assert all(sh.cell_at(rows["Research & development"], c).is_formula for c in forecast_cols)
 
 
 def test_base_case_first_year_by_hand(meridian, meridian_book):
-    # FY2026 = the 9M2026 actual + Q4 2026, each Q4 flow the nine months' times (1 + its rest_ growth)
+    # FY2026 = the 9M2026 actual + Q4 2026, each Q4 flow the nine months' average quarter (x 3/9) x (1 + its
+    # growth): revenue +5%, R&D -4%, other costs +116%; margin 65%; adjustments 9.25
     b = meridian_book
-    assert line(b, "Income Statement", "Total revenue", "Q4 2026") == pytest.approx(189.0 * (1 - 0.65))
-    assert line(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(189.0 + 189.0 * (1 - 0.65))
-    assert line(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(171.0 + 171.0 * (1 - 0.68))
+    q4 = 189.0 * 3 / 9 * 1.05
+    assert line(b, "Income Statement", "Total revenue", "Q4 2026") == pytest.approx(q4)
+    assert line(b, "Income Statement", "Total revenue", "FY2026") == pytest.approx(189.0 + q4)
+    assert line(b, "Income Statement", "Research & development", "FY2026") == pytest.approx(171.0 + 171.0 / 3 * 0.96)
     opex_9m = (189.0 - 66.15) - 171.0 + 80.25
-    adj = (189.0 - 66.15) + 189.0 * 0.35 * 0.65 - (171.0 + 171.0 * 0.32) - (opex_9m + opex_9m * 0.72)
+    adj = (189.0 - 66.15) + q4 * 0.65 - (171.0 + 171.0 / 3 * 0.96) - (opex_9m + opex_9m / 3 * 2.16)
     assert line(b, "Income Statement", "Adjusted net income (loss)", "FY2026") == pytest.approx(adj)
     assert line(b, "Income Statement", "Net income (loss), reported", "FY2026") == pytest.approx(adj - (20.75 + 9.25))
-    # FY2027 grows from the full year FY2026
-    assert line(b, "Income Statement", "Total revenue", "FY2027") == pytest.approx((189.0 + 189.0 * 0.35) * 1.5)
+    # FY2027 = 9M2027 + Q4 2027: nine months at Q4 2026's run rate (x 9/3) x 1.334734, then Q4 2027 at theirs
+    # (x 3/9) x 1.334734 -- the run-rate growth that keeps the former view of FY2027, FY2026 x 1.5
+    m9 = q4 * 3 * 1.334734
+    assert line(b, "Income Statement", "Total revenue", "9M2027") == pytest.approx(m9)
+    assert line(b, "Income Statement", "Total revenue", "FY2027") == pytest.approx(m9 + m9 / 3 * 1.334734)
+    assert line(b, "Income Statement", "Total revenue", "FY2027") == pytest.approx((189.0 + q4) * 1.5, rel=1e-5)
     # like-for-like growth of Q4 2026 against Q4 2025 = FY2025 - 9M2025
     assert line(b, "Ratios", "Revenue growth (like for like)", "Q4 2026") == pytest.approx(
         189.0 * 0.35 / (150.0 - 105.0) - 1)
@@ -131,14 +138,14 @@ def test_edits_in_libreoffice_move_outputs_as_the_model_predicts(meridian, tmp_p
     b = build_book(meridian)
     write_book(b, path)
     changed = copy.deepcopy(meridian)
-    changed.assumptions[("price war", "rnd_growth")][1] = 0.30
+    changed.assumptions[("price war", "rnd_growth")][2] = 0.30   # 9M2027E (after Q4 2026E, FY2026E)
     changed.actuals["revenue"][FY(2025)].value = 140.0
     expected = build_book(changed, "price war")
     cell = lambda name, i: b.names[name].cells()[0][i]  # noqa: E731
     addr = lambda c: f"Inputs!{a1(c.row, c.col)}"  # noqa: E731
     result = engine.recalculate_file(path, edits=[
         {"target": "Scenario", "value": "price war"},
-        {"target": addr(cell("Asm_price_war_rnd_growth", 0)), "value": 0.30},   # FY2027 (FY2026: 9M + Q4)
+        {"target": addr(cell("Asm_price_war_rnd_growth", 2)), "value": 0.30},   # 9M2027E
         {"target": addr(cell("Act_revenue", 3)), "value": 140.0}])   # FY2025
     assert assert_engine_matches(expected, result) == len(list(expected.formula_cells())) > 500
     assert result["names"]["BreakevenYear"]["v"] == expected.names["BreakevenYear"].result()

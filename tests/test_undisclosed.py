@@ -10,7 +10,7 @@ import pytest
 from conftest import (ROOT, UNIT_FILES, ZHIPU_UNITS, cell, copy_folder, line, plant_wrong_cache, replace_in,
                       require_engine, run)
 from model.data.company import load
-from model.data.periods import Period
+from model.data.periods import Period, parse_column
 from model.workbook.build import build_book
 from model.workbook.provenance import ASSUMED, DERIVED, style_actuals
 
@@ -160,9 +160,12 @@ def test_r_and_d_is_one_line_when_compute_was_never_disclosed(units_book):
     b = units_book
     assert not data.split_compute
     assert "u_training" not in b.tabs["income"].lines.rows and "rnd_growth" in {d for d, _ in b.tabs["income"].drivers}
-    rnd = line(b, INC, "Research & development", "FY2027")
-    growth = data.assumptions[("base", "rnd_growth")][1]
-    assert rnd == pytest.approx(line(b, INC, "Research & development", "FY2026") * (1 + growth))
+    # in halves: each half grows from the half before (2H2026 from the 1H2026 actual), the year their sum
+    g = lambda code: data.value("base", "rnd_growth", parse_column(code))  # noqa: E731
+    h2_26 = line(b, INC, "Research & development", "1H2026") * (1 + g("2H2026"))
+    h1_27 = h2_26 * (1 + g("1H2027"))
+    assert line(b, INC, "Research & development", "2H2026") == pytest.approx(h2_26)
+    assert line(b, INC, "Research & development", "FY2027") == pytest.approx(h1_27 + h1_27 * (1 + g("2H2027")))
     assert any(n.startswith("units.toml: compute within R&D is not known for FY2025") for n in data.notes)
     # the contribution's cost lines: R&D as one fixed line
     ue = b.tabs["units"].blocks["base"]

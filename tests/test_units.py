@@ -316,29 +316,36 @@ def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
     data = load(ZHIPU_UNIT_ONLY)
     assert data.base_year == FY(2025) and data.forecast_years == [2026, 2027, 2028, 2029, 2030]
     assert data.actual("rnd_compute", FY(2025)) is None and data.actual("rnd_compute_share", FY(2025)) == 0.718
-    assert not any(n.startswith("units.csv: column") for n in data.notes)   # its columns are the forecast years
+    assert not any(n.startswith("units.csv: column") for n in data.notes)   # its columns are the forecast periods
     b = build_book(data)
     is_ = b.tabs["income"].lines
     assert is_.cell("rnd_compute", FY(2025)).result() == pytest.approx(31.80443 * 0.718)
     # price = cloud revenue RMB 190,379k / (4.4tn a day x 365 x 0.01)
     assert is_.cell("u_price", FY(2025)).result() == pytest.approx(1.90379 / (4.4 * 365 * 0.01))
     assert is_.cell("u_cost_per_head", FY(2025)).result() == pytest.approx(4.40 / (750 * 0.01))
-    # FY2026 base: tokens x 5.5 and price x 1.8 on FY2025's cloud revenue; above the 1H2026 actual 8.252
-    rev = is_.cell("rev_cloud", FY(2026)).result()
-    assert rev == pytest.approx(1.90379 * 5.5 * 1.8) and rev > 8.252
-    # cost: inference 20% of FY2025's cloud cost x 5.5 x 0.4, fixed capacity 80% of it x 10.5
-    cost = 1.90379 * (1 - 0.189)
-    assert rev - is_.cell("gp_cloud", FY(2026)).result() == pytest.approx(cost * 0.2 * 5.5 * 0.4 + cost * 0.8 * 10.5,
-                                                                           rel=1e-3)
+    # 1H2026 (the interim): 21tn tokens a day (assumed in operating.csv) for cloud revenue 86.5% of 9.539; 96% of
+    # its cost (the 24.6% margin) fixed serving capacity (assumed)
+    h1, h2 = Period(2026, 6), Period(2026, 6, 6)
+    cloud, cloud_cost = 9.539 * 0.865, 9.539 * 0.865 * (1 - 0.246)
+    assert is_.cell("u_price", h1).result() == pytest.approx(cloud / (21 * 365 * 0.5 * 0.01))
+    # 2H2026E base: tokens x 2.1 and price x 1.2 on the first half: 2.52x its cloud revenue; inference at the
+    # half's volume and 60% of its cost per token, capacity x 2.2
+    rev = is_.cell("rev_cloud", h2).result()
+    assert rev == pytest.approx(cloud * 2.1 * 1.2)
+    assert is_.cell("rev_cloud", FY(2026)).result() == pytest.approx(cloud + rev)
+    assert rev - is_.cell("gp_cloud", h2).result() == pytest.approx(cloud_cost * 0.04 * 2.1 * 0.6 + cloud_cost * 0.96 * 2.2)
     # other operating costs FY2025: gross profit 2.96656 - R&D 31.80443 + adjusted loss 31.81972, 65% fixed
-    # (assumed); FY2026 base: 5% of revenue plus the fixed part + 10%
+    # (assumed); 1H2026 (2.516 - 21.31 + 19.639) takes FY2025's fixed share (not given for the interim);
+    # 2H2026E base: 4% of revenue plus the fixed part + 10%
     opex = 2.96656 - 31.80443 + 31.81972
+    opex_h1 = 2.516 - 21.31 + 19.639
     assert is_.cell("u_opex_share", FY(2025)).result() == pytest.approx(opex * 0.35 / 7.24334)
-    assert is_.cell("other_opex", FY(2026)).result() == pytest.approx(
-        0.05 * is_.cell("revenue", FY(2026)).result() + opex * 0.65 * 1.1)
-    # on-premise FY2026 base: 220 customers (assumed) held, revenue per customer -10%: FY2025's 5.33955 x 0.9,
-    # its rest of the year the full year less the 1H2026 actual (13.5% of 9.539)
-    assert is_.cell("rev_onprem", FY(2026)).result() == pytest.approx(5.33955 * 0.9)
+    assert is_.cell("other_opex", h2).result() == pytest.approx(
+        0.04 * is_.cell("revenue", h2).result() + opex_h1 * 0.65 * 1.1)
+    # on-premise 2H2026E base: 220 customers (FY2025's, assumed) held; revenue per customer carries FY2025's
+    # seasonal pattern (2H2025 / 1H2025) x 1.13: 1H2026's 13.5% of 9.539 x the pattern x 1.13
+    season = (5.33955 - 1.90877 * 0.848) / (1.90877 * 0.848)
+    assert is_.cell("rev_onprem", h2).result() == pytest.approx(9.539 * 0.135 * season * 1.13)
     assert is_.cell("u_rev_per_customer", FY(2025)).result() == pytest.approx(5.33955 / (220 * 0.01))
     assert b.names["MasterCheck"].result() == 0
 
@@ -355,7 +362,7 @@ def test_a_units_csv_column_before_the_forecast_is_noted_and_not_used(tmp_path):
     (folder / "units.csv").write_text("\n".join(out) + "\n", encoding="utf-8")
     data = load(folder)
     assert any(n.startswith("units.csv: column FY2025 ignored") for n in data.notes)
-    assert data.assumptions[("base", "token_growth")] == [4.5, 1.0, 0.7, 0.5, 0.4]
+    assert data.assumptions[("base", "token_growth")] == pytest.approx([1.1, None, 0.3, 0.25, None, 0.5, 0.35, 0.25])
 
 
 def test_a_wrong_calibration_fails_the_check(tmp_path):
@@ -478,22 +485,23 @@ def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tm
     copy_folder(ZHIPU_UNITS, data)
     out = tmp_path / "model.xlsx"
     assert run("build", "--data", data, "--out", out).returncode == 0
-    # Act_ ranges run FY2022..FY2025, then the interims: offset 2 is FY2024A; Asm_ offset 1 is FY2027E
-    edit(out, out, {("Unit_days_per_year", 0): 360, ("Asm_base_token_growth", 1): 2.5,
+    # Act_ ranges run FY2022..FY2025, then the interims: offset 2 is FY2024A; Asm_ offset 2 is 1H2027E (after
+    # 2H2026E and FY2026E, the sum of its halves)
+    edit(out, out, {("Unit_days_per_year", 0): 360, ("Asm_base_token_growth", 2): 2.5,
                     ("Act_tokens_per_day", 2): 1.2})
     res = run("build", "--data", data, "--out", out)
     assert res.returncode == 0, res.stderr
     assert "3 kept, 0 dropped" in res.stdout
-    assert named(out, "Unit_days_per_year") == [360] and named(out, "Asm_base_token_growth")[1] == 2.5
+    assert named(out, "Unit_days_per_year") == [360] and named(out, "Asm_base_token_growth")[2] == 2.5
     res = run("edits", out, "--data", data, "--apply")
     assert res.returncode == 0, res.stderr
     assert "days_per_year = 360" in (data / "units.toml").read_text(encoding="utf-8")
-    assert "base,token_growth,450%,250%," in (data / "units.csv").read_text(encoding="utf-8")
+    assert "base,token_growth,110%,,250%,25%," in (data / "units.csv").read_text(encoding="utf-8")
     assert "tokens_per_day,FY2024,1.2," in (data / "operating.csv").read_text(encoding="utf-8")
     assert ",token_growth," not in (data / "assumptions.csv").read_text(encoding="utf-8")
     reloaded = load(data)
     assert reloaded.units.settings["days_per_year"] == 360
-    assert reloaded.assumptions[("base", "token_growth")][1] == 2.5
+    assert reloaded.value("base", "token_growth", Period(2027, 6)) == 2.5
 
 
 # --- through LibreOffice ---------------------------------------------------------------------------

@@ -220,7 +220,14 @@ def cash_lines(spec: CashSpec) -> list[Line]:
     def with_accelerators(x, p, amount, line):
         """With the compute build, plus its owned accelerators' line (model/calc/compute.py: a full year's) for
         the part of the period after the opening date: their depreciation, their capital expenditure."""
-        return amount + x.at(line, p) * x.here("period_years", p) if spec.compute else amount
+        if not spec.compute:
+            return amount
+        parts = x.tl.parts(p)
+        ahead = [q for q in parts if not x.tl.is_actual(q)]
+        if ahead and len(ahead) < len(parts):   # a year opened by its interim: its forecast parts, pro rata after the date
+            return amount + sum_terms([x.at(line, q) for q in ahead]) * IF(x.year(p).eq(x.drv("opening_year")), x.here(
+                "period_years", p) / sum_terms([x.share(q) for q in ahead]), 1)
+        return amount + x.at(line, p) * x.here("period_years", p)
     assets = [k for k in ASSET_LINES if bal or k not in BALANCE_ONLY]
     liabilities = [k for k in LIABILITY_LINES if bal or k not in BALANCE_ONLY]
 

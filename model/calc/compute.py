@@ -16,6 +16,13 @@ follows volume: the cost per accelerator-hour ÷ tokens an accelerator serves at
 
 Levels (accelerators, cost per hour, throughput, utilisation) are period-agnostic; flows (costs, hours) take
 the period's hours (Inputs: hours a year × the period's share of a year). Scalars come through x.const.
+
+In a year shown in parts (lines.py, Line.half) costs, capex, depreciation and training hours are flows (the
+year the sum of its halves); fleets, throughput, utilisation targets and costs per hour levels (the year their
+average over its halves, the owned share and the blended cost per hour too, so that R&D does not read the
+serving fleet); hours per generation and the achieved utilisation are implied by the year's own figures (ratio);
+the rest is computed alike in every column. A half's
+drivers are its own (compute.csv period columns); the lead and growth rates read a half against the half before.
 """
 from __future__ import annotations
 
@@ -35,8 +42,9 @@ def _cloud_cost(seg):
 
 
 def annual(f):
-    """A definition that needs the unit build's lines (annual): no cell in an interim column."""
-    return lambda x, p: f(x, p) if p.is_full_year else None
+    """A definition that needs the unit build's lines: full years and the interim the near term starts from
+    (the unit build's periods), no cell in an earlier interim column."""
+    return lambda x, p: f(x, p) if p.is_full_year or x.tl.is_part(p) else None
 
 
 def compute_lines(data) -> list[Line]:
@@ -134,14 +142,22 @@ def compute_lines(data) -> list[Line]:
         train, research = x.at("u_training", p), x.at("u_research_compute", p)
         return guard([train, research], ratio(train, train + research))
 
-    def change(key):   # a full year's figure on the prior year's
+    def change(key):   # a figure on the prior period's (the year before; a half on the half before)
         def f(x, p):
-            if p == x.first_year:
+            if not x.tl.has_previous(p):   # the first year; the interim, whose half before is not shown
                 return NA
             now, before = x.at(key, p), x.prev(key, p)
             return guard([now, before], now / before - 1, nonzero=[before])
         return annual(f)
-    d = lambda line, unit, actual, forecast, **kw: Line(line, unit, actual, forecast, kind="detail", **kw)  # noqa: E731
+    halves = {"c_hours": "calc", "c_tokens_per_acc": "calc", "c_lrmc": "calc", "c_lrmc_share": "calc",
+              "c_srmc": "calc", "c_srmc_share": "calc", "c_training_share": "calc", "c_training_cost_growth": "calc",
+              "c_serving_cost_change": "calc", "c_utilisation": "ratio", "c_hours_per_gen": "ratio",
+              "c_training_hours": "flow", "c_serving_cost": "flow", "c_training_cost": "flow", "c_research_cost": "flow",
+              "c_compute_cost": "flow", "c_rented_cost": "flow", "c_owned_cost": "flow", "c_power_cost": "flow",
+              "accelerator_depreciation": "flow", "accelerator_capex": "flow"}   # the rest: levels ("average")
+
+    def d(line, unit, actual, forecast, **kw):
+        return Line(line, unit, actual, forecast, kind="detail", half=halves.get(line, "average"), **kw)
     return [
         d("c_hours", "hours", hours, hours),
         # serving: the fleet the tokens need

@@ -446,7 +446,7 @@ _FUNCS = {
     "OR": _or,
     "IFERROR": _iferror,
     "SUMPRODUCT": _sumproduct,
-    "CHOOSE": lambda i, *opts: opts[int(num(i.value())) - 1].value(),
+    "CHOOSE": lambda i, *opts: _choose(int(num(i.value())), opts),
     "ROWS": lambda rng: float(rng.last.row - rng.first.row + 1),
     "COLUMNS": lambda rng: float(rng.last.col - rng.first.col + 1),
     "ROUND": lambda x, n: _round(num(x.value()), int(num(n.value()))),
@@ -462,6 +462,11 @@ _FUNCS = {
 }
 
 
+def _choose(k, opts):
+    """Excel's CHOOSE: the k-th option (k truncated), #VALUE! outside 1..the number of options."""
+    if not 1 <= k <= len(opts):
+        raise XlError("#VALUE!")
+    return opts[k - 1].value()
 def correl(xs, ys) -> float:
     """Excel's CORREL: Pearson's correlation over the pairs where both are numbers."""
     pairs = [(float(x), float(y)) for x, y in zip(xs, ys) if _is_number(x) and _is_number(y)]

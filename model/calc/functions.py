@@ -44,18 +44,18 @@ def function_lines(data, lines: list[Line]) -> list[Line]:
     the history of those the data give (memo lines, no forecast)."""
     fn = data.by_function
     kind = "normal" if fn else "memo"
-    rest = "flow" if fn else ""
+    half = "flow" if fn else ""
     functional = [
-        Line("selling_marketing", "amount", actual=link("selling_marketing"), kind=kind, rest=rest,
+        Line("selling_marketing", "amount", actual=link("selling_marketing"), kind=kind, half=half,
              forecast=share_plus_fixed("sm") if fn else None, text="selling_marketing" + ("_fn" if fn else "")),
-        Line("general_admin", "amount", actual=general_admin, kind=kind, rest=rest,
+        Line("general_admin", "amount", actual=general_admin, kind=kind, half=half,
              forecast=share_plus_fixed("ga") if fn else None, text="general_admin" + ("_fn" if fn else "")),
-        Line("other_income", "amount", actual=other_income_actual, kind=kind, rest=rest,
+        Line("other_income", "amount", actual=other_income_actual, kind=kind, half=half,
              forecast=(lambda x, p: x.drv("other_income", p)) if fn else None,
              text="other_income" + ("_fn" if fn else "")),
         Line("operating_profit", "amount", actual=operating_actual,
              kind="total" if fn else "memo",
-             rest="calc" if fn else "",
+             half="calc" if fn else "",
              forecast=(lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("selling_marketing", p)
                        - x.at("general_admin", p) + x.at("other_income", p)) if fn else None,
              text="operating_profit" + ("_fn" if fn else "")),
@@ -72,7 +72,7 @@ def function_lines(data, lines: list[Line]) -> list[Line]:
     by_key["net_income"].forecast = lambda x, p: x.at("operating_profit", p)
     by_key["adjusted_net_income"].forecast = lambda x, p: x.at("net_income", p) + x.at("adjustments", p)
     opex = by_key["other_opex"]
-    opex.forecast, opex.rest, opex.kind, opex.text, opex.note = opex.actual, "calc", "memo", "other_opex_fn", "other_opex_fn"
+    opex.forecast, opex.half, opex.kind, opex.text, opex.note = opex.actual, "calc", "memo", "other_opex_fn", "other_opex_fn"
     order = [ln.key for ln in lines if ln.key not in ("other_opex", "selling_marketing", "adjusted_net_income",
                                                       "adjustments", "net_income", "total_costs")]
     at = order.index("rnd") + 1

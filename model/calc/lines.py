@@ -6,8 +6,11 @@ same definition fills the Income Statement (driven by the selected scenario) and
 block on the Scenarios tab (driven by that scenario's own assumption rows). Context methods:
   x.inp(item, p)   the Inputs cell of a historical figure
   x.at(key, p)     this line set's cell for another line at period p
-  x.prev(key, p)   the same, one full year earlier (the previous column); in the rest of a year, its year to date
-  x.drv(name, p)   the scenario driver for forecast period p (in the rest of a year: its rest_* twin)
+  x.prev(key, p)   the figure a forecast of p grows from: the previous period of the forecast sequence (a
+                   full year's is the year before; a part's the part before it: 2H2026E's is 1H2026A,
+                   1H2027E's 2H2026E); a flow's at p's length (a 9M figure x 3/9 before a Q4)
+  x.drv(name, p)   the scenario's driver for forecast period p (each half has its own); x.drv(name) a scalar
+  x.share(p)       the share of a year a part spans (a calendar fact on Inputs), None for a full year
   x.year(p)        the fiscal year number of period p (the header cell)
   x.comparative(p) the like-for-like prior period, or None
   x.comparative_parts(p)  the periods the like-for-like prior figure is the difference of (2H2025 = FY2025 - 1H2025)
@@ -16,6 +19,30 @@ block on the Scenarios tab (driven by that scenario's own assumption rows). Cont
   x.run(key, p)    `at`'s cells from the first forecast year to p (a running range)
   x.anchor(key, p) `at` with the column fixed, so every column of a row reads the same cell
   x.const(key)     a scalar setting of the unit build (model/calc/units.py), fixed
+  x.tl             the timeline (model/workbook/timeline.py): is_part(p), previous(p), parts(year) ...
+
+**Years in parts.** The near term runs in parts from the latest interim (company.toml split_years, default
+two years): 1H2026A | 2H2026E | FY2026E | 1H2027E | 2H2027E | FY2027E, then full years (9M | Q4 | FY for a
+nine-month interim). How a line runs there is a property of its definition, `Line.half`:
+  ""         no cell in the parts: an annual line (breakeven flags, the cash-flow statement); its full-year
+             formula fills a split year's FY column too
+  "flow"     a period's amount (revenue, a cost, a total, tokens served): each part is forecast like any period,
+             and the full year is the sum of its parts (FY2026E = 1H2026A + 2H2026E), totals too, so every
+             line of the year adds up from its halves (an interim's reported gross profit need not equal its
+             segments' to the last digit)
+  "calc"     computed alike in every column from the other lines (margins and other ratios, the contribution
+             view)
+  "ratio"    a driven rate (price per token, cost per head): each part is forecast from the part before; the
+             full year is implied by the full year's flows (its actual formula: revenue / tokens ...)
+  "average"  a level (tokens per day, headcount, customers): each part is forecast; the full year is the
+             average of its parts weighted by their share of the year
+  "closing"  a level at the period end (a balance): the full year is its last part's
+A part's drivers are half on half (growth over the part before, at the run rate: a flow grows from the
+previous part scaled to its length); the actual first part is the interim (1H2026A), so the second half
+starts where the first ended. A segment marked seasonal (company.toml) carries the base year's pattern:
+its second part is the first part x its seasonal factor (FY2025's 2H / 1H, at the run rate) x (1 + growth),
+its next first part the second / the factor x (1 + growth); a year-on-year reading of its halves is then
+(1 + growth) over the same half of the year before.
 """
 from __future__ import annotations
 
@@ -24,25 +51,25 @@ from typing import Callable
 
 from .formula import ABS, AND, IF, INDEX, ISNUMBER, MATCH, NA, NM, SUM, Text, guard, ratio, sum_terms
 
+HALF_KINDS = ("", "flow", "calc", "ratio", "average", "closing")
+
 
 @dataclass
 class Line:
     key: str
     unit: str                               # amount | pct | x
     actual: Callable | None = None          # (x, p) -> Expr, for actual periods
-    forecast: Callable | None = None        # (x, p) -> Expr, for forecast years
+    forecast: Callable | None = None        # (x, p) -> Expr, for forecast periods
     kind: str = "normal"                    # normal | total | memo | detail
     text: str = ""                          # label id (model/labels lines.<text>); default: key
     note: str = ""                          # note id (model/labels notes.<note>); default: text
     segment: str = ""                       # the segment key of a per-segment line
-    rest: str = ""   # in the rest of a first forecast year after its interim (2H2026E): "" no cell; "calc" the
-    # forecast formula (its prev is the year to date, its drivers the rest_* twins); "flow" the same, and the
-    # full year is then the year to date plus the rest (FY2026E = 1H2026A + 2H2026E); "annual" the full year
-    # is forecast as a whole (the unit build) and the rest is the full year less the year to date
+    half: str = ""                          # how it runs in a year shown in parts: HALF_KINDS (module docstring)
 
     def __post_init__(self):
         self.text = self.text or self.key
         self.note = self.note or self.text
+        assert self.half in HALF_KINDS, self.half
 
 
 def link(item):
@@ -57,9 +84,16 @@ def given_or(item, otherwise):
     return lambda x, p: IF(ISNUMBER(x.inp(item, p)), x.inp(item, p), otherwise(x, p))
 
 
-def grow(key, driver):
-    """Last year's value times (1 + growth)."""
-    return lambda x, p: x.prev(key, p) * (1 + x.drv(driver, p))
+def grow(key, driver, seasonal=""):
+    """The figure it grows from (x.prev: last year's, or the part before) times (1 + growth); for a part of a
+    `seasonal` segment also times its seasonal factor (a second part) or over it (a first part)."""
+    def f(x, p):
+        base = x.prev(key, p)
+        if seasonal and x.tl.is_part(p):
+            factor = x.drv(f"season_{seasonal}")
+            base = base * factor if p.is_remainder else base / factor
+        return base * (1 + x.drv(driver, p))
+    return f
 
 
 def segment_gross_profit(data, key):
@@ -102,7 +136,7 @@ def compute_actual(data):
 def income_lines(data) -> list[Line]:
     """The Income Statement's lines for a dataset: its segments, and R&D split into compute and the
     rest when compute is given for the base year (else R&D is one line and compute history only)."""
-    single, split = data.single_segment, data.split_compute
+    single, split, seasonal = data.single_segment, data.split_compute, data.seasonal
     seg_keys = [k for k, _ in data.segments]
     segments = lambda x, p, pre: x.total([f"{pre}_{k}" for k in seg_keys], p)  # noqa: E731
     one = "_single" if single else "_segment"  # note ids: one segment is the total by definition
@@ -114,15 +148,16 @@ def income_lines(data) -> list[Line]:
         else:
             actual = given_or(f"rev_{key}", lambda x, p, k=key: guard(  # an amount, else revenue x share
                 [x.at("revenue", p), x.inp(f"share_{k}", p)], x.at("revenue", p) * x.inp(f"share_{k}", p)))
-        lines.append(Line(f"rev_{key}", "amount", actual=actual, forecast=grow(f"rev_{key}", f"growth_{key}"),
-                          kind="detail", text="rev_segment", note="rev" + one, segment=key, rest="flow"))
+        lines.append(Line(f"rev_{key}", "amount", actual=actual,
+                          forecast=grow(f"rev_{key}", f"growth_{key}", key if key in seasonal else ""),
+                          kind="detail", text="rev_segment", note="rev" + one, segment=key, half="flow"))
     lines += [
         Line("revenue", "amount", actual=link("revenue"),
-             forecast=lambda x, p: segments(x, p, "rev"), kind="total", rest="calc"),
+             forecast=lambda x, p: segments(x, p, "rev"), kind="total", half="flow"),
         Line("cost_of_revenue", "amount",
              actual=given_or("cost_of_revenue", lambda x, p: guard([x.inp("gross_profit", p)],
                                                                     x.at("revenue", p) - x.inp("gross_profit", p))),
-             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p), rest="calc"),
+             forecast=lambda x, p: x.at("revenue", p) - x.at("gross_profit", p), half="flow"),
     ]
     for key in seg_keys:
         if single:
@@ -131,42 +166,42 @@ def income_lines(data) -> list[Line]:
             actual = segment_gross_profit(data, key)
         lines.append(Line(f"gp_{key}", "amount", actual=actual,
                           forecast=lambda x, p, k=key: x.at(f"rev_{k}", p) * x.drv(f"gm_{k}", p),
-                          kind="detail", text="gp_segment", note="gp" + one, segment=key, rest="flow"))
+                          kind="detail", text="gp_segment", note="gp" + one, segment=key, half="flow"))
     history = "" if split else "_history"  # without compute for the base year R&D is forecast as one line
     lines += [
         Line("gross_profit", "amount",
              actual=lambda x, p: guard([x.at("revenue", p), x.at("cost_of_revenue", p)],
                                        x.at("revenue", p) - x.at("cost_of_revenue", p)),
-             forecast=lambda x, p: segments(x, p, "gp"), kind="total", rest="calc"),
+             forecast=lambda x, p: segments(x, p, "gp"), kind="total", half="flow"),
         Line("rnd_compute", "amount", actual=compute_actual(data),
              forecast=grow("rnd_compute", "rnd_compute_growth") if split else None, kind="detail",
-             note="rnd_compute" + history, rest="flow"),
+             note="rnd_compute" + history, half="flow"),
         Line("rnd_other", "amount",
              actual=lambda x, p: guard([x.inp("rnd", p), x.at("rnd_compute", p)], x.inp("rnd", p) - x.at("rnd_compute", p)),
              forecast=grow("rnd_other", "rnd_other_growth") if split else None, kind="detail",
-             note="rnd_other" + history, rest="flow"),
+             note="rnd_other" + history, half="flow"),
         Line("rnd", "amount", actual=link("rnd"), kind="total", note="rnd" + ("" if split else "_one_line"),
-             rest="calc" if split else "flow",
+             half="flow",
              forecast=(lambda x, p: x.at("rnd_compute", p) + x.at("rnd_other", p)) if split else grow("rnd", "rnd_growth")),
         Line("other_opex", "amount",
              actual=lambda x, p: guard([x.at("gross_profit", p), x.at("rnd", p), x.at("adjusted_net_income", p)],
                                        x.at("gross_profit", p) - x.at("rnd", p) - x.at("adjusted_net_income", p)),
-             forecast=grow("other_opex", "other_opex_growth"), rest="flow"),
+             forecast=grow("other_opex", "other_opex_growth"), half="flow"),
         Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"),
              forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total",
-             rest="calc"),
+             half="flow"),
         Line("adjustments", "amount",
              actual=lambda x, p: guard([x.inp("adjusted_net_income", p), x.inp("net_income", p)],
                                        x.inp("adjusted_net_income", p) - x.inp("net_income", p)),
-             forecast=lambda x, p: x.drv("adjustments", p), rest="flow"),
+             forecast=lambda x, p: x.drv("adjustments", p), half="flow"),
         Line("net_income", "amount", actual=link("net_income"),
              forecast=lambda x, p: x.at("adjusted_net_income", p) - x.at("adjustments", p), kind="total",
-             rest="calc"),
+             half="flow"),
         Line("total_costs", "amount",
              actual=lambda x, p: guard([x.at("cost_of_revenue", p), x.at("other_opex", p)],
                                        x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p)),
              forecast=lambda x, p: x.at("cost_of_revenue", p) + x.at("rnd", p) + x.at("other_opex", p), kind="memo",
-             rest="calc"),
+             half="flow"),
         Line("selling_marketing", "amount", actual=link("selling_marketing"), kind="memo"),
     ]
     from .functions import function_lines   # by function where the data give it (model/calc/functions.py)
@@ -289,8 +324,8 @@ def ratio_lines(data) -> list[Line]:
                   guard([], (x.at("adjusted_net_income", p) - ani[0]) / d_rev, nonzero=[d_rev]), NA)
 
     def both(key, unit, f, **kw):
-        """A ratio computed alike in actual and forecast columns (the rest of a year too)."""
-        return Line(key, unit, f, f, rest="calc", **kw)
+        """A ratio computed alike in actual and forecast columns (the parts of a year too)."""
+        return Line(key, unit, f, f, half="calc", **kw)
 
     lines = [both("gross_margin", "pct", of_revenue("gross_profit"))]
     seg_keys = [] if data.single_segment else [k for k, _ in data.segments]  # one segment: its margin and mix are the totals
@@ -302,7 +337,7 @@ def ratio_lines(data) -> list[Line]:
     compute_share = lambda x, p: ratio(x.at("rnd_compute", p), x.at("rnd", p))  # noqa: E731
     lines += [
         both("rnd_to_revenue", "pct", of_revenue("rnd")),
-        Line("compute_share", "pct", compute_share, compute_share if data.split_compute else None, rest="calc"),
+        Line("compute_share", "pct", compute_share, compute_share if data.split_compute else None, half="calc"),
         both("other_opex_to_revenue", "pct", of_revenue("other_opex")),
         both("adjusted_net_margin", "pct", of_revenue("adjusted_net_income"), kind="total"),
         both("net_margin", "pct", of_revenue("net_income")),

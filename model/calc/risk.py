@@ -96,14 +96,14 @@ def triangular(u, low, likely, high) -> Expr:
               b - SQRT(MAX(0, (1 - u) * (b - a) * (b - c))))
 
 
-def shifted(kind: str, base, delta, rest: bool = False) -> Expr:
+def shifted(kind: str, base, delta, share=None) -> Expr:
     """A driver shifted by a drawn `delta`, the same in every forecast year (data/risk.py): a growth rate's
-    yearly growth factor x (1 + delta), g + delta (1 + g); in the rest of a year after its interim, the rate
-    that moves the full year (year to date + rest) by the same factor, r + delta ((1 + r) + 1); a gross
-    margin's cost of revenue x (1 - delta), m + delta (1 - m); any other level x (1 + delta)."""
+    yearly growth factor x (1 + delta), g + delta (1 + g); in a part of a year shown in parts (`share` of a
+    year, timeline.share) the factor x (1 + delta) ^ share, so that a year of parts moves as a year does; a
+    gross margin's cost of revenue x (1 - delta), m + delta (1 - m); any other level x (1 + delta)."""
     base, delta = lift(base), lift(delta)
     if kind == "growth":
-        return base + delta * ((1 + base) + 1) if rest else base + delta * (1 + base)
+        return base + ((1 + delta) ** share - 1) * (1 + base) if share else base + delta * (1 + base)
     if kind == "margin":
         return base + delta * (1 - base)
     return base * (1 + delta)

@@ -5,30 +5,66 @@ operating costs (selling, administration) as a share of revenue plus a fixed par
 customer segment (units.toml customer_segment) its revenue as customers x revenue per customer.
 
 In actual columns the drivers are implied by the reported figures (price = revenue / tokens, ...),
-so the base year reproduces them; in forecast years they follow the scenario's unit drivers and the
+so the base year reproduces them; in forecast periods they follow the scenario's unit drivers and the
 Income Statement's lines take their forecast from them (`seam`). Scalars come through x.const
 (days a year, unit scales). Contribution lines (`contribution_lines`) class each cost fixed or
 variable as units.toml says.
+
+In a year shown in parts (lines.py) each line has its half-year kind: volumes served and costs are
+flows (the year is the sum of its halves), tokens per day, headcount and customers levels (the year their
+average over its halves), price, unit costs and the variable share ratios (the year's implied by its
+flows). Per-head and per-customer figures are annual rates in every column: a half's staff cost is
+headcount x cost per head x the half's share of a year. The interim actual (1H2026A) takes its operating
+metrics from operating.csv where given; where not it falls back to the base year's (INTERIM_FALLBACK).
 """
 from __future__ import annotations
 
-from .formula import IF, NA, NM, SUM, Num, guard, ratio
-from .lines import Line, grow, link, nm_limit
+from .formula import IF, ISNUMBER, NA, NM, SUM, Fn, Num, guard, ratio
+from .lines import Line, grow, nm_limit
 
 # Cost lines the unit build classes as fixed or variable (units.toml [cost_classes]).
 COST_LINES = ("inference", "serving_fixed", "delivery", "training", "research_compute", "rnd_people", "rnd_rest",
               "opex_variable", "opex_fixed")
+# How an operating metric the interim does not give falls back to the base year's: a level or a share as it
+# is, a flow pro rata to the interim's share of a year (generations rounded to a whole number).
+INTERIM_FALLBACK = {"tokens_per_day": "level", "rnd_headcount": "level", "customers": "level",
+                    "serving_fixed_share": "share", "training_share": "share", "opex_fixed_share": "share",
+                    "generations": "flow", "rnd_staff_cost": "flow"}
 RND_COSTS = ("training", "research_compute", "rnd_people", "rnd_rest")   # R&D's parts: one line "rnd" without them
 # the unit lines of R&D's parts, which need compute within R&D for the base year
 RND_LINES = ("u_training", "u_generations", "u_cost_per_gen", "u_research_compute", "u_rnd_people", "u_headcount",
              "u_cost_per_head", "u_rnd_rest")
 
 
-def _implied(num, *den):
+def per_period(x, p, expr):
+    """An annual rate's amount in period p: the rate itself in a full year, x its share of a year in a part."""
+    share = x.share(p)
+    return expr if share is None else expr * share
+
+
+def metric(item):
+    """An operating metric of an actual period from Inputs (n/a where blank). In the interim (the first part
+    of a split year) a metric operating.csv does not give falls back to the base year's (INTERIM_FALLBACK)."""
+    def f(x, p):
+        own = x.inp(item, p)
+        if p.is_full_year:
+            return guard([own], own)
+        base = x.inp(item, x.base_year)
+        kind = INTERIM_FALLBACK[item]
+        fallback = base if kind != "flow" else base * x.share(p)
+        if item == "generations":
+            fallback = Fn("ROUND", fallback, 0)
+        return IF(ISNUMBER(own), own, guard([base], fallback))
+    return f
+
+
+def _implied(num, *den, rate=False):
     """An actual driver implied by a reported figure: num / (product of den), n/a when any is unknown
-    or a divisor is 0."""
+    or a divisor is 0. `rate`: an annual rate, so in a part over its share of a year too."""
     def f(x, p):
         parts = [g(x, p) for g in den]
+        if rate and x.share(p) is not None:
+            parts.append(x.share(p))
         d = parts[0]
         for g in parts[1:]:
             d = d * g
@@ -41,66 +77,78 @@ def unit_lines(data) -> list[Line]:
     at = lambda key: lambda x, p: x.at(key, p)  # noqa: E731
     const = lambda key: lambda x, p: x.const(key)  # noqa: E731
     scale = const("price_scale")
-    tokens_year = lambda x, p: x.at("u_tokens", p) * x.const("days_per_year")  # noqa: E731
+    tokens_period = lambda x, p: per_period(x, p, x.at("u_tokens", p) * x.const("days_per_year"))  # noqa: E731
     both = lambda f: (f, f)  # noqa: E731  (actual, forecast)
+    season = lambda key: key if key in data.seasonal else ""  # noqa: E731
 
     def cloud_cost(x, p):
         return guard([x.at(f"gp_{seg}", p)], x.at(f"rev_{seg}", p) - x.at(f"gp_{seg}", p))
 
     def share_of(key, item):
-        return lambda x, p: guard([x.at(key, p), x.inp(item, p)], x.at(key, p) * x.inp(item, p))
+        def f(x, p):
+            share = metric(item)(x, p)
+            return guard([x.at(key, p), share], x.at(key, p) * share)
+        return f
 
     def minus(a, b):
         return lambda x, p: guard([x.at(a, p), x.at(b, p)], x.at(a, p) - x.at(b, p))
 
     lines = [
-        Line("u_tokens", "tokens", link("tokens_per_day"), grow("u_tokens", "token_growth"), kind="detail"),
-        Line("u_tokens_year", "tokens_year", *both(lambda x, p: guard([x.at("u_tokens", p)], tokens_year(x, p))),
-             kind="detail"),
+        Line("u_tokens", "tokens", metric("tokens_per_day"), grow("u_tokens", "token_growth", season(seg)),
+             kind="detail", half="average"),
+        Line("u_tokens_year", "tokens_year", *both(lambda x, p: guard([x.at("u_tokens", p)], tokens_period(x, p))),
+             kind="detail", half="flow"),
         Line("u_price", "price", _implied(at(f"rev_{seg}"), at("u_tokens_year"), scale),
-             grow("u_price", "price_change"), kind="detail"),
+             grow("u_price", "price_change"), kind="detail", half="ratio"),
         Line("u_cloud_cost", "amount", cloud_cost, lambda x, p: x.at("u_inference", p) + x.at("u_serving_fixed", p),
-             kind="detail", segment=seg),
+             kind="detail", segment=seg, half="flow"),
         Line("u_serving_fixed", "amount", share_of("u_cloud_cost", "serving_fixed_share"),
-             grow("u_serving_fixed", "serving_fixed_growth"), kind="detail"),
+             grow("u_serving_fixed", "serving_fixed_growth"), kind="detail", half="flow"),
         Line("u_inference", "amount", minus("u_cloud_cost", "u_serving_fixed"),
-             lambda x, p: x.at("u_tokens_year", p) * x.at("u_unit_cost", p) * x.const("price_scale"), kind="detail"),
+             lambda x, p: x.at("u_tokens_year", p) * x.at("u_unit_cost", p) * x.const("price_scale"), kind="detail",
+             half="flow"),
         Line("u_unit_cost", "price", _implied(at("u_inference"), at("u_tokens_year"), scale),
-             grow("u_unit_cost", "unit_cost_change"), kind="detail"),
+             grow("u_unit_cost", "unit_cost_change"), kind="detail", half="ratio"),
         Line("u_variable_share", "pct", *both(lambda x, p: ratio(x.at("u_unit_cost", p), x.at("u_price", p))),
-             kind="detail"),
+             kind="detail", half="calc"),
         Line("u_training", "amount", share_of("rnd_compute", "training_share"),
-             lambda x, p: x.at("u_generations", p) * x.at("u_cost_per_gen", p), kind="detail"),
-        Line("u_generations", "count", link("generations"), lambda x, p: x.drv("generations", p), kind="detail"),
+             lambda x, p: x.at("u_generations", p) * x.at("u_cost_per_gen", p), kind="detail", half="flow"),
+        Line("u_generations", "count", metric("generations"), lambda x, p: x.drv("generations", p), kind="detail",
+             half="flow"),
         Line("u_cost_per_gen", "amount", _implied(at("u_training"), at("u_generations")),
-             grow("u_cost_per_gen", "training_cost_growth"), kind="detail"),
+             grow("u_cost_per_gen", "training_cost_growth"), kind="detail", half="ratio"),
         Line("u_research_compute", "amount", minus("rnd_compute", "u_training"),
-             grow("u_research_compute", "research_compute_growth"), kind="detail"),
-        Line("u_rnd_people", "amount", link("rnd_staff_cost"),
-             lambda x, p: x.at("u_headcount", p) * x.at("u_cost_per_head", p) * x.const("head_scale"), kind="detail"),
-        Line("u_headcount", "heads", link("rnd_headcount"), grow("u_headcount", "headcount_growth"), kind="detail"),
-        Line("u_cost_per_head", "per_head", _implied(at("u_rnd_people"), at("u_headcount"), const("head_scale")),
-             grow("u_cost_per_head", "cost_per_head_growth"), kind="detail"),
+             grow("u_research_compute", "research_compute_growth"), kind="detail", half="flow"),
+        Line("u_rnd_people", "amount", metric("rnd_staff_cost"),
+             lambda x, p: per_period(x, p, x.at("u_headcount", p) * x.at("u_cost_per_head", p) * x.const("head_scale")),
+             kind="detail", half="flow"),
+        Line("u_headcount", "heads", metric("rnd_headcount"), grow("u_headcount", "headcount_growth"), kind="detail",
+             half="average"),
+        Line("u_cost_per_head", "per_head", _implied(at("u_rnd_people"), at("u_headcount"), const("head_scale"),
+                                                     rate=True),
+             grow("u_cost_per_head", "cost_per_head_growth"), kind="detail", half="ratio"),
         Line("u_rnd_rest", "amount", minus("rnd_other", "u_rnd_people"), grow("u_rnd_rest", "rnd_rest_growth"),
-             kind="detail"),
+             kind="detail", half="flow"),
         Line("u_opex_fixed", "amount", share_of("other_opex", "opex_fixed_share"),
-             grow("u_opex_fixed", "opex_fixed_growth"), kind="detail"),
+             grow("u_opex_fixed", "opex_fixed_growth"), kind="detail", half="flow"),
         Line("u_opex_variable", "amount", minus("other_opex", "u_opex_fixed"),
-             lambda x, p: x.at("revenue", p) * x.at("u_opex_share", p), kind="detail"),
+             lambda x, p: x.at("revenue", p) * x.at("u_opex_share", p), kind="detail", half="flow"),
         Line("u_opex_share", "pct", _implied(at("u_opex_variable"), at("revenue")),
-             lambda x, p: x.drv("opex_variable_share", p), kind="detail"),
+             lambda x, p: x.drv("opex_variable_share", p), kind="detail", half="ratio"),
     ]
     if not data.split_compute:   # compute within R&D unknown: R&D is one line (rnd_growth), without its parts
         lines = [ln for ln in lines if ln.key not in RND_LINES]
     cseg = data.units.customer_segment
     if cseg:
         lines += [
-            Line("u_customers", "customers", link("customers"), grow("u_customers", "customer_growth"), kind="detail"),
-            Line("u_rev_per_customer", "per_customer", _implied(at(f"rev_{cseg}"), at("u_customers"), const("head_scale")),
-                 grow("u_rev_per_customer", "revenue_per_customer_change"), kind="detail"),
+            Line("u_customers", "customers", metric("customers"), grow("u_customers", "customer_growth"),
+                 kind="detail", half="average"),
+            Line("u_rev_per_customer", "per_customer", _implied(at(f"rev_{cseg}"), at("u_customers"),
+                                                                const("head_scale"), rate=True),
+                 grow("u_rev_per_customer", "revenue_per_customer_change", season(cseg)), kind="detail", half="ratio"),
         ]
-    for ln in lines:   # the unit build is annual: no interim columns
-        ln.actual = (lambda f: lambda x, p: f(x, p) if p.is_full_year else None)(ln.actual)
+    for ln in lines:   # the unit build has no historic interims: full years and the interim it starts from
+        ln.actual = (lambda f: lambda x, p: f(x, p) if p.is_full_year or x.tl.is_part(p) else None)(ln.actual)
     return lines
 
 
@@ -120,11 +168,12 @@ def seam(data, lines: list[Line]) -> list[Line]:
              "rnd_other": "rnd_other_units", "other_opex": "other_opex_units"}
     cseg = data.units.customer_segment
     if cseg:
-        forecast[f"rev_{cseg}"] = lambda x, p: x.at("u_customers", p) * x.at("u_rev_per_customer", p) * x.const("head_scale")
+        forecast[f"rev_{cseg}"] = lambda x, p: per_period(x, p, x.at("u_customers", p) * x.at("u_rev_per_customer", p)
+                                                           * x.const("head_scale"))
         notes[f"rev_{cseg}"] = "rev_customers"
-    for ln in lines:
+    for ln in lines:   # their kinds stay: revenue and gross profit flows, the R&D parts and other costs sums
         if ln.key in forecast:
-            ln.forecast, ln.note, ln.rest = forecast[ln.key], notes[ln.key], "annual"
+            ln.forecast, ln.note = forecast[ln.key], notes[ln.key]
     return lines + unit_lines(data)
 
 
@@ -197,19 +246,19 @@ def contribution_lines(data) -> list[Line]:
     def be_tokens(x, p):
         m = x.here("ue_token_margin", p)
         ani = x.at("adjusted_net_income", p)
-        return guard([m, ani, x.at("u_tokens", p)], IF(m.gt(0), x.at("u_tokens", p) - ani
-                                                        / (x.const("days_per_year") * m * x.const("price_scale")), NA))
+        return guard([m, ani, x.at("u_tokens", p)], IF(m.gt(0), x.at("u_tokens", p) - ani / (
+            per_period(x, p, x.const("days_per_year")) * m * x.const("price_scale")), NA))
 
-    def incremental(x, p):   # of each extra unit of revenue on the year before, the share the result gains
-        if p == x.first_year:
+    def incremental(x, p):   # of each extra unit of revenue on the period before, the share the result gains
+        if not x.tl.has_previous(p):   # the first year; the interim, whose half before is not shown
             return NA
         d_rev = x.at("revenue", p) - x.prev("revenue", p)
         return guard([x.at("revenue", p), x.prev("revenue", p), x.at("adjusted_net_income", p),
                       x.prev("adjusted_net_income", p)],   # n.m. over a tiny change
                      ratio(x.at("adjusted_net_income", p) - x.prev("adjusted_net_income", p), d_rev, nm_limit(x)))
 
-    def both(key, unit, f, **kw):   # actual and forecast alike
-        return Line(key, unit, f, f, **kw)
+    def both(key, unit, f, **kw):   # actual and forecast alike, in the halves too (computed from their lines)
+        return Line(key, unit, f, f, half=kw.pop("half", "calc"), **kw)
 
     def result(x, p):
         c, fx = x.here("ue_contribution", p), x.here("ue_fixed", p)
@@ -250,5 +299,5 @@ def contribution_lines(data) -> list[Line]:
                both("ue_token_margin", "price", token_margin),
                both("ue_token_pays", "flag", lambda x, p: guard([x.here("ue_token_margin", p)],
                                                                 IF(x.here("ue_token_margin", p).gt(0), 1, 0)),
-                    kind="detail"),
+                    kind="detail", half=""),   # a year's flag: the summary's first year a token pays
                both("ue_be_tokens", "tokens", be_tokens, kind="total")])

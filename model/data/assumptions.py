@@ -1,4 +1,11 @@
-"""assumptions.csv: each scenario's drivers by forecast year, with a rationale per row."""
+"""assumptions.csv: each scenario's drivers by forecast period, with a rationale per row. units.csv has the
+same shape and is read with the same `read_forecast_table` (model/data/units.py).
+
+The columns are the forecast periods in timeline order (Dataset.forecast_periods): each year shown in
+parts its forecast parts and then the year (2H2026, FY2026, 1H2027, 2H2027, FY2027), then the later years
+(FY2028 ...). A driver takes values in the periods its kind names (items.Item.periods): the income
+statement's and the unit build's drivers in the parts and the later years (the full year of a year in
+parts is the sum of its parts), the cash drivers in every fiscal year."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +14,9 @@ from ..calc.formula import name_part
 from .bounds import check_bound
 from .dataset import Dataset
 from .files import DataError, parse_number, Problems, read_csv, unknown
-from .items import (_driver_items, all_driver_items, CASH_DRIVER_DEFAULT, CASH_DRIVERS, COST_DRIVERS, FUNCTION_DRIVERS,
-                    per_segment, REST, rest_items, RND_DRIVERS, SEGMENT_DRIVERS, UNIT_DRIVERS, unit_replaced)
-from .periods import parse_period
+from .items import (all_driver_items, CASH_DRIVER_DEFAULT, CASH_DRIVERS, COST_DRIVERS, FUNCTION_DRIVERS, per_segment,
+                    REST, RND_DRIVERS, SEGMENT_DRIVERS, UNIT_DRIVERS, unit_replaced)
+from .periods import Period, parse_column
 from .settings import MAX_SCENARIOS, RATIONALE_TEXTS, SCENARIO_NAME
 from .unused import Unused, unit_build_why
 
@@ -54,93 +61,166 @@ def derived_opex(data, p) -> float | None:
     return gross - a("rnd") - a("adjusted_net_income")
 
 
-def refuse_growth_across_zero(data, path, where, year_cols, problems):
+def refuse_growth_across_zero(data, path, where, column, problems):
     """Other operating costs, net, grown by a percentage stay on the side of zero they start from: where they
     start as a net income (other income and gains above selling and G&A) a growth rate could never make them a
     cost again. Refused, with the way out: the income statement by function."""
     if data.by_function or data.units:
         return
-    for drv, p in (("other_opex_growth", data.base_year), (REST + "other_opex_growth", data.stub)):
+    rows = [n for (sc, d), n in where.items() if d == "other_opex_growth"]
+    for p in (data.base_year, data.stub):   # the year grows from the base year's, its parts from the interim's
         opex = derived_opex(data, p) if p else None
-        rows = [n for (sc, d), n in where.items() if d == drv]
         if opex is not None and opex <= 0 and rows:
             problems.append(DataError(path, f"other operating costs, net, are {opex:.6g} in {p.code} (gross profit − R&D "
                                       "− adjusted net income): a net income, which a growth rate can never take "
                                       "across zero; give selling_marketing and general_admin (or "
                                       f"selling_general_admin) in actuals.csv for {data.base_year.code}"
                                       + (f" and {data.stub.code}" if data.stub else "") + " to forecast the income "
-                                      "statement by function", min(rows), year_cols[0]))
+                                      "statement by function", min(rows), column))
+            return
 
 
-def whole_years(drv: str) -> bool:
-    """A driver of every forecast year, the first one whole even after its year-to-date interim: the cash
-    drivers (the cash bridge runs from the opening cash date) and the unit and compute builds' (they are annual)."""
-    from .compute import COMPUTE_DRIVERS
-    return drv in CASH_DRIVERS or drv in UNIT_DRIVERS or drv in COMPUTE_DRIVERS
+def split_text(data) -> str:
+    """How the forecast runs in parts, in words: 'FY2026 is 1H2026 actual + 2H2026; FY2027 is 1H2027 + 2H2027'."""
+    out = []
+    for y in data.split_years:
+        first, rest = data.parts(y)
+        out.append(f"FY{y} is {first.code}{' actual' if first == data.stub else ''} + {rest.code}")
+    return "; ".join(out)
 
 
-def driver_columns(data, drv: str, year_cols: list[str]) -> list[str]:
-    """The year columns of assumptions.csv that hold a driver's values: every forecast year, but with a
-    year-to-date interim of the first one (data.stub) that year's column holds the remainder drivers
-    only, and the other income-statement drivers start the year after."""
-    if data.stub is None or whole_years(drv):
-        return year_cols
-    return year_cols[:1] if drv.startswith(REST) else year_cols[1:]
+def missing_column(data, p) -> str:
+    cols = ", ".join(q.code for q in data.forecast_periods)
+    why = (f"{split_text(data)} (company.toml split_years), so the forecast runs by period, not by year: "
+           if data.split_years else "")
+    return f"missing column {p.code!r}: {why}the columns after 'driver' are {cols}"
 
 
-def remainder_problem(data, drv: str, column: str = "") -> str:
-    """Where a remainder driver applies, in words for an error message."""
-    first = data.base_year.year + 1
-    what = f"{drv} forecasts the rest of FY{first} after its year-to-date interim"
-    if data.stub is None:
-        return (f"{what}, but actuals.csv has no interim of FY{first} (1H, 9M or a quarter) with revenue: FY{first} is forecast "
-                f"from FY{first - 1} as a whole; leave the row blank or remove it")
-    if column:
-        return (f"{what} ({data.stub.rest().code}, after {data.stub.code}), so it takes a value in FY{first} only; "
-                f"{column} has no interim: leave it blank")
-    return f"FY{first} is {data.stub.code} actual plus {data.stub.rest().code}, forecast with the {REST}* drivers"
+def read_forecast_table(path: Path, data: Dataset, notes: list[str]):
+    """The rows of a forecast table (scenario, driver, one column per forecast period, rationale) and the
+    header text of each forecast period's column. A column of an earlier year or after forecast_end is
+    noted and ignored; every forecast period needs its column, in timeline order."""
+    columns = data.forecast_periods
+    header, rows = read_csv(path, ["scenario", "driver"], ["rationale", *RATIONALE_TEXTS],
+                            extra_ok=lambda h: parse_column(h) is not None)
+    cols, order = {}, []
+    for h in header:
+        p = parse_column(h) if h not in ("scenario", "driver", "rationale", *RATIONALE_TEXTS) else None
+        if p is None:
+            continue
+        if p in cols:
+            raise DataError(path, f"column {h!r} is {p.code} again (also column {cols[p]!r}): keep one", 1, h)
+        cols[p] = h
+        if p in columns:
+            order.append(p)
+        elif p.year < data.forecast_years[0] or p == data.stub:
+            notes.append(f"{path.name}: column {h} ignored ({p.code} is an actual period: the forecast starts "
+                         f"{'after ' + data.stub.code if data.stub else 'in FY' + str(data.forecast_years[0])}); "
+                         "delete the column when convenient")
+        elif p.year > data.forecast_years[-1]:
+            notes.append(f"{path.name}: column {h} ignored (after forecast_end {data.forecast_years[-1]} in company.toml)")
+        else:
+            notes.append(f"{path.name}: column {h} ignored (not a forecast period: "
+                         f"{split_text(data) or 'every forecast year is a full year'})")
+    for p in columns:
+        if p not in cols:
+            raise DataError(path, missing_column(data, p), None, p.code)
+    for a, b in zip(order, order[1:]):
+        if columns.index(b) < columns.index(a):
+            raise DataError(path, f"forecast columns must run in order ({', '.join(q.code for q in columns)}): "
+                                  f"{cols[b]} comes after {cols[a]}", None, cols[b])
+    return {p: cols[p] for p in columns}, rows
+
+
+def driver_values(path, n, r, cols, data, sc, drv, item, problems: Problems, ignored: dict):
+    """One row's values, aligned with data.forecast_periods (None outside the driver's periods), or None
+    when a value it needs is blank (a problem is recorded). A value where the driver takes none is noted in
+    `ignored` (row numbers by the period kind)."""
+    want = data.driver_periods(item.periods)
+    blank = [p for p in want if not r[cols[p]]]
+    if any(r[cols[p]] for p in cols if p not in want):
+        ignored.setdefault(item.periods, []).append(n)
+    if blank:
+        problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span([p.code for p in blank])}", n,
+                                  cols[blank[0]]))
+        return None
+    vals = [parse_number(r[cols[p]], path, n, cols[p]) if p in want else None for p in cols]
+    for p, v in zip(cols, vals):
+        check_bound(item.bound, item.unit, v, path, n, cols[p], data.notes)
+    return vals
+
+
+def note_ignored(path, data, ignored: dict):
+    """The build report's note of values in columns a driver takes none in."""
+    split = [f"FY{y}" for y in data.split_years]
+    for kind, rows in ignored.items():
+        where = ", ".join(map(str, rows))
+        if kind == "years":
+            data.notes.append(f"{path.name}: the cash-flow drivers take a value in fiscal-year columns only; their "
+                              f"values in the columns of the parts of a year are ignored (rows {where})")
+        else:
+            data.notes.append(f"{path.name}: the {', '.join(split)} values of the income-statement drivers are ignored "
+                              f"(rows {where}): {split_text(data)}, and each full year is the sum of its parts; "
+                              "blank them when convenient")
+
+
+def seasonal_problems(data, problems: Problems):
+    """A segment marked seasonal carries the base year's pattern into its forecast parts: that needs its
+    revenue for the base year and for the base year's interim of the latest interim's length (1H2025)."""
+    if not data.seasonal or not data.split_years:
+        return
+    first = Period(data.base_year.year, data.stub.months)
+
+    def revenue(key, p):   # a segment's revenue, given as an amount or as a share of revenue
+        a = lambda item: data.actual(item, p)  # noqa: E731
+        if data.single_segment:
+            return a("revenue")
+        return a(f"rev_{key}") if a(f"rev_{key}") is not None else (
+            a("revenue") * a(f"share_{key}") if None not in (a("revenue"), a(f"share_{key}")) else None)
+    for key in data.seasonal:
+        for p in (data.base_year, first):
+            if not revenue(key, p) if p == first else revenue(key, p) is None:
+                problems.append(DataError(data.folder / "company.toml", f"segment {key!r} is seasonal: its forecast halves "
+                                          f"carry {data.base_year.code}'s pattern ({first.rest().code} over {first.code}), "
+                                          f"which needs its revenue for {p.code} in actuals.csv"
+                                          + (" (above 0)" if p == first else ""), None, "segments"))
+        if revenue(key, first) and revenue(key, data.base_year) is not None and (
+                revenue(key, data.base_year) <= revenue(key, first)):
+            problems.append(DataError(data.folder / "company.toml", f"segment {key!r} is seasonal, but its {first.code} "
+                                      f"revenue is not below its {data.base_year.code} revenue: the rest of the year has no "
+                                      "revenue to carry as a pattern; set seasonal = false", None, "segments"))
 
 
 def load_assumptions(folder: Path, data: Dataset, problems: Problems):
     path = folder / "assumptions.csv"
+    data.forecast_years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
     drivers = {k: v for k, v in all_driver_items(data).items() if k not in UNIT_DRIVERS}  # units.csv has those
     every = {**per_segment(SEGMENT_DRIVERS, data.segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
-    every = {**every, **rest_items(every)}
     replaced = {d: every[d] for d in unit_replaced(data)}
     other_mode = {} if data.units else RND_DRIVERS[not data.split_compute]
     opex_mode = {"other_opex_growth": COST_DRIVERS["other_opex_growth"]} if data.by_function else FUNCTION_DRIVERS
-    other_mode = {**other_mode, **rest_items(other_mode), **opex_mode, **rest_items(opex_mode)}
-    years = list(range(data.base_year.year + 1, data.company["forecast_end"] + 1))
-    year_cols = [f"FY{y}" for y in years]
-    stub = data.stub
-    plain = _driver_items(tuple(data.segments), data.split_compute, False, data.by_function)  # what a remainder twins
-    remainder = rest_items(plain)
-    known = set(drivers) | set(other_mode) | set(remainder) | set(replaced)
-    is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    header, rows = read_csv(path, ["scenario", "driver"] + year_cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
-    in_file = [h for h in header if is_year(h)]
-    for a, b in zip(in_file, in_file[1:]):
-        if parse_period(b) <= parse_period(a):
-            raise DataError(path, f"year columns must run in order: {b} comes after {a}", 1, b)
-    values, rationales, scenarios, excel_names, where, ignored = {}, {}, [], {}, {}, []
+    other_mode = {**other_mode, **opex_mode}
+    known = set(drivers) | set(other_mode) | set(replaced)
+    seasonal_problems(data, problems)
+    cols, rows = read_forecast_table(path, data, data.notes)
+    values, rationales, scenarios, excel_names, where, ignored = {}, {}, [], {}, {}, {}
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
         if not SCENARIO_NAME.fullmatch(sc):
             raise DataError(path, f"scenario name {sc!r} must start with a letter and use only letters, digits, "
                             "spaces, _ or - (at most 31)", n, "scenario")
+        if drv.startswith(REST) and drv[len(REST):] in every:
+            raise DataError(path, f"{drv} is a driver of the earlier format (the rest of a year after its interim): "
+                                  f"the rest of the year is now a column of its own: give its value in the "
+                                  f"{drv[len(REST):]} row" + (f" ({split_text(data)})" if data.split_years else ""),
+                            n, "driver")
         if drv not in known:
             raise DataError(path, unknown("driver", drv, drivers), n, "driver")
         if drv in other_mode:
-            if any(r[c] for c in year_cols):
-                hint = opex_mode_hint if drv.removeprefix(REST) in opex_mode else rnd_mode_hint
-                raise DataError(path, hint(data, drv.removeprefix(REST)), n, "driver")
+            if any(r[c] for c in cols.values()):
+                hint = opex_mode_hint if drv in opex_mode else rnd_mode_hint
+                raise DataError(path, hint(data, drv), n, "driver")
             continue
-        if drv in remainder:
-            wrong = [c for c in year_cols if r[c] and (stub is None or c != year_cols[0])]
-            if wrong:
-                raise DataError(path, remainder_problem(data, drv, wrong[0]), n, wrong[0])
-            if stub is None:
-                continue   # a blank remainder row: nothing to forecast with it
         if (sc, drv) in values:
             raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
         same = excel_names.setdefault(name_part(sc).lower(), sc)
@@ -153,44 +233,22 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             scenarios.append(sc)
         rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
         where[sc, drv] = n
-        cols = driver_columns(data, drv, year_cols)
-        if stub and drv in plain and r[year_cols[0]]:
-            ignored.append(n)
-        blank = [c for c in cols if not r[c]]
-        if blank:
-            problems.append(DataError(path, f"{sc} / {drv}: no value for {year_span(blank)}"
-                                      + (f" ({remainder_problem(data, drv)})" if drv in remainder else ""), n, blank[0]))
-            values[(sc, drv)] = None
-            continue
-        item = drivers.get(drv) or replaced[drv]
-        vals = [parse_number(r[c], path, n, c) if c in cols else None for c in year_cols]
-        for c, v in zip(year_cols, vals):
-            check_bound(item.bound, item.unit, v, path, n, c, data.notes)
-        values[(sc, drv)] = vals
+        values[(sc, drv)] = driver_values(path, n, r, cols, data, sc, drv, drivers.get(drv) or replaced[drv], problems,
+                                          ignored)
     if not scenarios:
         raise DataError(path, "no scenarios: add rows with scenario,driver,...")
-    if ignored:
-        data.notes.append(f"assumptions.csv: the {year_cols[0]} values of the income-statement drivers are ignored "
-                          f"(rows {', '.join(map(str, ignored))}): {year_cols[0]} is the {stub.code} actual plus the "
-                          f"{stub.rest().code} forecast, driven by the {REST}* rows; blank them when convenient")
-    for h in header:
-        p = parse_period(h) if h not in ("scenario", "driver", "rationale") else None
-        if p and p.year < years[0]:
-            data.notes.append(f"assumptions.csv: column {h} ignored ({data.base_year.code} actuals are in the data, "
-                              f"so the forecast starts in FY{years[0]}); delete the column when convenient")
-        elif p and p.year > years[-1]:
-            data.notes.append(f"assumptions.csv: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
+    note_ignored(path, data, ignored)
+    years = data.driver_periods("years")
     for sc in scenarios:
         first = min(n for (s, _), n in where.items() if s == sc)
         for drv in drivers:
             if (sc, drv) in values:
                 continue
             if drv in CASH_DRIVERS:
-                values[(sc, drv)] = [0.0] * len(years)
+                values[(sc, drv)] = [0.0 if p in years else None for p in cols]
                 rationales[(sc, drv)] = {"rationale": CASH_DRIVER_DEFAULT}
             else:
-                why = f" ({remainder_problem(data, drv)})" if drv in remainder else ""
-                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}{why}", first, "driver"))
+                problems.append(DataError(path, f"scenario {sc!r} has no row for driver {drv!r}", first, "driver"))
     # rows of drivers the unit build replaces are checked as usual and kept out of the model (they serve
     # the growth-rate build of the same figures: the folder without units.toml); reported, as the workbook
     # shows other figures for what they forecast
@@ -200,5 +258,5 @@ def load_assumptions(folder: Path, data: Dataset, problems: Problems):
             unused.add(drv, n, sc, unit_build_why(data, drv.removeprefix(REST)))
     unused.note(data.notes)
     values = {k: v for k, v in values.items() if k[1] not in replaced}
-    data.scenarios, data.forecast_years, data.assumptions, data.rationales = scenarios, years, values, rationales
-    refuse_growth_across_zero(data, path, where, year_cols, problems)
+    data.scenarios, data.assumptions, data.rationales = scenarios, values, rationales
+    refuse_growth_across_zero(data, path, where, cols[data.forecast_periods[0]], problems)

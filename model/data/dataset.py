@@ -6,8 +6,10 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .periods import Period
+from .periods import Period, forecast_periods, year_parts
 from . import units as unit_build
+
+DEFAULT_SPLIT_YEARS = 2   # company.toml split_years: forecast years shown in halves (or 9M | Q4) by default
 
 
 @dataclass
@@ -133,7 +135,8 @@ class Dataset:
     actuals: dict[str, dict[Period, Figure]]   # item -> period -> figure
     scenarios: list[str] = field(default_factory=list)
     forecast_years: list[int] = field(default_factory=list)
-    assumptions: dict[tuple[str, str], list[float]] = field(default_factory=dict)  # (scenario, driver) -> per year
+    # (scenario, driver) -> one value per forecast period (forecast_periods), None where the driver has none
+    assumptions: dict[tuple[str, str], list[float | None]] = field(default_factory=dict)
     rationales: dict[tuple[str, str], dict] = field(default_factory=dict)  # {"rationale": .., "rationale_zh": ..}
     sources: list[dict] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
@@ -173,6 +176,43 @@ class Dataset:
         (stub.rest()). An interim with no revenue (only the result behind an opening cash date) is not one."""
         ytd = [p for p in self.interims if p.year == self.base_year.year + 1 and self.actual("revenue", p) is not None]
         return max(ytd) if ytd else None
+
+    @property
+    def split_years(self) -> list[int]:
+        """The forecast years shown in two parts, from the year of the latest interim (the stub): 1H | 2H | FY,
+        or 9M | Q4 | FY. company.toml split_years (default 2), within the horizon; none without a stub (the
+        first forecast year then has no interim actual to start from)."""
+        if self.stub is None:
+            return []
+        return self.forecast_years[:max(1, int(self.company.get("split_years", DEFAULT_SPLIT_YEARS)))]
+
+    def parts(self, year: int) -> list[Period]:
+        """The two parts of a split year: the stub's length, then the rest of the year (1H2027, 2H2027)."""
+        return year_parts(year, self.stub.months)
+
+    @property
+    def forecast_periods(self) -> list[Period]:
+        """Every forecast column in timeline order: each split year's forecast parts, then the year itself
+        (2H2026, FY2026, 1H2027, 2H2027, FY2027), then the later years (FY2028 ...). The columns of
+        assumptions.csv and units.csv."""
+        return forecast_periods(self.forecast_years, self.stub, len(self.split_years))
+
+    def driver_periods(self, kind: str = "forecast") -> list[Period]:
+        """The forecast periods a driver takes values in (items.Item.periods): "forecast" every forecast
+        period but the full year of a split year (the sum of its parts), "years" every forecast fiscal year."""
+        split = set(self.split_years)
+        if kind == "years":
+            return [p for p in self.forecast_periods if p.is_full_year]
+        return [p for p in self.forecast_periods if not (p.is_full_year and p.year in split)]
+
+    def value(self, scenario: str, driver: str, period: Period) -> float | None:
+        """A scenario's driver in one forecast period (None where it takes none)."""
+        return self.assumptions[(scenario, driver)][self.forecast_periods.index(period)]
+
+    @property
+    def seasonal(self) -> list[str]:
+        """The segments company.toml marks seasonal: their forecast parts carry the base year's pattern."""
+        return [str(s["key"]) for s in self.company.get("segments", []) if s.get("seasonal")]
 
     @property
     def single_segment(self) -> bool:

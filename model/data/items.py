@@ -20,6 +20,9 @@ class Item:
     help: str
     segment: str = ""          # the segment key of a per-segment item
     detail: bool = False       # shown indented, as part of the item above
+    periods: str = "forecast"  # a driver's columns (Dataset.driver_periods): "forecast" every forecast period
+    # but the full year of a year shown in parts (2H2026, 1H2027, 2H2027, FY2028 ...), "years" every forecast
+    # fiscal year (the cash drivers: the cash-flow statement is annual)
 
 
 # Historical line items. Segment items (share, margin) exist only with two or more segments.
@@ -89,39 +92,33 @@ FUNCTION_DRIVERS = {
     "ga_fixed": Item("ga_fixed", "amount", AMOUNT, "general and administrative: the fixed part (amount)"),
     "other_income": Item("other_income", "amount", SIGNED, "other income and gains net (an amount; income positive)"),
 }
-# The rest of the year after a year-to-date interim of the first forecast year (2H2026E after 1H2026A):
-# each income-statement driver has a remainder twin, given in that year's column only. A growth compares
-# the remainder with the year to date (for 1H: 2H over 1H), a margin or an amount is the remainder's own.
+# The prefix of the remainder drivers of the earlier format (rest_growth_cloud gave 2H2026 over 1H2026): the
+# half-year columns of assumptions.csv replace them (model/data/assumptions.py).
 REST = "rest_"
-REST_HELP = {"pct": "of the rest of the first forecast year after its interim, over the year to date",
-             "gm": "of the rest of the first forecast year after its interim",
-             "amount": "for the rest of the first forecast year after its interim"}
-
-
-def rest_items(items: dict[str, Item]) -> dict[str, Item]:
-    """The remainder twin of each income-statement driver: rest_growth_cloud, rest_gm_cloud, ..."""
-    def help_of(drv, item):
-        kind = "amount" if item.unit == "amount" else "gm" if drv.startswith("gm_") or drv.endswith("_share") else "pct"
-        return f"{item.help.split(' (')[0]}, {REST_HELP[kind]}"
-    return {REST + drv: replace(item, text=REST + item.text, help=help_of(drv, item)) for drv, item in items.items()}
 
 
 # Cash-flow drivers (optional: a scenario without a row assumes 0 in every year).
 CASH_DRIVERS = {
     "depreciation": Item("depreciation", "amount", AMOUNT,
-                         "depreciation and amortisation of property, equipment and right-of-use assets (non-cash)"),
+                         "depreciation and amortisation of property, equipment and right-of-use assets (non-cash)",
+                         periods="years"),
     "non_cash": Item("non_cash", "amount", SIGNED,
-                     "other non-cash items left in adjusted net income, not D&A (share-based pay is already out)"),
-    "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)"),
+                     "other non-cash items left in adjusted net income, not D&A (share-based pay is already out)",
+                     periods="years"),
+    "capex": Item("capex", "amount", AMOUNT, "capital expenditure (positive)", periods="years"),
     "working_capital": Item("working_capital", "amount", SIGNED,
-                            "other increase in working capital, beyond receivables (a decrease is negative)"),
-    "capex_pct": Item("capex_pct", "pct", FRACTION, "capital expenditure as a share of revenue (added to capex)"),
+                            "other increase in working capital, beyond receivables (a decrease is negative)",
+                            periods="years"),
+    "capex_pct": Item("capex_pct", "pct", FRACTION, "capital expenditure as a share of revenue (added to capex)",
+                      periods="years"),
     "receivable_days": Item("receivable_days", "days", Bound("days", 0, 365),
-                            "trade receivables at the year end, in days of that year's revenue"),
+                            "trade receivables at the year end, in days of that year's revenue", periods="years"),
     "plug_debt": Item("plug_debt", "pct", FRACTION,
-                      "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity"),
+                      "share of the funding plug drawn as debt (the rest is new equity): 0 = all equity",
+                      periods="years"),
     "sbc_shares": Item("sbc_shares", "shares", AMOUNT,
-                       "new shares issued a year under share-based pay (options and awards vesting), million"),
+                       "new shares issued a year under share-based pay (options and awards vesting), million",
+                       periods="years"),
 }
 SHARE_DRIVERS = ("sbc_shares",)   # cash drivers that need share data (funding.csv shares_outstanding)
 # The unit build (units.toml, operating.csv, units.csv; model/data/units.py): operating metrics, which
@@ -234,10 +231,10 @@ def actual_items(data) -> dict[str, Item]:
 
 
 def driver_items(data, split_compute=None) -> dict[str, Item]:
-    """The income-statement drivers per scenario, and their remainder twins when the first forecast year
-    has a year-to-date interim (data.stub)."""
+    """The income-statement drivers per scenario (with the unit build, its drivers in place of those it
+    replaces)."""
     split = data.split_compute if split_compute is None else split_compute
-    items = dict(_driver_items(tuple(data.segments), split, data.stub is not None, data.by_function))
+    items = dict(_driver_items(tuple(data.segments), split, data.by_function))
     if not data.units:
         return items
     replaced = unit_replaced(data)
@@ -258,9 +255,8 @@ def compute_items(data, items: dict[str, Item], kind: str) -> dict[str, Item]:
 
 
 def unit_replaced(data) -> set[str]:
-    """The drivers of assumptions.csv the unit build replaces, with their remainder twins."""
-    replaced = unit_build.replaced_drivers(data.units, data.split_compute)
-    return replaced | {REST + d for d in replaced}
+    """The drivers of assumptions.csv the unit build replaces."""
+    return unit_build.replaced_drivers(data.units, data.split_compute)
 
 
 # Memoised on what they depend on (items are frozen): the build asks for them once per input cell.
@@ -273,11 +269,11 @@ def _actual_items(segments: tuple) -> dict[str, Item]:
 
 
 @lru_cache(maxsize=64)
-def _driver_items(segments: tuple, split: bool, stub: bool, by_function: bool = False) -> dict[str, Item]:
+def _driver_items(segments: tuple, split: bool, by_function: bool = False) -> dict[str, Item]:
     items = per_segment(SEGMENT_DRIVERS, segments)
     items.update(RND_DRIVERS[split])
     items.update({**FUNCTION_DRIVERS, "adjustments": COST_DRIVERS["adjustments"]} if by_function else COST_DRIVERS)
-    return {**items, **rest_items(items)} if stub else items
+    return items
 
 
 def all_driver_items(data) -> dict[str, Item]:

@@ -1,4 +1,5 @@
-"""Reporting periods: full fiscal years (FY2024) and year-to-date interims (1H2025, 9M2025, Q1 2025)."""
+"""Reporting periods: full fiscal years (FY2024), year-to-date interims (1H2025, 9M2025, Q1 2025) and, in
+the forecast, the rest of a year after its interim (2H2026, Q4 2026): a year shown in two parts."""
 from __future__ import annotations
 
 import calendar
@@ -32,6 +33,15 @@ class Period:
         """The rest of the fiscal year after this year-to-date interim: 2H after 1H, Q4 after 9M."""
         return Period(self.year, 12 - self.months, self.months)
 
+    def full_year(self) -> "Period":
+        """The fiscal year this period falls in."""
+        return Period(self.year, 12)
+
+    @property
+    def share(self) -> float:
+        """The part of a year it spans: 0.5 for a half, 0.75 for nine months."""
+        return self.months / 12
+
     @property
     def is_full_year(self) -> bool:
         return self.months == 12
@@ -63,6 +73,40 @@ def parse_period(text: str) -> Period | None:
         return None
     months = {"FY": 12, "1H": 6, "Q1": 3}.get(head) or int(m.group("m"))
     return Period(year, months)
+
+
+def year_parts(year: int, months: int) -> list[Period]:
+    """A fiscal year in two parts: its first `months` and the rest (1H2027 and 2H2027; 9M2027 and Q4 2027)."""
+    return [Period(year, months), Period(year, 12 - months, months)]
+
+
+def forecast_periods(years: list[int], stub: Period | None, split: int) -> list[Period]:
+    """The forecast's columns in timeline order: for each of the first `split` years (when the first forecast
+    year has an interim actual, `stub`) its forecast parts and then the year (2H2026, FY2026, 1H2027,
+    2H2027, FY2027), then the later years (FY2028 ...)."""
+    out = []
+    for i, y in enumerate(years):
+        if stub is not None and i < split:
+            out += [p for p in year_parts(y, stub.months) if p != stub]
+        out.append(Period(y, 12))
+    return out
+
+
+_REST = re.compile(r"^(2H|Q4 ?|Q2-Q4 ?|M(?P<m>\d+)-12 ?)(?P<y>\d{4})$")
+
+
+def parse_column(text: str) -> Period | None:
+    """A column of a forecast table (assumptions.csv, units.csv): a period code, or the rest of a year after
+    its interim as Period.code writes it (2H2026, Q4 2026, Q2-Q4 2026, M5-12 2026); else None."""
+    p = parse_period(text)
+    if p is not None:
+        return p
+    m = _REST.match(text.strip().upper())
+    if not m or not FIRST_YEAR <= int(m.group("y")) <= LAST_YEAR:
+        return None
+    head = m.group(1).strip()
+    start = {"2H": 6, "Q4": 9, "Q2-Q4": 3}.get(head) or int(m.group("m")) - 1
+    return Period(int(m.group("y")), 12 - start, start) if 0 < start < 12 else None
 
 
 def period_problem(text: str) -> str:

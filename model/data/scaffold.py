@@ -15,14 +15,15 @@ import tempfile
 from pathlib import Path
 
 from .claims import CLAIM_BASES, CLAIM_CALCS, CLAIM_CONDITIONS, CLAIM_TESTS
-from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment, rest_items)
+from .items import (ACTUAL_ITEMS, CASH_DRIVERS, COST_DRIVERS, EITHER_ACTUALS, FUNDING_ITEMS, REQUIRED_ACTUALS, CUSTOMER_ACTUALS, CUSTOMER_DRIVERS, RND_DRIVERS, SEGMENT_ACTUALS, SEGMENT_DRIVERS, SHARE_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, per_segment)
 from .balance import BALANCE_ITEMS, BALANCE_TEXTS, GRADES
 from .valuation import VALUATION_ITEMS, VALUATION_TEXTS
 from .settings import (CLAIM_TEXTS, EDITIONS, FUNDING_TEXTS, MAX_FORECAST_YEARS, MAX_SCENARIOS, MAX_SEGMENTS, PLAIN_KEY,
                        SCENARIO_NAME, SENSITIVITY, SOURCE_TEXTS, TOLERANCES, per_edition)
 from ..calc.formula import name_part
 from ..labels import table
-from .periods import FIRST_YEAR, LAST_YEAR, Period, parse_period, parse_year_end
+from .dataset import DEFAULT_SPLIT_YEARS
+from .periods import FIRST_YEAR, LAST_YEAR, Period, forecast_periods, parse_period, parse_year_end, year_parts
 from .units import (COST_LINES, RND_ACTUALS as RND_UNIT_ACTUALS, RND_DRIVERS as RND_UNIT_DRIVERS,
                     SETTINGS as UNIT_SETTINGS, UnitBuild, replaced_drivers)
 
@@ -122,12 +123,14 @@ def company_toml(name, segments, scenarios, forecast_end, year_end) -> str:
         ("as_of", '""', 'date of the latest data used, e.g. "2026-01-31"'),
         ("forecast_end", forecast_end, "last forecast year; the forecast starts after the last full year of actuals.csv"),
         ("default_scenario", toml_string(scenarios[0]), "scenario selected when the workbook opens"),
+        ("split_years", DEFAULT_SPLIT_YEARS, "forecast years shown in parts (1H | 2H | FY) from the latest interim"),
         ("adjustments_label", '""', 'optional: the name of adjusted minus reported net income, e.g. "Non-GAAP adjustments"'),
         ("reliability_legend", '""', "optional: what the reliability codes of sources.csv mean"),
     ])
     segs = "\n".join("[[segments]]\n" + settings([
         ("key", toml_string(k), f"a plain word: item and driver names use it (growth_{k})"),
-        ("label", toml_string(label), "shown in the workbook")]) for k, label in segments)
+        ("label", toml_string(label), "shown in the workbook"),
+        ("seasonal", "false", "true: its forecast halves carry the base year's 2H / 1H pattern")]) for k, label in segments)
     tol = settings((key, default, table("en")[f"tolerances.{key}"]) for key, (_, default) in TOLERANCES.items())
     steps = settings((key, default, table("en")[f"sensitivity.{key}"]) for key, default in SENSITIVITY.items())
     return f"""# Company settings. Fill in every "" that is not marked optional; the guide is {GUIDE}.
@@ -171,25 +174,36 @@ def actuals_csv(years, interims, segments) -> str:
                            + [[item, p.code, "", "", ""] for item in items for p in periods])
 
 
+def period_columns(first_year, forecast_end, stub=None) -> list[Period]:
+    """The forecast columns of assumptions.csv and units.csv (periods.forecast_periods, the default split)."""
+    return forecast_periods(list(range(first_year, forecast_end + 1)), stub, DEFAULT_SPLIT_YEARS)
+
+
+def parts_note(first_year, stub) -> list[str]:
+    """Comment rows on the columns of a forecast that runs in parts from an interim of its first year."""
+    if stub is None:
+        return []
+    rest, nxt = stub.rest().code, year_parts(first_year + 1, stub.months)
+    return [f"{stub.code} is an interim of FY{first_year}: FY{first_year} = {stub.code} actual + {rest} forecast; "
+            f"FY{first_year + 1} = {nxt[0].code} + {nxt[1].code}",
+            f"(company.toml split_years; default {DEFAULT_SPLIT_YEARS}). A part's growth is over the part before it (half on",
+            "half; at the run rate for parts of unequal length); its margin or amount is its own. Leave the full-year",
+            "cells of those years blank for these drivers: each full year is the sum of its parts. The cash-flow",
+            "drivers take full years only (FY columns)."]
+
+
 def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None, units: str = "") -> str:
-    """The drivers' rows; with an interim of the first forecast year (`stub`) also the rest_* rows of
-    the rest of that year, which take a value in its column only. With the unit build for segment `units`,
-    no row of a driver it replaces (a row nobody would read in the workbook): the segment's growth and
-    margin, other operating costs' growth and the split R&D's (rnd_growth stays: R&D is one line when
-    compute within R&D is not known)."""
+    """The drivers' rows, one column per forecast period (with an interim of the first forecast year, `stub`,
+    the near term in parts: 2H2026, FY2026, 1H2027, 2H2027, FY2027, FY2028 ...). With the unit build for
+    segment `units`, no row of a driver it replaces (a row nobody would read in the workbook): the segment's
+    growth and margin, other operating costs' growth and the split R&D's (rnd_growth stays: R&D is one line
+    when compute within R&D is not known)."""
     drivers = {**per_segment(SEGMENT_DRIVERS, segments), **RND_DRIVERS[True], **RND_DRIVERS[False], **COST_DRIVERS}
     if units:
         replaced = replaced_drivers(UnitBuild(units, {}, {}), rnd=False) | set(RND_DRIVERS[True])
         drivers = {k: v for k, v in drivers.items() if k not in replaced}
-    years = [f"FY{y}" for y in range(first_year, forecast_end + 1)]
-    rest = rest_items(drivers) if stub else {}
-    rest_note = [
-        f"{stub.code} is an interim of FY{first_year}: FY{first_year} = {stub.code} actual + {stub.rest().code} forecast.",
-        f"The rest_* rows drive {stub.rest().code} and take a value in the FY{first_year} column only; the other",
-        f"income-statement drivers start in FY{first_year + 1} (leave their FY{first_year} blank). A rest_ growth is",
-        f"over the year to date ({stub.code}); a rest_ margin or amount is the rest of the year's own.",
-        *[f"  {key}: {item.help.replace(',', ';')}" for key, item in rest.items()],
-    ] if stub else []
+    columns = period_columns(first_year, forecast_end, stub)
+    years = [p.code for p in columns]
     head = comment_rows(
         f"assumptions.csv: forecast drivers; one row per scenario and driver. Guide: {GUIDE}",
         "Scenarios: as many as you like; their names and order come from this file. Every scenario needs every driver.",
@@ -203,15 +217,15 @@ def assumptions_csv(segments, scenarios, first_year, forecast_end, stub=None, un
         "Rates as 25% or 0.25; adjustments as an amount in the unit of company.toml.",
         "Cash-flow drivers (Cash & Funding tab; optional: a scenario without them assumes 0):",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in CASH_DRIVERS.items()],
-        *rest_note,
+        *parts_note(first_year, stub),
         "rationale: a one-line reason shown beside the row in the workbook.",
         edition_note(["rationale"]),
     )
     texts = ["rationale", *per_edition("rationale")]
     blanks = [""] * (len(years) + len(texts))
-    zeros = ["0"] * len(years) + [""] * len(texts)
+    zeros = ["0" if p.is_full_year else "" for p in columns] + [""] * len(texts)
     return head + csv_rows([["scenario", "driver", *years, *texts]]
-                           + [[sc, drv, *blanks] for sc in scenarios for drv in {**drivers, **rest}]
+                           + [[sc, drv, *blanks] for sc in scenarios for drv in drivers]
                            + [[sc, drv, *zeros] for sc in scenarios for drv in CASH_DRIVERS])
 
 
@@ -326,7 +340,7 @@ def reference_csv() -> str:
     ) + "metric,period,value,tolerance,source,claim\n"
 
 
-def units_files(segment: str, segments, years: list[int], scenarios, forecast_end: int) -> dict[str, str]:
+def units_files(segment: str, segments, years: list[int], scenarios, forecast_end: int, stub=None) -> dict[str, str]:
     """The unit build's three files (--units SEGMENT): settings and cost classes, operating metrics for
     the last actual year, unit drivers per scenario; values blank (settings 0) to fill. The optional
     customer segment is described in comments (its rows are added with the setting)."""
@@ -350,12 +364,13 @@ def units_files(segment: str, segments, years: list[int], scenarios, forecast_en
         f"R&D metrics ({'; '.join(RND_UNIT_ACTUALS)}) are used when compute within R&D is known (actuals.csv).",
     ) + csv_rows([["item", "period", "value", "source", "reliability", "note"]]
                  + [[key, f"FY{years[-1]}", "", "", "", ""] for key in UNIT_ACTUALS if key not in CUSTOMER_ACTUALS])
-    cols = [f"FY{y}" for y in range(years[-1] + 1, forecast_end + 1)]
+    cols = [p.code for p in period_columns(years[-1] + 1, forecast_end, stub)]
     drivers = comment_rows(
-        f"units.csv: unit drivers per scenario and forecast year. Guide: {GUIDE}",
+        f"units.csv: unit drivers per scenario and forecast period. Guide: {GUIDE}",
         *[f"  {key}: {item.help.replace(',', ';')}" for key, item in UNIT_DRIVERS.items()],
         f"  ({'; '.join(CUSTOMER_DRIVERS)}: only with customer_segment in units.toml)",
-        "Rates as 25% or 0.25; generations as a count. rationale: a one-line reason.",
+        *parts_note(years[-1] + 1, stub),
+        "Rates as 25% or 0.25; generations as a whole count per period. rationale: a one-line reason.",
         f"R&D drivers ({'; '.join(RND_UNIT_DRIVERS)}) are used when compute within R&D is known (actuals.csv);",
         "without it R&D is one line with assumptions.csv's rnd_growth.",
     ) + csv_rows([["scenario", "driver", *cols, "rationale"]]
@@ -382,11 +397,11 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
     late = [p.code for p in interims if p.year > years[-1] + 1]
     if late:
         raise ValueError(f"--interims {', '.join(late)}: an interim must fall in FY{years[-1] + 1} or earlier")
+    stub = max((p for p in interims if p.year == years[-1] + 1), default=None)
     files = {
         "company.toml": company_toml(name, segments, scenarios, forecast_end, year_end),
         "actuals.csv": actuals_csv(years, interims, segments),
-        "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end,
-                                           max((p for p in interims if p.year == years[-1] + 1), default=None), units),
+        "assumptions.csv": assumptions_csv(segments, scenarios, years[-1] + 1, forecast_end, stub, units),
         "sources.csv": sources_csv(),
         "funding.csv": funding_csv(years, interims),
         "balance.csv": balance_csv(years, interims),
@@ -395,7 +410,7 @@ def new_company(parent: Path, name: str, years: list[int], interims: list[Period
         "claims.csv": claims_csv(),
     }
     if units:
-        files.update(units_files(units, segments, years, scenarios, forecast_end))
+        files.update(units_files(units, segments, years, scenarios, forecast_end, stub))
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:

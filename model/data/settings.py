@@ -35,8 +35,9 @@ def per_edition(*keys: str) -> tuple[str, ...]:
 _TEXTS = ("name", "ticker", "currency", "unit", "adjustments_label", "reliability_legend")
 TEXT_SETTINGS = _TEXTS + ("name_local", "unit_local", "default_scenario") + per_edition(*_TEXTS)
 SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIRED_SETTINGS) + ("tolerances",
-                                                                                                 "sensitivity", "peers")
-SEGMENT_SETTINGS = ("key", "label") + per_edition("label")
+                                                                                                 "sensitivity", "peers",
+                                                                                                 "split_years")
+SEGMENT_SETTINGS = ("key", "label", "seasonal") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
 CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
 SOURCE_TEXTS = ("title", "supports", "reliability", "filing", "address")   # address: where the figures were read
@@ -66,6 +67,8 @@ def segment_problem(seg: dict, earlier_keys: list) -> str | None:
         return f"segment key {key!r} is used twice (keys are compared ignoring case)"
     if not isinstance(label, str) or not label.strip():
         return f"segment {key!r} needs a label in quotes"
+    if not isinstance(seg.get("seasonal", False), bool):
+        return f"segment {key!r}: seasonal must be true or false, found {seg['seasonal']!r}"
     return None
 
 
@@ -93,6 +96,11 @@ def load_company(folder: Path, problems: Problems) -> dict:
     as_of = company.get("as_of")
     if as_of not in (None, "") and not (isinstance(as_of, datetime.date) or valid_date(str(as_of))):
         problem("as_of", f'as_of must be a date such as "2026-01-28", found {as_of!r}')
+    split = company.get("split_years")
+    if "split_years" in company and (not isinstance(split, int) or isinstance(split, bool) or not 1 <= split <= MAX_FORECAST_YEARS):
+        problem("split_years", f"split_years must be a whole number of years from 1 to {MAX_FORECAST_YEARS} (the forecast "
+                               f"years shown in two parts, 1H | 2H | FY), found {split!r}")
+        company.pop("split_years")
     structural = Problems()
     end = company.get("forecast_end")
     if "forecast_end" in company and (not isinstance(end, int) or isinstance(end, bool) or not 1900 < end < 2200):

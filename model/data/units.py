@@ -12,7 +12,7 @@ from pathlib import Path
 
 import math
 
-from ..calc.units import COST_LINES
+from ..calc.units import COST_LINES, INTERIM_FALLBACK
 from .bounds import Bound, POSITIVE
 from .files import DataError, LARGEST, Problems, SMALLEST, parse_number, read_csv, read_toml, toml_line, unknown
 from .periods import parse_period
@@ -151,7 +151,9 @@ def orphan_files(folder: Path) -> list[str]:
 def load_operating(folder: Path, data, items: dict, optional: dict, sources: set[str], problems: Problems):
     """operating.csv into data.actuals (the metrics are actual items): only periods of actuals.csv are
     kept (rows of a later year wait until actuals.csv has it). Base-year metrics are required. An
-    `optional` item (compute within R&D) is an assumption for a year actuals.csv leaves blank."""
+    `optional` item (compute within R&D) is an assumption for a year actuals.csv leaves blank. Of the
+    interims only the latest one of the first forecast year (the stub) is used: the second half starts
+    from it; a metric it does not give falls back to the base year's (noted here and on the tab)."""
     path = folder / "operating.csv"
     if not path.exists():
         raise DataError(path, "missing: units.toml turns the unit build on, which needs operating.csv "
@@ -173,9 +175,6 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         period = parse_period(r["period"])
         if period is None:
             raise DataError(path, f"period {r['period']!r} is not a period code such as FY2024 or 1H2025", n, "period")
-        if not period.is_full_year:
-            raise DataError(path, f"operating metrics are by full year (tokens per day, headcount ...); {period.code} "
-                                  "is an interim", n, "period")
         if (item, period) in seen:
             raise DataError(path, f"{item} for {period.code} is given twice (also in row {seen[item, period]})", n, "period")
         seen[item, period] = n
@@ -183,6 +182,10 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
         check_bound(known[item].bound, known[item].unit, value, path, n, "value", data.notes)
         check_sources(r.get("source", ""), sources, path, n, "source")
         if period not in data.periods:   # a later year: used once actuals.csv has it
+            continue
+        if not period.is_full_year and period != data.stub:
+            data.notes.append(f"operating.csv, row {n}: {item} for {period.code} is not used (the unit build starts "
+                              f"its interim from the latest interim of the first forecast year only)")
             continue
         if item in optional and data.actual(item, period) is not None:
             data.notes.append(f"operating.csv, row {n}: {item} for {period.code} is not used: actuals.csv gives the "
@@ -220,50 +223,42 @@ def load_operating(folder: Path, data, items: dict, optional: dict, sources: set
     if unused:
         data.notes.append(f"operating.csv: the rows for {', '.join(p.code for p in unused)} are not used: actuals.csv "
                           "has no such year (a later year is used once actuals.csv has it)")
+    missing = [i for i in items if data.stub and data.actual(i, data.stub) is None]
+    if missing:
+        data.notes.append(interim_fallback_note(data, missing))
 
 
-def refuse_repeated_years(path: Path, header: list[str]) -> None:
-    """Two columns for one year (FY2027 and "FY 2027"): one would be read, the other silently ignored."""
-    first = {}
-    for h in header:
-        p = parse_period(h) if h not in ("scenario", "driver") else None
-        if p and p.is_full_year:
-            if p in first:
-                raise DataError(path, f"column {h!r} is {p.code} again (also column {first[p]!r}): keep one", 1, h)
-            first[p] = h
+def interim_fallback_note(data, missing) -> str:
+    """What the unit build assumes for the interim metrics operating.csv does not give (build report)."""
+    stub, base = data.stub.code, data.base_year.code
+    kinds = {"level": f"{base}'s figure", "share": f"{base}'s share",
+             "flow": f"{base}'s × {data.stub.months}/12 (generations rounded to a whole number)"}
+    parts = [f"{', '.join(i for i in missing if INTERIM_FALLBACK[i] == k)} ({text})" for k, text in kinds.items()
+             if any(INTERIM_FALLBACK[i] == k for i in missing)]
+    return (f"operating.csv gives no {stub} figure for {'; '.join(parts)}: the unit build's {stub} drivers fall back "
+            f"to the full year, and the forecast halves start from them (Unit Economics says so)")
 
 
 def load_drivers(folder: Path, data, items: dict, problems: Problems, name="units.csv",
                  needs="units.toml turns the unit build on"):
-    """units.csv (or the compute build's compute.csv): scenario,driver,FY...,rationale, as assumptions.csv,
-    for the unit drivers; into data.assumptions and data.rationales. Every scenario of assumptions.csv needs
-    every driver."""
-    from .bounds import check_bound
+    """units.csv (or the compute build's compute.csv): scenario,driver,<forecast periods>,rationale, as
+    assumptions.csv (read_forecast_table), for the unit drivers; into data.assumptions and data.rationales.
+    Every scenario of assumptions.csv needs every driver. Generations are whole numbers in every period."""
+    from .assumptions import driver_values, note_ignored, read_forecast_table
     from .settings import RATIONALE_TEXTS
     path = folder / name
     if not path.exists():
-        raise DataError(path, f"missing: {needs}, which needs {name} (scenario,driver,FY...,rationale)")
-    years = data.forecast_years
-    cols = [f"FY{y}" for y in years]
-    is_year = lambda h: parse_period(h) is not None and parse_period(h).is_full_year  # noqa: E731
-    header, rows = read_csv(path, ["scenario", "driver"] + cols, ["rationale", *RATIONALE_TEXTS], extra_ok=is_year)
-    refuse_repeated_years(path, header)
-    for h in header:   # as assumptions.csv: a year outside the forecast is noted, not used
-        p = parse_period(h) if is_year(h) else None
-        if p and p.year < years[0]:
-            data.notes.append(f"{name}: column {h} ignored ({data.base_year.code} actuals are in the data, "
-                              f"so the forecast starts in FY{years[0]}); delete the column when convenient")
-        elif p and p.year > years[-1]:
-            data.notes.append(f"{name}: column {h} ignored (after forecast_end {years[-1]} in company.toml)")
+        raise DataError(path, f"missing: {needs}, which needs {name} (scenario,driver,<forecast periods>,rationale)")
+    cols, rows = read_forecast_table(path, data, data.notes)
     from .items import UNIT_DRIVERS
     from .unused import RND_ONE_LINE, Unused
-    where, unused = {}, Unused(path)
+    where, ignored, unused = {}, {}, Unused(path)
     for n, r in rows:
         sc, drv = r["scenario"], r["driver"]
         if sc not in data.scenarios:
             raise DataError(path, unknown("scenario", sc, data.scenarios) + " (scenarios of assumptions.csv)", n, "scenario")
         if drv in RND_DRIVERS and drv not in items and drv in UNIT_DRIVERS:
-            if any(r[c] for c in cols):
+            if any(r[h] for h in cols.values()):
                 unused.add(drv, n, sc, RND_ONE_LINE)
             continue
         if drv not in items:
@@ -271,16 +266,16 @@ def load_drivers(folder: Path, data, items: dict, problems: Problems, name="unit
         if (sc, drv) in where:
             raise DataError(path, f"driver {drv} is given twice for scenario {sc} (also in row {where[sc, drv]})", n, "driver")
         where[sc, drv] = n
-        blank = [c for c in cols if not r[c]]
-        if blank:
-            problems.append(DataError(path, f"{sc} / {drv}: no value for {blank[0]}", n, blank[0]))
-            data.assumptions[(sc, drv)] = None
-            continue
-        vals = [parse_number(r[c], path, n, c) for c in cols]
-        for c, v in zip(cols, vals):
-            check_bound(items[drv].bound, items[drv].unit, v, path, n, c, data.notes)
+        vals = driver_values(path, n, r, cols, data, sc, drv, items[drv], problems, ignored)
+        if vals and items[drv].unit == "count":
+            for p, v in zip(cols, vals):
+                if v is not None and v != int(v):
+                    raise DataError(path, f"{v:g} {drv} is not a whole number: a period trains whole generations (a "
+                                          "half 1, a year 2)", n, cols[p])
         data.assumptions[(sc, drv)] = vals
-        data.rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
+        if vals is not None:
+            data.rationales[(sc, drv)] = {k: r.get(k, "") for k in ("rationale", *RATIONALE_TEXTS)}
+    note_ignored(path, data, ignored)
     for sc in data.scenarios:
         for drv in items:
             if (sc, drv) not in where:

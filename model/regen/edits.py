@@ -285,7 +285,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
             if (k, column) not in original and s.kind == "assumption":
                 # an optional driver the file left out (0 assumed): a new row, the other years as data
                 row = new_rows.setdefault(k, {"scenario": s.scenario, "driver": s.key, **{
-                    f"FY{y}": number_text(v, kind) for y, v in zip(data.forecast_years, data.assumptions[k])}})
+                    p.code: number_text(v, kind) for p, v in zip(data.forecast_periods, data.assumptions[k])}})
                 row[column] = number_text(d.cell.value, kind)
                 continue
             if (k, column) not in original:

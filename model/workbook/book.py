@@ -60,6 +60,9 @@ class Chart:
     subtype: str | None = None   # e.g. stacked
     axes: dict = field(default_factory=dict)
     options: dict = field(default_factory=dict)   # chart-level: e.g. {"overlap": 100, "gap": 60}
+    # the columns of its series' ranges it plots, when not all of them: the full years of a timeline whose
+    # near-term years run in parts (chartdata.py packs them side by side, under a row of their categories)
+    columns: tuple | None = None
 
 
 def chart_bottom(chart) -> int:

@@ -22,6 +22,9 @@ def add_chart_data(sheet):
     sheet.put(top, FIRST_COL, t("common.charted_note"), "note")
     row = top + 1
     for chart in sheet.charts:
+        if chart.columns:   # the full years only: packed side by side under their own category row
+            row = packed(sheet, chart, row)
+            continue
         down = [s for s in chart.series if s.values.first.row != s.values.last.row]
         if down:   # columns of a table (the tornado's bars): copied as a block, each name above its column
             first = min(s.values.first.row for s in down)
@@ -51,6 +54,35 @@ def add_chart_data(sheet):
             blank = [sheet.cell_at(row, c) or sheet.put(row, c, None) for c in (first.first.col, first.last.col)]
             chart.series.insert(0, Series("", Rng(blank[0], blank[1]), chart.series[0].categories, legend=False))
         row += 1
+
+
+def packed(sheet, chart, row) -> int:
+    """Chart data of a chart that plots some columns of its ranges (chart.columns: a timeline's full years,
+    not the parts of a year between them): a row of their categories (links to the period headers), then
+    each series' figures in those columns, side by side from the first figure column. Returns the next row."""
+    cats = chart.series[0].categories
+    src = cats.first.sheet
+    sheet.put(row, LABEL_COL, sheet.book.t("common.chart_periods"), "label")
+    heads = [src.cell_at(cats.first.row, c) for c in chart.columns]
+    cells = [sheet.put(row, FIRST_COL + i, h.ref(), "subhead", h.fmt) for i, h in enumerate(heads)]
+    categories = Rng(cells[0], cells[-1])
+    row += 1
+    for s in chart.series:
+        first = s.values.first
+        name(sheet, row, LABEL_COL, s.name, "label")
+        unit = first.sheet.cell_at(first.row, UNIT_COL)
+        if unit is not None and isinstance(unit.content, str):
+            sheet.put(row, UNIT_COL, unit.content, "unit")
+        figures = [first] * len(chart.columns) if first is s.values.last else [
+            first.sheet.cell_at(first.row, c) or first.sheet.put(first.row, c, None) for c in chart.columns]
+        out = [charted(sheet, row, FIRST_COL + i, cell, cell.ref(True, True) if first is s.values.last else cell.ref())
+               for i, cell in enumerate(figures)]
+        s.values, s.categories = Rng(out[0], out[-1]), categories
+        row += 1
+    if chart.kind != "bar":   # LibreOffice's gap needs a blank series, as below
+        blank = [sheet.put(row, c, None) for c in (FIRST_COL, FIRST_COL + len(chart.columns) - 1)]
+        chart.series.insert(0, Series("", Rng(blank[0], blank[1]), categories, legend=False))
+    return row + 1
 
 
 def name(sheet, row, col, text, role):

@@ -11,7 +11,6 @@ every year's formula. A line the row's shifts do not move is read from the block
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr
-from ..data.items import REST
 from .layout import LineBlock, line_formula
 
 
@@ -34,6 +33,8 @@ class InlineRow:
         """The formula of line `key` at period p with the lines it reads composed in: what the row's cell
         for (key, p) holds."""
         fn = line_formula(self.tl, self.lines[key], p)
+        if fn is None:   # no cell there (a forecast-only flow in a year opened by its actual interim)
+            return None
         self.stack.append((key, p))
         try:
             return fn(self, p)
@@ -63,11 +64,23 @@ class InlineRow:
     def before_here(self, key, p):
         return self.own(key, self.periods[self.periods.index(p) - 1])
 
-    def prev(self, key, p):
-        return self.at(key, self.tl.stub if p == self.tl.rest else self.tl.before(p))
+    def prev(self, key, p):   # as LineBlock.prev: the period before (a part's), a flow at p's length
+        q = self.tl.previous(p)
+        ref = self.at(key, q)
+        if q.months == p.months or not self.flows(key):
+            return ref
+        return ref * self.share(p) / self.share(q)
+
+    def flows(self, key) -> bool:
+        row = self.source or self
+        ln = row.lines.get(key) or row.fixed.line(key)
+        return ln.half == "flow" or ln.half == "calc" and ln.unit == "amount"
+
+    def share(self, p):
+        return None if p.is_full_year else self.inputs.part_share(p).ref(True, True)
 
     def drv(self, name, p=None):
-        d = self.drivers(REST + name if p is not None and p == self.tl.rest else name, p)
+        d = self.drivers(name, p)
         return d if isinstance(d, Expr) else d.ref(True, True)
 
     def total(self, keys, p):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr, Num, Rng
-from ..data.items import REST
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
 from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
@@ -10,27 +9,41 @@ from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
 
 
-def ytd_plus_rest(key):
-    """A flow in a first forecast year that has a year-to-date interim: the interim actual plus the rest."""
-    return lambda x, p: x.at(key, x.tl.stub) + x.at(key, x.tl.rest)
+def part_sum(key):
+    """A flow's full year shown in parts: the sum of its parts (FY2026E = 1H2026A + 2H2026E)."""
+    return lambda x, p: SUM(*[x.at(key, q) for q in x.tl.parts(p)])
 
 
-def full_less_ytd(key):
-    """The rest of a first forecast year whose full year another build forecasts (the unit build's lines
-    are annual): the full year less the year-to-date interim actual."""
-    return lambda x, p: x.at(key, x.tl.stub_year) - x.at(key, x.tl.stub)
+def part_average(key):
+    """A level's full year shown in parts: the average of its parts, each weighted by its share of a year."""
+    def f(x, p):
+        a, b = x.tl.parts(p)
+        return x.at(key, a) * x.share(a) + x.at(key, b) * x.share(b)
+    return f
+
+
+def part_closing(key):
+    """A closing level's full year shown in parts: its last part's."""
+    return lambda x, p: x.at(key, x.tl.parts(p)[-1])
 
 
 def line_formula(tl, ln, p):
-    """A line's definition for period p as a function of the context, or None (no cell there)."""
-    fn = ln.actual if tl.is_actual(p) else ln.forecast
-    if p == tl.rest and not ln.rest:
-        return None      # a line with no remainder (breakeven flags, cash): nothing in 2H2026E
-    if p == tl.stub_year and ln.rest == "flow" and fn is not None:
-        return ytd_plus_rest(ln.key)
-    if p == tl.rest and ln.rest == "annual":
-        return full_less_ytd(ln.key)
-    return fn
+    """A line's definition for period p as a function of the context, or None (no cell there). In a year
+    shown in parts (lines.py, Line.half) the parts are forecast as any period and the full year follows the
+    line's kind: the sum of the parts (a flow), their weighted average (a level), the last part (a closing
+    level), the line's actual formula (a ratio, implied by the year's flows), or its forecast formula."""
+    if tl.is_actual(p):
+        return ln.actual
+    if ln.forecast is None:
+        return None
+    if not p.is_full_year:
+        return ln.forecast if ln.half else None      # an annual line has no cell in the parts
+    if not tl.parts(p):
+        return ln.forecast
+    if ln.half in ("flow", "average", "closing") and ln.actual is None and any(tl.is_actual(q) for q in tl.parts(p)):
+        return None     # a forecast-only line (a utilisation target): no full year beside an actual half
+    return {"flow": part_sum(ln.key), "average": part_average(ln.key), "closing": part_closing(ln.key),
+            "ratio": ln.actual}.get(ln.half, ln.forecast)
 
 
 def _row_run(block, key, first, p):
@@ -119,7 +132,11 @@ class LineBlock:
                 fit_rows(self.sheet, [(self.rows[ln.key], e.line(ln)[1], NOTE_WIDTH) for e in self.editions])
 
     def line(self, key):
-        return next(ln for ln in self.lines if ln.key == key)
+        try:
+            return self._by_key[key]
+        except AttributeError:
+            self._by_key = {ln.key: ln for ln in self.lines}
+            return self._by_key[key]
 
     # --- the context line definitions use ---
     def cell(self, key, p):
@@ -156,16 +173,30 @@ class LineBlock:
         return _row_run(self, key, self.tl.forecast[0], p)
 
     def prev(self, key, p):
-        """The figure a forecast grows from: the previous full year; for the rest of a year (2H2026E), the
-        year to date (1H2026A)."""
-        return self.at(key, self.tl.stub if p == self.tl.rest else self.tl.before(p))
+        """The figure a forecast of p grows from: the previous period of the forecast (timeline.previous: the
+        year before, or the part before: 1H2026A for 2H2026E); a flow's scaled to p's length when the two
+        differ (a nine-month figure x 3/9 before a fourth quarter)."""
+        q = self.tl.previous(p)
+        ref = self.at(key, q)
+        if q.months == p.months or not self.flows(key):
+            return ref
+        return ref * self.share(p) / self.share(q)
+
+    def flows(self, key) -> bool:
+        """Whether a line is an amount of its period (a flow, or a total of flows) rather than a level or a rate."""
+        ln = (self.source or self).line(key)
+        return ln.half == "flow" or ln.half == "calc" and ln.unit == "amount"
+
+    def share(self, p):
+        """The share of a year part p spans (a calendar fact on Inputs, fixed), None for a full year."""
+        return None if p.is_full_year else self.inputs.part_share(p).ref(True, True)
 
     def inp(self, item, p):
         return self.inputs.cell(item, p).ref()
 
     def drv(self, name, p=None):
-        """A scenario driver; for the rest of a year its remainder twin (rest_growth_cloud for growth_cloud)."""
-        d = self.drivers(REST + name if p is not None and p == self.tl.rest else name, p)
+        """A scenario driver in forecast period p (a part has its own), or a scalar (p None)."""
+        d = self.drivers(name, p)
         return d if isinstance(d, Expr) else d.ref()
 
     def const(self, key):
@@ -207,8 +238,9 @@ class Reads(LineBlock):
     the lines of its own block (`own`), those of the block `at` reads when there is one (`other`), and
     the drivers (`drivers`, a remainder's rest_* twin under its year's name). No cells are placed."""
 
-    def __init__(self, tl, inputs, headers, has_source=False):   # no sheet, no cells: LineBlock's set-up is not run
+    def __init__(self, tl, inputs, headers, has_source=False, lines=()):   # no sheet, no cells: LineBlock's set-up is not run
         self.tl, self.inputs, self.headers, self.source = tl, inputs, headers, has_source
+        self.lines = lines
         self.own, self.other, self.drivers = set(), set(), set()
 
     def _read(self, key, own=False):
@@ -234,12 +266,15 @@ class Reads(LineBlock):
         self.drivers.add(name)
         return Num(1)
 
+    def flows(self, key) -> bool:
+        return False   # a length factor reads no line
+
 
 def reads(tl, lines, periods, inputs, headers, has_source=False) -> dict:
     """Per line of `lines`: the Reads of its definitions in `periods`."""
     out = {}
     for ln in lines:
-        probe = Reads(tl, inputs, headers, has_source)
+        probe = Reads(tl, inputs, headers, has_source, lines)
         for p in periods:
             fn = line_formula(tl, ln, p)
             if fn is not None:

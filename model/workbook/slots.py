@@ -11,7 +11,6 @@ import copy
 import math
 from dataclasses import dataclass
 
-from ..data.assumptions import whole_years
 from ..data.balance import BALANCE_ITEMS
 from ..data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, STEP, TOLERANCE, Bound, bound_text
 from ..data.dataset import BalanceFigure, Dataset, Figure
@@ -22,7 +21,7 @@ from ..data.valuation import VALUATION_ITEMS
 from ..data.items import FUNDING_ITEMS, REQUIRED_ACTUALS, REST, actual_items, all_driver_items, raise_year_bound
 from ..data.files import LARGEST, SMALLEST
 from ..labels import Labels, table
-from ..data.periods import parse_period
+from ..data.periods import parse_column, parse_period
 from ..calc.values import same
 
 
@@ -216,6 +215,21 @@ EVENT_BOUNDS = {"amount": AMOUNT, "fx_rate": FX_RATE, "counted": FLAG, "shares":
                 "stake": STAKE}
 
 
+def in_parts(data: Dataset, period, item) -> str:
+    """Why a forecast period is no longer one of a driver's: its year now runs in parts (an interim of it
+    arrived, or split_years), or it is a part of a year that no longer does."""
+    periods = ", ".join(p.code for p in data.driver_periods(item.periods))
+    if period.is_full_year and period.year in data.split_years:
+        first, rest = data.parts(period.year)
+        now = f"{first.code} actual plus {rest.code}E" if first == data.stub else f"{first.code}E plus {rest.code}E"
+        drivers = (f"its {rest.code}E drivers forecast the rest of the year" if first == data.stub else
+                   f"its {first.code}E and {rest.code}E drivers forecast the year")
+        return (f"{period.code} is now {now}" + (f" ({first.code} actuals are in the data)" if first == data.stub else
+                                                   " (company.toml split_years)")
+                + f": {drivers}; enter the edit there if you meant it")
+    return f"{period.code} is no longer a period of this driver (the forecast's periods: {periods})"
+
+
 def resolve(data: Dataset, slot: Slot) -> Resolved:
     """The slot as the data files define it today: label, unit, value and rule; `gone` says why it
     no longer exists there."""
@@ -249,9 +263,9 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
         if kind == "assumption" and slot.scenario not in data.scenarios:
             return Resolved(slot, name, item.unit if item else "amount",
                             gone=f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
-        if kind == "assumption" and slot.key.startswith(REST) and parse_period(slot.period).year <= data.base_year.year:
-            return Resolved(slot, name, item.unit if item else "pct",  # the rest of a year now actual
-                            gone=f"{slot.period} is now an actual year (FY{data.base_year.year} actuals are in the data)")
+        if kind == "assumption" and item is None and slot.key.startswith(REST):   # the earlier format's remainder
+            return Resolved(slot, name, "pct", gone=f"{slot.key} no longer exists: the rest of a year is a column of its "
+                                                    f"own (the {slot.key[len(REST):]} row's)")
         if item is None:
             raise Gone(f"item {slot.key!r} no longer exists (segments changed?)" if kind == "actual" else
                        f"driver {slot.key!r} no longer applies (segments or the R&D split changed?)")
@@ -271,19 +285,17 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
                 split_if = (split_with(data, slot.key, period, None), split_with(data, slot.key, period, 1.0))
             return Resolved(slot, value=data.actual(slot.key, period), blank=blank, decides=decides,
                             split=data.split_compute, split_if=split_if, **common)
-        year, last = parse_period(slot.period).year, data.base_year.year
-        why = ("" if year in data.forecast_years
-               else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if year <= last
-               else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}")
-        stub = data.stub
-        if not why and stub and year == stub.year and not slot.key.startswith(REST) and not whole_years(slot.key):
-            why = (f"{slot.period} is now {stub.code} actual plus {stub.rest().code}E ({stub.code} actuals are in the "
-                   f"data): its {stub.rest().code}E drivers forecast the rest of the year; enter the edit there if you "
-                   "meant it")
+        period, last = parse_column(slot.period), data.base_year.year
+        if period is None:
+            return Resolved(slot, name, item.unit, gone=f"{slot.period!r} is not a period")
+        why = ("" if period in data.driver_periods(item.periods)
+               else f"{slot.period} is now an actual year (FY{last} actuals are in the data)" if period.year <= last
+               else f"{slot.period} is now an actual period ({slot.period} actuals are in the data)" if period == data.stub
+               else f"{slot.period} is after the forecast end FY{data.forecast_years[-1]}"
+               if period.year > data.forecast_years[-1] else in_parts(data, period, item))
         if why:
             return Resolved(slot, name, item.unit, gone=why)
-        value = data.assumptions[(slot.scenario, slot.key)][data.forecast_years.index(year)]
-        return Resolved(slot, value=value, **common)
+        return Resolved(slot, value=data.value(slot.scenario, slot.key, period), **common)
     name = _label(slot)
     if kind == "tolerance":
         if slot.key not in data.tolerances:
@@ -415,8 +427,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             fig = out.actuals.setdefault(slot.key, {}).setdefault(period, Figure(None, "", "entered in the workbook"))
             fig.value = value
         elif slot.kind == "assumption":
-            year = parse_period(slot.period).year
-            out.assumptions[(slot.scenario, slot.key)][out.forecast_years.index(year)] = value
+            period = parse_column(slot.period)
+            out.assumptions[(slot.scenario, slot.key)][out.forecast_periods.index(period)] = value
         elif slot.kind == "tolerance":
             out.tolerances[slot.key] = value
         elif slot.kind == "reference":
@@ -482,8 +494,7 @@ def _set_peer(peer, slot: Slot, value):
 def input_slots(inputs) -> dict:
     """Every input cell of the Inputs tab (an `InputsTab`) -> its slot."""
     slots = {cell: Slot("actual", item, period=p.code) for (item, p), cell in inputs.hist.items()}
-    # a remainder driver (in the 2H2026E column) is the first forecast year's value of its row in assumptions.csv
-    slots.update({cell: Slot("assumption", drv, sc, f"FY{p.year}") for (sc, drv, p), cell in inputs.asm.items()})
+    slots.update({cell: Slot("assumption", drv, sc, p.code) for (sc, drv, p), cell in inputs.asm.items()})
     slots.update({cell: Slot("tolerance", key) for key, cell in inputs.tol.items()})
     for ref, value, tol in inputs.refs:
         for cell, fld in ((value, "value"), (tol, "tolerance")):

@@ -1,5 +1,7 @@
-"""The one timeline every time-based tab shares: label and unit columns, then full years (actual,
-then estimate), a spacer, the interim periods, and a notes column."""
+"""The one timeline every time-based tab shares: label and unit columns, then the main sequence — actual
+full years, then the forecast, where the near-term years run in parts (1H2026A | 2H2026E | FY2026E |
+1H2027E | 2H2027E | FY2027E) before the later full years —, a spacer, the earlier interims (the
+like-for-like comparatives, 1H2024A and 1H2025A), and a notes column."""
 from __future__ import annotations
 
 from ..data.periods import Period
@@ -13,22 +15,26 @@ class Timeline:
     def __init__(self, data):
         self.actual_years = data.full_years
         self.forecast = [Period(y, 12) for y in data.forecast_years]
-        self.interims = data.interims
+        self.interims = data.interims                  # every actual interim (the stub too)
         self.years = self.actual_years + self.forecast
-        # a year-to-date interim of the first forecast year: that year is the interim plus the rest (2H2026E),
-        # a forecast column of its own right after the interim
+        # the latest interim of the first forecast year: the near-term years run in parts from it
         self.stub = data.stub
-        self.rest = self.stub.rest() if self.stub else None
-        self.stub_periods = [self.stub, self.rest] if self.stub else []
-        self._forecast = set(self.forecast) | ({self.rest} if self.rest else set())
+        self.split = {y: data.parts(y) for y in data.split_years}
+        self.forecast_parts = [q for parts in self.split.values() for q in parts if q != self.stub]
+        self.side = [p for p in self.interims if p != self.stub]   # the earlier interims, in a block of their own
+        self.main = list(self.actual_years)
+        for p in self.forecast:
+            self.main += self.split.get(p.year, []) + [p]
+        self._forecast = set(self.forecast) | set(self.forecast_parts)
         self._year_index = {p: i for i, p in enumerate(self.years)}
-        self.col = {p: FIRST_COL + i for i, p in enumerate(self.years)}
-        after = FIRST_COL + len(self.years)
-        if self.interims:
+        self._main_index = {p: i for i, p in enumerate(self.main)}
+        self.col = {p: FIRST_COL + i for i, p in enumerate(self.main)}
+        after = FIRST_COL + len(self.main)
+        if self.side:
             self.spacer_col = after
-            for i, p in enumerate(self.interims + ([self.rest] if self.rest else [])):
+            for i, p in enumerate(self.side):
                 self.col[p] = after + 1 + i
-            after += 1 + len(self.interims) + (1 if self.rest else 0)
+            after += 1 + len(self.side)
         else:
             self.spacer_col = None
         self.note_col = after
@@ -40,7 +46,8 @@ class Timeline:
 
     @property
     def periods(self) -> list[Period]:
-        return self.years + self.interims + ([self.rest] if self.rest else [])
+        """Every column in order: the main sequence, then the earlier interims."""
+        return self.main + self.side
 
     @property
     def stub_year(self) -> Period | None:
@@ -52,12 +59,59 @@ class Timeline:
         """The last actual full year: the forecast grows from it."""
         return self.actual_years[-1]
 
+    @property
+    def driver_periods(self) -> list[Period]:
+        """The forecast periods the income statement's and the unit build's drivers take values in: the
+        forecast parts and the full years not shown in parts (a split year is the sum of its parts)."""
+        return [p for p in self.main if p in self.forecast_parts or p in self.forecast and p.year not in self.split]
+
+    def periods_of(self, kind: str) -> list[Period]:
+        """The periods a driver of this kind takes values in (items.Item.periods): "forecast" the driver
+        periods, "years" every forecast full year (the cash drivers)."""
+        return self.forecast if kind == "years" else self.driver_periods
+
     def is_actual(self, p: Period) -> bool:
         return p not in self._forecast
+
+    def is_part(self, p: Period) -> bool:
+        """A part of a year shown in parts (1H2026A, 2H2026E, 1H2027E ...), actual or forecast."""
+        return not p.is_full_year and p in self.split.get(p.year, ())
+
+    def parts(self, p: Period) -> list[Period]:
+        """The parts of the full year p when it is shown in parts, else []."""
+        return self.split.get(p.year, []) if p.is_full_year else []
 
     def before(self, p: Period) -> Period:
         """The full year before a full year on the timeline (the previous column)."""
         return self.years[self._year_index[p] - 1]
+
+    def previous(self, p: Period) -> Period:
+        """The period a forecast of p grows from: the year before a full year, the part before a part (1H2026A
+        before 2H2026E, 2H2026E before 1H2027E)."""
+        if not self.is_part(p):
+            return self.before(p)
+        parts = self.split[p.year]
+        if p == parts[1]:
+            return parts[0]
+        return self.split[p.year - 1][1]
+
+    def has_previous(self, p: Period) -> bool:
+        """Whether the period a forecast of p would grow from is a column: not for the first year, nor for the
+        interim that opens the parts (1H2026A: the half before it is not shown)."""
+        if self.is_part(p):
+            return p == self.split[p.year][1] or p.year - 1 in self.split
+        return self._year_index.get(p, 0) > 0
+
+    def chart_columns(self, first: Period, last: Period) -> tuple | None:
+        """The full-year columns a chart from `first` to `last` plots, when parts of a year stand between
+        them (chartdata packs them); None when the columns run unbroken."""
+        years = [p for p in self.years if first <= p <= last]
+        cols = tuple(self.col[p] for p in years)
+        return cols if cols[-1] - cols[0] + 1 != len(cols) else None
+
+    def share(self, p: Period) -> float:
+        """The share of a year a part spans (1 for a full year)."""
+        return p.share
 
     def comparative(self, p: Period) -> Period | None:
         """The like-for-like prior period when the timeline has it: FY against FY, 1H against 1H."""
@@ -66,13 +120,15 @@ class Timeline:
 
     def comparative_parts(self, p: Period) -> list[Period]:
         """The periods the like-for-like prior figure comes from: [the same period a year earlier]; for the
-        rest of a year (2H2026), [the prior full year, its year to date] (2H2025 = FY2025 - 1H2025); [] when
-        the timeline lacks them."""
+        rest of a year whose prior is not a column (2H2026), [the prior full year, its year to date]
+        (2H2025 = FY2025 - 1H2025); [] when the timeline lacks them."""
+        prior = self.comparative(p)
+        if prior:
+            return [prior]
         if p.is_remainder:
             parts = [Period(p.year - 1, 12), Period(p.year - 1, p.start)]
             return parts if all(q in self.col for q in parts) else []
-        prior = self.comparative(p)
-        return [prior] if prior else []
+        return []
 
     def header_format(self, p: Period) -> str:
         suffix = "E" if p in self._forecast else "A"
@@ -87,11 +143,13 @@ class Timeline:
             c = self.col[p]
             cells[p] = sheet.put(row, c, p.year, "head", self.header_format(p))
             kind = "estimate" if p in self._forecast else ("actual" if p.is_full_year else "interim")
-            kind = "remainder" if p == self.rest else kind
             sheet.put(row + 1, c, t(f"common.{kind}"), "subhead")
-        if self.interims:
-            sheet.put(row - 1, self.col[self.interims[0]], t("common.interims"), "subhead")
+        if self.side:
+            sheet.put(row - 1, self.col[self.side[0]], t("common.interims"), "subhead")
         sheet.put(row - 1, FIRST_COL, t("common.full_years"), "subhead")
+        if self.split:
+            first = min(self.split)
+            sheet.put(row - 1, self.col[self.split[first][0]], t("common.in_parts"), "subhead")
         sheet.put(row, LABEL_COL, "", "head")
         sheet.put(row, UNIT_COL, t("common.unit"), "head")
         sheet.put(row, self.note_col, notes_title or t("common.notes"), "head")

@@ -4,7 +4,7 @@ the revenue CAGR from the last actual year it requires beside the scenario's own
 from __future__ import annotations
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
-from ...calc.formula import IFERROR, INDEX, MATCH, NA, Num, Rng
+from ...calc.formula import CHOOSE, IFERROR, NA, Num, Rng
 from ..layout import LineBlock
 from ...calc.costs import required_revenue_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -17,10 +17,12 @@ COLUMNS = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"
 
 
 def target_pick(block, key, target, years):
-    """A forecast line of `block` in the target year (n/a when the year is outside the horizon)."""
+    """A forecast line of `block` in the target year (n/a when the year is outside the horizon): the forecast
+    years are consecutive, so the target's place among them is target - the first + 1 (the parts of a year
+    shown in parts stand between them on the timeline, and carry its year in their headers: no MATCH)."""
     tl = block.tl
-    row = Rng(block.cells[(key, tl.forecast[0])], block.cells[(key, tl.forecast[-1])])
-    return IFERROR(INDEX(row, MATCH(target, years)), NA)
+    k = target - years.first.ref(abs_row=True, abs_col=True) + 1
+    return IFERROR(CHOOSE(k, *[block.cells[(key, p)].ref() for p in tl.forecast]), NA)
 
 
 class BreakevenTab:
@@ -82,7 +84,7 @@ class BreakevenTab:
                   for i, sc in enumerate(scs)]
         series.append(Series(sh.cell_at(row, LABEL_COL), Rng(zero[first], zero[last]), cats, style=REFERENCE_LINE))
         sh.charts.append(Chart("line", t("breakeven.chart", unit=unit), series, (row + 2, LABEL_COL),
-                               size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
+                               size=(900, 340), columns=tl.chart_columns(first, last), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}},
                                    "x": {"label_position": "low", "fmt": "year"}}))
 

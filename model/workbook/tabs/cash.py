@@ -174,7 +174,7 @@ class CashTab:
         series.append(Series(sh.cell_at(floor.row, LABEL_COL), Rng(floor, floor), years, style=REFERENCE_LINE))
         sh.page_breaks.append(row)   # the chart and its figures print on a page of their own, not split
         sh.charts.append(Chart("line", t("cash.chart", unit=unit), series, (row + 1, LABEL_COL),
-                               size=(900, 340), axes={"y": {"fmt": "amount", "major_gridlines": {
+                               size=(900, 340), columns=tl.chart_columns(first, last), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
 
     def put(self, key, label, u, expr, fmt="amount", note=""):

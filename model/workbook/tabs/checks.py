@@ -97,15 +97,15 @@ class ChecksTab:
             if data.balance:
                 components = (components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
                               + SUM(rows("sti_redeemed")))
-            if tl.rest:   # the full year never below its year to date: no negative remainder, revenue or cost
-                rest, ytd = tl.rest, tl.stub
+            if tl.forecast_parts:   # no forecast part with negative revenue or cost (a typed input past validation)
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
-                flows = [(sb.at(k, ytd), sb.at(k, rest)) for k in keys]
-                flows.append(tuple(sb.at("revenue", p) - sb.at("gross_profit", p) for p in (ytd, rest)))  # cost of revenue
-                # negative where its year to date is not (other operating costs, net, may be a net income)
-                below = [AND(y.ge(0), r.lt(-tol["amount"])) for y, r in flows]
-                check_row("remainder", {rest: IF(OR(*below), 1, 0)}, scenario=sc, ytd=tl.stub.code,
-                          rest=rest.code, year=tl.stub_year.code)
+
+                def below(p):
+                    flows = [(sb.at(k, tl.previous(p)), sb.at(k, p)) for k in keys]
+                    flows.append(tuple(sb.at("revenue", q) - sb.at("gross_profit", q) for q in (tl.previous(p), p)))
+                    # negative where the part before is not (other operating costs, net, may be a net income)
+                    return IF(OR(*[AND(y.ge(0), r.lt(-tol["amount"])) for y, r in flows]), 1, 0)
+                check_row("parts", {p: below(p) for p in tl.forecast_parts}, scenario=sc)
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
             check_row("balance", {p: fails_if(ABS(cb.here("bs_gap", p)).gt(tol["amount"]))   # left to right: one range
@@ -289,9 +289,11 @@ class ChecksTab:
                 n, per, rev = at("u_customers", p), at("u_rev_per_customer", p), at(f"rev_{cseg}", p)
                 return fails_if(off(n * per * head_scale, rev), n, per, rev)
             check_row("unit_customers", {p: customers(p) for p in tl.actual_years}, segment=customer_segment)
+        # every forecast period: the parts and the later years (a year in parts adds up its checked parts, where
+        # the interim's segment margins, rounded, need not reproduce its reported gross profit to the last digit)
         for sc, b in units.blocks.items():
             check_row("unit_result", {p: fails_if(off(b.here("ue_result", p), b.at("adjusted_net_income", p)))
-                                      for p in tl.forecast}, scenario=sc)
+                                      for p in tl.driver_periods}, scenario=sc)
 
     @staticmethod
     def risk_rows(data, tl, inputs, risk, trials, tol, check_row):

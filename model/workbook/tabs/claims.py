@@ -181,11 +181,12 @@ class ClaimsTab:
         before the last year: there is no 'after')."""
         b, tl = self.scenarios.blocks[sc], self.tl
         first, last = tl.forecast[0], tl.forecast[-1]
-        years = Rng(self.scenarios.headers[first], self.scenarios.headers[last])
         be = self.scenarios.summary[sc][0].ref()
+        k = be - self.scenarios.headers[first].ref(True, True) + 1   # its place among the full years (no MATCH:
+        # the parts of a year shown in parts carry its year in their headers too)
 
         def change(key):
-            return b.at(key, last) - INDEX(Rng(b.cell(key, first), b.cell(key, last)), MATCH(be, years))
+            return b.at(key, last) - CHOOSE(k, *[b.cell(key, p).ref() for p in tl.forecast])
         return IF(ISNUMBER(be), IF(be.lt(self.scenarios.headers[last].ref()), ratio(change("adjusted_net_income"),
                                                                                     change("revenue")), NA), NA)
 

@@ -39,6 +39,10 @@ def periods_text(t, data, tl) -> str:
         text += t("cover.interims", list=t("cover.interim_sep").join(
             t("cover.interim", code=p.code, months=p.months, end=t.date(*period_end_date(p, year_end)))
             for p in tl.interims))
+    if tl.split:
+        text += t("cover.in_parts", years=t("cover.interim_sep").join(
+            " | ".join(f"{q.code}{'A' if tl.is_actual(q) else 'E'}" for q in parts) + f" | FY{y}E"
+            for y, parts in tl.split.items()))
     return text
 
 
@@ -190,7 +194,7 @@ class CoverTab:
         1H2026 opening, else the first forecast year) to the year before breakeven, or to the last year
         and then a lower bound."""
         t, first, last = self.t, tl.forecast[0], tl.forecast[-1]
-        start = tl.rest.code if tl.rest else first.code
+        start = tl.stub.rest().code if tl.stub else first.code
         end = breakeven - 1
         to_end = IF(end.lt(first.year), Text("–"), IF(end.eq(first.year), Text(start),
                                                           sentence(t.raw("cover.span"), start=start, end=year(end))))

@@ -1,15 +1,34 @@
 """Income Statement: the selected scenario's drivers, then history and forecast line by line."""
 from __future__ import annotations
 
-from ...data.items import REST, driver_items
+from ...data.items import driver_items
 from ..book import Chart, Series, line_style, series_color
-from ...calc.formula import INDEX, MATCH, Rng
+from ...calc.formula import INDEX, MATCH, Rng, guard
 from ..layout import LineBlock
-from .inputs import driver_periods
 from ...calc.lines import income_lines
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
 from . import put_label, title_rows
+
+
+def parts_texts(tl) -> dict:
+    """The names a note about the parts of a year uses: the interim, its year, the next part (1H2026, FY2026,
+    2H2026)."""
+    first = min(tl.split)
+    return {"ytd": tl.stub.code, "year": f"FY{first}", "rest": tl.split[first][1].code}
+
+
+def season_factor(lines, inputs, key, tl):
+    """A seasonal segment's pattern in the base year: the rest of the year's revenue over its interim's (the
+    same length as the latest interim), each at its run rate per share of a year: FY2025's 2H / 1H."""
+    base, stub = tl.base_year, tl.stub
+    first = type(stub)(base.year, stub.months)
+    full, ytd = lines.at(f"rev_{key}", base), lines.at(f"rev_{key}", first)
+    rest = full - ytd
+    if stub.months != 6:   # unequal parts: each at its run rate
+        share = lambda p: inputs.part_share(p).ref(True, True)  # noqa: E731
+        return guard([full, ytd], rest / share(stub.rest()) / (ytd / share(stub)), nonzero=[ytd])
+    return guard([full, ytd], rest / ytd, nonzero=[ytd])
 
 
 class IncomeTab:
@@ -31,26 +50,40 @@ class IncomeTab:
         self.drivers = {}
         first_driver = row
         for drv, item in driver_items(data).items():
-            if not driver_periods(tl, drv):
+            periods = tl.periods_of(item.periods)
+            if not periods:
                 continue
-            if tl.rest and drv.startswith(REST) and not any(d.startswith(REST) for d, _ in self.drivers):
-                sh.put(row, tl.note_col, t("income.rest_note", year=tl.stub_year.code, ytd=tl.stub.code,
-                                           rest=tl.rest.code), "note")
             put_label(sh, row, t.item("drivers", item), "detail_label",
                       [t.edition(lang).item("drivers", item) for lang in LANGS], LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
-            for p in driver_periods(tl, drv):
+            for p in periods:
                 self.drivers[(drv, p)] = sh.put(row, tl.col[p], INDEX(inputs.driver_column(drv, p),
                                                                       self.index.ref(True, True)), "calc", item.unit)
             row += 1
         sh.put(first_driver - 2, tl.note_col, t("income.drivers_note", inputs=t("tabs.inputs")), "note")
+        if tl.split:
+            sh.put(first_driver, tl.note_col, t("income.parts_note", **parts_texts(tl)), "note")
         sh.groups.append((first_driver, row - 1))
         row += 1
+        # each seasonal segment's pattern in the base year (second part over first, at the run rate): its
+        # forecast parts carry it (lines.grow); filled once the lines below exist
+        self.season = {}
+        for key in data.seasonal if tl.split else []:
+            sh.put(row, LABEL_COL, t("income.season", segment=t.segment(key), base=tl.base_year.code), "label")
+            sh.put(row, UNIT_COL, t.unit_of("x"), "unit")
+            self.season[key] = sh.put(row, tl.col[tl.base_year], None, "calc", "x")
+            self.drivers[(f"season_{key}", None)] = self.season[key].ref(True, True)
+            sh.put(row, tl.note_col, t("income.season_note", first=tl.stub.code[:-4].strip(),
+                                       rest=tl.stub.rest().code[:-4].strip(), base=tl.base_year.code), "note")
+            row += 1
+        row += 1 if self.season else 0
         sh.put(row, LABEL_COL, t("income.section"), "section")
         row += 1
         self.lines = LineBlock(sh, tl, income_lines(data), row, tl.periods, inputs,
                                drivers=lambda name, p: self.drivers[(name, p)], headers=self.headers)
         self.lines.fill()
+        for key, cell in self.season.items():
+            cell.content = season_factor(self.lines, inputs, key, tl)
         # the print pack's page: the drivers and the statement; the unit and compute builds' lines below it are
         # the appendix
         build_rows = [r for key, r in self.lines.rows.items() if key.startswith(("u_", "c_"))]
@@ -72,5 +105,6 @@ class IncomeTab:
         self.sheet.charts.append(Chart(
             "column", self.sheet.book.t("income.chart", unit=self.sheet.book.t.unit), series,
             (self.lines.last_row + 2, LABEL_COL), size=(900, 340), subtype="stacked", options={"gap": 60},
+            columns=tl.chart_columns(first, last),
             axes={"y": {"fmt": "amount", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}},
                   "x": {"label_position": "low", "fmt": "year"}}))

@@ -2,12 +2,11 @@
 every scenario's forecast assumptions side by side. The only tab with typed-in numbers."""
 from __future__ import annotations
 
-from ...data.assumptions import whole_years
 from ...data.balance import BALANCE_ITEMS
 from ...data.bounds import AMOUNT, FLAG, FRACTION, FX_RATE, POSITIVE, RATE, SIGNED, STEP, TOLERANCE, Bound
 from ...data.events import CONVERSION_PRICE, EQUITY_KINDS, STAKE
 from ...data.valuation import PEER_MULTIPLES, VALUATION_ITEMS
-from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, REST, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
+from ...data.items import (DEFAULT_NOTES, FUNDING_ITEMS, UNIT_ACTUALS, actual_items, all_driver_items, raise_year_bound)
 from ...data.settings import SENSITIVITY, TOLERANCES, used_tolerances
 from ...data.units import SETTING_BOUNDS, SETTINGS as UNIT_SETTINGS
 from ...calc.formula import Rng, name_part
@@ -43,13 +42,6 @@ def claim_unit(t, claim) -> str:
     return t.unit_of(claim.unit) if claim.unit in CLAIM_FORMATS else t.data_text(claim.fields, "unit")
 
 
-def driver_periods(tl, drv: str) -> list:
-    """The periods a driver has a value for: every forecast year; with a year-to-date interim of the
-    first forecast year, the remainder drivers (rest_*) the rest of that year only (2H2026E) and the other
-    income-statement drivers the years after it."""
-    if tl.stub is None or whole_years(drv):
-        return tl.forecast
-    return [tl.rest] if drv.startswith(REST) else tl.forecast[1:]
 
 
 class InputsTab:
@@ -95,7 +87,8 @@ class InputsTab:
             self.label(row, lambda e: e.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             sources = []
-            periods = tl.actual_years if key in UNIT_ACTUALS else tl.actuals   # the unit build is annual
+            # the unit build's metrics: full years and the interim its forecast halves start from
+            periods = tl.actual_years + ([tl.stub] if tl.stub else []) if key in UNIT_ACTUALS else tl.actuals
             for p in periods:
                 fig = data.actuals.get(key, {}).get(p)
                 value = fig.value if fig else None
@@ -111,7 +104,8 @@ class InputsTab:
             if key in derived:
                 text = text.rstrip(".。") + t("inputs.derived_note", periods=", ".join(p.code for p in derived[key]), income=t("tabs.income"))
             sh.put(row, tl.note_col, text, "note")
-            book.define(f"Act_{name_part(key)}", Rng(self.hist[(key, periods[0])], self.hist[(key, periods[-1])]))
+            cells = sorted((self.hist[(key, p)] for p in periods), key=lambda c: c.col)   # the interim of the near
+            book.define(f"Act_{name_part(key)}", Rng(cells[0], cells[-1]))   # term stands among the years: by column
             row += 1
         row += 1
 
@@ -153,6 +147,17 @@ class InputsTab:
             sh.put(row, UNIT_COL, unit, "unit")
             self.calendar[key] = sh.put(row, FIRST_COL, value, "calc", fmt)   # a fact, not an assumption: no input
             sh.put(row, tl.note_col, t(f"inputs.{key}_note", period=op.code), "note")
+            row += 1
+        # the share of a year a period of N months spans (a half 50%; 9M and Q4: 75%, 25%), for the parts of a year
+        # shown in parts and, with the compute build, every period's hours: one cell per length
+        months = {q.months for parts in tl.split.values() for q in parts} | ({q.months for q in tl.periods} if data.compute else set())
+        self.year_shares = {}
+        for m in sorted(months, reverse=True):
+            texts = [t.edition(lang)("facts.year_share", months=m) for lang in LANGS]
+            put_label(sh, row, t("facts.year_share", months=m), "label", texts, LABEL_WIDTH)
+            sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
+            self.year_shares[m] = sh.put(row, FIRST_COL, m / 12, "calc", "pct")
+            sh.put(row, tl.note_col, t("inputs.year_share_note"), "note")
             row += 1
         row += 1
         row = self.put_events(sh, data, t, row)
@@ -236,7 +241,7 @@ class InputsTab:
         self.asm = {}
         self.asm_rows = {}
         for drv, item in all_driver_items(data).items():
-            periods = driver_periods(tl, drv)
+            periods = tl.periods_of(item.periods)
             if not periods:   # a one-year horizon that is an interim plus the rest: no full-year driver
                 continue
             sh.put(row, LABEL_COL, t.item("drivers", item), "subsection")
@@ -245,10 +250,8 @@ class InputsTab:
             self.asm_rows[drv] = row
             for sc in data.scenarios:
                 sh.put(row, LABEL_COL, t.scenario(sc), "detail_label")
-                values = data.assumptions[(sc, drv)]
                 for p in periods:
-                    v = values[data.forecast_years.index(p.year)]
-                    self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], v, item.unit, item.bound)
+                    self.asm[(sc, drv, p)] = sh.put_input(row, tl.col[p], data.value(sc, drv, p), item.unit, item.bound)
                 texts = data.rationales.get((sc, drv), {})
                 sh.put(row, tl.note_col, note(t.data_text(texts, "rationale")), "note_wrap")
                 fit_note(row, texts.values())
@@ -291,22 +294,20 @@ class InputsTab:
         editions = [t.edition(lang) for lang in LANGS]
         sh.put(row, LABEL_COL, t("inputs.compute_facts"), "section")
         row += 1
-        months = sorted({p.months for p in tl.periods}, reverse=True)
         facts = [("hours_per_day", 24, "int"),
                  ("hours_per_year", None, "int"),   # days a year (unit build) × hours a day
-                 *[(f"year_share_{m}", m / 12, "pct") for m in months],
                  ("capacity_scale", 1e12 / 86400 / 1000, "amount"),
                  ("hours_scale", 0.001, "amount4"),
                  ("cost_scale", None, "general")]
         for key, value, fmt in facts:
-            texts = [e("facts.year_share", months=key.rsplit("_", 1)[1]) if key.startswith("year_share_")
-                     else e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
+            texts = [e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
             put_label(sh, row, texts[editions.index(t)], "label", texts, INPUT_LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of("pct") if fmt == "pct" else "", "unit")
             self.facts[key] = sh.put(row, FIRST_COL, value, "calc", fmt)
-            note = t("facts.year_share_note") if key.startswith("year_share_") else t(f"facts.{key}_note")
-            sh.put(row, tl.note_col, note, "note")
+            sh.put(row, tl.note_col, t(f"facts.{key}_note"), "note")
             row += 1
+        # each period's share of a year: the calendar's cells (one per length, with the cash and funding facts)
+        self.facts.update({f"year_share_{m}": cell for m, cell in self.year_shares.items()})
         self.facts["hours_per_year"].content = self.units["days_per_year"].ref(True, True) * self.facts[
             "hours_per_day"].ref(True, True)
         self.facts["cost_scale"].content = self.units["price_scale"].ref(True, True) * self.facts[
@@ -500,6 +501,10 @@ class InputsTab:
 
     def cell(self, item, p):
         return self.hist[(item, p)]
+
+    def part_share(self, p):
+        """The calendar fact of a period's share of a year (a cell): its months ÷ 12."""
+        return self.year_shares[p.months]
 
     def driver_column(self, drv, p) -> Rng:
         """One forecast year of a driver, all scenarios: the range INDEX picks the selected one from."""

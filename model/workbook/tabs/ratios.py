@@ -30,6 +30,6 @@ class RatiosTab:
                              style={**line_style(len(keys) + 1), "line": {**line_style(len(keys) + 1)["line"],
                                                                           "dash_type": "dash"}}))
         sh.charts.append(Chart("line", t("ratios.chart"), series, (self.lines.last_row + 2, LABEL_COL),
-                               size=(900, 340), axes={"y": {"fmt": "pct", "major_gridlines": {
+                               size=(900, 340), columns=tl.chart_columns(first, last), axes={"y": {"fmt": "pct", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "y2": {"fmt": "pct"},
                                    "x": {"label_position": "low", "fmt": "year"}}))

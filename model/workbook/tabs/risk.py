@@ -9,12 +9,12 @@ draws), which the Checks tab ties to its row of the Trials tab."""
 from __future__ import annotations
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
-from ...calc.formula import (CHOOSE, CORREL, COUNTIFS, IF, IFERROR, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, ROWS, SUM,
+from ...calc.formula import (CHOOSE, CORREL, COUNTIFS, IF, IFERROR, INDEX, ISNUMBER, MAX, MIN, NA, ROWS, SUM,
                              SUMPRODUCT, Flags, PercentileIf, ROUND, Rng, Text)
 from ...calc.cashflow import cash_lines
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from ...calc.risk import shifted
-from ...data.items import REST, driver_items
+from ...data.items import driver_items
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
@@ -204,11 +204,11 @@ class RiskTab:
 
         def drivers(name, p):
             base = income.drivers[(name, p)]
-            drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
+            drv = name
             if drv not in kind:
                 return base
-            return shifted(kind[drv], base.ref(), self.shown_shift[drv].ref(True, True), rest=name != drv)
-        periods = [tl.base_year] + tl.forecast + tl.stub_periods
+            return shifted(kind[drv], base.ref(), self.shown_shift[drv].ref(True, True), share=inputs.part_share(p).ref(True, True) if p is not None and tl.is_part(p) else None)
+        periods = tl.main[tl.main.index(tl.base_year):]
         self.viewer = LineBlock(sh, tl, scenario_lines(data) + breakeven_lines()[:1], self.row, periods, inputs,
                                 drivers=drivers, headers=self.headers, link_actuals=income.lines)
         self.viewer.fill(notes=False)
@@ -246,7 +246,9 @@ class RiskTab:
             self.be_flags[p].content = IF(self.be[p].ref().ge(self.p["p_mid"].ref(True, True)), 1, 0)
         row_of = lambda cells: Rng(cells[first], cells[last])   # noqa: E731
         target = self.target.ref(True, True)
-        self.prob_target.content = IFERROR(INDEX(row_of(self.be), MATCH(target, years)), NA)
+        pick = lambda cells: IFERROR(CHOOSE(target - years.first.ref(True, True) + 1,   # noqa: E731  (no MATCH on
+                                            *[cells[p].ref() for p in fc]), NA)     # headers the parts share)
+        self.prob_target.content = pick(self.be)
         self.median_year.content = first_flagged(row_of(self.be_flags), years, t("common.not_reached"))
         self.prob_horizon.content = self.be[last].ref()
         self.prob_runout.content = self.runout[last].ref()
@@ -279,7 +281,7 @@ class RiskTab:
         for p in fc:
             self.w_be[p].content = SUMPRODUCT(weights, Flags(be_years, "<=", self.headers[p].ref(abs_row=True)))
             self.w_flags[p].content = IF(self.w_be[p].ref().ge(self.p["p_mid"].ref(True, True)), 1, 0)
-        self.w_target.content = IFERROR(INDEX(row_of(self.w_be), MATCH(target, years)), NA)
+        self.w_target.content = pick(self.w_be)
         self.w_median.content = first_flagged(row_of(self.w_flags), years, t("common.not_reached"))
         self.w_missing.content = SUMPRODUCT(weights, Flags(be_years, ">", self.headers[last].ref(True, True)))
         self.w_mean.content = SUMPRODUCT(weights, for_mean) / SUM(weights)

@@ -37,14 +37,15 @@ class ScenariosTab:
         row += self.market.height + (1 if self.market.height else 0)
         op = self.opening_period = inputs.opening_period  # losses count from the opening cash date, as the cash bridge counts them
         opening = {"opening_year": income.headers[op].ref(True, True),
-                   "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True)}
+                   "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True),
+                   **{f"season_{k}": c.ref(True, True) for k, c in income.season.items()}}   # scalars
         self.blocks = {}
         sh.pack_end, sh.print_cols = row, tl.last_col   # print pack: the summary and the market's view, no notes
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
             block = LineBlock(sh, tl, scenario_lines(data, reported=True) + breakeven_lines() + other_breakeven_lines(),
-                              row, tl.years + tl.stub_periods, inputs, drivers=lambda name, p, sc=sc: opening.get(name) or
+                              row, tl.main, inputs, drivers=lambda name, p, sc=sc: opening.get(name) or
                               inputs.asm[(sc, name, p)], headers=self.headers, link_actuals=income.lines)
             block.fill(notes=False)
             self.blocks[sc] = block

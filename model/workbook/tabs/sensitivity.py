@@ -9,7 +9,7 @@ the cells its shift moves (layout.moved_by); the rest it reads from where they a
 from __future__ import annotations
 
 from ..book import Chart, Series
-from ...data.items import REST, RND_DRIVERS, driver_items
+from ...data.items import RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, moved_by, reads, upstream
@@ -112,18 +112,15 @@ def driven_line(drv: str) -> str:
 
 def tornado_shift(kind, step, sign, tl=None):
     """The tornado's comparable shock: the line a driver drives moves by the same relative step in the last
-    forecast year. Returns (base, name, p) -> Expr, the shifted driver of period p (`name` is the driver or its
-    rest_ twin). A growth rate is shifted in its first forecast period only: g becomes g ± step × (1 + g), the
-    line's level × (1 ± step) from then on; in the rest of a year after its interim (the full year = year to
-    date + rest = year to date × (2 + g)) it becomes g ± step × (2 + g), the full year × (1 ± step). A gross
-    margin m becomes m ± step × (1 − m) every year: the segment's cost of revenue × (1 ∓ step). A level v
-    becomes v × (1 ± step); an inverse level v ÷ (1 ∓ step): its line × (1 ∓ step)."""
+    forecast year. Returns (base, name, p) -> Expr, the shifted driver of period p. A growth rate is shifted in
+    its first forecast period only (the first half after the interim when the near term runs in halves): g
+    becomes g ± step × (1 + g), the line's level × (1 ± step) from then on, every later half and year built on
+    it. A gross margin m becomes m ± step × (1 − m) every period: the segment's cost of revenue × (1 ∓ step). A
+    level v becomes v × (1 ± step); an inverse level v ÷ (1 ∓ step): its line × (1 ∓ step)."""
     up = sign > 0
     if kind == "growth":
         def growth(base, name, p):
-            if name.startswith(REST):   # 2 + g written as (1 + g) + 1: no typed number but 0 and 1
-                return base + step * ((1 + base) + 1) if up else base - step * ((1 + base) + 1)
-            if tl is not None and p != tl.forecast[0]:
+            if tl is not None and p != tl.driver_periods[0]:
                 return base
             return base + step * (1 + base) if up else base - step * (1 + base)
         return growth
@@ -263,9 +260,8 @@ class SensitivityTab:
             self.bars[(drv, -1)], self.bars[(drv, 1)] = lo, hi
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, UNIT_COL, unit, "unit")
-            # the shock at the driver's first forecast period (the rest of a year after its interim, if it has one)
-            name, p = next((n, q) for n, q in [(REST + drv, tl.rest)] + [(drv, q) for q in tl.forecast]
-                           if (n, q) in income.drivers)
+            # the shock at the driver's first forecast period (a growth rate is shifted there only)
+            name, p = drv, tl.periods_of(items[drv].periods)[0]
             base = income.drivers[(name, p)].ref()
             flags = lambda b: Rng(b.cell("be_flag", first_fc), b.cell("be_flag", last))  # noqa: E731
             cells = {"step": sh.put(r, col["step"], step, "calc", "pct"),
@@ -359,7 +355,7 @@ class SensitivityTab:
         what each line reads (to find the lines a shift moves)."""
         tl, inputs = self.tl, self.inputs
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
-        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.periods = [p for p in tl.main if p == tl.base_year or p == tl.stub or not tl.is_actual(p)]
         self.cash_periods = [inputs.opening_period] + tl.forecast
         lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
@@ -395,10 +391,10 @@ class SensitivityTab:
         def owners(part, moves):
             return lambda key, p: self.owner.get(shared(part, moves, key, p))
 
-        def drivers(name, p):
-            base = income.drivers[(name, p)].ref()
-            shift = name.removeprefix(REST)   # the rest of a year after its interim shifts with the year's driver
-            return shifts[shift][1](base, name, p) if shift in shifts else base
+        def drivers(name, p):   # a part's driver shifts with the year's (a grid's growth delta in every period)
+            base = income.drivers[(name, p)]
+            base = base if p is None else base.ref()   # a scalar (a seasonal pattern) is an Expr already
+            return shifts[name][1](base, name, p) if name in shifts else base
         block = LineBlock(sh, tl, self.lines, row, self.periods, self.inputs, drivers=drivers, headers=self.headers,
                           owners=owners("lines", moved))
         block.fill(notes=False)

@@ -16,7 +16,7 @@ from ...calc.cashflow import cash_lines
 from ...calc.lines import scenario_lines
 from ...calc.risk import hdr_formula, shifted, triangular, with_factor
 from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
-from ...data.items import REST, driver_items
+from ...data.items import driver_items
 from ..inline import InlineRow
 from ..layout import moved_by, reads, upstream
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -99,19 +99,19 @@ class TrialsTab:
 
         def drivers(name, p):
             base = income.drivers[(name, p)].ref(True, True)
-            drv = name.removeprefix(REST)   # the rest of a year after its interim shifts with its year's driver
+            drv = name
             if drv not in kind:
                 return base
-            return shifted(kind[drv], base, Column(("d", drv), self.col[("d", drv)]), rest=name != drv)
+            return shifted(kind[drv], base, Column(("d", drv), self.col[("d", drv)]), share=self.inputs.part_share(p).ref(True, True) if p is not None and self.tl.is_part(p) else None)
 
         stored = self.stored_lines(drivers)
-        col = max(self.col.values()) + 1
+        col, heads = max(self.col.values()) + 1, {}
         for key, part in stored:
             sh.put(HEAD, col, t.line(self.line(key, part))[0], "head")
             sh.merges.append((HEAD, col, col + len(fc) - 1))
             for p in fc:
                 self.col[("line", key, p)] = col
-                sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # the fiscal year, as on Risk
+                heads[(key, p)] = sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # as on Risk
                 sh.widths[col] = 11
                 col += 1
         self.col["be"], self.col["runout"] = col, col + 1
@@ -121,10 +121,11 @@ class TrialsTab:
         columns = {("line", key, p): (expr, self.line(key, part).unit)
                    for (key, part), (p, expr) in self.compose(drivers, stored)}
         line = lambda key: [Column(("line", key, p), self.col[("line", key, p)]) for p in fc]   # noqa: E731
-        fiscal = [self.risk.headers[p].ref(True, True) for p in fc]   # the fiscal years, as the Risk tab heads them
-        columns["be"] = (RowFirst(line("adjusted_net_income"), ">=", 0, fiscal), "year")
-        columns["runout"] = (RowFirst(line("cash_before_plug"), "<", cash.scalars["min_cash"].ref(True, True), fiscal),
-                             "year")
+        # the fiscal years over a line's own columns (the Risk tab's full years stand apart, parts between them)
+        fiscal = lambda key: [heads[(key, p)].ref(True, True) for p in fc]   # noqa: E731
+        columns["be"] = (RowFirst(line("adjusted_net_income"), ">=", 0, fiscal("adjusted_net_income")), "year")
+        columns["runout"] = (RowFirst(line("cash_before_plug"), "<", cash.scalars["min_cash"].ref(True, True),
+                                      fiscal("cash_before_plug")), "year")
         return columns
 
     def line(self, key, part):
@@ -132,7 +133,7 @@ class TrialsTab:
 
     # --- which lines a trial needs, what moves them, and which it keeps in cells of its own ---
     def plan(self, data, tl, inputs, income, cash, risk):
-        self.periods = [tl.base_year] + tl.forecast + tl.stub_periods
+        self.periods = tl.main[tl.main.index(tl.base_year):]
         self.cash_periods = [inputs.opening_period] + tl.forecast
         bridge = cash_lines(cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
@@ -146,7 +147,6 @@ class TrialsTab:
         keep = upstream(needs, lambda k: every[k].own)
         self.lines = {ln.key: ln for ln in lines if ln.key in keep}
         ids = {r.driver: r.driver for r in data.risk.ranges}
-        ids.update({REST + d: d for d in ids})
         self.moved = moved_by({k: every[k] for k in keep}, ids)
         self.bridge_moved = moved_by(bridge_reads, ids, self.moved)
         self.fixed, self.fixed_bridge = income.lines, risk.viewer.bridge
@@ -181,7 +181,8 @@ class TrialsTab:
         cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt in stored if pt == part
                        for p in fc} for part in ("lines", "bridge")}
         lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
-        return [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for p in fc for k, part in stored]
+        out = [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for p in fc for k, part in stored]
+        return [(kp, (p, expr)) for kp, (p, expr) in out if expr is not None]
 
     def write(self, sh, columns, n):
         """Every column's formula rendered once and its values computed for all n rows at once (in the order

@@ -9,10 +9,12 @@ from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.formula import CHOOSE, Rng
 from ...calc.lines import Line, first_flagged
 from ...calc.costs import cost_lines
-from ...calc.units import RND_LINES, contribution_lines
+from ...calc.units import INTERIM_FALLBACK, RND_LINES, contribution_lines
+from ...data.items import UNIT_ACTUALS, unit_items
 from ..layout import LineBlock
-from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
-from . import scenario_table, title_rows
+from ...labels import LANGS
+from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
+from . import fit_rows, scenario_table, title_rows
 from .breakeven import target_pick
 
 # the unit drivers shown per scenario, actual and forecast: lines of the scenario block
@@ -29,9 +31,24 @@ COLUMNS = [("scenarios.breakeven", "year", "year"), ("ue.be_tokens_target", "tok
 
 def view(line, source):
     """A unit line of the scenario block `source`, shown here in actual and forecast columns alike, in its unit
-    (no cell where the line has none: a forecast-only line in an actual year)."""
+    (no cell where the line has none: a forecast-only line in an actual year); in the parts of a year too."""
     f = lambda x, p: x.at(line.key, p) if source.has(line.key, p) else None  # noqa: E731
-    return Line(f"v_{line.key}", line.unit, f, f, text=line.text, note="-", segment=line.segment)
+    return Line(f"v_{line.key}", line.unit, f, f, text=line.text, note="-", segment=line.segment, half="calc")
+
+
+def interim_fallback(t, data) -> str:
+    """What the unit build takes for the interim metrics operating.csv does not give (the build report says
+    it too): the base year's levels and shares, its flows pro rata; "" when the interim gives them all."""
+    if data.stub is None:
+        return ""
+    items = unit_items(data.units, UNIT_ACTUALS)
+    missing = [k for k in items if data.actual(k, data.stub) is None]
+    if not missing:
+        return ""
+    names = lambda kinds: ", ".join(t.item("items", items[k]) for k in missing  # noqa: E731
+                                    if INTERIM_FALLBACK[k] in kinds) or "–"
+    return t("ue.interim_fallback", stub=data.stub.code, base=data.base_year.code, levels=names(("level", "share")),
+             flows=names(("flow",)))
 
 
 class UnitsTab:
@@ -47,6 +64,13 @@ class UnitsTab:
         sh.put(top, LABEL_COL, t("ue.target", breakeven=t("tabs.breakeven")), "label")
         sh.put(top, UNIT_COL, t.unit_of("year"), "unit")
         self.target = sh.put(top, FIRST_COL, breakeven.target.ref(True, True), "calc", "year")
+        fallback = interim_fallback(t, data)
+        if fallback:   # a wrapped note across the label, unit and full-year columns
+            end = tl.col[tl.forecast[-1]]
+            sh.put(top + 1, LABEL_COL, fallback, "note_wrap")
+            sh.merges.append((top + 1, LABEL_COL, end))
+            fit_rows(sh, [(top + 1, text, LABEL_WIDTH + 10 + 11 * (end - FIRST_COL + 1))
+                          for text in (interim_fallback(t.edition(lang), data) for lang in LANGS)])
         table_top = top + 2
         row = table_top + len(scs) + 6
 
@@ -58,7 +82,7 @@ class UnitsTab:
         for sc in scs:
             sh.put(row, LABEL_COL, t("ue.contribution", scenario=sc), "section")
             row += 1
-            block = LineBlock(sh, tl, lines, row, tl.years, inputs, source=scenarios.blocks[sc], headers=self.headers)
+            block = LineBlock(sh, tl, lines, row, tl.main, inputs, source=scenarios.blocks[sc], headers=self.headers)
             block.fill(notes=sc == scs[0])
             for key, cls, _ in cost_lines(data):
                 sh.put(block.rows[f"ue_{key}"], UNIT_COL, t(f"ue.{cls}"), "unit")
@@ -89,10 +113,11 @@ class UnitsTab:
             sh.put(row, UNIT_COL, t.unit_of("tokens"), "unit")
             cells = {p: sh.put(row, tl.col[p], CHOOSE(income.index.ref(True, True),
                                                       *[self.blocks[sc].cell(key, p).ref() for sc in scs]),
-                               "calc", "tokens") for p in tl.forecast}
+                               "calc", "tokens") for p in tl.main if not tl.is_actual(p)}
             series.append(Series(sh.cell_at(row, LABEL_COL), Rng(cells[first], cells[last]), years, style=style))
             row += 1
         sh.charts.append(Chart("line", t("ue.chart"), series, (row + 1, LABEL_COL), size=(900, 340),
+                               columns=tl.chart_columns(first, last),
                                axes={"y": {"fmt": "tokens", "major_gridlines": {"visible": True,
                                                                                 "line": {"color": "#D9D9D9"}}},
                                      "x": {"label_position": "low", "fmt": "year"}}))

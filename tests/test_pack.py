@@ -2,11 +2,10 @@
 thesis scorecard at the top of the Claims Audit; the print pack and its appendix."""
 import csv
 import io
-import shutil
 
 import pytest
 
-from conftest import ZHIPU_UNITS
+from conftest import ZHIPU_UNITS, copy_folder
 from model.data.company import load
 from model.workbook.build import build_book
 
@@ -35,26 +34,26 @@ def test_the_cover_answers_in_a_sentence_per_scenario(shipped):
         verdict = f"adjusted breakeven in FY{int(be)}" if isinstance(be, (int, float)) else "no adjusted breakeven by FY2030"
         assert cover.answers[sc].result() == (f"{sc.capitalize()}: {verdict} — brokers see FY2028 (JPM, HSBC). "
                                               f"Lowest cash {low:,.1f} in {fy(low_year)}; FY2026E revenue {revenue:,.1f}.")
-    # by hand from the default data: only bull breaks even (FY2028); its cash is lowest when the bond is repaid
-    assert [en.summary[sc][0].result() for sc in data.scenarios] == ["not reached", 2028, "not reached"]
+    # the default data (the near term in halves): base breaks even in FY2029, bull in FY2027, bear not by FY2030;
+    # bull's cash is lowest at the end of FY2027, when the bond is repaid
+    assert [en.summary[sc][0].result() for sc in data.scenarios] == [2029, 2027, "not reached"]
     assert en.cash_summary["bull"][1].result() == 2027
-    assert zh.tabs["cover"].answers["bull"].result().startswith("乐观（bull）：FY2028 实现经调整盈亏平衡——券商预期 FY2028（摩根大通、汇丰）。")
+    assert zh.tabs["cover"].answers["bull"].result().startswith("乐观（bull）：FY2027 实现经调整盈亏平衡——券商预期 FY2028（摩根大通、汇丰）。")
 
 
 def test_the_cumulative_loss_names_the_periods_it_counts(shipped):
-    """Counted from the opening cash date (30 June 2026): 2H2026 to the year before breakeven, or to FY2030
-    as a lower bound."""
+    """Counted from the opening cash date (30 June 2026): 2H2026 to the year before breakeven (base: FY2029;
+    bull: FY2027, so 2H2026 alone), or to FY2030 as a lower bound (bear)."""
     data, en, zh = shipped
-    assert en.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2030, a lower bound"   # base
-    bull = build_book(data, "bull")
-    assert bull.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2027"
-    assert zh.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2030，为下限"
+    assert en.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2028"   # base
+    assert zh.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2028"
+    assert build_book(data, "bull").tabs["cover"].loss_spans["selected"].result() == "2H2026"
+    assert build_book(data, "bear", lang="zh").tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2030，为下限"
 
 
 def test_a_broker_range_reads_as_a_range(tmp_path):
     """When the brokers' latest years differ the sentence gives the range: HSBC moved to 2029."""
-    folder = tmp_path / "zhipu"
-    shutil.copytree(ZHIPU_UNITS, folder)
+    folder = copy_folder(ZHIPU_UNITS, tmp_path / "zhipu")   # with its peer beside it
     path = folder / "market.csv"
     text = path.read_text(encoding="utf-8").replace("hsbc_be,HSBC,2026-07-27,breakeven_year,,2028,",
                                                     "hsbc_be,HSBC,2026-07-27,breakeven_year,,2029,")
@@ -163,16 +162,26 @@ def test_the_marginal_cost_conclusions_against_both_marginal_costs(shipped):
 
 
 def test_profit_released_is_judged_where_breakeven_comes_first(shipped):
-    """Only a scenario that breaks even before FY2030 can show profit released after it: bull (FY2028), whose
-    incremental adjusted margin FY2028-FY2030 is (ANI 2030 - ANI 2028) / (revenue 2030 - revenue 2028)."""
+    """Only a scenario that breaks even before FY2030 can show profit released after it (base FY2029, bull
+    FY2027; bear none): its incremental adjusted margin from the breakeven year to FY2030 is (ANI 2030 - ANI
+    at breakeven) / (revenue 2030 - revenue at breakeven), 'quick' from one half."""
     data, en, _ = shipped
     card, rows = en.tabs["claims"].scorecard, en.tabs["claims"].rows
-    bull = en.tabs["scenarios"].blocks["bull"]
-    at = lambda key, y: bull.cell(key, next(p for p in bull.tl.forecast if p.year == y)).result()  # noqa: E731
-    margin = (at("adjusted_net_income", 2030) - at("adjusted_net_income", 2028)) / (at("revenue", 2030) - at("revenue", 2028))
-    assert rows["RELEASE_bull"][1].result() == pytest.approx(margin)
-    assert {sc: c.result() for sc, c in card.scenario_verdicts["RELEASE"].items()} == {
-        "base": "cannot be tested", "bull": "holds" if margin >= 0.5 else "fails", "bear": "cannot be tested"}
+    expected = {}
+    for sc in data.scenarios:
+        be = en.summary[sc][0].result()
+        if not isinstance(be, (int, float)) or be >= 2030:
+            assert rows[f"RELEASE_{sc}"][1].result() == "n/a"
+            expected[sc] = "cannot be tested"
+            continue
+        block = en.tabs["scenarios"].blocks[sc]
+        at = lambda key, y: block.cell(key, next(p for p in block.tl.forecast if p.year == y)).result()  # noqa: E731
+        margin = (at("adjusted_net_income", 2030) - at("adjusted_net_income", be)) / (at("revenue", 2030) - at("revenue", be))
+        assert rows[f"RELEASE_{sc}"][1].result() == pytest.approx(margin)
+        expected[sc] = "holds" if margin >= 0.5 else "fails"
+    assert expected == {"base": "holds", "bull": "holds", "bear": "cannot be tested"}
+    assert {sc: c.result() for sc, c in card.scenario_verdicts["RELEASE"].items()} == expected
+    assert card.verdicts["RELEASE"].result() == "holds in 2 of 3 scenarios"
     assert card.count_cell.result() == ("Of 6 conclusions — holds: 1; holds in part or in some scenarios: 4; "
                                         "fails: 1; cannot be tested: 0.")
 

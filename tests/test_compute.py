@@ -349,6 +349,29 @@ def test_the_shipped_serving_cost_per_token_against_managements_fall(shipped, sh
     assert "above the range" in shipped.benchmarks[row].note
 
 
+def test_the_shipped_near_term_in_halves(shipped, shipped_book):
+    """FY2026 is 1H2026A + 2H2026E: the hours are 4,380 a half; costs and depreciation are flows (the year the sum
+    of its halves), fleets and costs per hour levels (the year their average). 1H2026A shows what its reported
+    cost implies: 21tn tokens a day (operating.csv) on the accelerators the cloud cost pays for, worked out here,
+    at the assumed 35,000 tokens a second: about 40% utilisation, below 50-70%, flagged. The year's long-run
+    marginal cost is the average of its halves (no single target beside an actual half)."""
+    s = shipped_book.tabs["income"].lines
+    h1, h2, fy = H1(2026), Period(2026, 6, 6), FY(2026)
+    at = lambda key, p: s.cell(key, p).result()  # noqa: E731
+    assert at("c_hours", h1) == at("c_hours", h2) == 4380 and at("c_hours", fy) == 8760
+    for flow in ("c_serving_cost", "c_training_cost", "c_research_cost", "c_compute_cost", "accelerator_depreciation"):
+        assert at(flow, fy) == pytest.approx(at(flow, h1) + at(flow, h2), rel=1e-12), flow
+    for level in ("c_fleet", "c_serving_acc", "c_rate", "c_throughput"):
+        assert at(level, fy) == pytest.approx((at(level, h1) + at(level, h2)) / 2, rel=1e-12), level
+    per_acc = 21e12 / 86400 / (at("c_serving_acc", h1) * 1000)
+    assert at("c_tokens_per_acc", h1) == pytest.approx(per_acc, rel=1e-9)
+    assert at("c_utilisation", h1) == pytest.approx(per_acc / 35000, rel=1e-9) and 0.35 < per_acc / 35000 < 0.45
+    row = next(i for i, b in enumerate(shipped.benchmarks) if b.id == "utilisation_implied")
+    assert shipped_book.tabs["compute_refs"].sheet.cell_at(8 + row, 8).result() == 1
+    assert at("c_lrmc", fy) == pytest.approx((at("c_lrmc", h1) + at("c_lrmc", h2)) / 2, rel=1e-12)
+    assert at("c_lrmc_share", fy) == pytest.approx(at("c_lrmc", fy) / at("u_price", fy), rel=1e-12)
+
+
 # --- through LibreOffice ------------------------------------------------------------------------------------------
 
 LIVE = ["rent_per_hour", "utilisation", "throughput"]

@@ -139,6 +139,31 @@ def test_a_figure_outside_the_range_says_why_where_the_data_give_a_reason(zhipu)
     assert sum(c["outside"].result() for c in view.cells.values() if "outside" in c) == view.outside.result()
 
 
+@pytest.mark.parametrize("build", ["growth", "units"])
+def test_each_scenarios_rationale_says_where_it_stands(build, request):
+    """Each scenario's revenue driver says where the scenario stands against the market, in both languages:
+    its FY2026E revenue and its breakeven year as the workbook gives them (on growth rates growth_cloud, in the
+    unit build token_growth), against CLSA's FY2026 revenue and the brokers' 2028."""
+    import re
+    from model.data.periods import Period
+    data = request.getfixturevalue("zhipu" if build == "growth" else "zhipu_units")
+    book = build_book(data) if build == "growth" else request.getfixturevalue("units_book")
+    tab = book.tabs["scenarios"]
+    for sc in ("base", "bull", "bear"):
+        r = data.rationales[(sc, "growth_cloud" if build == "growth" else "token_growth")]
+        text, text_zh = r["rationale"], r["rationale_zh"]
+        assert "Against the market" in text and "CLSA's 34" in text and "中信里昂的34" in text_zh, sc
+        cited = re.search(r"FY2026E revenue about (\d+\.\d)", text).group(1)
+        assert float(cited) == pytest.approx(tab.blocks[sc].cells[("revenue", Period(2026, 12))].result(), abs=0.05), sc
+        assert re.search(r"FY2026E收入约(\d+\.\d)", text_zh).group(1) == cited, sc
+        be = tab.summary[sc][0].result()
+        if isinstance(be, int):
+            assert f"breakeven in FY{be}" in text and f"FY{be}" in text_zh and "盈亏平衡" in text_zh, sc
+        else:
+            assert "break even by FY2030" in text or "no breakeven by FY2030" in text, sc
+            assert "至FY2030未实现盈亏平衡" in text_zh, sc
+
+
 @pytest.mark.parametrize("row,column,why", [
     ("x1,JPM,2026-02-09,revnue,FY2026,30,,,,K1,C,", "metric", "unknown metric 'revnue'"),
     ("x1,JPM,2026-02-09,revenue,,30,,,,K1,C,", "period", "needs the period"),

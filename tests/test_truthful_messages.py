@@ -18,7 +18,8 @@ def test_an_edit_of_a_year_that_became_an_interim_plus_the_rest_says_so(tmp_path
     assert res.returncode == 0, res.stderr
     edit(out, out, {("Asm_base_growth_platform", 0): 0.95})   # FY2026E
     replace(folder / "actuals.csv", "revenue,9M2026,", "revenue,9M2026,189.0")   # the interim is published
-    rest = (ROOT / "tests" / "data" / "meridian" / "assumptions.csv").read_text(encoding="utf-8").splitlines()
+    rest = (ROOT / "tests" / "data" / "meridian_single_column" / "assumptions.csv").read_text(
+        encoding="utf-8").splitlines()
     with open(folder / "assumptions.csv", "a", encoding="utf-8") as f:   # with its Q4 2026 drivers
         f.writelines(line + "\n" for line in rest if ",rest_" in line)
     res = run("build", "--data", folder, "--out", out)
@@ -30,19 +31,19 @@ def test_an_edit_of_a_year_that_became_an_interim_plus_the_rest_says_so(tmp_path
 
 
 def test_a_rest_of_year_edit_is_named_by_its_own_period(tmp_path):
-    """The 2H2025E cell of a rest_ driver is reported as 2H2025E (the column the user typed in), not as
-    FY2025E, when listed by `edits` and when a rebuild drops it."""
+    """The 2H2025E cell of a driver (the rest of FY2025 after 1H2025) is reported as 2H2025E (the column the
+    user typed in), not as FY2025E, when listed by `edits` and when a rebuild drops it."""
     out = tmp_path / "jan.xlsx"
     assert run("build", "--data", ZHIPU_JAN, "--out", out).returncode == 0
-    edit(out, out, {("Asm_bear_rest_adjustments", 0): 9.5})
+    edit(out, out, {("Asm_bear_adjustments", 0): 9.5})
     res = run("edits", out, "--data", ZHIPU_JAN)
     assert res.returncode == 0, res.stderr
-    row = next(ln for ln in res.stdout.splitlines() if ln.startswith("Asm_bear_rest_adjustments"))
+    row = next(ln for ln in res.stdout.splitlines() if ln.startswith("Asm_bear_adjustments"))
     assert "2H2025E" in row.split() and "FY2025E" not in row
     res = run("build", "--data", ZHIPU, "--out", out)   # results day: FY2025 is actual now
     assert res.returncode == 0, res.stderr
-    dropped = next(ln for ln in res.stdout.splitlines() if "dropped  Asm_bear_rest_adjustments" in ln)
-    assert "  2H2025E  bear: 9.5; FY2025 is now an actual year" in dropped
+    dropped = next(ln for ln in res.stdout.splitlines() if "dropped  Asm_bear_adjustments" in ln)
+    assert "  2H2025E  bear: 9.5; 2H2025 is now an actual year" in dropped
 
 
 def test_diff_does_not_call_an_interim_still_in_the_workbook_gone(tmp_path):
@@ -71,7 +72,7 @@ def test_the_guide_names_the_kept_copy_that_edits_apply_writes(tmp_path):
     folder = copy(ZHIPU_JAN, tmp_path / "data")
     out = tmp_path / "jan.xlsx"
     assert run("build", "--data", folder, "--out", out).returncode == 0
-    edit(out, out, {("Asm_base_growth_cloud", 1): 0.655})
+    edit(out, out, {("Asm_base_growth_cloud", 0): 0.655})   # 2H2025E
     before = set(p.name for p in folder.iterdir())
     res = run("edits", out, "--data", folder, "--apply")
     assert res.returncode == 0, res.stderr

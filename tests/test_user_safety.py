@@ -154,10 +154,11 @@ def test_edits_carry_over_without_a_build_record(built):
 
 # one input of every family of defined names the Inputs tab gives the shipped data (the unit build and
 # the funding events included): (name, offset in its range) -> a new value the data rules allow
-EVERY_FAMILY = {("Act_rnd", 1): 5.5, ("Asm_base_gm_onprem", 1): 0.61, ("Tol_amount", 0): 0.001,
+EVERY_FAMILY = {("Act_rnd", 1): 5.5, ("Asm_base_gm_onprem", 2): 0.41, ("Tol_amount", 0): 0.001,
                 ("Fund_min_cash", 0): 25.0, ("Step_growth_step", 0): 0.2, ("Unit_days_per_year", 0): 360.0,
                 ("Event_placing_jul_amount", 0): 300.0, ("Claim_MULT", 0): 5.5, ("ClaimTol_MULT", 0): 0.2,
                 ("ReferenceFigures", 0): 0.6, ("Ref_rent_china_low", 0): 7.5, ("Market_jpm_feb_gm26", 0): 0.5,
+                ("Arr_haircut_bull", 0): 0.5, ("Peer_minimax_fx_rate", 0): 7.2,
                 ("Scenario", 0): "bull", ("Bal_bank_loans_rate", 0): 0.05, ("Val_discount_rate", 0): 0.11,
                 # the Monte Carlo's: a setting (RiskTrials, RiskSeed ...), a range, the scenario weights (still 100%)
                 ("RiskSeed", 0): 7.0, ("Risk_token_growth", 2): 0.3, ("Weight_bull", 0): 0.3, ("Weight_bear", 0): 0.2}

@@ -21,7 +21,9 @@ In a year shown in parts (lines.py, Line.half) costs, capex, depreciation and tr
 year the sum of its halves); fleets, throughput, utilisation targets and costs per hour levels (the year their
 average over its halves, the owned share and the blended cost per hour too, so that R&D does not read the
 serving fleet); hours per generation and the achieved utilisation are implied by the year's own figures (ratio);
-the rest is computed alike in every column. A half's
+the long-run marginal cost is the average of its halves (the actual half's average serving cost, the forecast
+half's long-run cost: the year has no single target utilisation beside an actual half); the rest is computed
+alike in every column. A half's
 drivers are its own (compute.csv period columns); the lead and growth rates read a half against the half before.
 """
 from __future__ import annotations
@@ -149,7 +151,7 @@ def compute_lines(data) -> list[Line]:
             now, before = x.at(key, p), x.prev(key, p)
             return guard([now, before], now / before - 1, nonzero=[before])
         return annual(f)
-    halves = {"c_hours": "calc", "c_tokens_per_acc": "calc", "c_lrmc": "calc", "c_lrmc_share": "calc",
+    halves = {"c_hours": "calc", "c_tokens_per_acc": "calc", "c_lrmc_share": "calc",
               "c_srmc": "calc", "c_srmc_share": "calc", "c_training_share": "calc", "c_training_cost_growth": "calc",
               "c_serving_cost_change": "calc", "c_utilisation": "ratio", "c_hours_per_gen": "ratio",
               "c_training_hours": "flow", "c_serving_cost": "flow", "c_training_cost": "flow", "c_research_cost": "flow",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..calc.formula import name_part
+from . import earlier_format
 from .bounds import check_bound
 from .dataset import Dataset
 from .files import DataError, parse_number, Problems, read_csv, unknown
@@ -103,6 +104,9 @@ def read_forecast_table(path: Path, data: Dataset, notes: list[str]):
     columns = data.forecast_periods
     header, rows = read_csv(path, ["scenario", "driver"], ["rationale", *RATIONALE_TEXTS],
                             extra_ok=lambda h: parse_column(h) is not None)
+    earlier = earlier_format.convert(path, header, rows, data, notes)   # one column a year: parts by default
+    if earlier:
+        return earlier
     cols, order = {}, []
     for h in header:
         p = parse_column(h) if h not in ("scenario", "driver", "rationale", *RATIONALE_TEXTS) else None

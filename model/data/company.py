@@ -22,6 +22,7 @@ from .files import DataError, excel_precision, Problems, read_text, toml_line
 from .funding import load_funding
 from .risk import load_risk
 from .market import load_market
+from .arr import load_arr
 from .peers import load_peers
 from .items import ACTUAL_ITEMS, UNIT_ACTUALS, UNIT_DRIVERS, unit_items
 from .settings import load_company, load_sensitivity, MAX_FORECAST_YEARS, TOLERANCES
@@ -83,6 +84,8 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.claims = load_claims(folder, data)
     data.thesis = load_thesis(folder, data)
     data.market = load_market(folder, data, ids)
+    data.arr = load_arr(folder, data, ids, problems)
+    problems.raise_if_any()
     if peers:
         data.peers = load_peers(folder, company, ids, lambda f: load(f, peers=False), Path(beside or folder.parent))
     given = [k for (k, _), f in data.valuation.items() if k in PEER_MULTIPLES and f.value is not None]

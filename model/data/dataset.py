@@ -142,6 +142,7 @@ class Dataset:
     references: list[Reference] = field(default_factory=list)
     tolerances: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the loader ignored, for the build report
+    earlier_tables: set[str] = field(default_factory=set)  # tables read in the earlier format (earlier_format.py)
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
     thesis: list = field(default_factory=list)   # thesis.Thesis: the note's conclusions, judged by claims
@@ -154,6 +155,7 @@ class Dataset:
     compute: bool = False                       # the compute build (compute.csv, with the unit build)
     benchmarks: list = field(default_factory=list)   # the compute build's reference class (reference_class.csv)
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
+    arr: object = None   # arr.ArrBridge: the ARR bridge (arr.csv), or None
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
 
     @property

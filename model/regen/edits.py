@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import backup, journal
+from ..data import earlier_format
 from ..data.company import load
 from ..data.dataset import Dataset
 from ..data.files import DataError, is_comment, toml_line
@@ -31,10 +32,11 @@ FILES = {"actual": "actuals.csv", "assumption": "assumptions.csv", "reference": 
          "tolerance": "company.toml", "scenario": "company.toml", "step": "company.toml",
          "funding": "funding.csv", "event": "events.csv", "claim": "claims.csv", "market": "market.csv",
          "peer": "company.toml",   # a peer's rate and scale; its figures live in its own folder (not applied)
-         "weight": "risk.toml", "balance": "balance.csv", "valuation": "valuation.csv"}
+         "weight": "risk.toml", "balance": "balance.csv", "valuation": "valuation.csv",
+         "arr": "arr.csv"}
 KEYS = {"market.csv": ["id"], "actuals.csv": ["item", "period"], "assumptions.csv": ["scenario", "driver"],
         "reference.csv": ["metric", "period"], "funding.csv": ["item"], "events.csv": ["id"], "claims.csv": ["id"],
-        "balance.csv": ["item"], "valuation.csv": ["item", "scenario"],
+        "balance.csv": ["item"], "valuation.csv": ["item", "scenario"], "arr.csv": ["item", "scenario"],
         "operating.csv": ["item", "period"], "units.csv": ["scenario", "driver"],
         "compute_operating.csv": ["item", "period"], "compute.csv": ["scenario", "driver"], "reference_class.csv": ["id"],
         "risk.csv": ["driver"]}
@@ -58,6 +60,11 @@ def data_file(slot) -> str:
     if slot.kind == "risk":   # a range's point in risk.csv, a Monte Carlo setting in risk.toml
         return "risk.csv" if slot.field else "risk.toml"
     return FILES[slot.kind]
+
+
+def earlier_reason(slot, data) -> str:
+    """A forecast part's edit in a table of the earlier format has no cell to go to (earlier_format.py)."""
+    return earlier_format.edit_reason(data_file(slot), slot.period, data) if slot.kind == "assumption" else ""
 
 
 @dataclass
@@ -93,7 +100,8 @@ def differences(book: UserBook, data: Dataset) -> tuple[list[Difference], list[s
             out.append(Difference(cell, r.value, f"the data files changed it from {value_text(cell, cell.built)} "
                                   "since the workbook was built", resolved=r, conflict=True))
         else:
-            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere, resolved=r))
+            out.append(Difference(cell, r.value, problem(r, cell.value) or r.elsewhere or earlier_reason(cell.slot, data),
+                                  resolved=r))
     return out, notes
 
 
@@ -276,7 +284,7 @@ def new_texts(folder: Path, diffs: list[Difference], data: Dataset) -> dict[Path
                 k, column = (s.key,), "reported" if s.field == "value" else "tolerance"
             elif s.kind == "balance":
                 k, column = (s.key,), s.field
-            elif s.kind == "valuation":
+            elif s.kind in ("valuation", "arr"):
                 k, column = (s.key, s.scenario), "value"
             elif s.kind in ("benchmark", "market", "risk"):
                 k, column = (s.key,), s.field
@@ -312,7 +320,8 @@ def locate(folder: Path, d: Difference) -> str:
         n = toml_line(text, key)
         return f"{name}, line {n}" if n else name
     keys = KEYS[name]
-    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key), "valuation": (s.key, s.scenario)}.get(
+    want = {"actual": (s.key, s.period), "assumption": (s.scenario, s.key), "valuation": (s.key, s.scenario),
+            "arr": (s.key, s.scenario)}.get(
         s.kind) or (
         (s.key, s.period) if s.kind == "reference" else ("equity_raise",) if s.key == "raise_year" else (s.key,))
     _, header, rows = csv_rows(text)

@@ -107,6 +107,9 @@ def _label(slot: Slot) -> str:
         return name if slot.field == "value" else f"{name}: {texts[f'balance.{slot.field}'].lower()}"
     if slot.kind == "market":
         return f"Published figure {slot.key}" + (" (exchange rate)" if slot.field == "fx_rate" else "")
+    if slot.kind == "arr":
+        name = table("en").get(f"arr.{slot.key}", slot.key)
+        return name.replace("{scenario}", slot.scenario) if "{scenario}" in name else name
     if slot.kind == "peer":
         return f"Peer {slot.field}: " + slot.key.replace("figure:", "").replace(":", " ")
     return "Selected scenario"
@@ -363,6 +366,13 @@ def _resolve(data: Dataset, slot: Slot) -> Resolved:
             return Resolved(slot, name, "amount", est.fx_rate, bound=FX_RATE)
         unit = "pct" if est.unit == "pct" else "amount"
         return Resolved(slot, name, unit, est.value, bound=BOUNDS[est.unit], bound_unit=unit)
+    if kind == "arr":
+        from ..data.arr import BAND
+        if data.arr is None or (slot.key, slot.scenario) not in data.arr.figures:
+            raise Gone("arr.csv is no longer in the data" if data.arr is None else
+                       f"scenario {slot.scenario!r} no longer exists in assumptions.csv")
+        return Resolved(slot, name, "pct", data.arr.figures[(slot.key, slot.scenario)].value,
+                        bound=FRACTION if slot.key == "haircut" else BAND, bound_unit="pct")
     if kind == "peer":
         value, bound, unit, elsewhere = _peer_value(_peer(data, slot.field), slot)
         return Resolved(slot, name, unit, value, bound=bound, bound_unit=unit, elsewhere=elsewhere)
@@ -463,6 +473,8 @@ def with_values(data: Dataset, values: dict[Slot, object]) -> tuple[Dataset, str
             setattr(_benchmark(out, slot), slot.field, value)
         elif slot.kind == "market":
             setattr(_estimate(out.market, slot.key), slot.field, value)
+        elif slot.kind == "arr":
+            out.arr.figures[(slot.key, slot.scenario)].value = value
         elif slot.kind == "peer":
             _set_peer(_peer(out, slot.field), slot, value)
         elif slot.kind == "scenario":
@@ -514,6 +526,7 @@ def input_slots(inputs) -> dict:
         for cell, fld in zip(cells, ("low", "high")):
             slots[cell] = Slot("benchmark", bid, field=fld)
     slots.update(getattr(inputs, "market_slots", {}))
+    slots.update(getattr(inputs, "arr_slots", {}))
     slots.update(getattr(inputs, "peer_slots", {}))
     slots[inputs.selector] = Slot("scenario")
     return slots

@@ -97,6 +97,15 @@ def fit_rows(sheet, heights):
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
 
 
+def put_wide_note(sheet, row, text, texts, first_col, last_col):
+    """A note wrapped across columns first_col..last_col (merged, so that it prints within the page), the row
+    as tall as the longest of `texts` (the note in every edition) needs, so that the editions keep one layout."""
+    sheet.put(row, first_col, text, "note_wrap")
+    sheet.merges.append((row, first_col, last_col))
+    width = sum(sheet.widths.get(c, 8.43) for c in range(first_col, last_col + 1))
+    fit_rows(sheet, [(row, s, width) for s in texts])
+
+
 def put_label(sheet, row, text, role, texts, width):
     """A row label that wraps when it is longer than its column in any edition (`texts`: the label in
     every edition), with the row as tall as the longest needs, so that the editions keep one layout."""
@@ -104,12 +113,3 @@ def put_label(sheet, row, text, role, texts, width):
     sheet.put(row, 0, text, role + ("_wrap" if wrap else ""))
     if wrap:
         fit_rows(sheet, [(row, s, width) for s in texts])
-
-
-def put_note(sheet, row, text, texts, last_col):
-    """A note under a table, wrapped across its columns (A to `last_col`) so that it prints whole, as tall
-    as the longest edition's text (`texts`) needs."""
-    sheet.put(row, 0, text, "note_wrap")
-    sheet.merges.append((row, 0, last_col))
-    width = sum(sheet.widths.get(c, 8.43) for c in range(last_col + 1))
-    fit_rows(sheet, [(row, s, width) for s in texts])

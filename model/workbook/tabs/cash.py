@@ -18,7 +18,7 @@ from ...data.events import EQUITY_KINDS
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import put_label, put_note, scenario_table, title_rows
+from . import put_label, put_wide_note, scenario_table, title_rows
 
 # the summary's columns: (label id cash.<id>, unit kind, number format)
 COLUMNS = [("lowest", "amount", "amount"), ("lowest_year", "year", "year"), ("run_out", "year", "year"),
@@ -101,9 +101,11 @@ class CashTab:
         self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
         row = self.row + 1
+        parts = ", ".join(q.code + "E" for q in tl.forecast_parts)
         timing = lambda e: e("cash.timing", period=op.code) + " " + (  # noqa: E731
-            e("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else e("cash.timing_full"))
-        put_note(sh, row, timing(t), [timing(e) for e in self.editions], tl.last_col)   # wrapped: it prints whole
+            e("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else e("cash.timing_full")) + (
+            " " + e("cash.timing_parts", parts=parts) if parts else "")
+        put_wide_note(sh, row, timing(t), [timing(t.edition(lang)) for lang in LANGS], LABEL_COL, tl.col[last])
         row += 2
 
         scs = data.scenarios
@@ -146,8 +148,8 @@ class CashTab:
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index,
                                                                skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-        put_note(sh, r, t("cash.need_note", none=t("cash.not_within")),
-                 [e("cash.need_note", none=e("cash.not_within")) for e in self.editions], tl.last_col)
+        put_wide_note(sh, r, t("cash.need_note", none=t("cash.not_within")),
+                 [e("cash.need_note", none=e("cash.not_within")) for e in self.editions], 0, tl.last_col)
         self.LowestCash = book.define("LowestCash", self.selected[0])
         self.CashRunOutYear = book.define("CashRunOutYear", self.selected[2])
         self.FundingNeed = book.define("FundingNeed", self.selected[3])
@@ -161,8 +163,8 @@ class CashTab:
             self.share_summary, share_selected, r = scenario_table(sh, share_top, cols, scs, shares, income.index,
                                                                    title=t("cash.shares_title"), skip=tl.spacer_col)
             sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-            put_note(sh, r, t("cash.shares_note", period=last.code, date=self.as_of.isoformat()),
-                     [e("cash.shares_note", period=last.code, date=self.as_of.isoformat()) for e in self.editions], tl.last_col)
+            put_wide_note(sh, r, t("cash.shares_note", period=last.code, date=self.as_of.isoformat()),
+                     [e("cash.shares_note", period=last.code, date=self.as_of.isoformat()) for e in self.editions], 0, tl.last_col)
             self.SharesOutstanding = book.define("SharesOutstanding", share_selected[1])
             self.DilutedShares = book.define("DilutedShares", share_selected[2])
             self.share_currency = fund_unit(inputs)

@@ -133,6 +133,7 @@ class ChecksTab:
             row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
         if benchmarks is not None:
             row = self.review_rows(sh, tl, benchmarks, row)
+        row = self.arr_rows(sh, tl, getattr(scenarios, "arr", None), row, heading=benchmarks is None)
 
         # Ties to the published figures
         if inputs.refs:
@@ -239,7 +240,17 @@ class ChecksTab:
         sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
         self.review = sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int")
         sh.put(row, tl.note_col, t("checks.review_note"), "note")
-        return row + 2
+        return row + 1
+
+    def arr_rows(self, sh, tl, view, row, heading) -> int:
+        """Review flags: the ARR bridge's (tabs/arr.py), under the review section's heading."""
+        from .arr import arr_review_row
+        if view is None or not view.bridge:
+            return row + (0 if heading else 1)
+        if heading:
+            sh.put(row, LABEL_COL, sh.book.t("checks.review"), "section")
+            row += 1
+        return arr_review_row(self, sh, tl, view, row) + 1
 
     @staticmethod
     def valuation_rows(valuation, tol, check_row, last):

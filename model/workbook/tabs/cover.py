@@ -11,6 +11,7 @@ from ..pack import PACK
 from .market import cover_market, published
 from .scorecard import VERDICTS
 from .words import PLACEHOLDER, number, sentence, year
+from .arr import cover_arr
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
           # actual-column figures that are not reported ones (model/workbook/provenance.py)
@@ -128,6 +129,7 @@ class CoverTab:
         r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
         r = cover_market(self, r, scenarios.market)
+        r = cover_arr(self, r, getattr(scenarios, "arr", None))
         r += 1 if scenarios.market.estimates else 0
         sh.page_breaks.append(r)   # the pack's Cover ends here: about the model, the guide and the rest are appendix
         self.section(r, t("cover.about"))   # about the model, after its answers

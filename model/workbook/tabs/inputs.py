@@ -16,6 +16,7 @@ from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 from . import fit_rows, precise, put_label, title_rows
 from .market import put_market_inputs
+from .arr import put_arr_inputs
 from .peer_inputs import put_peer_inputs
 from .risk_inputs import put_risk_inputs
 
@@ -285,6 +286,7 @@ class InputsTab:
                 row += 1
             row += 1
         row = put_market_inputs(self, sh, row)
+        row = put_arr_inputs(self, sh, row)
         put_peer_inputs(self, sh, row)
 
     def put_compute_facts(self, sh, t, row) -> int:

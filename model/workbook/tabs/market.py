@@ -7,7 +7,7 @@ from ...calc.formula import AND, IF, ISNUMBER, NA, OR, SUM, Text, guard, lift, r
 from ...data.bounds import FX_RATE
 from ...data.market import BOUNDS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import LINE_HEIGHT, put_label, put_note
+from . import LINE_HEIGHT, put_label, put_wide_note
 
 FORMATS = {"amount": "amount", "pct": "pct", "year": "year", "share_price": "share_price"}
 COVER_METRICS = ("revenue", "adjusted_net_income", "net_income", "breakeven_year", "profit_year")
@@ -144,9 +144,9 @@ class MarketView:
         self.compared = len(flags)
         self.count_row = r
         self.MarketOutsideRange = self.book.define("MarketOutsideRange", self.outside)
-        put_note(sh, r + 1, t("market.note", last=tl.forecast[-1].code, inputs=t("tabs.inputs")),
-                 [e("market.note", last=tl.forecast[-1].code, inputs=e("tabs.inputs")) for e in editions], tl.last_col)
-        put_note(sh, r + 2, t("market.review_note"), [e("market.review_note") for e in editions], tl.last_col)
+        put_wide_note(sh, r + 1, t("market.note", last=tl.forecast[-1].code, inputs=t("tabs.inputs")),
+                 [e("market.note", last=tl.forecast[-1].code, inputs=e("tabs.inputs")) for e in editions], 0, tl.last_col)
+        put_wide_note(sh, r + 2, t("market.review_note"), [e("market.review_note") for e in editions], 0, tl.last_col)
 
     def figures(self, est, scenarios, income):
         """(state, {scenario: Expr}): "compared" with each scenario's figure; "superseded" where the period is

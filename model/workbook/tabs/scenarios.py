@@ -7,8 +7,9 @@ from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
 from ...labels import LANGS
-from . import put_note, scenario_table, title_rows
+from . import put_wide_note, scenario_table, title_rows
 from .market import MarketView
+from .arr import ArrView
 
 # label id, unit kind, number format; the Cover, Breakeven and Cash tabs read columns by position
 SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"), ("revenue_last", "amount", "amount"),
@@ -35,6 +36,8 @@ class ScenariosTab:
         # the market's view (market.csv) between the summary and the blocks, filled once the summary exists
         self.market = MarketView(book, data, tl, inputs, row)
         row += self.market.height + (1 if self.market.height else 0)
+        self.arr = ArrView(book, data, tl, inputs, row)   # the ARR bridge (arr.csv), filled with the market's view
+        row += self.arr.height + (1 if self.arr.height else 0)
         op = self.opening_period = inputs.opening_period  # losses count from the opening cash date, as the cash bridge counts them
         opening = {"opening_year": income.headers[op].ref(True, True),
                    "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True),
@@ -71,12 +74,13 @@ class ScenariosTab:
                                                                skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
         editions = [t.edition(lang) for lang in LANGS]
-        put_note(sh, r, t("scenarios.loss_note", period=op.code), [e("scenarios.loss_note", period=op.code)
-                                                                    for e in editions], tl.last_col)
-        put_note(sh, r + 1, t("scenarios.other_note"), [e("scenarios.other_note") for e in editions], tl.last_col)
+        put_wide_note(sh, r, t("scenarios.loss_note", period=op.code), [e("scenarios.loss_note", period=op.code)
+                                                                    for e in editions], 0, tl.last_col)
+        put_wide_note(sh, r + 1, t("scenarios.other_note"), [e("scenarios.other_note") for e in editions], 0, tl.last_col)
         self.BreakevenYear = book.define("BreakevenYear", self.selected[0])
         self.CumulativeLoss = book.define("CumulativeLossToBreakeven", self.selected[1])
         self.market.fill(sh, self, income)
+        self.arr.fill(sh, self, income)
 
         # the selected scenario recomputed here, for the tie-out check against the Income Statement
         sh.put(row, LABEL_COL, t("scenarios.tie"), "section")

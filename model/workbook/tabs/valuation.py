@@ -11,7 +11,7 @@ from ...calc.formula import CHOOSE, IF, ISNUMBER, MAX, MIN, NA, SUM, SUMPRODUCT,
 from ...data.market import latest_arr
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import LINE_HEIGHT, fit_rows, put_label, scenario_table, title_rows
+from . import LINE_HEIGHT, put_label, put_wide_note, scenario_table, title_rows
 
 SIDE = 2   # grid steps either side of the selected inputs (a 5 x 5 grid)
 # the table by scenario: (label id valuation.<id>, unit kind, format); EquityValueDCF and ValuePerShareDCF are
@@ -47,17 +47,11 @@ class ValuationTab:
         self.headers = tl.write_header(sh, 4)
         row = 7
         sh.put(row, LABEL_COL, t("valuation.method_title"), "section")
-        # each sentence wrapped across the label to the last forecast column (it prints within the page), as
-        # tall as the longer edition needs, so that the editions keep one layout
-        span = (LABEL_COL, tl.col[last])
-        width = sum(sh.widths.get(c, 8.43) for c in range(span[0], span[1] + 1))
         method = lambda e: e("valuation.method", date=inputs.opening_period.code, as_of=cash.as_of.isoformat(),  # noqa: E731
                              cash=e("tabs.cash"), inputs=e("tabs.inputs"))
         for i, line in enumerate(method(t)):
             row += 1
-            sh.put(row, LABEL_COL, line, "note_wrap")
-            sh.merges.append((row, *span))
-            fit_rows(sh, [(row, method(t.edition(lang))[i], width) for lang in LANGS])
+            put_wide_note(sh, row, line, [method(t.edition(lang))[i] for lang in LANGS], LABEL_COL, tl.col[last])
         row += 2
 
         # the inputs it uses, and the figures at the valuation date

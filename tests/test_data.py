@@ -30,7 +30,13 @@ def test_zhipu_actuals_match_the_source_figures(zhipu):
     assert zhipu.actual("revenue", H1(2025)) == 1.90877
     assert zhipu.actual("share_onprem", FY(2022)) == pytest.approx(0.955)
     assert zhipu.actual("gm_cloud", H1(2025)) == pytest.approx(-0.004)
-    assert zhipu.actual("adjusted_net_income", FY(2024)) == -24.656
+    # exact where the published figures are: the FY2025 results' comparatives (RMB '000), the 1H2026 interim's
+    assert zhipu.actual("adjusted_net_income", FY(2024)) == -24.65569                # RMB (2,465,569)k
+    assert zhipu.actual("net_income", FY(2024)) == -29.58007                         # RMB (2,958,007)k
+    assert zhipu.actual("net_income", H1(2025)) == -23.579                           # RMB (2,357.9)m
+    assert zhipu.actual("rnd_compute", FY(2022)) == 0.146                            # RMB 14.6m (B)
+    assert zhipu.actual("rnd_compute", FY(2023)) == 3.117                            # RMB 311.7m (B)
+    assert zhipu.actual("rnd_compute", FY(2024)) == 15.528                           # RMB 1,552.8m
     # the FY2025 annual and 1H2026 interim results (shared reference: zhipu-results-2025-2026.md)
     assert zhipu.actual("revenue", FY(2025)) == 7.24334                      # RMB 724,334k
     assert zhipu.actual("rev_cloud", FY(2025)) == 1.90379                    # RMB 190,379k
@@ -49,12 +55,14 @@ def test_zhipu_funding_events_match_the_announcements(zhipu):
     ev = {e.id: e for e in zhipu.events}
     assert (ev["ipo"].amount, ev["ipo"].counted) == (41.734, 0)              # HK$4,173.4m, inside the June cash
     assert (ev["placing_jul"].amount, ev["placing_jul"].year) == (313.7495, 2026)   # HK$31,374.95m net
+    # September: HK$15,683.0m gross less fees at July's rate (net / gross = 31,374.95 / (19.78m x HK$1,588))
+    assert ev["placing_sep"].amount == pytest.approx(21.965 * 714 * 31374.95 / (19.78 * 1588) / 100, abs=5e-5)
     cb = ev["cb_sep"]
     assert (cb.kind, cb.amount, cb.conversion_price, cb.maturity.year) == ("convertible_bond", 201.4, 892.5, 2027)
 
 
 def test_unknown_values_stay_blank(zhipu):
-    assert zhipu.actual("rnd_compute", FY(2022)) is None        # not disclosed
+    assert zhipu.actual("rnd_compute", FY(2025)) is None        # not disclosed
     assert zhipu.actual("selling_marketing", FY(2023)) is None
     assert zhipu.actual("cost_of_revenue", H1(2024)) is None
 

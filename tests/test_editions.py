@@ -9,18 +9,19 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from conftest import copy_folder, COMPANIES, ZHIPU, require_engine, run
+from conftest import copy_folder, COMPANIES, ZHIPU, ZHIPU_UNITS, require_engine, run
 from model.workbook.build import build_book
 from model.data.company import load
 from model.labels import LANGS, Labels, table
 from model.workbook.record import META_SHEET
 from model.workbook.tabs import STATUS_ROW, fit_rows
 from model.workbook.tabs.claims import COL
+from model.workbook.tabs.sources import COLUMNS as SOURCE_COLUMNS
 from model.engine.verify import cached_values, compare
 from model.workbook.writer import write_book
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-PERIOD = re.compile(r"^(FY|1H|Q1|\d{1,2}M)\s?\d{4}$|^\d{4}-\d{2}-\d{2}$")   # a period code, or an ISO date
+PERIOD = re.compile(r"^(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4}(–(FY|[1-4]H|Q[1-4]|\d{1,2}M)\s?\d{4})?$|^\d{4}-\d{2}-\d{2}$")   # a period code or a span, or an ISO date
 # a list or span of periods as the Compute References tab shows them (FY2024A; FY2025A, FY2026E–FY2030E)
 PERIODS = re.compile(r"^(FY|1H|2H|\d{1,2}M)\d{4}[AE]((; |–)(FY|1H|2H|\d{1,2}M)\d{4}[AE])*$")
 NEUTRAL = {"", "%", "1/0", "n/a", "n.m.", "123.45", "0", "#N/A"}  # the same in every language (#N/A: a chart's gap)
@@ -160,7 +161,7 @@ def edition_text(row, column, lang):
 def shown_texts(book):
     """The claims' and sources' texts as a book shows them: ("claims", id) -> [(claim, explanation)]
     (a row per scenario for a breakeven claim), ("inputs", id) -> the claim's label on Inputs,
-    ("sources", id) -> (title, supports)."""
+    ("sources", id) -> (title, supports, filing, where read)."""
     out = {}
     for sh in tabs(book):
         for (r, c), cell in sh.cells.items():
@@ -169,7 +170,7 @@ def shown_texts(book):
                 out.setdefault(("claims", cell.result()), []).append((sh.cells[r, COL["claim"]].result(),
                                                                       sh.cells[r, COL["explanation"]].result()))
             if sh.tab == "sources" and c == 0 and r > STATUS_ROW + 2:
-                out["sources", cell.result()] = (sh.cells[r, 1].result(), sh.cells[r, 3].result())
+                out["sources", cell.result()] = tuple(sh.cells[r, SOURCE_COL[k]].result() for k in SOURCE_TEXTS)
     for name, cell in book.names.items():
         if name.startswith("Claim_"):
             out["inputs", name[len("Claim_"):]] = cell.sheet.cells[cell.row, 0].result()
@@ -193,7 +194,7 @@ def expected_texts(folder, data, lang):
         out["claims", row["id"]] = [(label, explanation) for label in labels]
         out["inputs", row["id"]] = claim
     for row in csv_rows(folder / "sources.csv"):
-        out["sources", row["id"]] = (edition_text(row, "title", lang), edition_text(row, "supports", lang))
+        out["sources", row["id"]] = tuple(edition_text(row, k, lang) if row.get(k) else "" for k in SOURCE_TEXTS)
     return out
 
 
@@ -213,7 +214,9 @@ def test_claims_and_sources_show_the_editions_texts(editions):
             assert claim_units(books[lang], counts) == counts, lang
 
 
-UNIT_KINDS = ("pct", "x", "amount", "year")   # claims.csv units the edition names itself (templates/README.md)
+UNIT_KINDS = ("pct", "x", "amount", "year")
+SOURCE_TEXTS = ("title", "supports", "filing", "address")   # what the Sources tab shows of each source, per edition
+SOURCE_COL = {key: i for i, (key, _) in enumerate(SOURCE_COLUMNS)}   # claims.csv units the edition names itself (templates/README.md)
 
 
 def claim_units(book, ids) -> dict:
@@ -238,6 +241,23 @@ def test_the_zhipu_data_give_chinese_claims_and_sources():
         assert CJK.search(row["unit_zh"]) if row["unit"] not in UNIT_KINDS else not row["unit_zh"], row["id"]
     for row in csv_rows(ZHIPU / "sources.csv"):
         assert CJK.search(row["supports_zh"]) and CJK.search(row["title_zh"]), row["id"]
+
+
+def test_every_zhipu_figure_traces_to_its_filing_and_the_page_it_was_read_from():
+    """An auditor follows a figure's source id to the filing it comes from and to the page or file it was
+    read from: every source names where it was read; every page quoting the company's filings (S: the
+    prospectus, R: the HKEX results and announcements; not S29, a call transcript) names that filing."""
+    own_documents = {"S29"}
+    rows = {row["id"]: row for row in csv_rows(ZHIPU / "sources.csv")}
+    cited = {s.strip() for r in csv_rows(ZHIPU / "actuals.csv") for s in r["source"].split(";") if s.strip()}
+    assert cited <= rows.keys()
+    for sid, row in rows.items():
+        assert row["address"], sid
+        if sid[0] in "SR":
+            assert bool(row["filing"]) != (sid in own_documents), sid
+        words = [w for w in row["address"].replace(";", " ").split() if "/" not in w and "." not in w]
+        if words:   # a description, not only addresses: it has its Chinese twin
+            assert CJK.search(row["address_zh"]), sid
 
 
 def set_cells(path, row_id, values):
@@ -266,7 +286,7 @@ def test_a_row_without_chinese_text_shows_the_english_one(tmp_path):
     assert shown == expected_texts(folder, data, "zh")
     assert shown["claims", "RD23"] == [(claims["RD23"]["claim"], claims["RD23"]["explanation_zh"])]
     assert shown["inputs", "RD23"] == claims["RD23"]["claim"] and shown["inputs", "RD22"] == claims["RD22"]["claim_zh"]
-    assert shown["sources", "S3"] == shown_texts(en)["sources", "S3"]
+    assert shown["sources", "S3"][:2] == shown_texts(en)["sources", "S3"][:2]   # its filing_zh is still Chinese
     assert shown["sources", "S2"] != shown_texts(en)["sources", "S2"]
     for se, sz in zip(tabs(en), tabs(zh)):
         assert (se.cells.keys(), se.heights) == (sz.cells.keys(), sz.heights), se.name
@@ -361,9 +381,50 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
         assert any(t.endswith("; " + row["note_zh"]) for t in shown) and not any(row["note"] in t for t in shown)
         assert any(t.endswith("; " + row["note"]) for t in english) and not any(row["note_zh"] in t for t in english)
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
-    grades = {c.result() for (r, col), c in sources.cells.items() if col == 4 and r > STATUS_ROW + 2}
+    grades = {c.result() for (r, col), c in sources.cells.items() if col == SOURCE_COL["reliability"] and r > STATUS_ROW + 2}
     assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "D", "假设"}   # A-D: the results' and brokers' grades, as in English
     scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]
     assert not [v for k, v in table("zh").items() if isinstance(v, str) and "研发开支" in v]
+
+
+ENGLISH_RUN = re.compile(r"[A-Za-z]+[,;:]? [a-z]+[,;:]? [a-z]+[,;:]? [a-z]+")   # four English words in a row
+
+
+def test_every_zhipu_rationale_and_wording_has_its_chinese_twin():
+    """Every file of the Zhipu data that gives a rationale (or a published wording in English) gives its Chinese
+    twin: the Chinese edition shows `rationale_zh` / `claim_zh`, and English only where the data give none."""
+    checked = 0
+    for path in sorted(ZHIPU_UNITS.glob("*.csv")):   # as shipped
+        for row in csv_rows(path):
+            for key in ("rationale", "claim"):
+                if key == "claim" and path.name != "reference.csv" or not row.get(key):
+                    continue
+                if key == "claim" and CJK.search(row[key]):   # the note's own Chinese words
+                    continue
+                assert CJK.search(row.get(f"{key}_zh") or ""), (path.name, row)
+                checked += 1
+    assert checked > 120   # assumptions, units (42), compute and risk rationales; the results' wording (10)
+
+
+def test_the_chinese_edition_has_no_english_sentence(tmp_path):
+    """The Zhipu workbook's Chinese edition, every tab: no run of four English words outside addresses (a
+    rationale, note or label left in English). Checked against the English edition, which has them."""
+    books = {}
+    for lang in ("en", "zh"):
+        path = tmp_path / f"{lang}.xlsx"
+        write_book(build_book(load(ZHIPU_UNITS), lang=lang), path)   # as shipped
+        books[lang] = openpyxl.load_workbook(path, data_only=True)
+    def english(wb):
+        found = []
+        for ws in [w for w in wb.worksheets if w.title != META_SHEET]:
+            for row in ws.iter_rows():
+                for c in row:
+                    if isinstance(c.value, str):
+                        text = re.sub(r"https?://\S+|www\.\S+", "", c.value)
+                        if ENGLISH_RUN.search(text):
+                            found.append((ws.title, c.coordinate, c.value[:80]))
+        return found
+    assert len(english(books["en"])) > 500   # the pattern finds English where there is some
+    assert english(books["zh"]) == []

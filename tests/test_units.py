@@ -284,7 +284,7 @@ def book_unit_only():
 
 
 def test_zhipu_calibration_against_the_prospectus(book_unit_only):
-    """FY2024: cloud revenue 15.5% of RMB 312.414m (S7; S8), cloud margin 3.4% (S1), compute 15.53 (S5; S6),
+    """FY2024: cloud revenue 15.5% of RMB 312.414m (S7; S8), cloud margin 3.4% (S1), compute 15.528 (S30; S5; S6),
     R&D staff cost 3.24 (S5), with the assumed 1.0tn tokens a day, 657-based headcount of 600 and splits
     (training 10% of compute, fixed serving 60% of the cloud cost)."""
     book_units = book_unit_only
@@ -293,9 +293,9 @@ def test_zhipu_calibration_against_the_prospectus(book_unit_only):
     assert is_.cell("u_price", FY(2024)).result() == pytest.approx(rev_cloud / (1.0 * 365 * 0.01))
     cost = rev_cloud * (1 - 0.034)
     assert is_.cell("u_unit_cost", FY(2024)).result() == pytest.approx(cost * 0.4 / (365 * 0.01))
-    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.53 * 0.1 / 2)
+    assert is_.cell("u_cost_per_gen", FY(2024)).result() == pytest.approx(15.528 * 0.1 / 2)
     assert is_.cell("u_cost_per_head", FY(2024)).result() == pytest.approx(3.24 / (600 * 0.01))   # RMB m a head
-    assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(21.954 - 15.53 - 3.24)
+    assert is_.cell("u_rnd_rest", FY(2024)).result() == pytest.approx(21.954 - 15.528 - 3.24)
     # on-premise: 84.5% of revenue (S7; S8; S10) over 123 customers (S29): RMB m a customer
     assert is_.cell("u_rev_per_customer", FY(2024)).result() == pytest.approx(3.12414 * 0.845 / (123 * 0.01))
     checks = book_units.sheet("Checks")

@@ -450,6 +450,8 @@ _FUNCS = {
     "ROWS": lambda rng: float(rng.last.row - rng.first.row + 1),
     "COLUMNS": lambda rng: float(rng.last.col - rng.first.col + 1),
     "ROUND": lambda x, n: _round(num(x.value()), int(num(n.value()))),
+    "SUBSTITUTE": lambda text, old, new: _text(text.value()).replace(_text(old.value()), _text(new.value())),
+    "FIXED": lambda x, n: f"{_round(num(x.value()), int(num(n.value()))) + 0.0:,.{int(num(n.value()))}f}",   # never -0.0
     "MOD": lambda n, d: mod(num(n.value()), num(d.value())),
     "SQRT": lambda x: sqrt(num(x.value())),
     "TAN": lambda x: math.tan(num(x.value())),
@@ -662,6 +664,8 @@ def COUNT(*a): return Fn("COUNT", *a)
 def ROWS(rng): return Fn("ROWS", rng)
 def ROUND(x, digits): return Fn("ROUND", x, digits)
 def SUMPRODUCT(*a): return Fn("SUMPRODUCT", *a)
+def SUBSTITUTE(text, old, new): return Fn("SUBSTITUTE", text, old, new)
+def FIXED(x, n): return Fn("FIXED", x, n)   # text: x rounded to n decimals, with thousands separators
 NA = Text("n/a")
 
 

@@ -27,7 +27,13 @@ CLAIM_BASES = ("source", "note", "proxy", "assumption")
 CLAIM_CONDITIONS = ("growth_kept",)
 # claims.csv's optional columns beyond the texts (templates/README.md)
 CLAIM_OPTIONAL = ["quote", "metric", "periods", "explanation", "source", "group", "basis", "benchmark", "condition",
-                  "latest"]
+                  "latest", "per"]
+# latest: "" (the claim's own periods only), "yes" (the later actuals shown beside it for reference: a claim about
+# its own period is never judged by a later one) or "forward" (a claim about what follows the note: the later
+# actuals judge it too)
+CLAIM_LATEST = ("", "yes", "forward")
+# calcs whose figure may be taken per period over another line (per: R&D over the adjusted loss)
+PER_CALCS = ("value", "max", "min")
 
 def left_out_because(data, metric: str) -> str:
     """Why a claim on `metric` does not apply to this build ("" when it does): a line of a build the folder
@@ -99,15 +105,20 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
                             n, "condition")
         if condition and calc != "breakeven":   # (a computed case holds it for breakeven only)
             raise DataError(path, f"condition {condition} applies to calc breakeven only, not {calc}", n, "condition")
-        if r.get("latest", "") not in ("", "yes"):
-            raise DataError(path, f"latest must be yes or blank, not {r['latest']!r}", n, "latest")
+        if r.get("latest", "") not in CLAIM_LATEST:
+            raise DataError(path, f"latest must be yes, forward or blank, not {r['latest']!r}", n, "latest")
+        per = r.get("per", "")
+        if per and per not in metrics:
+            raise DataError(path, unknown("metric", per, sorted(metrics)), n, "per")
+        if per and calc not in PER_CALCS:
+            raise DataError(path, f"per applies to calc " + ", ".join(PER_CALCS) + f", not {calc}", n, "per")
         group = r.get("group") or r["id"]
         if not group.replace("_", "").isalnum():
             raise DataError(path, f"group {group!r} must be letters and digits", n, "group")
         claims.append(Claim(r["id"], r["claim"], r.get("quote", ""), parse_number(r["reported"], path, n, "reported"),
                             r["unit"] or "amount", calc, metric, pers, r["test"], tolerance,
                             r.get("explanation", ""), r.get("source", ""), {k: r[k] for k in texts if r.get(k)},
-                            group, basis, r.get("benchmark", ""), condition, r.get("latest") == "yes"))
+                            group, basis, r.get("benchmark", ""), condition, r.get("latest", ""), per))
     by_id = {c.id: c for c in claims}
     for (n, _), c in zip(rows, claims):
         if c.benchmark and (c.benchmark not in by_id or c.benchmark == c.id or by_id[c.benchmark].calc in PER_SCENARIO):

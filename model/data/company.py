@@ -15,6 +15,7 @@ from .balance import load_balance
 from .valuation import load_valuation, PEER_MULTIPLES
 from .assumptions import load_assumptions
 from .claims import load_claims
+from .thesis import load_thesis
 from .dataset import Dataset
 from .events import load_events
 from .files import DataError, excel_precision, Problems, read_text, toml_line
@@ -81,6 +82,7 @@ def load(folder, peers: bool = True, beside=None) -> Dataset:
     data.risk = load_risk(folder, data, problems)
     data.references = load_references(folder, data, ids)
     data.claims = load_claims(folder, data)
+    data.thesis = load_thesis(folder, data)
     data.market = load_market(folder, data, ids)
     data.arr = load_arr(folder, data, ids, problems)
     problems.raise_if_any()

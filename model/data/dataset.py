@@ -30,6 +30,11 @@ class Reference:
     source: str
     claim: str
     unit: str = "amount"   # the metric's unit: amount | pct | x
+    claim_zh: str = ""     # the published wording in the Chinese edition (blank: the claim's)
+
+    @property
+    def texts(self) -> dict:
+        return {"claim": self.claim, "claim_zh": self.claim_zh}
 
 
 @dataclass
@@ -112,7 +117,8 @@ class Claim:
     basis: str = "source"  # see CLAIM_BASES
     benchmark: str = ""   # the id of the claim row giving the benchmark this claim is compared with
     condition: str = ""   # see CLAIM_CONDITIONS
-    latest: bool = False  # also shown against the latest actual full year and interim
+    latest: str = ""      # "yes": also shown against the latest actuals; "forward": judged by them too (CLAIM_LATEST)
+    per: str = ""         # a line the figure is taken over, per period (R&D / |adjusted net income|)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -139,6 +145,7 @@ class Dataset:
     earlier_tables: set[str] = field(default_factory=set)  # tables read in the earlier format (earlier_format.py)
     funding: dict[str, Funding] = field(default_factory=dict)
     claims: list[Claim] = field(default_factory=list)
+    thesis: list = field(default_factory=list)   # thesis.Thesis: the note's conclusions, judged by claims
     sensitivity: dict[str, float] = field(default_factory=dict)
     units: unit_build.UnitBuild | None = None   # the unit build (units.toml), or None: growth rates
     events: list[Event] = field(default_factory=list)

@@ -324,10 +324,11 @@ def sources_csv() -> str:
     return comment_rows(
         f"sources.csv: every source the figures rely on; one per row. Guide: {GUIDE}",
         "id: a short id the source column of actuals.csv uses (S1). title: what it is.",
-        "address: a web address or a document reference. supports: the figures it supports.",
+        "address: where the figures were read (a web address or a file). supports: the figures it supports.",
         "reliability: a short code explained by reliability_legend in company.toml (multi / single).",
+        "filing: the original document the page quotes (a filing and its address); blank when the page is it.",
         edition_note(SOURCE_TEXTS),
-    ) + csv_rows([["id", "title", "address", "supports", "reliability", *per_edition(*SOURCE_TEXTS)]])
+    ) + csv_rows([["id", "title", "address", "supports", "reliability", "filing", *per_edition(*SOURCE_TEXTS)]])
 
 
 def reference_csv() -> str:

@@ -40,7 +40,7 @@ SETTINGS = REQUIRED_SETTINGS + tuple(k for k in TEXT_SETTINGS if k not in REQUIR
 SEGMENT_SETTINGS = ("key", "label", "seasonal") + per_edition("label")
 # CSV text columns a non-English edition may give in its language (claim_zh); blank: the base column.
 CLAIM_TEXTS = ("claim", "explanation", "unit")  # unit: a count's own (m users)
-SOURCE_TEXTS = ("title", "supports", "reliability")
+SOURCE_TEXTS = ("title", "supports", "reliability", "filing", "address")   # address: where the figures were read
 FUNDING_TEXTS = ("unit", "note")
 RATIONALE_TEXTS = per_edition("rationale")  # rationale_zh
 

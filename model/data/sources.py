@@ -14,7 +14,7 @@ from .settings import per_edition, SOURCE_TEXTS
 
 def load_sources(folder: Path) -> list[dict]:
     path = folder / "sources.csv"
-    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", *per_edition(*SOURCE_TEXTS)])
+    _, rows = read_csv(path, ["id", "title", "address", "supports"], ["reliability", "filing", *per_edition(*SOURCE_TEXTS)])
     where = {}
     for n, r in rows:
         if not r["id"]:
@@ -34,7 +34,7 @@ def load_references(folder: Path, data: Dataset, sources: set[str]):
     path = folder / "reference.csv"
     if not path.exists():
         return []
-    _, rows = read_csv(path, ["metric", "period", "value", "tolerance"], ["source", "claim"])
+    _, rows = read_csv(path, ["metric", "period", "value", "tolerance"], ["source", "claim", "claim_zh"])
     refs, where = [], {}
     for n, r in rows:
         if r["metric"] not in lines:
@@ -53,5 +53,6 @@ def load_references(folder: Path, data: Dataset, sources: set[str]):
         check_bound(TOLERANCE, "amount", tolerance, path, n, "tolerance")
         check_sources(r.get("source", ""), sources, path, n, "source")
         refs.append(Reference(r["metric"], period, parse_number(r["value"], path, n, "value"), tolerance,
-                              r.get("source", ""), r.get("claim", ""), lines[r["metric"]].unit))
+                              r.get("source", ""), r.get("claim", ""), lines[r["metric"]].unit,
+                              r.get("claim_zh", "")))
     return refs

@@ -51,6 +51,10 @@ class Labels:
             return [s.format(**fill) for s in text]
         return text.format(**fill)  # a placeholder left unfilled is an error, not a stray "{unit}"
 
+    def raw(self, key: str) -> str:
+        """A text with its {placeholders} unfilled: a sentence whose parts are formulas (tabs/words.py)."""
+        return self.texts[key]
+
     def edition(self, lang: str) -> "Labels":
         """The same company's texts in another edition (made once)."""
         if lang == self.lang:
@@ -106,7 +110,12 @@ class Labels:
 
     def unit_of(self, kind: str) -> str:
         """Unit-column text of a number kind: the company's unit for amounts, % for rates..."""
-        return self.unit if kind.startswith("amount") else self(f"units.{kind}", currency=self.company.get("currency", ""))
+        return self.unit if kind.startswith("amount") else self(f"units.{kind}", currency=self.currency_name())
+
+    def currency_name(self, code: str | None = None) -> str:
+        """A currency as this edition writes it in a unit (RMB; 元 in the Chinese edition): the company's by default."""
+        code = self.company.get("currency", "") if code is None else code
+        return self.texts.get(f"currencies.{code}", code)
 
     def _names(self, thing) -> dict:
         """The company's names a label may hold: its segment's, the adjustments', the base year."""

@@ -142,6 +142,11 @@ class Sheet:
         # side by side, across then down, the label columns repeated on each (the Claims Audit)
         self.print_bands: tuple[int, list[int]] | None = None
         self.print_rows: tuple[int, int] | None = None   # rows repeated on every printed page (default: frozen)
+        # the print pack (model/workbook/pack.py): the row a pack tab's appendix part starts at (a page break),
+        # and the last column printed (a pack tab leaves its notes column to the screen)
+        self.pack_end: int | None = None
+        self.print_cols: int | None = None
+        self.collapsed: list[int] = []   # first rows of groups shown collapsed (printed only when expanded)
         self.chart_data_top: int | None = None   # first row of the charts' data at the tab's foot (chartdata.py)
         self.line_keys: dict[int, str] = {}      # row -> the key of the line item it holds (cellkeys.py)
 

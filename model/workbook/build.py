@@ -106,7 +106,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     add_meta_sheet(book, inputs, defaults or data)
     book.summary = scenarios.summary  # scenario -> [breakeven year, cumulative loss, final revenue, ...]
     book.cash_summary = cash.summary  # scenario -> [lowest cash, its year, run-out year, funding need, ...]
-    book.tabs = {"inputs": inputs, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
+    book.tabs = {"cover": cover, "inputs": inputs, "units": units, "compute_refs": refs, "income": income, "ratios": ratios,
                  "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
                  "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers,
                  "valuation": valuation}  # by tab id

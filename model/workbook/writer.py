@@ -86,6 +86,8 @@ ROLES = {
     "assumed_total": {"align": "right", "italic": True, "font_color": ASSUMED, "bold": True, "top": 1},
     "calc": {"align": "right"},
     "calc_left": {"align": "left"},  # a value beside its label (Cover)
+    "calc_top": {"align": "left", "valign": "top"},   # a verdict level with its wrapped label (Claims Audit)
+    "sentence": {"align": "left", "valign": "top", "text_wrap": True},   # a sentence built by formula (Cover)
     "calc_total": {"align": "right", "bold": True, "top": 1},
     "centre": {"align": "right", "bold": True, "border": 2, "border_color": "#1F3864"},
     "check": {"bold": True, "align": "right"},
@@ -275,7 +277,7 @@ def outline_levels(groups) -> dict[int, int]:
 
 def print_extent(sh) -> tuple[int, int]:
     """(last row, last column) to print: the used cells and the charts placed below or beside them."""
-    last_row, last_col = sh.last_row(), sh.last_col()
+    last_row, last_col = sh.last_row(), max([sh.last_col()] + [c2 for _, _, c2 in sh.merges])   # merged text whole
     for chart in sh.charts:
         col, width = chart.anchor[1], chart.size[0]
         last_row = max(last_row, chart_bottom(chart))
@@ -284,6 +286,11 @@ def print_extent(sh) -> tuple[int, int]:
             col += 1
         last_col = max(last_col, col - 1)
     return last_row, last_col
+
+
+def collapsed_rows(sh) -> set[int]:
+    """Rows hidden in a collapsed group (Sheet.collapsed): shown with the group's + button, printed when shown."""
+    return {r for first, last in sh.groups if first in sh.collapsed for r in range(first, last + 1)}
 
 
 def header_text(text: str) -> str:
@@ -307,6 +314,22 @@ def out_problem(path) -> str | None:
     return None
 
 
+def edition_words(t):
+    """The edition's words for the model's n/a and n.m. (不适用, 无意义), put in the file's formulas, cached
+    results and texts alike (so that every engine recalculates what is cached): the formulas keep one tree
+    for every edition, with "n/a" and "n.m." in it (formula.NA, formula.NM). Identity in English."""
+    pairs = [(w, t(f"common.{k}")) for w, k in (("n/a", "na"), ("n.m.", "nm")) if t(f"common.{k}") != w]
+    if not pairs:
+        return lambda value: value
+
+    def words(value):
+        if isinstance(value, str):
+            for w, local in pairs:
+                value = value.replace(w, local)
+        return value
+    return words
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -324,21 +347,22 @@ def _write(book, path, protect):
     styles = Styles(wb)
     good, bad = styles.highlight("good"), styles.highlight("bad")
     t = book.t
+    words = edition_words(t)
     for sh in book.sheets:
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         for (r, c), cell in sorted(sh.cells.items()):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             if cell.is_formula and cell.content.array:
-                ws.write_array_formula(r, c, r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+                ws.write_array_formula(r, c, r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
             elif cell.is_formula:
-                ws.write_formula(r, c, "=" + cell.content.xl(sh), fmt, cell.result())
+                ws.write_formula(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
             elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
                 ws.write_number(r, c, cell.content, fmt)
             elif cell.content is None or cell.content == "":
                 if cell.role != "label":
                     ws.write_blank(r, c, None, fmt)
             else:
-                ws.write_string(r, c, str(cell.content), fmt)
+                ws.write_string(r, c, words(str(cell.content)), fmt)
             if cell.comment:
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
             # the master check's status turns green or red; a failing check count turns red
@@ -349,12 +373,17 @@ def _write(book, path, protect):
                 ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": bad})
         for r, c1, c2 in sh.merges:
             cell = sh.cell_at(r, c1)
-            ws.merge_range(r, c1, r, c2, cell.content, styles.get(cell.role, cell.fmt))
+            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
+            if cell.is_formula:   # a sentence built by formula across the columns: merged, then its formula
+                ws.merge_range(r, c1, r, c2, "", fmt)
+                ws.write_formula(r, c1, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
+            else:
+                ws.merge_range(r, c1, r, c2, words(cell.content), fmt)
         for chart in sh.charts:
             add_chart(wb, ws, chart)
         for rng, text, role in sh.highlights:
             ws.conditional_format(rng.first.row, rng.first.col, rng.last.row, rng.last.col,
-                                  {"type": "cell", "criteria": "==", "value": '"' + text + '"',
+                                  {"type": "cell", "criteria": "==", "value": '"' + words(text) + '"',
                                    "format": styles.highlight(role)})
         for cell, target, text in sh.links:
             ws.write_url(cell.row, cell.col, "internal:" + target, styles.get("link", "general"), text)
@@ -366,8 +395,12 @@ def _write(book, path, protect):
             ws.data_validation(cell.row, cell.col, cell.row, cell.col, validation(cell, rule, t))
         for r, height in sh.heights.items():
             ws.set_row(r, height)
+        hidden = collapsed_rows(sh)
         for r, level in outline_levels(sh.groups).items():
-            ws.set_row(r, sh.heights.get(r), None, {"level": level})
+            ws.set_row(r, sh.heights.get(r), None, {"level": level, "hidden": r in hidden})
+        for first in sh.collapsed:   # the +/- button sits on the row after the group
+            last = next(b for a, b in sh.groups if a == first)
+            ws.set_row(last + 1, sh.heights.get(last + 1), None, {"collapsed": True})
         if protect:
             ws.protect("", PROTECTION)
         if sh.kind == "hidden":  # the build record (meta.py): never shown, never printed
@@ -386,9 +419,11 @@ def _write(book, path, protect):
             ws.print_across()
         else:
             ws.fit_to_pages(1, 1 if sh.one_page else 0)
-        if sh.page_breaks:
-            ws.set_h_pagebreaks(sh.page_breaks)
-        ws.print_area(0, 0, *print_extent(sh))
+        breaks = sorted(set(sh.page_breaks + ([sh.pack_end] if sh.pack_end else [])))
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
+        last_row, last_col = print_extent(sh)
+        ws.print_area(0, 0, last_row, last_col if sh.print_cols is None else sh.print_cols)
         if sh.print_rows:
             ws.repeat_rows(*sh.print_rows)
         elif sh.freeze and sh.freeze[0]:

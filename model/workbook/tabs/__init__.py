@@ -1,4 +1,5 @@
 """One module per tab; each lays out its cells on a `Sheet` of the `Book`."""
+import re
 from functools import lru_cache
 from math import ceil
 from unicodedata import east_asian_width
@@ -66,11 +67,32 @@ def text_width(text) -> float:
     return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in str(text)) / 1.1
 
 
+@lru_cache(maxsize=4096)
+def lines_needed(text, width) -> int:
+    """The lines a text wraps to in a column `width` wide: words fill a line until the next does not fit
+    (a viewer breaks at spaces, not inside a word), a word wider than the column takes lines of its own
+    (an address), each CJK character is a word (Chinese breaks anywhere), and a line break starts a line."""
+    lines = 0
+    for para in str(text).split("\n"):
+        used, n = 0.0, 1
+        for word in re.findall(r"[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*", para):
+            w = text_width(word)
+            if used + text_width(word.rstrip()) <= width:
+                used += w
+            elif w > width:   # a long address: on lines of its own, broken where it reaches the edge
+                n += (used > 0) + ceil(w / width) - 1
+                used = w % width
+            else:
+                n, used = n + (used > 0), w
+        lines += n
+    return lines
+
+
 def fit_rows(sheet, heights):
     """Give each row the height its longest wrapped text needs (viewers do not all fit a row to its
     wrapped text); `heights` holds (row, text, column width). Rows of one line keep the default."""
     for row, text, width in heights:
-        lines = ceil(text_width(text) / width)
+        lines = lines_needed(text, width)
         if lines > 1:
             sheet.heights[row] = max(sheet.heights.get(row, 0), LINE_HEIGHT * lines)
 

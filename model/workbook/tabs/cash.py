@@ -55,6 +55,7 @@ class CashTab:
         self.row += 1
         self.scalars = scalars = {}
         self.t, self.data, self.inputs = t, data, inputs
+        self.editions = [t.edition(lang) for lang in LANGS]
         share_data = "shares_outstanding" in fund
         valued = bool(data.valuation)
         put = self.put
@@ -112,6 +113,7 @@ class CashTab:
         share_top = table_top + len(scs) + 6
         row = share_top + (len(scs) + 6 if share_data else 0)  # below the summary tables and their notes
         self.blocks = {}
+        sh.pack_end, sh.print_cols = row, tl.last_col   # print pack: the inputs and summaries, without the notes
         history = [p for p in tl.actuals if p != op]   # the reported operating cash flow beside the forecast
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
@@ -146,7 +148,8 @@ class CashTab:
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index,
                                                                skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-        sh.put(r, LABEL_COL, t("cash.need_note", none=t("cash.not_within")), "note")
+        put_wide_note(sh, r, t("cash.need_note", none=t("cash.not_within")),
+                 [e("cash.need_note", none=e("cash.not_within")) for e in self.editions], 0, tl.last_col)
         self.LowestCash = book.define("LowestCash", self.selected[0])
         self.CashRunOutYear = book.define("CashRunOutYear", self.selected[2])
         self.FundingNeed = book.define("FundingNeed", self.selected[3])
@@ -160,7 +163,8 @@ class CashTab:
             self.share_summary, share_selected, r = scenario_table(sh, share_top, cols, scs, shares, income.index,
                                                                    title=t("cash.shares_title"), skip=tl.spacer_col)
             sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-            sh.put(r, LABEL_COL, t("cash.shares_note", period=last.code, date=self.as_of.isoformat()), "note")
+            put_wide_note(sh, r, t("cash.shares_note", period=last.code, date=self.as_of.isoformat()),
+                     [e("cash.shares_note", period=last.code, date=self.as_of.isoformat()) for e in self.editions], 0, tl.last_col)
             self.SharesOutstanding = book.define("SharesOutstanding", share_selected[1])
             self.DilutedShares = book.define("DilutedShares", share_selected[2])
             self.share_currency = fund_unit(inputs)

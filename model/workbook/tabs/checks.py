@@ -151,7 +151,8 @@ class ChecksTab:
                 kind = ref.unit
                 block = income.lines if ref.metric in income.lines.rows else ratios.lines
                 label = t.line(metrics[ref.metric])[0]
-                sh.put(row, LABEL_COL, f"{label} — {ref.claim}" if ref.claim else label, "label")
+                claim = t.data_text(ref.texts, "claim")   # claim_zh in the Chinese edition
+                sh.put(row, LABEL_COL, f"{label} — {claim}" if claim else label, "label")
                 sh.put(row, UNIT_COL, ref.period.code, "unit")
                 model = sh.put(row, FIRST_COL, block.here(ref.metric, ref.period), "calc", kind)
                 reported = sh.put(row, FIRST_COL + 1, value.ref(), "calc", kind)

@@ -1,16 +1,20 @@
-"""Claims Audit: every quantitative claim listed in claims.csv (a research note's, say) beside the
-figure the model computes, the difference, a status worked out by formula against the tolerance on
-Inputs, each claim's status over its rows, and how the claim looks against the latest actuals. A
-claim made under a condition is also tested in a computed case that holds the condition."""
+"""Claims Audit: first the thesis scorecard (thesis.csv: the note's conclusions, each judged by the claims
+that test it; scorecard.py), then as its appendix every quantitative claim listed in claims.csv (a research
+note's, say) beside the figure the model computes, the difference, a status worked out by formula against
+the tolerance on Inputs, each claim's status over its rows, and the later actuals beside a claim (judging
+it only when the claim is about what follows the note). A claim made under a condition is also tested in
+a computed case that holds the condition."""
 from __future__ import annotations
 
-from ...calc.formula import (ABS, CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, SUM, SUMPRODUCT, Flags, Rng, Text,
-                             guard, ratio)
+from ...calc.formula import (ABS, CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Flags, Rng,
+                             Text, guard, ratio)
 from ...data.claims import PER_SCENARIO
 from ...calc.lines import cagr, first_flagged
 from ..timeline import FIRST_COL, LABEL_COL
 from ...data.settings import per_edition
-from . import LINE_HEIGHT, fit_rows, title_rows
+from ...labels import LANGS
+from . import LINE_HEIGHT, fit_rows, put_label, title_rows
+from .scorecard import Scorecard, scorecard_height
 from .inputs import claim_format, claim_unit, tolerance_format
 
 # Row statuses (label ids claims.<id>, with claims.<id>_means), by weight: a claim's status is the weightiest
@@ -23,10 +27,12 @@ STATUSES = [("corroborated", "good"), ("from_note", "good"), ("condition_met", "
 SCENARIO_ONLY = ("scenario_met", "scenario_not_met")
 PASS = {"source": "corroborated", "note": "from_note", "proxy": "corroborated", "assumption": "assumed_holds"}
 FAIL = {"source": "differs", "note": "differs", "proxy": "proxy", "assumption": "assumed_differs"}   # by claims.csv basis
-LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral")]
-COLUMNS = [("claim", 66), ("unit", 11), ("reported", 11), ("model", 11), ("difference", 11), ("tolerance", 10),
-           ("test", 17), ("status", 34), ("verdict", 34), ("latest_year", 12), ("latest_interim", 12),
-           ("latest_test", 12), ("id", 8), ("quote", 34), ("explanation", 48)]  # label id claims.<id>
+LATEST = [("latest_holds", "good"), ("latest_fails", "bad"), ("latest_open", "neutral"), ("latest_shown", "neutral")]
+# label id claims.<id>, width; the first nine print as one band (claim, figures, test and statuses together, the
+# scorecard above them), the rest as a second with the claim column repeated
+COLUMNS = [("claim", 36), ("unit", 9), ("reported", 10), ("model", 10), ("difference", 10), ("tolerance", 9),
+           ("test", 12), ("status", 20), ("verdict", 20), ("latest_year", 12), ("latest_interim", 12),
+           ("latest_test", 13), ("id", 8), ("quote", 28), ("explanation", 38)]
 COL = {key: i for i, (key, _) in enumerate(COLUMNS)}
 
 
@@ -64,11 +70,20 @@ class ClaimsTab:
         self.income, self.ratios, self.units, self.scenarios = income, ratios, units, scenarios
         sh = self.sheet = book.add_sheet("claims", "output")
         self.text = {key: t(f"claims.{key}") for key, _ in STATUSES + LATEST}
+        self.editions = [t.edition(lang) for lang in LANGS]   # texts of every edition: one layout for all
         title_rows(sh, sh.name, t("claims.subtitle", inputs=t("tabs.inputs")))
         self.latest = (data.base_year, max(data.interims) if data.interims else None)
+        for c, (_, width) in enumerate(COLUMNS):
+            sh.widths[c] = width
 
-        # the legend and counts: a claim's status is its weightiest row's, in this order
+        # the thesis scorecard first (filled once the claims' rows exist), the claims as its appendix
         top = 4
+        if data.thesis:
+            top += scorecard_height(data) + 1
+            sh.pack_end = top   # the print pack holds the scorecard; the appendix starts a page of its own
+            sh.put(top, LABEL_COL, t("claims.appendix"), "section")
+            top += 2
+        # the legend and counts: a claim's status is its weightiest row's, in this order
         sh.put(top, LABEL_COL, t("claims.by_status"), "section")
         for c, key in enumerate(("status_head", "claims_head", "rows_head")):
             sh.put(top + 1, c, t(f"claims.{key}"), "head")
@@ -77,11 +92,17 @@ class ClaimsTab:
         for i, (status, _) in enumerate(STATUSES):
             r = top + 2 + i
             legend[status] = sh.put(r, LABEL_COL, self.text[status], "label")
-            sh.put(r, 3, t(f"claims.{status}_means"), "note")
+            sh.put(r, 3, t(f"claims.{status}_means"), "note_wrap")
+            sh.merges.append((r, 3, COL["verdict"]))   # the meaning reads whole within the first printed band
+            fit_rows(sh, [(r, e(f"claims.{status}_means"), sum(w for _, w in COLUMNS[3:COL["verdict"] + 1]))
+                          for e in self.editions])
         self.legend = Rng(legend[STATUSES[0][0]], legend[STATUSES[-1][0]])
         total_row = top + 2 + len(STATUSES)
         sh.put(total_row, LABEL_COL, t("claims.total"), "total_label")
-        sh.put(total_row + 1, LABEL_COL, t("claims.rule"), "note")
+        sh.put(total_row + 1, LABEL_COL, t("claims.rule"), "note_wrap")
+        sh.merges.append((total_row + 1, LABEL_COL, COL["verdict"]))
+        fit_rows(sh, [(total_row + 1, e("claims.rule"), sum(w for _, w in COLUMNS[:COL["verdict"] + 1]))
+                      for e in self.editions])
 
         head = total_row + 3
         sh.heights[head] = 3 * LINE_HEIGHT
@@ -94,11 +115,11 @@ class ClaimsTab:
             sh.put(head, c, text, "head_wrap")
             sh.widths[c] = width
         sh.freeze = (head + 1, 1)
-        # print: the table's heading row on every page (the status legend above prints once), in four bands of
-        # columns at 72% with the claim column repeated: figures and test; statuses; the latest actuals; the
-        # note's words and the explanation (one page wide it printed at about 40%, too small to read)
+        # print: the table's heading row on every page (the scorecard and the status legend above print once),
+        # in two bands of columns at 72% with the claim column repeated: figures, test and statuses (each
+        # verdict on its claim's page); the later actuals, the note's words and the explanation
         sh.print_rows = (head, head)
-        sh.print_bands = (72, [COL["status"], COL["latest_year"], COL["quote"]])
+        sh.print_bands = (72, [COL["latest_year"]])
 
         self.rows, self.verdicts, self.latest_cells, self.later = {}, {}, {}, []
         groups = {}   # group -> [(row, status cell, kind of row: see cases_of)]
@@ -106,13 +127,18 @@ class ClaimsTab:
         case_top = r + sum(self.row_count(cl) for cl in data.claims) + 2   # below the table
         self.cases = self.condition_cases(case_top, scenarios, breakeven) if any(c.condition for c in data.claims) else {}
         for cl in data.claims:
-            for key, label, figure, kind in self.cases_of(cl, scenarios):
+            labels = zip(*(self.labels_of(cl, e) for e in self.editions))   # each row's label in every edition
+            for (key, label, figure, kind), texts in zip(self.cases_of(cl, scenarios), labels):
                 status = self.claim_row(r, cl, label, figure, kind, inputs)
+                fit_rows(sh, [(r, text, COLUMNS[COL["claim"]][1]) for text in texts])   # wrapped, one layout
                 groups.setdefault(cl.group, []).append((r, status, kind))
                 self.rows[key] = (sh.cell_at(r, COL["reported"]), sh.cell_at(r, COL["model"]), status)
                 r += 1
         for fill in self.later:   # statuses and the latest view, once every row exists (a benchmark may follow)
             fill()
+        self.scorecard = Scorecard(self, 4) if data.thesis else None
+        if self.scorecard:
+            self.scorecard.fill()
         last = max(r - 1, head + 1)
         for group, rows in groups.items():
             self.verdicts[group] = sh.put(rows[0][0], COL["verdict"], self.verdict(rows), "calc", "text")
@@ -169,6 +195,8 @@ class ClaimsTab:
         if periods is None:
             return NA
         ms = [self.metric(cl.metric or "adjusted_net_income", p) for p in periods]
+        if cl.per:   # each period's figure over another line's size (R&D over the adjusted loss)
+            ms = [guard([m, d], m / ABS(d), nonzero=[d]) for m, d in zip(ms, (self.metric(cl.per, p) for p in periods))]
         if cl.calc in ("value", "breakeven"):
             return ms[0]
         if cl.calc == "cost_share":
@@ -187,6 +215,15 @@ class ClaimsTab:
         if cl.calc not in PER_SCENARIO:
             return 1
         return len(self.data.scenarios) * (2 if cl.condition else 1)
+
+    def labels_of(self, cl, t):
+        """The row labels of claim `cl` in the edition of `t`, in the order of cases_of."""
+        claim = t.data_text(cl.fields, "claim")
+        if cl.calc not in PER_SCENARIO:
+            return [claim]
+        return [t("claims.per_scenario", claim=claim, scenario=sc) for sc in self.data.scenarios] + (
+            [t("claims.per_condition", claim=claim, scenario=sc, base=self.tl.base_year.code)
+             for sc in self.data.scenarios] if cl.condition else [])
 
     def cases_of(self, cl, scenarios):
         """(row key, label, model figure, kind) per row of a claim; kind: 'row' (its status counts),
@@ -209,7 +246,7 @@ class ClaimsTab:
         sh, t = self.sheet, self.t
         reported, tol = (c.ref() for c in inputs.claims[cl.id])
         fmt = claim_format(cl.unit)
-        sh.put(r, COL["claim"], label, "text")
+        sh.put(r, COL["claim"], label, "text_wrap")
         sh.put(r, COL["unit"], claim_unit(t, cl), "unit")
         rep = sh.put(r, COL["reported"], reported, "calc", fmt)
         model = sh.put(r, COL["model"], figure, "calc", fmt)
@@ -246,14 +283,18 @@ class ClaimsTab:
         return IF(bench.eq(Text(self.text["unchecked"])), Text(self.text["unsourced"]), ok)
 
     def latest_row(self, r, cl, reported, tol):
-        """The claim's figure at the latest actual full year and interim, and whether its test holds there.
-        A breakeven claim shows the adjusted net income: not yet due while the claimed year is ahead."""
+        """The claim's figure at the latest actual full year and interim. A claim about what follows the note
+        (latest = forward) is judged there too: whether its test holds; a breakeven claim shows the adjusted
+        net income, not yet due while the claimed year is ahead. Any other claim is about its own period:
+        the later figures are shown for reference, never judged."""
         sh = self.sheet
         fmt = "amount" if cl.calc == "breakeven" else claim_format(cl.unit)
         cells = [sh.put(r, COL[c], self.figure(cl, latest_periods(cl, p)), "calc", fmt)
                  for c, p in zip(("latest_year", "latest_interim"), self.latest)]
-        holds, fails, due = (Text(self.text[k]) for k, _ in LATEST)
-        if cl.calc == "breakeven":
+        holds, fails, due, shown = (Text(self.text[k]) for k, _ in LATEST)
+        if cl.latest != "forward":
+            test = IF(OR(ISNUMBER(cells[0].ref()), ISNUMBER(cells[1].ref())), shown, NA)
+        elif cl.calc == "breakeven":
             fy = cells[0].ref()
             year = self.income.lines.headers[self.latest[0]].ref()
             test = IF(year.lt(reported), due, IF(ISNUMBER(fy), IF(fy.ge(0), holds, fails), NA))
@@ -265,13 +306,11 @@ class ClaimsTab:
         self.latest_cells[cl.id] = cells + [sh.put(r, COL["latest_test"], test, "calc", "text")]
 
     def verdict(self, rows):
-        """A claim's status: the weightiest of its counted rows'; of its computed cases (one per scenario's
-        costs) the best, as the condition holds when some cost path meets it."""
+        """A claim's status: the weightiest of its counted rows', its computed cases under the condition (one
+        per scenario's costs) among them: each scenario's costs judge it, not the best of them (the thesis
+        scorecard shows each scenario's verdict)."""
         rank = lambda cell: MATCH(cell.ref(), self.legend)   # noqa: E731
-        counted = [rank(s) for _, s, kind in rows if kind == "row"]
-        cases = [rank(s) for _, s, kind in rows if kind == "condition"]
-        if cases:
-            counted.append(MIN(*cases) if len(cases) > 1 else cases[0])
+        counted = [rank(s) for _, s, kind in rows if kind in ("row", "condition")]
         return INDEX(self.legend, MAX(*counted) if len(counted) > 1 else counted[0])
 
     # --- the case holding a condition ---
@@ -283,7 +322,9 @@ class ClaimsTab:
         sh.put(top, LABEL_COL, t("claims.case_section", base=base.code), "section")
         sh.put(top + 1, LABEL_COL, t("claims.case_note", base=base.code, breakeven=t("tabs.breakeven")), "note")
         r = top + 2   # the growth and the revenue it starts from, above the year header: not per year
-        sh.put(r, LABEL_COL, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label")
+        put_label(sh, r, t("claims.case_growth", base=base.code, ratios=t("tabs.ratios")), "label",
+                  [e("claims.case_growth", base=base.code, ratios=e("tabs.ratios")) for e in self.editions],
+                  COLUMNS[COL["claim"]][1])
         sh.put(r, 1, t.unit_of("pct"), "unit")
         growth = sh.put(r, FIRST_COL, self.ratios.lines.cell("revenue_growth", base).ref(), "calc", "pct").ref(True, True)
         sh.put(r + 1, LABEL_COL, t("claims.case_base", base=base.code), "label")
@@ -304,7 +345,9 @@ class ClaimsTab:
         out = {}
         for sc in self.data.scenarios:
             need_row, flag_row = r + 1, r + 2
-            sh.put(need_row, LABEL_COL, t("claims.case_need", scenario=sc, breakeven=t("tabs.breakeven")), "label")
+            put_label(sh, need_row, t("claims.case_need", scenario=sc, breakeven=t("tabs.breakeven")), "label",
+                      [e("claims.case_need", scenario=sc, breakeven=e("tabs.breakeven")) for e in self.editions],
+                      COLUMNS[COL["claim"]][1])
             sh.put(need_row, 1, t.unit, "unit")
             sh.put(flag_row, LABEL_COL, t("claims.case_reached", scenario=sc), "detail_label")
             sh.put(flag_row, 1, t.unit_of("flag"), "unit")

@@ -2,19 +2,25 @@
 short guide, the sign convention, a legend of cell styles and a table of contents."""
 from __future__ import annotations
 
-from ...calc.formula import IF, Text
+from ...calc.formula import IF, ISNUMBER, MAX, MIN, Rng, Text
 from ...data.periods import parse_year_end, period_end_date
 from ...labels import LANGS
 from ..timeline import LABEL_COL
-from . import LINE_HEIGHT, STATUS_ROW, fit_rows, title_rows
-from .market import cover_market
+from . import LINE_HEIGHT, STATUS_ROW, fit_rows, lines_needed, put_label, title_rows
+from ..pack import PACK
+from .market import cover_market, published
+from .scorecard import VERDICTS
+from .words import PLACEHOLDER, number, sentence, year
 from .arr import cover_arr
 
 LEGEND = [("input", "123.45"), ("calc", "123.45"), ("link", "123.45"), ("check", "0"),
           # actual-column figures that are not reported ones (model/workbook/provenance.py)
           ("derived", "123.45"), ("assumed", "123.45"), ("input_assumed", "123.45")]
 TEXT_COLS = (1, 7)    # the About texts span columns B..H (merged, wrapped)
-WIDTHS = {0: 52, 1: 22, **{k: 15 for k in range(2, 12)}}
+# one page wide at a readable scale (the print pack): a label column and seven of figures; the by-scenario
+# headline is two tables of at most seven columns
+WIDTHS = {0: 54, **{k: 13 for k in range(1, 8)}}
+CASH_COLUMNS = ("lowest_cash", "lowest_year", "run_out", "funding_need", "dilution", "value_per_share")
 
 
 def fiscal_year_text(t, data) -> str:
@@ -46,6 +52,7 @@ def periods_text(t, data, tl) -> str:
 BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("cumulative_loss", "amount", "amount", ("scenarios", 1)),
                ("lowest_cash", "amount", "amount", ("cash", 0)),
+               ("lowest_year", "year", "year", ("cash", 1)),
                ("run_out", "year", "year", ("cash", 2)),
                ("funding_need", "amount", "amount", ("cash", 3)),
                ("required_cagr", "pct", "pct", ("breakeven", 4)),
@@ -71,35 +78,24 @@ class CoverTab:
         tabs = {s.tab: s.name for s in sh.book.sheets}
         tl = income.lines.tl
         last, op = tl.forecast[-1], inputs.opening_period
-        rows = [
-            ("company", t.company_name),
+        about = lambda e: [   # noqa: E731  (label id, text) in the edition of e
+            ("company", e.company_name),
             ("as_of", str(c["as_of"])),
-            ("unit", t("cover.unit_both", unit=unit, other=other_unit) if other_unit else unit),
-            ("fiscal_year_end", fiscal_year_text(t, self.data)),
-            ("periods", periods_text(t, self.data, income.lines.tl)),
-            ("signs", t("cover.signs_text")),
+            ("unit", e("cover.unit_both", unit=e.unit, other=other_unit) if other_unit else e.unit),
+            ("fiscal_year_end", fiscal_year_text(e, self.data)),
+            ("periods", periods_text(e, self.data, income.lines.tl)),
+            ("signs", e("cover.signs_text")),
         ]
-        # the texts of every edition that differ by more than their words' language: the rows fit the longest,
-        # so that the editions keep one layout
-        editions = {"fiscal_year_end": [fiscal_year_text(t.edition(lang), self.data) for lang in LANGS],
-                    "periods": [periods_text(t.edition(lang), self.data, income.lines.tl) for lang in LANGS]}
-        r = 4
-        sh.put(r, LABEL_COL, t("cover.about"), "section")
-        r += 1
-        width = sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1))
-        for label, value in rows:
-            sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
-            sh.put(r, 1, value, "text_wrap")
-            sh.merges.append((r, *TEXT_COLS))
-            fit_rows(sh, [(r, text, width) for text in editions.get(label, [value])])
-            r += 1
-        r += 1
-        sh.put(r, LABEL_COL, t("cover.headline"), "section")
+        editions = [t.edition(lang) for lang in LANGS]
+        r = self.answer(4, inputs, income, scenarios, cash) + 1
+        r = self.thesis(r, claims)
+        self.section(r, t("cover.headline"))
         r += 1
         headline = [
             (t("cover.selected"), inputs.Scenario, "calc_left", "text"),
             (t("cover.breakeven"), scenarios.BreakevenYear, "calc_left", "year"),
-            (t("cover.cumulative_loss", unit=unit, period=op.code), scenarios.CumulativeLoss, "calc_left", "amount"),
+            (t("cover.cumulative_loss", unit=unit, date=self.opening_date(op)), scenarios.CumulativeLoss, "calc_left",
+             "amount"),
             (t("cover.lowest_cash", unit=unit), cash.LowestCash, "calc_left", "amount"),
             (t("cover.run_out"), cash.CashRunOutYear, "calc_left", "year"),
             (t("cover.funding_need", unit=unit), cash.FundingNeed, "calc_left", "amount"),
@@ -112,8 +108,7 @@ class CoverTab:
              "calc_left", "amount"),
             (t("cover.adjusted_last", period=last.code, unit=unit),
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
-        ] + ([(t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
-             if claims else []) + [
+        ] + self.claims_rows(claims, tabs) + [
             (t("cover.review_flags", checks=tabs["checks"]), checks.review.ref(), "calc_left", "int"),
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
@@ -123,26 +118,41 @@ class CoverTab:
         for label, expr, role, fmt in headline:
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, 1, expr, role, fmt)
-            if expr in (scenarios.CumulativeLoss, cash.FundingNeed):
+            if expr is scenarios.CumulativeLoss:   # the periods it counts: from the opening cash date
+                self.loss_spans["selected"] = sh.put(r, 2, self.loss_span(scenarios.BreakevenYear, tl), "note", "text")
+            elif expr is cash.FundingNeed:
                 sh.put(r, 2, basis, "note", "text")
+            elif expr is cash.LowestCash:   # and the year it falls to
+                sh.put(r, 2, cash.selected[1].ref(), "calc_left", "year")
             r += 1
         r += 1
+        sh.pack_end = r   # the print pack's second page of the Cover: the scenarios at a glance, the market, the guide
         r = self.by_scenario(r, scenarios, breakeven, cash)
         r += 1
         r = cover_market(self, r, scenarios.market)
         r = cover_arr(self, r, getattr(scenarios, "arr", None))
         r += 1 if scenarios.market.estimates else 0
-        sh.put(r, LABEL_COL, t("cover.guide_title"), "section")
+        sh.page_breaks.append(r)   # the pack's Cover ends here: about the model, the guide and the rest are appendix
+        self.section(r, t("cover.about"))   # about the model, after its answers
         r += 1
-        claims_line = t("cover.guide_claims", claims=tabs["claims"]) if claims else ""
-        peers_line = t("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else ""
-        valuation_line = t("cover.guide_valuation", valuation=tabs["valuation"]) if "valuation" in tabs else ""
-        for line in t("cover.guide", claims_line=claims_line, peers_line=peers_line, valuation_line=valuation_line,
-                      **{k: v for k, v in tabs.items() if k not in ("claims", "peers", "valuation")}):
-            sh.put(r, LABEL_COL, line, "text")
+        for i, (label, value) in enumerate(about(t)):   # as tall as the longest edition's text: one layout
+            sh.put(r, LABEL_COL, t(f"cover.{label}"), "text_wrap")  # level with its wrapped text
+            sh.put(r, 1, value, "text_wrap")
+            sh.merges.append((r, *TEXT_COLS))
+            fit_rows(sh, [(r, about(e)[i][1], sum(WIDTHS[c] for c in range(TEXT_COLS[0], TEXT_COLS[1] + 1)))
+                          for e in editions])
             r += 1
         r += 1
-        sh.put(r, LABEL_COL, t("cover.legend"), "section")
+        self.section(r, t("cover.guide_title"))
+        r += 1
+        width = sum(WIDTHS.values())
+        for i, line in enumerate(self.guide(t, claims)):   # wrapped across the page, as tall as any edition needs
+            sh.put(r, LABEL_COL, line, "text_wrap")
+            sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+            fit_rows(sh, [(r, self.guide(e, claims)[i], width) for e in editions])
+            r += 1
+        r += 1
+        self.section(r, t("cover.legend"))
         r += 1
         for role, sample in LEGEND:
             sh.put(r, 1, t(f"cover.legend_{role}"), "text_wrap")   # across the About texts' columns, wrapped
@@ -152,15 +162,124 @@ class CoverTab:
             sh.put(r, LABEL_COL, sample, "legend_" + role, "text")
             r += 1
         r += 1
-        sh.put(r, LABEL_COL, t("cover.contents"), "section")
+        self.section(r, t("cover.contents"))
         r += 1
         for s in sh.book.sheets:
             cell = sh.put(r, LABEL_COL, s.name, "link")
             sh.links.append((cell, f"'{s.name}'!A1", s.name))
             r += 1
         sh.widths.update(WIDTHS)
-        sh.one_page = True
         sh.freeze = (STATUS_ROW + 1, 0)
+
+    def guide(self, e, claims) -> list[str]:
+        """The guide's lines in the edition of `e`, naming the tabs as that edition does."""
+        tabs = {s.tab: e(f"tabs.{s.tab}") for s in self.sheet.book.sheets if s.tab}
+        lines = {"claims_line": e("cover.guide_claims", claims=tabs["claims"]) if claims else "",
+                 "peers_line": e("cover.guide_peers", peers=tabs["peers"]) if "peers" in tabs else "",
+                 "valuation_line": e("cover.guide_valuation", valuation=tabs["valuation"]) if "valuation" in tabs else ""}
+        quoted = lambda tab: e("cover.guide_pack_pages", tab=tabs[tab], pages=PACK[tab]) if PACK[tab] > 1 else \
+            e("cover.guide_pack_tab", tab=tabs[tab])   # noqa: E731
+        pack = e("cover.guide_pack_sep").join(quoted(tab) for tab in PACK if tab in tabs)
+        return e("cover.guide", **lines, pack=pack,
+                 **{k: v for k, v in tabs.items() if k not in ("claims", "peers", "valuation")})
+
+    def section(self, r, text):
+        """A section heading across the page's width, so that it reads whole."""
+        self.sheet.put(r, LABEL_COL, text, "section")
+        self.sheet.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+
+    def opening_date(self, op) -> str:
+        """The opening cash date (30 Jun 2026): the end of the period the cash balance is given for."""
+        return self.t.date(*period_end_date(op, parse_year_end(str(self.data.company["fiscal_year_end"]))))
+
+    def loss_span(self, breakeven, tl):
+        """The periods the cumulative loss counts, by formula: from the opening cash date (2H2026 after a
+        1H2026 opening, else the first forecast year) to the year before breakeven, or to the last year
+        and then a lower bound."""
+        t, first, last = self.t, tl.forecast[0], tl.forecast[-1]
+        start = tl.stub.rest().code if tl.stub else first.code
+        end = breakeven - 1
+        to_end = IF(end.lt(first.year), Text("–"), IF(end.eq(first.year), Text(start),
+                                                          sentence(t.raw("cover.span"), start=start, end=year(end))))
+        return IF(ISNUMBER(breakeven), to_end, Text(t("cover.span_lower", start=start, end=last.code)))
+
+    def answer(self, r, inputs, income, scenarios, cash) -> int:
+        """The question the model answers, a sentence per scenario built by formulas: its adjusted
+        breakeven (or none by the last year) against the brokers' view, its lowest cash and that year,
+        and the first forecast year's revenue. Returns the next free row."""
+        sh, t, data = self.sheet, self.t, self.data
+        tl = income.lines.tl
+        first, last = tl.forecast[0], tl.forecast[-1]
+        self.section(r, t("cover.answer", first=first.code, last=last.code))
+        r += 1
+        width = sum(WIDTHS[c] for c in range(TEXT_COLS[1] + 1))
+        # as tall as the longer edition's sentence needs, each figure taken at ten characters
+        filled = [PLACEHOLDER.sub("0123456789", e.raw("cover.answer_line") + e.raw("cover.answer_brokers"))
+                  for e in (t.edition(lang) for lang in LANGS)]
+        brokers = self.broker_view(inputs)
+        self.answers, self.loss_spans = {}, {}
+        for sc in data.scenarios:
+            be = scenarios.summary[sc][0].ref()
+            verdict = IF(ISNUMBER(be), sentence(t.raw("cover.answer_breakeven"), year=year(be)),
+                         Text(t("cover.answer_none", last=last.code)))
+            name = t.scenario(sc)
+            line = sentence(t.raw("cover.answer_line"), scenario=name[:1].upper() + name[1:], verdict=verdict,
+                            brokers=brokers, low=number(cash.summary[sc][0].ref()), low_year=year(cash.summary[sc][1].ref()),
+                            first=first.code, revenue=number(scenarios.blocks[sc].cell("revenue", first).ref()))
+            self.answers[sc] = sh.put(r, LABEL_COL, line, "sentence")   # general: merged cells read alike
+            sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+            fit_rows(sh, [(r, text, width) for text in filled])
+            r += 1
+        note = lambda e: e("cover.answer_note", unit=e.unit, period=scenarios.opening_period.code)  # noqa: E731
+        sh.put(r, LABEL_COL, note(t), "note_wrap")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        fit_rows(sh, [(r, note(t.edition(lang)), width) for lang in LANGS])
+        return r + 1
+
+    def broker_view(self, inputs):
+        """' — brokers see FY2028 (JPM, HSBC)': the years of breakeven or first profit the market's view gives,
+        each broker's latest estimate (a revision replaces its earlier one); "" without any."""
+        t, latest = self.t, {}
+        for est in self.data.market:
+            if est.metric in ("breakeven_year", "profit_year"):
+                held = latest.get(est.broker)
+                if held is None or (est.date and (held.date is None or est.date >= held.date)):
+                    latest[est.broker] = est
+        if not latest:
+            return ""
+        refs = [published(inputs, est) for est in latest.values()]
+        low, high = (MIN(*refs), MAX(*refs)) if len(refs) > 1 else (refs[0], refs[0])
+        years = IF(low.eq(high), year(low), sentence("{a}–{b}", a=year(low), b=year(high)))
+        names = t("cover.answer_names_sep").join(t.data_text(est.fields, "broker") for est in latest.values())
+        return sentence(t.raw("cover.answer_brokers"), years=years, names=names)
+
+    def claims_rows(self, claims, tabs):
+        """The note's claims in the headline: its conclusions' verdicts where the data give a thesis (the
+        scorecard's count), else how many of all the claims differ."""
+        if claims is None:
+            return []
+        if claims.scorecard:   # the conclusions' own section above says it
+            return []
+        return [(self.t("cover.claims_differ", claims=tabs["claims"]), self.claims_differ(claims), "calc_left", "text")]
+
+    def thesis(self, r, claims) -> int:
+        """The note's conclusions, each with its verdict (the Claims Audit's scorecard, linked). Returns the
+        next free row."""
+        if claims is None or not claims.scorecard:
+            return r
+        sh, t, card = self.sheet, self.t, claims.scorecard
+        self.section(r, t("cover.thesis", claims=claims.sheet.name))
+        r += 1
+        for th in self.data.thesis:
+            texts = [e.data_text(th.fields, "thesis") for e in (t.edition(lang) for lang in LANGS)]
+            put_label(sh, r, t.data_text(th.fields, "thesis"), "label", texts, WIDTHS[LABEL_COL])
+            sh.put(r, 1, card.verdicts[th.id].ref(), "calc_left", "text")
+            for key, role in VERDICTS:
+                sh.highlights.append((Rng(sh.cell_at(r, 1), sh.cell_at(r, 1)), card.word[key], role))
+            r += 1
+        sh.put(r, LABEL_COL, card.count_cell.ref(), "calc_left")
+        sh.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        return r + 2
 
     def claims_differ(self, claims):
         """'4 of 42': the claims that differ (under their condition too) of all claims audited."""
@@ -191,15 +310,32 @@ class CoverTab:
         return rows
 
     def by_scenario(self, r, scenarios, breakeven, cash):
-        """The headline answer for every scenario at a glance: links to the analysis tabs' summaries."""
-        sh, t = self.sheet, self.t
-        sh.put(r, LABEL_COL, t("cover.by_scenario"), "section")
-        r += 1
-        sh.heights[r] = 3 * LINE_HEIGHT
-        sh.put(r, LABEL_COL, t("scenarios.scenario"), "head")
-        sh.put(r + 1, LABEL_COL, "", "subhead")
+        """The headline answer for every scenario at a glance, links to the analysis tabs' summaries: the
+        breakeven table, then the cash and value table (each narrow enough for a readable page)."""
         columns = BY_SCENARIO + (BY_SCENARIO_SHARES if hasattr(cash, "share_summary") else []) + (
             BY_SCENARIO_VALUE if self.valuation else [])
+        r = self.scenario_table(r, "by_scenario", [c for c in columns if c[0] not in CASH_COLUMNS], scenarios,
+                                breakeven, cash)
+        r = self.scenario_table(r + 1, "by_scenario_cash", [c for c in columns if c[0] in CASH_COLUMNS], scenarios,
+                                breakeven, cash)
+        tl = scenarios.blocks[self.data.scenarios[0]].tl
+        self.sheet.put(r, LABEL_COL, self.t("cover.by_scenario_note", first=tl.forecast[0].code,
+                                            last=tl.forecast[-1].code, period=scenarios.opening_period.code), "note_wrap")
+        self.sheet.merges.append((r, LABEL_COL, TEXT_COLS[1]))
+        fit_rows(self.sheet, [(r, e("cover.by_scenario_note", first=tl.forecast[0].code, last=tl.forecast[-1].code,
+                                    period=scenarios.opening_period.code), sum(WIDTHS.values()))
+                              for e in (self.t.edition(lang) for lang in LANGS)])
+        return r + 1
+
+    def scenario_table(self, r, title, columns, scenarios, breakeven, cash):
+        sh, t = self.sheet, self.t
+        self.section(r, t(f"cover.{title}"))
+        r += 1
+        heads = [(e(f"cover.{key}_head"), WIDTHS[1 + i]) for e in (t.edition(lang) for lang in LANGS)
+                 for i, (key, _, _, _) in enumerate(columns)]
+        sh.heights[r] = LINE_HEIGHT * max(3, *(lines_needed(text, w - 1) for text, w in heads))
+        sh.put(r, LABEL_COL, t("scenarios.scenario"), "head")
+        sh.put(r + 1, LABEL_COL, "", "subhead")
         for i, (key, unit, _, _) in enumerate(columns):
             sh.put(r, 1 + i, t(f"cover.{key}_head"), "head_wrap")
             sh.put(r + 1, 1 + i, t.unit_of(unit), "subhead")
@@ -212,7 +348,4 @@ class CoverTab:
                     {"scenarios": scenarios, "breakeven": breakeven, "cash": cash}[tab].summary[sc][k]
                 sh.put(r, 1 + i, src.ref(), "calc", fmt)
             r += 1
-        tl = scenarios.blocks[self.data.scenarios[0]].tl
-        sh.put(r, LABEL_COL, t("cover.by_scenario_note", first=tl.forecast[0].code, last=tl.forecast[-1].code,
-                               period=scenarios.opening_period.code), "note")
-        return r + 1
+        return r

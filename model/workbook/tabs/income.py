@@ -37,6 +37,7 @@ class IncomeTab:
         sh = self.sheet = book.add_sheet("income", "calc")
         title_rows(sh, sh.name, t("income.subtitle", unit=t.unit))
         self.headers = tl.write_header(sh, 4)
+        sh.print_cols = tl.last_col   # printed without the notes column: they stay on screen (the print pack)
         row = 7
         sh.put(row, LABEL_COL, t("income.selected"), "section")
         row += 1
@@ -83,6 +84,10 @@ class IncomeTab:
         self.lines.fill()
         for key, cell in self.season.items():
             cell.content = season_factor(self.lines, inputs, key, tl)
+        # the print pack's page: the drivers and the statement; the unit and compute builds' lines below it are
+        # the appendix
+        build_rows = [r for key, r in self.lines.rows.items() if key.startswith(("u_", "c_"))]
+        sh.pack_end = min(build_rows) if build_rows else None
         self.chart(data, tl)
 
     def chart(self, data, tl):

@@ -21,6 +21,9 @@ from .peer_inputs import put_peer_inputs
 from .risk_inputs import put_risk_inputs
 
 
+INPUT_LABEL_WIDTH = 60   # wider than the other tabs' label column: section headings and input labels read whole
+
+
 CLAIM_FORMATS = {"pct": "pct", "x": "x", "amount": "amount3", "year": "year"}
 
 
@@ -56,6 +59,7 @@ class InputsTab:
             fit_rows(sh, [(row, text, NOTE_WIDTH) for text in texts])
         title_rows(sh, tab("inputs"), t("inputs.subtitle", unit=t.unit))
         self.headers = tl.write_header(sh, 4, t("inputs.notes"))
+        sh.widths[LABEL_COL] = INPUT_LABEL_WIDTH
         row = 7
 
         # Scenario selector and list
@@ -81,7 +85,7 @@ class InputsTab:
         self.hist = {}
         derived = derived_items(data)   # item -> the periods where the model derives what the blank leaves out
         for key, item in actual_items(data).items():
-            sh.put(row, LABEL_COL, t.item("items", item), "detail_label" if item.detail else "label")
+            self.label(row, lambda e: e.item("items", item), "detail_label" if item.detail else "label")
             sh.put(row, UNIT_COL, t.unit_of(item.unit), "unit")
             sources = []
             # the unit build's metrics: full years and the interim its forecast halves start from
@@ -114,10 +118,8 @@ class InputsTab:
             if key not in data.funding:   # funding.csv's single raise, when there is one
                 continue
             fig = data.funding[key]
-            label = t(f"funding.{key}")
-            if item.period == "actual":
-                label = t("inputs.funding_at", label=label, period=fig.period.code)
-            sh.put(row, LABEL_COL, label, "label")
+            self.label(row, lambda e: (e("inputs.funding_at", label=e(f"funding.{key}"), period=fig.period.code)
+                                       if item.period == "actual" else e(f"funding.{key}")))
             own = fig.unit in ("", data.company["unit"]) and item.unit.startswith("amount")  # in the company's unit
             texts = {"unit": fig.unit, "note": fig.note, **fig.local}  # unit_zh, note_zh where given
             self.funding_units[key] = t.unit if own else t.unit_of(item.unit) if item.unit in ("pct", "x") \
@@ -142,7 +144,7 @@ class InputsTab:
         for key, value, fmt, unit in (
                 ("opening_share", (12 - op.months) / 12 if not op.is_full_year else 1.0, "pct", t.unit_of("pct")),
                 ("days_in_year", 365, "int", t.unit_of("days"))):
-            sh.put(row, LABEL_COL, t(f"inputs.{key}", period=op.code, year=op.year), "label")
+            self.label(row, lambda e: e(f"inputs.{key}", period=op.code, year=op.year))
             sh.put(row, UNIT_COL, unit, "unit")
             self.calendar[key] = sh.put(row, FIRST_COL, value, "calc", fmt)   # a fact, not an assumption: no input
             sh.put(row, tl.note_col, t(f"inputs.{key}_note", period=op.code), "note")
@@ -169,7 +171,7 @@ class InputsTab:
             sh.put(row, LABEL_COL, t("inputs.unit_settings"), "section")
             row += 1
             for key, (fmt, _) in UNIT_SETTINGS.items():
-                sh.put(row, LABEL_COL, t(f"unit_settings.{key}"), "label")
+                self.label(row, lambda e: e(f"unit_settings.{key}"))
                 self.units[key] = sh.put_input(row, FIRST_COL, data.units.settings[key], fmt, SETTING_BOUNDS[key])
                 book.define(f"Unit_{key}", self.units[key])
                 sh.put(row, tl.note_col, t(f"unit_settings.{key}_note"), "note")
@@ -185,7 +187,7 @@ class InputsTab:
         self.tol = {}
         for key in used_tolerances(data):
             kind = TOLERANCES[key][0]
-            sh.put(row, LABEL_COL, t(f"tolerances.{key}"), "label")
+            self.label(row, lambda e: e(f"tolerances.{key}"))
             sh.put(row, UNIT_COL, t.unit_of(kind), "unit")
             self.tol[key] = sh.put_input(row, FIRST_COL, data.tolerances[key], precise(kind), TOLERANCE)
             book.define(f"Tol_{key}", self.tol[key])
@@ -197,7 +199,7 @@ class InputsTab:
         row += 1
         self.steps = {}
         for key in SENSITIVITY:
-            sh.put(row, LABEL_COL, t(f"sensitivity.{key}"), "label")
+            self.label(row, lambda e: e(f"sensitivity.{key}"))
             sh.put(row, UNIT_COL, t.unit_of("pct"), "unit")
             self.steps[key] = sh.put_input(row, FIRST_COL, data.sensitivity[key], "pct", STEP)
             book.define(f"Step_{key}", self.steps[key])
@@ -219,12 +221,12 @@ class InputsTab:
             first = row
             for ref in data.references:
                 kind = ref.unit
-                sh.put(row, LABEL_COL, t.line(metrics[ref.metric])[0], "label")
+                self.label(row, lambda e: e.line(metrics[ref.metric])[0])
                 sh.put(row, UNIT_COL, ref.period.code, "unit")
                 value = sh.put_input(row, FIRST_COL, ref.value, kind, SIGNED)
                 tol = sh.put_input(row, FIRST_COL + 1, ref.tolerance, precise(kind), TOLERANCE)
                 sh.put(row, FIRST_COL + 2, ref.source, "note")
-                sh.put(row, FIRST_COL + 3, ref.claim, "note")
+                sh.put(row, FIRST_COL + 3, t.data_text(ref.texts, "claim"), "note")
                 self.refs.append((ref, value, tol))
                 row += 1
             book.define("ReferenceFigures", Rng(sh.cell_at(first, FIRST_COL), sh.cell_at(row - 1, FIRST_COL + 1)))
@@ -271,7 +273,7 @@ class InputsTab:
             row += 1
             for cl in data.claims:
                 fmt = claim_format(cl.unit)
-                sh.put(row, LABEL_COL, t.data_text(cl.fields, "claim"), "label")
+                self.label(row, lambda e: e.data_text(cl.fields, "claim"))
                 sh.put(row, UNIT_COL, claim_unit(t, cl), "unit")
                 value = sh.put_input(row, FIRST_COL, cl.reported, fmt, SIGNED)
                 tol = sh.put_input(row, FIRST_COL + 1, cl.tolerance, tolerance_format(fmt), TOLERANCE)
@@ -301,7 +303,7 @@ class InputsTab:
                  ("cost_scale", None, "general")]
         for key, value, fmt in facts:
             texts = [e(f"facts.{key}") for e in editions]   # wrapped where any edition's is long
-            put_label(sh, row, texts[editions.index(t)], "label", texts, LABEL_WIDTH)
+            put_label(sh, row, texts[editions.index(t)], "label", texts, INPUT_LABEL_WIDTH)
             sh.put(row, UNIT_COL, t.unit_of("pct") if fmt == "pct" else "", "unit")
             self.facts[key] = sh.put(row, FIRST_COL, value, "calc", fmt)
             sh.put(row, tl.note_col, t(f"facts.{key}_note"), "note")
@@ -329,7 +331,7 @@ class InputsTab:
         editions = [t.edition(lang) for lang in LANGS]
         for b in data.benchmarks:
             put_label(sh, row, t.data_text(b.fields, "item"), "label", [e.data_text(b.fields, "item") for e in editions],
-                      LABEL_WIDTH)
+                      INPUT_LABEL_WIDTH)
             sh.put(row, UNIT_COL, benchmark_unit(t, b.unit), "unit")
             fmt = b.unit if b.unit in ("pct", "x") else "amount4" if b.unit == "price" else b.unit
             cells = [sh.put_input(row, FIRST_COL + i, v, fmt, SIGNED) for i, v in enumerate((b.low, b.high))]
@@ -360,7 +362,7 @@ class InputsTab:
         row = self.table_head(sh, row, "events", "section", "event", "currency", "terms", cols)
         first = row
         for ev in listed:
-            sh.put(row, LABEL_COL, t("events.label", kind=t(f"events.kind_{ev.kind}"), date=ev.date.isoformat()), "label")
+            self.label(row, lambda e: e("events.label", kind=e(f"events.kind_{ev.kind}"), date=ev.date.isoformat()))
             sh.put(row, UNIT_COL, ev.currency, "unit")
             year_rule = Bound("event_year", data.base_year.year, data.forecast_years[-1])
             cells = {"amount": sh.put_input(row, cols["amount"], ev.amount, "amount3", AMOUNT),
@@ -385,22 +387,32 @@ class InputsTab:
             for key, cell in cells.items():
                 self.book.define(f"Event_{ev.id}_{key}", cell)
             self.events[ev.id] = cells
-            terms = []
-            if ev.conversion_price is not None:
-                terms.append(t("events.conversion", price=f"{ev.conversion_price:g}", maturity=ev.maturity.isoformat()))
-            elif ev.kind == "share_issue":
-                terms.append(t("events.issue_terms"))
-            elif ev.maturity is not None:
-                terms.append(t("events.maturity", maturity=ev.maturity.isoformat()))
-            if not ev.counted:
-                terms.append(t("events.in_opening", period=self.opening_period.code))
-            note = t.data_text({"note": ev.note, **ev.local}, "note")   # note_zh in the Chinese edition
-            terms += [x for x in (ev.source and t("common.source", sources=ev.source), note) if x]
-            sh.put(terms_row, tl.note_col, "; ".join(terms), "note")
+            sh.put(terms_row, tl.note_col, self.event_terms(t, ev), "note_wrap")
+            fit_rows(sh, [(terms_row, self.event_terms(t.edition(lang), ev), NOTE_WIDTH) for lang in LANGS])
             row += 1
         sh.put(row, LABEL_COL, t("events.note", unit=t.unit), "note")
         sh.groups.append((first, row - 1))
         return row + 2
+
+    def event_terms(self, t, ev) -> str:
+        """An event's terms, source and note in the edition of `t` (note_zh in the Chinese one)."""
+        terms = []
+        if ev.conversion_price is not None:
+            terms.append(t("events.conversion", price=f"{ev.conversion_price:g}", maturity=ev.maturity.isoformat()))
+        elif ev.kind == "share_issue":
+            terms.append(t("events.issue_terms"))
+        elif ev.maturity is not None:
+            terms.append(t("events.maturity", maturity=ev.maturity.isoformat()))
+        if not ev.counted:
+            terms.append(t("events.in_opening", period=self.opening_period.code))
+        note = t.data_text({"note": ev.note, **ev.local}, "note")
+        return "; ".join(terms + [x for x in (ev.source and t("common.source", sources=ev.source), note) if x])
+
+    def label(self, row, text, role="label"):
+        """A row label, wrapped where it is longer than the label column in any edition (`text(labels)`
+        gives it in an edition), the row as tall as the longest needs: the editions keep one layout."""
+        put_label(self.sheet, row, text(self.book.t), role, [text(self.book.t.edition(lang)) for lang in LANGS],
+                  INPUT_LABEL_WIDTH)
 
     def table_head(self, sh, row, part, title, first, unit, notes, cols, **fill) -> int:
         """A section title and the heads of its table: the label, unit, value and notes columns, each text

@@ -7,7 +7,7 @@ from ...calc.formula import AND, IF, ISNUMBER, NA, OR, SUM, Text, guard, lift, r
 from ...data.bounds import FX_RATE
 from ...data.market import BOUNDS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import LINE_HEIGHT, put_label
+from . import LINE_HEIGHT, put_label, put_wide_note
 
 FORMATS = {"amount": "amount", "pct": "pct", "year": "year", "share_price": "share_price"}
 COVER_METRICS = ("revenue", "adjusted_net_income", "net_income", "breakeven_year", "profit_year")
@@ -42,7 +42,7 @@ def put_market_inputs(inputs, sh, row) -> int:
     editions = [t.edition(lang) for lang in ("en", "zh")]
     for est in data.market:
         put_label(sh, row, estimate_label(t, est, False), "label", [estimate_label(e, est, False) for e in editions],
-                  LABEL_WIDTH)
+                  sh.widths.get(LABEL_COL, LABEL_WIDTH))   # the Inputs tab's own label column
         unit = est.currency if est.unit in ("amount", "share_price") else t.unit_of(est.unit)
         sh.put(row, UNIT_COL, unit, "unit")
         cells = {"value": sh.put_input(row, FIRST_COL, est.value, FORMATS[est.unit], BOUNDS[est.unit])}
@@ -144,8 +144,9 @@ class MarketView:
         self.compared = len(flags)
         self.count_row = r
         self.MarketOutsideRange = self.book.define("MarketOutsideRange", self.outside)
-        sh.put(r + 1, LABEL_COL, t("market.note", last=tl.forecast[-1].code, inputs=t("tabs.inputs")), "note")
-        sh.put(r + 2, LABEL_COL, t("market.review_note"), "note")
+        put_wide_note(sh, r + 1, t("market.note", last=tl.forecast[-1].code, inputs=t("tabs.inputs")),
+                 [e("market.note", last=tl.forecast[-1].code, inputs=e("tabs.inputs")) for e in editions], 0, tl.last_col)
+        put_wide_note(sh, r + 2, t("market.review_note"), [e("market.review_note") for e in editions], 0, tl.last_col)
 
     def figures(self, est, scenarios, income):
         """(state, {scenario: Expr}): "compared" with each scenario's figure; "superseded" where the period is
@@ -193,9 +194,9 @@ def cover_market(cover, r, view) -> int:
         return r
     sh, t, scs = cover.sheet, cover.t, view.data.scenarios
     shown = [e for e in view.estimates if e.metric in COVER_METRICS and "position" in view.cells[e.id]]
-    sh.put(r, LABEL_COL, t("market.cover_section"), "section")
+    cover.section(r, t("market.cover_section"))
     r += 1
-    sh.heights[r] = 2 * LINE_HEIGHT
+    sh.heights[r] = 3 * LINE_HEIGHT   # 'Published (company currency)' in a Cover column
     sh.put(r, LABEL_COL, t("market.head_figure"), "head")
     heads = [t("market.published")] + [t.scenario(sc) for sc in scs] + [t("market.position")]
     for i, text in enumerate(heads):

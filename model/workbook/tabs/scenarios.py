@@ -6,7 +6,8 @@ from ...calc.formula import CHOOSE, IF, ISNUMBER, NA, SUM, Rng, Text, lift
 from ..layout import LineBlock
 from ...calc.lines import breakeven_lines, cagr, first_flagged, other_breakeven_lines, scenario_lines
 from ..timeline import LABEL_COL, UNIT_COL
-from . import scenario_table, title_rows
+from ...labels import LANGS
+from . import put_wide_note, scenario_table, title_rows
 from .market import MarketView
 from .arr import ArrView
 
@@ -42,6 +43,7 @@ class ScenariosTab:
                    "opening_ani": income.lines.cell("adjusted_net_income", op).ref(True, True),
                    **{f"season_{k}": c.ref(True, True) for k, c in income.season.items()}}   # scalars
         self.blocks = {}
+        sh.pack_end, sh.print_cols = row, tl.last_col   # print pack: the summary and the market's view, no notes
         for sc in scs:
             sh.put(row, LABEL_COL, t("scenarios.block", scenario=sc), "section")
             row += 1
@@ -71,8 +73,10 @@ class ScenariosTab:
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index,
                                                                skip=tl.spacer_col)
         sh.put(r - 1, UNIT_COL, inputs.Scenario, "calc_total", "text")
-        sh.put(r, LABEL_COL, t("scenarios.loss_note", period=op.code), "note")
-        sh.put(r + 1, LABEL_COL, t("scenarios.other_note"), "note")
+        editions = [t.edition(lang) for lang in LANGS]
+        put_wide_note(sh, r, t("scenarios.loss_note", period=op.code), [e("scenarios.loss_note", period=op.code)
+                                                                    for e in editions], 0, tl.last_col)
+        put_wide_note(sh, r + 1, t("scenarios.other_note"), [e("scenarios.other_note") for e in editions], 0, tl.last_col)
         self.BreakevenYear = book.define("BreakevenYear", self.selected[0])
         self.CumulativeLoss = book.define("CumulativeLossToBreakeven", self.selected[1])
         self.market.fill(sh, self, income)

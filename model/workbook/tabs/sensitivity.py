@@ -288,6 +288,7 @@ class SensitivityTab:
             t_rows.append(cells)
             r += 1
         sh.groups.append((group_first, row - 1))
+        sh.collapsed.append(group_first)   # the machinery below its summary: shown (and printed) when expanded
         first_t, last_t = tornado_top + 2, r - 1
         swing = Rng(sh.cell_at(first_t, col["swing"]), sh.cell_at(last_t, col["swing"]))
         tie = inputs.tol["amount"].ref(True, True)   # swings within the amount tolerance tie (two drivers of one

@@ -6,6 +6,8 @@ from ...calc.formula import ABS, AND, COUNT, INDEX, NA, NM, CountErrors, IF, ISN
 from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
+from .arr import arr_review_row
+from .flags import flag_rows
 
 
 def fails_if(cond, *known):
@@ -131,9 +133,7 @@ class ChecksTab:
         row += 1
         if units and data.compute:
             row = self.compute_rows(sh, data, tl, is_, inputs, tol, row, tab)
-        if benchmarks is not None:
-            row = self.review_rows(sh, tl, benchmarks, row)
-        row = self.arr_rows(sh, tl, getattr(scenarios, "arr", None), row, heading=benchmarks is None)
+        row = self.review_rows(sh, data, tl, inputs, scenarios, cash, tol, benchmarks, row)
 
         # Ties to the published figures
         if inputs.refs:
@@ -230,27 +230,28 @@ class ChecksTab:
         sh.groups.append((row - len(self.IMPLIED), row - 1))
         return row + 1
 
-    def review_rows(self, sh, tl, benchmarks, row) -> int:
-        """Review flags: assumptions outside the published range (Compute References tab). Shown here, not
-        counted in the master check: an assumption may sit outside a reference for a reason its rationale gives.
-        (A small function, to move into the Checks tab's review-flag section.)"""
+    def review_rows(self, sh, data, tl, inputs, scenarios, cash, tol, benchmarks, row) -> int:
+        """Review flags, not counted in the master check: with the compute build, assumptions outside the
+        published range (Compute References tab); the ARR bridge's (tabs/arr.py); the forecast's own
+        (tabs/flags.py). self.review counts them all (the Cover shows it)."""
         t = sh.book.t
         sh.put(row, LABEL_COL, t("checks.review"), "section")
         row += 1
-        sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
-        self.review = sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int")
-        sh.put(row, tl.note_col, t("checks.review_note"), "note")
-        return row + 1
-
-    def arr_rows(self, sh, tl, view, row, heading) -> int:
-        """Review flags: the ARR bridge's (tabs/arr.py), under the review section's heading."""
-        from .arr import arr_review_row
-        if view is None or not view.bridge:
-            return row + (0 if heading else 1)
-        if heading:
-            sh.put(row, LABEL_COL, sh.book.t("checks.review"), "section")
+        counts = []
+        if benchmarks is not None:
+            sh.put(row, LABEL_COL, t("checks.review_benchmarks", tab=benchmarks.sheet.name), "label")
+            counts.append(sh.put(row, UNIT_COL, benchmarks.flag_count.ref(), "calc", "int"))
+            sh.put(row, tl.note_col, t("checks.review_note"), "note")
             row += 1
-        return arr_review_row(self, sh, tl, view, row) + 1
+        view = getattr(scenarios, "arr", None)
+        if view is not None and view.bridge:   # the ARR bridge's (tabs/arr.py)
+            row = arr_review_row(self, sh, tl, view, row)
+            counts.append(self.arr_review)
+        row, flags = flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row)
+        counts.append(flags)
+        self.review = sh.put(row, LABEL_COL, t("checks.review_total"), "total_label") and sh.put(
+            row, UNIT_COL, SUM(*[c.ref() for c in counts]), "calc_total", "int")
+        return row + 2
 
     @staticmethod
     def valuation_rows(valuation, tol, check_row, last):

@@ -109,6 +109,7 @@ class CoverTab:
             (t("cover.adjusted_last", period=last.code, unit=unit),
              income.lines.cell("adjusted_net_income", last).ref(), "calc_left", "amount"),
         ] + self.claims_rows(claims, tabs) + [
+            (t("cover.review_flags", checks=tabs["checks"]), checks.review.ref(), "calc_left", "int"),
             (t("cover.master"), checks.MasterCheck, "status", "int"),
             (t("cover.status"), IF(checks.MasterCheck.eq(0), Text(t("cover.status_ok")),
                                    Text(t("cover.status_fail", checks=tabs["checks"]))), "status", "text"),

@@ -203,10 +203,11 @@ def test_a_filled_in_folder_builds_like_the_original(tmp_path, name, shape, sett
     filled = run("build", "--data", folder, "--out", tmp_path / "filled.xlsx")
     assert filled.returncode == 0, filled.stderr
     direct = run("build", "--data", source, "--out", tmp_path / "direct.xlsx")
-    # the scaffold has no claims.csv: the original's notes on claims left out (unit-build lines) are its own; a
+    # the scaffold has no claims.csv or thesis.csv: the original's notes on claims left out (unit-build lines) are its own; a
     # company without a balance sheet or a valuation keeps the scaffold's blank files, which the build notes
     summary = lambda res: [ln for ln in res.stdout.splitlines()[1:]  # noqa: E731
-                           if not ln.startswith(("note: claims.csv", "note: balance.csv", "note: valuation.csv"))]
+                           if not ln.startswith(("note: claims.csv", "note: thesis.csv", "note: balance.csv",
+                                                 "note: valuation.csv"))]
     assert summary(filled) == summary(direct)
     assert len(filled.stdout.splitlines()) > 5 and "Checks: OK" in filled.stdout
 

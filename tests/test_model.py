@@ -128,9 +128,9 @@ def test_no_typed_in_numbers_in_formulas(company):
     from model.calc.risk import HDR_CONSTANTS
     generator = {f"{c:g}" if isinstance(c, float) else str(c) for c in HDR_CONSTANTS}
     for cell, f in formulas(company[1]):
-        # a sentence shows a fraction as a percentage: FIXED(x*100,d)&"%" (words.percent), a display
+        # a sentence shows a fraction as a percentage: FIXED(ROUND(x*100,d),d)&"%" (words.percent), a display
         # conversion and not an assumption; nothing else may type 100
-        bare = re.sub(r"\*100,(\d+)\)&\"\"", ")", REF.sub("R", strip_strings(f)))
+        bare = re.sub(r'\*100(?=,\d+\),\d+\)&"")', "", REF.sub("R", strip_strings(f)))
         numbers = set(re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?", bare))
         # the Trials tab's draws: the published HDR generator's own constants, and nothing else
         allowed = {"0", "1"} | (generator if cell.sheet.tab == "trials" else set())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ...calc.formula import FIXED, IF, ISNUMBER, SUBSTITUTE, Expr, Text, lift
+from ...calc.formula import FIXED, IF, ISNUMBER, ROUND, SUBSTITUTE, Expr, Text, lift
 
 PLACEHOLDER = re.compile(r"\{(\w+\*?)\}")   # {name}, or {name*} (a list: thesis.csv)
 
@@ -30,13 +30,13 @@ def number(x, decimals: int = 1) -> Expr:
     """A figure as a sentence shows it: rounded to `decimals`, with thousands separators (3,202.9); a text
     (n/a) as it is."""
     x = lift(x)
-    return IF(ISNUMBER(x), FIXED(x, decimals), x)
+    return IF(ISNUMBER(x), FIXED(ROUND(x, decimals), decimals), x)   # ROUND first: Gnumeric's FIXED rounds 255.15 down
 
 
 def percent(x, decimals: int = 0) -> Expr:
     """A fraction as a percentage in a sentence (0.853 -> 85%); a text as it is."""
     x = lift(x)
-    return IF(ISNUMBER(x), FIXED(x * 100, decimals).cat(Text("%")), x)
+    return IF(ISNUMBER(x), FIXED(ROUND(x * 100, decimals), decimals).cat(Text("%")), x)
 
 
 def year(x) -> Expr:

@@ -641,18 +641,32 @@ def test_unit_build_grid_equals_the_rebuilt_model(sc):
     revenue drivers (token, customer and any other segment's growth) and that column's on the R&D
     drivers (training cost per generation, research compute, headcount, the rest): breakeven year,
     final-year margin, lowest cash and funding need. The grid's forecasts share the lines a shift does
-    not move, so this is what shows that the sharing reads only lines that truly stay put."""
+    not move, so this is what shows that the sharing reads only lines that truly stay put. The financing
+    is the selected scenario's (Cash & Funding's ev_<id>_converts): a convertible bond converts or is
+    repaid as selected, so the rebuilt model has that outcome pinned (a conversion price its own DCF
+    test cannot cross) — in bull, a +2 growth step with a -2 R&D step would otherwise convert the
+    September 2026 bond and skip its RMB 20.14bn repayment in FY2027."""
+    import dataclasses
     from model.workbook.tabs.sensitivity import SIDE, revenue_drivers, rnd_drivers
     from test_analysis import shifted
     data = load(ZHIPU_UNITS)
-    tab = build_book(data, sc).tabs["sensitivity"]
+    book = build_book(data, sc)
+    tab = book.tabs["sensitivity"]
+    held = {ev.id: book.tabs["cash"].scalars[f"ev_{ev.id}_converts"].result()
+            for ev in data.events if f"ev_{ev.id}_converts" in book.tabs["cash"].scalars}
+    assert held   # the shipped data has a convertible bond: the pinning below is exercised
+
+    def as_selected(d):   # each bond's conversion price at -inf (converts) or +inf (repaid), as selected
+        d.events = [dataclasses.replace(ev, conversion_price=-1e15 if held[ev.id] else 1e15) if ev.id in held else ev
+                    for ev in d.events]
+        return d
     g, c = data.sensitivity["growth_step"], data.sensitivity["cost_growth_step"]
     last = FY(data.forecast_years[-1])
     lowest = set()
     for i in range(2 * SIDE + 1):
         for j in range(2 * SIDE + 1):
-            want = build_book(shifted(data, sc, {**{d: (i - SIDE) * g for d in revenue_drivers(data)},
-                                                 **{d: (j - SIDE) * c for d in rnd_drivers(data)}}), sc)
+            want = build_book(as_selected(shifted(data, sc, {**{d: (i - SIDE) * g for d in revenue_drivers(data)},
+                                                            **{d: (j - SIDE) * c for d in rnd_drivers(data)}})), sc)
             blk = want.tabs["scenarios"].blocks[sc]
             margin = blk.cell("adjusted_net_income", last).result() / blk.cell("revenue", last).result()
             assert tab.grid[0][i][j].result() == want.names["BreakevenYear"].result(), (i, j)

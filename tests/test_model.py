@@ -101,7 +101,10 @@ def test_bull_case_breaks_even_and_base_does_not(book):
 PORTABLE = {"SUM", "IF", "INDEX", "MATCH", "MIN", "MAX", "ABS", "AND", "OR", "ISNUMBER", "ISERROR", "ISERR", "NA", "IFERROR",
             "SUMPRODUCT", "CHOOSE", "COUNT", "ROWS", "COLUMNS", "ROUND",
             # the Monte Carlo's (Excel 2007 and earlier: no _xlfn. prefix): the generator, the distributions, the counts
-            "MOD", "SQRT", "TAN", "ATAN2", "PI", "COUNTIFS", "PERCENTILE", "CORREL"}
+            "MOD", "SQRT", "TAN", "ATAN2", "PI", "COUNTIFS", "PERCENTILE", "CORREL",
+            # the Cover's sentences (text functions of Excel 2007 and earlier; FIXED's separators follow the
+            # machine's locale in Excel, as they do in LibreOffice)
+            "SUBSTITUTE", "FIXED"}
 REF = re.compile(r"(?<![A-Za-z0-9_])(\$?)([A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
 
 
@@ -125,7 +128,9 @@ def test_no_typed_in_numbers_in_formulas(company):
     from model.calc.risk import HDR_CONSTANTS
     generator = {f"{c:g}" if isinstance(c, float) else str(c) for c in HDR_CONSTANTS}
     for cell, f in formulas(company[1]):
-        bare = REF.sub("R", strip_strings(f))
+        # a sentence shows a fraction as a percentage: FIXED(x*100,d)&"%" (words.percent), a display
+        # conversion and not an assumption; nothing else may type 100
+        bare = re.sub(r"\*100,(\d+)\)&\"\"", ")", REF.sub("R", strip_strings(f)))
         numbers = set(re.findall(r"(?<![A-Za-z_])\d+(?:\.\d+)?", bare))
         # the Trials tab's draws: the published HDR generator's own constants, and nothing else
         allowed = {"0", "1"} | (generator if cell.sheet.tab == "trials" else set())

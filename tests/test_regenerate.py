@@ -399,12 +399,17 @@ def test_a_second_company_with_spaced_scenario_names_and_one_rnd_line(tmp_path):
     res = run("build", "--data", MERIDIAN, "--out", out)
     assert res.returncode == 0, res.stderr
     assert "kept     Asm_price_war_rnd_growth  R&D growth  FY2028E  price war: 33% (data 8%)" in res.stdout
-    assert "decides how R&D is forecast" in res.stdout and "2 kept, 1 dropped" in res.stdout
-    assert named(out, "Asm_price_war_rnd_growth")[5] == 0.33 and named(out, "Act_rnd_compute")[1] == 4.0
+    # compute entered for the base year, or for an earlier year (its share of R&D would be carried to the base
+    # year), would split R&D, which this company forecasts as one line: both are dropped, saying why
+    assert "1 kept, 2 dropped" in res.stdout
+    assert "dropped  Act_rnd_compute  of which compute  FY2023A: 4; compute for FY2023 decides how R&D is forecast " \
+           "(split or not, its share of R&D carried to FY2025)" in res.stdout
+    assert "dropped  Act_rnd_compute  of which compute  FY2025A: 9; compute for FY2025 decides" in res.stdout
+    assert named(out, "Asm_price_war_rnd_growth")[5] == 0.33 and named(out, "Act_rnd_compute")[1] is None
     data = data_copy(tmp_path, MERIDIAN)
     assert run("edits", out, "--data", data, "--apply").returncode == 0
     assert "price war,rnd_growth,-16%,,21.4774%,21.4774%,,33%,6%," in (data / "assumptions.csv").read_text(encoding="utf-8")
-    assert load(data).actual("rnd_compute", load(data).full_years[1]) == 4.0
+    assert load(data).actual("rnd_compute", load(data).full_years[1]) is None
 
 
 def test_analysis_inputs_survive_a_rebuild_and_apply_to_their_files(built, tmp_path):

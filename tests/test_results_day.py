@@ -1,7 +1,7 @@
 """Results day, end to end (issue 11): a workbook built from the January 2026 data (actuals to
 1H2025) and edited in LibreOffice as a user would is rebuilt with today's data (FY2025 and 1H2026
 actuals, the 2026 funding events). The edits of periods still forecast are kept (but where the new data
-re-forecast the same value: the data file wins, with a message), those of periods actuals replaced
+re-forecast the same value: a conflict the user decides on the Review tab), those of periods actuals replaced
 (2H2025, 1H2026) and of a year now shown in halves (FY2027) reported as dropped with the reason,
 `diff OLD NEW` shows the update per scenario, and LibreOffice
 recalculates the rebuilt workbook with no mismatch and no error value."""
@@ -59,14 +59,15 @@ def test_the_rebuild_keeps_forecast_edits_and_drops_the_replaced_year(rolled):
     res, _, user = rolled
     assert res.returncode == 0, res.stderr
     out = res.stdout
-    assert "Edits in zhipu_model.xlsx: 3 kept, 4 dropped" in out
+    assert "Edits in zhipu_model.xlsx: 3 kept, 3 dropped, 1 to decide on the Review tab" in out
     # edits of periods still forecast whose values the new data leave as they were are kept, in their own years
     assert "kept     Asm_bull_adjustments  Non-IFRS adjustments (assumed amount)  FY2028E  bull: 3 (data 2.5)" in out
     assert "kept     Asm_bull_other_opex_growth  Other operating costs growth  FY2028E  bull: 20% (data 10%)" in out
     assert "kept     Asm_bear_adjustments  Non-IFRS adjustments (assumed amount)  FY2030E  bear: 5 (data 4)" in out
-    # a value the results day re-forecast: the data file wins, and the message says so
-    assert ("dropped  Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2028E  base: 800%; the data files "
-            "changed it from 80% to 45% since the workbook was built: the data file wins") in out
+    # a value the results day re-forecast: the data file's value stands until the user decides on the Review tab
+    assert ("decide   Asm_base_growth_cloud  Revenue growth — Cloud / MaaS  FY2028E  base: 800%; the data files "
+            "changed it from 80% to 45% since the workbook was built: the data file's value stands until you choose "
+            "on the Review tab") in out
     # 2H2025 (the rest of FY2025) and 1H2026: actuals replaced them; FY2027 now runs in halves
     lines = out.splitlines()
     for name, why in (("Asm_base_growth_onprem", "  base: 90%; 2H2025 is now an actual year (FY2025 actuals are in the data)"),

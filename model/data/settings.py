@@ -20,6 +20,12 @@ OLD_SENSITIVITY = ("margin_step",)  # no longer used (the tornado has one relati
 # Check tolerances: key -> (unit, default). Optional in company.toml; labels: model/labels tolerances.<key>.
 TOLERANCES = {"share_sum": ("pct", 0.001), "amount": ("amount", 0.0001), "segment_margin": ("pct", 0.005),
               "nm_ratio": ("pct", 10.0)}   # nm_ratio: a ratio above 1,000% in size reads n.m.
+# the review flags' bands (Checks): the largest fall and rise of a forecast part on the part before, and a
+# loss counted large as a share of that period's revenue
+BANDS = {"band_revenue_fall": ("pct", 0.10), "band_revenue_rise": ("pct", 3.00), "band_cost_fall": ("pct", 0.15),
+         "band_cost_rise": ("pct", 3.00), "band_rnd_fall": ("pct", 0.15), "band_rnd_rise": ("pct", 1.00),
+         "band_large_loss": ("pct", 0.50)}
+TOLERANCES |= BANDS
 REQUIRED_SETTINGS = ("name", "currency", "unit", "fiscal_year_end", "as_of", "forecast_end", "segments")
 EDITIONS = tuple(lang for lang in LANGS if lang != "en")   # the non-English editions (model/labels)
 
@@ -53,7 +59,7 @@ SCENARIO_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _-]{0,30}")     # shown in the d
 
 def used_tolerances(data) -> list[str]:
     """Tolerances the Checks tab uses: the segment ones only with two or more segments."""
-    return ["amount", "nm_ratio"] if data.single_segment else list(TOLERANCES)
+    return ["amount", "nm_ratio", *BANDS] if data.single_segment else list(TOLERANCES)
 
 def segment_problem(seg: dict, earlier_keys: list) -> str | None:
     """What is wrong with one [[segments]] table, or None."""

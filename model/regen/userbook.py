@@ -193,9 +193,12 @@ def read_user_book(path, data=None) -> UserBook:
             book.notes.append(f"input block {name} no longer points at cells (deleted?); nothing carried over from it")
             continue
         record = meta.blocks.get(name) if meta else rebuilt.get(name)
-        by_offset, by_head = {}, {}
+        by_offset, by_head, spanned = {}, {}, set()
         if record and record.get("heads") and any(record["heads"]) and name != "ReferenceFigures":
             by_head = {h: Slot.from_token(tok) for h, (*_, tok, _) in zip(record["heads"], record["cells"])}
+            spanned = set(record.get("columns", ()))   # a column a build of the data has but no input in:
+            # an FY sum beside its halves, an annual driver's halves -- no slot; a period the data no longer
+            # spans is read from the name, so that a rebuild says what became of it
         elif record and record["shape"] == [len(grid), len(grid[0])]:
             by_offset = {(r, c): Slot.from_token(tok) for r, c, tok, _ in record["cells"]}
         if sheet not in headers:
@@ -207,8 +210,10 @@ def read_user_book(path, data=None) -> UserBook:
                     slot = by_offset.get((r, c))
                 else:
                     period = period_at(headers[sheet], cell.row - 1, cell.column - 1)
-                    slot = by_head.get("".join(period)) if by_head and period else None
-                    slot = slot or _slot_from_name(name, period, ws, cell.row - 1, c, data)
+                    head = "".join(period) if period else ""
+                    slot = by_head.get(head) if by_head and period else None
+                    if slot is None and head not in spanned:
+                        slot = _slot_from_name(name, period, ws, cell.row - 1, c, data)
                 address = f"{sheet}!{cell.coordinate}"
                 if slot is not None:
                     inputs_at[(sheet, cell.row - 1, cell.column - 1)] = slot.token()

@@ -118,8 +118,9 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
 
 def blocks_of(data: Dataset) -> dict:
     """The input blocks a build of `data` names (as record.input_blocks, each with "heads": the period
-    header over each cell, FY2027E, or ""): what a workbook without a build record is read against, so
-    that every family of input names is known from the tabs that name them (Inputs, Peers ...)."""
+    header over each cell, FY2027E, or "", and "columns": the header over each column of the block, inputs
+    or not, such as an FY sum beside its halves): what a workbook without a build record is read against,
+    so that every family of input names is known from the tabs that name them (Inputs, Peers ...)."""
     book = build_book(data)
     blocks = input_blocks(book, input_slots(book.tabs["inputs"]), data)
     heads = {}
@@ -131,5 +132,7 @@ def blocks_of(data: Dataset) -> dict:
         keys = [column_key(heads[first.sheet.name], first.row + r, first.col + c) for r, c, _, _ in block["cells"]]
         block["heads"] = [k if tok.split("|")[3] and not k.startswith("#") else "" for k, (*_, tok, _) in
                           zip(keys, block["cells"])]
+        block["columns"] = [column_key(heads[first.sheet.name], first.row, first.col + c)
+                            for c in range(block["shape"][1])]
     return blocks
 

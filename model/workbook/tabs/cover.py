@@ -119,7 +119,7 @@ class CoverTab:
             sh.put(r, LABEL_COL, label, "label")
             sh.put(r, 1, expr, role, fmt)
             if expr is scenarios.CumulativeLoss:   # the periods it counts: from the opening cash date
-                self.loss_spans["selected"] = sh.put(r, 2, self.loss_span(scenarios.BreakevenYear, tl), "note", "text")
+                self.loss_spans["selected"] = sh.put(r, 2, self.loss_span(scenarios.BreakevenYear, tl, income.headers), "note", "text")
             elif expr is cash.FundingNeed:
                 sh.put(r, 2, basis, "note", "text")
             elif expr is cash.LowestCash:   # and the year it falls to
@@ -192,14 +192,15 @@ class CoverTab:
         """The opening cash date (30 Jun 2026): the end of the period the cash balance is given for."""
         return self.t.date(*period_end_date(op, parse_year_end(str(self.data.company["fiscal_year_end"]))))
 
-    def loss_span(self, breakeven, tl):
+    def loss_span(self, breakeven, tl, headers):
         """The periods the cumulative loss counts, by formula: from the opening cash date (2H2026 after a
         1H2026 opening, else the first forecast year) to the year before breakeven, or to the last year
-        and then a lower bound."""
+        and then a lower bound. `headers`: the Income Statement's period header cells (the fiscal years)."""
         t, first, last = self.t, tl.forecast[0], tl.forecast[-1]
+        first_year = headers[first].ref(True, True)
         start = tl.stub.rest().code if tl.stub else first.code
         end = breakeven - 1
-        to_end = IF(end.lt(first.year), Text("–"), IF(end.eq(first.year), Text(start),
+        to_end = IF(end.lt(first_year), Text("–"), IF(end.eq(first_year), Text(start),
                                                           sentence(t.raw("cover.span"), start=start, end=year(end))))
         return IF(ISNUMBER(breakeven), to_end, Text(t("cover.span_lower", start=start, end=last.code)))
 

@@ -5,25 +5,18 @@ than its stated band (at the run rate where the parts differ in length; a season
 pattern: its second part over the pattern); a first profit right after a large
 loss (adjusted net income turning positive after a loss larger than the stated share of that period's
 revenue); and a total labelled positive that reads negative (the cumulative loss, the funding need). The
-bands are cells of the section; the count of raised flags shows on the Cover."""
+bands are tolerances on Inputs (company.toml [tolerances]); the count of raised flags shows on the Cover."""
 from __future__ import annotations
 
 from ...calc.formula import AND, IF, OR, SUM, Rng
 from ..timeline import LABEL_COL, UNIT_COL
 
-# the stated bands: the largest fall and rise from the part before, and a large loss as a share of revenue
-BANDS = [("band_revenue_fall", -0.10), ("band_revenue_rise", 3.00), ("band_cost_fall", -0.15),
-         ("band_cost_rise", 3.00), ("band_rnd_fall", -0.15), ("band_rnd_rise", 1.00), ("band_large_loss", 0.50)]
 
 
 def flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row) -> tuple[int, object]:
     """Write the review flags from `row`; return the next free row and the cell counting the raised flags."""
     t = sh.book.t
-    band = {}
-    for key, value in BANDS:
-        sh.put(row, LABEL_COL, t(f"flags.{key}"), "label")
-        band[key] = sh.put(row, UNIT_COL, value, "calc", "pct").ref(True, True)
-        row += 1
+    band = tol   # the bands are tolerances on Inputs (data.settings.BANDS): falls as their size
     counts = []
 
     def flag_row(key, cells_by_period, **fill):
@@ -60,7 +53,7 @@ def flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row) -> tuple[int, obj
                                  ("rnd", lambda q: b.at("rnd", q))):
                 now, before = rate(p, figure)
                 change = now / before - 1   # only where the part before is above 0: AND would evaluate it at 0 too
-                out.append(IF(before.gt(0), IF(OR(change.lt(band[f"band_{name}_fall"]),
+                out.append(IF(before.gt(0), IF(OR(change.lt(-band[f"band_{name}_fall"]),
                                                   change.gt(band[f"band_{name}_rise"])), 1, 0), 0))
             return IF(OR(*out), 1, 0)
         flag_row("part_moves", {p: moves(p) for p in tl.forecast_parts}, scenario=sc)

@@ -3,7 +3,7 @@ its verdict under its own conditions â€” per scenario where it depends on one â€
 built by formula from the figures of the claims that test it. The claims follow as the appendix."""
 from __future__ import annotations
 
-from ...calc.formula import IF, OR, SUM, Num, Rng, Text
+from ...calc.formula import AND, IF, OR, SUM, Rng, Text
 from ...data.claims import PER_SCENARIO
 from ...data.thesis import PLACEHOLDER
 from ..timeline import LABEL_COL
@@ -66,7 +66,8 @@ class Scorecard:
         # the count the Cover shows: the verdicts of the thesis (each thesis once), not of the claims below
         counts = {key: SUM(*(IF(c.ref().eq(Text(self.word[key])), 1, 0) for c in main))
                   for key in ("holds", "fails", "open")}
-        counts["part"] = Num(len(main)) - counts["holds"] - counts["fails"] - counts["open"]
+        counts["part"] = SUM(*(IF(AND(*(c.ref().ne(Text(self.word[k])) for k in ("holds", "fails", "open"))), 1, 0)
+                               for c in main))   # any other verdict: holds in part, in n of m scenarios
         sh.put(r, LABEL_COL, t("claims.thesis_count_label"), "total_label")
         self.count_cell = sh.put(r, VERDICT_SPAN[0], sentence(t.raw("claims.thesis_count"), **counts,
                                                               total=str(len(main))), "calc_left")
@@ -141,10 +142,10 @@ class Scorecard:
         w = {k: Text(v) for k, v in self.word.items()}
         count = lambda key: SUM(*(IF(c.ref().eq(w[key]), 1, 0) for c in cells)) if len(cells) > 1 else \
             IF(cells[0].ref().eq(w[key]), 1, 0)  # noqa: E731
-        m = len(cells)
-        holds, fails, open_ = count("holds"), count("fails"), count("open")
-        some = sentence(self.t.raw("claims.thesis_some"), n=holds, m=str(m))
-        return IF(holds.eq(m), w["holds"], IF(fails.eq(m), w["fails"], IF(open_.eq(m), w["open"],
+        other = lambda key: SUM(*(IF(c.ref().ne(w[key]), 1, 0) for c in cells))  # noqa: E731  (0: every one is key)
+        holds, fails = count("holds"), count("fails")
+        some = sentence(self.t.raw("claims.thesis_some"), n=holds, m=str(len(cells)))
+        return IF(other("holds").eq(0), w["holds"], IF(other("fails").eq(0), w["fails"], IF(other("open").eq(0), w["open"],
                                                                            IF(holds.eq(0), IF(fails.gt(0), w["fails"], w["open"]), some))))
 
     # --- the evidence ---

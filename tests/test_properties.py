@@ -94,6 +94,8 @@ def companies(draw):
         actuals["rnd_compute", p] = typed(rnd * draw(st.floats(0, 1))) if with_compute else None
         actuals["selling_marketing", p] = optional(False, amount(0, 1e4))
         adjusted = optional(at_base, amount(-5e4, 1e4))
+        if at_base:   # other operating costs, net (gross profit - R&D - adjusted net income) start as a cost: as a net
+            adjusted = min(adjusted, typed(rev - cost - rnd - 1))   # income other_opex_growth could never cross zero
         actuals["adjusted_net_income", p] = adjusted
         actuals["net_income", p] = typed(adjusted - draw(amount(0, 100))) if adjusted is not None and (
             p == stub or draw(st.booleans())) else None

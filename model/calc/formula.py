@@ -417,12 +417,12 @@ def _count_errors(rng, gaps=True):
     return float(n)
 
 
-def _and(*args):
-    return all(num(a.value()) for a in args)
+def _and(*args):   # every argument evaluated, as the engines do: an error in any one is the result
+    return all([num(a.value()) for a in args])
 
 
 def _or(*args):
-    return any(num(a.value()) for a in args)
+    return any([num(a.value()) for a in args])
 
 
 def _iferror(x, alt):

@@ -99,15 +99,23 @@ def load_company(folder: Path, problems: Problems) -> dict:
         problem("fiscal_year_end", f"fiscal_year_end {year_end!r} is not a month-day such as \"12-31\" or \"03-31\""
                 + (" (a year end on 29 February moves with leap years: write \"02-28\", the last day of "
                    "February every year)" if str(year_end).strip() in ("02-29", "2-29") else ""))
-    as_of = company.get("as_of")
-    if as_of not in (None, "") and not (isinstance(as_of, datetime.date) or valid_date(str(as_of))):
-        problem("as_of", f'as_of must be a date such as "2026-01-28", found {as_of!r}')
     split = company.get("split_years")
     if "split_years" in company and (not isinstance(split, int) or isinstance(split, bool) or not 1 <= split <= MAX_FORECAST_YEARS):
         problem("split_years", f"split_years must be a whole number of years from 1 to {MAX_FORECAST_YEARS} (the forecast "
                                f"years shown in two parts, 1H | 2H | FY), found {split!r}")
         company.pop("split_years")
     structural = Problems()
+    as_of = company.get("as_of")   # read by every file dated against it: a date, or the load stops here
+    if as_of not in (None, ""):
+        date = as_of if type(as_of) is datetime.date else (
+            datetime.date.fromisoformat(as_of) if isinstance(as_of, str) and valid_date(as_of) else None)
+        if date is None:
+            structural.append(DataError(path, f'as_of must be a date such as "2026-01-28" (the date of the latest data '
+                                        f'used), found {as_of!r}' if not isinstance(as_of, datetime.datetime) else
+                                        f'as_of must be a date without a time, such as 2026-01-28, found {as_of}',
+                                        toml_line(text, "as_of"), "as_of"))
+        else:
+            company["as_of"] = date
     end = company.get("forecast_end")
     if "forecast_end" in company and (not isinstance(end, int) or isinstance(end, bool) or not 1900 < end < 2200):
         structural.append(DataError(path, f"forecast_end must be a year such as 2030, found {end!r}",
@@ -137,8 +145,9 @@ def load_company(folder: Path, problems: Problems) -> dict:
             problem(key, f"tolerance {key} must be a non-negative number, found {value!r}")
             tol[key] = default   # so that the other files are checked as usual meanwhile
     problems.extend(structural)
-    if structural or "forecast_end" not in company or segs is None or not parse_year_end(str(year_end or "")):
-        problems.raise_if_any()  # the other files cannot be read without these (periods end by the year end)
+    if (structural or "forecast_end" not in company or segs is None or not parse_year_end(str(year_end or ""))
+            or not isinstance(company.get("as_of"), datetime.date)):
+        problems.raise_if_any()  # the other files cannot be read without these (periods end by the year end, dates by as_of)
     return company
 
 def load_sensitivity(folder: Path, company: dict) -> dict[str, float]:

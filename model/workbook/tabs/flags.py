@@ -52,8 +52,9 @@ def flag_rows(sh, data, tl, inputs, scenarios, cash, tol, row) -> tuple[int, obj
             for name, figure in (("revenue", revenue), ("cost", cost),
                                  ("rnd", lambda q: b.at("rnd", q))):
                 now, before = rate(p, figure)
-                change = now / before - 1
-                out.append(AND(before.gt(0), OR(change.lt(-band[f"band_{name}_fall"]), change.gt(band[f"band_{name}_rise"]))))
+                change = now / before - 1   # only where the part before is above 0: AND would evaluate it at 0 too
+                out.append(IF(before.gt(0), IF(OR(change.lt(-band[f"band_{name}_fall"]),
+                                                  change.gt(band[f"band_{name}_rise"])), 1, 0), 0))
             return IF(OR(*out), 1, 0)
         flag_row("part_moves", {p: moves(p) for p in tl.forecast_parts}, scenario=sc)
 

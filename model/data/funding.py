@@ -61,7 +61,8 @@ def load_funding(folder: Path, data: Dataset, problems: Problems) -> dict[str, F
             if item != "share_price":
                 raise DataError(path, f"{item} takes no date: the date goes with a market price (share_price)", n, "date")
             date = read_date(r["date"], path, n, "date")
-            if date > datetime.date.fromisoformat(str(data.company["as_of"])):
+            as_of = data.company.get("as_of")   # not a date: company.toml's own problem (required) is listed
+            if isinstance(as_of, datetime.date) and date > as_of:
                 raise DataError(path, f"the share price is quoted on {date}, after as_of {data.company['as_of']}", n,
                                 "date")
         out[item] = Funding(value, period, r.get("unit", ""), r.get("source", ""), r.get("note", ""),

@@ -97,7 +97,7 @@ def load_market(folder: Path, data, sources: set[str]) -> list[Estimate]:
     _, rows = read_csv(path, COLUMNS[:6], COLUMNS[6:])
     currency = str(data.company["currency"])
     as_of = data.company.get("as_of")
-    as_of = as_of if isinstance(as_of, datetime.date) else datetime.date.fromisoformat(str(as_of))
+    as_of = as_of if isinstance(as_of, datetime.date) else None   # None: company.toml's problem is listed
     out, where = [], {}
     for n, r in rows:
         eid = r["id"]
@@ -111,7 +111,7 @@ def load_market(folder: Path, data, sources: set[str]) -> list[Estimate]:
             raise DataError(path, "the broker is empty: who publishes the figure (a broker, a consensus, the company)",
                             n, "broker")
         date = read_date(r["date"], path, n, "date") if r.get("date") else None
-        if date is not None and date > as_of:
+        if date is not None and as_of is not None and date > as_of:
             raise DataError(path, f"{date} is after as_of {as_of} in company.toml (the date of the latest data used)",
                             n, "date")
         metric = r["metric"]

@@ -145,8 +145,7 @@ def load_company(folder: Path, problems: Problems) -> dict:
             problem(key, f"tolerance {key} must be a non-negative number, found {value!r}")
             tol[key] = default   # so that the other files are checked as usual meanwhile
     problems.extend(structural)
-    if (structural or "forecast_end" not in company or segs is None or not parse_year_end(str(year_end or ""))
-            or not isinstance(company.get("as_of"), datetime.date)):
+    if structural or "forecast_end" not in company or segs is None or not parse_year_end(str(year_end or "")):
         problems.raise_if_any()  # the other files cannot be read without these (periods end by the year end, dates by as_of)
     return company
 

@@ -117,9 +117,9 @@ def load_valuation(folder: Path, data: Dataset, sources: set[str], problems: Pro
     if out[("terminal_growth", "")].value >= out[("discount_rate", "")].value:
         problems.append(DataError(path, "terminal_growth must be below discount_rate (a perpetuity grows more slowly "
                                   "than its discount rate)", where.get(("terminal_growth", "")), "value"))
-    as_of = datetime.date.fromisoformat(str(data.company["as_of"]))
+    as_of = data.company.get("as_of")   # not a date: company.toml's own problem (required) is listed
     for key, fig in out.items():
-        if fig.date and fig.date > as_of:
+        if fig.date and isinstance(as_of, datetime.date) and fig.date > as_of:
             problems.append(DataError(path, f"{key[0]} is dated {fig.date}, after as_of {as_of}", where[key], "date"))
     shares = [k for k in ("shares_outstanding", "unit_millions") if k not in data.funding]
     if shares:

@@ -291,3 +291,13 @@ def assert_hand_forecast(data, sc, book):
     assert book.names["BreakevenYear"].result() == be
     assert book.names["CumulativeLossToBreakeven"].result() == pytest.approx(loss, rel=1e-12)
     return be
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _collect_after_module():
+    """Free each test module's workbooks when it ends: a built workbook is one large graph of objects with
+    cycles (cells, sheets, book), which the collector's rare full passes would otherwise leave for long
+    enough to add up over the suite's hundreds of builds."""
+    yield
+    import gc
+    gc.collect()

@@ -628,7 +628,7 @@ def test_claims_on_unit_lines_are_left_out_without_the_unit_build(tmp_path):
 
 # The unit build's own API and unit-cost claims (u_variable_share, u_unit_cost): the shipped data retired them
 # when the compute build replaced the fixed serving share; a company on the unit build alone may still write them.
-UNIT_CLAIMS = """API25U,API marginal cost < 15%: inference cost per token / price FY2025 (unit build),API调用的边际成本仅占收入15%以下,15%,pct,value,u_variable_share,FY2025,at_most,0,"The unit build's marginal cost: inference cost per million tokens over the price per million tokens (Unit Economics). It rests on the assumed share of the cloud segment's cost that is fixed serving capacity (80% in FY2025, operating.csv; not disclosed): 16.2% under it, just above 15%; a fixed share of 81.5% or more would meet the claim",note,API,assumption,,,yes,API 边际成本 < 15%：FY2025 单位Token推理成本 / 价格（单位经济模型）,单位经济模型的边际成本：每百万Token推理成本除以每百万Token价格（单位经济页）。取决于云端成本中固定推理算力的假设占比（FY2025 为 80%，operating.csv；未披露）：在此假设下为 16.2%，略高于 15%；固定占比达 81.5% 或以上即符合该表述,,
+ZHIPU_UNIT_CLAIMS = """API25U,API marginal cost < 15%: inference cost per token / price FY2025 (unit build),API调用的边际成本仅占收入15%以下,15%,pct,value,u_variable_share,FY2025,at_most,0,"The unit build's marginal cost: inference cost per million tokens over the price per million tokens (Unit Economics). It rests on the assumed share of the cloud segment's cost that is fixed serving capacity (80% in FY2025, operating.csv; not disclosed): 16.2% under it, just above 15%; a fixed share of 81.5% or more would meet the claim",note,API,assumption,,,yes,API 边际成本 < 15%：FY2025 单位Token推理成本 / 价格（单位经济模型）,单位经济模型的边际成本：每百万Token推理成本除以每百万Token价格（单位经济页）。取决于云端成本中固定推理算力的假设占比（FY2025 为 80%，operating.csv；未披露）：在此假设下为 16.2%，略高于 15%；固定占比达 81.5% 或以上即符合该表述,,
 UNITU,Unit cost keeps falling with scale: inference cost per million tokens FY2025 / FY2024 (unit build),随着用户规模扩大，单位成本将持续下降,1,x,multiple,u_unit_cost,FY2024;FY2025,at_most,0,"The unit build's cost per token (Unit Economics) fell to 0.37x as tokens per day grew about 4.4x; both years' token volumes and the fixed serving share are assumptions (operating.csv), so this illustrates the claim, it does not corroborate it. The margin proxy in the row above points the other way because it includes fixed serving capacity",note,UNIT,assumption,,,,单位成本随规模持续下降：FY2025 / FY2024 每百万Token推理成本（单位经济模型）,单位经济模型的单位Token成本（单位经济页）在日均Token增长约 4.4 倍的同时降至 0.37 倍；两年的Token量与固定推理算力占比均为假设（operating.csv），故仅为示意，并非印证。上一行的毛利率替代指标方向相反，因其包含固定推理算力,,
 """
 
@@ -638,7 +638,7 @@ def test_zhipu_marginal_cost_claims_under_the_unit_build(tmp_path):
     # inference per token over price = 20% x 81.1% = 16.2%, above the note's 15% under these assumptions
     folder = copy_folder(ZHIPU_UNIT_ONLY, tmp_path / "zhipu")
     with open(folder / "claims.csv", "a", encoding="utf-8") as f:
-        f.write(UNIT_CLAIMS)
+        f.write(ZHIPU_UNIT_CLAIMS)
     tab = build_book(load(folder)).tabs["claims"]
     assert tab.rows["API25U"][1].result() == pytest.approx(0.2 * (1 - 0.189), abs=2e-4)
     assert tab.verdicts["API"].result() == "differs under assumptions"

@@ -119,9 +119,10 @@ def test_ratios_by_hand(book):
     assert value(book, "zhipu", "revenue", "fy") == pytest.approx(7.24334)
     assert value(book, "zhipu", "revenue_growth", "interim") == pytest.approx(9.539 / 1.90877 - 1)
     # Zhipu's value today: no quote in its data, so the September 2026 placing's net proceeds per new share (HK$
-    # 15,683.01m / 21.965m = HK$714) at 0.92 RMB per HK$, over the shares, cash and debt its Cash & Funding tab counts
+    # 15,665.19m net of estimated fees, events.csv, / 21.965m = HK$713.2; HK$714 gross) at 0.92 RMB per HK$, over
+    # the shares, cash and debt its Cash & Funding tab counts
     scalars = {k: c.result() for k, c in book.tabs["cash"].scalars.items()}
-    cap = scalars["shares_today"] * (156.8301 * 100 / 21.965) * 0.92 / 100
+    cap = scalars["shares_today"] * (156.6519 * 100 / 21.965) * 0.92 / 100
     assert value(book, "zhipu", "market_cap", "today") == pytest.approx(cap)
     ev = cap + scalars["debt_today"] - scalars["cash_today"]
     assert value(book, "zhipu", "ev_sales", "fy") == pytest.approx(ev / 7.24334)

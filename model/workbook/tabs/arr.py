@@ -14,8 +14,8 @@ from ...data.arr import BAND, arr_claims
 from ...data.bounds import FRACTION
 from ...data.periods import parse_year_end
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
-from . import LINE_HEIGHT, put_label
-from .market import estimate_label
+from . import put_label
+from .market import estimate_label, put_scenario_head
 
 LANGS = ("en", "zh")
 NOTES = ("claimed_local_note", "run_rate_note", "forecast_note", "gap_note", "implied_haircut_note")
@@ -118,13 +118,7 @@ class ArrView:
         r = self.top
         sh.put(r, LABEL_COL, t("arr.section", period=nxt.code + "E"), "section")
         r += 1
-        sh.heights[r] = 3 * LINE_HEIGHT
-        sh.put(r, LABEL_COL, t("market.head_figure"), "head")
-        sh.put(r, UNIT_COL, t("common.unit"), "head")
-        sh.put(r, pub_col, t("arr.claim_head"), "head_wrap")
-        for sc, col in zip(scs, sc_cols):
-            sh.put(r, col, t.scenario(sc), "head_wrap")
-        sh.put(r, flag_col, t("arr.flag_head"), "head_wrap")
+        put_scenario_head(sh, r, t, pub_col, t("arr.claim_head"), scs, sc_cols, flag_col, t("arr.flag_head"))
         r += 1
         self.cells = {}
 
@@ -170,13 +164,7 @@ class ArrView:
         sh.put(r, LABEL_COL, t("arr.claims_section"), "section")
         sh.put(r, tl.note_col, t("arr.claims_section_note", line=line_label), "note")
         r += 1
-        sh.heights[r] = 3 * LINE_HEIGHT
-        sh.put(r, LABEL_COL, t("market.head_figure"), "head")
-        sh.put(r, UNIT_COL, t("common.unit"), "head")
-        sh.put(r, pub_col, t("arr.published"), "head_wrap")
-        for sc, col in zip(scs, sc_cols):
-            sh.put(r, col, t.scenario(sc), "head_wrap")
-        sh.put(r, flag_col, t("market.position"), "head_wrap")
+        put_scenario_head(sh, r, t, pub_col, t("arr.published"), scs, sc_cols, flag_col, t("market.position"))
         r += 1
         ends = year_end(data)
         self.rows = {}

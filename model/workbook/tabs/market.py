@@ -64,6 +64,18 @@ def put_market_inputs(inputs, sh, row) -> int:
     return row + 2
 
 
+def put_scenario_head(sh, r, t, pub_col, pub_text, scenarios, sc_cols, flag_col, flag_text):
+    """The head row of a published figure beside every scenario (the market's view, the ARR bridge): figure,
+    unit, the published value, one column per scenario, and where it stands."""
+    sh.heights[r] = 3 * LINE_HEIGHT
+    sh.put(r, LABEL_COL, t("market.head_figure"), "head")
+    sh.put(r, UNIT_COL, t("common.unit"), "head")
+    sh.put(r, pub_col, pub_text, "head_wrap")
+    for sc, col in zip(scenarios, sc_cols):
+        sh.put(r, col, t.scenario(sc), "head_wrap")
+    sh.put(r, flag_col, flag_text, "head_wrap")
+
+
 def published(inputs, est):
     """A published figure in the company's currency and unit: its value times its exchange rate."""
     cells = inputs.market[est.id]
@@ -92,13 +104,7 @@ class MarketView:
         r = self.top
         sh.put(r, LABEL_COL, t("market.section"), "section")
         r += 1
-        sh.heights[r] = 3 * LINE_HEIGHT
-        sh.put(r, LABEL_COL, t("market.head_figure"), "head")
-        sh.put(r, UNIT_COL, t("common.unit"), "head")
-        sh.put(r, pub_col, t("market.published"), "head_wrap")
-        for sc, col in zip(scs, sc_cols):
-            sh.put(r, col, t.scenario(sc), "head_wrap")
-        sh.put(r, flag_col, t("market.outside_head"), "head_wrap")
+        put_scenario_head(sh, r, t, pub_col, t("market.published"), scs, sc_cols, flag_col, t("market.outside_head"))
         sh.put(r, pos_col, t("market.position"), "head_wrap")
         if any(e.stance for e in self.estimates):
             sh.put(r, why_col, t("market.stance_head"), "subsection")

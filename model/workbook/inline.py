@@ -11,7 +11,7 @@ every year's formula. A line the row's shifts do not move is read from the block
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr
-from .layout import LineBlock, line_formula
+from .layout import LineBlock, line_formula, previous_at_length
 
 
 class InlineRow:
@@ -65,16 +65,8 @@ class InlineRow:
         return self.own(key, self.periods[self.periods.index(p) - 1])
 
     def prev(self, key, p):   # as LineBlock.prev: the period before (a part's), a flow at p's length
-        q = self.tl.previous(p)
-        ref = self.at(key, q)
-        if q.months == p.months or not self.flows(key):
-            return ref
-        return ref * self.share(p) / self.share(q)
-
-    def flows(self, key) -> bool:
         row = self.source or self
-        ln = row.lines.get(key) or row.fixed.line(key)
-        return ln.half == "flow" or ln.half == "calc" and ln.unit == "amount"
+        return previous_at_length(self, key, p, lambda: row.lines.get(key) or row.fixed.line(key))
 
     def share(self, p):
         return None if p.is_full_year else self.inputs.part_share(p).ref(True, True)

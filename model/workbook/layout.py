@@ -53,6 +53,21 @@ def _row_run(block, key, first, p):
     return Rng(a, b, absolute=False, anchored=True)
 
 
+def is_flow(ln) -> bool:
+    """Whether a line is an amount of its period (a flow, or a total of flows) rather than a level or a rate."""
+    return ln.half == "flow" or ln.half == "calc" and ln.unit == "amount"
+
+
+def previous_at_length(x, key, p, line):
+    """`x`'s figure of `key` in the period before p; a flow's scaled to p's length when the two differ.
+    `x`: a LineBlock or an InlineRow (at, share, tl); `line()`: key's line, looked up only then."""
+    q = x.tl.previous(p)
+    ref = x.at(key, q)
+    if q.months == p.months or not is_flow(line()):
+        return ref
+    return ref * x.share(p) / x.share(q)
+
+
 class LineBlock:
     """Rows of line items on one sheet, and the context their formulas are written in."""
 
@@ -176,16 +191,7 @@ class LineBlock:
         """The figure a forecast of p grows from: the previous period of the forecast (timeline.previous: the
         year before, or the part before: 1H2026A for 2H2026E); a flow's scaled to p's length when the two
         differ (a nine-month figure x 3/9 before a fourth quarter)."""
-        q = self.tl.previous(p)
-        ref = self.at(key, q)
-        if q.months == p.months or not self.flows(key):
-            return ref
-        return ref * self.share(p) / self.share(q)
-
-    def flows(self, key) -> bool:
-        """Whether a line is an amount of its period (a flow, or a total of flows) rather than a level or a rate."""
-        ln = (self.source or self).line(key)
-        return ln.half == "flow" or ln.half == "calc" and ln.unit == "amount"
+        return previous_at_length(self, key, p, lambda: (self.source or self).line(key))
 
     def share(self, p):
         """The share of a year part p spans (a calendar fact on Inputs, fixed), None for a full year."""

@@ -1,5 +1,6 @@
 """Shared test helpers: the repo on sys.path, the two companies' data, the engine requirement and the
 planted wrong cached value that proves an engine comparison can fail."""
+import atexit
 import os
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ RISK_FILES = ("risk.csv", "risk.toml")   # the Monte Carlo's: its ranges name th
 # Carlo's, whose ranges are on unit drivers). The tests of the growth path (drivers growth_cloud, gm_cloud,
 # rnd_compute_growth) use it; tests/test_units.py and tests/test_risk.py the template as shipped.
 ZHIPU = Path(tempfile.mkdtemp(prefix="zhipu_growth_")) / "zhipu"
+atexit.register(shutil.rmtree, ZHIPU.parent, True)   # each test process makes its own copy
 shutil.copytree(ZHIPU_UNITS, ZHIPU, ignore=shutil.ignore_patterns(*UNIT_FILES, *COMPUTE_FILES, *RISK_FILES))
 # The unit build without the compute build (fixed serving capacity and per-token inference from the asserted split):
 # the template without its compute files. tests/test_units.py keeps this path tested.

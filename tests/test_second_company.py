@@ -107,13 +107,14 @@ def test_every_scenario_matches_the_hand_forecast(meridian):
     assert breakevens == {"base": 2028, "upside": 2028, "downside": "not reached", "price war": 2030}
 
 
-def test_one_segment_needs_no_shares_and_no_share_checks(meridian_book):
+def test_one_segment_needs_no_shares_and_no_share_checks(meridian, meridian_book):
     b = meridian_book
     labels = {str(c.content) for sh in b.sheets for (r, col), c in sh.cells.items() if col == 0}
     assert not any(s.startswith(("Revenue share", "Revenue mix", "Tolerance: revenue shares")) for s in labels)
     assert "Revenue shares sum to 100%" not in labels
     assert "Segment revenue sums to total revenue" in labels
-    assert not any(n.startswith("Act_share") for n in b.names)
+    assert not any(f"Act_share_{k}" in b.names for k, _ in meridian.segments)   # a revenue share (not share-based pay)
+    assert "Act_share_based_pay" in b.names
 
 
 def test_the_workbook_speaks_of_this_company_only(meridian_book):

@@ -174,7 +174,7 @@ def test_r_and_d_is_one_line_when_compute_was_never_disclosed(units_book):
 
 def test_compute_is_carried_at_the_last_disclosed_share_when_not_disclosed(tmp_path):
     """Zhipu without its assumed FY2025 and 1H2026 compute shares: compute is carried at 1H2025's
-    disclosed share (11.45 / 15.947), derived, and R&D stays split."""
+    disclosed share (11.451 / 15.947), derived, and R&D stays split."""
     folder = copy_folder(ZHIPU_UNITS, tmp_path / "zhipu")
     path = folder / "actuals.csv"
     path.write_text("".join(ln for ln in path.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -183,7 +183,7 @@ def test_compute_is_carried_at_the_last_disclosed_share_when_not_disclosed(tmp_p
     assert data.split_compute and data.compute_carried_from(FY(2025)) == H1(2025)
     assert data.compute_carried_from(H1(2026)) == FY(2025)
     b = build_book(data)
-    share = 11.45 / 15.947
+    share = 11.451 / 15.947   # RMB 1,145.1m of RMB 1,594.7m (prospectus)
     assert line(b, INC, "R&D — compute", "FY2025") == pytest.approx(31.80443 * share)
     assert line(b, INC, "R&D — compute", "1H2026") == pytest.approx(21.31 * share)
     assert cell(b, INC, "R&D — compute", "FY2025").role == "derived"

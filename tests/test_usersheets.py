@@ -25,6 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from conftest import ROOT, ZHIPU, ZHIPU_JAN, run
 from model.regen import backup
 from model.workbook import readback
+from model.regen.userbook import header_period
 from test_carry import at
 from test_regenerate import add_full_year_and_drop_bear, data_copy
 
@@ -51,6 +52,24 @@ def set_growth(folder, scenario, driver, year, value):
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def block_index(wb, name, period):
+    """The column (from 1) of the input block `name` headed `period` (FY2027E): what INDEX(name,1,k) reads."""
+    (sheet, ref), = wb.defined_names[name].destinations
+    ws = wb[sheet]
+    first = ws[ref.replace("$", "").split(":")[0]].column
+    cols = {"".join(header_period(c.value, c.number_format)): c.column for row in ws.iter_rows(max_row=10)
+            for c in row if header_period(c.value, c.number_format)}
+    return cols[period] - first + 1
+
+
+def assumption(folder, scenario, driver, column):
+    """A percentage of assumptions.csv as a fraction: the figure an INDEX over its input block should read."""
+    import csv
+    with open(folder / "assumptions.csv", encoding="utf-8", newline="") as f:
+        row = next(r for r in csv.DictReader(f) if (r["scenario"], r["driver"]) == (scenario, driver))
+    return float(row[column].rstrip("%")) / 100
+
+
 def cash_cell(wb, scenario, period):
     """Closing cash of a scenario's block on Cash & Funding, in the column headed `period`."""
     ws = wb["Cash & Funding"]
@@ -71,14 +90,14 @@ def add_analyst_sheet(path):
     ws["A1"].font = Font(bold=True, size=14, color="FF1F3864")
     ws.merge_cells("A1:D1")
     formulas = {"B2": f"='Income Statement'!{rev27.coordinate}", "B3": "=MasterCheck",
-                "B4": "=INDEX(Asm_base_growth_cloud,1,2)", "B5": f"='Cash & Funding'!{cash_cell(wb, 'base', 'FY2028E').coordinate}",
+                "B4": f"=INDEX(Asm_base_growth_cloud,1,{block_index(wb, 'Asm_base_growth_cloud', 'FY2027E')})", "B5": f"='Cash & Funding'!{cash_cell(wb, 'base', 'FY2028E').coordinate}",
                 "B6": f"=SUM('Income Statement'!{rev27.coordinate}:{rev29.coordinate})", "B7": "=B2*2", "B9": "=MyRevenue+0",
                 "B10": f"='Income Statement'!{rev25.coordinate}", "B11": f"='Cash & Funding'!{cash_cell(wb, 'bear', 'FY2028E').coordinate}",
-                "B12": "=INDEX(Asm_bear_growth_cloud,1,1)", "B13": "=INDEX(Asm_base_growth_cloud,1,1)"}
+                "B12": "=INDEX(Asm_bear_growth_cloud,1,1)", "B13": f"=INDEX(Asm_base_growth_cloud,1,{block_index(wb, 'Asm_base_growth_cloud', 'FY2028E')})"}
     for label, (ref, formula) in zip(["Revenue FY2027E", "Checks failing", "Cloud growth FY2027E base",
                                       "Closing cash FY2028E base", "Revenue FY2027-29E", "Twice revenue",
                                       "Revenue by my name", "Revenue FY2025E", "Closing cash FY2028E bear",
-                                      "Bear cloud growth, first", "Cloud growth FY2026E base"], formulas.items()):
+                                      "Bear cloud growth, first", "Cloud growth FY2028E base"], formulas.items()):
         ws[f"A{ref[1:]}"] = label
         ws[ref] = formula
     ws["A8"], ws["B8"] = "My estimate", 42.5
@@ -198,17 +217,19 @@ def test_a_roll_forward_re_points_the_formulas_and_keeps_what_lost_its_target(an
 
 
 def test_index_over_an_input_block_follows_its_year(annotated):
-    """January to today's data: FY2026 becomes 1H2026 actual + the rest, so the full-year growth drivers
-    start in FY2027. INDEX(block,1,2) read FY2027E: now INDEX(block,1,1); INDEX(block,1,1) read FY2026E,
-    which has no full-year driver any more: kept as its value."""
+    """January to today's data: FY2026 becomes 1H2026 actual + 2H2026E and FY2027 runs in halves, so the
+    block's columns move. INDEX(block,1,k) that read FY2028E reads FY2028E at its new index; the one that
+    read FY2027E, a year now forecast by its halves' drivers, is kept as its value and says why."""
     out, _ = annotated
-    before = values(out)
+    before, before_f = values(out), formulas(out)
     res = build(ZHIPU, out)
     got_f, got_v = formulas(out), values(out)
-    assert got_f["B4"] == "=INDEX(Asm_base_growth_cloud,1,1)"
-    assert got_v["B4"] == pytest.approx(0.8, rel=1e-12)   # templates/zhipu: base cloud growth FY2027 80%
-    assert "B13" not in got_f and got_v["B13"] == before["B13"] == pytest.approx(1.5)
-    assert "its input Revenue growth — Cloud / MaaS FY2026E base is no longer in the workbook" in res.stdout
+    k = block_index(openpyxl.load_workbook(out), "Asm_base_growth_cloud", "FY2028E")
+    assert got_f["B13"] == f"=INDEX(Asm_base_growth_cloud,1,{k})" != before_f["B13"]
+    assert got_v["B13"] == pytest.approx(assumption(ZHIPU, "base", "growth_cloud", "FY2028"), rel=1e-12)
+    assert "B4" not in got_f and got_v["B4"] == before["B4"] == pytest.approx(
+        assumption(ZHIPU_JAN, "base", "growth_cloud", "FY2027"))
+    assert "FY2027 is now 1H2027E plus 2H2027E" in res.stdout and f"kept as value  {SHEET}!B4: " in res.stdout
 
 
 def test_a_sheet_named_like_a_new_tab_is_carried_under_another_name(tmp_path):

@@ -19,7 +19,7 @@ from model.engine.verify import cached_values, compare
 from model.regen import backup
 from test_carry import at
 from test_regenerate import data_copy, named
-from test_usersheets import set_growth
+from test_usersheets import assumption, block_index, set_growth
 
 SHEET = "Analyst notes"
 
@@ -59,6 +59,8 @@ def lines(path):
         except KeyError:   # FY2025E once FY2025 is an actual
             pass
     out["cash"] = f"Cash & Funding!{cash.cell(closing, col).coordinate}"
+    for p in ("FY2027E", "FY2028E"):   # INDEX(Asm_base_growth_cloud;1;k) of the year
+        out[f"k {p}"] = block_index(wb, "Asm_base_growth_cloud", p)
     return out
 
 
@@ -74,10 +76,11 @@ def analyst_sheet(where):
             "cells": {"A1": "My analysis", "A2": "Revenue FY2027E", "B2": "=" + calc_ref(where["revenue FY2027E"]),
                       "A3": "Closing cash FY2028E (base)", "B3": "=" + calc_ref(where["cash"]),
                       "A4": "Checks failing", "B4": "=MasterCheck",
-                      "A5": "Cloud growth FY2027E (base)", "B5": "=INDEX(Asm_base_growth_cloud;1;2)",
+                      "A5": "Cloud growth FY2027E (base)", "B5": f"=INDEX(Asm_base_growth_cloud;1;{where['k FY2027E']})",
                       "A6": "Revenue FY2027-29E", "B6": f"=SUM($'Income Statement'.{r27}:{r29})",
                       "A7": "Revenue FY2025E", "B7": "=" + calc_ref(where["revenue FY2025E"]),
-                      "A8": "My estimate", "B8": 42.5, "A9": "Mine over the model", "B9": "=B8/B2"},
+                      "A8": "My estimate", "B8": 42.5, "A9": "Mine over the model", "B9": "=B8/B2",
+                      "A10": "Cloud growth FY2028E (base)", "B10": f"=INDEX(Asm_base_growth_cloud;1;{where['k FY2028E']})"},
             "formats": {"B5": "0.0%", "B2": "#,##0.000"}, "bold": ["A1"], "merge": ["A1:C1"], "chart": "A2:B6",
             "notes": {"A8": "from the call with the CFO"}}
 
@@ -169,7 +172,10 @@ def test_after_a_roll_forward_a_year_read_stays_that_year_and_a_year_now_actual_
     where = lines(rolled)
     got = result["cells"][SHEET]
     assert got["B2"]["v"] == pytest.approx(recalculated(result, where["revenue FY2027E"]), rel=1e-12)   # still FY2027E
-    assert got["B5"]["v"] == pytest.approx(0.8, rel=1e-12)   # INDEX re-pointed: today's base cloud growth FY2027
+    # INDEX re-pointed: today's base cloud growth FY2028; FY2027 now runs in halves: kept as its value, and says so
+    assert got["B10"]["v"] == pytest.approx(assumption(ZHIPU, "base", "growth_cloud", "FY2028"), rel=1e-12)
+    assert got["B5"]["v"] == pytest.approx(0.9 + 0.05 * 5, rel=1e-12) and not got["B5"]["f"]
+    assert "FY2027 is now 1H2027E plus 2H2027E" in res.stdout
     # FY2025E revenue is an actual now: the cell keeps its last value, the formula beside it, and the report,
     # the Review tab and a kept copy name it
     wb = openpyxl.load_workbook(rolled)

@@ -12,9 +12,10 @@ the period covers after the opening date), so the same lines serve years and hal
 **Years in parts.** On Cash & Funding the block runs along the timeline's chain (2H2026E, 1H2027E, 2H2027E,
 FY2028E ...): a part opens from the period before it in the chain, and the full-year column of a year shown
 in parts is its summary (`SUMMARY`: a flow the sum of its forecast parts, a balance its last part's, the
-opening cash its first part's, a ratio or flag recomputed from those), a column nobody steps from. A funding
-event, maturity, conversion or share issue dated in such a year counts once, in its first forecast part
-(`counts_events`). A block in full years only (the Trials and Risk tabs) has no part columns and runs as before.
+opening cash its first part's, a ratio or flag recomputed from those): a part steps over it, the next full year
+opens from it (its balances are its last part's). A funding event, maturity, conversion or share issue dated
+in such a year counts once, in its first forecast part (`counts_events`). A block in full years only (the
+Trials and Risk tabs) has no part columns and runs as before.
 
 Scalars come through x.drv (absolute cells of the Cash & Funding tab's inputs section): opening_cash,
 opening_year, opening_ani, opening_revenue, opening_share, min_cash, days_in_year, plug, cash_rate,

@@ -35,6 +35,12 @@ def default_out(data_dir: Path, lang: str = "en") -> Path:
     return ROOT / "output" / f"{data_dir.name}_model{suffix}.xlsx"
 
 
+def shown(path) -> str:
+    """A path as the user reads it: relative to the working directory when it lies below it, else absolute."""
+    rel = os.path.relpath(path)
+    return os.path.abspath(path) if rel.startswith("..") else rel
+
+
 def reason(e: OSError) -> str:
     """An OSError in words: its system message; for shutil's copy error (a list of failures) the first."""
     if e.args and isinstance(e.args[0], list) and e.args[0] and len(e.args[0][0]) == 3:
@@ -112,16 +118,16 @@ def build(data_dir, out, scenario, lang, protect, reset, force):
              "(a copy is kept)")
     except OSError as e:
         fail(f"cannot write {out}: {reason(e)}", 2 if e.errno == errno.ENAMETOOLONG else 1)
-    click.echo(f"Wrote {os.path.relpath(out)}")
+    click.echo(f"Wrote {shown(out)}")
     if done.plan:
         for line in report(done.plan, out.name, done.placed, done.carried):
             click.echo(line)
     for note in done.notes:
         click.echo(f"note: {note}")
     if done.backup and done.kept:
-        click.echo(f"Kept copy of the previous workbook (no backup rotation removes it): {os.path.relpath(done.backup)}")
+        click.echo(f"Kept copy of the previous workbook (no backup rotation removes it): {shown(done.backup)}")
     elif done.backup:
-        click.echo(f"Backup of the previous workbook: {os.path.relpath(done.backup)}")
+        click.echo(f"Backup of the previous workbook: {shown(done.backup)}")
     if done.plan and done.plan.extras:
         click.echo(f"warning: not carried over (they stay in the kept copy {done.backup.name}): "
                    f"{len(done.plan.extras)} item(s) you added", err=True)
@@ -216,7 +222,7 @@ def new(name, parent, years, interims, segments, scenarios, forecast_end, fiscal
         fail(str(e))
     except OSError as e:
         fail(f"cannot create {parent / name}: {reason(e)}", 1)
-    folder = os.path.relpath(files[0].parent)
+    folder = shown(files[0].parent)
     click.echo(f"Created {folder}: " + ", ".join(f.name for f in files))
     click.echo(f"Fill in the blanks (each file explains its columns; the guide is templates/README.md), then run:\n"
                f"  python cli.py build --data {folder}")
@@ -291,7 +297,7 @@ def apply_edits(file, data_dir, book):
     except OSError as e:
         fail(f"cannot write the data files in {data_dir}, nothing changed: {reason(e)}", 1)
     for path, saved in done:
-        click.echo(f"Updated {os.path.relpath(path)} (the previous file is kept as {saved.name})")
+        click.echo(f"Updated {shown(path)} (the previous file is kept as {saved.name})")
     skipped = sum(1 for d in diffs if d.reason)
     if skipped:
         click.echo(f"{skipped} input(s) not applied (see 'not applicable' above)")

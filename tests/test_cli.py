@@ -22,6 +22,7 @@ def test_build_writes_the_workbook_and_prints_a_summary(built):
     assert res.returncode == 0, res.stderr
     assert out.exists() and out.stat().st_size > 10_000
     lines = res.stdout.splitlines()
+    assert lines[0] == f"Wrote {out}"   # outside the working directory: the path as given, not ../../tmp/...
     head = next(i for i, ln in enumerate(lines) if ln.startswith("Scenario"))
     rows = {ln.split()[0]: ln.split() for ln in lines[head + 1:head + 4]}
     assert set(rows) == {"base", "bull", "bear"}
@@ -55,6 +56,7 @@ def test_build_default_goes_to_output(tmp_path):
     res = subprocess.run([sys.executable, "cli.py", "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "output" / "zhipu_model.xlsx").exists()
+    assert res.stdout.startswith("Wrote output/zhipu_model.xlsx\n")   # below it: relative
 
 
 def test_help_explains_every_command():

@@ -383,6 +383,8 @@ def test_the_chinese_edition_shows_the_datas_chinese_texts():
     sources = next(sh for sh in b.sheets if sh.tab == "sources")
     grades = {c.result() for (r, col), c in sources.cells.items() if col == SOURCE_COL["reliability"] and r > STATUS_ROW + 2}
     assert grades == {"研究报告", "单一来源", "多个来源", "A", "B", "C", "D", "假设"}   # A-D: the results' and brokers' grades, as in English
+    # the grade of an assumed figure (the ARR haircuts') reads 假设; "assumption" stays only as a source id (Sources)
+    assert "assumption" not in {str(c.result()) for sh in b.sheets if sh.tab != "sources" for c in sh.cells.values()}
     scenarios = next(sh for sh in b.sheets if sh.tab == "scenarios")
     assert {"基准（base）", "乐观（bull）", "悲观（bear）"} <= {str(c.content) for c in scenarios.cells.values()}
     assert not [t for t in shown if "研发开支" in t]

@@ -69,6 +69,11 @@ class Labels:
         the data's name, so that both editions select alike."""
         return name if self.lang == "en" else self.texts.get(f"scenario_names.{name.lower()}", name)
 
+    def grade(self, grade: str) -> str:
+        """A reliability grade in this edition's words: the letters (A-D) as the reference files give them,
+        "assumption" as this edition's word for it."""
+        return self("common.grade_assumption") if grade.lower() == "assumption" else grade
+
     def currency(self, code: str) -> str:
         """A currency code in this edition's words (USD -> 美元), else the code as the data give it."""
         return self.texts.get(f"currency_names.{code}", code)

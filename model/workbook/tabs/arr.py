@@ -61,7 +61,7 @@ def put_arr_inputs(inputs, sh, row) -> int:
         inputs.source_note(r, fig.source, "", {"note": fig.rationale, **{k.replace("rationale", "note"): v
                                                                            for k, v in fig.local.items()}})
         if fig.grade:
-            sh.put(r, FIRST_COL + 1, fig.grade, "unit")
+            sh.put(r, FIRST_COL + 1, t.grade(fig.grade), "unit")
 
     seg = bridge.figures[("segment", "")]
     sh.put(row, LABEL_COL, t("arr.segment"), "label")

@@ -45,7 +45,7 @@ class BenchmarksTab:
             sh.put(r, COL["low"], low, "calc", fmt)
             sh.put(r, COL["high"], high, "calc", fmt)
             sh.put(r, COL["source"], b.source, "unit")
-            sh.put(r, COL["grade"], b.reliability, "unit")
+            sh.put(r, COL["grade"], t.grade(b.reliability), "unit")
             note = t.data_text(b.fields, "note")
             sh.put(r, COL["note"], note, "text_wrap")
             fit_rows(sh, [(r, v, COLUMNS[COL["note"]][1]) for k, v in b.fields.items() if k.startswith("note")]

@@ -339,7 +339,7 @@ class InputsTab:
                 book = self.book
                 book.define(f"Ref_{name_part(b.id)}_{end}", cell)
             self.benchmarks[b.id] = tuple(cells)
-            grade = t("refs.grade_text", grade=b.reliability) if b.reliability else ""
+            grade = t("refs.grade_text", grade=t.grade(b.reliability)) if b.reliability else ""
             sh.put(row, tl.note_col, "; ".join(x for x in (b.source and t("common.source", sources=b.source), grade,
                                                            t.data_text(b.fields, "note")) if x), "note_wrap")
             fit_rows(sh, [(row, v, NOTE_WIDTH) for k, v in b.fields.items() if k.startswith("note")])
@@ -427,7 +427,7 @@ class InputsTab:
         """The notes column of a sourced input: its sources, grade and note (`texts`: note, note_zh) and a text
         of the labels (`extra`, an id), in this edition; the row as tall as the longest edition's."""
         def text(e):
-            parts = [e("common.source", sources=source) if source else "", e("balance.grade", grade=grade) if grade
+            parts = [e("common.source", sources=source) if source else "", e("balance.grade", grade=e.grade(grade)) if grade
                      else "", e.data_text(texts, "note") if extra != "inputs.default_value" else "",
                      e(extra) if extra else ""]
             return "; ".join(x for x in parts if x)

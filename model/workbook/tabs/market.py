@@ -98,9 +98,11 @@ class MarketView:
             return
         t, tl, data = self.book.t, self.tl, self.data
         scs = data.scenarios
-        cols = [c for c in range(FIRST_COL, FIRST_COL + len(scs) + 5) if c != tl.spacer_col][:len(scs) + 4]
+        cols = [c for c in range(FIRST_COL, FIRST_COL + len(scs) + 7) if c != tl.spacer_col][:len(scs) + 6]
         pub_col, sc_cols, flag_col, pos_col = cols[0], cols[1:1 + len(scs)], cols[1 + len(scs)], cols[2 + len(scs)]
-        why_col = cols[3 + len(scs)]   # the data's word on why the scenarios stand there (market.csv stance)
+        # the data's word on why the scenarios stand there (market.csv stance), two columns after where it stands:
+        # room for its longest words ("earlier than every scenario") in a period-wide column
+        why_col = cols[5 + len(scs)]
         r = self.top
         sh.put(r, LABEL_COL, t("market.section"), "section")
         r += 1

@@ -33,14 +33,26 @@ cash_rate,,10%,
 debt_rate,,20%,
 shares_outstanding,1H2026,100,m shares
 unit_millions,,100,
+share_price,,2,RMB
 """
 EVENTS = """id,date,kind,currency,amount,fx_rate,in_opening_cash,conversion_price,maturity,shares,rate,price,stake,source,note
 loan,2026-09-30,bank_loan,RMB,10,1,no,,2027-12-31,,10%,,,X,
 placing,2027-03-01,placing,RMB,20,1,no,,,5,,,,X,
 """
+# a DCF at 10%, mid-period, an exit at 5x FY2028E revenue, no tax (the losses run through the horizon)
+VALUATION = """item,scenario,value,date,unit,source,grade,note
+discount_rate,,10%,,%,X,assumption,
+terminal_method,,1,,,X,assumption,
+exit_multiple,,5,,x,X,assumption,
+terminal_growth,,2%,,%,X,assumption,
+mid_period,,50%,,%,X,,
+tax_rate,,0%,,%,X,assumption,
+weight,base,50%,,%,X,assumption,
+weight,bear,50%,,%,X,assumption,
+"""
 CASH_ROWS = "".join(f"{sc},{d},,{a},,,{b},{c},hand\n" for sc in ("base", "bear") for d, a, b, c in (
     ("depreciation", 2, 4, 4), ("capex", 0, 6, 6), ("receivable_days", 36.5, 36.5, 36.5), ("sbc_shares", 1, 2, 2)))
-FILES = dict(HALF, **{"funding.csv": FUNDING, "events.csv": EVENTS, "sources.csv": "id,title,address,supports\nX,Terms,,\n",
+FILES = dict(HALF, **{"funding.csv": FUNDING, "events.csv": EVENTS, "valuation.csv": VALUATION, "sources.csv": "id,title,address,supports\nX,Terms,,\n",
                       "assumptions.csv": HALF["assumptions.csv"] + CASH_ROWS})
 
 
@@ -106,6 +118,24 @@ def test_the_halves_by_hand(cash_book):
         assert b.cell(key, FY26).result() == pytest.approx(b.cell(key, H2_26).result()), key
     # FY2028E opens from 2H2027E
     assert b.cell("opening_cash", FY28).result() == pytest.approx(hand[H2_27]["closing_cash"])
+
+
+def test_dcf_discounts_each_half_from_its_middle(cash_book):
+    """Each period of the chain discounted from its own middle (years from 30 June 2026: 2H2026 0.25, 1H2027
+    0.75, 2H2027 1.25, FY2028 2.0), the full-year columns of the years in halves not counted again; the terminal
+    value (5x FY2028E revenue) from the horizon's end, 2.5 years on."""
+    b = cash_book.tabs["cash"].blocks["base"]
+    chain = {H2_26: 0.25, H1_27: 0.75, H2_27: 1.25, FY28: 2.0}
+    for p, t in chain.items():
+        assert b.cell("dcf_time", p).result() == pytest.approx(t), p.code
+    assert not b.has("dcf_time", FY27) and not b.has("dcf_factor", FY27)
+    ufcf = {p: b.cell("dcf_ufcf", p).result() for p in chain}
+    assert b.cell("dcf_ufcf", FY27).result() == pytest.approx(ufcf[H1_27] + ufcf[H2_27])
+    pv = sum(f / 1.1 ** chain[p] for p, f in ufcf.items())
+    assert b.cell("dcf_pv_flows", FY28).result() == pytest.approx(pv)
+    revenue = cash_book.tabs["scenarios"].blocks["base"].cell("revenue", FY28).result()
+    assert b.cell("dcf_terminal_pv", FY28).result() == pytest.approx(5 * revenue / 1.1 ** 2.5)
+    assert b.cell("dcf_ev", FY28).result() == pytest.approx(pv + 5 * revenue / 1.1 ** 2.5)
 
 
 def test_balance_sheet_ties_in_every_column(cash_book):

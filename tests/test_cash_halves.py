@@ -14,6 +14,7 @@ from model.data.periods import Period, parse_column
 from model.engine.verify import cached_values, compare
 from model.workbook.build import build_book
 from model.workbook.writer import write_book
+from test_capital import VALUATION as CAPCO_VALUATION
 from test_interim import HALF, write
 
 P = parse_column
@@ -39,17 +40,10 @@ EVENTS = """id,date,kind,currency,amount,fx_rate,in_opening_cash,conversion_pric
 loan,2026-09-30,bank_loan,RMB,10,1,no,,2027-12-31,,10%,,,X,
 placing,2027-03-01,placing,RMB,20,1,no,,,5,,,,X,
 """
-# a DCF at 10%, mid-period, an exit at 5x FY2028E revenue, no tax (the losses run through the horizon)
-VALUATION = """item,scenario,value,date,unit,source,grade,note
-discount_rate,,10%,,%,X,assumption,
-terminal_method,,1,,,X,assumption,
-exit_multiple,,5,,x,X,assumption,
-terminal_growth,,2%,,%,X,assumption,
-mid_period,,50%,,%,X,,
-tax_rate,,0%,,%,X,assumption,
-weight,base,50%,,%,X,assumption,
-weight,bear,50%,,%,X,assumption,
-"""
+# Capco's DCF (tests/test_capital.py: 10%, mid-period, an exit at 5x the last year's revenue) without tax (the
+# losses run through the horizon), weighted over Halfco's scenarios
+VALUATION = CAPCO_VALUATION.replace("tax_rate,,20%", "tax_rate,,0%").replace("weight,double", "weight,base").replace(
+    "weight,slow", "weight,bear")
 CASH_ROWS = "".join(f"{sc},{d},,{a},,,{b},{c},hand\n" for sc in ("base", "bear") for d, a, b, c in (
     ("depreciation", 2, 4, 4), ("capex", 0, 6, 6), ("receivable_days", 36.5, 36.5, 36.5), ("sbc_shares", 1, 2, 2)))
 FILES = dict(HALF, **{"funding.csv": FUNDING, "events.csv": EVENTS, "valuation.csv": VALUATION, "sources.csv": "id,title,address,supports\nX,Terms,,\n",

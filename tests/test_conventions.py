@@ -230,6 +230,19 @@ def test_print_setup(book, written):
         assert "&P" in ws.oddFooter.right.text and "&N" in ws.oddFooter.right.text
 
 
+def test_timeline_charts_plot_full_years_only(book):
+    """A chart over the timeline plots the full years: a half (1H2027E) among its categories would leave every
+    line a gap there (the Risk tab's fans broke between FY2026 and FY2027)."""
+    timeline = 0
+    for sh in book.sheets:
+        for chart in sh.charts:
+            fmts = {c.fmt for s in chart.series if s.categories for row in s.categories.cells() for c in row}
+            if any(f.startswith("period_") for f in fmts):
+                timeline += 1
+                assert fmts <= {"period_FYA", "period_FYE"}, (sh.name, chart.title, fmts)
+    assert timeline >= 4   # Income Statement, Ratios, Breakeven, Cash & Funding; Unit Economics, Risk where built
+
+
 def test_no_protect_leaves_every_tab_open(book, tmp_path):
     path = tmp_path / "open.xlsx"
     write_book(book, path, protect=False)

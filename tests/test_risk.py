@@ -285,6 +285,9 @@ def test_the_probabilities_and_fans_count_the_trials(data, book):
     target = risk.target.result()
     assert 0 <= prob <= 1 and prob == risk.be[next(p for p in fc if p.year == target)].result()
     assert book.names["ProbBreakevenByTarget"].sheet.name == book.t("tabs.breakeven")
+    cover = book.sheet(book.t("tabs.cover"))   # the headline shows it, by name
+    shown = [c for c in cover.cells.values() if getattr(c.content, "name", None) == "ProbBreakevenByTarget"]
+    assert len(shown) == 1 and shown[0].result() == prob and shown[0].fmt == "pct"
 
 
 def test_the_named_scenarios_weighted_by_hand(data, book):
@@ -355,7 +358,9 @@ def test_ranges_on_unit_drivers_without_the_unit_build_are_noted_not_used(tmp_pa
     assert data.risk is None
     assert "risk.csv, row 5: the range on token_growth is not used: units.toml" in " ".join(data.notes)
     assert any("risk.csv and risk.toml not used (no Risk tab)" in n for n in data.notes)
-    assert "ProbBreakevenByTarget" not in build_book(data).names
+    built = build_book(data)
+    assert "ProbBreakevenByTarget" not in built.names
+    assert not [c for c in built.sheet(built.t("tabs.cover")).cells.values() if "Probability of breakeven" in str(c.content)]
 
 
 def test_risk_inputs_survive_a_rebuild_and_edits_apply_writes_them(tmp_path):

@@ -95,7 +95,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     checks = ChecksTab(book, data, tl, inputs, income, ratios, scenarios, breakeven, cash, sensitivity, scanned, units,
                        refs, risk, trials, valuation=valuation)
     SourcesTab(book, data)
-    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims, valuation)
+    cover.fill(inputs, income, scenarios, breakeven, cash, checks, claims, valuation, risk)
     status = IF(checks.MasterCheck.eq(0), Text(t("common.status_ok")),
                 Text(t("common.status_fail", checks=t("tabs.checks"))))
     for sh in book.sheets:

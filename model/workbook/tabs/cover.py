@@ -70,7 +70,7 @@ class CoverTab:
         self.data, self.t = data, book.t
         title_rows(self.sheet, self.t("cover.tab"), self.t("cover.subtitle"))
 
-    def fill(self, inputs, income, scenarios, breakeven, cash, checks, claims=None, valuation=None):
+    def fill(self, inputs, income, scenarios, breakeven, cash, checks, claims=None, valuation=None, risk=None):
         sh, c, t = self.sheet, self.data.company, self.t
         self.valuation = valuation
         unit = t.unit
@@ -104,6 +104,8 @@ class CoverTab:
             (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),
             (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
             (t("cover.required_cagr"), breakeven.RequiredCAGR, "calc_left", "pct"),
+        ] + ([(t("cover.prob_breakeven", risk=tabs["risk"]),
+               breakeven.ProbBreakevenByTarget, "calc_left", "pct")] if risk else []) + [
             (t("cover.revenue_last", period=last.code, unit=unit), income.lines.cell("revenue", last).ref(),
              "calc_left", "amount"),
             (t("cover.adjusted_last", period=last.code, unit=unit),

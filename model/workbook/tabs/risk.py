@@ -320,6 +320,7 @@ class RiskTab:
                      series("scenario", REFERENCE_LINE)]
             sh.charts.append(Chart("line", t("risk.chart", figure=t(f"risk.fan_{key}"), unit=t.unit), lines,
                                    (self.chart_row + 17 * i, LABEL_COL), size=(900, 320),
+                                   columns=tl.chart_columns(first, last),   # the full years: no gap at the halves
                                    axes={"y": {"fmt": "amount", "major_gridlines": {
                                        "visible": True, "line": {"color": "#D9D9D9"}}},
                                        "x": {"label_position": "low", "fmt": "year"}}))

@@ -4,10 +4,18 @@ other non-cash items, working capital), investing (capital expenditure), financi
 repayments of bank loans and leases, interest on cash and debt), short-term investments redeemed and
 then the funding plug to keep cash at the minimum, and a balance sheet whose total assets equal total liabilities and equity in every period.
 
-Every balance is a level: its column is the balance at the end of the period, the previous column
-(`before_here`) its opening. Every flow is for the part of its period after the opening date, and a
-period's interest is its opening balance x the annual rate x `period_years` (the fraction of a year
+Every balance is a level: its column is the balance at the end of the period, the previous period of
+the chain (`before_here`) its opening. Every flow is for the part of its period after the opening date, and
+a period's interest is its opening balance x the annual rate x `period_years` (the fraction of a year
 the period covers after the opening date), so the same lines serve years and half-years.
+
+**Years in parts.** On Cash & Funding the block runs along the timeline's chain (2H2026E, 1H2027E, 2H2027E,
+FY2028E ...): a part opens from the period before it in the chain, and the full-year column of a year shown
+in parts is its summary (`SUMMARY`: a flow the sum of its forecast parts, a balance its last part's, the
+opening cash its first part's, a ratio or flag recomputed from those): a part steps over it, the next full year
+opens from it (its balances are its last part's). A funding event, maturity, conversion or share issue dated
+in such a year counts once, in its first forecast part (`counts_events`). A block in full years only (the
+Trials and Risk tabs) has no part columns and runs as before.
 
 Scalars come through x.drv (absolute cells of the Cash & Funding tab's inputs section): opening_cash,
 opening_year, opening_ani, opening_revenue, opening_share, min_cash, days_in_year, plug, cash_rate,
@@ -19,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, SUMPRODUCT, Num, Rng, lift, sum_terms
+from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift, sum_terms
 from .lines import Line, before_open, link
 
 
@@ -86,8 +94,28 @@ def level(x, key, p):
     return IF(ISNUMBER(prev), prev, 0)
 
 
+def chain_parts(x, p):
+    """The forecast parts of full year p that are columns of x's block (its column is then their summary);
+    [] for a part, and in a block of full years."""
+    periods = getattr(x, "periods", None)
+    if periods is None or not p.is_full_year:
+        return []
+    return [q for q in x.tl.parts(p) if q in periods and not x.tl.is_actual(q)]
+
+
+def counts_events(x, p):
+    """Whether the events dated in p's fiscal year count in p: a full year, or the first forecast part of its
+    year in the block (events are per fiscal year: they count once, in the year's first forecast part)."""
+    periods = getattr(x, "periods", None)
+    if p.is_full_year or periods is None:
+        return True
+    return next(q for q in x.tl.split[p.year] if q in periods and not x.tl.is_actual(q)) == p
+
+
 def due(x, p, ev):
-    """1 in the fiscal year a counted event's cash arrives."""
+    """1 in the fiscal year a counted event's cash arrives (in its first forecast part: counts_events)."""
+    if not counts_events(x, p):
+        return lift(0)
     arrives = x.year(p).eq(x.drv(f"ev_{ev.id}_year"))
     return AND(arrives, x.drv(f"ev_{ev.id}_counted").eq(1)) if ev.flagged else arrives
 
@@ -100,7 +128,9 @@ def arrived(x, p, ev, during=True):
 
 
 def outstanding(x, p, ev, during=True):
-    """1 while a debt event is owed: at the end of p (during=True) or at its start (False)."""
+    """1 while a debt event is owed: at the end of p (during=True) or at its start (False). The start of a
+    year's later part is the end of the part before it, where the year's events have already counted."""
+    during = during or not counts_events(x, p)
     if not ev.matures:
         return IF(arrived(x, p, ev, during), 1, 0)
     left = x.year(p).lt(x.drv(f"ev_{ev.id}_repay_year")) if during else x.year(p).le(x.drv(f"ev_{ev.id}_repay_year"))
@@ -127,7 +157,10 @@ def converts(x, ev, mode):
 
 
 def at_maturity(x, p, ev, converted, mode):
-    """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash."""
+    """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash (in the
+    year's first forecast part: counts_events)."""
+    if not counts_events(x, p):
+        return lift(0)
     share = converts(x, ev, mode)
     part = share if converted else 1 - share
     return IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_converted") * part, 0)
@@ -213,15 +246,19 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         "days_in_year")
     receivables_open = (lambda x, p: IF(ISNUMBER(x.drv("bal_receivables")), x.drv("bal_receivables"), estimate(x, p))) \
         if bal else estimate
+    # a part of a year lies wholly after the opening date: its own revenue, result and share of a year
     revenue_after = lambda x, p: x.at("revenue", p) - IF(x.year(p).eq(x.drv("opening_year")),  # noqa: E731
-                                                           x.drv("opening_revenue"), 0)
-    share_of_year = lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_share"), 1)  # noqa: E731
+                                                           x.drv("opening_revenue"), 0) if p.is_full_year else x.at("revenue", p)
+    share_of_year = lambda x, p: IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_share"), 1) \
+        if p.is_full_year else x.share(p)  # noqa: E731
 
     def with_accelerators(x, p, amount, line):
         """With the compute build, plus its owned accelerators' line (model/calc/compute.py: a full year's) for
         the part of the period after the opening date: their depreciation, their capital expenditure."""
         if not spec.compute:
             return amount
+        if not p.is_full_year:   # a part's own amount (the line is a flow: a half's in a half)
+            return amount + x.at(line, p)
         parts = x.tl.parts(p)
         ahead = [q for q in parts if not x.tl.is_actual(q)]
         if ahead and len(ahead) < len(parts):   # a year opened by its interim: its forecast parts, pro rata after the date
@@ -246,14 +283,16 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("period_years", "pct", kind="detail", forecast=share_of_year),
         Line("opening_cash", "amount", forecast=lambda x, p: x.before_here("closing_cash", p)),
         Line("ani_full_year", "amount", forecast=lambda x, p: x.at("adjusted_net_income", p)),
-        Line("ani_before_open", "amount", kind="detail", forecast=before_open),
+        Line("ani_before_open", "amount", kind="detail",
+             forecast=lambda x, p: before_open(x, p) if p.is_full_year else lift(0)),
         Line("ani_after_open", "amount", forecast=lambda x, p: x.here("ani_full_year", p) - x.here("ani_before_open", p)),
         Line("depreciation", "amount", forecast=lambda x, p: with_accelerators(x, p, x.drv("depreciation", p),
                                                                              "accelerator_depreciation"),
              kind="detail", text="cash_depreciation", note="cash_depreciation_compute" if spec.compute else ""),
         Line("non_cash", "amount", forecast=lambda x, p: x.drv("non_cash", p), kind="detail", text="cash_non_cash"),
         Line("receivables", "amount", kind="memo", actual=at_open(receivables_open),
-             forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")),
+             forecast=lambda x, p: x.at("revenue", p) * x.drv("receivable_days", p) / x.drv("days_in_year")
+             / (x.share(p) if not p.is_full_year else 1)),   # a part's revenue at its annual rate
         Line("receivables_change", "amount", kind="detail",
              forecast=lambda x, p: x.here("receivables", p) - x.before_here("receivables", p)),
         Line("working_capital", "amount", forecast=lambda x, p: x.drv("working_capital", p), kind="detail",
@@ -293,8 +332,8 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         Line("below_min", "flag", kind="detail",
              forecast=lambda x, p: IF(x.here("cash_before_plug", p).lt(x.drv("min_cash")), 1, 0)),
         Line("plug_flag", "flag", kind="detail", forecast=lambda x, p: IF(x.here("plug", p).gt(0), 1, 0)),
-        Line("before_breakeven", "flag", kind="detail",
-             forecast=lambda x, p: IF((SUM(x.run("be_flag", p)) - x.at("be_flag", p)).eq(0), 1, 0)),
+        Line("before_breakeven", "flag", kind="detail",   # breakeven is annual: a part reads its year's flags
+             forecast=lambda x, p: IF((SUM(x.run("be_flag", year_of(p))) - x.at("be_flag", year_of(p))).eq(0), 1, 0)),
         Line("cash_to_breakeven", "amount", kind="detail",
              forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA)),
         Line("plug_to_breakeven", "amount", kind="detail",
@@ -360,7 +399,48 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         ]
     if spec.valuation and not spec.held:
         lines += dcf_lines(debts)
+    for ln in lines:
+        in_parts(ln)
     return lines
+
+
+def year_of(p):
+    """The fiscal year a period belongs to, as a full-year Period."""
+    return p if p.is_full_year else type(p)(p.year, 12)
+
+
+# How the full-year column of a year shown in parts summarises its parts (module docstring): "flow" (the
+# default) the sum of its forecast parts, "closing" the last part's, "opening" the first part's, "calc" the
+# line's own formula over the year's summary cells, "none" no cell (a discount factor is a period's).
+SUMMARY = {**{k: "closing" for k in ("closing_cash", "receivables", "shares", "diluted_shares", "dcf_losses",
+                                      "dcf_elapsed", *ASSET_LINES, *LIABILITY_LINES, "bs_equity")},
+           **{k: "calc" for k in ("ani_full_year", "ani_before_open", "cash_be_flag", "cash_before_plug", "below_min",
+                                  "plug_flag", "before_breakeven", "cash_to_breakeven", "bs_assets", "bs_liabilities",
+                                  "bs_total_le", "bs_gap", "bs_net_debt", "bs_check")},
+           "opening_cash": "opening", "dcf_time": "none", "dcf_factor": "none"}
+
+
+DCF_FLOWS = ("dcf_result", "dcf_tax", "dcf_ufcf", "dcf_pv")   # summed in a year in parts; the DCF's totals not
+
+
+def in_parts(ln):
+    """Give a cash line cells in the parts of a year (its forecast formula, along the chain) and its full-year
+    column the summary SUMMARY says; lines computed only in the last year (the DCF's totals) keep their formula."""
+    f, how = ln.forecast, SUMMARY.get(ln.key, "flow")
+    if f is None or ln.key.startswith("dcf_") and ln.key not in SUMMARY and ln.key not in DCF_FLOWS:
+        ln.half = "calc"
+        return
+
+    def g(x, p):
+        parts = chain_parts(x, p)
+        if not parts or how == "calc":
+            return f(x, p)
+        if how == "flow":
+            return SUM(*[x.here(ln.key, q) for q in parts])
+        if how == "none":
+            return None
+        return x.here(ln.key, parts[-1] if how == "closing" else parts[0])
+    ln.forecast, ln.half = g, "calc"
 
 
 def dcf_lines(debts) -> list[Line]:
@@ -379,7 +459,9 @@ def dcf_lines(debts) -> list[Line]:
         return lambda x, p: f(x, p) if p == x.tl.forecast[-1] else None
 
     def result(x, p):
-        adj = x.at("adjustments", p) - IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_adj"), 0)
+        adj = x.at("adjustments", p)
+        if p.is_full_year:   # a part lies wholly after the opening date
+            adj = adj - IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_adj"), 0)
         return x.here("ani_after_open", p) - adj
 
     def discount(x, years):
@@ -413,14 +495,17 @@ def dcf_lines(debts) -> list[Line]:
              forecast=lambda x, p: x.here("dcf_result", p) - x.here("dcf_tax", p) + x.here("depreciation", p)
              + x.here("non_cash", p) - x.here("receivables_change", p) - x.here("working_capital", p)
              - x.here("capex", p)),
-        Line("dcf_time", "years", kind="detail", forecast=lambda x, p: SUM(x.run_here("period_years", p))
+        Line("dcf_elapsed", "years", kind="detail",   # along the chain: the period before's + this period's
+             forecast=lambda x, p: level(x, "dcf_elapsed", p) + x.here("period_years", p)),
+        Line("dcf_time", "years", kind="detail", forecast=lambda x, p: x.here("dcf_elapsed", p)
              - x.here("period_years", p) * x.drv("mid_period")),
         Line("dcf_factor", "rate", kind="detail", forecast=lambda x, p: discount(x, x.here("dcf_time", p))),
-        Line("dcf_pv_flows", "amount", forecast=last_only(
-            lambda x, p: SUMPRODUCT(x.run_here("dcf_ufcf", p), x.run_here("dcf_factor", p)))),
+        Line("dcf_pv", "amount", kind="detail", forecast=lambda x, p: x.here("dcf_ufcf", p) * x.here("dcf_factor", p)),
+        Line("dcf_pv_flows", "amount", forecast=last_only(   # the full years' (a year in parts: its parts' sum)
+            lambda x, p: sum_terms([x.here("dcf_pv", q) for q in x.tl.forecast]))),
         Line("dcf_terminal", "amount", forecast=last_only(terminal)),
         Line("dcf_terminal_pv", "amount", forecast=last_only(
-            lambda x, p: x.here("dcf_terminal", p) * discount(x, SUM(x.run_here("period_years", p))))),
+            lambda x, p: x.here("dcf_terminal", p) * discount(x, x.here("dcf_elapsed", p)))),
         Line("dcf_ev", "amount", kind="total", forecast=last_only(lambda x, p: x.here("dcf_pv_flows", p)
                                                                   + x.here("dcf_terminal_pv", p))),
         Line("dcf_equity_before", "amount", forecast=last_only(
@@ -454,7 +539,7 @@ def new_shares_of(events, mode, plug_shares):
     def f(x, p):
         terms = [IF(due(x, p, ev), x.drv(f"ev_{ev.id}_shares"), 0) for ev in events if ev.shares]
         terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * converts(x, ev, mode),
-                     0) for ev in events if ev.debt and ev.converts and ev.matures and mode]
+                     0) for ev in events if ev.debt and ev.converts and ev.matures and mode and counts_events(x, p)]
         terms.append(x.drv("sbc_shares", p))
         if plug_shares:
             terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))

@@ -180,9 +180,15 @@ class LineBlock:
         return _row_run(block, key, self.tl.forecast[0], p)
 
     def before_here(self, key, p):
-        """This block's own line one column back along its periods: a balance's opening (the first forecast
-        year's is the opening column, e.g. the cash at the opening date)."""
-        return self.cells[(key, self.periods[self.periods.index(p) - 1])].ref()
+        """This block's own line one period back along its chain: a balance's opening (the first forecast
+        period's is the opening column, e.g. the cash at the opening date). A part steps over the full-year
+        column of a year whose parts are in the block (a summary of its parts: 1H2027E opens from 2H2026E); a full
+        year opens from the column before it (FY2028E from FY2027E, whose balances are its last part's)."""
+        i = self.periods.index(p) - 1
+        while not p.is_full_year and any(q in self.periods and not self.tl.is_actual(q)
+                                         for q in self.tl.parts(self.periods[i])):
+            i -= 1
+        return self.cells[(key, self.periods[i])].ref()
 
     def run_here(self, key, p):
         return _row_run(self, key, self.tl.forecast[0], p)

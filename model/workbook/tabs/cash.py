@@ -11,10 +11,12 @@ import datetime
 
 from ..book import REFERENCE_LINE, Chart, Series, line_style
 from ...calc.cashflow import BALANCE_SINCE, CashEvent, CashSpec, cash_lines, sum_terms
-from ...calc.formula import CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Rng, guard, lift
+from ...calc.formula import CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Expr, Rng, guard, lift
 from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS
+from ...data.items import CASH_DRIVERS
+from ...data.periods import Period
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
@@ -32,11 +34,23 @@ VALUATION_SCALARS = {"discount_rate": "pct", "terminal_method": "int", "exit_mul
                      "mid_period": "pct", "tax_rate": "pct"}
 
 
-def lowest_and_need(b, first, last, min_cash):
+def forecast_columns(b):
+    """A cash-flow block's forecast columns, first to last (the parts of a year and its summary too)."""
+    return [p for p in b.periods if not b.tl.is_actual(p)]
+
+
+def over_years(b, key):
+    """The sum of a flow over the forecast: its full-year cells (a year in parts sums them in its own column),
+    so a year is never counted with its parts."""
+    return SUM(*[b.cell(key, p).ref() for p in b.tl.forecast])
+
+
+def lowest_and_need(b, min_cash):
     """A cash-flow block's lowest closing cash, and its funding need to breakeven: the plug drawn until
     breakeven plus any shortfall below the minimum cash (with the plug off)."""
-    line = lambda key: Rng(b.cell(key, first), b.cell(key, last))  # noqa: E731
-    return MIN(line("closing_cash")), SUM(line("plug_to_breakeven")) + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
+    columns = forecast_columns(b)
+    line = lambda key: Rng(b.cell(key, columns[0]), b.cell(key, columns[-1]))  # noqa: E731
+    return MIN(line("closing_cash")), over_years(b, "plug_to_breakeven") + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
 
 
 class CashTab:
@@ -100,11 +114,19 @@ class CashTab:
         # the Sensitivity tab's shifted forecasts: the same lines, the bonds converting as the selected scenario's
         self.bridge_spec = dataclasses.replace(self.spec, held=valued)
         scalar = {k: c.ref(True, True) for k, c in scalars.items()}
+        self.scalar, self.opening = scalar, op
+        # the blocks run along the chain of parts (2H2026E, 1H2027E, 2H2027E, FY2028E ...) when every actual part
+        # of a year in parts lies at or before the opening date; else (a balance sheet older than the latest
+        # interim) in full years, the part columns blank
+        in_parts = tl.stub is None or op == tl.stub
+        self.forecast = [p for p in tl.main if not tl.is_actual(p)] if in_parts else list(tl.forecast)
+        # the periods of the chain: the forecast columns but the full years shown in parts (their summaries)
+        self.chain = [p for p in self.forecast if not any(q in self.forecast for q in tl.parts(p))]
         row = self.row + 1
         parts = ", ".join(q.code + "E" for q in tl.forecast_parts)
         timing = lambda e: e("cash.timing", period=op.code) + " " + (  # noqa: E731
             e("cash.timing_interim", year=op.year, period=op.code) if not op.is_full_year else e("cash.timing_full")) + (
-            " " + e("cash.timing_parts", parts=parts) if parts else "")
+            " " + e("cash.timing_parts" if in_parts else "cash.timing_years", parts=parts, year=op.year) if parts else "")
         put_wide_note(sh, row, timing(t), [timing(t.edition(lang)) for lang in LANGS], LABEL_COL, tl.col[last])
         row += 2
 
@@ -120,8 +142,8 @@ class CashTab:
             row += 1
 
             def drivers(name, p, sc=sc):
-                return scalar[name] if name in scalar else inputs.asm[(sc, name, p)]
-            block = LineBlock(sh, tl, cash_lines(self.spec), row, history + [op] + tl.forecast, inputs,
+                return scalar[name] if name in scalar else self.driver(name, p, lambda q: inputs.asm[(sc, name, q)])
+            block = LineBlock(sh, tl, cash_lines(self.spec), row, history + [op] + self.forecast, inputs,
                               source=scenarios.blocks[sc], drivers=drivers, headers=self.headers)
             block.fill(notes=sc == scs[0])
             self.blocks[sc] = block
@@ -132,17 +154,20 @@ class CashTab:
                 scalars[f"ev_{ev.id}_converts"].content = CHOOSE(income.index.ref(True, True), *[
                     self.blocks[sc].cell(f"dcf_converts_{ev.id}", last).ref() for sc in scs])
 
-        def line(b, key):
-            return Rng(b.cell(key, first), b.cell(key, last))
+        self.first = start = self.forecast[0]   # the first forecast column (2H2026E when the year runs in parts)
+        heads = Rng(self.headers[start], self.headers[last])
+
+        def line(b, key, start=start):
+            return Rng(b.cell(key, start), b.cell(key, last))
 
         def values(sc):
             b = self.blocks[sc]
             closing = line(b, "closing_cash")
-            lowest, need = lowest_and_need(b, first, last, scalar["min_cash"])
-            return [lowest, INDEX(years, MATCH(MIN(closing), closing)),
-                    first_flagged(line(b, "below_min"), years, t("cash.not_within")), need,
+            lowest, need = lowest_and_need(b, scalar["min_cash"])
+            return [lowest, INDEX(heads, MATCH(MIN(closing), closing)),
+                    first_flagged(line(b, "below_min"), heads, t("cash.not_within")), need,
                     scenarios.summary[sc][0].ref(), b.here("closing_cash", last),
-                    first_flagged(line(b, "plug_flag"), years, t("cash.not_within")), SUM(line(b, "plug"))]
+                    first_flagged(line(b, "plug_flag"), heads, t("cash.not_within")), over_years(b, "plug")]
         columns = [(t(f"cash.{key}", period=last.code), kind, fmt) for key, kind, fmt in COLUMNS]
         self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, table_top, columns, scs, values, income.index,
@@ -170,7 +195,7 @@ class CashTab:
             self.share_currency = fund_unit(inputs)
 
         # chart: closing cash per scenario against the minimum (one cell above: a flat line)
-        series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash"), years, style=line_style(i))
+        series = [Series(t("cash.series", scenario=sc), line(self.blocks[sc], "closing_cash", first), years, style=line_style(i))
                   for i, sc in enumerate(scs)]
         floor = scalars["min_cash"]
         series.append(Series(sh.cell_at(floor.row, LABEL_COL), Rng(floor, floor), years, style=REFERENCE_LINE))
@@ -178,6 +203,23 @@ class CashTab:
         sh.charts.append(Chart("line", t("cash.chart", unit=unit), series, (row + 1, LABEL_COL),
                                size=(900, 340), columns=tl.chart_columns(first, last), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
+
+    def driver(self, name, p, of_year):
+        """A scenario's cash driver in period p from its fiscal year's value (`of_year`: full year -> Cell or Expr);
+        the one rule for a part of a year: an amount (depreciation, capex, shares a year ...) is the year's x the
+        part's share of the period the year's figure covers (the rest of the opening year after the opening
+        date, else the year), a rate or a day count is the year's."""
+        if p is None or p.is_full_year:
+            return of_year(p)
+        value = of_year(Period(p.year, 12))
+        value = value if isinstance(value, Expr) else value.ref()
+        item = CASH_DRIVERS.get(name)
+        if item is None or item.unit not in ("amount", "shares"):
+            return value
+        share = self.inputs.part_share(p).ref(True, True)
+        if p.year == self.opening.year and not self.opening.is_full_year:
+            return value * share / self.scalar["opening_share"]
+        return value * share
 
     def put(self, key, label, u, expr, fmt="amount", note=""):
         """A scalar of the inputs section: a labelled cell the lines read through x.drv(key). `label`: the

@@ -7,6 +7,7 @@ from ...calc.lines import all_lines
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import STATUS_ROW, precise, title_rows
 from .arr import arr_review_row
+from .cash import over_years
 from .flags import flag_rows
 
 
@@ -90,7 +91,7 @@ class ChecksTab:
                                                    IF(ani(p).ge(0), 1, 0).ne(IF(b.at("revenue", p).ge(
                                                        b.here("required_revenue", p)), 1, 0))),
                                                b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
-            rows = lambda key: Rng(cb.cell(key, tl.forecast[0]), cb.cell(key, last))  # noqa: E731
+            rows = lambda key: over_years(cb, key)  # noqa: E731  (a year in parts sums its parts in its own column)
             components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("depreciation"))
                           + SUM(rows("non_cash"))
                           - SUM(rows("receivables_change")) - SUM(rows("working_capital")) - SUM(rows("capex"))
@@ -111,7 +112,7 @@ class ChecksTab:
             check_row("cash_bridge", {last: fails_if(ABS(cb.here("closing_cash", last) - components).gt(tol["amount"]))},
                       scenario=sc, last=last.code)
             check_row("balance", {p: fails_if(ABS(cb.here("bs_gap", p)).gt(tol["amount"]))   # left to right: one range
-                                  for p in sorted([inputs.opening_period] + tl.forecast, key=tl.col.get)},
+                                  for p in sorted([inputs.opening_period] + cash.forecast, key=tl.col.get)},
                       scenario=sc)
         if units:
             self.unit_rows(data, tl, is_, inputs.units["price_scale"].ref(True, True), units, tol, check_row,

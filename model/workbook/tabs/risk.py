@@ -219,6 +219,7 @@ class RiskTab:
 
         def cash_drivers(name, p):
             return scalars[name].ref(True, True) if name in scalars else INDEX(inputs.driver_column(name, p), index)
+        # in full years, as every trial's row (tabs/trials.py: the trials keep no part cells)
         self.viewer.bridge = LineBlock(sh, tl, cash_lines(cash.bridge_spec), self.row,
                                        [inputs.opening_period] + tl.forecast, inputs, source=self.viewer,
                                        drivers=cash_drivers, headers=self.headers)

@@ -101,7 +101,7 @@ class ScenariosTab:
         t = self.sheet.book.t
         for sc, cells in self.summary.items():
             b = cash.blocks[sc]
-            first, last = b.tl.forecast[0], b.tl.forecast[-1]
+            first, last = cash.first, b.tl.forecast[-1]   # the first forecast column: 2H2026E when in parts
             years = Rng(b.headers[first], b.headers[last])
             links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
                                    t("common.not_reached")), cash.summary[sc][3].ref()]

@@ -356,7 +356,7 @@ class SensitivityTab:
         tl, inputs = self.tl, self.inputs
         results = {"closing_cash", "plug_to_breakeven", "cash_to_breakeven"}   # cash.lowest_and_need
         self.periods = [p for p in tl.main if p == tl.base_year or p == tl.stub or not tl.is_actual(p)]
-        self.cash_periods = [inputs.opening_period] + tl.forecast
+        self.cash_periods = [inputs.opening_period] + self.cash.forecast   # along the chain, as Cash & Funding
         lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         keep = upstream(results, lambda k: every[k].own)
@@ -368,7 +368,7 @@ class SensitivityTab:
         keep = upstream(needs, lambda k: every[k].own)
         self.lines = [ln for ln in lines if ln.key in keep]
         self.reads = {k: every[k] for k in keep}
-        self.bridge_reads = reads(tl, self.bridge_lines, tl.forecast, inputs, self.headers, True)
+        self.bridge_reads = reads(tl, self.bridge_lines, self.cash.forecast, inputs, self.headers, True)
         # (tab part, line, period, what moves it) -> the block that has the cell: the Income Statement for the
         # selected scenario's own lines, then each block for the cells it adds
         self.owner = {("lines", k, p, frozenset()): self.income.lines for k, p in self.income.lines.cells}
@@ -403,7 +403,8 @@ class SensitivityTab:
         index = income.index.ref(True, True)
 
         def cash_drivers(name, p):
-            return scalars[name].ref(True, True) if name in scalars else INDEX(self.inputs.driver_column(name, p), index)
+            return scalars[name].ref(True, True) if name in scalars else self.cash.driver(
+                name, p, lambda q: INDEX(self.inputs.driver_column(name, q), index))
         bridge = LineBlock(sh, tl, self.bridge_lines, block.last_row + 1, self.cash_periods, self.inputs,
                            source=block, drivers=cash_drivers, headers=self.headers, owners=owners("bridge", bridge_moved))
         bridge.fill(notes=False)
@@ -415,5 +416,4 @@ class SensitivityTab:
 
     def cash_results(self, block):
         """The lowest closing cash and the funding need to breakeven of a block, as Cash & Funding has them."""
-        return lowest_and_need(block.bridge, self.tl.forecast[0], self.tl.forecast[-1],
-                               self.cash.scalars["min_cash"].ref(True, True))
+        return lowest_and_need(block.bridge, self.cash.scalars["min_cash"].ref(True, True))

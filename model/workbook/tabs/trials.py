@@ -134,6 +134,9 @@ class TrialsTab:
     # --- which lines a trial needs, what moves them, and which it keeps in cells of its own ---
     def plan(self, data, tl, inputs, income, cash, risk):
         self.periods = tl.main[tl.main.index(tl.base_year):]
+        # the trials' cash runs in full years (the year of the opening date: its rest), not along Cash & Funding's
+        # chain of halves: part cells in every trial row would grow the biggest tab of the build (issue 28); the
+        # Risk tab's shown trial, which Checks compares with its row, runs alike
         self.cash_periods = [inputs.opening_period] + tl.forecast
         bridge = cash_lines(cash.bridge_spec)
         every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)

@@ -228,16 +228,16 @@ class ValuationTab:
         # the selected scenario's free cash flow and the time of each period; the last year's revenue
         sh.put(row, LABEL_COL, t("valuation.selected_flows"), "section")
         row += 1
-        picked = {}
+        picked, chain = {}, cash.chain   # the periods discounted: the parts of a year and the later years
         for key in ("dcf_ufcf", "dcf_time", "period_years"):
             line = cash.blocks[scs[0]].line(key)
             sh.put(row, LABEL_COL, t.line(line)[0], "label")
             sh.put(row, UNIT_COL, t.unit_of(line.unit), "unit")
             picked[key] = {p: sh.put(row, tl.col[p], CHOOSE(index, *[cash.blocks[sc].cell(key, p).ref() for sc in scs]),
-                                     "calc", line.unit) for p in tl.forecast}
+                                     "calc", line.unit) for p in chain}
             row += 1
-        flows = Rng(picked["dcf_ufcf"][tl.forecast[0]], picked["dcf_ufcf"][last])
-        end = SUM(Rng(picked["period_years"][tl.forecast[0]], picked["period_years"][last]))
+        flows = Rng(picked["dcf_ufcf"][chain[0]], picked["dcf_ufcf"][last])   # a year in parts: blank between its parts
+        end = SUM(Rng(picked["period_years"][chain[0]], picked["period_years"][last]))
         sh.put(row, LABEL_COL, t("valuation.revenue_last", period=last.code), "label")
         sh.put(row, UNIT_COL, t.unit, "unit")
         revenue = sh.put(row, FIRST_COL, CHOOSE(index, *[cash.blocks[sc].at("revenue", last) for sc in scs]), "calc",
@@ -251,7 +251,7 @@ class ValuationTab:
             rates.append(sh.put(row, UNIT_COL, None, "calc", "pct"))
             sh.put(row, LABEL_COL, t("valuation.factor_row", n=i + 1), "detail_label")
             factors.append([sh.put(row, tl.col[p], 1 / (1 + rates[i].ref(True, True)) ** picked["dcf_time"][p].ref(True, False),
-                                   "calc", "rate") for p in tl.forecast])
+                                   "calc", "rate") for p in chain])
             row += 1
         around(rates, value["discount_rate"], step["grid_rate_step"])
         row += 1

@@ -1,7 +1,7 @@
 """Cash & Funding in half-years: the cash-flow statement and the balance sheet run along the chain of parts
 (2H2026E, 1H2027E, 2H2027E, FY2028E), each part opening where the part before it closed, the full year of a
 year in parts its summary (flows summed, balances its last part's), a funding event and a maturity counted
-once in their year (in its first forecast part), a part's amount drivers its year's x its share.
+once, in the half their date falls in, a part's amount drivers its year's x its share.
 
 Tested on Halfco (tests/test_interim.py: opening cash at the end of its 1H2026 interim) with cash data added
 here and worked out by hand from its income statement, then through LibreOffice with each scenario selected."""
@@ -21,8 +21,8 @@ P = parse_column
 H2_26, FY26, H1_27, H2_27, FY27, FY28 = (P(c) for c in ("2H2026", "FY2026", "1H2027", "2H2027", "FY2027", "FY2028"))
 
 # Halfco's cash: 100 at 30 June 2026 earning 10% a year, no minimum and no plug, 100m shares. A bank loan of 10
-# at 10% drawn in September 2026 and due at the end of 2027 (repaid, by the rule, in 1H2027E: the year's first
-# forecast part); a placing of 20 for 5m shares in March 2027. Base: depreciation 2 for the rest of 2026 (the
+# at 10% drawn in September 2026 (2H2026E) and due at the end of 2027 (repaid in 2H2027E, the half of its due
+# date); a placing of 20 for 5m shares in March 2027 (1H2027E). Base: depreciation 2 for the rest of 2026 (the
 # FY2026 figure covers 2H only) and 4 in FY2027 (2 a half), other non-cash items 1 a year (test_interim's),
 # capex 6 in FY2027 (3 a half), receivables 36.5 days (revenue x 10%, a half's x 20%), 2m shares a year of
 # share-based pay (1 a half).
@@ -69,10 +69,10 @@ def by_hand(book, sc):
     out, cash, receivables, shares = {}, 100.0, 20 * 0.1, 100.0   # opening receivables: FY2025's revenue x 10%
     flows = {H2_26: dict(dep=2, non_cash=1, capex=0, loan_in=10, loan_out=0, equity=0, loan_interest=0, sbc=1,
                          placed=0),
-             H1_27: dict(dep=2, non_cash=0.5, capex=3, loan_in=0, loan_out=10, equity=20, loan_interest=10 * 0.1 * 0.5,
+             H1_27: dict(dep=2, non_cash=0.5, capex=3, loan_in=0, loan_out=0, equity=20, loan_interest=10 * 0.1 * 0.5,
                          sbc=1, placed=5),
-             H2_27: dict(dep=2, non_cash=0.5, capex=3, loan_in=0, loan_out=0, equity=0, loan_interest=0, sbc=1,
-                         placed=0)}
+             H2_27: dict(dep=2, non_cash=0.5, capex=3, loan_in=0, loan_out=10, equity=0, loan_interest=10 * 0.1 * 0.5,
+                         sbc=1, placed=0)}
     for p, f in flows.items():
         closing_receivables = revenue[p] * 0.2            # 36.5 / (365 x 0.5): a half's revenue at its annual rate
         ocf = ani[p] + f["dep"] + f["non_cash"] - (closing_receivables - receivables)
@@ -96,9 +96,10 @@ def test_the_halves_by_hand(cash_book):
     # 1H2027E opens from 2H2026E (not from the FY2026E column), and FY2027E from 2H2026E's close
     assert b.cell("opening_cash", H1_27).result() == pytest.approx(hand[H2_26]["closing_cash"])
     assert b.cell("opening_cash", FY27).result() == pytest.approx(hand[H2_26]["closing_cash"])
-    # the placing and the loan's repayment count once in 2027: in 1H2027E, none in 2H2027E, once in FY2027E
+    # the placing and the loan's repayment count once in 2027, each in the half of its date: the placing in
+    # 1H2027E, the repayment in 2H2027E, each once in FY2027E
     assert [b.cell("equity_raised", p).result() for p in (H1_27, H2_27, FY27)] == pytest.approx([20, 0, 20])
-    assert [b.cell("debt_repaid", p).result() for p in (H1_27, H2_27, FY27)] == pytest.approx([10, 0, 10])
+    assert [b.cell("debt_repaid", p).result() for p in (H1_27, H2_27, FY27)] == pytest.approx([0, 10, 10])
     assert [b.cell("new_shares", p).result() for p in (H1_27, H2_27, FY27)] == pytest.approx([6, 1, 7])
     # FY2026E's flows are those after the opening date (2H2026E), its adjusted result the full year's less 1H's
     assert b.cell("ani_after_open", FY26).result() == pytest.approx(b.cell("ani_after_open", H2_26).result())
@@ -136,8 +137,9 @@ def test_balance_sheet_ties_in_every_column(cash_book):
     b = cash_book.tabs["cash"].blocks["base"]
     for p in [Period(2026, 6)] + [H2_26, FY26, H1_27, H2_27, FY27, FY28]:
         assert b.cell("bs_assets", p).result() == pytest.approx(b.cell("bs_total_le", p).result(), abs=1e-9), p.code
-    # the loan is on the balance sheet at the end of 2H2026E, gone from the end of 1H2027E
-    assert [b.cell("bs_event_debt", p).result() for p in (H2_26, FY26, H1_27)] == pytest.approx([10, 10, 0])
+    # the loan is on the balance sheet from the end of 2H2026E to the end of 1H2027E, gone at the end of 2H2027E
+    assert [b.cell("bs_event_debt", p).result() for p in (Period(2026, 6), H2_26, FY26, H1_27, H2_27, FY27)] == \
+        pytest.approx([0, 10, 10, 10, 0, 0])
     assert cash_book.names["MasterCheck"].result() == 0
 
 

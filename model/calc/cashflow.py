@@ -14,7 +14,8 @@ FY2028E ...): a part opens from the period before it in the chain, and the full-
 in parts is its summary (`SUMMARY`: a flow the sum of its forecast parts, a balance its last part's, the
 opening cash its first part's, a ratio or flag recomputed from those): a part steps over it, the next full year
 opens from it (its balances are its last part's). A funding event, maturity, conversion or share issue dated
-in such a year counts once, in its first forecast part (`counts_events`). A block in full years only (the
+in such a year counts once, in the part its date falls in (`position`; the first forecast part when that part
+is an actual one). A block in full years only (the
 Trials and Risk tabs) has no part columns and runs as before.
 
 Scalars come through x.drv (absolute cells of the Cash & Funding tab's inputs section): opening_cash,
@@ -41,6 +42,8 @@ class CashEvent(NamedTuple):
     matures: bool = False
     shares: bool = False
     converts: bool = False   # a convertible bond: converts at maturity when its scenario's test says so
+    part: int = 0            # in a year shown in parts, the part (0: first) its date falls in; repay_part: its maturity's
+    repay_part: int = 0
 
 
 # Balance lines whose opening figure balance.csv may leave blank (not disclosed): the line then shows its
@@ -103,37 +106,49 @@ def chain_parts(x, p):
     return [q for q in x.tl.parts(p) if q in periods and not x.tl.is_actual(q)]
 
 
-def counts_events(x, p):
-    """Whether the events dated in p's fiscal year count in p: a full year, or the first forecast part of its
-    year in the block (events are per fiscal year: they count once, in the year's first forecast part)."""
+def position(x, p, part):
+    """Where period p stands against the part of its year an event dated in that part counts in: 0 in it, -1
+    before it, 1 after it. An event counts in the part its date falls in (`part`: 0 the first), or in the
+    year's first forecast part when that part is an actual one (its events are in the opening figures or
+    arrive after it). A full year, and a block of full years (Trials, Risk), is its own events' period: 0; an
+    actual part (the opening column) stands before them: -1."""
     periods = getattr(x, "periods", None)
     if p.is_full_year or periods is None:
-        return True
-    return next(q for q in x.tl.split[p.year] if q in periods and not x.tl.is_actual(q)) == p
+        return 0
+    if x.tl.is_actual(p):   # the opening column (1H2026A): before the events its year has still to come
+        return -1
+    parts = x.tl.split[p.year]
+    ahead = [q for q in parts if q in periods and not x.tl.is_actual(q)]
+    target = parts[min(part, len(parts) - 1)]
+    target = target if target in ahead else ahead[0]
+    return (parts.index(p) > parts.index(target)) - (parts.index(p) < parts.index(target))
 
 
 def due(x, p, ev):
-    """1 in the fiscal year a counted event's cash arrives (in its first forecast part: counts_events)."""
-    if not counts_events(x, p):
+    """1 in the period a counted event's cash arrives: its fiscal year (in a year shown in parts, the part of
+    its date: position)."""
+    if position(x, p, ev.part):
         return lift(0)
     arrives = x.year(p).eq(x.drv(f"ev_{ev.id}_year"))
     return AND(arrives, x.drv(f"ev_{ev.id}_counted").eq(1)) if ev.flagged else arrives
 
 
 def arrived(x, p, ev, during=True):
-    """Inside the cash (in the opening cash, or arrived by the end of p; with during=False: before p)."""
-    y = x.year(p)
-    came = y.ge(x.drv(f"ev_{ev.id}_year")) if during else y.gt(x.drv(f"ev_{ev.id}_year"))
+    """Inside the cash (in the opening cash, or arrived by the end of p; with during=False: before p). In its
+    year, by the end of its own part and of the parts after it; by the start of the parts after it."""
+    y, at = x.year(p), position(x, p, ev.part)
+    came = y.ge(x.drv(f"ev_{ev.id}_year")) if (at >= 0 if during else at > 0) else y.gt(x.drv(f"ev_{ev.id}_year"))
     return OR(x.drv(f"ev_{ev.id}_counted").eq(0), came) if ev.flagged else came
 
 
 def outstanding(x, p, ev, during=True):
-    """1 while a debt event is owed: at the end of p (during=True) or at its start (False). The start of a
-    year's later part is the end of the part before it, where the year's events have already counted."""
-    during = during or not counts_events(x, p)
+    """1 while a debt event is owed: at the end of p (during=True) or at its start (False). In its maturity
+    year, still owed at the end of the parts before the maturity's part and at the start of that part."""
     if not ev.matures:
         return IF(arrived(x, p, ev, during), 1, 0)
-    left = x.year(p).lt(x.drv(f"ev_{ev.id}_repay_year")) if during else x.year(p).le(x.drv(f"ev_{ev.id}_repay_year"))
+    at = position(x, p, ev.repay_part)
+    repay = x.drv(f"ev_{ev.id}_repay_year")
+    left = x.year(p).le(repay) if (at < 0 if during else at <= 0) else x.year(p).lt(repay)
     return IF(AND(arrived(x, p, ev, during), left), 1, 0)
 
 
@@ -157,9 +172,9 @@ def converts(x, ev, mode):
 
 
 def at_maturity(x, p, ev, converted, mode):
-    """A debt event's amount in its maturity year: the part converted into shares, or repaid in cash (in the
-    year's first forecast part: counts_events)."""
-    if not counts_events(x, p):
+    """A debt event's amount in its maturity year (in a year shown in parts, the part of its maturity date):
+    the part converted into shares, or repaid in cash."""
+    if position(x, p, ev.repay_part):
         return lift(0)
     share = converts(x, ev, mode)
     part = share if converted else 1 - share
@@ -539,7 +554,7 @@ def new_shares_of(events, mode, plug_shares):
     def f(x, p):
         terms = [IF(due(x, p, ev), x.drv(f"ev_{ev.id}_shares"), 0) for ev in events if ev.shares]
         terms += [IF(x.year(p).eq(x.drv(f"ev_{ev.id}_repay_year")), x.drv(f"ev_{ev.id}_shares") * converts(x, ev, mode),
-                     0) for ev in events if ev.debt and ev.converts and ev.matures and mode and counts_events(x, p)]
+                     0) for ev in events if ev.debt and ev.converts and ev.matures and mode and not position(x, p, ev.repay_part)]
         terms.append(x.drv("sbc_shares", p))
         if plug_shares:
             terms.append(x.here("plug_equity", p) * x.drv("unit_millions") / x.drv("share_fx") / x.drv("plug_price"))

@@ -37,6 +37,20 @@ def fiscal_year_of(date: datetime.date, year_end) -> int:
     return year - 1 if date <= end(year - 1) else year
 
 
+def part_of(data, date: datetime.date | None) -> int:
+    """The part (0: the first) of its fiscal year a date falls in, where that year runs in parts
+    (Dataset.split_years: 1H | 2H, 9M | Q4); 0 elsewhere, and without a date."""
+    if date is None:
+        return 0
+    year_end = parse_year_end(str(data.company["fiscal_year_end"]))
+    year = fiscal_year_of(date, year_end)
+    if year not in data.split_years:
+        return 0
+    parts = data.parts(year)
+    return next((i for i, q in enumerate(parts) if date <= datetime.date(*period_end_date(q, year_end))),
+                len(parts) - 1)
+
+
 def legacy_raise(data) -> list[Event]:
     """funding.csv's single equity raise (equity_raise + fx_rate rows), as one event."""
     fig = data.funding.get(LEGACY_RAISE)

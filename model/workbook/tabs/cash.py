@@ -14,7 +14,7 @@ from ...calc.cashflow import BALANCE_SINCE, CashEvent, CashSpec, cash_lines, sum
 from ...calc.formula import CHOOSE, IF, INDEX, ISNUMBER, MATCH, MAX, MIN, SUM, Expr, Rng, guard, lift
 from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
-from ...data.events import EQUITY_KINDS
+from ...data.events import EQUITY_KINDS, part_of
 from ...data.items import CASH_DRIVERS
 from ...data.periods import Period
 from ..layout import LineBlock
@@ -46,11 +46,13 @@ def over_years(b, key):
 
 
 def lowest_and_need(b, min_cash):
-    """A cash-flow block's lowest closing cash, and its funding need to breakeven: the plug drawn until
-    breakeven plus any shortfall below the minimum cash (with the plug off)."""
+    """A cash-flow block's lowest year-end cash (its full-year columns: a year in parts closes with its last
+    part), and its funding need to breakeven: the plug drawn until breakeven plus any shortfall below the
+    minimum cash at any period end, halves included (with the plug off)."""
     columns = forecast_columns(b)
     line = lambda key: Rng(b.cell(key, columns[0]), b.cell(key, columns[-1]))  # noqa: E731
-    return MIN(line("closing_cash")), over_years(b, "plug_to_breakeven") + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
+    year_ends = MIN(*[b.cell("closing_cash", p).ref() for p in b.tl.forecast])
+    return year_ends, over_years(b, "plug_to_breakeven") + MAX(0, min_cash - MIN(line("cash_to_breakeven")))
 
 
 class CashTab:
@@ -164,7 +166,7 @@ class CashTab:
             b = self.blocks[sc]
             closing = line(b, "closing_cash")
             lowest, need = lowest_and_need(b, scalar["min_cash"])
-            return [lowest, INDEX(heads, MATCH(MIN(closing), closing)),
+            return [lowest, INDEX(heads, MATCH(lowest, closing)),
                     first_flagged(line(b, "below_min"), heads, t("cash.not_within")), need,
                     scenarios.summary[sc][0].ref(), b.here("closing_cash", last),
                     first_flagged(line(b, "plug_flag"), heads, t("cash.not_within")), over_years(b, "plug")]
@@ -284,7 +286,8 @@ class CashTab:
             if "shares" in cells and share_data:
                 put(f"ev_{eid}_shares", lambda e: e("events.shares"), t.unit_of("shares"), cells["shares"].ref(), "shares")
             events.append(CashEvent(eid, debt, cells["counted"] is not None, "maturity_year" in cells,
-                                    ("shares" in cells or issue) and share_data, convertible and share_data))
+                                    ("shares" in cells or issue) and share_data, convertible and share_data,
+                                    part_of(data, ev.date), part_of(data, ev.maturity)))
         return events
 
     def today_scalars(self):

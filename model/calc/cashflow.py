@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift, sum_terms
-from .lines import Line, before_open, link
+from .lines import Line, before_open, chain_parts, link
 
 
 class CashEvent(NamedTuple):
@@ -97,15 +97,6 @@ def level(x, key, p):
     return IF(ISNUMBER(prev), prev, 0)
 
 
-def chain_parts(x, p):
-    """The forecast parts of full year p that are columns of x's block (its column is then their summary);
-    [] for a part, and in a block of full years."""
-    periods = getattr(x, "periods", None)
-    if periods is None or not p.is_full_year:
-        return []
-    return [q for q in x.tl.parts(p) if q in periods and not x.tl.is_actual(q)]
-
-
 def position(x, p, part):
     """Where period p stands against the part of its year an event dated in that part counts in: 0 in it, -1
     before it, 1 after it. An event counts in the part its date falls in (`part`: 0 the first), or in the
@@ -117,8 +108,7 @@ def position(x, p, part):
         return 0
     if x.tl.is_actual(p):   # the opening column (1H2026A): before the events its year has still to come
         return -1
-    parts = x.tl.split[p.year]
-    ahead = [q for q in parts if q in periods and not x.tl.is_actual(q)]
+    parts, ahead = x.tl.split[p.year], chain_parts(x, p.full_year())
     target = parts[min(part, len(parts) - 1)]
     target = target if target in ahead else ahead[0]
     return (parts.index(p) > parts.index(target)) - (parts.index(p) < parts.index(target))
@@ -348,7 +338,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
              forecast=lambda x, p: IF(x.here("cash_before_plug", p).lt(x.drv("min_cash")), 1, 0)),
         Line("plug_flag", "flag", kind="detail", forecast=lambda x, p: IF(x.here("plug", p).gt(0), 1, 0)),
         Line("before_breakeven", "flag", kind="detail",   # breakeven is annual: a part reads its year's flags
-             forecast=lambda x, p: IF((SUM(x.run("be_flag", year_of(p))) - x.at("be_flag", year_of(p))).eq(0), 1, 0)),
+             forecast=lambda x, p: IF((SUM(x.run("be_flag", p.full_year())) - x.at("be_flag", p.full_year())).eq(0), 1, 0)),
         Line("cash_to_breakeven", "amount", kind="detail",
              forecast=lambda x, p: IF(x.here("before_breakeven", p).eq(1), x.here("closing_cash", p), NA)),
         Line("plug_to_breakeven", "amount", kind="detail",
@@ -417,11 +407,6 @@ def cash_lines(spec: CashSpec) -> list[Line]:
     for ln in lines:
         in_parts(ln)
     return lines
-
-
-def year_of(p):
-    """The fiscal year a period belongs to, as a full-year Period."""
-    return p if p.is_full_year else type(p)(p.year, 12)
 
 
 # How the full-year column of a year shown in parts summarises its parts (module docstring): "flow" (the

@@ -72,6 +72,15 @@ class Line:
         assert self.half in HALF_KINDS, self.half
 
 
+def chain_parts(x, p):
+    """The forecast parts of full year p that are columns of x's block (its column is then their summary);
+    [] for a part, and in a block of full years (or a context without periods)."""
+    periods = getattr(x, "periods", None)
+    if periods is None or not p.is_full_year:
+        return []
+    return [q for q in x.tl.parts(p) if q in periods and not x.tl.is_actual(q)]
+
+
 def link(item):
     """An actual period's figure from Inputs, n/a where the data leave it blank."""
     return lambda x, p: guard([x.inp(item, p)], x.inp(item, p))

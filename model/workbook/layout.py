@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr, Num, Rng
+from ..calc.lines import chain_parts
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
 from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
@@ -185,8 +186,7 @@ class LineBlock:
         column of a year whose parts are in the block (a summary of its parts: 1H2027E opens from 2H2026E); a full
         year opens from the column before it (FY2028E from FY2027E, whose balances are its last part's)."""
         i = self.periods.index(p) - 1
-        while not p.is_full_year and any(q in self.periods and not self.tl.is_actual(q)
-                                         for q in self.tl.parts(self.periods[i])):
+        while not p.is_full_year and chain_parts(self, self.periods[i]):
             i -= 1
         return self.cells[(key, self.periods[i])].ref()
 

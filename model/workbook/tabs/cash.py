@@ -16,7 +16,6 @@ from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS, part_of
 from ...data.items import CASH_DRIVERS
-from ...data.periods import Period
 from ..layout import LineBlock
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
@@ -213,7 +212,7 @@ class CashTab:
         date, else the year), a rate or a day count is the year's."""
         if p is None or p.is_full_year:
             return of_year(p)
-        value = of_year(Period(p.year, 12))
+        value = of_year(p.full_year())
         value = value if isinstance(value, Expr) else value.ref()
         item = CASH_DRIVERS.get(name)
         if item is None or item.unit not in ("amount", "shares"):

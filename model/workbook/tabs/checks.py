@@ -91,15 +91,15 @@ class ChecksTab:
                                                    IF(ani(p).ge(0), 1, 0).ne(IF(b.at("revenue", p).ge(
                                                        b.here("required_revenue", p)), 1, 0))),
                                                b.here("required_revenue", p)) for p in tl.forecast}, scenario=sc)
-            rows = lambda key: over_years(cb, key)  # noqa: E731  (a year in parts sums its parts in its own column)
-            components = (cash.scalars["opening_cash"].ref() + SUM(rows("ani_after_open")) + SUM(rows("depreciation"))
-                          + SUM(rows("non_cash"))
-                          - SUM(rows("receivables_change")) - SUM(rows("working_capital")) - SUM(rows("capex"))
-                          + SUM(rows("equity_raised")) + SUM(rows("debt_raised")) - SUM(rows("debt_repaid"))
-                          + SUM(rows("interest_income")) - SUM(rows("interest_expense")) + SUM(rows("plug")))
+            rows = lambda key: over_years(cb, key)  # noqa: E731  (a sum: a year in parts sums its parts in its own column)
+            components = (cash.scalars["opening_cash"].ref() + rows("ani_after_open") + rows("depreciation")
+                          + rows("non_cash")
+                          - rows("receivables_change") - rows("working_capital") - rows("capex")
+                          + rows("equity_raised") + rows("debt_raised") - rows("debt_repaid")
+                          + rows("interest_income") - rows("interest_expense") + rows("plug"))
             if data.balance:
-                components = (components - SUM(rows("loans_repaid")) - SUM(rows("leases_repaid"))
-                              + SUM(rows("sti_redeemed")))
+                components = (components - rows("loans_repaid") - rows("leases_repaid")
+                              + rows("sti_redeemed"))
             if tl.forecast_parts:   # no forecast part with negative revenue or cost (a typed input past validation)
                 keys = [k for k in sb.rows if k.startswith("rev_") or k in ("rnd_compute", "rnd_other", "rnd", "other_opex")]
 

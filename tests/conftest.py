@@ -188,9 +188,25 @@ def line(book, sheet, label, code):
     return cell(book, sheet, label, code).result()
 
 
-def hand_periods(data, sc):
+def model_finance(book, sc) -> dict:
+    """{period code: finance income − finance cost − tax} of scenario sc's forecast in `book` (its Scenarios
+    block): the interest on its cash and debt and the tax after its losses, from its cash-flow statement, which
+    tests/test_cash_halves.py and tests/test_capital.py compute by hand. 0 where the line has no cell."""
+    b = book.tabs["scenarios"].blocks[sc]
+    taxed = ("tax", b.tl.forecast[-1]) in b.cells
+
+    def value(key, p):
+        c = b.cells.get((key, p))
+        return c.result() if c is not None and b.has(key, p) else 0.0
+    return {p.code: value("finance_income", p) - value("finance_cost", p) - (value("tax", p) if taxed else 0.0)
+            for p in b.periods}
+
+
+def hand_periods(data, sc, book):
     """The growth-rate forecast computed plainly from the data files, an implementation independent of the
-    model's: {period code: {"revenue", "ani", "net", "rnd", "cost"}} for every forecast part and year. The
+    model's: {period code: {"revenue", "operating", "ani", "net", "rnd", "cost"}} for every forecast part and
+    year; "operating" the adjusted result before finance and tax, "ani" that + `book`'s finance and tax for sc
+    (model_finance: they follow the cash and debt balances, computed by hand on small companies). The
     first `split_years` forecast years (company.toml, default 2) run in two parts when the first one has an
     interim with revenue (the stub): a part grows from the part before it (the stub's actual figures for
     the first), a flow at the run rate (x its months / the previous part's), a seasonal segment's revenue
@@ -239,9 +255,12 @@ def hand_periods(data, sc):
         costs = {c: v * length * (1 + d(growth[c])) for c, v in prev["costs"].items()}
         return {"rev": rev, "gp": gp, "costs": costs, "adj": d("adjustments"), "months": p.months}
 
-    def result(f):
-        ani = f["gp"] - sum(f["costs"].values())
-        return {"revenue": sum(f["rev"].values()), "ani": ani, "net": ani - f["adj"],
+    fin = model_finance(book, sc)
+
+    def result(f, codes):
+        operating = f["gp"] - sum(f["costs"].values())
+        ani = operating + sum(fin.get(c, 0.0) for c in codes)
+        return {"revenue": sum(f["rev"].values()), "operating": operating, "ani": ani, "net": ani - f["adj"],
                 "rnd": sum(v for c, v in f["costs"].items() if c != "other_opex"),
                 "cost": sum(f["rev"].values()) - f["gp"]}
 
@@ -253,24 +272,24 @@ def hand_periods(data, sc):
             done = []
             for p in parts:
                 prev = {**figures(p), "months": p.months} if p == stub else grown(prev, p, sc)
-                out[p.code] = result(prev)
+                out[p.code] = result(prev, [p.code] if p != stub else [])
                 done.append(prev)
             total = {"rev": {k: sum(f["rev"][k] for f in done) for k in segs}, "gp": sum(f["gp"] for f in done),
                      "costs": {c: sum(f["costs"][c] for f in done) for c in done[0]["costs"]},
                      "adj": sum(f["adj"] for f in done), "months": 12}
-            out[f"FY{year}"] = result(total)
+            out[f"FY{year}"] = result(total, [p.code for p in parts if p != stub])
             if i + 1 >= n_split:
                 prev = total
         else:
             prev = grown(prev, Period(year, 12), sc)
-            out[f"FY{year}"] = result(prev)
+            out[f"FY{year}"] = result(prev, [f"FY{year}"])
     return out
 
 
-def hand_forecast(data, sc):
+def hand_forecast(data, sc, book):
     """The full years of hand_periods: [(year, revenue, adjusted net income, net income)], the breakeven year
     and the adjusted losses until then, counted from the opening cash date."""
-    periods = hand_periods(data, sc)
+    periods = hand_periods(data, sc, book)
     out = [(y, periods[f"FY{y}"]["revenue"], periods[f"FY{y}"]["ani"], periods[f"FY{y}"]["net"])
            for y in data.forecast_years]
     be = next((y for y, _, ani, _ in out if ani >= 0), "not reached")
@@ -284,9 +303,12 @@ def hand_forecast(data, sc):
 def assert_hand_forecast(data, sc, book):
     """`book`, built with `sc` selected, shows hand_forecast's revenue, adjusted and reported net income
     in every forecast year, its breakeven year and its cumulative loss; returns the breakeven year."""
-    years, be, loss = hand_forecast(data, sc)
-    for code, f in hand_periods(data, sc).items():   # every forecast part and year
+    years, be, loss = hand_forecast(data, sc, book)
+    for code, f in hand_periods(data, sc, book).items():   # every forecast part and year
         assert line(book, "Income Statement", "Total revenue", code) == pytest.approx(f["revenue"], rel=1e-12), code
+        if code in {p.code for p in book.tabs["income"].lines.periods if book.tabs["income"].lines.has("operating_adjusted", p)}:
+            assert line(book, "Income Statement", "Adjusted result before finance and tax", code) == pytest.approx(
+                f["operating"], rel=1e-12), code
         assert line(book, "Income Statement", "Adjusted net income (loss)", code) == pytest.approx(f["ani"], rel=1e-12)
         assert line(book, "Income Statement", "Net income (loss), reported", code) == pytest.approx(f["net"], rel=1e-12)
         assert line(book, "Income Statement", "Research & development", code) == pytest.approx(f["rnd"], rel=1e-12)

@@ -3,7 +3,7 @@ the DCF value per share, on a small company worked out by hand (the numbers in t
 LibreOffice for it and for the default data; and the loader's refusal of bad capital inputs."""
 import pytest
 
-from conftest import plant_wrong_cache, require_engine, run
+from conftest import line, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -89,8 +89,13 @@ def test_cash_flow_statement_by_hand(capco_book):
     # receivables = revenue x 36.5 / 365 = 10% of revenue; at the opening date FY2024's 10 -> 1
     assert b.tabs["cash"].blocks["double"].cell("receivables", FY(2024)).result() == pytest.approx(1)
     assert values(b, "double", "receivables_change") == pytest.approx([1, 2, 4])
-    # operating: adjusted + non-cash 1 - receivables: -15 + 1 - 1, -5 + 1 - 2, 15 + 1 - 4
-    assert values(b, "double", "operating_cash_flow") == pytest.approx([-15, -6, 12])
+    # operating: adjusted net income + non-cash 1 - receivables. Adjusted net income is the result before finance
+    # (-15, -5, 15) + the interest below (3, 3.1 - 0.5, 1.66) - tax: 20% of FY2027's 16.66 after the losses
+    # since the opening date (12 + 2.4): 20% x 2.26 = 0.452
+    tax = 0.2 * (15 + 1.66 - (12 + 2.4))
+    assert values(b, "double", "tax") == pytest.approx([0, 0, tax])
+    assert values(b, "double", "operating_cash_flow") == pytest.approx([-15 + 1 - 1 + 3, -5 + 1 - 2 + 2.6,
+                                                                        15 + 1 - 4 + 1.66 - tax])
     # capex: 10% of revenue + 1
     assert values(b, "double", "capex") == pytest.approx([3, 5, 9])
     # the placing in FY2026, the share issue's 5.667 in FY2027
@@ -102,10 +107,29 @@ def test_cash_flow_statement_by_hand(capco_book):
     # interest on the opening balances: cash 30, 31, 16.6 at 10%; the loan's 10 x 5% in FY2026 only
     assert values(b, "double", "interest_income") == pytest.approx([3, 3.1, 1.66])
     assert values(b, "double", "interest_expense") == pytest.approx([0, 0.5, 0])
-    # 30 - 18 + 16 + 3 = 31; 31 - 11 + 4 - 10 + 3.1 - 0.5 = 16.6; 16.6 + 3 + 5.667 + 1.66 = 26.927: no plug
+    # 30 - 18 + 16 + 3 = 31; 31 - 11 + 4 - 10 + 3.1 - 0.5 = 16.6; 16.6 + 3 + 5.667 + 1.66 - 0.452: no plug
     assert values(b, "double", "opening_cash") == pytest.approx([30, 31, 16.6])
-    assert values(b, "double", "closing_cash") == pytest.approx([31, 16.6, 16.6 + 3 + 17 / 3 + 1.66])
+    assert values(b, "double", "closing_cash") == pytest.approx([31, 16.6, 16.6 + 3 + 17 / 3 + 1.66 - tax])
     assert values(b, "double", "plug") == pytest.approx([0, 0, 0])
+
+
+def test_finance_and_tax_on_the_income_statement_by_hand(capco_book):
+    """Adjusted net income is after finance income, finance cost and tax, each the scenario's own (its cash,
+    its debt, its losses): the Income Statement shows slow's (selected), the Scenarios tab each scenario's."""
+    b = capco_book
+    row = lambda label: [line(b, "Income Statement", label, f"FY{y}") for y in YEARS]  # noqa: E731
+    # slow: interest on its opening cash 30, 28.6, 10 at 10%; the loan's 10 x 5% in FY2026, its plug debt 2.26 x
+    # 20% in FY2027; no tax (a loss every year)
+    assert row("Finance income") == pytest.approx([3, 2.86, 1.0])
+    assert row("Less: finance cost") == pytest.approx([0, 0.5, 0.452])
+    assert row("Less: income tax") == pytest.approx([0, 0, 0])
+    before = row("Adjusted result before finance and tax")
+    assert row("Adjusted net income (loss)") == pytest.approx([a + i - c for a, i, c in zip(before, [3, 2.86, 1.0],
+                                                                                           [0, 0.5, 0.452])])
+    # double: 20% tax in FY2027 on 15 + 1.66 after its losses since the opening date (12 + 2.4)
+    sb = b.tabs["scenarios"].blocks["double"]
+    assert [sb.cell("tax", FY(y)).result() for y in YEARS] == pytest.approx([0, 0, 0.2 * (16.66 - 14.4)])
+    assert sb.cell("adjusted_net_income", FY(2027)).result() == pytest.approx(15 + 1.66 - 0.2 * 2.26)
 
 
 def test_funding_plug_by_hand(capco_book):
@@ -258,29 +282,31 @@ def test_balance_sheet_carried_by_the_cash_flow_by_hand(balanced):
     b = balanced
     expected = {
         # receivables 2, 4, 8 against the disclosed 2: increases 0, 2, 4; operating -15 + 1, -5 + 1 - 2, 15 + 1 - 4
-        "operating_cash_flow": [-14, -6, 12],
+        # + the interest below (3.5 - 1, 3.15 - 1.15, 1.15 - 0.3) - tax: 20% of FY2027's 15.85 after the losses
+        # since the opening date (12.5 + 3): 0.07
+        "operating_cash_flow": [-14 + 2.5, -6 + 2, 12 + 0.85 - 0.07], "tax": [0, 0, 0.07],
         # a quarter of the loans (3) a year; half the leases (2) a year until none is owed
         "loans_repaid": [3, 3, 3], "leases_repaid": [2, 2, 0],
         # interest on the opening balances: cash 30, 26.5, 10 and investments 5, 5, 1.5 at 10%; loans 12, 9, 6
         # at 5%, leases 4, 2, 0 at 10%, the event loan's 10 at 5% in FY2026
         "interest_income": [3.5, 3.15, 1.15], "interest_expense": [1.0, 1.15, 0.3],
         # 30 - 17 + 16 - 3 - 2 + 3.5 - 1 = 26.5; 26.5 - 11 + 4 - 10 - 3 - 2 + 3.15 - 1.15 = 6.5 < 10: 3.5 of the
-        # investments redeemed, no plug; FY2027: 10 + 3 + the share issue's 5.667 - 3 + 1.15 - 0.3
-        "sti_redeemed": [0, 3.5, 0], "cash_before_plug": [26.5, 10, 10.85 + 17 / 3], "plug": [0, 0, 0],
+        # investments redeemed, no plug; FY2027: 10 + 3 + the share issue's 5.667 - 3 + 1.15 - 0.3 - tax 0.07
+        "sti_redeemed": [0, 3.5, 0], "cash_before_plug": [26.5, 10, 10.78 + 17 / 3], "plug": [0, 0, 0],
         "bs_sti": [5, 1.5, 1.5],
         # cash + investments + receivables + property 8 + capex to date (3, 8, 17) + 11:
-        # 26.5 + 5 + 2 + 11 + 11, 10 + 1.5 + 4 + 16 + 11, 16.517 + 1.5 + 8 + 25 + 11
-        "bs_assets": [55.5, 42.5, 56.35 + 17 / 3],
+        # 26.5 + 5 + 2 + 11 + 11, 10 + 1.5 + 4 + 16 + 11, 16.447 + 1.5 + 8 + 25 + 11
+        "bs_assets": [55.5, 42.5, 56.28 + 17 / 3],
         # loans 9, 6, 3 + leases 2, 0, 0 + the event loan (to FY2026) and the bond (to its conversion in FY2027)
         # + other non-cash to date (1, 2, 3: costs accrued, other liabilities)
         "bs_liabilities": [9 + 2 + 16 + 1, 6 + 6 + 2, 3 + 3],
     }
     for key, figures in expected.items():
         assert values(b, "double", key) == pytest.approx(figures), key
-    # equity 40 + results -5 + interest 7.8 - 2.45 + placing 4 + the bond converted 6 + issue 5.667
-    assert values(b, "double", "bs_equity")[-1] == pytest.approx(50.35 + 17 / 3)
+    # equity 40 + results -5 + interest 7.8 - 2.45 - tax 0.07 + placing 4 + the bond converted 6 + issue 5.667
+    assert values(b, "double", "bs_equity")[-1] == pytest.approx(50.28 + 17 / 3)
     assert values(b, "double", "bs_total_le") == pytest.approx(values(b, "double", "bs_assets"))
-    assert values(b, "double", "bs_net_debt")[-1] == pytest.approx(3 - 10.85 - 17 / 3 - 1.5)
+    assert values(b, "double", "bs_net_debt")[-1] == pytest.approx(3 - 10.78 - 17 / 3 - 1.5)
     assert b.names["MasterCheck"].result() == 0
 
 
@@ -419,7 +445,7 @@ def test_the_cash_chart_plots_closing_cash_and_the_minimum_from_its_charted_figu
         assert s.values.first.row > sh.chart_data_top and s.values.first.row == s.values.last.row
         row = [cells[a1(s.values.first.row, c)]["v"] for c in range(s.values.first.col, s.values.last.col + 1)]
         plotted[s.name if isinstance(s.name, str) else s.name.content] = row
-    assert plotted == {"Closing cash — double": pytest.approx([31, 16.6, 16.6 + 3 + 17 / 3 + 1.66]),
+    assert plotted == {"Closing cash — double": pytest.approx([31, 16.6, 16.6 + 3 + 17 / 3 + 1.66 - 0.452]),
                        "Closing cash — slow": pytest.approx([28.6, 10, 10]),
                        "Minimum cash balance": pytest.approx([10, 10, 10])}
     assert sum(c.content == "Chart data" for c in sh.cells.values()) == 0   # one chart-data section

@@ -61,10 +61,11 @@ def cash_book(cashco):
 
 
 def by_hand(book, sc):
-    """The base scenario's chain computed plainly from its income statement's halves (test_interim checks
-    those by hand): {period: {line: value}}."""
+    """The base scenario's chain computed plainly from its income statement's halves before finance and tax
+    (test_interim checks those by hand), the interest on its opening cash and loan added (no tax: 0%):
+    {period: {line: value}}."""
     income = book.tabs["scenarios"].blocks[sc]
-    ani = {p: income.cell("adjusted_net_income", p).result() for p in (H2_26, H1_27, H2_27)}
+    operating = {p: income.cell("operating_adjusted", p).result() for p in (H2_26, H1_27, H2_27)}
     revenue = {p: income.cell("revenue", p).result() for p in (H2_26, H1_27, H2_27)}
     out, cash, receivables, shares = {}, 100.0, 20 * 0.1, 100.0   # opening receivables: FY2025's revenue x 10%
     flows = {H2_26: dict(dep=2, non_cash=1, capex=0, loan_in=10, loan_out=0, equity=0, loan_interest=0, sbc=1,
@@ -75,11 +76,12 @@ def by_hand(book, sc):
                          sbc=1, placed=0)}
     for p, f in flows.items():
         closing_receivables = revenue[p] * 0.2            # 36.5 / (365 x 0.5): a half's revenue at its annual rate
-        ocf = ani[p] + f["dep"] + f["non_cash"] - (closing_receivables - receivables)
         interest = cash * 0.1 * 0.5
-        closing = cash + ocf - f["capex"] + f["equity"] + f["loan_in"] - f["loan_out"] + interest - f["loan_interest"]
+        ani = operating[p] + interest - f["loan_interest"]    # the Income Statement's finance lines
+        ocf = ani + f["dep"] + f["non_cash"] - (closing_receivables - receivables)
+        closing = cash + ocf - f["capex"] + f["equity"] + f["loan_in"] - f["loan_out"]
         shares += f["placed"] + f["sbc"]
-        out[p] = {"opening_cash": cash, "operating_cash_flow": ocf, "interest_income": interest,
+        out[p] = {"opening_cash": cash, "ani_after_open": ani, "operating_cash_flow": ocf, "interest_income": interest,
                   "interest_expense": f["loan_interest"], "equity_raised": f["equity"], "debt_raised": f["loan_in"],
                   "debt_repaid": f["loan_out"], "capex": f["capex"], "closing_cash": closing, "shares": shares,
                   "receivables": closing_receivables}
@@ -90,9 +92,14 @@ def by_hand(book, sc):
 def test_the_halves_by_hand(cash_book):
     b = cash_book.tabs["cash"].blocks["base"]
     hand = by_hand(cash_book, "base")
+    income = cash_book.tabs["scenarios"].blocks["base"]
     for p, lines in hand.items():
         for key, want in lines.items():
             assert b.cell(key, p).result() == pytest.approx(want, abs=1e-9), (p.code, key)
+        # the income statement's finance lines and adjusted net income are the cash-flow statement's interest
+        assert income.cell("finance_income", p).result() == pytest.approx(lines["interest_income"], abs=1e-9)
+        assert income.cell("finance_cost", p).result() == pytest.approx(lines["interest_expense"], abs=1e-9)
+        assert income.cell("adjusted_net_income", p).result() == pytest.approx(lines["ani_after_open"], abs=1e-9)
     # 1H2027E opens from 2H2026E (not from the FY2026E column), and FY2027E from 2H2026E's close
     assert b.cell("opening_cash", H1_27).result() == pytest.approx(hand[H2_26]["closing_cash"])
     assert b.cell("opening_cash", FY27).result() == pytest.approx(hand[H2_26]["closing_cash"])

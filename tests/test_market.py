@@ -36,12 +36,12 @@ def test_the_file_gives_the_brokers_figures(zhipu):
     assert est["jpm_jun_profit"].value == 2028 and est["jpm_jun_profit"].period is None
 
 
-def by_hand(data):
+def by_hand(data, book):
     """Per scenario: {year: (revenue, adjusted net income, net income)}, the adjusted breakeven year and the
     first year of reported net profit ("not reached" as the model says it)."""
     out = {}
     for sc in data.scenarios:
-        years, be, _ = hand_forecast(data, sc)
+        years, be, _ = hand_forecast(data, sc, book)
         profit = next((y for y, _, _, ni in years if ni >= 0), "not reached")
         out[sc] = ({y: (rev, ani, ni) for y, rev, ani, ni in years}, be, profit)
     return out
@@ -59,7 +59,7 @@ def expected_position(value, figures, year=False):
 
 
 def test_each_estimate_against_every_scenario_by_hand(zhipu, view):
-    hand = by_hand(zhipu)
+    hand = by_hand(zhipu, view.book)
     checked = 0
     for est in zhipu.market:
         cells = view.cells[est.id]
@@ -98,7 +98,7 @@ def test_the_review_flag_counts_what_the_scenarios_do_not_bracket(zhipu, view):
 def test_a_range_that_brackets_the_estimate_clears_its_flag(zhipu, view):
     """Move CLSA's revenue above the scenarios' range and back inside it, and JPM's FY2026 adjusted loss below
     every scenario: the flags follow, and so does the count on the Cover."""
-    hand = by_hand(zhipu)
+    hand = by_hand(zhipu, view.book)
     revenue = sorted(hand[sc][0][2026][0] for sc in zhipu.scenarios)
     adjusted = min(hand[sc][0][2026][1] for sc in zhipu.scenarios)
     data = copy.deepcopy(zhipu)
@@ -195,7 +195,7 @@ def test_the_market_view_is_live_in_libreoffice(zhipu, tmp_path):
     book = build_book(zhipu)
     path = tmp_path / "model.xlsx"
     write_book(book, path)
-    hand = by_hand(zhipu)
+    hand = by_hand(zhipu, book)
     above = max(hand[sc][0][2026][0] for sc in zhipu.scenarios) + 1
     changed = copy.deepcopy(zhipu)
     next(e for e in changed.market if e.id == "clsa_rev").value = above

@@ -34,19 +34,19 @@ def test_the_cover_answers_in_a_sentence_per_scenario(shipped):
         verdict = f"adjusted breakeven in FY{int(be)}" if isinstance(be, (int, float)) else "no adjusted breakeven by FY2030"
         assert cover.answers[sc].result() == (f"{sc.capitalize()}: {verdict} — brokers see FY2028 (JPM, HSBC). "
                                               f"Lowest cash {low:,.1f} in {fy(low_year)}; FY2026E revenue {revenue:,.1f}.")
-    # the default data (the near term in halves): base breaks even in FY2029, bull in FY2027, bear not by FY2030;
-    # bull's cash is lowest at the end of FY2027, when the bond is repaid
-    assert [en.summary[sc][0].result() for sc in data.scenarios] == [2029, 2027, "not reached"]
+    # the default data (the near term in halves): base breaks even in FY2028 (with the interest on its cash), bull
+    # in FY2027, bear not by FY2030; bull's cash is lowest at the end of FY2027, when the bond is repaid
+    assert [en.summary[sc][0].result() for sc in data.scenarios] == [2028, 2027, "not reached"]
     assert en.cash_summary["bull"][1].result() == 2027
     assert zh.tabs["cover"].answers["bull"].result().startswith("乐观（bull）：FY2027 实现经调整盈亏平衡——券商预期 FY2028（摩根大通、汇丰）。")
 
 
 def test_the_cumulative_loss_names_the_periods_it_counts(shipped):
-    """Counted from the opening cash date (30 June 2026): 2H2026 to the year before breakeven (base: FY2029;
+    """Counted from the opening cash date (30 June 2026): 2H2026 to the year before breakeven (base: FY2028;
     bull: FY2027, so 2H2026 alone), or to FY2030 as a lower bound (bear)."""
     data, en, zh = shipped
-    assert en.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2028"   # base
-    assert zh.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2028"
+    assert en.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2027"   # base
+    assert zh.tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2027"
     assert build_book(data, "bull").tabs["cover"].loss_spans["selected"].result() == "2H2026"
     assert build_book(data, "bear", lang="zh").tabs["cover"].loss_spans["selected"].result() == "2H2026–FY2030，为下限"
 
@@ -126,8 +126,8 @@ def test_a_conclusion_judged_per_scenario_reads_n_of_m(tmp_path):
 def test_the_shipped_scorecard_by_hand(shipped):
     """Zhipu as shipped, each verdict from the published figures: R&D is 85.2% (FY2023: 5.289 / 6.21) or more
     of each adjusted loss, so training cost weighs on profit; cloud / API revenue grew 3.9x in FY2025 (190,379k
-    against 15.5% of 312,414k), not tenfold; breakeven by FY2028 with FY2025's growth kept holds with bull's
-    costs only (each scenario's own case, not the best of three)."""
+    against 15.5% of 312,414k), not tenfold; breakeven by FY2028 with FY2025's growth kept holds with base's
+    and bull's costs, not bear's (each scenario's own case, not the best of three)."""
     data, en, zh = shipped
     card = en.tabs["claims"].scorecard
     rows = en.tabs["claims"].rows
@@ -138,10 +138,10 @@ def test_the_shipped_scorecard_by_hand(shipped):
     assert card.evidence["API10X"].result() == "Cloud / API revenue was 3.9x FY2024's in FY2025 (FY2025 results, R1)"
     cases = {sc: rows[f"BE_if_{sc}"][1].result() for sc in data.scenarios}
     expected = {sc: "holds" if not isinstance(y, str) and y <= 2028 else "fails" for sc, y in cases.items()}
-    assert expected == {"base": "fails", "bull": "holds", "bear": "fails"}
+    assert expected == {"base": "holds", "bull": "holds", "bear": "fails"}
     assert {sc: c.result() for sc, c in card.scenario_verdicts["BE"].items()} == expected
-    assert card.verdicts["BE"].result() == "holds in 1 of 3 scenarios"
-    assert zh.tabs["claims"].scorecard.verdicts["BE"].result() == "3 个情景中 1 个成立"
+    assert card.verdicts["BE"].result() == "holds in 2 of 3 scenarios"
+    assert zh.tabs["claims"].scorecard.verdicts["BE"].result() == "3 个情景中 2 个成立"
     assert zh.tabs["claims"].scorecard.verdicts["API10X"].result() == "不成立"
 
 

@@ -349,10 +349,11 @@ def test_diff_names_changed_inputs_and_the_outputs_that_moved(built, tmp_path):
     assert f"Revenue, final year: {expected_old:,.2f} → {expected_new:,.2f}" in bear
     assert "  base: unchanged" in out and "  bull: unchanged" in out
     assert "Scenario base: no line moved" in out
-    # cloud and total revenue and gross profit, adjusted net income and the loss before breakeven, and
-    # what follows from adjusted net income: reported net income, after the opening date (operating cash is
-    # the Cash & Funding tab's cash-flow statement, not a Scenarios line)
-    moved = out[out.index("Scenario bear: 8 lines moved") + 1:]
+    # cloud and total revenue and gross profit, the adjusted result before finance and tax, adjusted net income
+    # and the loss before breakeven, and what follows from adjusted net income: reported net income, after the
+    # opening date (operating cash is the Cash & Funding tab's cash-flow statement, not a Scenarios line; the
+    # January data earn no interest: no cash rate, so the finance lines stay 0)
+    moved = out[out.index("Scenario bear: 9 lines moved") + 1:]
     assert moved[0].startswith("  Revenue — Cloud / MaaS: FY2028E ")
     assert "FY2027E" not in moved[0]   # the years before the change did not move
 

@@ -95,7 +95,7 @@ def test_base_case_first_year_by_hand(meridian, meridian_book):
     assert line(b, "Ratios", "Revenue growth (like for like)", "Q4 2026") == pytest.approx(
         189.0 * 0.35 / (150.0 - 105.0) - 1)
     assert b.names["BreakevenYear"].result() == 2028
-    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(hand_forecast(meridian, "base")[2])
+    assert b.names["CumulativeLossToBreakeven"].result() == pytest.approx(hand_forecast(meridian, "base", b)[2])
 
 
 def test_every_scenario_matches_the_hand_forecast(meridian):

@@ -1,8 +1,11 @@
 """The cash-flow statement and the balance sheet it carries forward, one scenario per block, from the
 opening balance sheet date: operating cash flow (adjusted net income after that date, depreciation,
 other non-cash items, working capital), investing (capital expenditure), financing (funding events,
-repayments of bank loans and leases, interest on cash and debt), short-term investments redeemed and
-then the funding plug to keep cash at the minimum, and a balance sheet whose total assets equal total liabilities and equity in every period.
+repayments of bank loans and leases), short-term investments redeemed and then the funding plug to keep
+cash at the minimum, and a balance sheet whose total assets equal total liabilities and equity in every
+period. The interest on cash and debt and the tax on the result are computed here from the balances (memo
+lines) and reach the cash through adjusted net income: the Income Statement's finance and tax lines read
+them (lines.finance_lines).
 
 Every balance is a level: its column is the balance at the end of the period, the previous period of
 the chain (`before_here`) its opening. Every flow is for the part of its period after the opening date, and
@@ -29,7 +32,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .formula import ABS, AND, IF, ISNUMBER, MAX, MIN, NA, OR, SUM, Num, Rng, lift, sum_terms
-from .lines import Line, before_open, chain_parts, link
+from .lines import Line, after_interim, before_open, chain_parts, link
 
 
 class CashEvent(NamedTuple):
@@ -218,8 +221,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
         before the plug."""
         return (x.here("opening_cash", p) + x.here("free_cash_flow", p) + x.here("equity_raised", p)
                 + x.here("debt_raised", p) - x.here("debt_repaid", p)
-                - (x.here("loans_repaid", p) + x.here("leases_repaid", p) if bal else 0)
-                + x.here("interest_income", p) - x.here("interest_expense", p))
+                - (x.here("loans_repaid", p) + x.here("leases_repaid", p) if bal else 0))
 
     def sti_left(x, p):
         """Short-term investments at the end of p: the previous column less what is redeemed (n/a stays n/a:
@@ -320,8 +322,10 @@ def cash_lines(spec: CashSpec) -> list[Line]:
             [at_maturity(x, p, ev, False, spec.conversion) for ev in debts if ev.matures])),
         Line("loans_repaid", "amount", forecast=repaid("bs_bank_loans", "bank_loans")),
         Line("leases_repaid", "amount", forecast=repaid("bs_leases", "lease_liabilities")),
-        Line("interest_income", "amount", forecast=interest_income),
-        Line("interest_expense", "amount", forecast=interest_expense),
+        # interest is in adjusted net income (the Income Statement's finance lines read these): memo lines here
+        Line("interest_income", "amount", kind="memo", forecast=interest_income),
+        Line("interest_expense", "amount", kind="memo", forecast=interest_expense),
+        *(tax_lines() if spec.valuation else []),
         Line("sti_redeemed", "amount", forecast=lambda x, p: MIN(level(x, "bs_sti", p), MAX(
             0, x.drv("min_cash") - before_redemption(x, p)))),
         Line("cash_before_plug", "amount", kind="total",
@@ -371,8 +375,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
              forecast=lambda x, p: span(x, liabilities, p)),
         Line("bs_equity", "amount",
              actual=at_open(opening_equity),
-             forecast=lambda x, p: x.before_here("bs_equity", p) + x.here("ani_after_open", p)
-             + x.here("interest_income", p) - x.here("interest_expense", p) + x.here("equity_raised", p)
+             forecast=lambda x, p: x.before_here("bs_equity", p) + x.here("ani_after_open", p) + x.here("equity_raised", p)
              + x.here("plug_equity", p) + x.here("converted", p)),
         Line("bs_total_le", "amount", kind="total", actual=at_open(lambda x, p: x.here("bs_liabilities", p)
                                                                     + x.here("bs_equity", p)),
@@ -412,7 +415,7 @@ def cash_lines(spec: CashSpec) -> list[Line]:
 # How the full-year column of a year shown in parts summarises its parts (module docstring): "flow" (the
 # default) the sum of its forecast parts, "closing" the last part's, "opening" the first part's, "calc" the
 # line's own formula over the year's summary cells, "none" no cell (a discount factor is a period's).
-SUMMARY = {**{k: "closing" for k in ("closing_cash", "receivables", "shares", "diluted_shares", "dcf_losses",
+SUMMARY = {**{k: "closing" for k in ("closing_cash", "receivables", "shares", "diluted_shares", "dcf_losses", "tax_losses",
                                       "dcf_elapsed", *ASSET_LINES, *LIABILITY_LINES, "bs_equity")},
            **{k: "calc" for k in ("ani_full_year", "ani_before_open", "cash_be_flag", "cash_before_plug", "below_min",
                                   "plug_flag", "before_breakeven", "cash_to_breakeven", "bs_assets", "bs_liabilities",
@@ -443,9 +446,50 @@ def in_parts(ln):
     ln.forecast, ln.half = g, "calc"
 
 
+def adjustments_after_open(x, p):
+    """This scenario's adjustments (share-based pay ...) in the part of period p after the opening date."""
+    adj = x.at("adjustments", p)
+    if p.is_full_year:   # a part lies wholly after the opening date
+        adj = adj - IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_adj"), 0)
+    return adj
+
+
+def reported_after_open(key):
+    """An adjusted result line of the Income Statement (`key`) less the adjustments, for the part of period p
+    after the opening date; a year opened by its interim: its forecast parts' (lines.after_interim)."""
+    def f(x, p):
+        periods = after_interim(x.tl, p)
+        if periods != [p]:
+            return sum_terms([x.at(key, q) - x.at("adjustments", q) for q in periods])
+        return x.at(key, p) - x.here("ani_before_open", p) - adjustments_after_open(x, p)
+    return f
+
+
+def loss_relief(losses, tax, base, kind="normal", text=""):
+    """Tax at the tax rate on a positive result `base` after the losses carried since the opening date, and
+    those losses (a balance): the lines `losses` and `tax` (`kind`, `text`: the tax line's)."""
+    return [
+        Line(losses, "amount", kind="detail" if kind == "normal" else kind,
+             forecast=lambda x, p: MAX(0, level(x, losses, p) - x.here(base, p))),
+        Line(tax, "amount", kind=kind, text=text,
+             forecast=lambda x, p: MAX(0, x.here(base, p) - level(x, losses, p)) * x.drv("tax_rate")),
+    ]
+
+
+def tax_lines() -> list[Line]:
+    """The tax on the Income Statement (its tax line reads `tax`): the reported result before tax after the
+    opening date (the adjusted result before tax less the adjustments), taxed where positive after the losses
+    since that date (earlier losses not counted: not disclosed)."""
+    return [
+        Line("tax_base", "amount", kind="memo", forecast=reported_after_open("pretax_adjusted")),
+        *loss_relief("tax_losses", "tax", "tax_base", kind="memo", text="cash_tax"),   # in adjusted net income
+    ]
+
+
 def dcf_lines(debts) -> list[Line]:
-    """The DCF of unlevered free cash flow, each period after the opening date: the adjusted result less the
-    adjustments (share-based pay counted as a cost) before the modelled interest, taxed where positive after
+    """The DCF of unlevered free cash flow, each period after the opening date: the adjusted result before
+    finance and tax less the adjustments (share-based pay counted as a cost), so without the modelled interest
+    (unlevered), taxed where positive after
     the losses since the opening date, + depreciation and other non-cash items − working capital − capex;
     discounted from the middle (or end) of its period. In the last forecast period only: the terminal value
     (exit multiple of revenue, or perpetual growth), the enterprise value, the equity value with the bonds
@@ -457,12 +501,6 @@ def dcf_lines(debts) -> list[Line]:
 
     def last_only(f):
         return lambda x, p: f(x, p) if p == x.tl.forecast[-1] else None
-
-    def result(x, p):
-        adj = x.at("adjustments", p)
-        if p.is_full_year:   # a part lies wholly after the opening date
-            adj = adj - IF(x.year(p).eq(x.drv("opening_year")), x.drv("opening_adj"), 0)
-        return x.here("ani_after_open", p) - adj
 
     def discount(x, years):
         return 1 / (1 + x.drv("discount_rate")) ** years
@@ -486,11 +524,8 @@ def dcf_lines(debts) -> list[Line]:
         return f
 
     return [
-        Line("dcf_result", "amount", forecast=result),
-        Line("dcf_losses", "amount", kind="detail",
-             forecast=lambda x, p: MAX(0, level(x, "dcf_losses", p) - x.here("dcf_result", p))),
-        Line("dcf_tax", "amount", forecast=lambda x, p: MAX(0, x.here("dcf_result", p) - level(x, "dcf_losses", p))
-             * x.drv("tax_rate")),
+        Line("dcf_result", "amount", forecast=reported_after_open("operating_adjusted")),   # unlevered
+        *loss_relief("dcf_losses", "dcf_tax", "dcf_result"),
         Line("dcf_ufcf", "amount", kind="total",
              forecast=lambda x, p: x.here("dcf_result", p) - x.here("dcf_tax", p) + x.here("depreciation", p)
              + x.here("non_cash", p) - x.here("receivables_change", p) - x.here("working_capital", p)

@@ -11,25 +11,40 @@ Each cost is (key, class, definition); a definition reads the line set `x.at` po
 """
 from __future__ import annotations
 
-from .formula import IF, NA, SUM, Num, guard, ratio
-from .lines import Line, cagr, nm_limit
+from .formula import IF, NA, SUM, Num, guard, ratio, sum_terms
+from .lines import Line, after_interim, cagr, nm_limit
 
 CLASSES = ("variable", "fixed")
 
 
 def cost_lines(data) -> list[tuple[str, str, object]]:
-    """(key, "variable" | "fixed", (x, p) -> Expr) for every cost line of the build, in display order."""
+    """(key, "variable" | "fixed", (x, p) -> Expr) for every cost line of the build, in display order; the last
+    is finance cost less finance income, and tax (fixed: they follow the balances, not the volume)."""
     at = lambda key: lambda x, p: x.at(key, p)  # noqa: E731
     if not data.units:
         def cost_of_revenue(x, p):   # revenue − gross profit: the lines every block carries
             return guard([x.at("revenue", p), x.at("gross_profit", p)], x.at("revenue", p) - x.at("gross_profit", p))
-        return [("cost_of_revenue", "variable", cost_of_revenue), ("rnd", "fixed", at("rnd")),
-                ("other_opex", "fixed", at("other_opex"))]
-    if data.compute:
+        costs = [("cost_of_revenue", "variable", cost_of_revenue), ("rnd", "fixed", at("rnd")),
+                 ("other_opex", "fixed", at("other_opex"))]
+    elif data.compute:
         from .compute import compute_costs
-        return compute_costs(data)
-    from .units import unit_costs
-    return unit_costs(data)
+        costs = compute_costs(data)
+    else:
+        from .units import unit_costs
+        costs = unit_costs(data)
+    return costs + [("finance_tax", "fixed", finance_and_tax(data))]
+
+
+def finance_and_tax(data):
+    """Finance cost − finance income + tax, forecast (lines.finance_lines); 0 in a reported period, where they
+    are within the derived other operating costs (not disclosed apart)."""
+    def one(x, p):
+        net = x.at("finance_cost", p) - x.at("finance_income", p)
+        return net + x.at("tax", p) if data.valuation else net
+
+    def f(x, p):   # a year opened by its interim: its forecast parts' (the interim's are in other costs)
+        return Num(0) if x.tl.is_actual(p) else sum_terms([one(x, q) for q in after_interim(x.tl, p)])
+    return f
 
 
 def keys_of(data, cls: str) -> list[str]:

@@ -4,12 +4,13 @@ gains, the operating result and the items below it. Where the data give selling 
 a share of revenue plus a fixed part (other income and gains an amount), and other operating costs, net,
 become what they add up to; elsewhere the reported figures are history beside the one derived line.
 
-In forecast columns the operating result is also the reported net income: the interest on the modelled
-cash and debt is the Cash & Funding tab's, and tax on future profits the Valuation tab's DCF."""
+In forecast columns finance income and cost and tax follow the operating result (lines.finance_lines: from
+the scenario's cash-flow statement); adjusted net income is their result before the adjustments, reported net
+income that less the adjustments."""
 from __future__ import annotations
 
 from .formula import IF, ISNUMBER, guard
-from .lines import Line, link
+from .lines import FINANCE, Line, finance_lines, link
 
 
 def share_plus_fixed(prefix):
@@ -66,16 +67,17 @@ def function_lines(data, lines: list[Line]) -> list[Line]:
     ]
     if not fn:   # history only: memo lines beside the one derived line
         return [ln for ln in lines if ln.key != "selling_marketing"] + functional
-    # by function: the functional lines after R&D; reported net income is the operating result in forecast
-    # columns, adjusted net income that plus the adjustments, other operating costs what the lines add up to
+    # by function: the functional lines after R&D, then finance and tax (lines.finance_lines); other operating
+    # costs what the lines add up to
     by_key = {ln.key: ln for ln in lines}
-    by_key["net_income"].forecast = lambda x, p: x.at("operating_profit", p)
-    by_key["adjusted_net_income"].forecast = lambda x, p: x.at("net_income", p) + x.at("adjustments", p)
+    # below the operating result: finance and tax, then adjusted net income; reported = adjusted − adjustments
+    below = finance_lines(data, lambda x, p: x.at("operating_profit", p) + x.at("adjustments", p))
+    by_key.update({ln.key: ln for ln in below})
     opex = by_key["other_opex"]
     opex.forecast, opex.half, opex.kind, opex.text, opex.note = opex.actual, "calc", "memo", "other_opex_fn", "other_opex_fn"
     order = [ln.key for ln in lines if ln.key not in ("other_opex", "selling_marketing", "adjusted_net_income",
-                                                      "adjustments", "net_income", "total_costs")]
+                                                      "adjustments", "net_income", "total_costs", *FINANCE)]
     at = order.index("rnd") + 1
     head, tail = [by_key[k] for k in order[:at]], [by_key[k] for k in order[at:]]
-    return head + functional[:5] + [by_key[k] for k in ("net_income", "adjustments", "adjusted_net_income",
-                                                          "other_opex", "total_costs")] + functional[5:] + tail
+    return head + functional[:5] + [ln for ln in below if ln.key != "adjusted_net_income"] + [by_key[k] for k in (
+        "net_income", "adjustments", "adjusted_net_income", "other_opex", "total_costs")] + functional[5:] + tail

@@ -196,9 +196,7 @@ def income_lines(data) -> list[Line]:
              actual=lambda x, p: guard([x.at("gross_profit", p), x.at("rnd", p), x.at("adjusted_net_income", p)],
                                        x.at("gross_profit", p) - x.at("rnd", p) - x.at("adjusted_net_income", p)),
              forecast=grow("other_opex", "other_opex_growth"), half="flow"),
-        Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"),
-             forecast=lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p), kind="total",
-             half="flow"),
+        *finance_lines(data, lambda x, p: x.at("gross_profit", p) - x.at("rnd", p) - x.at("other_opex", p)),
         Line("adjustments", "amount",
              actual=lambda x, p: guard([x.inp("adjusted_net_income", p), x.inp("net_income", p)],
                                        x.inp("adjusted_net_income", p) - x.inp("net_income", p)),
@@ -224,12 +222,47 @@ def income_lines(data) -> list[Line]:
     return lines
 
 
+def after_interim(tl, p) -> list:
+    """The periods whose figures make up forecast period p after its actual interim: a full year opened by its
+    interim, its forecast parts (a forecast-only line has no full year beside an actual part); else [p]."""
+    parts = tl.parts(p) if p.is_full_year else []
+    ahead = [q for q in parts if not tl.is_actual(q)]
+    return ahead if ahead and len(ahead) < len(parts) else [p]
+
+
+FINANCE = ("operating_adjusted", "finance_income", "finance_cost", "pretax_adjusted", "tax")   # the lines below the operating costs
+
+
+def finance_lines(data, before_finance) -> list[Line]:
+    """Finance income and cost, tax and adjusted net income, forecast: interest on this scenario's cash,
+    short-term investments and debt, and tax on its result, as its cash-flow statement carries them (x.cash:
+    model/calc/cashflow.py), below the adjusted result before finance (`before_finance`). Tax where a tax rate is
+    given (valuation.csv); without one adjusted net income is before tax. In actual periods adjusted net income
+    is the reported figure (finance income and tax were not disclosed apart: they are within the derived other
+    operating costs)."""
+    taxed = bool(data.valuation)
+
+    def pretax(x, p):
+        return x.at("operating_adjusted", p) + x.at("finance_income", p) - x.at("finance_cost", p)
+    return [
+        Line("operating_adjusted", "amount", forecast=before_finance, kind="total", half="flow"),
+        Line("finance_income", "amount", forecast=lambda x, p: x.cash("interest_income", p), half="flow"),
+        Line("finance_cost", "amount", forecast=lambda x, p: x.cash("interest_expense", p), half="flow"),
+        *([Line("pretax_adjusted", "amount", forecast=pretax, kind="total", half="flow"),
+           Line("tax", "amount", forecast=lambda x, p: x.cash("tax", p), half="flow")] if taxed else []),
+        Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"), kind="total", half="flow",
+             forecast=(lambda x, p: x.at("pretax_adjusted", p) - x.at("tax", p)) if taxed else pretax),
+    ]
+
+
 # Lines each scenario's block on the Scenarios tab carries (adjusted and reported net income).
 def scenario_lines(data, reported=False) -> list[Line]:
     keep = {f"rev_{k}" for k, _ in data.segments} | {f"gp_{k}" for k, _ in data.segments} | {
-        "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income"}
+        "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income", *FINANCE}
     if reported or data.by_function:   # by function, adjusted net income is reported net income + the adjustments
         keep |= {"adjustments", "net_income"}
+    if data.valuation:   # tax is on the reported result: adjusted less the adjustments
+        keep.add("adjustments")
     if data.by_function:
         keep |= {"selling_marketing", "general_admin", "other_income", "operating_profit"}
     return [ln for ln in income_lines(data) if (ln.key in keep or ln.key.startswith(("u_", "c_", "accelerator_")))
@@ -256,10 +289,14 @@ def breakeven_lines() -> list[Line]:
 
 
 def other_breakeven_lines() -> list[Line]:
-    """Breakeven on reported (IFRS) net income ≥ 0. (Operating-cash breakeven is the cash-flow statement's
+    """Breakeven on reported (IFRS) net income ≥ 0, and on the adjusted result before finance and tax ≥ 0 (what
+    the business earns without the interest on its cash). (Operating-cash breakeven is the cash-flow statement's
     cash_be_flag: model/calc/cashflow.py.)"""
     return [
         Line("reported_be_flag", "flag", forecast=lambda x, p: IF(x.at("net_income", p).ge(0), 1, 0), kind="detail"),
+        Line("operating_be_flag", "flag", kind="detail",
+             forecast=lambda x, p: IF(x.at("operating_adjusted", p).ge(0), 1, 0) if x.has("operating_adjusted", p)
+             else None),
     ]
 
 

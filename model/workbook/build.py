@@ -63,6 +63,7 @@ def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", def
 
 
 def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) -> Book:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))   # a cell's value evaluates what it reads first
     t = Labels(lang, data.company, data.base_year.code)
     book = Book(t)
     tl = Timeline(data)
@@ -75,6 +76,7 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
     units = UnitsTab(book, data, tl, inputs, income, scenarios, breakeven) if data.units else None
     refs = BenchmarksTab(book, data, tl, inputs, income, ratios) if data.benchmarks else None
     cash = CashTab(book, data, tl, inputs, income, scenarios)
+    cash.link_income(income, scenarios)
     peers = PeersTab(book, data, tl, inputs, income, cash) if data.peers else None
     valuation = ValuationTab(book, data, tl, inputs, income, cash, peers) if data.valuation else None
     scenarios.link_cash(cash, valuation)
@@ -110,7 +112,6 @@ def _build(data: Dataset, scenario: str, lang: str, defaults: Dataset | None) ->
                  "scenarios": scenarios, "breakeven": breakeven, "cash": cash, "sensitivity": sensitivity,
                  "risk": risk, "trials": trials, "claims": claims, "checks": checks, "peers": peers,
                  "valuation": valuation}  # by tab id
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
     mark(book, data, inputs, income)
     book.evaluate()
     return book

@@ -11,7 +11,7 @@ every year's formula. A line the row's shifts do not move is read from the block
 from __future__ import annotations
 
 from ..calc.formula import SUM, Expr
-from .layout import LineBlock, line_formula, previous_at_length
+from .layout import LineBlock, cash_at, line_formula, previous_at_length
 
 
 class InlineRow:
@@ -63,6 +63,13 @@ class InlineRow:
 
     def before_here(self, key, p):
         return self.own(key, self.periods[self.periods.index(p) - 1])
+
+    cash_row = None   # the InlineRow of the cash bridge `cash` reads (set once both rows exist)
+
+    def cash(self, key, p):
+        """The cash bridge's line `key` at p, as LineBlock.cash reads it (layout.cash_at)."""
+        row = self.cash_row
+        return cash_at(self, row.own, lambda k, q: q in row.periods, key, p)
 
     def prev(self, key, p):   # as LineBlock.prev: the period before (a part's), a flow at p's length
         row = self.source or self

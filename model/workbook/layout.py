@@ -69,8 +69,46 @@ def previous_at_length(x, key, p, line):
     return ref * x.share(p) / x.share(q)
 
 
+class Pending(Expr):
+    """A read of the scenario's cash-flow line (`LineBlock.cash`) made before that block exists (the Income
+    Statement and Scenarios tabs are built before Cash & Funding): `resolve_cash` replaces it."""
+
+    def __init__(self, key, p):
+        self.key, self.p = key, p
+
+    def unlinked(self):
+        raise AssertionError(f"{self.key} {self.p.code}: its cash-flow line was never linked")
+
+    def xl(self, sheet):
+        self.unlinked()
+
+    def value(self):
+        self.unlinked()
+
+    def refs(self):
+        self.unlinked()
+
+
+def cash_at(x, read, has, key, p):
+    """A cash-flow line `key` at period p as the income lines of context `x` read it (`read(key, p)`: the
+    line's figure; `has(key, p)`: whether there is one). A part of a year the cash runs as a whole (the trials'
+    cash, a balance sheet older than the interim): the year's figure x the part's share of a year / the share
+    of the year the figure covers (period_years)."""
+    if has(key, p):
+        return read(key, p)
+    year = p.full_year()
+    return read(key, year) * x.share(p) / read("period_years", year)
+
+
+def block_cash(x, b, key, p):
+    """cash_at over the cash-flow block `b`'s cells."""
+    return cash_at(x, lambda k, q: b.cells[(k, q)].ref(), b.has, key, p)
+
+
 class LineBlock:
     """Rows of line items on one sheet, and the context their formulas are written in."""
+
+    cash_block = None   # the LineBlock of this scenario's cash-flow statement `cash` reads (None: not built yet)
 
     def __init__(self, sheet, tl, lines, first_row, periods, inputs, source=None, drivers=None,
                  headers=None, link_actuals=None, owners=None):
@@ -175,6 +213,24 @@ class LineBlock:
     def here(self, key, p):
         return self.cells[(key, p)].ref()
 
+    def cash(self, key, p):
+        """This scenario's cash-flow line `key` at p (finance income and cost, tax: they come from the balances
+        the cash-flow statement carries), or a Pending read until that block exists."""
+        return Pending(key, p) if self.cash_block is None else block_cash(self, self.cash_block, key, p)
+
+    def link_cash(self, block):
+        """Read this scenario's cash-flow lines from `block` (block_cash), the Pending reads made before it
+        existed included."""
+        self.cash_block = block
+        self.resolve_cash(lambda key, p: block_cash(self, block, key, p))
+
+    def resolve_cash(self, of):
+        """Replace each Pending read by `of(key, p)`, once the cash-flow blocks exist."""
+        for key, p in self.own:
+            cell = self.cells[(key, p)]
+            if isinstance(cell.content, Pending):
+                cell.content = of(cell.content.key, cell.content.p)
+
     def run(self, key, p):
         """`at`'s cells from the first forecast year to p: a range that grows along the row."""
         block = self.source or self
@@ -253,7 +309,7 @@ class Reads(LineBlock):
     def __init__(self, tl, inputs, headers, has_source=False, lines=()):   # no sheet, no cells: LineBlock's set-up is not run
         self.tl, self.inputs, self.headers, self.source = tl, inputs, headers, has_source
         self.lines = lines
-        self.own, self.other, self.drivers = set(), set(), set()
+        self.own, self.other, self.drivers, self.cash_reads = set(), set(), set(), set()
 
     def _read(self, key, own=False):
         (self.own if own or not self.source else self.other).add(key)
@@ -266,6 +322,10 @@ class Reads(LineBlock):
 
     def here(self, key, p):
         return self._read(key, own=True)
+
+    def cash(self, key, p):
+        self.cash_reads |= {key, "period_years"}   # a part the cash runs as a whole reads its year's share
+        return Num(1)
 
     before_here = run_here = here
 
@@ -306,17 +366,45 @@ def upstream(keys, read) -> set:
     return seen
 
 
-def moved_by(read, shifts, source=None) -> dict:
+def moved_by(read, shifts, source=None, cash=None) -> dict:
     """Per line: the shifted drivers that move it, directly or through the lines it reads, as a frozenset
     of (driver, shift id) pairs from `shifts` (driver -> id). `read`: the lines' Reads; `source`: this
-    function's result for the block their `at` reads. A line moved by none equals the unshifted forecast."""
-    source = source or {}
+    function's result for the block their `at` reads; `cash`: for the cash-flow lines they read (`cash`).
+    A line moved by none equals the unshifted forecast."""
+    source, cash = source or {}, cash or {}
     moved = {k: {(d, shifts[d]) for d in r.drivers if d in shifts} for k, r in read.items()}
     changed = True
     while changed:   # to a fixed point: a balance reads its own earlier column, so reads have cycles
         changed = False
         for k, r in read.items():
-            new = moved[k].union(*(moved[o] for o in r.own if o in moved), *(source.get(o, ()) for o in r.other))
+            new = moved[k].union(*(moved[o] for o in r.own if o in moved), *(source.get(o, ()) for o in r.other),
+                                 *(cash.get(o, ()) for o in r.cash_reads))
             if new != moved[k]:
                 moved[k], changed = new, True
     return {k: frozenset(v) for k, v in moved.items()}
+
+
+def moved_both(lines, bridge, shifts) -> tuple[dict, dict]:
+    """moved_by for a forecast's income lines and its cash bridge together (the bridge reads the income lines,
+    whose finance and tax lines read the bridge): to a fixed point. `lines`, `bridge`: their Reads."""
+    moved, bridge_moved = {}, {}
+    while True:
+        new = moved_by(lines, shifts, cash=bridge_moved)
+        new_bridge = moved_by(bridge, shifts, new)
+        if (new, new_bridge) == (moved, bridge_moved):
+            return moved, bridge_moved
+        moved, bridge_moved = new, new_bridge
+
+
+def keep_both(lines, bridge, line_needs, bridge_needs) -> tuple[set, set]:
+    """The income lines and the cash-bridge lines a recomputed forecast carries: what its results need and
+    everything that reads, the bridge's reads of the income lines and the income lines' reads of the bridge
+    included. `lines`, `bridge`: every line's Reads."""
+    keep, keep_bridge = set(), set()
+    while True:
+        cash_needs = set(bridge_needs).union(*(lines[k].cash_reads for k in keep))
+        new_bridge = upstream(cash_needs & set(bridge), lambda k: bridge[k].own)
+        new = upstream(set(line_needs).union(*(bridge[k].other for k in new_bridge)), lambda k: lines[k].own)
+        if (new, new_bridge) == (keep, keep_bridge):
+            return keep, keep_bridge
+        keep, keep_bridge = new, new_bridge

@@ -16,7 +16,7 @@ from ...calc.lines import first_flagged
 from ...data.balance import BALANCE_ITEMS
 from ...data.events import EQUITY_KINDS, part_of
 from ...data.items import CASH_DRIVERS
-from ..layout import LineBlock
+from ..layout import LineBlock, block_cash
 from ...labels import LANGS
 from ..timeline import FIRST_COL, LABEL_COL, LABEL_WIDTH, UNIT_COL
 from . import put_label, put_wide_note, scenario_table, title_rows
@@ -204,6 +204,15 @@ class CashTab:
         sh.charts.append(Chart("line", t("cash.chart", unit=unit), series, (row + 1, LABEL_COL),
                                size=(900, 340), columns=tl.chart_columns(first, last), axes={"y": {"fmt": "amount", "major_gridlines": {
                                    "visible": True, "line": {"color": "#D9D9D9"}}}, "x": {"label_position": "low", "fmt": "year"}}))
+
+    def link_income(self, income, scenarios):
+        """Each scenario's finance and tax lines read its block here (interest on its own balances, tax after
+        its own losses); the Income Statement's, the selected scenario's."""
+        for sc, block in scenarios.blocks.items():
+            block.link_cash(self.blocks[sc])
+        index = income.index.ref(True, True)
+        income.lines.resolve_cash(lambda key, p: CHOOSE(index, *[block_cash(income.lines, self.blocks[sc], key, p)
+                                                                 for sc in self.data.scenarios]))
 
     def driver(self, name, p, of_year):
         """A scenario's cash driver in period p from its fiscal year's value (`of_year`: full year -> Cell or Expr);

@@ -95,8 +95,7 @@ class ChecksTab:
             components = (cash.scalars["opening_cash"].ref() + rows("ani_after_open") + rows("depreciation")
                           + rows("non_cash")
                           - rows("receivables_change") - rows("working_capital") - rows("capex")
-                          + rows("equity_raised") + rows("debt_raised") - rows("debt_repaid")
-                          + rows("interest_income") - rows("interest_expense") + rows("plug"))
+                          + rows("equity_raised") + rows("debt_raised") - rows("debt_repaid") + rows("plug"))
             if data.balance:
                 components = (components - rows("loans_repaid") - rows("leases_repaid")
                               + rows("sti_redeemed"))

@@ -224,6 +224,7 @@ class RiskTab:
                                        [inputs.opening_period] + tl.forecast, inputs, source=self.viewer,
                                        drivers=cash_drivers, headers=self.headers)
         self.viewer.bridge.fill(notes=False)
+        self.viewer.link_cash(self.viewer.bridge)
         self.row = self.viewer.bridge.last_row + 2
 
     # --- the results, from the Trials tab ---

@@ -18,6 +18,8 @@ SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"
            ("cash_breakeven", "year", "year"), ("funding_need", "amount", "amount")]
 # with share data: dilution and value per share (the Cash & Funding tab's value table)
 VALUE = [("dilution", "pct", "pct"), ("value_per_share", "share_price", "share_price")]
+# the last column: the breakeven of the adjusted result before finance and tax (without the interest on the cash)
+OPERATING = [("operating_breakeven", "year", "year")]
 
 
 
@@ -65,10 +67,11 @@ class ScenariosTab:
                        Text(t("scenarios.lower_bound")))
             return [be, SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
-                    basis, b.at("net_income", last), year("reported_be_flag")] + [lift(0)] * (len(columns) - 8)
+                    basis, b.at("net_income", last), year("reported_be_flag")] + [lift(0)] * (len(columns) - 9) + [
+                    year("operating_be_flag")]
         # the operating-cash breakeven and the capital columns are the Cash & Funding tab's: link_cash fills them
         columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY + (
-            VALUE if "shares_outstanding" in data.funding else [])]
+            VALUE if "shares_outstanding" in data.funding else []) + OPERATING]
         self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index,
                                                                skip=tl.spacer_col)
@@ -105,7 +108,7 @@ class ScenariosTab:
             years = Rng(b.headers[first], b.headers[last])
             links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
                                    t("common.not_reached")), cash.summary[sc][3].ref()]
-            if len(cells) > len(SUMMARY):
+            if len(cells) > len(SUMMARY) + len(OPERATING):   # with share data: VALUE's columns
                 links += [cash.share_summary[sc][3].ref(), valuation.value_of(sc).ref() if valuation else NA]
             for cell, expr in zip(cells[8:], links):
                 cell.content = expr

@@ -12,7 +12,7 @@ from ..book import Chart, Series
 from ...data.items import RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
 from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
-from ..layout import LineBlock, moved_by, reads, upstream
+from ..layout import LineBlock, keep_both, moved_both, reads
 from ...calc.cashflow import cash_lines
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines
 from .breakeven import target_pick
@@ -358,14 +358,12 @@ class SensitivityTab:
         self.periods = [p for p in tl.main if p == tl.base_year or p == tl.stub or not tl.is_actual(p)]
         self.cash_periods = [inputs.opening_period] + self.cash.forecast   # along the chain, as Cash & Funding
         lines, bridge = scenario_lines(self.data, reported=True) + breakeven_lines()[:1], cash_lines(self.cash.bridge_spec)
-        every = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
-        keep = upstream(results, lambda k: every[k].own)
-        self.bridge_lines = [ln for ln in bridge if ln.key in keep]
-        needs = {"adjusted_net_income", "revenue", "be_flag"}.union(*(every[k].other for k in keep))
+        every_bridge = reads(tl, bridge, self.cash_periods, inputs, self.headers, True)
         # the lines' actual cells are the Income Statement's: only their forecasts are written here
         forecast = [p for p in self.periods if not tl.is_actual(p)]
         every = reads(tl, lines, forecast, inputs, self.headers)
-        keep = upstream(needs, lambda k: every[k].own)
+        keep, keep_bridge = keep_both(every, every_bridge, {"adjusted_net_income", "revenue", "be_flag"}, results)
+        self.bridge_lines = [ln for ln in bridge if ln.key in keep_bridge]
         self.lines = [ln for ln in lines if ln.key in keep]
         self.reads = {k: every[k] for k in keep}
         self.bridge_reads = reads(tl, self.bridge_lines, self.cash.forecast, inputs, self.headers, True)
@@ -382,8 +380,7 @@ class SensitivityTab:
         sh.put(row, LABEL_COL, title, "subsection")
         row += 1
         ids = {d: sid for d, (sid, _) in shifts.items()}
-        moved = moved_by(self.reads, ids)
-        bridge_moved = moved_by(self.bridge_reads, ids, moved)
+        moved, bridge_moved = moved_both(self.reads, self.bridge_reads, ids)
 
         def shared(part, moves, key, p):   # self.owner's key of a cell: an actual cell no shift moves
             return part, key, p, frozenset() if tl.is_actual(p) else moves[key]
@@ -408,6 +405,7 @@ class SensitivityTab:
         bridge = LineBlock(sh, tl, self.bridge_lines, block.last_row + 1, self.cash_periods, self.inputs,
                            source=block, drivers=cash_drivers, headers=self.headers, owners=owners("bridge", bridge_moved))
         bridge.fill(notes=False)
+        block.link_cash(bridge)
         for part, b, moves in (("lines", block, moved), ("bridge", bridge, bridge_moved)):
             for key, p in b.own:
                 self.owner.setdefault(shared(part, moves, key, p), b)

@@ -18,7 +18,7 @@ from ...calc.risk import hdr_formula, shifted, triangular, with_factor
 from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
 from ...data.items import driver_items
 from ..inline import InlineRow
-from ..layout import moved_by, reads, upstream
+from ..layout import keep_both, moved_both, reads
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, title_rows
 
@@ -139,19 +139,16 @@ class TrialsTab:
         # Risk tab's shown trial, which Checks compares with its row, runs alike
         self.cash_periods = [inputs.opening_period] + tl.forecast
         bridge = cash_lines(cash.bridge_spec)
-        every = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
-        keep = upstream(CASH_OUTPUTS, lambda k: every[k].own)
-        self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep}
-        bridge_reads = {k: every[k] for k in keep}
-        needs = set(OUTPUTS).union(*(every[k].other for k in keep))
+        every_bridge = reads(tl, bridge, self.cash_periods, inputs, risk.headers, True)
         lines = scenario_lines(data)
         forecast = [p for p in self.periods if not tl.is_actual(p)]
         every = reads(tl, lines, forecast, inputs, risk.headers)
-        keep = upstream(needs, lambda k: every[k].own)
+        keep, keep_bridge = keep_both(every, every_bridge, OUTPUTS, CASH_OUTPUTS)
+        self.bridge_lines = {ln.key: ln for ln in bridge if ln.key in keep_bridge}
         self.lines = {ln.key: ln for ln in lines if ln.key in keep}
         ids = {r.driver: r.driver for r in data.risk.ranges}
-        self.moved = moved_by({k: every[k] for k in keep}, ids)
-        self.bridge_moved = moved_by(bridge_reads, ids, self.moved)
+        self.moved, self.bridge_moved = moved_both({k: every[k] for k in keep}, {k: every_bridge[k] for k in keep_bridge},
+                                                   ids)
         self.fixed, self.fixed_bridge = income.lines, risk.viewer.bridge
         self.inputs, self.headers = inputs, risk.headers
 
@@ -162,6 +159,7 @@ class TrialsTab:
         cash = self.fixed_bridge
         bridge = InlineRow(tl, self.bridge_lines.values(), self.cash_periods, self.bridge_moved, cash,
                            lambda name, p: cash.drivers(name, p), stored_bridge, self.inputs, self.headers, source=lines)
+        lines.cash_row = bridge
         return lines, bridge
 
     def stored_lines(self, drivers) -> list:

@@ -182,19 +182,25 @@ def shifted(data, shifts):
 
 
 def full_year_cash(book, sc):
-    """Scenario sc's cash-flow statement in full years, as every trial computes it (the trials keep their cash
-    in full years, not along Cash & Funding's halves: tabs/trials.py), from the same line definitions on a
-    scratch sheet of the rebuilt book."""
+    """Scenario sc's income lines and its cash-flow statement in full years, as every trial computes them (the
+    trials keep their cash in full years, not along Cash & Funding's halves: tabs/trials.py; their finance
+    income, finance cost and tax are that cash's), from the same line definitions on a scratch sheet of the
+    rebuilt book: (income block, cash block)."""
     from model.calc.cashflow import cash_lines
     from model.workbook.layout import LineBlock
     cash, inputs = book.tabs["cash"], book.tabs["inputs"]
     tl = book.tabs["income"].lines.tl
+    sheet, sb = book.add_sheet("cash", "output", "full years"), book.tabs["scenarios"].blocks[sc]
+    income = LineBlock(sheet, tl, sb.lines, 10, sb.periods, inputs, drivers=sb.drivers, headers=sb.headers,
+                       link_actuals=book.tabs["income"].lines)
+    income.fill(notes=False)
     drivers = lambda name, p: cash.scalars[name] if name in cash.scalars else inputs.asm[(sc, name, p)]  # noqa: E731
-    block = LineBlock(book.add_sheet("cash", "output", "full years"), tl, cash_lines(cash.bridge_spec), 10,
-                      [inputs.opening_period] + tl.forecast, inputs, source=book.tabs["scenarios"].blocks[sc],
-                      drivers=drivers, headers=cash.headers)
+    block = LineBlock(sheet, tl, cash_lines(cash.bridge_spec), income.last_row + 2,
+                      [inputs.opening_period] + tl.forecast, inputs, source=income, drivers=drivers,
+                      headers=cash.headers)
     block.fill(notes=False)
-    return block
+    income.link_cash(block)
+    return income, block
 
 
 @pytest.mark.parametrize("i", [1, 642])
@@ -216,7 +222,7 @@ def test_one_trial_equals_a_hand_computation(data, book, i):
         assert row[("d", r.driver)] == pytest.approx(shifts[r.driver], abs=1e-12)
         assert r.low <= shifts[r.driver] <= r.high
     rebuilt = build_book(shifted(data, shifts), "base")
-    income, cash = rebuilt.tabs["income"].lines, full_year_cash(rebuilt, "base")
+    income, cash = full_year_cash(rebuilt, "base")
     first_be = 0.0
     for p in book.tabs["risk"].tl.forecast:
         ani = income.cell("adjusted_net_income", p).result()

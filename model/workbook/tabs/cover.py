@@ -58,7 +58,8 @@ BY_SCENARIO = [("breakeven", "year", "year", ("scenarios", 0)),
                ("required_cagr", "pct", "pct", ("breakeven", 4)),
                ("scenario_cagr", "pct", "pct", ("breakeven", 5)),
                ("reported_breakeven", "year", "year", ("scenarios", 7)),
-               ("cash_breakeven", "year", "year", ("scenarios", 8))]
+               ("cash_breakeven", "year", "year", ("scenarios", 8)),
+               ("operating_breakeven", "year", "year", ("scenarios", -1))]   # the Scenarios summary's last column
 # with share data (the Cash & Funding tab's value table)
 BY_SCENARIO_SHARES = [("dilution", "pct", "pct", ("shares", 3))]   # with share data: Cash & Funding's shares table
 BY_SCENARIO_VALUE = [("value_per_share", "share_price", "share_price", ("valuation", "value"))]   # with valuation.csv
@@ -102,6 +103,7 @@ class CoverTab:
         ] + self.value_rows(cash, valuation, last) + [
             (t("cover.reported_breakeven"), scenarios.selected[7].ref(), "calc_left", "year"),
             (t("cover.cash_breakeven"), scenarios.selected[8].ref(), "calc_left", "year"),
+            (t("cover.operating_breakeven"), scenarios.selected[-1].ref(), "calc_left", "year"),
             (t("cover.target_year", breakeven=tabs["breakeven"]), breakeven.target.ref(), "calc_left", "year"),
             (t("cover.required_cagr"), breakeven.RequiredCAGR, "calc_left", "pct"),
         ] + ([(t("cover.prob_breakeven", risk=tabs["risk"]),

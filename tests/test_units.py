@@ -589,7 +589,7 @@ def test_operating_leverage_by_hand(unit_book):
 
 
 def test_operating_leverage_when_the_result_is_positive(book_units):
-    # Zhipu's bull case breaks even in FY2028 (README): from then the ratio is contribution / result
+    # Zhipu's bull case is profitable by FY2029 (it breaks even earlier): from then the ratio is contribution / result
     u = book_units.tabs["units"].blocks["bull"]
     contribution, result = (u.cell(k, FY(2029)).result() for k in ("ue_contribution", "ue_result"))
     assert result > 0 and u.cell("ue_dol", FY(2029)).result() == pytest.approx(contribution / result)

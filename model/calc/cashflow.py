@@ -266,9 +266,8 @@ def cash_lines(spec: CashSpec) -> list[Line]:
             return amount
         if not p.is_full_year:   # a part's own amount (the line is a flow: a half's in a half)
             return amount + x.at(line, p)
-        parts = x.tl.parts(p)
-        ahead = [q for q in parts if not x.tl.is_actual(q)]
-        if ahead and len(ahead) < len(parts):   # a year opened by its interim: its forecast parts, pro rata after the date
+        ahead = after_interim(x.tl, p)
+        if ahead != [p]:   # a year opened by its interim: its forecast parts, pro rata after the date
             return amount + sum_terms([x.at(line, q) for q in ahead]) * IF(x.year(p).eq(x.drv("opening_year")), x.here(
                 "period_years", p) / sum_terms([x.share(q) for q in ahead]), 1)
         return amount + x.at(line, p) * x.here("period_years", p)
@@ -465,13 +464,13 @@ def reported_after_open(key):
     return f
 
 
-def loss_relief(losses, tax, base, kind="normal", text=""):
+def loss_relief(losses, tax, base, tax_kind="normal", losses_kind="detail", text=""):
     """Tax at the tax rate on a positive result `base` after the losses carried since the opening date, and
-    those losses (a balance): the lines `losses` and `tax` (`kind`, `text`: the tax line's)."""
+    those losses (a balance): the lines `losses` and `tax` (`text`: the tax line's label id)."""
     return [
-        Line(losses, "amount", kind="detail" if kind == "normal" else kind,
+        Line(losses, "amount", kind=losses_kind,
              forecast=lambda x, p: MAX(0, level(x, losses, p) - x.here(base, p))),
-        Line(tax, "amount", kind=kind, text=text,
+        Line(tax, "amount", kind=tax_kind, text=text,
              forecast=lambda x, p: MAX(0, x.here(base, p) - level(x, losses, p)) * x.drv("tax_rate")),
     ]
 
@@ -482,7 +481,7 @@ def tax_lines() -> list[Line]:
     since that date (earlier losses not counted: not disclosed)."""
     return [
         Line("tax_base", "amount", kind="memo", forecast=reported_after_open("pretax_adjusted")),
-        *loss_relief("tax_losses", "tax", "tax_base", kind="memo", text="cash_tax"),   # in adjusted net income
+        *loss_relief("tax_losses", "tax", "tax_base", tax_kind="memo", losses_kind="memo", text="cash_tax"),   # in adjusted net income
     ]
 
 

@@ -12,7 +12,7 @@ Each cost is (key, class, definition); a definition reads the line set `x.at` po
 from __future__ import annotations
 
 from .formula import IF, NA, SUM, Num, guard, ratio, sum_terms
-from .lines import Line, after_interim, cagr, nm_limit
+from .lines import Line, after_interim, cagr, nm_limit, taxed
 
 CLASSES = ("variable", "fixed")
 
@@ -38,9 +38,11 @@ def cost_lines(data) -> list[tuple[str, str, object]]:
 def finance_and_tax(data):
     """Finance cost − finance income + tax, forecast (lines.finance_lines); 0 in a reported period, where they
     are within the derived other operating costs (not disclosed apart)."""
+    tax = taxed(data)
+
     def one(x, p):
         net = x.at("finance_cost", p) - x.at("finance_income", p)
-        return net + x.at("tax", p) if data.valuation else net
+        return net + x.at("tax", p) if tax else net
 
     def f(x, p):   # a year opened by its interim: its forecast parts' (the interim's are in other costs)
         return Num(0) if x.tl.is_actual(p) else sum_terms([one(x, q) for q in after_interim(x.tl, p)])

@@ -230,6 +230,11 @@ def after_interim(tl, p) -> list:
     return ahead if ahead and len(ahead) < len(parts) else [p]
 
 
+def taxed(data) -> bool:
+    """Income tax is modelled: a tax rate is given (valuation.csv). Without one, adjusted net income is before tax."""
+    return bool(data.valuation)
+
+
 FINANCE = ("operating_adjusted", "finance_income", "finance_cost", "pretax_adjusted", "tax")   # the lines below the operating costs
 
 
@@ -240,7 +245,7 @@ def finance_lines(data, before_finance) -> list[Line]:
     given (valuation.csv); without one adjusted net income is before tax. In actual periods adjusted net income
     is the reported figure (finance income and tax were not disclosed apart: they are within the derived other
     operating costs)."""
-    taxed = bool(data.valuation)
+    tax = taxed(data)
 
     def pretax(x, p):
         return x.at("operating_adjusted", p) + x.at("finance_income", p) - x.at("finance_cost", p)
@@ -249,9 +254,9 @@ def finance_lines(data, before_finance) -> list[Line]:
         Line("finance_income", "amount", forecast=lambda x, p: x.cash("interest_income", p), half="flow"),
         Line("finance_cost", "amount", forecast=lambda x, p: x.cash("interest_expense", p), half="flow"),
         *([Line("pretax_adjusted", "amount", forecast=pretax, kind="total", half="flow"),
-           Line("tax", "amount", forecast=lambda x, p: x.cash("tax", p), half="flow")] if taxed else []),
+           Line("tax", "amount", forecast=lambda x, p: x.cash("tax", p), half="flow")] if tax else []),
         Line("adjusted_net_income", "amount", actual=link("adjusted_net_income"), kind="total", half="flow",
-             forecast=(lambda x, p: x.at("pretax_adjusted", p) - x.at("tax", p)) if taxed else pretax),
+             forecast=(lambda x, p: x.at("pretax_adjusted", p) - x.at("tax", p)) if tax else pretax),
     ]
 
 
@@ -261,7 +266,7 @@ def scenario_lines(data, reported=False) -> list[Line]:
         "revenue", "gross_profit", "rnd_compute", "rnd_other", "rnd", "other_opex", "adjusted_net_income", *FINANCE}
     if reported or data.by_function:   # by function, adjusted net income is reported net income + the adjustments
         keep |= {"adjustments", "net_income"}
-    if data.valuation:   # tax is on the reported result: adjusted less the adjustments
+    if taxed(data):   # tax is on the reported result: adjusted less the adjustments
         keep.add("adjustments")
     if data.by_function:
         keep |= {"selling_marketing", "general_admin", "other_income", "operating_profit"}

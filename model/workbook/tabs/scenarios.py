@@ -16,6 +16,7 @@ SUMMARY = [("breakeven", "year", "year"), ("cumulative_loss", "amount", "amount"
            ("adjusted_last", "amount", "amount"), ("cagr", "pct", "pct"), ("loss_basis", "text", "text"),
            ("net_income_last", "amount", "amount"), ("reported_breakeven", "year", "year"),
            ("cash_breakeven", "year", "year"), ("funding_need", "amount", "amount")]
+OWN = 8   # the columns computed here; the rest of SUMMARY (and VALUE) Cash & Funding answers (link_cash)
 # with share data: dilution and value per share (the Cash & Funding tab's value table)
 VALUE = [("dilution", "pct", "pct"), ("value_per_share", "share_price", "share_price")]
 # the last column: the breakeven of the adjusted result before finance and tax (without the interest on the cash)
@@ -30,6 +31,7 @@ class ScenariosTab:
         unit = t.unit
         title_rows(sh, sh.name, t("scenarios.subtitle", unit=unit))
         scs = data.scenarios
+        self.share_columns = "shares_outstanding" in data.funding   # VALUE's columns
         self.headers = tl.write_header(sh, 4)
         years = Rng(self.headers[tl.forecast[0]], self.headers[tl.forecast[-1]])
         first, last = tl.forecast[0], tl.forecast[-1]
@@ -65,13 +67,13 @@ class ScenariosTab:
             be = year("be_flag")
             basis = IF(ISNUMBER(be), Text(t("scenarios.to_breakeven")),
                        Text(t("scenarios.lower_bound")))
+            linked = [lift(0)] * (len(SUMMARY) - OWN + len(VALUE) * self.share_columns)   # link_cash fills them
             return [be, SUM(Rng(b.cell("be_loss", first), b.cell("be_loss", last))),
                     rev_last, b.at("adjusted_net_income", last), cagr(b, last, rev_last, rev_base, tl.base_year),
-                    basis, b.at("net_income", last), year("reported_be_flag")] + [lift(0)] * (len(columns) - 9) + [
-                    year("operating_be_flag")]
+                    basis, b.at("net_income", last), year("reported_be_flag")] + linked + [year("operating_be_flag")]
         # the operating-cash breakeven and the capital columns are the Cash & Funding tab's: link_cash fills them
         columns = [(t(f"scenarios.{key}"), kind, fmt) for key, kind, fmt in SUMMARY + (
-            VALUE if "shares_outstanding" in data.funding else []) + OPERATING]
+            VALUE if self.share_columns else []) + OPERATING]
         self.headings = [heading for heading, _, _ in columns]
         self.summary, self.selected, r = scenario_table(sh, top, columns, scs, values, income.index,
                                                                skip=tl.spacer_col)
@@ -108,7 +110,7 @@ class ScenariosTab:
             years = Rng(b.headers[first], b.headers[last])
             links = [first_flagged(Rng(b.cell("cash_be_flag", first), b.cell("cash_be_flag", last)), years,
                                    t("common.not_reached")), cash.summary[sc][3].ref()]
-            if len(cells) > len(SUMMARY) + len(OPERATING):   # with share data: VALUE's columns
+            if self.share_columns:
                 links += [cash.share_summary[sc][3].ref(), valuation.value_of(sc).ref() if valuation else NA]
-            for cell, expr in zip(cells[8:], links):
+            for cell, expr in zip(cells[OWN:], links):
                 cell.content = expr

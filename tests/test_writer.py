@@ -112,3 +112,106 @@ def test_every_function_of_the_formula_set_is_written_as_excel_needs():
     from model.calc.formula import PREFIX
     assert "SUM" in PREFIX and all(p == "" for p in PREFIX.values())   # today: all pre-2010
     writer.check_prefixes()
+
+
+# --- shared formulas: a table column's text once (workbook/shared.py) ---
+
+def cells_xml(path, sheet_name):
+    """(coordinate -> the <c> element's text) of one sheet of the file."""
+    with zipfile.ZipFile(path) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+        book = z.read("xl/workbook.xml").decode()
+        rid = re.search(rf'<sheet name="{re.escape(sheet_name)}" sheetId="\d+" r:id="(rId\d+)"', book).group(1)
+        part = re.search(rf'Id="{rid}" Type="[^"]+" Target="([^"]+)"', rels).group(1)
+        xml = z.read("xl/" + part).decode()
+    return {m.group(1): m.group(0) for m in re.finditer(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>.*?</c>)', xml)}
+
+
+def test_a_table_column_is_written_once_and_every_row_reads_as_its_own_formula(units_book, tmp_path):
+    """The Trials tab's columns are shared formulas: the first row holds the text and the column's range, every
+    other row only a reference to it, and openpyxl's translator (an independent reader) moves the first row's
+    text to each row's own formula as the book holds it."""
+    from openpyxl.formula.translate import Translator
+    from model.calc.formula import a1
+    from model.calc.vector import Computed
+    path = tmp_path / "m.xlsx"
+    writer.write_book(units_book, path)
+    trials = units_book.tabs["trials"].sheet
+    xml = cells_xml(path, trials.name)
+    columns = {}
+    for (r, c), cell in trials.cells.items():
+        if isinstance(cell.content, Computed) and not cell.content.array:
+            columns.setdefault(c, []).append(r)
+    assert len(columns) > 100 and all(len(rows) == units_book.tabs["trials"].rows.stop - rows[0] for rows in columns.values())
+    for c, rows in columns.items():
+        rows.sort()
+        first, last = a1(rows[0], c), a1(rows[-1], c)
+        master = re.fullmatch(rf'<c r="{first}"[^>]*><f t="shared" ref="{first}:{last}" si="(\d+)">(.+)</f><v>.*</v></c>',
+                              xml[first])
+        assert master, xml[first][:200]
+        text = "=" + html.unescape(master.group(2))
+        assert text == "=" + trials.cell_at(rows[0], c).content.xl(trials)
+        for r in (rows[1], rows[len(rows) // 2], rows[-1]):
+            assert re.fullmatch(rf'<c r="{a1(r, c)}"[^>]*><f t="shared" si="{master.group(1)}"/><v>.*</v></c>',
+                                xml[a1(r, c)])
+            assert Translator(text, origin=first).translate_formula(a1(r, c)) == "=" + trials.cell_at(r, c).content.xl(trials)
+    # the text once a column: the Trials part is a fraction of what a thousand copies took (85 MB at 1,000 trials)
+    assert sum(map(len, xml.values())) < 10_000_000
+
+
+def test_a_column_whose_rows_are_not_its_first_row_moved_down_is_refused():
+    """A fixed reference written relative (A5 on every row) would move in the followers: the writer refuses it
+    (the check above could not tell)."""
+    from model.calc.vector import ROW, Computed
+    from model.workbook.book import Book
+    from model.workbook.shared import SharedError, shared_groups
+    from model.labels import Labels
+    book = Book(Labels("en", {"name": "X"}, "FY2025"))
+    sh = book.add_sheet("trials", "calc")
+    for r in range(10, 13):
+        sh.put(r, 3, Computed(f"=B{ROW}*2", r, 1.0, False, ()), "calc", "general")
+        sh.put(r, 4, Computed(f"=B{ROW}+A5", r, 1.0, False, ()), "calc", "general")
+    with pytest.raises(SharedError, match=r"E12 is not its column's first row's moved down"):
+        shared_groups(sh)
+    sh.put(10, 4, "x", "calc", "general")
+    sh.put(11, 4, "x", "calc", "general")   # E13 alone: no group; column D still one
+    groups = shared_groups(sh)
+    assert groups == {(10, 3): (0, "D11:D13"), (11, 3): (0, None), (12, 3): (0, None)}
+
+
+# --- Excel's formula length (calc/formula.FORMULA_LIMIT) ---
+
+def longest_formula(book):
+    """(characters without "=", sheet, row, col) of the book's longest formula, a table column's at its last row."""
+    out = (0, "", 0, 0)
+    for sh in book.sheets:
+        for (r, c), cell in sh.cells.items():
+            if cell.is_formula:
+                out = max(out, (len(cell.content.xl(sh)), sh.name, r, c))
+    return out
+
+
+def test_every_formula_of_the_default_workbook_fits_excels_length(units_book):
+    """Excel removes a formula over 8,192 characters on opening the file (LibreOffice and Gnumeric compute it).
+    Composed inline, a trial's FY2027 adjusted net income ran to 8,546: the trials keep the line whose composed
+    formulas are longest (the adjusted result before finance and tax) in cells of their own."""
+    from model.calc.formula import FORMULA_LIMIT
+    n, *where = longest_formula(units_book)
+    assert n <= FORMULA_LIMIT == 8192, where   # 5,530 now, a trial's FY2027 accelerator capex
+    trials = units_book.tabs["trials"]
+    assert any(key[:2] == ("line", "operating_adjusted") for key in trials.col)
+
+
+def test_without_the_kept_line_a_trials_formula_would_be_too_long_and_is_refused(zhipu_units, tmp_path, monkeypatch):
+    """The test above can fail: with the trials' limit lifted, no line is added, the longest formula is over
+    Excel's length, and the writer refuses the workbook naming the cell (nothing written)."""
+    from model.calc.formula import FormulaTooLong
+    from model.workbook.tabs import trials
+    monkeypatch.setattr(trials, "FORMULA_LIMIT", 10 ** 9)
+    book = build_book(zhipu_units)
+    assert not any(key[:2] == ("line", "operating_adjusted") for key in book.tabs["trials"].col)
+    n, sheet, r, c = longest_formula(book)
+    assert n > 8192 and sheet == "Trials"
+    with pytest.raises(FormulaTooLong, match=r"Trials!\w+\d+: the formula has 8,\d\d\d characters, more than the 8,192"):
+        writer.write_book(book, tmp_path / "m.xlsx")
+    assert list(tmp_path.iterdir()) == []

@@ -528,6 +528,24 @@ def _round(x, n):
     return math.copysign(math.floor(abs(x) * q + 0.5) / q, x)
 
 
+# Excel's longest formula, in characters (without its "="): a longer one is removed when Excel opens the file
+# ("Removed Records: Formula"), where LibreOffice and Gnumeric compute it. The writer refuses one
+# (workbook/writer.py), and a trial row keeps a line in a cell of its own rather than compose one
+# (workbook/tabs/trials.py).
+FORMULA_LIMIT = 8192
+
+
+class FormulaTooLong(ValueError):
+    """A formula longer than Excel reads (FORMULA_LIMIT)."""
+
+
+def check_length(text: str, sheet: str, row: int, col: int) -> str:
+    """`text` ("=..."), refused when Excel would remove it; the cell's sheet name and place for the message."""
+    if len(text) - 1 > FORMULA_LIMIT:
+        raise FormulaTooLong(f"{sheet}!{a1(row, col)}: the formula has {len(text) - 1:,} characters, more than the {FORMULA_LIMIT:,} "
+                             f"Excel reads (it would remove it on opening the file)")
+    return text
+
 # Functions Excel added after 2007 (NORM.INV, XLOOKUP ...) are stored in the file with a prefix: the
 # formula NORM.INV(p,m,s) is written _xlfn.NORM.INV(p,m,s), or Excel shows #NAME?. Function name ->
 # the prefix its file text carries ("" for the pre-2010 functions above). The writer checks every

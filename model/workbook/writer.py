@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import io
+from collections import namedtuple
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from .book import chart_bottom, gc_paused
+from .shared import shared_groups
 from ..data.bounds import bound_text
-from ..calc.formula import PREFIX, Rng, a1, decimal_text, quote_sheet
+from ..calc.formula import PREFIX, Rng, a1, check_length, decimal_text, quote_sheet
 
 INPUT_FILL, INPUT_BLUE, LINK_GREEN, NAVY = "#FFF2CC", "#0000FF", "#008000", "#1F3864"
 # actual-column figures that are not reported ones (model/workbook/provenance.py): derived by the model where the
@@ -145,6 +148,10 @@ class Styles:
         return self.cache[key]
 
 
+SharedFormula = namedtuple("SharedFormula", "formula format value si ref")
+ERROR_CODES = ("#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+
+
 class FormulaWorksheet(Worksheet):
     """xlsxwriter's worksheet without its per-formula rewrite. xlsxwriter runs some 30 regular
     expressions (130 with future functions) over every formula to prefix the functions Excel added
@@ -164,6 +171,32 @@ class FormulaWorksheet(Worksheet):
             return -1
         self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
         return 0
+
+    def write_shared(self, row, col, formula, cell_format, value, si, ref):
+        """A cell of shared formula `si` (workbook/shared.py): its master, with the group's range `ref` and the
+        formula's text, or (`ref` None) a follower, which holds only its cached value."""
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = SharedFormula(formula and self._prepare_formula(formula), cell_format, value, si, ref)
+        return 0
+
+    def _write_cell(self, row, col, cell):
+        if cell.__class__ is not SharedFormula:
+            return super()._write_cell(row, col, cell)
+        # as xlsxwriter writes a formula cell (its style, its cached value's type), with the shared <f>
+        attr = f' r="{xl_rowcol_to_cell_fast(row, col)}"'
+        if cell.format:
+            attr += f' s="{cell.format._get_xf_index()}"'
+        value = cell.value
+        if isinstance(value, bool):
+            attr, value = attr + ' t="b"', int(value)
+        elif isinstance(value, str) and value:
+            attr += ' t="e"' if value in ERROR_CODES else ' t="str"'
+        if cell.ref:
+            f = f'<f t="shared" ref="{cell.ref}" si="{cell.si}">{self._escape_data(cell.formula)}</f>'
+        else:
+            f = f'<f t="shared" si="{cell.si}"/>'
+        self.fh.write(f"<c{attr}>{f}<v>{self._escape_data(value)}</v></c>")
 
 
 class PrefixError(ValueError):
@@ -350,12 +383,18 @@ def _write(book, path, protect):
     words = edition_words(t)
     for sh in book.sheets:
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
+        shared = shared_groups(sh)
         for (r, c), cell in sorted(sh.cells.items()):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
-            if cell.is_formula and cell.content.array:
-                ws.write_array_formula(r, c, r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
+            if (r, c) in shared:
+                si, ref = shared[(r, c)]
+                ws.write_shared(r, c, ref and words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)
             elif cell.is_formula:
-                ws.write_formula(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()))
+                text = check_length(words("=" + cell.content.xl(sh)), sh.name, r, c)
+                if cell.content.array:
+                    ws.write_array_formula(r, c, r, c, text, fmt, words(cell.result()))
+                else:
+                    ws.write_formula(r, c, text, fmt, words(cell.result()))
             elif isinstance(cell.content, (int, float)) and not isinstance(cell.content, bool):
                 ws.write_number(r, c, cell.content, fmt)
             elif cell.content is None or cell.content == "":

@@ -11,14 +11,14 @@ formulas (workbook/inline.py).
 Every column holds one formula, written once and evaluated for all rows at once (calc/vector.py)."""
 from __future__ import annotations
 
-from ...calc.formula import Fn, Name, Neg, Op, Ref, Rng, col_letter
+from ...calc.formula import FORMULA_LIMIT, Fn, FormulaTooLong, Name, Neg, Op, Ref, Rng, col_letter
 from ...calc.cashflow import cash_lines
 from ...calc.lines import scenario_lines
 from ...calc.risk import hdr_formula, shifted, triangular, with_factor
-from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, render
+from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, on_row, render
 from ...data.items import driver_items
 from ..inline import InlineRow
-from ..layout import keep_both, moved_both, reads
+from ..layout import keep_both, line_formula, moved_both, reads
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
 from . import LINE_HEIGHT, title_rows
 
@@ -106,10 +106,10 @@ class TrialsTab:
 
         stored = self.stored_lines(drivers)
         col, heads = max(self.col.values()) + 1, {}
-        for key, part in stored:
+        for key, part, periods in stored:
             sh.put(HEAD, col, t.line(self.line(key, part))[0], "head")
-            sh.merges.append((HEAD, col, col + len(fc) - 1))
-            for p in fc:
+            sh.merges.append((HEAD, col, col + len(periods) - 1))
+            for p in periods:
                 self.col[("line", key, p)] = col
                 heads[(key, p)] = sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # as on Risk
                 sh.widths[col] = 11
@@ -163,8 +163,9 @@ class TrialsTab:
         return lines, bridge
 
     def stored_lines(self, drivers) -> list:
-        """(line, part) the trial keeps a cell per forecast year for: the outputs, and every line moved by a
-        shift that reads itself at an earlier period (composed inline it would repeat its history)."""
+        """(line, part, periods) the trial keeps a cell per period for: the outputs and every line moved by a shift
+        that reads itself at an earlier period (composed inline it would repeat its history), each forecast year;
+        then the lines within_limit adds."""
         out = [(k, "lines") for k in OUTPUTS] + [(k, "bridge") for k in CASH_OUTPUTS]
         kept = lambda keys: {(k, p): Column(k, 0) for k in keys for p in self.tl.forecast}   # noqa: E731
         lines, bridge = self.rows_for(drivers, kept(OUTPUTS), kept(CASH_OUTPUTS))
@@ -174,15 +175,43 @@ class TrialsTab:
                     row.formula(k, p)
         out += [(k, "lines") for k in self.lines if k in lines.recursive and (k, "lines") not in out]
         out += [(k, "bridge") for k in self.bridge_lines if k in bridge.recursive and (k, "bridge") not in out]
-        return out
+        return self.within_limit(drivers, [(k, part, tuple(self.tl.forecast)) for k, part in out])
+
+    def within_limit(self, drivers, stored) -> list:
+        """`stored`, with more lines while a stored cell's formula, its composed lines written in, would be longer
+        than Excel reads (FORMULA_LIMIT, at the last trial's row numbers and a far column's letters): each time the
+        line whose composed formulas are longest in all keeps a cell of its own in every forecast period of its row
+        (halves included: a full year opened in halves composes them)."""
+        far, last = FIRST_COL + 16000, self.rows[-1]
+        periods = {"lines": tuple(p for p in self.periods if not self.tl.is_actual(p)), "bridge": tuple(self.tl.forecast)}
+        while True:
+            cell = {part: {(k, p): Column((k, p), far) for k, pt, ps in stored if pt == part for p in ps}
+                    for part in ("lines", "bridge")}
+            lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
+            row = {"lines": lines, "bridge": bridge}
+            longest = max(len(on_row(render(e, self.sheet), last)) - 1 for k, part, ps in stored for p in ps
+                          if (e := row[part].formula(k, p)) is not None)
+            if longest <= FORMULA_LIMIT:
+                return stored
+            size, kept = {}, {(k, part) for k, part, _ in stored}
+            for part, r in row.items():
+                for (k, _), e in r.memo.items():
+                    if e is not None and (k, part) not in kept:
+                        size[(k, part)] = size.get((k, part), 0) + len(render(e, self.sheet))
+            if not size:
+                raise FormulaTooLong(f"{self.sheet.name}: a trial's formula has {longest:,} characters, more than the "
+                                     f"{FORMULA_LIMIT:,} Excel reads, with every line it reads in a cell of its own")
+            k, part = max(size, key=size.get)   # its periods that have a cell (layout.line_formula)
+            stored = stored + [(k, part, tuple(p for p in periods[part]
+                                               if line_formula(self.tl, self.line(k, part), p) is not None))]
 
     def compose(self, drivers, stored) -> list:
-        """((line, part), (period, formula)) for every stored cell of a trial row, in the order of periods."""
-        fc = self.tl.forecast
-        cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt in stored if pt == part
-                       for p in fc} for part in ("lines", "bridge")}
+        """((line, part), (period, formula)) for every stored cell of a trial row."""
+        cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt, ps in stored if pt == part
+                       for p in ps} for part in ("lines", "bridge")}
         lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
-        out = [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for p in fc for k, part in stored]
+        out = [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for k, part, ps in stored
+               for p in ps]
         return [(kp, (p, expr)) for kp, (p, expr) in out if expr is not None]
 
     def write(self, sh, columns, n):

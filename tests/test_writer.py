@@ -215,3 +215,12 @@ def test_without_the_kept_line_a_trials_formula_would_be_too_long_and_is_refused
     with pytest.raises(FormulaTooLong, match=r"Trials!\w+\d+: the formula has 8,\d\d\d characters, more than the 8,192"):
         writer.write_book(book, tmp_path / "m.xlsx")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_trials_keep_the_same_lines_in_both_editions(units_book, zhipu_units):
+    """The Chinese tab names are shorter (利润表 for 'Income Statement'), so its formulas are too: the kept lines
+    are chosen at each tab's longest name, and the Trials tab has the same columns in both editions."""
+    zh = build_book(zhipu_units, lang="zh").tabs["trials"]
+    assert zh.sheet.name != units_book.tabs["trials"].sheet.name
+    assert zh.col == units_book.tabs["trials"].col
+    assert any(key[:2] == ("line", "operating_adjusted") for key in zh.col)

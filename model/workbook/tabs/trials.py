@@ -6,10 +6,13 @@ definitions as the Income Statement and Cash & Funding: revenue, adjusted net in
 funding and closing cash per forecast year, then the year of breakeven and the year cash first falls below
 the minimum (0: not within the horizon). A line no shift moves is read from the selected scenario's; a line
 that grows from its own last year (tokens, price, cash) has a cell per year; the rest is composed into the
-formulas (workbook/inline.py).
+formulas (workbook/inline.py), unless a formula would then be longer than Excel reads (within_limit).
 
-Every column holds one formula, written once and evaluated for all rows at once (calc/vector.py)."""
+Every column holds one formula, rendered once, evaluated for all rows at once (calc/vector.py) and written
+as one shared formula (workbook/shared.py)."""
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 from ...calc.formula import FORMULA_LIMIT, Fn, FormulaTooLong, Name, Neg, Op, Ref, Rng, col_letter
 from ...calc.cashflow import cash_lines
@@ -17,6 +20,7 @@ from ...calc.lines import scenario_lines
 from ...calc.risk import hdr_formula, shifted, triangular, with_factor
 from ...calc.vector import ROW, Column, Computed, RowFirst, evaluate, on_row, render
 from ...data.items import driver_items
+from ...labels import LANGS
 from ..inline import InlineRow
 from ..layout import keep_both, line_formula, moved_both, reads
 from ..timeline import FIRST_COL, LABEL_COL, UNIT_COL
@@ -111,7 +115,8 @@ class TrialsTab:
             sh.merges.append((HEAD, col, col + len(periods) - 1))
             for p in periods:
                 self.col[("line", key, p)] = col
-                heads[(key, p)] = sh.put(top - 1, col, self.risk.headers[p].ref(), "head", "year")   # as on Risk
+                heads[(key, p)] = sh.put(top - 1, col, self.risk.headers[p].ref(), "head",   # as on Risk: 2H2026E
+                                         self.tl.header_format(p))
                 sh.widths[col] = 11
                 col += 1
         self.col["be"], self.col["runout"] = col, col + 1
@@ -184,6 +189,10 @@ class TrialsTab:
         (halves included: a full year opened in halves composes them)."""
         far, last = FIRST_COL + 16000, self.rows[-1]
         periods = {"lines": tuple(p for p in self.periods if not self.tl.is_actual(p)), "bridge": tuple(self.tl.forecast)}
+        with _longest_names(self.sheet.book):   # the same lines kept in every edition
+            return self._within_limit(drivers, stored, far, last, periods)
+
+    def _within_limit(self, drivers, stored, far, last, periods):
         while True:
             cell = {part: {(k, p): Column((k, p), far) for k, pt, ps in stored if pt == part for p in ps}
                     for part in ("lines", "bridge")}
@@ -239,6 +248,20 @@ class TrialsTab:
 
     def trial_numbers(self) -> Rng:
         return Rng(self.sheet.cell_at(self.rows[0], UNIT_COL), self.sheet.cell_at(self.rows[-1], UNIT_COL))
+
+
+@contextmanager
+def _longest_names(book):
+    """Each tab named, for a while, by its longest name in any edition ('Income Statement' over 利润表): a
+    formula's length measured then is its longest in any edition."""
+    named = [(sh, sh.name) for sh in book.sheets if sh.name == book.t(f"tabs.{sh.tab}")]
+    try:
+        for sh, _ in named:
+            sh.name = max((book.t.edition(lang)(f"tabs.{sh.tab}") for lang in LANGS), key=len)
+        yield
+    finally:
+        for sh, name in named:
+            sh.name = name
 
 
 def _columns(first, cell):

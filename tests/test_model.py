@@ -125,6 +125,39 @@ def test_only_portable_non_volatile_functions(company):
         assert used <= PORTABLE, (cell.sheet.name, f)
 
 
+def test_formulas_within_excels_limits(company):
+    """Excel's specifications: a formula of at most 8,192 characters, functions nested at most 64 deep, at most
+    255 arguments to a function (LibreOffice and Gnumeric compute past them; Excel refuses the formula). Each
+    table column's formula counted once, at its last row (the longest row numbers). Today's maxima: 5,530
+    characters (a trial's), 12 levels, 55 arguments."""
+    from model.calc.excel import parse
+    from model.calc.vector import Computed
+
+    def depth(t):   # (function nesting, most arguments) of a parsed formula
+        if t[0] == "call":
+            inner = [depth(a) for a in t[2]]
+            return 1 + max([d for d, _ in inner] or [0]), max([len(t[2])] + [n for _, n in inner])
+        parts = {"bin": t[2:4], "neg": t[1:2], "pct": t[1:2]}.get(t[0], ())
+        inner = [depth(a) for a in parts]
+        return max([d for d, _ in inner] or [0]), max([n for _, n in inner] or [0])
+    last, seen, most = {}, set(), (0, 0, 0)
+    for cell, _ in formulas(company[1]):
+        if isinstance(cell.content, Computed):
+            key = (cell.sheet.name, cell.col, cell.content.text)
+            last[key] = max(last.get(key, cell), cell, key=lambda c: c.row)
+    tables = {id(c) for c in last.values()}
+    for cell, f in formulas(company[1]):
+        if isinstance(cell.content, Computed) and id(cell) not in tables:
+            continue
+        if f in seen:
+            continue
+        seen.add(f)
+        nesting, args = depth(parse(f))
+        assert len(f) <= 8192 and nesting <= 64 and args <= 255, (cell.sheet.name, cell.row, cell.col, len(f), nesting, args)
+        most = tuple(max(a, b) for a, b in zip(most, (len(f), nesting, args)))
+    assert most[1] >= 5 and most[2] >= 10   # the measure reads nesting and arguments (a sentence, a check's SUM)
+
+
 def test_no_typed_in_numbers_in_formulas(company):
     from model.calc.risk import HDR_CONSTANTS
     generator = {f"{c:g}" if isinstance(c, float) else str(c) for c in HDR_CONSTANTS}

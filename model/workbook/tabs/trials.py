@@ -116,7 +116,7 @@ class TrialsTab:
             for p in periods:
                 self.col[("line", key, p)] = col
                 heads[(key, p)] = sh.put(top - 1, col, self.risk.headers[p].ref(), "head",   # as on Risk: 2H2026E
-                                         self.tl.header_format(p))
+                                         "as_" + self.tl.header_format(p))
                 sh.widths[col] = 11
                 col += 1
         self.col["be"], self.col["runout"] = col, col + 1

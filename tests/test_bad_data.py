@@ -428,6 +428,9 @@ UNIT_CASES = [
      r"company.toml, line \d+, setting 'fiscal_year_end': fiscal_year_end '02-29' is not a month-day .* write \"02-28\""),
     ("year-end-30-february", sub(T, 'fiscal_year_end = "12-31"', 'fiscal_year_end = "02-30"'),
      r"company.toml, line \d+, setting 'fiscal_year_end': fiscal_year_end '02-30' is not a month-day"),
+    # a number typed without quotes, 0 among them (it passed as "no year end given", then failed in the events)
+    ("year-end-zero", sub(T, 'fiscal_year_end = "12-31"', 'fiscal_year_end = 0'),
+     r"company.toml, line \d+, setting 'fiscal_year_end': fiscal_year_end 0 is not a month-day"),
     # b) the unit segment (was a KeyError)
     ("unit-segment-unknown", sub(UT, 'segment = "cloud"', 'segment = "mars"'),
      r"units.toml, line \d+, setting 'segment': segment must be the key of the segment .*found 'mars'"),

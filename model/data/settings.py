@@ -95,7 +95,7 @@ def load_company(folder: Path, problems: Problems) -> dict:
         if key in company and not isinstance(company[key], str):
             problem(key, f"{key} must be text in quotes, found {company[key]!r}")
     year_end = company.get("fiscal_year_end")
-    if year_end and parse_year_end(str(year_end)) is None:
+    if year_end not in (None, "") and parse_year_end(str(year_end)) is None:   # 0 too (a number typed without quotes)
         problem("fiscal_year_end", f"fiscal_year_end {year_end!r} is not a month-day such as \"12-31\" or \"03-31\""
                 + (" (a year end on 29 February moves with leap years: write \"02-28\", the last day of "
                    "February every year)" if str(year_end).strip() in ("02-29", "2-29") else ""))

@@ -542,9 +542,10 @@ class FormulaTooLong(ValueError):
 def check_length(text: str, sheet: str, row: int, col: int) -> str:
     """`text` ("=..."), refused when Excel would remove it; the cell's sheet name and place for the message."""
     if len(text) - 1 > FORMULA_LIMIT:
-        raise FormulaTooLong(f"{sheet}!{a1(row, col)}: the formula has {len(text) - 1:,} characters, more than the {FORMULA_LIMIT:,} "
-                             f"Excel reads (it would remove it on opening the file)")
+        raise FormulaTooLong(f"{sheet}!{a1(row, col)}: the formula has {len(text) - 1:,} characters, more than the "
+                             f"{FORMULA_LIMIT:,} Excel reads (it would remove it on opening the file)")
     return text
+
 
 # Functions Excel added after 2007 (NORM.INV, XLOOKUP ...) are stored in the file with a prefix: the
 # formula NORM.INV(p,m,s) is written _xlfn.NORM.INV(p,m,s), or Excel shows #NAME?. Function name ->

@@ -190,34 +190,29 @@ class TrialsTab:
         far, last = FIRST_COL + 16000, self.rows[-1]
         periods = {"lines": tuple(p for p in self.periods if not self.tl.is_actual(p)), "bridge": tuple(self.tl.forecast)}
         with _longest_names(self.sheet.book):   # the same lines kept in every edition
-            return self._within_limit(drivers, stored, far, last, periods)
-
-    def _within_limit(self, drivers, stored, far, last, periods):
-        while True:
-            cell = {part: {(k, p): Column((k, p), far) for k, pt, ps in stored if pt == part for p in ps}
-                    for part in ("lines", "bridge")}
-            lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
-            row = {"lines": lines, "bridge": bridge}
-            longest = max(len(on_row(render(e, self.sheet), last)) - 1 for k, part, ps in stored for p in ps
-                          if (e := row[part].formula(k, p)) is not None)
-            if longest <= FORMULA_LIMIT:
-                return stored
-            size, kept = {}, {(k, part) for k, part, _ in stored}
-            for part, r in row.items():
-                for (k, _), e in r.memo.items():
-                    if e is not None and (k, part) not in kept:
-                        size[(k, part)] = size.get((k, part), 0) + len(render(e, self.sheet))
-            if not size:
-                raise FormulaTooLong(f"{self.sheet.name}: a trial's formula has {longest:,} characters, more than the "
-                                     f"{FORMULA_LIMIT:,} Excel reads, with every line it reads in a cell of its own")
-            k, part = max(size, key=size.get)   # its periods that have a cell (layout.line_formula)
-            stored = stored + [(k, part, tuple(p for p in periods[part]
-                                               if line_formula(self.tl, self.line(k, part), p) is not None))]
+            while True:
+                cell = _placed(stored, lambda k, p: Column((k, p), far))
+                lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
+                row = {"lines": lines, "bridge": bridge}
+                longest = max(len(on_row(render(e, self.sheet), last)) - 1 for k, part, ps in stored for p in ps
+                              if (e := row[part].formula(k, p)) is not None)
+                if longest <= FORMULA_LIMIT:
+                    return stored
+                size, kept = {}, {(k, part) for k, part, _ in stored}
+                for part, r in row.items():
+                    for (k, _), e in r.memo.items():
+                        if e is not None and (k, part) not in kept:
+                            size[(k, part)] = size.get((k, part), 0) + len(render(e, self.sheet))
+                if not size:
+                    raise FormulaTooLong(f"{self.sheet.name}: a trial's formula has {longest:,} characters, more than "
+                                         f"the {FORMULA_LIMIT:,} Excel reads, with every line it reads in a cell of its own")
+                k, part = max(size, key=size.get)   # its periods that have a cell (layout.line_formula)
+                stored = stored + [(k, part, tuple(p for p in periods[part]
+                                                   if line_formula(self.tl, self.line(k, part), p) is not None))]
 
     def compose(self, drivers, stored) -> list:
         """((line, part), (period, formula)) for every stored cell of a trial row."""
-        cell = {part: {(k, p): Column(("line", k, p), self.col[("line", k, p)]) for k, pt, ps in stored if pt == part
-                       for p in ps} for part in ("lines", "bridge")}
+        cell = _placed(stored, lambda k, p: Column(("line", k, p), self.col[("line", k, p)]))
         lines, bridge = self.rows_for(drivers, cell["lines"], cell["bridge"])
         out = [((k, part), (p, (lines if part == "lines" else bridge).formula(k, p))) for k, part, ps in stored
                for p in ps]
@@ -248,6 +243,11 @@ class TrialsTab:
 
     def trial_numbers(self) -> Rng:
         return Rng(self.sheet.cell_at(self.rows[0], UNIT_COL), self.sheet.cell_at(self.rows[-1], UNIT_COL))
+
+
+def _placed(stored, column) -> dict:
+    """Part ("lines", "bridge") -> {(line, period): column(line, period)} for the (line, part, periods) stored."""
+    return {part: {(k, p): column(k, p) for k, pt, ps in stored if pt == part for p in ps} for part in ("lines", "bridge")}
 
 
 @contextmanager

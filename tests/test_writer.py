@@ -224,3 +224,18 @@ def test_the_trials_keep_the_same_lines_in_both_editions(units_book, zhipu_units
     assert zh.sheet.name != units_book.tabs["trials"].sheet.name
     assert zh.col == units_book.tabs["trials"].col
     assert any(key[:2] == ("line", "operating_adjusted") for key in zh.col)
+
+
+def test_the_trials_headings_are_not_period_headers_in_the_file(units_book, tmp_path):
+    """A rebuild reads a tab's period headers from the file (a number in a format "2H"0"E": cellkeys.header_period)
+    and the new book's from its cells (cellkeys.period_columns): on the Trials tab both must find none, or a
+    user's comment on a trial cell and a formula reading one are keyed to a period the new book does not have
+    there. Its headings, shown as 2H2026E, were read as headers in the file only, and both were lost."""
+    from model.workbook.cellkeys import period_columns, period_headers
+    from model.workbook.readback import open_workbook
+    path = tmp_path / "m.xlsx"
+    writer.write_book(units_book, path)
+    trials = units_book.tabs["trials"]
+    assert period_columns(trials.sheet) == {} == period_headers(open_workbook(path)[trials.sheet.name])
+    heading = next(c for c in trials.sheet.cells.values() if c.fmt.startswith("as_period_"))
+    assert writer.number_format(heading.fmt).startswith('"')   # shown as the timeline shows it: "2H"0"E"

@@ -120,8 +120,8 @@ def number_format(key: str) -> str:
     if key.startswith("diff_"):   # diff_pct2: a difference shown as pct2, "–" when it rounds to zero
         body, half = DIFF[key[len("diff_"):]]
         return f'[>={decimal_text(half)}]{body}_);[<=-{decimal_text(half)}]({body});"–"_)'
-    if key.startswith("as_period_"):   # a table's heading that reads a timeline's header, shown as it (the Trials tab)
-        key = key[len("as_"):]
+    if key.startswith("as_period_"):   # a table's heading that reads a timeline's header, shown as it (the Trials tab);
+        return number_format(key[len("as_"):]) + ";;;@"   # its sections tell a rebuild it is not a period header
     if key.startswith("period_"):  # period_FYA -> "FY"0"A"
         code = key[len("period_"):]
         return f'"{code[:-1]}"0"{code[-1]}"'

@@ -190,15 +190,19 @@ class FormulaWorksheet(Worksheet):
         if cell.format:
             attr += f' s="{cell.format._get_xf_index()}"'
         value = cell.value
-        if isinstance(value, bool):
+        if value.__class__ is float:   # the common case: no type, nothing to escape
+            pass
+        elif isinstance(value, bool):
             attr, value = attr + ' t="b"', int(value)
-        elif isinstance(value, str) and value:
-            attr += ' t="e"' if value in ERROR_CODES else ' t="str"'
+        elif isinstance(value, str):
+            if value:
+                attr += ' t="e"' if value in ERROR_CODES else ' t="str"'
+            value = self._escape_data(value)
         if cell.ref:
             f = f'<f t="shared" ref="{cell.ref}" si="{cell.si}">{self._escape_data(cell.formula)}</f>'
         else:
             f = f'<f t="shared" si="{cell.si}"/>'
-        self.fh.write(f"<c{attr}>{f}<v>{self._escape_data(value)}</v></c>")
+        self.fh.write(f"<c{attr}>{f}<v>{value}</v></c>")
 
 
 class PrefixError(ValueError):
@@ -387,10 +391,15 @@ def _write(book, path, protect):
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         shared = shared_groups(sh)
         for (r, c), cell in sorted(sh.cells.items()):
+            group = shared.get((r, c))
+            if group is not None and group[1] is None and ws._check_dimensions(r, c) == 0:   # a follower: its value
+                ws.table[r][c] = SharedFormula(None, styles.get(cell.role, cell.fmt, bool(cell.content.links)),
+                                               words(cell.result()), group[0], None)
+                continue
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
-            if (r, c) in shared:
-                si, ref = shared[(r, c)]
-                ws.write_shared(r, c, ref and words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)
+            if group is not None:   # a master: the group's text and range
+                si, ref = group
+                ws.write_shared(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)
             elif cell.is_formula:
                 text = check_length(words("=" + cell.content.xl(sh)), sh.name, r, c)
                 if cell.content.array:

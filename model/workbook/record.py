@@ -42,13 +42,17 @@ CHUNK = 8000  # characters per cell: Excel holds 32767, but a LibreOffice save w
 
 def layout(sheet) -> list:
     rows: list = [None] * (sheet.last_row() + 1)
-    for (r, c), cell in sorted(sheet.cells.items()):
+    for (r, c), cell in sheet.cells.items():
         if not cell.is_formula and cell.content in (None, ""):
             continue
         if rows[r] is None:
             a = sheet.cell_at(r, 0)
             rows[r] = [label_key(a and a.content, bool(a and a.is_formula)), [], []]
         rows[r][1 if cell.is_formula else 2].append(c)
+    for row in rows:
+        if row is not None:
+            row[1].sort()
+            row[2].sort()
     return rows
 
 
@@ -70,7 +74,7 @@ def input_blocks(book, slots: dict, defaults) -> dict:
 
 def sheet_records(sheet) -> list:
     """What the record keeps of one tab: its layout, its row keys and the comments on its cells."""
-    notes = [[r, c, cell.comment] for (r, c), cell in sorted(sheet.cells.items()) if cell.comment]
+    notes = sorted([r, c, cell.comment] for (r, c), cell in sheet.cells.items() if cell.comment)
     return [("layout", sheet.name, layout(sheet)), ("keys", sheet.name, row_keys(sheet))] + (
         [("notes", sheet.name, notes)] if notes else [])
 

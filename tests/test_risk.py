@@ -13,7 +13,7 @@ import shutil
 import pytest
 
 from conftest import copy_folder, ZHIPU_UNITS, plant_wrong_cache, require_engine, require_gnumeric, run
-from model.calc.formula import MOD, Fn, Neg, Num, Op, a1, percentile
+from model.calc.formula import MOD, Fn, Neg, Num, Op, XlError, a1, operate, percentile
 from model.calc.risk import (MAX_SEED, MAX_TRIALS, MAX_VARIABLE, hdr, hdr_formula, hdr_uniform, triangular_value)
 from model.calc.vector import Column, evaluate
 from model.data.company import load
@@ -60,6 +60,34 @@ def test_the_formula_gives_the_published_generators_numbers():
     a = (999999999999989 % ((i * 2499997 + v * 1800451 + e * 2000371) % 7450589 * 4658 + 7450581) * 383) % 99991
     b = (999999999999989 % ((i * 2246527 + v * 2399993 + e * 2100869) % 7450987 * 7580 + 7560584) * 17669) % 7440893
     assert hdr(i, v, e) == (a * 7440893 + b) * 1343 % 4294967296
+
+
+def test_a_table_column_computes_each_operator_as_a_cell_does():
+    """vector.evaluate's fast paths over whole columns (a sum whose terms cancel to within 2^-48 is 0, a power
+    of positive bases) give, element by element, what formula.operate gives one cell: on terms that cancel
+    exactly, nearly (within and just outside 2^-48) and not at all, whole numbers, zeros, negative bases,
+    an overflowing power and infinities. (Without the near-cancel rule a sum would give 1e-16, not 0.)"""
+    rnd = random.Random(7)
+    xs = [0.1 + 0.2, 1e6 / 3, 123.456, 2.0, 7.0, 1.5, 1e300, 0.5, float("inf")]
+    pairs = [(x, -x) for x in xs] + [(x, -x * (1 + 2.0 ** -50)) for x in xs] + [(x, -x * (1 + 2.0 ** -46)) for x in xs]
+    pairs += [(3.0, -3.0), (2.0 ** 53, -(2.0 ** 53 + 2)), (0.0, 0.0), (-4.0, 0.5), (-8.0, 3.0), (10.0, 400.0)]
+    pairs += [(rnd.uniform(-5, 5), rnd.uniform(-5, 5)) for _ in range(500)]
+    pairs += [(rnd.uniform(0.01, 9), rnd.uniform(-3, 3)) for _ in range(500)]
+    cols = {"a": [float(a) for a, _ in pairs], "b": [float(b) for _, b in pairs]}
+    positive = {k: [abs(v) + 0.5 for v in vals if math.isfinite(v)] for k, vals in cols.items()}
+    for values in (cols, positive):
+        n = len(values["a"])
+        for op in ("+", "-", "*", "^", "<", ">=", "<=", ">"):
+            got = evaluate(Op(op, Column("a", 0), Column("b", 1)), values, n)
+            want = []
+            for x, y in zip(values["a"], values["b"]):
+                try:
+                    want.append(float(operate(op, x, y)))
+                except XlError as e:
+                    want.append(e)
+            same = [repr(g) == repr(w) for g, w in zip(got, want)]   # an error by its code, nan as nan
+            assert all(same), (op, [(x, y, g, w) for x, y, g, w, ok in
+                                    zip(values["a"], values["b"], got, want, same) if not ok][:3])
 
 
 def mods(expr, out):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from itertools import repeat
 
-from .formula import (_FUNCS, Expr, Fn, Neg, Op, XlError, _is_number, approx_equal, atan2, col_letter,
+from .formula import (_FUNCS, APPROX, Expr, Fn, Neg, Op, XlError, _is_number, approx_equal, atan2, col_letter,
                       compensated_sum, lift, mod, num, operate, sqrt)
 
 ROW = "\x00"   # the row number's place in a rendered formula
@@ -107,10 +107,14 @@ def _pairs(a, b, n):
 def _fast_op(op, a, b, n):
     """An operator over plain floats, or None when it needs the general path (a division by 0, a power)."""
     p = _pairs(a, b, n)
+    # a sum of opposite signs is 0 when the two agree to within APPROX (approx_equal), which needs its
+    # difference below APPROX times either (or not a number): the rest are plain sums, without the call
     if op == "+":
-        return [0.0 if (x < 0 < y or y < 0 < x) and approx_equal(x, -y) else x + y for x, y in p]
+        return [0.0 if (x < 0 < y or y < 0 < x) and not abs(x + y) >= abs(x) * APPROX and approx_equal(x, -y) else x + y
+                for x, y in p]
     if op == "-":
-        return [0.0 if (x < 0 < -y or -y < 0 < x) and approx_equal(x, y) else x - y for x, y in p]
+        return [0.0 if (x < 0 < -y or -y < 0 < x) and not abs(x - y) >= abs(x) * APPROX and approx_equal(x, y) else x - y
+                for x, y in p]
     if op == "*":
         return [x * y for x, y in p]
     if op == "/" and not (b == 0 if isinstance(b, float) else 0.0 in b):
@@ -123,6 +127,11 @@ def _fast_op(op, a, b, n):
         return [x <= y or _near(x, y) for x, y in p]
     if op == ">=":
         return [x >= y or _near(x, y) for x, y in p]
+    if op == "^" and all(x > 0 for x in (a if isinstance(a, list) else (a,))):   # else #NUM! or #DIV/0! may arise
+        try:
+            return [math.pow(x, y) for x, y in p]
+        except OverflowError:
+            return None
     return None
 
 

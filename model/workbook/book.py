@@ -99,6 +99,7 @@ class Cell:
     comment: str | None = None
     _cache: object = field(default=None, repr=False)
     _done: bool = field(default=False, repr=False)
+    _ref: object = field(default=None, repr=False)   # its relative reference, made once (formulas share it)
 
     @property
     def is_formula(self) -> bool:
@@ -114,7 +115,11 @@ class Cell:
         return self._cache
 
     def ref(self, abs_row=False, abs_col=False) -> Ref:
-        return Ref(self, abs_row, abs_col)
+        if abs_row or abs_col:
+            return Ref(self, abs_row, abs_col)
+        if self._ref is None:
+            self._ref = Ref(self)
+        return self._ref
 
     @property
     def links_out(self) -> bool:

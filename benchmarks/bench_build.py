@@ -207,7 +207,8 @@ def table(head, rows) -> str:
 
 def build_vs_floor(cases, tmp, n):
     rows, e2e = [], []
-    for label, data in cases:
+    fresh = iter(range(10 ** 6))  # a new --out each run, in every case: nothing to carry over
+    for i, (label, data) in enumerate(cases):
         cells = tmp / "cells.json"
         worker("dump", data, cells)
         m, f, fs = best_of(n, lambda: worker("build", data, tmp / "model.xlsx"),
@@ -222,10 +223,9 @@ def build_vs_floor(cases, tmp, n):
                      f"{fs['seconds']:.3f} (CPU {fs['cpu']:.2f})",
                      f"{m['seconds'] / fs['seconds']:.2f}x (CPU {m['cpu'] / fs['cpu']:.2f}x)",
                      f"{m['maxrss_mb']:.0f} / {f['maxrss_mb']:.0f}"])
-        fresh = iter(range(10 ** 6))  # a new --out each run: nothing to carry over
         build = [CLI, "build", "--data", data, "--out"]
         new, regen, bare = best_of(n, lambda: timed(build + [tmp / f"new{next(fresh)}.xlsx"]),
-                                   lambda: timed(build + [tmp / "regen.xlsx"]),
+                                   lambda: timed(build + [tmp / f"regen{i}.xlsx"]),   # over this case's own
                                    lambda: timed([FLOOR, cells, tmp / "bare.xlsx"]))
         ratio = lambda k: f"{new[k] / bare[k]:.2f}x / {regen[k] / bare[k]:.2f}x"  # noqa: E731
         e2e.append([label, *(f"{t['wall']:.3f} (CPU {t['cpu']:.2f})" for t in (new, regen, bare)),
@@ -291,7 +291,7 @@ def monte_carlo(tmp, n):
     floor at 10,000 trials is taken at the 1,000 trials' cost per cell: xlsxwriter's own formula rewrite of
     the long trial formulas takes about 18 CPU seconds per 1,000 trials)."""
     plain = shutil.copytree(ZHIPU, tmp / "zhipu_no_risk", ignore=shutil.ignore_patterns(*RISK_FILES))
-    rows, without = [], None
+    rows, without, bare_per_cell = [], None, None
     for trials in (1000, 10000):
         data = with_trials(shutil.copytree(ZHIPU, tmp / f"zhipu_{trials}"), trials)
         cells = tmp / f"trials_{trials}.json"

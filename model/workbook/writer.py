@@ -391,12 +391,11 @@ def _write(book, path, protect):
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         shared = shared_groups(sh)
         for (r, c), cell in sorted(sh.cells.items()):
+            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             group = shared.get((r, c))
             if group is not None and group[1] is None and ws._check_dimensions(r, c) == 0:   # a follower: its value
-                ws.table[r][c] = SharedFormula(None, styles.get(cell.role, cell.fmt, bool(cell.content.links)),
-                                               words(cell.result()), group[0], None)
+                ws.table[r][c] = SharedFormula(None, fmt, words(cell.result()), group[0], None)
                 continue
-            fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             if group is not None:   # a master: the group's text and range
                 si, ref = group
                 ws.write_shared(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)

@@ -239,3 +239,19 @@ def test_the_trials_headings_are_not_period_headers_in_the_file(units_book, tmp_
     assert period_columns(trials.sheet) == {} == period_headers(open_workbook(path)[trials.sheet.name])
     heading = next(c for c in trials.sheet.cells.values() if c.fmt.startswith("as_period_"))
     assert writer.number_format(heading.fmt).startswith('"')   # shown as the timeline shows it: "2H"0"E"
+
+
+def test_a_comment_on_a_shared_formulas_follower_is_written(units_book, tmp_path):
+    """A trial cell below its column's first row is written as a follower of the column's shared formula; a
+    comment on it (a user's, carried over by a rebuild) must be written with it. It was dropped while the
+    rebuild reported it carried."""
+    from model.workbook.readback import open_workbook
+    trials = units_book.tabs["trials"]
+    cell = trials.sheet.cell_at(trials.rows[499], trials.col["u0"])
+    path = tmp_path / "m.xlsx"
+    cell.comment = "check this trial"
+    try:
+        writer.write_book(units_book, path)
+    finally:
+        cell.comment = None
+    assert open_workbook(path)[trials.sheet.name].notes == {(cell.row + 1, cell.col + 1): "check this trial"}

@@ -393,10 +393,10 @@ def _write(book, path, protect):
         for (r, c), cell in sorted(sh.cells.items()):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             group = shared.get((r, c))
-            if group is not None and group[1] is None and ws._check_dimensions(r, c) == 0:   # a follower: its value
-                ws.table[r][c] = SharedFormula(None, fmt, words(cell.result()), group[0], None)
-                continue
-            if group is not None:   # a master: the group's text and range
+            if group is not None and group[1] is None:   # a follower: its value, into the sheet's table directly
+                if ws._check_dimensions(r, c) == 0:
+                    ws.table[r][c] = SharedFormula(None, fmt, words(cell.result()), group[0], None)
+            elif group is not None:   # a master: the group's text and range
                 si, ref = group
                 ws.write_shared(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)
             elif cell.is_formula:

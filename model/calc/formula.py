@@ -78,6 +78,7 @@ def sum_terms(terms):
 
 
 class Expr:
+    __slots__ = ()   # the subclasses built by the hundred thousand (Op, Ref, Fn, Num) hold no __dict__
     prec = 9  # atoms bind tightest
     array = False  # written as an array formula ({=...}), evaluated element by element
 
@@ -113,6 +114,7 @@ class Expr:
 
 class Num(Expr):
     """A universal constant (0, 1, 100...). Model figures are never typed into formulas."""
+    __slots__ = ("v",)
 
     def __init__(self, v):
         self.v = v
@@ -144,6 +146,7 @@ class Text(Expr):
 
 class Ref(Expr):
     """A reference to one cell of the book."""
+    __slots__ = ("cell", "abs_row", "abs_col")
 
     def __init__(self, cell, abs_row=False, abs_col=False):
         self.cell, self.abs_row, self.abs_col = cell, abs_row, abs_col
@@ -305,6 +308,8 @@ def operate(op: str, a, b):
 
 
 class Op(Expr):
+    __slots__ = ("op", "a", "b", "prec")
+
     def __init__(self, op, a, b):
         self.op, self.a, self.b = op, a, b
         self.prec = _PREC[op]
@@ -563,10 +568,12 @@ def define(name: str, evaluate, prefix: str = "") -> None:
 
 
 class Fn(Expr):
+    __slots__ = ("name", "args")
+
     def __init__(self, name, *args):
         if name not in _FUNCS:
             raise ValueError(f"function {name} is not in the model's portable set")
-        self.name, self.args = name, [lift(a) for a in args]
+        self.name, self.args = name, tuple(lift(a) for a in args)
 
     def xl(self, sheet):
         return f"{PREFIX[self.name]}{self.name}({','.join(a.xl(sheet) for a in self.args)})"

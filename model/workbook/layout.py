@@ -123,14 +123,16 @@ class LineBlock:
         # that no period of its own needs gets no row (the Sensitivity tab's recomputed forecasts)
         owners = owners or (lambda key, p: None)
         self.cells, owned = {}, {}
+        pairs = tl.pairs
         for ln in lines:
             owned[ln.key] = []
             for p in periods:
+                key = pairs.setdefault((ln.key, p), (ln.key, p))
                 other = owners(ln.key, p)
                 if other is None:
-                    owned[ln.key].append(p)
+                    owned[ln.key].append(key)
                 else:
-                    self.cells[(ln.key, p)] = other.cells[(ln.key, p)]
+                    self.cells[key] = other.cells[key]
         rowed = [ln for ln in lines if owned[ln.key]]
         self.rows = {ln.key: first_row + i for i, ln in enumerate(rowed)}
         sheet.line_keys.update({r: key for key, r in self.rows.items()})
@@ -141,9 +143,9 @@ class LineBlock:
             put_label(sheet, r, t.line(ln)[0], LABEL_ROLE.get(ln.kind, "label"), [e.line(ln)[0] for e in self.editions],
                       LABEL_WIDTH)
             sheet.put(r, UNIT_COL, t.unit_of(ln.unit), "unit")
-            for p in owned[ln.key]:
-                self.cells[(ln.key, p)] = sheet.put(r, tl.col[p], None, "calc", ln.unit)
-        self.own = {(ln.key, p) for ln in rowed for p in owned[ln.key]}
+            for key in owned[ln.key]:
+                self.cells[key] = sheet.put(r, tl.col[key[1]], None, "calc", ln.unit)
+        self.own = {key for ln in rowed for key in owned[ln.key]}
         self.last_row = first_row + len(rowed) - 1
         # detail lines (segments, R&D parts) are grouped under the total they add up to
         run = []

@@ -39,6 +39,9 @@ class Timeline:
             self.spacer_col = None
         self.note_col = after
         self.last_col = after - 1
+        # (line key, period) -> itself: one tuple per line and period, shared by the cell index of every block of
+        # lines (layout.LineBlock; the Sensitivity tab's hundred forecasts held 300,000 alike on the large model)
+        self.pairs: dict = {}
 
     @property
     def actuals(self) -> list[Period]:

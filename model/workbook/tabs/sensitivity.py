@@ -287,6 +287,7 @@ class SensitivityTab:
                 cells[h] = sh.put(cr, FIRST_COL + k, cells[h], "calc", "amount")
             t_rows.append(cells)
             r += 1
+        del self.owner   # every block is made: the index of who owns which cell is not needed again (memory)
         sh.groups.append((group_first, row - 1))
         sh.collapsed.append(group_first)   # the machinery below its summary: shown (and printed) when expanded
         first_t, last_t = tornado_top + 2, r - 1

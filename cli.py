@@ -323,5 +323,25 @@ def diff(old, new):
         click.echo(line)
 
 
+def run():
+    """The command line (`python cli.py`, the console script `aimodel`): one command, then the process ends
+    at once. A normal exit frees the book's million objects one by one, 0.35 s of a 3.6 s build; by then every
+    file the command wrote is closed (each is written in a `with` block) and nothing waits at exit, so only the
+    output needs flushing. An unexpected exception still ends as Python's traceback."""
+    try:
+        main()
+        code = 0
+    except SystemExit as e:
+        code = e.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):   # as sys.exit("text"): the text on stderr, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

@@ -241,6 +241,35 @@ def test_the_trials_headings_are_not_period_headers_in_the_file(units_book, tmp_
     assert writer.number_format(heading.fmt).startswith('"')   # shown as the timeline shows it: "2H"0"E"
 
 
+def test_a_shared_formulas_followers_keep_their_own_style(tmp_path):
+    """The writer writes a shared formula's followers with their master when they are styled alike; one styled
+    otherwise (another number format, a check count's red) keeps its own style, its conditional format and its
+    comment, and every follower its own cached value."""
+    import openpyxl
+    from model.calc.vector import ROW, Computed
+    from model.workbook.book import Book
+    from model.labels import Labels
+    book = Book(Labels("en", {"name": "X"}, "FY2025"))
+    sh = book.add_sheet("trials", "calc")
+    for r in range(1, 7):
+        sh.put(r, 0, float(r), "input", "general")
+    for r in range(1, 7):
+        role, fmt = {3: ("calc", "pct"), 4: ("check", "int")}.get(r, ("calc", "amount"))
+        sh.put(r, 1, Computed(f"=A{ROW}*2", r, 2.0 * r, False, ()), role, fmt, "a note" if r in (2, 4) else None)
+    path = tmp_path / "s.xlsx"
+    writer.write_book(book, path, protect=False)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    assert xml.count('t="shared"') == 6 and xml.count('ref="B2:B7"') == 1   # one group: the master, 5 followers
+    ws = openpyxl.load_workbook(path)[sh.name]
+    formats = [ws.cell(r + 1, 2).number_format for r in range(1, 7)]
+    assert formats[2] == writer.FORMATS["pct"] and formats[3] == writer.FORMATS["int"]
+    assert formats[0] == formats[1] == formats[4] == formats[5] == writer.FORMATS["amount"]
+    assert [ws.cell(r + 1, 2).comment and ws.cell(r + 1, 2).comment.text for r in (2, 4)] == ["a note", "a note"]
+    assert [str(f.sqref) for f in ws.conditional_formatting] == ["B5"]   # the check count's red
+    values = openpyxl.load_workbook(path, data_only=True)[sh.name]
+    assert [values.cell(r + 1, 2).value for r in range(1, 7)] == [2.0 * r for r in range(1, 7)]
+
+
 def test_a_comment_on_a_shared_formulas_follower_is_written(units_book, tmp_path):
     """A trial cell below its column's first row is written as a follower of the column's shared formula; a
     comment on it (a user's, carried over by a rebuild) must be written with it. It was dropped while the

@@ -101,6 +101,24 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def test_the_periods_kept_during_a_pass_are_those_of_the_data_and_go_with_it():
+    """Dataset.unchanged keeps the base year, the stub and the forecast and driver periods for a pass over many
+    cells (the build record's): within it they are what the data give, and once it ends a change to the data
+    shows again (a copy of the data loses its 1H2026 revenue: the stub is gone, and with it 2H2026)."""
+    data = load(ZHIPU)
+    outside = (data.base_year, data.stub, data.forecast_periods, data.driver_periods(), data.driver_periods("years"))
+    assert outside[1] == Period(2026, 6)   # the default's stub: 1H2026
+    with data.unchanged():
+        inside = (data.base_year, data.stub, data.forecast_periods, data.driver_periods(), data.driver_periods("years"))
+        assert data.forecast_periods is data.forecast_periods   # kept, not made again
+    assert inside == outside
+    revenue = data.actuals["revenue"].pop(Period(2026, 6))
+    try:
+        assert data.stub is None and Period(2026, 6, 6) not in data.forecast_periods
+    finally:
+        data.actuals["revenue"][Period(2026, 6)] = revenue
+
+
 def test_text_in_a_number_column_names_file_row_and_column(copy):
     edit(copy / "actuals.csv", "revenue,FY2023,1.24538", "revenue,FY2023,abc")
     with pytest.raises(DataError) as e:

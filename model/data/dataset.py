@@ -3,6 +3,7 @@ claims)."""
 from __future__ import annotations
 
 import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -157,6 +158,29 @@ class Dataset:
     market: list = field(default_factory=list)   # market.Estimate: the market's view (market.csv)
     arr: object = None   # arr.ArrBridge: the ARR bridge (arr.csv), or None
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
+    # what `kept` keeps while a pass over many cells reads data that do not change (`unchanged`)
+    _fixed: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    @contextmanager
+    def unchanged(self):
+        """Within it the base year, the stub, the forecast and driver periods and what a caller asks `kept` for
+        are worked out once, not on every call: for a pass that resolves thousands of input cells against these
+        data (the build record's; on the large model it took 0.57 s of a 1.9 s build), which must change none
+        of the figures they rest on."""
+        self._fixed = {}
+        try:
+            yield self
+        finally:
+            self._fixed = None
+
+    def kept(self, key, make):
+        """make(), made once while `unchanged` holds (`key` names it and what it depends on), else every time."""
+        fixed = self._fixed
+        if fixed is None:
+            return make()
+        if key not in fixed:
+            fixed[key] = make()
+        return fixed[key]
 
     @property
     def full_years(self) -> list[Period]:
@@ -169,15 +193,17 @@ class Dataset:
     @property
     def base_year(self) -> Period:
         """The last actual full year: the forecast grows from it."""
-        return self.full_years[-1]
+        return self.kept("base_year", lambda: self.full_years[-1])
 
     @property
     def stub(self) -> Period | None:
         """The latest interim of the first forecast year that gives revenue (1H2026 when FY2025 is the last
         full year), or None: that year's forecast is then the year-to-date actual plus the rest of the year
         (stub.rest()). An interim with no revenue (only the result behind an opening cash date) is not one."""
-        ytd = [p for p in self.interims if p.year == self.base_year.year + 1 and self.actual("revenue", p) is not None]
-        return max(ytd) if ytd else None
+        def stub():
+            ytd = [p for p in self.interims if p.year == self.base_year.year + 1 and self.actual("revenue", p) is not None]
+            return max(ytd) if ytd else None
+        return self.kept("stub", stub)
 
     @property
     def split_years(self) -> list[int]:
@@ -197,15 +223,18 @@ class Dataset:
         """Every forecast column in timeline order: each split year's forecast parts, then the year itself
         (2H2026, FY2026, 1H2027, 2H2027, FY2027), then the later years (FY2028 ...). The columns of
         assumptions.csv and units.csv."""
-        return forecast_periods(self.forecast_years, self.stub, len(self.split_years))
+        return self.kept("forecast_periods",
+                          lambda: forecast_periods(self.forecast_years, self.stub, len(self.split_years)))
 
     def driver_periods(self, kind: str = "forecast") -> list[Period]:
         """The forecast periods a driver takes values in (items.Item.periods): "forecast" every forecast
         period but the full year of a split year (the sum of its parts), "years" every forecast fiscal year."""
-        split = set(self.split_years)
-        if kind == "years":
-            return [p for p in self.forecast_periods if p.is_full_year]
-        return [p for p in self.forecast_periods if not (p.is_full_year and p.year in split)]
+        def periods():
+            split = set(self.split_years)
+            if kind == "years":
+                return [p for p in self.forecast_periods if p.is_full_year]
+            return [p for p in self.forecast_periods if not (p.is_full_year and p.year in split)]
+        return self.kept(("driver_periods", kind), periods)
 
     def value(self, scenario: str, driver: str, period: Period) -> float | None:
         """A scenario's driver in one forecast period (None where it takes none)."""

@@ -60,15 +60,16 @@ def input_blocks(book, slots: dict, defaults) -> dict:
     """Each input block of `book` (a defined name over input cells; `slots`: input cell -> slot) ->
     {"shape": [rows, cols], "label", "cells": [[r, c, slot token, the data value in `defaults`], ...]}."""
     blocks = {}
-    for name, target in book.names.items():
-        grid = target.cells() if isinstance(target, Rng) else [[target]]
-        found = [(r, c, resolve(defaults, slots[cell])) for r, row in enumerate(grid) for c, cell in enumerate(row)
-                 if cell in slots]
-        if found:
-            if gone := next((x.gone for *_, x in found if x.gone), ""):
-                raise Gone(gone)
-            blocks[name] = {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
-                            "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}
+    with defaults.unchanged():   # the data do not change during the pass
+        for name, target in book.names.items():
+            grid = target.cells() if isinstance(target, Rng) else [[target]]
+            found = [(r, c, resolve(defaults, slots[cell])) for r, row in enumerate(grid) for c, cell in enumerate(row)
+                     if cell in slots]
+            if found:
+                if gone := next((x.gone for *_, x in found if x.gone), ""):
+                    raise Gone(gone)
+                blocks[name] = {"shape": [len(grid), len(grid[0])], "label": found[0][2].label,
+                                "cells": [[r, c, x.slot.token(), x.value] for r, c, x in found]}
     return blocks
 
 

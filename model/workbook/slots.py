@@ -259,7 +259,8 @@ def split_with(data: Dataset, item: str, period, value) -> bool:
 def _resolve(data: Dataset, slot: Slot) -> Resolved:
     kind, base = slot.kind, data.base_year.code
     if kind in ("actual", "assumption"):
-        items = actual_items(data) if kind == "actual" else all_driver_items(data)
+        items = data.kept((kind, data.split_compute),   # the item tables, once per pass (the split decides them)
+                           lambda: actual_items(data) if kind == "actual" else all_driver_items(data))
         item = items.get(slot.key)
         name = (Labels("en", data.company).item("items" if kind == "actual" else "drivers", item) if item
                 else slot.key)

@@ -6,7 +6,6 @@ workbook already at the output path (a real one, built beforehand) exactly as it
 import csv
 import io
 import re
-import shutil
 import subprocess
 import sys
 

@@ -7,7 +7,7 @@ from conftest import copy_folder, MERIDIAN, ZHIPU, ZHIPU_JAN
 from model.data.company import load
 from model.data.files import DataError
 from model.labels import Labels
-from model.data.periods import Period, parse_period, parse_year_end, period_end_date
+from model.data.periods import Period, parse_period, period_end_date
 
 FY = lambda y: Period(y, 12)  # noqa: E731
 H1 = lambda y: Period(y, 6)  # noqa: E731

@@ -3,7 +3,6 @@ tab, where it stands against the scenarios' range (computed here by hand from th
 review flag for the estimates the scenarios do not bracket, the Cover's summary, bad rows refused, and
 the table live in LibreOffice."""
 import copy
-import shutil
 
 import pytest
 

@@ -1,7 +1,5 @@
 """The client pack (issue 29): the Cover's answer in a sentence per scenario, built by formulas; the
 thesis scorecard at the top of the Claims Audit; the print pack and its appendix."""
-import csv
-import io
 
 import pytest
 

@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from conftest import copy_folder, MERIDIAN, ZHIPU_UNIT_ONLY, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
+from conftest import copy_folder, ZHIPU_UNIT_ONLY, ZHIPU_UNITS, plant_wrong_cache, require_engine, run
 from model.calc.formula import a1
 from model.data.company import load
 from model.data.files import DataError
@@ -353,7 +353,6 @@ def test_zhipu_unit_data_hold_with_fy2025_as_the_last_actual_year():
 def test_a_units_csv_column_before_the_forecast_is_noted_and_not_used(tmp_path):
     """A units.csv year column before the first forecast year (an actual year now) is noted, as in
     assumptions.csv, and its values are not read."""
-    import shutil
     folder = tmp_path / "zhipu"
     copy_folder(ZHIPU_UNITS, folder)
     rows = (folder / "units.csv").read_text(encoding="utf-8").splitlines()
@@ -479,7 +478,6 @@ def test_new_company_with_units_lists_every_unit_blank(tmp_path):
 def test_unit_inputs_survive_a_rebuild_and_edits_apply_writes_their_own_files(tmp_path):
     """The unit build's inputs are carried over like any other, and `edits --apply` writes each into
     the file it came from: units.toml, operating.csv, units.csv."""
-    import shutil
     from test_regenerate import edit, named
     data = tmp_path / "data" / "zhipu"
     copy_folder(ZHIPU_UNITS, data)

@@ -111,7 +111,7 @@ def load_claims(folder: Path, data: Dataset) -> list[Claim]:
         if per and per not in metrics:
             raise DataError(path, unknown("metric", per, sorted(metrics)), n, "per")
         if per and calc not in PER_CALCS:
-            raise DataError(path, f"per applies to calc " + ", ".join(PER_CALCS) + f", not {calc}", n, "per")
+            raise DataError(path, "per applies to calc " + ", ".join(PER_CALCS) + f", not {calc}", n, "per")
         group = r.get("group") or r["id"]
         if not group.replace("_", "").isalnum():
             raise DataError(path, f"group {group!r} must be letters and digits", n, "group")

@@ -5,7 +5,7 @@ from ..calc.formula import SUM, Expr, Num, Rng
 from ..calc.lines import chain_parts
 from ..labels import LANGS
 from .tabs import fit_rows, put_label
-from .timeline import LABEL_COL, LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
+from .timeline import LABEL_WIDTH, NOTE_WIDTH, UNIT_COL
 
 LABEL_ROLE = {"total": "total_label", "detail": "detail_label", "memo": "memo_label"}
 

@@ -31,7 +31,6 @@ class RiskTab:
         sh = self.sheet = book.add_sheet("risk", "output")
         self.data, self.tl, self.inputs, self.income, self.scenarios, self.breakeven, self.cash = (
             data, tl, inputs, income, scenarios, breakeven, cash)
-        risk = data.risk
         rin = inputs.risk
         title_rows(sh, sh.name, t("risk.subtitle", trials=t("tabs.trials"), inputs=t("tabs.inputs")))
         self.headers = tl.write_header(sh, 4)
@@ -229,7 +228,7 @@ class RiskTab:
 
     # --- the results, from the Trials tab ---
     def results(self, trials):
-        t, tl, sh = self.t, self.tl, self.sheet
+        t, tl = self.t, self.tl
         fc = tl.forecast
         first, last = fc[0], fc[-1]
         years = Rng(self.headers[first], self.headers[last])

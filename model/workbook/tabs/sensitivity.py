@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..book import Chart, Series
 from ...data.items import RND_DRIVERS, driver_items
 from ...data.settings import SENSITIVITY
-from ...calc.formula import ABS, INDEX, MATCH, MAX, MIN, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
+from ...calc.formula import ABS, INDEX, MATCH, ROWS, SUMPRODUCT, Flags, Num, Rng, ratio
 from ..layout import LineBlock, keep_both, moved_both, reads
 from ...calc.cashflow import cash_lines
 from ...calc.lines import breakeven_lines, first_flagged, scenario_lines

@@ -159,7 +159,7 @@ class Dataset:
     arr: object = None   # arr.ArrBridge: the ARR bridge (arr.csv), or None
     peers: list = field(default_factory=list)    # peers.Peer: the peers company.toml names, with their data
     # what `kept` keeps while a pass over many cells reads data that do not change (`unchanged`)
-    _fixed: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _kept: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     @contextmanager
     def unchanged(self):
@@ -167,15 +167,15 @@ class Dataset:
         are worked out once, not on every call: for a pass that resolves thousands of input cells against these
         data (the build record's; on the large model it took 0.57 s of a 1.9 s build), which must change none
         of the figures they rest on."""
-        self._fixed = {}
+        self._kept = {}
         try:
             yield self
         finally:
-            self._fixed = None
+            self._kept = None
 
     def kept(self, key, make):
         """make(), made once while `unchanged` holds (`key` names it and what it depends on), else every time."""
-        fixed = self._fixed
+        fixed = self._kept
         if fixed is None:
             return make()
         if key not in fixed:

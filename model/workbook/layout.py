@@ -127,7 +127,8 @@ class LineBlock:
         for ln in lines:
             owned[ln.key] = []
             for p in periods:
-                key = pairs.setdefault((ln.key, p), (ln.key, p))
+                key = (ln.key, p)
+                key = pairs.setdefault(key, key)
                 other = owners(ln.key, p)
                 if other is None:
                     owned[ln.key].append(key)

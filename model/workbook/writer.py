@@ -375,6 +375,17 @@ def edition_words(t):
     return words
 
 
+def conditional_formats(role, good, bad) -> list[dict]:
+    """The conditional formats of a cell of `role`: the master check's status turns green or red, a failing
+    check count turns red; none for the others."""
+    if role == "status":
+        return [{"type": "formula", "criteria": f"={MASTER}=0", "format": good},
+                {"type": "formula", "criteria": f"={MASTER}<>0", "format": bad}]
+    if role.startswith("check"):
+        return [{"type": "cell", "criteria": ">", "value": 0, "format": bad}]
+    return []
+
+
 def alike_followers(sh, shared) -> tuple[dict, set]:
     """The followers of each shared formula (shared.shared_groups) styled as their master and without a
     conditional format: their cells by the master's (row, col), and the set of their (row, col). These are
@@ -384,7 +395,7 @@ def alike_followers(sh, shared) -> tuple[dict, set]:
         cell = cells[(r, c)]
         if ref is not None:
             style, mine = (cell.role, cell.fmt), by_master.setdefault((r, c), [])
-        elif (cell.role, cell.fmt) == style and cell.role != "status" and not cell.role.startswith("check"):
+        elif (cell.role, cell.fmt) == style and not conditional_formats(cell.role, None, None):
             mine.append(cell)
             alike.add((r, c))
     return by_master, alike
@@ -442,12 +453,8 @@ def _write(book, path, protect):
                 ws.write_string(r, c, words(str(cell.content)), fmt)
             if cell.comment:
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
-            # the master check's status turns green or red; a failing check count turns red
-            if cell.role == "status":
-                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}=0", "format": good})
-                ws.conditional_format(r, c, r, c, {"type": "formula", "criteria": f"={MASTER}<>0", "format": bad})
-            elif cell.role.startswith("check"):
-                ws.conditional_format(r, c, r, c, {"type": "cell", "criteria": ">", "value": 0, "format": bad})
+            for rule in conditional_formats(cell.role, good, bad):
+                ws.conditional_format(r, c, r, c, rule)
         for r, c1, c2 in sh.merges:
             cell = sh.cell_at(r, c1)
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)

@@ -53,7 +53,12 @@ def test_values_by_hand(formula, value):
                                          else got == value), (formula, got)
 
 
-@pytest.mark.parametrize("formula", ["TEXT(B1,\"0\")", "OFFSET(B1,1,0)", "{1,2}", "B1:B2 B2", "SUM(A:A)"])
+@pytest.mark.parametrize("formula", ["TEXT(B1,\"0\")", "OFFSET(B1,1,0)", "{1,2}", "B1:B2 B2", "SUM(A:A)",
+                                     "trials Z500*2", "SUM(B1 B2)", "(B1", "B1+", "MATCH(1,B1:B3,1)"])
 def test_what_is_not_computed_says_so(formula):
-    with pytest.raises(Unsupported):
+    """The message names what is not computed, as the rebuild report words it ("this build does not compute
+    ..."): a noun phrase, not a sentence of its own."""
+    with pytest.raises(Unsupported) as e:
         Evaluator(Cells(), "S").value(parse(formula))
+    what = str(e.value)
+    assert what.split()[0] in ("a", "an", "the", "MATCH") and " is not " not in what, what

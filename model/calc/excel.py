@@ -105,7 +105,8 @@ def shift(text: str, drow: int, dcol: int) -> str:
 # --- parsing --------------------------------------------------------------------------------------
 
 class Unsupported(Exception):
-    """The formula uses something this evaluator does not (a function, an operator): it keeps its value."""
+    """The formula uses something this evaluator does not (a function, an operator): it keeps its value. The
+    message names what, as the rebuild report words it: "this build does not compute <message>"."""
 
 
 _BINARY = [("=", "<>", "<", ">", "<=", ">="), ("&",), ("+", "-"), ("*", "/"), ("^",)]
@@ -150,7 +151,7 @@ def parse(text: str):
     def primary():
         t = peek()
         if t is None:
-            raise Unsupported("the formula ends too soon")
+            raise Unsupported("a formula that ends too soon")
         take()
         if t.kind == "num":
             return ("num", float(t.text))
@@ -174,7 +175,7 @@ def parse(text: str):
                     if t2.text == ")":
                         break
                     if t2.text != ",":
-                        raise Unsupported(f"unexpected {t2.text!r}")
+                        raise Unsupported(f"the term {t2.text!r} among a function's arguments")
             else:
                 take()
             name = t.text.upper()
@@ -182,16 +183,16 @@ def parse(text: str):
         if t.text == "(":
             node = binary(0)
             if take().text != ")":
-                raise Unsupported("unbalanced brackets")
+                raise Unsupported("a formula with unbalanced brackets")
             return node
-        raise Unsupported(f"{t.text!r} is not evaluated")
+        raise Unsupported(f"the term {t.text!r}")
 
     try:
         tree = binary(0)
     except IndexError:
-        raise Unsupported("unbalanced brackets") from None
+        raise Unsupported("a formula with unbalanced brackets") from None
     if pos != len(toks):
-        raise Unsupported(f"{toks[pos].text!r} is not evaluated")
+        raise Unsupported(f"the term {toks[pos].text!r} after a whole formula (an intersection?)")
     return tree
 
 
@@ -425,7 +426,7 @@ class Evaluator:
             return operate(tree[1], self.scalar(tree[2]), self.scalar(tree[3]))
         if kind == "call":
             return self._call(tree[1], tree[2])
-        raise Unsupported(kind)
+        raise Unsupported(f"a term of kind {kind}")
 
 
     def _call(self, name, args):

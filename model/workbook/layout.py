@@ -375,15 +375,20 @@ def moved_by(read, shifts, source=None, cash=None) -> dict:
     function's result for the block their `at` reads; `cash`: for the cash-flow lines they read (`cash`).
     A line moved by none equals the unshifted forecast."""
     source, cash = source or {}, cash or {}
-    moved = {k: {(d, shifts[d]) for d in r.drivers if d in shifts} for k, r in read.items()}
-    changed = True
-    while changed:   # to a fixed point: a balance reads its own earlier column, so reads have cycles
-        changed = False
-        for k, r in read.items():
-            new = moved[k].union(*(moved[o] for o in r.own if o in moved), *(source.get(o, ()) for o in r.other),
-                                 *(cash.get(o, ()) for o in r.cash_reads))
-            if new != moved[k]:
-                moved[k], changed = new, True
+    moved, readers = {}, {}
+    for k, r in read.items():   # what moves a line by itself, and which lines read it
+        moved[k] = {(d, shifts[d]) for d in r.drivers if d in shifts}.union(
+            *(source.get(o, ()) for o in r.other), *(cash.get(o, ()) for o in r.cash_reads))
+        for o in r.own:
+            if o in read:
+                readers.setdefault(o, []).append(k)
+    todo = [k for k in read if moved[k]]
+    while todo:   # each line's movers passed on to its readers, to a fixed point (a balance reads itself: cycles)
+        o = todo.pop()
+        for k in readers.get(o, ()):
+            if not moved[o] <= moved[k]:
+                moved[k] |= moved[o]
+                todo.append(k)
     return {k: frozenset(v) for k, v in moved.items()}
 
 

@@ -171,6 +171,8 @@ def period_at(headers: dict, row: int, col: int):
 
 def _align(recorded: list, found: list) -> dict:
     """Row in the file -> row in the record, matching rows by their label (inserted rows, moved rows)."""
+    if recorded == found:   # no row inserted or moved (a rebuild's usual case): the match difflib would find
+        return dict(enumerate(range(len(found))))
     sm = difflib.SequenceMatcher(None, recorded, found, autojunk=False)
     mapping = {}
     for a, b, n in sm.get_matching_blocks():

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections import namedtuple
+from contextlib import contextmanager
 
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell_fast
@@ -401,6 +403,31 @@ def alike_followers(sh, shared) -> tuple[dict, set]:
     return by_master, alike
 
 
+# zlib's level for the file's parts: 3 zips the default workbook in 0.11 s where xlsxwriter's (zlib's default, 6)
+# takes 0.28 s, for a file 11% larger (2.9 MB against 2.6); 1 would save 0.02 s more for 10% more size
+DEFLATE_LEVEL = 3
+
+
+@contextmanager
+def deflate_level(level):
+    """For a while, xlsxwriter zips the file's parts at `level`: it gives each part a ZipInfo of its own, which
+    leaves the level at zlib's default, and ZipFile.writestr takes a part's level from its ZipInfo."""
+    import xlsxwriter.workbook as xw
+
+    class Levelled(zipfile.ZipInfo):
+        __slots__ = ()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._compresslevel = level
+
+    xw.ZipInfo = Levelled
+    try:
+        yield
+    finally:
+        xw.ZipInfo = zipfile.ZipInfo
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -519,7 +546,8 @@ def _write(book, path, protect):
     for name, target in book.names.items():
         wb.define_name(name, ref_text(target))
     try:
-        wb.close()
+        with deflate_level(DEFLATE_LEVEL):
+            wb.close()
     except xlsxwriter.exceptions.FileCreateError as e:  # an OSError while assembling: raised as itself
         raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from None
     with open(path, "wb") as f:

@@ -395,9 +395,10 @@ def alike_followers(sh, shared) -> tuple[dict, set]:
     by_master, alike, cells = {}, set(), sh.cells
     for (r, c), (si, ref) in shared.items():   # each group's master first, then its followers
         cell = cells[(r, c)]
-        if ref is not None:
-            style, mine = (cell.role, cell.fmt), by_master.setdefault((r, c), [])
-        elif (cell.role, cell.fmt) == style and not conditional_formats(cell.role, None, None):
+        if ref is not None:   # a follower styled as its master has its role: none if that has a conditional format
+            style = None if conditional_formats(cell.role, None, None) else (cell.role, cell.fmt)
+            mine = by_master.setdefault((r, c), [])
+        elif (cell.role, cell.fmt) == style:
             mine.append(cell)
             alike.add((r, c))
     return by_master, alike

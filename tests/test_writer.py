@@ -317,4 +317,44 @@ def test_the_parts_are_deflated_at_the_writers_level_and_xlsxwriter_is_left_as_i
     monkeypatch.setattr(xlsxwriter.workbook.Packager, "_create_package", full)
     with pytest.raises(OSError):
         writer.write_book(book, tmp_path / "full.xlsx")
+    gc.collect()   # the archive left open goes now, within this test
     assert xlsxwriter.workbook.ZipInfo is zipfile.ZipInfo
+
+
+def test_rows_of_followers_are_written_whole_as_their_cells_one_by_one(tmp_path):
+    """The writer writes a row whose cells between its first and last shared-formula follower are all followers
+    of number-valued columns (a trial row) as one piece (FollowerBand); a row holding something else between
+    them (here a value typed in C5) and a column holding text go cell by cell. Read back by openpyxl, which
+    works out each follower's formula from its master: every cell's formula, cached value and format as the
+    book has them, in column order in every row, and the rows' spans as xlsxwriter gives them."""
+    import openpyxl
+    from model.calc.vector import ROW, Computed
+    from model.workbook.book import Book
+    from model.labels import Labels
+    book = Book(Labels("en", {"name": "X"}, "FY2025"))
+    sh = book.add_sheet("trials", "calc")
+    want = {}
+    for r in range(1, 8):
+        sh.put(r, 0, float(r), "input", "general")
+        cells = {1: (f"=A{ROW}*2", 2.0 * r, "amount"), 3: (f"=A{ROW}+B{ROW}", 3.0 * r, "pct"),
+                 4: (f'=IF(A{ROW}>3,"high","low")', "high" if r > 3 else "low", "text"),   # text: cell by cell
+                 5: (f"=MIN(IF(B{ROW}:D{ROW}>=0,A{ROW}))", float(r), "int")}               # an array formula
+        for c, (text, value, fmt) in cells.items():
+            sh.put(r, c, Computed(text, r, value, c == 5, ()), "calc", fmt)
+            want[(r, c)] = ("=" + text.replace(ROW, str(r + 1))[1:], value)
+    sh.put(4, 2, 42.0, "user", "general")   # typed between the band's columns: row 5 goes cell by cell
+    path = tmp_path / "s.xlsx"
+    writer.write_book(book, path, protect=False)
+    xml = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
+    rows = re.findall(r'<row r="(\d+)"[^>]*spans="([\d:]+)"[^>]*>(.*?)</row>', xml)
+    assert [(n, spans) for n, spans, _ in rows] == [(str(r + 1), "1:6") for r in range(1, 8)]
+    for n, _, cells in rows:   # in column order, and row 5's typed value between the followers
+        assert re.findall(r'<c r="([A-Z]+)\d+"', cells) == (["A", "B", "C", "D", "E", "F"] if n == "5" else
+                                                          ["A", "B", "D", "E", "F"]), n
+    ws = openpyxl.load_workbook(path)["Trials"]
+    values = openpyxl.load_workbook(path, data_only=True)["Trials"]
+    for (r, c), (formula, value) in want.items():
+        got = ws.cell(r + 1, c + 1).value
+        assert (got.text if c == 5 else got) == formula and values.cell(r + 1, c + 1).value == value, (r, c)
+        assert ws.cell(r + 1, c + 1).number_format == writer.FORMATS[sh.cells[(r, c)].fmt]
+    assert values["C5"].value == 42.0

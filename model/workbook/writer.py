@@ -7,7 +7,7 @@ from collections import namedtuple
 from contextlib import contextmanager
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell_fast
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell_fast
 from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 from .book import chart_bottom, gc_paused
@@ -191,9 +191,16 @@ class FormulaWorksheet(Worksheet):
         self.table.clear()
 
     def _write_cell(self, row, col, cell):
-        if cell.__class__ is not SharedFormula:
-            return super()._write_cell(row, col, cell)
-        # as xlsxwriter writes a formula cell (its style, its cached value's type), with the shared <f>
+        cls = cell.__class__
+        if cls is FollowerBand:
+            self.fh.write(cell.row_xml(row))
+        elif cls is SharedFormula:
+            self._write_shared(row, col, cell)
+        elif cell is not BAND_END:
+            super()._write_cell(row, col, cell)
+
+    def _write_shared(self, row, col, cell):
+        """A cell of a shared formula, as xlsxwriter writes a formula cell (its style, its cached value's type)."""
         attr = f' r="{xl_rowcol_to_cell_fast(row, col)}"'
         if cell.format:
             attr += f' s="{cell.format._get_xf_index()}"'
@@ -211,6 +218,31 @@ class FormulaWorksheet(Worksheet):
         else:
             f = f'<f t="shared" si="{cell.si}"/>'
         self.fh.write(f"<c{attr}>{f}<v>{value}</v></c>")
+
+
+class FollowerBand:
+    """Columns of shared-formula followers (alike_followers) over the same rows, each value a plain number, the
+    rows holding nothing else between them (the Trials tab's thousand trial rows): the sheet's table holds the band at a
+    row's first column and BAND_END at its last (xlsxwriter's row spans see them), and each row is written as
+    one piece of XML, the same XML as the cells one by one (FormulaWorksheet._write_shared)."""
+
+    def __init__(self, first):
+        self.first, self.cols = first, []   # the band's first row; (column, format, group, values from `first`)
+        self.parts = None
+
+    def row_xml(self, row):
+        if self.parts is None:   # the styles' indexes once the sheet is written: their order is xlsxwriter's
+            self.parts = [(f'<c r="{xl_col_to_name(c)}', f'"{_style(fmt)}><f t="shared" si="{si}"/><v>', values)
+                          for c, fmt, si, values in self.cols]
+        n, i = row + 1, row - self.first
+        return "".join([f"{head}{n}{mid}{values[i]}</v></c>" for head, mid, values in self.parts])
+
+
+BAND_END = object()   # the sheet's table at a band's last column: written with the band
+
+
+def _style(fmt) -> str:
+    return f' s="{fmt._get_xf_index()}"' if fmt else ""
 
 
 class PrefixError(ValueError):
@@ -429,6 +461,40 @@ def deflate_level(level):
         xw.ZipInfo = zipfile.ZipInfo
 
 
+def put_followers(ws, sh, columns):
+    """Into the sheet's table: the followers alike of each shared formula, `columns` of (column, format, group,
+    followers, their values). Columns of numbers whose followers fill the same rows make a FollowerBand over
+    the rows that hold nothing else from its first column to its last; the other followers go in cell by cell."""
+    bands, single = {}, []
+    for c, fmt, si, followers, values in columns:
+        if followers[-1].row - followers[0].row == len(followers) - 1 and all(v.__class__ is float for v in values):
+            bands.setdefault((followers[0].row, followers[-1].row), []).append((c, fmt, si, followers, values))
+        else:
+            single.append((c, fmt, si, followers, values))
+    table = ws.table
+    for (first, last), cols in bands.items():
+        band, mixed = FollowerBand(first), set()
+        band.cols = sorted((c, fmt, si, values) for c, fmt, si, _, values in cols)
+        start, end = band.cols[0][0], band.cols[-1][0]
+        within = {}   # row -> its cells from the band's first column to its last
+        for r, c in sh.cells:
+            if first <= r <= last and start <= c <= end:
+                within[r] = within.get(r, 0) + 1
+        for r in range(first, last + 1):
+            if within[r] == len(cols):
+                table[r][start] = band
+                if end != start:
+                    table[r][end] = BAND_END
+            else:   # the row holds another cell too: its followers one by one
+                mixed.add(r)
+        if mixed:
+            single += [(c, fmt, si, *zip(*[(f, v) for f, v in zip(followers, values) if f.row in mixed]))
+                       for c, fmt, si, followers, values in cols]
+    for c, fmt, si, followers, values in single:
+        for f, v in zip(followers, values):
+            table[f.row][c] = SharedFormula(None, fmt, v, si, None)
+
+
 def write_book(book, path, protect=True):
     """Write `book` to `path` (the caller decides where: the CLI writes a temporary file first)."""
     with gc_paused():
@@ -451,6 +517,7 @@ def _write(book, path, protect):
         ws = wb.add_worksheet(sh.name, FormulaWorksheet)
         shared = shared_groups(sh)
         with_master, alike = alike_followers(sh, shared)
+        alike_columns = []
         for (r, c), cell in sorted(kv for kv in sh.cells.items() if kv[0] not in alike):
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)
             group = shared.get((r, c))
@@ -462,8 +529,8 @@ def _write(book, path, protect):
                 ws.write_shared(r, c, words("=" + cell.content.xl(sh)), fmt, words(cell.result()), si, ref)
                 followers = with_master[(r, c)]
                 if followers and ws._check_dimensions(followers[-1].row, c) == 0:   # the last row within bounds
+                    alike_columns.append((c, fmt, si, followers, [words(f.result()) for f in followers]))
                     for f in followers:
-                        ws.table[f.row][c] = SharedFormula(None, fmt, words(f.result()), si, None)
                         if f.comment:
                             ws.write_comment(f.row, c, f.comment, {"x_scale": 2})
             elif cell.is_formula:
@@ -483,6 +550,7 @@ def _write(book, path, protect):
                 ws.write_comment(r, c, cell.comment, {"x_scale": 2})
             for rule in conditional_formats(cell.role, good, bad):
                 ws.conditional_format(r, c, r, c, rule)
+        put_followers(ws, sh, alike_columns)
         for r, c1, c2 in sh.merges:
             cell = sh.cell_at(r, c1)
             fmt = styles.get(cell.role, cell.fmt, cell.links_out)

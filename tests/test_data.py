@@ -119,6 +119,25 @@ def test_the_periods_kept_during_a_pass_are_those_of_the_data_and_go_with_it():
         data.actuals["revenue"][Period(2026, 6)] = revenue
 
 
+def test_a_pass_within_a_pass_keeps_the_outer_ones_periods_and_a_drivers_value_is_found_by_its_period():
+    """The build runs as one pass (Dataset.unchanged) and the build record's and note_edits' passes run within it:
+    the inner pass's end leaves the outer's periods kept, and the outer's end drops them. A driver's value is the
+    one in its period's column, whichever Period object names the period, inside a pass and out."""
+    data = load(ZHIPU)
+    col = data.forecast_periods.index(Period(2028, 12))
+    outside = data.value("base", "growth_onprem", Period(2028, 12))
+    assert outside == data.assumptions[("base", "growth_onprem")][col] == pytest.approx(0.12)   # assumptions.csv
+    with data.unchanged():
+        kept = data.forecast_periods
+        with data.unchanged():
+            assert data.forecast_periods is kept
+        assert data.forecast_periods is kept   # still the outer pass's
+        assert data.value("base", "growth_onprem", Period(2028, 12)) == outside
+        with pytest.raises(ValueError):
+            data.value("base", "growth_onprem", Period(2025, 12))   # an actual year
+    assert data.forecast_periods is not kept
+
+
 def test_text_in_a_number_column_names_file_row_and_column(copy):
     edit(copy / "actuals.csv", "revenue,FY2023,1.24538", "revenue,FY2023,abc")
     with pytest.raises(DataError) as e:

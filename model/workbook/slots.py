@@ -535,7 +535,7 @@ def input_slots(inputs) -> dict:
 
 def note_edits(inputs, defaults: Dataset):
     """Comment every input cell whose value differs from the data files, so the user sees it."""
-    with defaults.unchanged():   # the data do not change during the pass (on the large model 1.0 s -> 0.1 s)
+    with defaults.unchanged():   # the data files, not always the data built: worked out once (large model 1.0 -> 0.1 s)
         for cell, slot in input_slots(inputs).items():
             r = resolve(defaults, slot)
             if r.gone:

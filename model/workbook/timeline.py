@@ -26,6 +26,7 @@ class Timeline:
         for p in self.forecast:
             self.main += self.split.get(p.year, []) + [p]
         self._forecast = set(self.forecast) | set(self.forecast_parts)
+        self._driver_periods = [p for p in self.main if p in self.forecast_parts or p in self.forecast and p.year not in self.split]
         self._year_index = {p: i for i, p in enumerate(self.years)}
         self._main_index = {p: i for i, p in enumerate(self.main)}
         self.col = {p: FIRST_COL + i for i, p in enumerate(self.main)}
@@ -66,7 +67,7 @@ class Timeline:
     def driver_periods(self) -> list[Period]:
         """The forecast periods the income statement's and the unit build's drivers take values in: the
         forecast parts and the full years not shown in parts (a split year is the sum of its parts)."""
-        return [p for p in self.main if p in self.forecast_parts or p in self.forecast and p.year not in self.split]
+        return list(self._driver_periods)
 
     def periods_of(self, kind: str) -> list[Period]:
         """The periods a driver of this kind takes values in (items.Item.periods): "forecast" the driver

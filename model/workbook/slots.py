@@ -235,7 +235,11 @@ def in_parts(data: Dataset, period, item) -> str:
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
     """The slot as the data files define it today: label, unit, value and rule; `gone` says why it
-    no longer exists there."""
+    no longer exists there. Once a pass (Dataset.unchanged: note_edits', then the build record's)."""
+    return data.kept(("resolved", slot), lambda: _resolved(data, slot))
+
+
+def _resolved(data: Dataset, slot: Slot) -> Resolved:
     try:
         return _resolve(data, slot)
     except Gone as e:

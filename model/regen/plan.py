@@ -49,6 +49,11 @@ class Plan:
 
 
 def plan_edits(book: UserBook, data: Dataset) -> Plan:
+    with data.unchanged():   # every input resolved against the data files' periods, worked out once
+        return _plan(book, data)
+
+
+def _plan(book: UserBook, data: Dataset) -> Plan:
     out = Plan(extras=list(book.extras), notes=list(book.notes))
     for cell in book.inputs:
         r = resolve(data, cell.slot)

@@ -58,7 +58,9 @@ def build_book(data: Dataset, scenario: str | None = None, lang: str = "en", def
     scenario = scenario or data.company.get("default_scenario") or data.scenarios[0]
     if scenario not in data.scenarios:
         raise ValueError(f"unknown scenario {scenario!r}; the data have: {', '.join(data.scenarios)}")
-    with gc_paused(), data.unchanged():   # the data's periods worked out once for the build (Dataset.kept)
+    # the data's periods and each input's resolution worked out once for the build (Dataset.kept), in the data
+    # built and in the data files the inputs are compared with (note_edits, the build record) when they differ
+    with gc_paused(), data.unchanged(), (defaults or data).unchanged():
         return _build(data, scenario, lang, defaults)
 
 

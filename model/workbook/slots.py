@@ -235,7 +235,8 @@ def in_parts(data: Dataset, period, item) -> str:
 
 def resolve(data: Dataset, slot: Slot) -> Resolved:
     """The slot as the data files define it today: label, unit, value and rule; `gone` says why it
-    no longer exists there. Once a pass (Dataset.unchanged: note_edits', then the build record's)."""
+    no longer exists there. Once a pass (Dataset.unchanged: a build's, shared by note_edits and the build
+    record; a rebuild's plan)."""
     return data.kept(("resolved", slot), lambda: _resolved(data, slot))
 
 
@@ -539,14 +540,13 @@ def input_slots(inputs) -> dict:
 
 def note_edits(inputs, defaults: Dataset):
     """Comment every input cell whose value differs from the data files, so the user sees it."""
-    with defaults.unchanged():   # the data files, not always the data built: worked out once (large model 1.0 -> 0.1 s)
-        for cell, slot in input_slots(inputs).items():
-            r = resolve(defaults, slot)
-            if r.gone:
-                raise Gone(r.gone)
-            value = r.value
-            if slot.kind != "scenario" and not same(cell.content, value):
-                t = inputs.book.t
-                shown = t("inputs.blank") if value in (None, "") else show(value, r.unit)
-                note = t("inputs.carried_over", value=shown)
-                cell.comment = f"{cell.comment}\n{note}" if cell.comment else note
+    for cell, slot in input_slots(inputs).items():
+        r = resolve(defaults, slot)
+        if r.gone:
+            raise Gone(r.gone)
+        value = r.value
+        if slot.kind != "scenario" and not same(cell.content, value):
+            t = inputs.book.t
+            shown = t("inputs.blank") if value in (None, "") else show(value, r.unit)
+            note = t("inputs.carried_over", value=shown)
+            cell.comment = f"{cell.comment}\n{note}" if cell.comment else note

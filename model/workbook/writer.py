@@ -201,9 +201,7 @@ class FormulaWorksheet(Worksheet):
 
     def _write_shared(self, row, col, cell):
         """A cell of a shared formula, as xlsxwriter writes a formula cell (its style, its cached value's type)."""
-        attr = f' r="{xl_rowcol_to_cell_fast(row, col)}"'
-        if cell.format:
-            attr += f' s="{cell.format._get_xf_index()}"'
+        attr = f' r="{xl_rowcol_to_cell_fast(row, col)}"{_style(cell.format)}'
         value = cell.value
         if value.__class__ is float:   # the common case: no type, nothing to escape
             pass
